@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/config"
+	"github.com/samverkanshub/hub/internal/platform/migrate"
+	"github.com/samverkanshub/hub/internal/platform/pgcluster"
+)
+
+// devCmd runs the whole hub locally: its own Postgres cluster under
+// ./.data (unless HUB_DATABASE_URL names one), migrations, demo data, and
+// the API with GraphiQL. A second run reuses the cluster and its data.
+func devCmd(ctx context.Context, args []string) error {
+	cfg := config.Defaults()
+	cfg.HTTPAddr = "localhost:8080"
+	cfg.LogFormat = "text"
+	cfg.GraphiQL = true
+	fs := flag.NewFlagSet("hub dev", flag.ContinueOnError)
+	cfg.Register(fs)
+	cfg.RegisterDev(fs)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := validate(&cfg, false); err != nil {
+		return err
+	}
+	logger, err := newLogger(&cfg)
+	if err != nil {
+		return err
+	}
+
+	if cfg.DatabaseURL == "" {
+		cluster, url, err := startDevCluster(ctx, logger, cfg.DevDataDir, cfg.DevDBPort)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			logger.Info("stopping the dev database")
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := cluster.Stop(stopCtx, false); err != nil {
+				logger.Error("stopping the dev database failed", "error", err.Error())
+			}
+		}()
+		cfg.DatabaseURL = url
+	}
+	logger.Info("starting hub dev", "config", cfg)
+
+	if err := migrateUp(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	pool, err := openPool(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := demo.Load(ctx, pool); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	logger.Info("demo data loaded; GraphiQL at http://" + cfg.HTTPAddr + "/graphiql")
+	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+// startDevCluster initialises (first run) and starts the embedded cluster
+// and makes sure database "hub" exists. It returns the connection URL.
+func startDevCluster(ctx context.Context, logger *slog.Logger, dataDir string, port int) (*pgcluster.Cluster, string, error) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, "", err
+	}
+	cluster, err := pgcluster.New(pgcluster.Options{
+		DataDir:   filepath.Join(abs, "pg"),
+		SocketDir: filepath.Join(abs, "run"),
+		Port:      port,
+		Durable:   true,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	if !cluster.Initialised() {
+		logger.Info("creating the dev database cluster", "dir", cluster.DataDir())
+		if err := cluster.Init(ctx); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := cluster.Start(ctx); err != nil {
+		return nil, "", err
+	}
+	logger.Info("dev database running", "dir", cluster.DataDir(), "port", port)
+	url := fmt.Sprintf("postgres://hub@127.0.0.1:%d/hub?sslmode=disable", port)
+	if err := ensureDatabase(ctx, fmt.Sprintf("postgres://hub@127.0.0.1:%d/postgres?sslmode=disable", port), "hub"); err != nil {
+		_ = cluster.Stop(context.Background(), false)
+		return nil, "", err
+	}
+	return cluster, url, nil
+}
+
+func ensureDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to the dev cluster: %w", err)
+	}
+	defer conn.Close(context.Background())
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func migrateUp(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect to database for migrations: %w", err)
+	}
+	defer conn.Close(context.Background())
+	return migrate.Up(ctx, conn)
+}
+
+var errNoSubcommand = errors.New("missing subcommand")

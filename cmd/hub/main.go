@@ -1,0 +1,68 @@
+// Command hub is Samverkanshubben: the GraphQL API server and its
+// operational tools.
+//
+//	hub serve                 run the API (production; config from flags and HUB_*)
+//	hub dev                   run everything locally with demo data
+//	hub migrate up|down|status
+//	hub seed demo             load the demo organisations and federations
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `hub: Samverkanshubben, a collaboration hub for samordningsförbund.
+
+Usage:
+  hub serve                  run the GraphQL API (needs HUB_DATABASE_URL)
+  hub dev                    start a local Postgres under ./.data, load demo data, serve on :8080
+  hub migrate up             apply all pending migrations
+  hub migrate down [N]       undo the last N migrations (default 1)
+  hub migrate status         show the applied and the latest migration
+  hub seed demo              load the demo organisations and federations (idempotent)
+
+Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
+with the HUB_* environment variable named in its help.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "hub:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serveCmd(ctx, rest)
+	case "dev":
+		return devCmd(ctx, rest)
+	case "migrate":
+		return migrateCmd(ctx, rest)
+	case "seed":
+		return seedCmd(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(os.Stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(os.Stderr, "hub: unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/config"
+	"github.com/samverkanshub/hub/internal/platform/migrate"
+)
+
+// databaseFlags parses the flags of a command that only needs the database.
+func databaseFlags(name string, args []string) (*config.Config, []string, error) {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL ($HUB_DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, errUsage
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, nil, fmt.Errorf("%s: no database: set HUB_DATABASE_URL or --database-url", name)
+	}
+	return &cfg, fs.Args(), nil
+}
+
+func migrateCmd(ctx context.Context, args []string) error {
+	cfg, rest, err := databaseFlags("hub migrate", args)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return fmt.Errorf("hub migrate: %w: use up, down [N] or status", errNoSubcommand)
+	}
+	conn, err := pgx.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("connect to database: %w", err)
+	}
+	defer conn.Close(context.Background())
+
+	switch rest[0] {
+	case "up":
+		if err := migrate.Up(ctx, conn); err != nil {
+			return err
+		}
+	case "down":
+		n := 1
+		if len(rest) > 1 {
+			if n, err = strconv.Atoi(rest[1]); err != nil || n < 1 {
+				return fmt.Errorf("hub migrate down: N must be a positive number, got %q", rest[1])
+			}
+		}
+		if err := migrate.Down(ctx, conn, int32(n)); err != nil {
+			return err
+		}
+	case "status":
+	default:
+		return fmt.Errorf("hub migrate: unknown subcommand %q: use up, down [N] or status", rest[0])
+	}
+	st, err := migrate.GetStatus(ctx, conn)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("schema version %d of %d\n", st.Current, st.Latest)
+	for i, name := range st.Names {
+		mark := "pending"
+		if int32(i) < st.Current {
+			mark = "applied"
+		}
+		fmt.Printf("  %03d %-40s %s\n", i+1, name, mark)
+	}
+	return nil
+}
+
+func seedCmd(ctx context.Context, args []string) error {
+	cfg, rest, err := databaseFlags("hub seed", args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || rest[0] != "demo" {
+		return fmt.Errorf("hub seed: use \"hub seed demo\"")
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := demo.Load(ctx, pool); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	fmt.Println("demo data loaded")
+	return nil
+}

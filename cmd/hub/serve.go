@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/platform/config"
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/httpserver"
+	"github.com/samverkanshub/hub/internal/platform/logging"
+)
+
+func serveCmd(ctx context.Context, args []string) error {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("hub serve", flag.ContinueOnError)
+	cfg.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if err := validate(&cfg, true); err != nil {
+		return err
+	}
+	logger, err := newLogger(&cfg)
+	if err != nil {
+		return err
+	}
+	logger.Info("starting hub serve", "config", cfg)
+	pool, err := openPool(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+// validate reports every configuration problem at once, before anything
+// starts.
+func validate(cfg *config.Config, needDatabase bool) error {
+	if err := config.EnvErrors(); err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	if err := cfg.Validate(needDatabase); err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	return nil
+}
+
+func newLogger(cfg *config.Config) (*slog.Logger, error) {
+	level, err := cfg.SlogLevel()
+	if err != nil {
+		return nil, err
+	}
+	logger := logging.New(os.Stderr, cfg.LogFormat, level)
+	slog.SetDefault(logger)
+	return logger, nil
+}
+
+func openPool(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
+	return db.NewPool(ctx, db.PoolConfig{
+		URL:          cfg.DatabaseURL,
+		MaxConns:     int32(cfg.DBMaxConns),
+		MinIdleConns: int32(cfg.DBMinIdleConns),
+	})
+}
+
+// serveAPI serves the API until ctx is cancelled, then drains.
+func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool *pgxpool.Pool) error {
+	opts := httpserver.Options{
+		Logger: logger,
+		Pool:   pool,
+		GraphQL: graph.NewHandler(graph.Options{
+			Pool:             pool,
+			MaxDepth:         cfg.MaxDepth,
+			MaxComplexity:    cfg.MaxComplexity,
+			StatementTimeout: cfg.StatementTimeout,
+			Introspection:    cfg.Introspection,
+		}),
+		SchemaSDL:      graph.SchemaSDL(),
+		BodyLimitBytes: cfg.BodyLimitBytes,
+		RequestTimeout: cfg.RequestTimeout,
+	}
+	if cfg.GraphiQL {
+		opts.GraphiQL = playground.Handler("Samverkanshubben", "/graphql")
+	}
+	e := httpserver.New(opts)
+	l, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	logger.Info("API listening", "graphql", "http://"+l.Addr().String()+"/graphql")
+	err = httpserver.Serve(ctx, e, l, cfg.ShutdownTimeout)
+	logger.Info("API stopped")
+	return err
+}

@@ -1,0 +1,77 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+)
+
+// querier returns the request's database session. Every GraphQL operation
+// runs in one (see Transactions in server.go); outside one, statements fail
+// rather than silently running without the request's settings.
+func querier(ctx context.Context) db.Querier {
+	if s := db.FromContext(ctx); s != nil {
+		return s
+	}
+	return noSession{}
+}
+
+var errNoSession = errors.New("no database session in context")
+
+type noSession struct{}
+
+func (noSession) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
+	return pgconn.CommandTag{}, errNoSession
+}
+func (noSession) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errNoSession }
+func (noSession) QueryRow(context.Context, string, ...any) pgx.Row       { return errRow{} }
+
+type errRow struct{}
+
+func (errRow) Scan(...any) error { return errNoSession }
+
+// keysOf returns the distinct keys of a batch of parents, for one IN-list
+// query per batch.
+func keysOf[T any](objs []*T, key func(*T) uuid.UUID) []uuid.UUID {
+	seen := make(map[uuid.UUID]struct{}, len(objs))
+	out := make([]uuid.UUID, 0, len(objs))
+	for _, o := range objs {
+		k := key(o)
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// mapEach converts a batch of domain slices back into per-parent GraphQL
+// slices, in the parents' order; parents without entries get an empty list.
+func mapEach[P, D, G any](objs []*P, key func(*P) uuid.UUID, byKey map[uuid.UUID][]D, conv func(D) *G) [][]*G {
+	out := make([][]*G, len(objs))
+	for i, o := range objs {
+		items := byKey[key(o)]
+		out[i] = make([]*G, len(items))
+		for j, it := range items {
+			out[i][j] = conv(it)
+		}
+	}
+	return out
+}
+
+// mapOne converts a batch of domain objects into per-parent GraphQL objects;
+// a parent whose object is missing gets nil.
+func mapOne[P, D, G any](objs []*P, key func(*P) uuid.UUID, byKey map[uuid.UUID]D, conv func(D) *G) []*G {
+	out := make([]*G, len(objs))
+	for i, o := range objs {
+		if d, ok := byKey[key(o)]; ok {
+			out[i] = conv(d)
+		}
+	}
+	return out
+}

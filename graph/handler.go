@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
+
+	"github.com/samverkanshub/hub/graph/generated"
+)
+
+// Options configure the GraphQL endpoint.
+type Options struct {
+	Pool *pgxpool.Pool
+	// MaxDepth bounds how deeply fields may nest (default 12).
+	MaxDepth int
+	// MaxComplexity bounds the priced size of an operation (default 5000;
+	// see complexity()).
+	MaxComplexity int
+	// StatementTimeout bounds each SQL statement of a request (0: server
+	// default).
+	StatementTimeout time.Duration
+	// Introspection allows __schema/__type queries (GraphiQL needs them).
+	Introspection bool
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxDepth      = 12
+	DefaultMaxComplexity = 5000
+	// parserTokenLimit bounds the size of a query document before parsing.
+	parserTokenLimit = 10_000
+)
+
+// NewExecutableSchema builds the executable schema with the hub's resolvers
+// and complexity prices.
+func NewExecutableSchema(pool *pgxpool.Pool) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  &Resolver{Pool: pool},
+		Complexity: complexity(),
+	})
+}
+
+// NewHandler returns the /graphql endpoint: GraphQL over HTTP (GET and POST,
+// application/graphql-response+json and application/json) with the hub's
+// limits, error presentation and per-request transaction.
+func NewHandler(o Options) http.Handler {
+	if o.MaxDepth == 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.MaxComplexity == 0 {
+		o.MaxComplexity = DefaultMaxComplexity
+	}
+	srv := handler.New(NewExecutableSchema(o.Pool))
+	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions}})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	if o.Introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	srv.Use(depthLimit{Max: o.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout})
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(recoverPanic)
+	return conformHTTP(srv)
+}
+
+// SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.
+func SchemaSDL() []byte {
+	var buf bytes.Buffer
+	formatter.NewFormatter(&buf, formatter.WithComments()).FormatSchema(NewExecutableSchema(nil).Schema())
+	return buf.Bytes()
+}
+
+// conformHTTP adjusts gqlgen's answers where they differ from the
+// GraphQL-over-HTTP specification:
+//   - methods other than GET, POST and OPTIONS get 405 with Allow;
+//   - a request without a query (and without a persisted-query hash) is
+//     malformed: 400;
+//   - request errors (parse, validation, limits) for Accept:
+//     application/json are 200, not gqlgen's 422, and carry no "data" entry
+//     since execution never started;
+//   - a mutation sent with GET is 405 with Allow: POST.
+func conformHTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeRequestError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on /graphql: use GET or POST")
+			return
+		}
+		if isWebSocket(r) || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if msg, ok := checkParams(r); !ok {
+			writeRequestError(w, http.StatusBadRequest, msg)
+			return
+		}
+		rec := &recorder{header: w.Header(), status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+
+		status, body := rec.status, rec.body.Bytes()
+		switch {
+		case r.Method == http.MethodGet && status == http.StatusNotAcceptable &&
+			bytes.Contains(body, []byte("GET requests only allow query operations")):
+			w.Header().Set("Allow", "POST")
+			writeRequestError(w, http.StatusMethodNotAllowed, "mutations must be sent with POST")
+			return
+		case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
+			body = dropNullData(body)
+			if status == http.StatusUnprocessableEntity {
+				status = http.StatusOK // application/json: request errors are 200
+			}
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	})
+}
+
+func isWebSocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// recorder buffers gqlgen's response so that status and body can be
+// adjusted; GraphQL responses are written whole anyway.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(status int)      { r.status = status }

@@ -1,0 +1,81 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// checkParams rejects requests that carry no GraphQL document: no "query"
+// and no persisted-query extension. Other malformations (bad JSON, wrong
+// types) are already answered with 400 by gqlgen. It restores the body for
+// the handler.
+func checkParams(r *http.Request) (string, bool) {
+	const missing = "the request has no GraphQL document: send \"query\" (or a persisted-query hash in \"extensions\")"
+	switch r.Method {
+	case http.MethodGet:
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return "the URL query string is malformed", false
+		}
+		if q.Get("query") == "" && q.Get("extensions") == "" {
+			return missing, false
+		}
+	case http.MethodPost:
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			// gqlgen answers other content types itself (415/400).
+			return "", true
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			// The body limit middleware ends here for oversized bodies.
+			return "the request body could not be read (larger than the limit?)", false
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var p struct {
+			Query      *json.RawMessage `json:"query"`
+			Extensions *json.RawMessage `json:"extensions"`
+		}
+		if json.Unmarshal(body, &p) != nil {
+			return "", true // gqlgen reports the JSON error
+		}
+		if (p.Query == nil || string(*p.Query) == "null" || string(*p.Query) == `""`) &&
+			(p.Extensions == nil || string(*p.Extensions) == "null") {
+			return missing, false
+		}
+	}
+	return "", true
+}
+
+// dropNullData removes `"data": null` from a request-error response: the
+// specification says such a response has no data entry.
+func dropNullData(body []byte) []byte {
+	var resp map[string]json.RawMessage
+	if json.Unmarshal(body, &resp) != nil {
+		return body
+	}
+	if d, ok := resp["data"]; !ok || string(d) != "null" {
+		return body
+	}
+	delete(resp, "data")
+	out, err := json.Marshal(resp)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// writeRequestError answers a request that never reached GraphQL execution.
+func writeRequestError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{
+			"message":    msg,
+			"extensions": map[string]any{"code": "BAD_USER_INPUT"},
+		}},
+	})
+}

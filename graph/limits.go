@@ -1,0 +1,122 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// Error codes of the limits; registered as protocol errors so that gqlgen
+// answers them like validation errors (HTTP 400 for
+// application/graphql-response+json). The presenter turns them into
+// BAD_USER_INPUT.
+const (
+	codeDepthLimit = "DEPTH_LIMIT_EXCEEDED"
+)
+
+func init() {
+	errcode.RegisterErrorType(codeDepthLimit, errcode.KindProtocol)
+}
+
+// depthLimit rejects operations nested deeper than Max selection levels.
+// gqlgen has no depth limit of its own; complexity alone lets a narrow but
+// deep query through. Introspection fields (__schema, __type) are not
+// counted: GraphiQL's introspection query is deep by nature and bounded by
+// the schema.
+type depthLimit struct{ Max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0, d.Max); depth > d.Max {
+		err := gqlerror.Errorf("query is nested too deeply: more than %d levels of fields (limit %d); split it into several queries", d.Max, d.Max)
+		errcode.Set(err, codeDepthLimit)
+		return err
+	}
+	return nil
+}
+
+// selectionDepth returns the depth of set below level, stopping early once
+// it exceeds max (so a pathological document costs little).
+func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, level, max int) int {
+	if level > max {
+		return level
+	}
+	deepest := level
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				continue
+			}
+			d = level + 1
+			if len(s.SelectionSet) > 0 {
+				d = selectionDepth(s.SelectionSet, frags, level+1, max)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, frags, level, max)
+		case *ast.FragmentSpread:
+			if f := frags.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, frags, level, max)
+			}
+		}
+		if d > deepest {
+			deepest = d
+		}
+	}
+	return deepest
+}
+
+// complexity prices list fields by the number of items they can return, so
+// that the complexity limit bounds the rows a query can make the server
+// read. A connection costs its page size times its selection; an
+// unpaginated list a typical size times its selection.
+func complexity() generated.ComplexityRoot {
+	var c generated.ComplexityRoot
+	pageOf := func(first *int) int {
+		// Out-of-range sizes are rejected by the resolver with a precise
+		// message; price them at the maximum so that message is what the
+		// client sees.
+		if first == nil {
+			return page.DefaultSize
+		}
+		if *first < 1 || *first > page.MaxSize {
+			return page.MaxSize
+		}
+		return *first
+	}
+	list := func(typical int) func(int) int {
+		return func(child int) int { return 1 + typical*child }
+	}
+	c.Query.Organizations = func(child int, first *int, _ *string, _ *string, _ *time.Time, _ *tenancy.OrganizationKind, _ *string) int {
+		return 1 + pageOf(first)*child
+	}
+	c.Query.Federations = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	c.Organization.Units = list(20)
+	c.Organization.Municipalities = list(10)
+	c.Organization.Memberships = list(5)
+	c.Unit.Children = list(10)
+	c.Unit.Municipalities = list(10)
+	c.Federation.Members = func(child int, _ *time.Time) int { return 1 + 20*child }
+	c.Federation.Municipalities = list(10)
+	return c
+}

@@ -1,0 +1,185 @@
+// Package model holds the GraphQL types of the API and the converters from
+// domain types. Types gqlgen generates live in models_gen.go; the ones here
+// are written by hand because they carry domain keys that resolvers of their
+// fields need.
+package model
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// Organization is the GraphQL Organization.
+type Organization struct {
+	ID        string
+	Kind      tenancy.OrganizationKind
+	Name      string
+	OrgNumber string
+	CreatedAt time.Time
+
+	Key uuid.UUID // domain id
+}
+
+// IsNode marks Organization as a Node.
+func (Organization) IsNode() {}
+
+// GetID returns the global id.
+func (o Organization) GetID() string { return o.ID }
+
+// FromOrganization converts a domain organisation.
+func FromOrganization(o tenancy.Organization) *Organization {
+	return &Organization{
+		ID:        relay.ID(relay.TypeOrganization, o.ID),
+		Kind:      o.Kind,
+		Name:      o.Name,
+		OrgNumber: o.OrgNumber,
+		CreatedAt: o.CreatedAt,
+		Key:       o.ID,
+	}
+}
+
+// Unit is the GraphQL Unit.
+type Unit struct {
+	ID   string
+	Kind tenancy.UnitKind
+	Name string
+
+	Key       uuid.UUID
+	OrgKey    uuid.UUID
+	ParentKey *uuid.UUID
+}
+
+// IsNode marks Unit as a Node.
+func (Unit) IsNode() {}
+
+// GetID returns the global id.
+func (u Unit) GetID() string { return u.ID }
+
+// FromUnit converts a domain unit.
+func FromUnit(u tenancy.Unit) *Unit {
+	return &Unit{
+		ID:        relay.ID(relay.TypeUnit, u.ID),
+		Kind:      u.Kind,
+		Name:      u.Name,
+		Key:       u.ID,
+		OrgKey:    u.OrgID,
+		ParentKey: u.ParentID,
+	}
+}
+
+// Municipality is the GraphQL Municipality.
+type Municipality struct {
+	Code       string
+	Name       string
+	CountyCode string
+	CountyName string
+}
+
+// FromMunicipality converts a domain municipality.
+func FromMunicipality(m tenancy.Municipality) *Municipality {
+	return &Municipality{Code: m.Code, Name: m.Name, CountyCode: m.CountyCode, CountyName: m.CountyName}
+}
+
+// Federation is the GraphQL Federation.
+type Federation struct {
+	ID   string
+	Name string
+
+	Key    uuid.UUID
+	OrgKey uuid.UUID
+}
+
+// IsNode marks Federation as a Node.
+func (Federation) IsNode() {}
+
+// GetID returns the global id.
+func (f Federation) GetID() string { return f.ID }
+
+// FromFederation converts a domain federation.
+func FromFederation(f tenancy.Federation) *Federation {
+	return &Federation{ID: relay.ID(relay.TypeFederation, f.ID), Name: f.Name, Key: f.ID, OrgKey: f.OrgID}
+}
+
+// FederationMembership is the GraphQL FederationMembership.
+type FederationMembership struct {
+	ValidFrom time.Time
+	ValidTo   *time.Time
+	Active    bool
+
+	FederationKey uuid.UUID
+	MemberKey     uuid.UUID
+}
+
+// FromMembership converts a domain membership; today decides Active.
+func FromMembership(m tenancy.Membership, today time.Time) *FederationMembership {
+	return &FederationMembership{
+		ValidFrom:     m.ValidFrom,
+		ValidTo:       m.ValidTo,
+		Active:        m.ActiveOn(today),
+		FederationKey: m.FederationID,
+		MemberKey:     m.MemberOrgID,
+	}
+}
+
+// OrganizationConnection is a page of organisations.
+type OrganizationConnection struct {
+	Edges    []*OrganizationEdge
+	Nodes    []*Organization
+	PageInfo *PageInfo
+
+	// Filter is kept for totalCount, which is counted only when asked for.
+	Filter tenancy.OrganizationFilter
+}
+
+// NewOrganizationConnection builds a connection from a page.
+func NewOrganizationConnection(p page.Result[tenancy.Organization], f tenancy.OrganizationFilter) *OrganizationConnection {
+	c := &OrganizationConnection{Filter: f, PageInfo: &PageInfo{HasNextPage: p.HasNext}}
+	for _, o := range p.Items {
+		n := FromOrganization(o)
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &OrganizationEdge{Cursor: page.Encode(tenancy.OrganizationKey(o)), Node: n})
+	}
+	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
+	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	return c
+}
+
+// FederationConnection is a page of federations.
+type FederationConnection struct {
+	Edges    []*FederationEdge
+	Nodes    []*Federation
+	PageInfo *PageInfo
+}
+
+// NewFederationConnection builds a connection from a page.
+func NewFederationConnection(p page.Result[tenancy.Federation]) *FederationConnection {
+	c := &FederationConnection{PageInfo: &PageInfo{HasNextPage: p.HasNext}}
+	for _, f := range p.Items {
+		n := FromFederation(f)
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &FederationEdge{Cursor: page.Encode(tenancy.FederationKey(f)), Node: n})
+	}
+	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
+	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	return c
+}
+
+func setCursors(pi *PageInfo, n int, cursor func(int) string) {
+	if n == 0 {
+		return
+	}
+	first, last := cursor(0), cursor(n-1)
+	pi.StartCursor, pi.EndCursor = &first, &last
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

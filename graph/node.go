@@ -1,0 +1,70 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// maxNodes bounds the ids one `nodes` call takes.
+const maxNodes = 100
+
+// loadNodes resolves global ids to objects, one query per object type. An id
+// of an unknown type or of an object that does not exist (or that the caller
+// may not see) yields nil, exactly like a missing object.
+func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	type ref struct {
+		typ string
+		id  uuid.UUID
+	}
+	refs := make([]ref, len(ids))
+	byType := map[string][]uuid.UUID{}
+	for i, gid := range ids {
+		typ, id, err := relay.ParseID(gid)
+		if err != nil {
+			return nil, err
+		}
+		refs[i] = ref{typ, id}
+		byType[typ] = append(byType[typ], id)
+	}
+	found := map[ref]model.Node{}
+	q := querier(ctx)
+	if ids := byType[relay.TypeOrganization]; len(ids) > 0 {
+		orgs, err := tenancy.OrganizationsByID(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, o := range orgs {
+			found[ref{relay.TypeOrganization, id}] = model.FromOrganization(o)
+		}
+	}
+	if ids := byType[relay.TypeUnit]; len(ids) > 0 {
+		units, err := tenancy.UnitsByID(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, u := range units {
+			found[ref{relay.TypeUnit, id}] = model.FromUnit(u)
+		}
+	}
+	if ids := byType[relay.TypeFederation]; len(ids) > 0 {
+		feds, err := tenancy.FederationsByID(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, f := range feds {
+			found[ref{relay.TypeFederation, id}] = model.FromFederation(f)
+		}
+	}
+	out := make([]model.Node, len(ids))
+	for i, rf := range refs {
+		if n, ok := found[rf]; ok {
+			out[i] = n
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,234 @@
+// Package config holds the hub's one configuration struct, filled from
+// command-line flags and HUB_* environment variables (a flag wins over the
+// variable), validated before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the hub's configuration.
+type Config struct {
+	DatabaseURL string // HUB_DATABASE_URL; required by serve and migrate
+
+	HTTPAddr        string        // HUB_HTTP_ADDR
+	RequestTimeout  time.Duration // HUB_REQUEST_TIMEOUT: whole GraphQL request
+	ShutdownTimeout time.Duration // HUB_SHUTDOWN_TIMEOUT: draining in-flight requests
+	BodyLimitBytes  int64         // HUB_BODY_LIMIT_BYTES
+
+	DBMaxConns       int           // HUB_DB_MAX_CONNS
+	DBMinIdleConns   int           // HUB_DB_MIN_IDLE_CONNS
+	StatementTimeout time.Duration // HUB_STATEMENT_TIMEOUT: one SQL statement
+
+	MaxDepth      int  // HUB_MAX_DEPTH
+	MaxComplexity int  // HUB_MAX_COMPLEXITY
+	Introspection bool // HUB_INTROSPECTION
+	GraphiQL      bool // HUB_GRAPHIQL: serve /graphiql (dev)
+
+	LogFormat string // HUB_LOG_FORMAT: json or text
+	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
+
+	// Dev only: the embedded cluster.
+	DevDataDir string // HUB_DEV_DATA_DIR
+	DevDBPort  int    // HUB_DEV_DB_PORT
+}
+
+// Defaults returns the production defaults.
+func Defaults() Config {
+	return Config{
+		HTTPAddr:         ":8080",
+		RequestTimeout:   30 * time.Second,
+		ShutdownTimeout:  20 * time.Second,
+		BodyLimitBytes:   1 << 20,
+		DBMaxConns:       16,
+		DBMinIdleConns:   2,
+		StatementTimeout: 5 * time.Second,
+		MaxDepth:         12,
+		MaxComplexity:    5000,
+		Introspection:    true,
+		LogFormat:        "json",
+		LogLevel:         "info",
+		DevDataDir:       ".data",
+		DevDBPort:        5439,
+	}
+}
+
+// Register binds every setting to a flag on fs whose default comes from the
+// HUB_* variable, or else from c. Parse fs afterwards; then call Validate.
+func (c *Config) Register(fs *flag.FlagSet) {
+	str := func(p *string, name, env, usage string) {
+		fs.StringVar(p, name, envString(env, *p), usage+" ($"+env+")")
+	}
+	dur := func(p *time.Duration, name, env, usage string) {
+		fs.DurationVar(p, name, envDuration(env, *p), usage+" ($"+env+")")
+	}
+	num := func(p *int, name, env, usage string) {
+		fs.IntVar(p, name, envInt(env, *p), usage+" ($"+env+")")
+	}
+	str(&c.DatabaseURL, "database-url", "HUB_DATABASE_URL", "PostgreSQL connection URL")
+	str(&c.HTTPAddr, "http-addr", "HUB_HTTP_ADDR", "address the API listens on")
+	dur(&c.RequestTimeout, "request-timeout", "HUB_REQUEST_TIMEOUT", "time limit of one GraphQL request")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "HUB_SHUTDOWN_TIMEOUT", "time given to in-flight requests on shutdown")
+	fs.Int64Var(&c.BodyLimitBytes, "body-limit", envInt64("HUB_BODY_LIMIT_BYTES", c.BodyLimitBytes), "largest request body in bytes ($HUB_BODY_LIMIT_BYTES)")
+	num(&c.DBMaxConns, "db-max-conns", "HUB_DB_MAX_CONNS", "size of the database connection pool")
+	num(&c.DBMinIdleConns, "db-min-idle-conns", "HUB_DB_MIN_IDLE_CONNS", "idle connections kept open")
+	dur(&c.StatementTimeout, "statement-timeout", "HUB_STATEMENT_TIMEOUT", "time limit of one SQL statement")
+	num(&c.MaxDepth, "max-depth", "HUB_MAX_DEPTH", "deepest nesting of fields a query may have")
+	num(&c.MaxComplexity, "max-complexity", "HUB_MAX_COMPLEXITY", "highest priced complexity a query may have")
+	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
+	fs.BoolVar(&c.GraphiQL, "graphiql", envBool("HUB_GRAPHIQL", c.GraphiQL), "serve GraphiQL at /graphiql ($HUB_GRAPHIQL)")
+	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
+	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
+}
+
+// RegisterDev binds the settings only `hub dev` has.
+func (c *Config) RegisterDev(fs *flag.FlagSet) {
+	fs.StringVar(&c.DevDataDir, "data-dir", envString("HUB_DEV_DATA_DIR", c.DevDataDir), "directory of the embedded dev database cluster ($HUB_DEV_DATA_DIR)")
+	fs.IntVar(&c.DevDBPort, "db-port", envInt("HUB_DEV_DB_PORT", c.DevDBPort), "TCP port of the embedded dev database on 127.0.0.1 ($HUB_DEV_DB_PORT)")
+}
+
+// Validate checks every setting and names each problem.
+func (c *Config) Validate(needDatabase bool) error {
+	var errs []error
+	if needDatabase && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("no database: set HUB_DATABASE_URL or --database-url (e.g. postgres://hub@localhost:5432/hub)"))
+	}
+	if c.HTTPAddr == "" {
+		errs = append(errs, errors.New("--http-addr must not be empty"))
+	}
+	positive := map[string]time.Duration{
+		"request-timeout": c.RequestTimeout, "shutdown-timeout": c.ShutdownTimeout, "statement-timeout": c.StatementTimeout,
+	}
+	for name, d := range positive {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("--%s must be positive, got %s", name, d))
+		}
+	}
+	if c.BodyLimitBytes < 1024 {
+		errs = append(errs, fmt.Errorf("--body-limit must be at least 1024 bytes, got %d", c.BodyLimitBytes))
+	}
+	if c.DBMaxConns < 1 || c.DBMinIdleConns < 0 || c.DBMinIdleConns > c.DBMaxConns {
+		errs = append(errs, fmt.Errorf("pool size: need 1 <= --db-max-conns and 0 <= --db-min-idle-conns <= --db-max-conns, got %d and %d", c.DBMaxConns, c.DBMinIdleConns))
+	}
+	if c.MaxDepth < 2 || c.MaxComplexity < 10 {
+		errs = append(errs, fmt.Errorf("--max-depth must be >= 2 and --max-complexity >= 10, got %d and %d", c.MaxDepth, c.MaxComplexity))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("--log-format must be json or text, got %q", c.LogFormat))
+	}
+	if _, err := c.SlogLevel(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// SlogLevel parses LogLevel.
+func (c *Config) SlogLevel() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	return l, nil
+}
+
+// LogValue prints the configuration with the database password masked.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("database_url", MaskURL(c.DatabaseURL)),
+		slog.String("http_addr", c.HTTPAddr),
+		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("statement_timeout", c.StatementTimeout),
+		slog.Int64("body_limit_bytes", c.BodyLimitBytes),
+		slog.Int("db_max_conns", c.DBMaxConns),
+		slog.Int("db_min_idle_conns", c.DBMinIdleConns),
+		slog.Int("max_depth", c.MaxDepth),
+		slog.Int("max_complexity", c.MaxComplexity),
+		slog.Bool("introspection", c.Introspection),
+		slog.Bool("graphiql", c.GraphiQL),
+	)
+}
+
+// MaskURL hides the password of a postgres:// URL or key=value DSN.
+func MaskURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		return u.String()
+	}
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		if strings.HasPrefix(f, "password=") {
+			fields[i] = "password=xxxxx"
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+func envString(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// The parsers below fall back to the default on a malformed variable and
+// remember the problem, so Validate-time output can name it.
+var envErrors []error
+
+// EnvErrors returns the malformed HUB_* variables seen while registering.
+func EnvErrors() error { return errors.Join(envErrors...) }
+
+func envInt(name string, def int) int {
+	return int(envInt64(name, int64(def)))
+}
+
+func envInt64(name string, def int64) int64 {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		envErrors = append(envErrors, fmt.Errorf("$%s=%q is not an integer", name, v))
+		return def
+	}
+	return n
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		envErrors = append(envErrors, fmt.Errorf("$%s=%q is not a duration (e.g. 5s)", name, v))
+		return def
+	}
+	return d
+}
+
+func envBool(name string, def bool) bool {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		envErrors = append(envErrors, fmt.Errorf("$%s=%q is not true or false", name, v))
+		return def
+	}
+	return b
+}

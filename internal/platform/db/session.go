@@ -1,0 +1,217 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Settings are the per-transaction values every statement of a request runs
+// under: hub.* settings that row-level security policies read, and the
+// statement timeout.
+type Settings struct {
+	// Values maps a setting name (e.g. "hub.org_id") to its value.
+	Values map[string]string
+	// StatementTimeout bounds each statement; 0 keeps the server default.
+	StatementTimeout time.Duration
+	// ReadOnly opens a READ ONLY transaction.
+	ReadOnly bool
+}
+
+// Session is one request's transaction. It begins lazily on the first
+// statement, so requests that never touch the database never hold a
+// connection, and it is safe for concurrent use: gqlgen resolves sibling
+// fields in parallel goroutines while a pgx connection runs one statement at
+// a time, so statements are serialised with a mutex that is held until a
+// result set has been read or closed.
+type Session struct {
+	pool     *pgxpool.Pool
+	settings Settings
+
+	mu     sync.Mutex // serialises statements on tx
+	tx     pgx.Tx
+	now    time.Time
+	closed bool
+}
+
+// NewSession prepares a session; no connection is taken yet.
+func NewSession(pool *pgxpool.Pool, s Settings) *Session {
+	return &Session{pool: pool, settings: s}
+}
+
+// ErrSessionClosed is returned for statements after Commit or Rollback.
+var ErrSessionClosed = errors.New("database session already finished")
+
+// begin opens the transaction; the caller holds s.mu.
+func (s *Session) begin(ctx context.Context) error {
+	if s.closed {
+		return ErrSessionClosed
+	}
+	if s.tx != nil {
+		return nil
+	}
+	opts := pgx.TxOptions{}
+	if s.settings.ReadOnly {
+		opts.AccessMode = pgx.ReadOnly
+	}
+	tx, err := s.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	// SET LOCAL takes no bind parameters; set_config(name, value, true) is
+	// its parameterised equivalent, scoped to this transaction.
+	b := &pgx.Batch{}
+	for k, v := range s.settings.Values {
+		b.Queue("SELECT set_config($1, $2, true)", k, v)
+	}
+	if s.settings.StatementTimeout > 0 {
+		b.Queue("SELECT set_config('statement_timeout', $1, true)", fmt.Sprintf("%dms", s.settings.StatementTimeout.Milliseconds()))
+	}
+	b.Queue("SELECT now()").QueryRow(func(r pgx.Row) error { return r.Scan(&s.now) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return fmt.Errorf("apply transaction settings: %w", err)
+	}
+	s.tx = tx
+	return nil
+}
+
+// Now returns the transaction's timestamp: every row written in one request
+// carries the same time. It begins the transaction if needed.
+func (s *Session) Now(ctx context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx); err != nil {
+		return time.Time{}, err
+	}
+	return s.now, nil
+}
+
+// Exec runs a statement that returns no rows.
+func (s *Session) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.begin(ctx); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return s.tx.Exec(ctx, sql, args...)
+}
+
+// Query runs a statement that returns rows. The session stays locked until
+// the rows are read to the end or closed; always close them (pgx.CollectRows
+// does).
+func (s *Session) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	s.mu.Lock()
+	if err := s.begin(ctx); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	rows, err := s.tx.Query(ctx, sql, args...)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	return &lockedRows{Rows: rows, unlock: s.mu.Unlock}, nil
+}
+
+// QueryRow runs a statement that returns at most one row. The session stays
+// locked until Scan is called.
+func (s *Session) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := s.Query(ctx, sql, args...)
+	if err != nil {
+		return errRow{err}
+	}
+	return &lockedRow{rows: rows}
+}
+
+// Commit commits the transaction, if one was begun. The session cannot be
+// used afterwards.
+func (s *Session) Commit(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	if s.tx == nil {
+		return nil
+	}
+	if err := s.tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback undoes the transaction, if one was begun. It is safe to call
+// after Commit (it then does nothing).
+func (s *Session) Rollback(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.tx == nil {
+		return nil
+	}
+	return s.tx.Rollback(ctx)
+}
+
+type lockedRows struct {
+	pgx.Rows
+	once   sync.Once
+	unlock func()
+}
+
+func (r *lockedRows) release() { r.once.Do(r.unlock) }
+
+func (r *lockedRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.release()
+	return false
+}
+
+func (r *lockedRows) Close() {
+	r.Rows.Close()
+	r.release()
+}
+
+// lockedRow mirrors pgx's own Row: Scan reads the first row, then closes.
+type lockedRow struct{ rows pgx.Rows }
+
+func (r *lockedRow) Scan(dest ...any) error {
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+type sessionKey struct{}
+
+// WithSession returns a context carrying s.
+func WithSession(ctx context.Context, s *Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, s)
+}
+
+// FromContext returns the request's session, or nil outside a request.
+func FromContext(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionKey{}).(*Session)
+	return s
+}

@@ -23,12 +23,15 @@ type Options struct {
 	Pool *pgxpool.Pool
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
-	// MaxComplexity bounds the priced size of an operation (default 5000;
+	// MaxComplexity bounds the priced size of an operation (default 20000;
 	// see complexity()).
 	MaxComplexity int
 	// StatementTimeout bounds each SQL statement of a request (0: server
 	// default).
 	StatementTimeout time.Duration
+	// BatchWait is how long dataloaders collect keys of nested lists
+	// (default 2ms; see loaders.go).
+	BatchWait time.Duration
 	// Introspection allows __schema/__type queries (GraphiQL needs them).
 	Introspection bool
 }
@@ -36,7 +39,7 @@ type Options struct {
 // Defaults of Options.
 const (
 	DefaultMaxDepth      = 12
-	DefaultMaxComplexity = 5000
+	DefaultMaxComplexity = 20000
 	// parserTokenLimit bounds the size of a query document before parsing.
 	parserTokenLimit = 10_000
 )
@@ -57,6 +60,9 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxDepth == 0 {
 		o.MaxDepth = DefaultMaxDepth
 	}
+	if o.BatchWait == 0 {
+		o.BatchWait = defaultBatchWait
+	}
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
@@ -75,6 +81,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(depthLimit{Max: o.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout})
+	srv.Use(batching{wait: o.BatchWait})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return conformHTTP(srv)

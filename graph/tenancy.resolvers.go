@@ -21,7 +21,7 @@ import (
 
 func (r *federationResolver) Organization(ctx context.Context, objs []*model.Federation) ([]*model.Organization, error) {
 	key := func(f *model.Federation) uuid.UUID { return f.OrgKey }
-	orgs, err := tenancy.OrganizationsByID(ctx, querier(ctx), keysOf(objs, key))
+	orgs, err := loaders(ctx).organizations.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (r *federationResolver) Organization(ctx context.Context, objs []*model.Fed
 
 func (r *federationResolver) Members(ctx context.Context, objs []*model.Federation, activeOn *time.Time) ([][]*model.FederationMembership, error) {
 	key := func(f *model.Federation) uuid.UUID { return f.Key }
-	ms, err := tenancy.MembershipsByFederation(ctx, querier(ctx), keysOf(objs, key))
+	ms, err := loaders(ctx).membersOfFederation.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (r *federationResolver) Members(ctx context.Context, objs []*model.Federati
 
 func (r *federationResolver) Municipalities(ctx context.Context, objs []*model.Federation) ([][]*model.Municipality, error) {
 	key := func(f *model.Federation) uuid.UUID { return f.Key }
-	ms, err := tenancy.MunicipalitiesByFederation(ctx, querier(ctx), keysOf(objs, key), tenancy.Today())
+	ms, err := loaders(ctx).fedMunicipalities.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (r *federationConnectionResolver) TotalCount(ctx context.Context, objs []*m
 
 func (r *federationMembershipResolver) Federation(ctx context.Context, objs []*model.FederationMembership) ([]*model.Federation, error) {
 	key := func(m *model.FederationMembership) uuid.UUID { return m.FederationKey }
-	feds, err := tenancy.FederationsByID(ctx, querier(ctx), keysOf(objs, key))
+	feds, err := loaders(ctx).federations.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (r *federationMembershipResolver) Federation(ctx context.Context, objs []*m
 
 func (r *federationMembershipResolver) Organization(ctx context.Context, objs []*model.FederationMembership) ([]*model.Organization, error) {
 	key := func(m *model.FederationMembership) uuid.UUID { return m.MemberKey }
-	orgs, err := tenancy.OrganizationsByID(ctx, querier(ctx), keysOf(objs, key))
+	orgs, err := loaders(ctx).organizations.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (r *federationMembershipResolver) Organization(ctx context.Context, objs []
 
 func (r *organizationResolver) Municipalities(ctx context.Context, objs []*model.Organization) ([][]*model.Municipality, error) {
 	key := func(o *model.Organization) uuid.UUID { return o.Key }
-	ms, err := tenancy.MunicipalitiesByOrganization(ctx, querier(ctx), keysOf(objs, key))
+	ms, err := loaders(ctx).orgMunicipalities.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (r *organizationResolver) Municipalities(ctx context.Context, objs []*model
 
 func (r *organizationResolver) Units(ctx context.Context, objs []*model.Organization) ([][]*model.Unit, error) {
 	key := func(o *model.Organization) uuid.UUID { return o.Key }
-	units, err := tenancy.UnitsByOrganization(ctx, querier(ctx), keysOf(objs, key))
+	units, err := loaders(ctx).unitsOfOrganization.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (r *organizationResolver) Units(ctx context.Context, objs []*model.Organiza
 
 func (r *organizationResolver) Memberships(ctx context.Context, objs []*model.Organization) ([][]*model.FederationMembership, error) {
 	key := func(o *model.Organization) uuid.UUID { return o.Key }
-	ms, err := tenancy.MembershipsByMember(ctx, querier(ctx), keysOf(objs, key))
+	ms, err := loaders(ctx).membershipsOfOrganization.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 
 func (r *unitResolver) Organization(ctx context.Context, objs []*model.Unit) ([]*model.Organization, error) {
 	key := func(u *model.Unit) uuid.UUID { return u.OrgKey }
-	orgs, err := tenancy.OrganizationsByID(ctx, querier(ctx), keysOf(objs, key))
+	orgs, err := loaders(ctx).organizations.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (r *unitResolver) Parent(ctx context.Context, objs []*model.Unit) ([]*model
 	if len(parentIDs) == 0 {
 		return make([]*model.Unit, len(objs)), nil
 	}
-	parents, err := tenancy.UnitsByID(ctx, querier(ctx), parentIDs)
+	parents, err := loaders(ctx).units.load(ctx, parentIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func (r *unitResolver) Parent(ctx context.Context, objs []*model.Unit) ([]*model
 
 func (r *unitResolver) Children(ctx context.Context, objs []*model.Unit) ([][]*model.Unit, error) {
 	key := func(u *model.Unit) uuid.UUID { return u.Key }
-	children, err := tenancy.UnitsByParent(ctx, querier(ctx), keysOf(objs, key))
+	children, err := loaders(ctx).childUnits.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (r *unitResolver) Children(ctx context.Context, objs []*model.Unit) ([][]*m
 
 func (r *unitResolver) Municipalities(ctx context.Context, objs []*model.Unit) ([][]*model.Municipality, error) {
 	key := func(u *model.Unit) uuid.UUID { return u.Key }
-	ms, err := tenancy.MunicipalitiesByUnit(ctx, querier(ctx), keysOf(objs, key))
+	ms, err := loaders(ctx).unitMunicipalities.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}

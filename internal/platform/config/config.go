@@ -52,7 +52,7 @@ func Defaults() Config {
 		DBMinIdleConns:   2,
 		StatementTimeout: 5 * time.Second,
 		MaxDepth:         12,
-		MaxComplexity:    5000,
+		MaxComplexity:    20000,
 		Introspection:    true,
 		LogFormat:        "json",
 		LogLevel:         "info",

@@ -34,7 +34,9 @@ type Session struct {
 	pool     *pgxpool.Pool
 	settings Settings
 
-	mu     sync.Mutex // serialises statements on tx
+	// sem serialises statements on tx: a one-slot semaphore rather than a
+	// mutex so that waiting for it respects the request's context.
+	sem    chan struct{}
 	tx     pgx.Tx
 	now    time.Time
 	closed bool
@@ -42,13 +44,25 @@ type Session struct {
 
 // NewSession prepares a session; no connection is taken yet.
 func NewSession(pool *pgxpool.Pool, s Settings) *Session {
-	return &Session{pool: pool, settings: s}
+	return &Session{pool: pool, settings: s, sem: make(chan struct{}, 1)}
 }
+
+// lock takes the session for one statement.
+func (s *Session) lock(ctx context.Context) error {
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the request's database session: %w", ctx.Err())
+	}
+}
+
+func (s *Session) unlock() { <-s.sem }
 
 // ErrSessionClosed is returned for statements after Commit or Rollback.
 var ErrSessionClosed = errors.New("database session already finished")
 
-// begin opens the transaction; the caller holds s.mu.
+// begin opens the transaction; the caller holds the lock.
 func (s *Session) begin(ctx context.Context) error {
 	if s.closed {
 		return ErrSessionClosed
@@ -85,8 +99,10 @@ func (s *Session) begin(ctx context.Context) error {
 // Now returns the transaction's timestamp: every row written in one request
 // carries the same time. It begins the transaction if needed.
 func (s *Session) Now(ctx context.Context) (time.Time, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return time.Time{}, err
+	}
+	defer s.unlock()
 	if err := s.begin(ctx); err != nil {
 		return time.Time{}, err
 	}
@@ -95,8 +111,10 @@ func (s *Session) Now(ctx context.Context) (time.Time, error) {
 
 // Exec runs a statement that returns no rows.
 func (s *Session) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	defer s.unlock()
 	if err := s.begin(ctx); err != nil {
 		return pgconn.CommandTag{}, err
 	}
@@ -107,17 +125,24 @@ func (s *Session) Exec(ctx context.Context, sql string, args ...any) (pgconn.Com
 // the rows are read to the end or closed; always close them (pgx.CollectRows
 // does).
 func (s *Session) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	s.mu.Lock()
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	handedOver := false
+	defer func() { // also on panic
+		if !handedOver {
+			s.unlock()
+		}
+	}()
 	if err := s.begin(ctx); err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
 	rows, err := s.tx.Query(ctx, sql, args...)
 	if err != nil {
-		s.mu.Unlock()
 		return nil, err
 	}
-	return &lockedRows{Rows: rows, unlock: s.mu.Unlock}, nil
+	handedOver = true
+	return &lockedRows{Rows: rows, unlock: s.unlock}, nil
 }
 
 // QueryRow runs a statement that returns at most one row. The session stays
@@ -133,8 +158,10 @@ func (s *Session) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 // Commit commits the transaction, if one was begun. The session cannot be
 // used afterwards.
 func (s *Session) Commit(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.unlock()
 	s.closed = true
 	if s.tx == nil {
 		return nil
@@ -148,8 +175,10 @@ func (s *Session) Commit(ctx context.Context) error {
 // Rollback undoes the transaction, if one was begun. It is safe to call
 // after Commit (it then does nothing).
 func (s *Session) Rollback(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.unlock()
 	if s.closed {
 		return nil
 	}

@@ -1,0 +1,145 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/google/uuid"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// How related objects are fetched without N+1:
+//
+// Every resolved field is a gqlgen batch resolver: it receives all parents
+// of one list at once and fetches their related rows with one IN-list
+// query. That is exact and timer-free while the parents form a single list
+// (organizations.nodes[*].units). Below a second list level, though, each
+// inner list makes its own batch call (one per organisation for
+// organizations.nodes[*].units[*].parent), so those calls go through a
+// request-scoped dataloader that merges the concurrent calls of one level
+// into one query after a short wait. The number of statements a request
+// runs is thus bounded by the shape of the query, never by page sizes.
+
+// relation fetches values of type V by key.
+type relation[V any] struct {
+	fetch  func(ctx context.Context, q db.Querier, keys []uuid.UUID) (map[uuid.UUID]V, error)
+	loader *dataloadgen.Loader[uuid.UUID, V]
+}
+
+func newRelation[V any](wait time.Duration, fetch func(context.Context, db.Querier, []uuid.UUID) (map[uuid.UUID]V, error)) *relation[V] {
+	r := &relation[V]{fetch: fetch}
+	r.loader = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID]V, error) {
+		return fetch(ctx, querier(ctx), keys)
+	}, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000))
+	return r
+}
+
+// load returns the values for keys; keys without a value are absent.
+func (r *relation[V]) load(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID]V, error) {
+	if len(keys) == 0 {
+		return map[uuid.UUID]V{}, nil
+	}
+	if !nestedInList(ctx) {
+		return r.fetch(ctx, querier(ctx), keys)
+	}
+	vals, err := r.loader.LoadAll(ctx, keys)
+	var perKey dataloadgen.ErrorSlice
+	if err != nil && !errors.As(err, &perKey) {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]V, len(keys))
+	for i, k := range keys {
+		if perKey != nil && perKey[i] != nil {
+			if errors.Is(perKey[i], dataloadgen.ErrNotFound) {
+				continue
+			}
+			return nil, fmt.Errorf("load %s: %w", k, perKey[i])
+		}
+		out[k] = vals[i]
+	}
+	return out, nil
+}
+
+// nestedInList reports whether the field being resolved sits below two or
+// more list levels, where sibling batch calls need merging.
+func nestedInList(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	lists := 0
+	for _, el := range fc.Path() {
+		if _, ok := el.(ast.PathIndex); ok {
+			lists++
+		}
+	}
+	return lists >= 2
+}
+
+// requestLoaders are the relations of one request.
+type requestLoaders struct {
+	organizations             *relation[tenancy.Organization]
+	units                     *relation[tenancy.Unit]
+	federations               *relation[tenancy.Federation]
+	unitsOfOrganization       *relation[[]tenancy.Unit]
+	childUnits                *relation[[]tenancy.Unit]
+	orgMunicipalities         *relation[[]tenancy.Municipality]
+	unitMunicipalities        *relation[[]tenancy.Municipality]
+	fedMunicipalities         *relation[[]tenancy.Municipality]
+	membersOfFederation       *relation[[]tenancy.Membership]
+	membershipsOfOrganization *relation[[]tenancy.Membership]
+}
+
+func newRequestLoaders(wait time.Duration) *requestLoaders {
+	today := tenancy.Today()
+	return &requestLoaders{
+		organizations:       newRelation(wait, tenancy.OrganizationsByID),
+		units:               newRelation(wait, tenancy.UnitsByID),
+		federations:         newRelation(wait, tenancy.FederationsByID),
+		unitsOfOrganization: newRelation(wait, tenancy.UnitsByOrganization),
+		childUnits:          newRelation(wait, tenancy.UnitsByParent),
+		orgMunicipalities:   newRelation(wait, tenancy.MunicipalitiesByOrganization),
+		unitMunicipalities:  newRelation(wait, tenancy.MunicipalitiesByUnit),
+		fedMunicipalities: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]tenancy.Municipality, error) {
+			return tenancy.MunicipalitiesByFederation(ctx, q, ids, today)
+		}),
+		membersOfFederation:       newRelation(wait, tenancy.MembershipsByFederation),
+		membershipsOfOrganization: newRelation(wait, tenancy.MembershipsByMember),
+	}
+}
+
+type loadersKey struct{}
+
+// loaders returns the request's loaders (a fresh set outside a request, so
+// that resolvers never fail for want of one).
+func loaders(ctx context.Context) *requestLoaders {
+	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
+		return l
+	}
+	return newRequestLoaders(defaultBatchWait)
+}
+
+// defaultBatchWait is how long a dataloader collects keys from concurrent
+// batch calls of one level before it queries.
+const defaultBatchWait = 2 * time.Millisecond
+
+// batching installs the request's loaders for queries and mutations.
+type batching struct{ wait time.Duration }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = batching{}
+
+func (batching) ExtensionName() string                   { return "Batching" }
+func (batching) Validate(graphql.ExecutableSchema) error { return nil }
+func (b batching) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait)))
+}

@@ -116,8 +116,8 @@ func conformHTTP(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if msg, ok := checkParams(r); !ok {
-			writeRequestError(w, http.StatusBadRequest, msg)
+		if status, msg := checkParams(r); status != 0 {
+			writeRequestError(w, status, msg)
 			return
 		}
 		rec := &recorder{header: w.Header(), status: http.StatusOK}

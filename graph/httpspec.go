@@ -3,6 +3,8 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,27 +14,30 @@ import (
 // checkParams rejects requests that carry no GraphQL document: no "query"
 // and no persisted-query extension. Other malformations (bad JSON, wrong
 // types) are already answered with 400 by gqlgen. It restores the body for
-// the handler.
-func checkParams(r *http.Request) (string, bool) {
+// the handler. A non-zero status means: answer with it and msg.
+func checkParams(r *http.Request) (status int, msg string) {
 	const missing = "the request has no GraphQL document: send \"query\" (or a persisted-query hash in \"extensions\")"
 	switch r.Method {
 	case http.MethodGet:
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return "the URL query string is malformed", false
+			return http.StatusBadRequest, "the URL query string is malformed"
 		}
 		if q.Get("query") == "" && q.Get("extensions") == "" {
-			return missing, false
+			return http.StatusBadRequest, missing
 		}
 	case http.MethodPost:
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-			// gqlgen answers other content types itself (415/400).
-			return "", true
+			// gqlgen answers other content types itself.
+			return 0, ""
 		}
 		body, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than the limit of %d bytes", tooLarge.Limit)
+		}
 		if err != nil {
-			// The body limit middleware ends here for oversized bodies.
-			return "the request body could not be read (larger than the limit?)", false
+			return http.StatusBadRequest, "the request body could not be read"
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		var p struct {
@@ -40,14 +45,14 @@ func checkParams(r *http.Request) (string, bool) {
 			Extensions *json.RawMessage `json:"extensions"`
 		}
 		if json.Unmarshal(body, &p) != nil {
-			return "", true // gqlgen reports the JSON error
+			return 0, "" // gqlgen reports the JSON error
 		}
 		if (p.Query == nil || string(*p.Query) == "null" || string(*p.Query) == `""`) &&
 			(p.Extensions == nil || string(*p.Extensions) == "null") {
-			return missing, false
+			return http.StatusBadRequest, missing
 		}
 	}
-	return "", true
+	return 0, ""
 }
 
 // dropNullData removes `"data": null` from a request-error response: the

@@ -1,0 +1,37 @@
+package config
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidate_NamesEveryProblem(t *testing.T) {
+	c := Defaults()
+	c.DBMaxConns = 0
+	c.LogFormat = "xml"
+	err := c.Validate(true)
+	require.ErrorContains(t, err, "no database: set HUB_DATABASE_URL")
+	require.ErrorContains(t, err, "--db-max-conns")
+	require.ErrorContains(t, err, `--log-format must be json or text, got "xml"`)
+	c = Defaults()
+	require.NoError(t, c.Validate(false))
+}
+
+func TestRegister_FlagWinsOverEnvironment(t *testing.T) {
+	t.Setenv("HUB_HTTP_ADDR", ":9000")
+	t.Setenv("HUB_DB_MAX_CONNS", "7")
+	c := Defaults()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.Register(fs)
+	require.NoError(t, fs.Parse([]string{"--http-addr", ":9100"}))
+	require.Equal(t, ":9100", c.HTTPAddr)
+	require.Equal(t, 7, c.DBMaxConns)
+}
+
+func TestMaskURL_HidesPasswords(t *testing.T) {
+	require.Equal(t, "postgres://hub:xxxxx@db:5432/hub", MaskURL("postgres://hub:s3cret@db:5432/hub"))
+	require.Equal(t, "host=db user=hub password=xxxxx", MaskURL("host=db user=hub password=s3cret"))
+	require.Equal(t, "postgres://hub@db/hub", MaskURL("postgres://hub@db/hub"))
+}

@@ -1,0 +1,22 @@
+# Samverkanshubben. `make dev` runs everything locally with demo data;
+# `make test` is the test command (CI runs exactly this).
+GO ?= go
+
+.PHONY: dev test generate build bench-http tidy
+
+dev:
+	$(GO) run ./cmd/hub dev
+
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+generate:
+	$(GO) generate ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/hub ./cmd/hub
+
+# Throughput of a page of organisations against a running `make dev`.
+bench-http:
+	$(GO) run ./bench/loadgen -c 32 -d 10s -runs 3

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// The README's first command, end to end: `hub dev` creates its cluster,
+// loads the demo data and answers GraphQL; stopped and started again, it
+// reuses the cluster and its data.
+func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a durable PostgreSQL cluster")
+	}
+	t.Setenv("HUB_DATABASE_URL", "")
+	dir, err := os.MkdirTemp("", "hubdev-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	require.NoError(t, os.Chmod(dir, 0o755)) // reachable by the postgres user when root
+	dataDir := filepath.Join(dir, "data")
+
+	start := func() (addr string, stop func()) {
+		dbPort, httpPort := freePort(t), freePort(t)
+		addr = fmt.Sprintf("127.0.0.1:%d", httpPort)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"dev", "--data-dir", dataDir, "--db-port", fmt.Sprint(dbPort),
+				"--http-addr", addr, "--log-level", "warn"})
+		}()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			res, err := http.Get("http://" + addr + "/readyz")
+			if err == nil {
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("hub dev ended early: %v", err)
+			default:
+			}
+			require.True(t, time.Now().Before(deadline), "hub dev did not become ready")
+			time.Sleep(100 * time.Millisecond)
+		}
+		return addr, func() {
+			cancel()
+			require.NoError(t, <-done)
+		}
+	}
+	federationCount := func(addr string) string {
+		res, err := http.Post("http://"+addr+"/graphql", "application/json",
+			strings.NewReader(`{"query":"{ federations { totalCount } }"}`))
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+
+	addr, stop := start()
+	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr))
+	stop()
+	_, err = os.Stat(filepath.Join(dataDir, "pg", "postmaster.pid"))
+	require.True(t, os.IsNotExist(err), "the cluster is stopped with the API")
+
+	addr, stop = start()
+	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr), "seeding again does not duplicate")
+	stop()
+}

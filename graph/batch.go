@@ -29,7 +29,7 @@ func (noSession) Exec(context.Context, string, ...any) (pgconn.CommandTag, error
 	return pgconn.CommandTag{}, errNoSession
 }
 func (noSession) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errNoSession }
-func (noSession) QueryRow(context.Context, string, ...any) pgx.Row       { return errRow{} }
+func (noSession) QueryRow(context.Context, string, ...any) pgx.Row        { return errRow{} }
 
 type errRow struct{}
 

@@ -43,9 +43,9 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*httptest.Server, *tes
 		f(&opts)
 	}
 	e := httpserver.New(httpserver.Options{
-		Logger:  logger,
-		Pool:    d.Pool,
-		GraphQL: graph.NewHandler(opts),
+		Logger:         logger,
+		Pool:           d.Pool,
+		GraphQL:        graph.NewHandler(opts),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: 64 << 10,
 		RequestTimeout: 10 * time.Second,

@@ -16,11 +16,16 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/identity"
 )
 
 // Options configure the GraphQL endpoint.
 type Options struct {
 	Pool *pgxpool.Pool
+	// Authenticator verifies the bearer token of every request (required).
+	Authenticator *identity.Authenticator
+	// OnRefused is told about identified people refused at the door.
+	OnRefused identity.Refusal
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -57,6 +62,9 @@ func NewExecutableSchema(pool *pgxpool.Pool) graphql.ExecutableSchema {
 // application/graphql-response+json and application/json) with the hub's
 // limits, error presentation and per-request transaction.
 func NewHandler(o Options) http.Handler {
+	if o.Authenticator == nil {
+		panic("graph.NewHandler: an Authenticator is required")
+	}
 	if o.MaxDepth == 0 {
 		o.MaxDepth = DefaultMaxDepth
 	}
@@ -84,7 +92,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(batching{wait: o.BatchWait})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	return conformHTTP(srv)
+	return conformHTTP(identity.Middleware(o.Authenticator, o.OnRefused, srv))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.

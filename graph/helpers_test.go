@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +17,8 @@ import (
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/devidp"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -23,19 +27,73 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
-	db *pgtest.DB
+	db  *pgtest.DB
+	idp *devidp.Provider
+}
+
+// testServer is the API under test. Requests carry a token of
+// defaultLogin unless they set their own Authorization header.
+type testServer struct {
+	*httptest.Server
+	idpURL string
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+const defaultLogin = "soc.karlstad"
+
+// token fetches (once) a real access token for login from the dev identity
+// provider's token endpoint, found through discovery.
+func (s *testServer) token(t *testing.T, login string) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if tok, ok := s.tokens[login]; ok {
+		return tok
+	}
+	var meta struct {
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	res, err := http.Get(s.idpURL + "/.well-known/openid-configuration")
+	require.NoError(t, err)
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&meta))
+	res.Body.Close()
+	res, err = http.PostForm(meta.TokenEndpoint, url.Values{
+		"grant_type": {"password"}, "client_id": {devidp.ClientCLI}, "username": {login}, "password": {devidp.Password},
+	})
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "token for %s", login)
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	s.tokens[login] = body.AccessToken
+	return body.AccessToken
 }
 
 // setup starts the whole HTTP API over a fresh database holding the demo
 // data, exactly as `hub serve` wires it. Functions in adjust may change the
 // GraphQL options.
-func setup(t *testing.T, adjust ...func(*graph.Options)) (*httptest.Server, *testBundle) {
+func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
+	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(context.Background(), d.Pool))
+	require.NoError(t, demo.Load(ctx, d.Pool))
+
+	idpServer := httptest.NewUnstartedServer(nil)
+	idpURL := "http://" + idpServer.Listener.Addr().String()
+	idp, err := devidp.New(idpURL, demo.Users())
+	require.NoError(t, err)
+	idpServer.Config.Handler = idp
+	idpServer.Start()
+	t.Cleanup(idpServer.Close)
+	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, idpURL))
+
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts := graph.Options{
 		Pool:             d.Pool,
+		Authenticator:    identity.NewAuthenticator(d.Pool),
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 	}
@@ -50,9 +108,9 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*httptest.Server, *tes
 		BodyLimitBytes: 64 << 10,
 		RequestTimeout: 10 * time.Second,
 	})
-	srv := httptest.NewServer(e)
+	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)
-	return srv, &testBundle{db: d}
+	return srv, &testBundle{db: d, idp: idp}
 }
 
 // gqlResponse is a decoded GraphQL response.
@@ -75,22 +133,36 @@ func (r gqlResponse) code(i int) string {
 	return c
 }
 
-// post sends a GraphQL POST with Accept: application/json.
-func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any) gqlResponse {
+// post sends a GraphQL POST with Accept: application/json as defaultLogin.
+func post(t *testing.T, srv *testServer, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	return postAs(t, srv, defaultLogin, query, vars)
+}
+
+// postAs sends a GraphQL POST as the demo user login.
+func postAs(t *testing.T, srv *testServer, login, query string, vars map[string]any) gqlResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
 	return do(t, srv, http.MethodPost, "/graphql", body, map[string]string{
 		"Content-Type": "application/json", "Accept": "application/json",
+		"Authorization": "Bearer " + srv.token(t, login),
 	})
 }
 
-func do(t *testing.T, srv *httptest.Server, method, path string, body []byte, headers map[string]string) gqlResponse {
+// do sends a request; it carries defaultLogin's token unless headers has an
+// "Authorization" entry ("" sends none).
+func do(t *testing.T, srv *testServer, method, path string, body []byte, headers map[string]string) gqlResponse {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
 	require.NoError(t, err)
+	if _, ok := headers["Authorization"]; !ok {
+		req.Header.Set("Authorization", "Bearer "+srv.token(t, defaultLogin))
+	}
 	for k, v := range headers {
-		req.Header.Set(k, v)
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	res, err := srv.Client().Do(req)
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -192,7 +193,9 @@ func TestHTTP_HealthAndReadiness(t *testing.T) {
 func TestHTTP_InternalErrorsDoNotLeakSQL(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
-	b.db.Pool.Close() // every statement now fails inside the driver
+	// A broken schema: the resolver's SQL fails with an error naming tables.
+	_, err := b.db.Pool.Exec(context.Background(), `ALTER TABLE federations RENAME TO federations_gone`)
+	require.NoError(t, err)
 	r := post(t, srv, `{ federations { totalCount } }`, nil)
 	require.Equal(t, http.StatusOK, r.Status)
 	require.NotEmpty(t, r.Errors)
@@ -200,6 +203,13 @@ func TestHTTP_InternalErrorsDoNotLeakSQL(t *testing.T) {
 		require.Equal(t, "INTERNAL", r.code(i))
 		require.Equal(t, "internal error", e.Message)
 	}
+
+	// The database is gone altogether: authentication itself cannot finish.
+	srv.token(t, defaultLogin)
+	b.db.Pool.Close()
+	r = post(t, srv, `{ federations { totalCount } }`, nil)
+	require.Equal(t, http.StatusInternalServerError, r.Status)
+	requireError(t, r, "INTERNAL", "internal error")
 }
 
 // The published SDL is the contract for partner developers: it must parse,

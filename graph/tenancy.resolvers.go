@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/graph/relay"
@@ -240,9 +239,11 @@ func (r *Resolver) OrganizationConnection() generated.OrganizationConnectionReso
 
 func (r *Resolver) Unit() generated.UnitResolver { return &unitResolver{r} }
 
-type federationResolver struct{ *Resolver }
-type federationConnectionResolver struct{ *Resolver }
-type federationMembershipResolver struct{ *Resolver }
-type organizationResolver struct{ *Resolver }
-type organizationConnectionResolver struct{ *Resolver }
-type unitResolver struct{ *Resolver }
+type (
+	federationResolver             struct{ *Resolver }
+	federationConnectionResolver   struct{ *Resolver }
+	federationMembershipResolver   struct{ *Resolver }
+	organizationResolver           struct{ *Resolver }
+	organizationConnectionResolver struct{ *Resolver }
+	unitResolver                   struct{ *Resolver }
+)

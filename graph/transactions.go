@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/logging"
@@ -39,7 +41,10 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 		return next(ctx)
 	}
 	isMutation := oc.Operation.Operation == ast.Mutation
-	session := db.NewSession(t.pool, db.Settings{StatementTimeout: t.statementTimeout})
+	session := db.NewSession(t.pool, db.Settings{
+		Values:           sessionSettings(identity.FromContext(ctx)),
+		StatementTimeout: t.statementTimeout,
+	})
 	responses := next(db.WithSession(ctx, session))
 
 	var once sync.Once
@@ -47,6 +52,28 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 		resp := responses(ctx)
 		once.Do(func() { resp = t.finish(ctx, session, resp, isMutation) })
 		return resp
+	}
+}
+
+// sessionSettings are the hub.* settings row-level security reads: who is
+// asking, for which organisation and unit, in which roles.
+func sessionSettings(p *identity.Principal) map[string]string {
+	if p == nil {
+		return nil
+	}
+	roles := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		roles[i] = string(r)
+	}
+	unit := ""
+	if p.UnitID != nil {
+		unit = p.UnitID.String()
+	}
+	return map[string]string{
+		"hub.org_id":  p.OrgID.String(),
+		"hub.unit_id": unit,
+		"hub.user_id": p.UserID,
+		"hub.roles":   strings.Join(roles, ","),
 	}
 }
 

@@ -6,12 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
 	"github.com/samverkanshub/hub/internal/platform/pgcluster"
@@ -28,6 +32,7 @@ func devCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("hub dev", flag.ContinueOnError)
 	cfg.Register(fs)
 	cfg.RegisterDev(fs)
+	idpAddr := fs.String("idp-addr", envOr("HUB_DEV_IDP_ADDR", "localhost:8081"), "address of the dev identity provider; its issuer is http://ADDR ($HUB_DEV_IDP_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -67,8 +72,33 @@ func devCmd(ctx context.Context, args []string) error {
 	if err := demo.Load(ctx, pool); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
-	logger.Info("demo data loaded; GraphiQL at http://" + cfg.HTTPAddr + "/graphiql")
+
+	idpListener, err := net.Listen("tcp", *idpAddr)
+	if err != nil {
+		return fmt.Errorf("dev identity provider: listen on %s: %w", *idpAddr, err)
+	}
+	issuer := "http://" + *idpAddr
+	idp, err := devidp.New(issuer, demo.Users())
+	if err != nil {
+		return err
+	}
+	if err := demo.TrustIssuer(ctx, pool, issuer); err != nil {
+		return fmt.Errorf("register the dev identity provider: %w", err)
+	}
+	idpServer := &http.Server{Handler: idp, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = idpServer.Serve(idpListener) }()
+	defer idpServer.Close()
+
+	logger.Info("demo data loaded", "graphiql", "http://"+cfg.HTTPAddr+"/graphiql", "issuer", issuer,
+		"token", "go run ./cmd/hub token soc.karlstad")
 	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
 }
 
 // startDevCluster initialises (first run) and starts the embedded cluster

@@ -37,14 +37,16 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	require.NoError(t, os.Chmod(dir, 0o755)) // reachable by the postgres user when root
 	dataDir := filepath.Join(dir, "data")
 
+	var issuer string
 	start := func() (addr string, stop func()) {
-		dbPort, httpPort := freePort(t), freePort(t)
+		dbPort, httpPort, idpPort := freePort(t), freePort(t), freePort(t)
 		addr = fmt.Sprintf("127.0.0.1:%d", httpPort)
+		issuer = fmt.Sprintf("http://127.0.0.1:%d", idpPort)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
 			done <- run(ctx, []string{"dev", "--data-dir", dataDir, "--db-port", fmt.Sprint(dbPort),
-				"--http-addr", addr, "--log-level", "warn"})
+				"--http-addr", addr, "--idp-addr", strings.TrimPrefix(issuer, "http://"), "--log-level", "warn"})
 		}()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
@@ -69,8 +71,15 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 		}
 	}
 	federationCount := func(addr string) string {
-		res, err := http.Post("http://"+addr+"/graphql", "application/json",
+		// The README's flow: a token from the dev provider, then a query.
+		token, err := passwordGrant(context.Background(), issuer, "soc.karlstad", "demo")
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql",
 			strings.NewReader(`{"query":"{ federations { totalCount } }"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		defer res.Body.Close()
 		b, err := io.ReadAll(res.Body)
@@ -79,6 +88,10 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	}
 
 	addr, stop := start()
+	res, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ me { userId } }"}`))
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "no token, no answer")
 	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr))
 	stop()
 	_, err = os.Stat(filepath.Join(dataDir, "pg", "postmaster.pid"))

@@ -5,6 +5,7 @@
 //	hub dev                   run everything locally with demo data
 //	hub migrate up|down|status
 //	hub seed demo             load the demo organisations and federations
+//	hub token LOGIN           print a dev access token for a demo user
 package main
 
 import (
@@ -20,11 +21,13 @@ const usage = `hub: Samverkanshubben, a collaboration hub for samordningsförbun
 
 Usage:
   hub serve                  run the GraphQL API (needs HUB_DATABASE_URL)
-  hub dev                    start a local Postgres under ./.data, load demo data, serve on :8080
+  hub dev                    start a local Postgres under ./.data, load demo data, serve the API
+                             on :8080 and the dev identity provider on :8081
   hub migrate up             apply all pending migrations
   hub migrate down [N]       undo the last N migrations (default 1)
   hub migrate status         show the applied and the latest migration
   hub seed demo              load the demo organisations and federations (idempotent)
+  hub token LOGIN            print an access token for a demo user from the dev identity provider
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -58,6 +61,8 @@ func run(ctx context.Context, args []string) error {
 		return migrateCmd(ctx, rest)
 	case "seed":
 		return seedCmd(ctx, rest)
+	case "token":
+		return tokenCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
@@ -78,6 +79,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
 			Pool:             pool,
+			Authenticator:    identity.NewAuthenticator(pool),
 			MaxDepth:         cfg.MaxDepth,
 			MaxComplexity:    cfg.MaxComplexity,
 			StatementTimeout: cfg.StatementTimeout,

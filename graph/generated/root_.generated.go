@@ -26,6 +26,7 @@ type ResolverRoot interface {
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
+	Me() MeResolver
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
@@ -62,6 +63,15 @@ type ComplexityRoot struct {
 		Organization func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
+	}
+
+	Me struct {
+		DisplayName  func(childComplexity int) int
+		Issuer       func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		UserID       func(childComplexity int) int
 	}
 
 	Municipality struct {
@@ -103,6 +113,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Federations   func(childComplexity int, first *int, after *string) int
+		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organizations func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
@@ -237,6 +248,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FederationMembership.ValidTo(childComplexity), true
+
+	case "Me.displayName":
+		if e.ComplexityRoot.Me.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.DisplayName(childComplexity), true
+	case "Me.issuer":
+		if e.ComplexityRoot.Me.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Issuer(childComplexity), true
+	case "Me.organization":
+		if e.ComplexityRoot.Me.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Organization(childComplexity), true
+	case "Me.roles":
+		if e.ComplexityRoot.Me.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Roles(childComplexity), true
+	case "Me.unit":
+		if e.ComplexityRoot.Me.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Unit(childComplexity), true
+	case "Me.userId":
+		if e.ComplexityRoot.Me.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.UserID(childComplexity), true
 
 	case "Municipality.code":
 		if e.ComplexityRoot.Municipality.Code == nil {
@@ -387,6 +435,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Federations(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -531,6 +585,58 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/identity.graphqls", Input: `"""
+What a person may act as within their organisation. An organisation grants
+only the roles that fit its kind (an FK token cannot make its bearer a
+socialsekreterare).
+"""
+enum Role {
+  "Municipal case worker for ekonomiskt bistånd (kommun)."
+  SOCIALSEKRETERARE
+  "Senior municipal case worker with supervisory duties (kommun)."
+  FORSTE_SOCIALSEKRETERARE
+  "Coordinator of collaboration (kommun or samordningsförbund)."
+  SAMVERKANSKOORDINATOR
+  "Försäkringskassan's personlig handläggare (FK)."
+  PERSONLIG_HANDLAGGARE
+  "Försäkringskassan's teamkoordinator working with health care (FK)."
+  TEAMKOORDINATOR
+  "Arbetsförmedlingen's handläggare for work-oriented rehabilitation (AF)."
+  AF_HANDLAGGARE
+  "Rehabkoordinator at a vårdcentral (region)."
+  REHABKOORDINATOR
+  "Administrator of a samordningsförbund."
+  FORBUNDSADMINISTRATOR
+  "Administrator of the organisation's own data in the hub (any kind)."
+  ORG_ADMIN
+  "Audit reviewer (loggranskare) of the organisation's access log (any kind)."
+  LOGGRANSKARE
+}
+
+"""
+The person making the request, as their organisation's identity provider
+vouched for them in the bearer token.
+"""
+type Me {
+  "The identity provider's stable id of the person."
+  userId: String!
+  "The person's name as the identity provider gives it."
+  displayName: String!
+  "The organisation the person acts for."
+  organization: Organization!
+  "The unit (enhet) the person works at, if the token names one."
+  unit: Unit
+  "The roles the person acts in."
+  roles: [Role!]!
+  "The issuer (identity provider) that signed the token."
+  issuer: String!
+}
+
+extend type Query {
+  "The authenticated person: who the hub thinks you are."
+  me: Me!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 A point in time, RFC 3339 with time zone (e.g. "2026-11-22T09:30:00+01:00").
 """
@@ -855,6 +961,24 @@ func (ec *executionContext) childFields_FederationMembership(ctx context.Context
 		return ec.fieldContext_FederationMembership_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FederationMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_Me_userId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_Me_displayName(ctx, field)
+	case "organization":
+		return ec.fieldContext_Me_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_Me_unit(ctx, field)
+	case "roles":
+		return ec.fieldContext_Me_roles(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Me_issuer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Me", field.Name)
 }
 
 func (ec *executionContext) childFields_Municipality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

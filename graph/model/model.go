@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -182,4 +183,23 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// Me is the GraphQL Me: the request's principal.
+type Me struct {
+	UserID      string
+	DisplayName string
+	Roles       []identity.Role
+	Issuer      string
+
+	OrgKey  uuid.UUID
+	UnitKey *uuid.UUID
+}
+
+// FromPrincipal converts the request's principal.
+func FromPrincipal(p *identity.Principal) *Me {
+	return &Me{
+		UserID: p.UserID, DisplayName: p.DisplayName, Roles: p.Roles, Issuer: p.Issuer,
+		OrgKey: p.OrgID, UnitKey: p.UnitID,
+	}
 }

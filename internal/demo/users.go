@@ -1,0 +1,61 @@
+package demo
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/internal/devidp"
+	"github.com/samverkanshub/hub/internal/identity"
+)
+
+type demoUser struct {
+	login, name, orgKey, unitKey string
+	roles                        []identity.Role
+}
+
+// users are the demo logins of DESIGN.md §4 (password "demo" in dev).
+var users = []demoUser{
+	{"soc.karlstad", "Sara Lindqvist", "karlstad", "eb", []identity.Role{identity.Socialsekreterare}},
+	{"koord.karlstad", "Karin Berg", "karlstad", "samverkan", []identity.Role{identity.Samverkanskoordinator}},
+	{"ph.fk", "Peter Holm", "fk", "karlstad", []identity.Role{identity.PersonligHandlaggare}},
+	{"af.karlstad", "Aisha Nilsson", "af", "karlstad", []identity.Role{identity.AFHandlaggare}},
+	{"rehab.vc", "Rebecka Ek", "region-varmland", "vc-gripen", []identity.Role{identity.Rehabkoordinator}},
+	{"admin.samspelet", "Anders Sund", "samspelet", "kansli", []identity.Role{identity.Forbundsadministrator, identity.OrgAdmin}},
+	{"soc.eksjo", "Elin Strand", "eksjo", "eb", []identity.Role{identity.Socialsekreterare}},
+	{"logg.karlstad", "Lars Dahl", "karlstad", "amf", []identity.Role{identity.Loggranskare}},
+}
+
+// Users returns the demo users for the dev identity provider.
+func Users() []devidp.User {
+	orgNumbers := map[string]string{}
+	for _, o := range organizations {
+		orgNumbers[o.key] = o.orgNumber
+	}
+	out := make([]devidp.User, 0, len(users))
+	for _, u := range users {
+		roles := make([]string, len(u.roles))
+		for i, r := range u.roles {
+			roles[i] = string(r)
+		}
+		out = append(out, devidp.User{
+			Login: u.login, Name: u.name, OrgNumber: orgNumbers[u.orgKey],
+			UnitID: ID("unit/" + u.orgKey + "/" + u.unitKey).String(), Roles: roles,
+		})
+	}
+	return out
+}
+
+// TrustIssuer registers issuerURL (the dev identity provider) as trusted
+// by every demo organisation, for tokens minted for the hub's API.
+func TrustIssuer(ctx context.Context, pool *pgxpool.Pool, issuerURL string) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		for _, o := range organizations {
+			if err := identity.RegisterIssuer(ctx, tx, identity.DefaultIssuer(ID("org/"+o.key), issuerURL, devidp.APIAudience)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,335 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// Limits and allow-lists of token verification.
+const (
+	// MaxTokenBytes bounds a bearer token; larger ones are rejected unread.
+	MaxTokenBytes = 8 << 10
+	// Leeway tolerates clock skew between the issuer and the hub.
+	Leeway = 30 * time.Second
+	// verifierTTL rebuilds a verifier (and so refetches the JWKS) this often,
+	// so that keys an issuer removed stop being trusted.
+	verifierTTL = 24 * time.Hour
+	// registrationTTL is how long issuer registrations are cached.
+	registrationTTL = 30 * time.Second
+)
+
+// SigningAlgs are the only algorithms accepted: never none, never HMAC.
+var SigningAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.ES256, jose.PS256}
+
+// Authenticator verifies bearer tokens and maps them to principals.
+type Authenticator struct {
+	q      db.Querier // reads issuer registrations and organisations
+	client *http.Client
+	now    func() time.Time
+
+	mu            sync.Mutex
+	verifiers     map[verifierKey]cachedVerifier
+	registrations map[string]cachedRegistrations
+}
+
+type verifierKey struct{ issuer, audience, jwksURL string }
+
+type cachedVerifier struct {
+	v       *oidc.IDTokenVerifier
+	expires time.Time
+}
+
+type cachedRegistrations struct {
+	issuers []Issuer
+	expires time.Time
+}
+
+// NewAuthenticator returns an authenticator reading registrations through q
+// (a pool: authentication happens before the request's transaction).
+func NewAuthenticator(q db.Querier) *Authenticator {
+	return &Authenticator{
+		q:             q,
+		client:        &http.Client{Timeout: 5 * time.Second},
+		now:           time.Now,
+		verifiers:     map[verifierKey]cachedVerifier{},
+		registrations: map[string]cachedRegistrations{},
+	}
+}
+
+// Forget drops cached registrations and verifiers (after an issuer was
+// registered, changed or removed).
+func (a *Authenticator) Forget() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.verifiers = map[verifierKey]cachedVerifier{}
+	a.registrations = map[string]cachedRegistrations{}
+}
+
+func unauthenticated(format string, args ...any) error {
+	return apperr.Errorf(apperr.Unauthenticated, format, args...)
+}
+
+// Authenticate verifies raw and returns its principal. Errors are
+// UNAUTHENTICATED, or FORBIDDEN for a verified person whose token asks for a
+// role their organisation does not grant; the principal is then returned
+// too, so that the refusal can be audited.
+func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Principal, error) {
+	if len(raw) > MaxTokenBytes {
+		return nil, unauthenticated("bearer token is larger than %d bytes", MaxTokenBytes)
+	}
+	// Unverified peek, only to choose the registration to verify against.
+	tok, err := jwt.ParseSigned(raw, SigningAlgs)
+	if err != nil {
+		return nil, unauthenticated("bearer token is not a JWT signed with an allowed algorithm (RS256, ES256, PS256)")
+	}
+	var peek map[string]any
+	if err := tok.UnsafeClaimsWithoutVerification(&peek); err != nil {
+		return nil, unauthenticated("bearer token has unreadable claims")
+	}
+	iss, _ := peek["iss"].(string)
+	regs, err := a.registrationsOf(ctx, iss)
+	if err != nil {
+		return nil, err
+	}
+	if len(regs) == 0 {
+		return nil, unauthenticated("token issuer %q is not registered with the hub", truncate(iss, 100))
+	}
+	reg, ok := chooseRegistration(regs, peek)
+	if !ok {
+		return nil, unauthenticated("token names no organisation (claim %q) although its issuer serves several", regs[0].OrgClaim)
+	}
+
+	verifier, err := a.verifier(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	idTok, err := verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, describeVerifyError(err)
+	}
+	var claims map[string]any
+	if err := idTok.Claims(&claims); err != nil {
+		return nil, unauthenticated("token has unreadable claims")
+	}
+	if nbf, ok := claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(a.now().Add(Leeway)) {
+		return nil, unauthenticated("token is not valid yet (nbf in the future)")
+	}
+	return a.principal(ctx, regs, reg, claims)
+}
+
+// chooseRegistration picks the registration of the organisation the token
+// claims; an issuer trusted by one organisation needs no org claim.
+func chooseRegistration(regs []Issuer, claims map[string]any) (Issuer, bool) {
+	if len(regs) == 1 {
+		return regs[0], true
+	}
+	if _, ok := claims[regs[0].OrgClaim].(string); !ok {
+		return Issuer{}, false
+	}
+	// All registrations are verified the same way unless their audiences
+	// differ; the organisation check after verification decides.
+	return regs[0], true
+}
+
+func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer, claims map[string]any) (*Principal, error) {
+	userID, _ := claims[reg.UserClaim].(string)
+	if userID == "" {
+		return nil, unauthenticated("token has no user id (claim %q)", reg.UserClaim)
+	}
+	orgNumber, _ := claims[reg.OrgClaim].(string)
+	var unitID *uuid.UUID
+	if s, ok := claims[reg.UnitClaim].(string); ok && s != "" {
+		id, err := uuid.Parse(s)
+		if err != nil {
+			return nil, unauthenticated("token's unit (claim %q) is not a unit id", reg.UnitClaim)
+		}
+		unitID = &id
+	}
+	orgIDs := make([]uuid.UUID, 0, len(regs))
+	for _, r := range regs {
+		if r.Audience == reg.Audience {
+			orgIDs = append(orgIDs, r.OrgID)
+		}
+	}
+	var org *orgAndUnit
+	var err error
+	if orgNumber == "" && len(orgIDs) == 1 {
+		org, err = lookupOrgByID(ctx, a.q, orgIDs[0], unitID)
+	} else {
+		org, err = lookupOrg(ctx, a.q, orgIDs, orgNumber, unitID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if org == nil {
+		return nil, unauthenticated("the token's organisation %q does not trust issuer %q", truncate(orgNumber, 20), truncate(reg.IssuerURL, 100))
+	}
+	if !org.UnitOK {
+		return nil, unauthenticated("the token's unit is not a unit of its organisation")
+	}
+	p := &Principal{
+		OrgID:    org.OrgID,
+		OrgKind:  tenancy.OrganizationKind(org.OrgKind),
+		UnitID:   unitID,
+		UserID:   userID,
+		Issuer:   reg.IssuerURL,
+		ClientID: stringClaim(claims, "azp"),
+	}
+	p.DisplayName = stringClaim(claims, reg.NameClaim)
+	if p.DisplayName == "" {
+		p.DisplayName = userID
+	}
+	roles, err := rolesClaim(claims[reg.RolesClaim])
+	if err != nil {
+		return nil, err
+	}
+	var refused []string
+	for _, r := range roles {
+		if !KnownRole(r) {
+			return nil, unauthenticated("token carries an unknown role %q", truncate(string(r), 50))
+		}
+		if !Grants(p.OrgKind, r) {
+			refused = append(refused, string(r))
+		}
+		p.Roles = append(p.Roles, r)
+	}
+	if len(refused) > 0 {
+		return p, apperr.Errorf(apperr.Forbidden, "role %s is not one that an organisation of kind %s grants", strings.Join(refused, ", "), p.OrgKind)
+	}
+	return p, nil
+}
+
+func stringClaim(claims map[string]any, name string) string {
+	s, _ := claims[name].(string)
+	return s
+}
+
+// rolesClaim reads a list of roles or a space-separated string.
+func rolesClaim(v any) ([]Role, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		var out []Role
+		for _, f := range strings.Fields(v) {
+			out = append(out, Role(f))
+		}
+		return out, nil
+	case []any:
+		out := make([]Role, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, unauthenticated("token's roles must be strings")
+			}
+			out = append(out, Role(s))
+		}
+		return out, nil
+	default:
+		return nil, unauthenticated("token's roles claim is neither a list nor a string")
+	}
+}
+
+func describeVerifyError(err error) error {
+	var expired *oidc.TokenExpiredError
+	switch {
+	case errors.As(err, &expired):
+		return unauthenticated("token has expired")
+	case strings.Contains(err.Error(), "expected audience"):
+		return unauthenticated("token was not issued for the hub (wrong audience)")
+	case strings.Contains(err.Error(), "signature"):
+		return unauthenticated("token signature is not valid")
+	case strings.Contains(err.Error(), "before"):
+		return unauthenticated("token is not valid yet")
+	default:
+		return unauthenticated("token verification failed")
+	}
+}
+
+func (a *Authenticator) registrationsOf(ctx context.Context, iss string) ([]Issuer, error) {
+	if iss == "" {
+		return nil, nil
+	}
+	a.mu.Lock()
+	c, ok := a.registrations[iss]
+	a.mu.Unlock()
+	if ok && a.now().Before(c.expires) {
+		return c.issuers, nil
+	}
+	regs, err := IssuersByURL(ctx, a.q, iss)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.registrations[iss] = cachedRegistrations{issuers: regs, expires: a.now().Add(registrationTTL)}
+	a.mu.Unlock()
+	return regs, nil
+}
+
+// verifier returns a cached go-oidc verifier for the registration: JWKS
+// keys are cached by go-oidc and refetched for an unknown key id; the whole
+// verifier is rebuilt after verifierTTL.
+func (a *Authenticator) verifier(ctx context.Context, reg Issuer) (*oidc.IDTokenVerifier, error) {
+	key := verifierKey{issuer: reg.IssuerURL, audience: reg.Audience}
+	if reg.JWKSURL != nil {
+		key.jwksURL = *reg.JWKSURL
+	}
+	a.mu.Lock()
+	c, ok := a.verifiers[key]
+	a.mu.Unlock()
+	if ok && a.now().Before(c.expires) {
+		return c.v, nil
+	}
+	cfg := &oidc.Config{
+		ClientID:             reg.Audience,
+		SupportedSigningAlgs: []string{oidc.RS256, oidc.ES256, oidc.PS256},
+		// Expiry with leeway; go-oidc itself allows 5 minutes on nbf, which
+		// Authenticate narrows to Leeway.
+		Now: func() time.Time { return a.now().Add(-Leeway) },
+	}
+	// The key set outlives this request: give it its own context.
+	keyCtx := oidc.ClientContext(context.Background(), a.client)
+	var v *oidc.IDTokenVerifier
+	if key.jwksURL != "" {
+		v = oidc.NewVerifier(reg.IssuerURL, oidc.NewRemoteKeySet(keyCtx, key.jwksURL), cfg)
+	} else {
+		discoverCtx, cancel := context.WithTimeout(oidc.ClientContext(ctx, a.client), 5*time.Second)
+		defer cancel()
+		provider, err := oidc.NewProvider(discoverCtx, reg.IssuerURL)
+		if err != nil {
+			return nil, unauthenticated("issuer %q cannot be reached for its keys", truncate(reg.IssuerURL, 100))
+		}
+		var meta struct {
+			JWKSURI string `json:"jwks_uri"`
+		}
+		if err := provider.Claims(&meta); err != nil || meta.JWKSURI == "" {
+			return nil, unauthenticated("issuer %q publishes no keys", truncate(reg.IssuerURL, 100))
+		}
+		v = oidc.NewVerifier(reg.IssuerURL, oidc.NewRemoteKeySet(keyCtx, meta.JWKSURI), cfg)
+	}
+	a.mu.Lock()
+	a.verifiers[key] = cachedVerifier{v: v, expires: a.now().Add(verifierTTL)}
+	a.mu.Unlock()
+	return v, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+

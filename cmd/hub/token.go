@@ -85,4 +85,3 @@ func getJSON(ctx context.Context, client *http.Client, u string, v any) error {
 	}
 	return json.NewDecoder(res.Body).Decode(v)
 }
-

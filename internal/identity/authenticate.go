@@ -332,4 +332,3 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
-

@@ -24,8 +24,6 @@ type Options struct {
 	Pool *pgxpool.Pool
 	// Authenticator verifies the bearer token of every request (required).
 	Authenticator *identity.Authenticator
-	// OnRefused is told about identified people refused at the door.
-	OnRefused identity.Refusal
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -92,7 +90,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(batching{wait: o.BatchWait})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	return conformHTTP(identity.Middleware(o.Authenticator, o.OnRefused, srv))
+	return conformHTTP(identity.Middleware(o.Authenticator, auditRefusal(o.Pool), srv))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.

@@ -92,8 +92,8 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts := graph.Options{
-		Pool:             d.Pool,
-		Authenticator:    identity.NewAuthenticator(d.Pool),
+		Pool:             d.AppPool,
+		Authenticator:    identity.NewAuthenticator(d.AppPool),
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 	}
@@ -102,7 +102,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 	}
 	e := httpserver.New(httpserver.Options{
 		Logger:         logger,
-		Pool:           d.Pool,
+		Pool:           d.AppPool,
 		GraphQL:        graph.NewHandler(opts),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: 64 << 10,

@@ -179,7 +179,7 @@ func TestHTTP_HealthAndReadiness(t *testing.T) {
 		require.Equal(t, http.StatusOK, res.StatusCode, path)
 		require.NotEmpty(t, res.Header.Get("X-Request-Id"))
 	}
-	b.db.Pool.Close() // the database is gone
+	b.db.AppPool.Close() // the database is gone
 	res, err := http.Get(srv.URL + "/readyz")
 	require.NoError(t, err)
 	res.Body.Close()
@@ -206,7 +206,7 @@ func TestHTTP_InternalErrorsDoNotLeakSQL(t *testing.T) {
 
 	// The database is gone altogether: authentication itself cannot finish.
 	srv.token(t, defaultLogin)
-	b.db.Pool.Close()
+	b.db.AppPool.Close()
 	r = post(t, srv, `{ federations { totalCount } }`, nil)
 	require.Equal(t, http.StatusInternalServerError, r.Status)
 	requireError(t, r, "INTERNAL", "internal error")

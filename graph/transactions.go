@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -41,16 +43,18 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 		return next(ctx)
 	}
 	isMutation := oc.Operation.Operation == ast.Mutation
-	session := db.NewSession(t.pool, db.Settings{
+	settings := db.Settings{
 		Values:           sessionSettings(identity.FromContext(ctx)),
 		StatementTimeout: t.statementTimeout,
-	})
-	responses := next(db.WithSession(ctx, session))
+	}
+	session := db.NewSession(t.pool, settings)
+	ctx, trail := audit.WithTrail(db.WithSession(ctx, session))
+	responses := next(ctx)
 
 	var once sync.Once
 	return func(ctx context.Context) *graphql.Response {
 		resp := responses(ctx)
-		once.Do(func() { resp = t.finish(ctx, session, resp, isMutation) })
+		once.Do(func() { resp = t.finish(ctx, session, settings, trail, resp, isMutation) })
 		return resp
 	}
 }
@@ -77,28 +81,124 @@ func sessionSettings(p *identity.Principal) map[string]string {
 	}
 }
 
-// finish commits or rolls back after the operation has been executed.
-func (t transactions) finish(ctx context.Context, s *db.Session, resp *graphql.Response, isMutation bool) *graphql.Response {
+// finish commits or rolls back after the operation has been executed. The
+// operation's audit record is written in the same transaction, just before
+// the commit: if it cannot be written, nothing is committed. A mutation
+// that failed is rolled back and its record written on its own.
+func (t transactions) finish(ctx context.Context, s *db.Session, settings db.Settings, trail *audit.Trail, resp *graphql.Response, isMutation bool) *graphql.Response {
 	// The client may have gone; the transaction must still end properly.
 	ctx = context.WithoutCancel(ctx)
+	log := logging.FromContext(ctx)
 	if resp == nil || (isMutation && len(resp.Errors) > 0) {
 		if err := s.Rollback(ctx); err != nil {
-			logging.FromContext(ctx).Error("rollback failed", "error", err.Error())
+			log.Error("rollback failed", "error", err.Error())
+		}
+		if err := t.auditAlone(ctx, settings, trail, "the operation failed and was rolled back"); err != nil {
+			log.Error("audit record of a failed operation could not be written", "error", err.Error())
 		}
 		if resp != nil {
 			resp.Data = []byte("null")
 		}
 		return resp
 	}
+	if err := writeAudit(ctx, s, trail, ""); err != nil {
+		log.Error("audit record could not be written; rolling back", "error", err.Error())
+		_ = s.Rollback(ctx)
+		return internalResponse()
+	}
 	if err := s.Commit(ctx); err != nil {
-		logging.FromContext(ctx).Error("commit failed", "error", err.Error())
-		return &graphql.Response{
-			Data: []byte("null"),
-			Errors: gqlerror.List{{
-				Message:    apperr.MessageOf(err),
-				Extensions: map[string]any{"code": string(apperr.Internal)},
-			}},
-		}
+		log.Error("commit failed", "error", err.Error())
+		return internalResponse()
 	}
 	return resp
+}
+
+func internalResponse() *graphql.Response {
+	return &graphql.Response{
+		Data: []byte("null"),
+		Errors: gqlerror.List{{
+			Message:    "internal error",
+			Extensions: map[string]any{"code": string(apperr.Internal)},
+		}},
+	}
+}
+
+// auditAlone writes the operation's record in a transaction of its own.
+func (t transactions) auditAlone(ctx context.Context, settings db.Settings, trail *audit.Trail, reason string) error {
+	s := db.NewSession(t.pool, settings)
+	if err := writeAudit(ctx, s, trail, reason); err != nil {
+		_ = s.Rollback(ctx)
+		return err
+	}
+	return s.Commit(ctx)
+}
+
+// writeAudit appends the operation's record if it touched protected data.
+func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure string) error {
+	touched, ids, decision, reason := trail.Summary()
+	p := identity.FromContext(ctx)
+	if !touched || p == nil {
+		return nil
+	}
+	if reason == nil && failure != "" {
+		reason = &failure
+	}
+	now, err := s.Now(ctx)
+	if err != nil {
+		return err
+	}
+	oc := graphql.GetOperationContext(ctx)
+	_, err = audit.Append(ctx, s, recordFor(ctx, p, now, string(oc.Operation.Operation), operationName(oc), ids, decision, reason))
+	return err
+}
+
+// operationName names the operation in the audit trail: its GraphQL name,
+// or its root fields when it has none.
+func operationName(oc *graphql.OperationContext) string {
+	if oc.OperationName != "" {
+		return oc.OperationName
+	}
+	var fields []string
+	for _, sel := range oc.Operation.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok {
+			fields = append(fields, f.Name)
+		}
+	}
+	return "{" + strings.Join(fields, ",") + "}"
+}
+
+func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType, opName string, ids []string, d audit.Decision, reason *string) audit.Record {
+	roles := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		roles[i] = string(r)
+	}
+	var client *string
+	if p.ClientID != "" {
+		client = &p.ClientID
+	}
+	return audit.Record{
+		OrgID: p.OrgID, At: at, RequestID: logging.RequestID(ctx), UserID: p.UserID, UnitID: p.UnitID,
+		Roles: roles, ClientID: client, OperationType: opType, OperationName: opName,
+		ObjectIDs: ids, Decision: d, Reason: reason,
+	}
+}
+
+// auditRefusal records a person refused at the door (a role their
+// organisation does not grant), in a transaction of its own.
+func auditRefusal(pool *pgxpool.Pool) identity.Refusal {
+	return func(r *http.Request, p *identity.Principal, reason string) {
+		ctx := r.Context()
+		s := db.NewSession(pool, db.Settings{Values: sessionSettings(p)})
+		now, err := s.Now(ctx)
+		if err == nil {
+			_, err = audit.Append(ctx, s, recordFor(ctx, p, now, "http", r.Method+" "+r.URL.Path, nil, audit.Denied, &reason))
+		}
+		if err == nil {
+			err = s.Commit(ctx)
+		}
+		if err != nil {
+			_ = s.Rollback(ctx)
+			logging.FromContext(ctx).Error("audit record of a refused request could not be written", "error", err.Error())
+		}
+	}
 }

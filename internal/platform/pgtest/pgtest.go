@@ -116,11 +116,32 @@ func WithDatabase(dsn, name string) string {
 	return dsn + " dbname=" + name
 }
 
+// AppRole is the role the application connects as (migration 003): no
+// superuser, no table owner, so row-level security applies to it.
+const AppRole = "hub_app"
+
+// WithUser returns connection string dsn for another role (without
+// password: the test server trusts local connections).
+func WithUser(dsn, user string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err == nil {
+			u.User = url.User(user)
+			return u.String()
+		}
+	}
+	return dsn + " user=" + user
+}
+
 // DB is a test's own database.
 type DB struct {
+	// Pool connects as the owner (migrations, seeding, inspection).
 	Pool *pgxpool.Pool
 	URL  string
-	// Statements counts the SQL statements run through Pool.
+	// AppPool connects as AppRole, as the application does.
+	AppPool *pgxpool.Pool
+	AppURL  string
+	// Statements counts the SQL statements run through AppPool.
 	Statements *atomic.Int64
 }
 
@@ -151,11 +172,21 @@ func newDatabase(t testing.TB, template string) *DB {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	d := &DB{URL: WithDatabase(serverURL, name), Statements: &atomic.Int64{}}
-	d.Pool, err = db.NewPool(ctx, db.PoolConfig{URL: d.URL, MaxConns: 8, Tracer: counter{d.Statements}})
+	d.AppURL = WithUser(d.URL, AppRole)
+	d.Pool, err = db.NewPool(ctx, db.PoolConfig{URL: d.URL, MaxConns: 4})
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
+	if template == templateName {
+		d.AppPool, err = db.NewPool(ctx, db.PoolConfig{URL: d.AppURL, MaxConns: 8, Tracer: counter{d.Statements}})
+		if err != nil {
+			t.Fatalf("pgtest: connect as %s: %v", AppRole, err)
+		}
+	}
 	t.Cleanup(func() {
+		if d.AppPool != nil {
+			d.AppPool.Close()
+		}
 		d.Pool.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

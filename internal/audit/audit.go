@@ -1,0 +1,132 @@
+// Package audit keeps the hub's audit trail: who read or changed protected
+// data, for which organisation, in which role, with which decision (and,
+// later, under which purpose and samtycke). Records are written in the same
+// transaction as the work they describe, through the database function
+// audit_append, which chains each organisation's records by hash
+// (migration 004).
+package audit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+)
+
+// Decision is the outcome an audit record states.
+type Decision string
+
+// Decisions.
+const (
+	Allowed Decision = "ALLOWED"
+	Denied  Decision = "DENIED"
+)
+
+// Record is one audit record.
+type Record struct {
+	OrgID         uuid.UUID  `db:"org_id"`
+	Seq           int64      `db:"seq"`
+	ID            uuid.UUID  `db:"id"`
+	At            time.Time  `db:"at"`
+	RequestID     string     `db:"request_id"`
+	UserID        string     `db:"user_id"`
+	UnitID        *uuid.UUID `db:"unit_id"`
+	Roles         []string   `db:"roles"`
+	ClientID      *string    `db:"client_id"`
+	OperationType string     `db:"operation_type"`
+	OperationName string     `db:"operation_name"`
+	ObjectIDs     []string   `db:"object_ids"`
+	Decision      Decision   `db:"decision"`
+	Reason        *string    `db:"reason"`
+	Purpose       *string    `db:"purpose"`
+	ConsentID     *uuid.UUID `db:"consent_id"`
+}
+
+// Append adds r to the chain of the transaction's organisation (hub.org_id
+// must equal r.OrgID; the database refuses anything else) and returns its
+// sequence number.
+func Append(ctx context.Context, q db.Querier, r Record) (int64, error) {
+	var seq int64
+	err := q.QueryRow(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		r.At, r.RequestID, r.UserID, r.UnitID, r.Roles, r.ClientID, r.OperationType, r.OperationName,
+		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("append audit record: %w", err)
+	}
+	return seq, nil
+}
+
+// Trail collects, during one operation, what it touched, so that exactly
+// one record is written for it when it ends.
+type Trail struct {
+	mu        sync.Mutex
+	touched   bool
+	objectIDs []string
+	denied    []string // reasons
+}
+
+// Touch notes that the operation read or wrote protected data about the
+// given objects (global ids).
+func (t *Trail) Touch(objectIDs ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.touched = true
+	for _, id := range objectIDs {
+		if !slices.Contains(t.objectIDs, id) {
+			t.objectIDs = append(t.objectIDs, id)
+		}
+	}
+}
+
+// Deny notes a refused attempt on the given objects.
+func (t *Trail) Deny(reason string, objectIDs ...string) {
+	t.Touch(objectIDs...)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.denied = append(t.denied, reason)
+}
+
+// Summary returns whether anything was touched, the objects, and the
+// decision with its reason.
+func (t *Trail) Summary() (touched bool, objectIDs []string, d Decision, reason *string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d = Allowed
+	if len(t.denied) > 0 {
+		d = Denied
+		r := t.denied[0]
+		if len(t.denied) > 1 {
+			r = fmt.Sprintf("%s (and %d more)", r, len(t.denied)-1)
+		}
+		reason = &r
+	}
+	return t.touched, slices.Clone(t.objectIDs), d, reason
+}
+
+type trailKey struct{}
+
+// WithTrail returns a context carrying a fresh trail.
+func WithTrail(ctx context.Context) (context.Context, *Trail) {
+	t := &Trail{}
+	return context.WithValue(ctx, trailKey{}, t), t
+}
+
+// Touch notes protected data touched by the request in ctx (no-op outside
+// one).
+func Touch(ctx context.Context, objectIDs ...string) {
+	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
+		t.Touch(objectIDs...)
+	}
+}
+
+// Deny notes a refused attempt by the request in ctx.
+func Deny(ctx context.Context, reason string, objectIDs ...string) {
+	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
+		t.Deny(reason, objectIDs...)
+	}
+}

@@ -1,0 +1,301 @@
+// Package authz is the hub's one authorization entry point. Can answers
+// whether a principal may perform an action on an object: casbin decides
+// what a role may do with a kind of object in a relation (own
+// organisation, fellow förbund member, other, or under a samtycke), and
+// this package works out the relation. Resolvers ask here and nowhere else.
+package authz
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/policy"
+)
+
+// Action is what a principal wants to do.
+type Action string
+
+// The actions.
+const (
+	Read   Action = "read"
+	Create Action = "create"
+	Update Action = "update"
+	Delete Action = "delete"
+)
+
+// Actions lists every action.
+var Actions = []Action{Read, Create, Update, Delete}
+
+// ObjectKind is a kind of object the policy speaks about.
+type ObjectKind string
+
+// The object kinds.
+const (
+	Organization         ObjectKind = "organization"
+	Unit                 ObjectKind = "unit"
+	Federation           ObjectKind = "federation"
+	FederationMembership ObjectKind = "federation_membership"
+	IdentityIssuer       ObjectKind = "identity_issuer"
+	AuditRecord          ObjectKind = "audit_record"
+	Case                 ObjectKind = "case"
+)
+
+// ObjectKinds lists every object kind.
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case}
+
+// Relation is how an object's owner stands to the principal's organisation.
+type Relation string
+
+// The relations.
+const (
+	Own          Relation = "OWN"
+	InFederation Relation = "FEDERATION"
+	Other        Relation = "OTHER"
+	Consented    Relation = "CONSENTED"
+)
+
+// Relations lists every relation.
+var Relations = []Relation{Own, InFederation, Other, Consented}
+
+// Object is what an action is performed on.
+type Object struct {
+	Kind       ObjectKind
+	OwnerOrgID uuid.UUID
+	ID         string // global id, for the audit trail
+}
+
+// ConsentHook decides whether a samtycke covers the principal for the
+// object. The consent evaluator arrives with the samtycke capability; until
+// then DenyAllConsents stands in.
+type ConsentHook func(ctx context.Context, p *identity.Principal, obj Object) (bool, error)
+
+// DenyAllConsents is the consent hook before consents exist: no samtycke
+// covers anyone.
+func DenyAllConsents(context.Context, *identity.Principal, Object) (bool, error) { return false, nil }
+
+// Authorizer enforces the active policy. It is safe for concurrent use; a
+// reload swaps the whole enforcer at once.
+type Authorizer struct {
+	enforcer atomic.Pointer[casbin.SyncedEnforcer]
+	version  atomic.Int64
+	consent  ConsentHook
+}
+
+// New returns an authorizer with the embedded default policy. Load or a
+// Watcher replace it with the newest stored one.
+func New(consent ConsentHook) (*Authorizer, error) {
+	if consent == nil {
+		consent = DenyAllConsents
+	}
+	a := &Authorizer{consent: consent}
+	if err := a.Use(0, policy.Default); err != nil {
+		return nil, fmt.Errorf("default policy: %w", err)
+	}
+	return a, nil
+}
+
+// Use validates policyText and makes it the active policy.
+func (a *Authorizer) Use(version int64, policyText string) error {
+	e, err := newEnforcer(policyText)
+	if err != nil {
+		return err
+	}
+	a.enforcer.Store(e)
+	a.version.Store(version)
+	return nil
+}
+
+// Version is the stored version of the active policy (0: the default).
+func (a *Authorizer) Version() int64 { return a.version.Load() }
+
+func newEnforcer(policyText string) (*casbin.SyncedEnforcer, error) {
+	if err := Validate(policyText); err != nil {
+		return nil, err
+	}
+	m, err := model.NewModelFromString(policy.Model)
+	if err != nil {
+		return nil, fmt.Errorf("policy model: %w", err)
+	}
+	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(policyText))
+	if err != nil {
+		return nil, fmt.Errorf("load policy: %w", err)
+	}
+	return e, nil
+}
+
+// Allows reports whether any of roles may act on kind in relation rel:
+// the pure policy decision, without working out the relation.
+func (a *Authorizer) Allows(roles []identity.Role, act Action, kind ObjectKind, rel Relation) bool {
+	e := a.enforcer.Load()
+	for _, r := range roles {
+		ok, err := e.Enforce(string(r), string(kind), string(act), string(rel))
+		if err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Can decides whether p may perform act on obj. A false answer is the
+// caller's to turn into NOT_FOUND (single objects) or FORBIDDEN (whole
+// lists); the reason is for the audit trail.
+func (a *Authorizer) Can(ctx context.Context, q db.Querier, p *identity.Principal, act Action, obj Object) (bool, error) {
+	if p == nil {
+		return false, nil
+	}
+	// Cheap first: which relations would allow it at all?
+	var allowed []Relation
+	for _, rel := range Relations {
+		if a.Allows(p.Roles, act, obj.Kind, rel) {
+			allowed = append(allowed, rel)
+		}
+	}
+	switch {
+	case len(allowed) == 0:
+		return false, nil
+	case obj.OwnerOrgID == p.OrgID:
+		return slices.Contains(allowed, Own), nil
+	case slices.Contains(allowed, InFederation) && slices.Contains(allowed, Other):
+		return true, nil // anyone outside the own organisation
+	}
+	if slices.Contains(allowed, Consented) {
+		ok, err := a.consent(ctx, p, obj)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	if slices.Contains(allowed, InFederation) || slices.Contains(allowed, Other) {
+		fellow, err := fellowMembers(ctx, q, p.OrgID, obj.OwnerOrgID)
+		if err != nil {
+			return false, err
+		}
+		if fellow {
+			return slices.Contains(allowed, InFederation), nil
+		}
+		return slices.Contains(allowed, Other), nil
+	}
+	return false, nil
+}
+
+// Require is Can for callers that only continue when allowed: it returns
+// FORBIDDEN otherwise.
+func (a *Authorizer) Require(ctx context.Context, q db.Querier, p *identity.Principal, act Action, obj Object) error {
+	ok, err := a.Can(ctx, q, p, act, obj)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.Errorf(apperr.Forbidden, "your roles do not allow %s on %s", act, strings.ReplaceAll(string(obj.Kind), "_", " "))
+	}
+	return nil
+}
+
+// fellowMembers reports whether two organisations are members of a common
+// federation today.
+func fellowMembers(ctx context.Context, q db.Querier, a, b uuid.UUID) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (
+		SELECT 1 FROM federation_memberships x
+		JOIN federation_memberships y ON y.federation_id = x.federation_id
+		WHERE x.member_org_id = $1 AND y.member_org_id = $2
+		  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
+		  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date))`, a, b).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("federation relation: %w", err)
+	}
+	return ok, nil
+}
+
+// Validate checks a policy text line by line and names every bad line.
+func Validate(policyText string) error {
+	groups := map[string]bool{}
+	var errs []error
+	lines := strings.Split(policyText, "\n")
+	type pline struct {
+		n      int
+		fields []string
+	}
+	var ps []pline
+	for i, line := range lines {
+		n := i + 1
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		r := csv.NewReader(strings.NewReader(line))
+		r.TrimLeadingSpace = true
+		fields, err := r.Read()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("line %d: not a CSV line: %v", n, err))
+			continue
+		}
+		switch fields[0] {
+		case "g":
+			if len(fields) != 3 {
+				errs = append(errs, fmt.Errorf("line %d: a role group line is \"g, ROLE, group\"", n))
+				continue
+			}
+			if !identity.KnownRole(identity.Role(fields[1])) {
+				errs = append(errs, fmt.Errorf("line %d: unknown role %q", n, fields[1]))
+			}
+			if identity.KnownRole(identity.Role(fields[2])) || strings.ToLower(fields[2]) != fields[2] {
+				errs = append(errs, fmt.Errorf("line %d: group %q must be a lower-case name that is not a role", n, fields[2]))
+			}
+			groups[fields[2]] = true
+		case "p":
+			ps = append(ps, pline{n, fields})
+		default:
+			errs = append(errs, fmt.Errorf("line %d: a line starts with p or g, not %q", n, fields[0]))
+		}
+	}
+	for _, l := range ps {
+		f := l.fields
+		if len(f) != 6 {
+			errs = append(errs, fmt.Errorf("line %d: a rule is \"p, role-or-group, kind, action, relation, allow|deny\"", l.n))
+			continue
+		}
+		if !identity.KnownRole(identity.Role(f[1])) && !groups[f[1]] {
+			errs = append(errs, fmt.Errorf("line %d: %q is neither a role nor a group", l.n, f[1]))
+		}
+		if !slices.Contains(ObjectKinds, ObjectKind(f[2])) {
+			errs = append(errs, fmt.Errorf("line %d: unknown object kind %q", l.n, f[2]))
+		}
+		if !slices.Contains(Actions, Action(f[3])) {
+			errs = append(errs, fmt.Errorf("line %d: unknown action %q", l.n, f[3]))
+		}
+		if !slices.Contains(Relations, Relation(f[4])) {
+			errs = append(errs, fmt.Errorf("line %d: unknown relation %q", l.n, f[4]))
+		}
+		if f[5] != "allow" && f[5] != "deny" {
+			errs = append(errs, fmt.Errorf("line %d: effect must be allow or deny, got %q", l.n, f[5]))
+		}
+	}
+	if len(ps) == 0 && len(errs) == 0 {
+		errs = append(errs, errors.New("the policy has no rules"))
+	}
+	return apperrJoin(errs)
+}
+
+func apperrJoin(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return apperr.Invalidf("invalid policy:\n%s", strings.Join(msgs, "\n"))
+}

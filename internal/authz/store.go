@@ -1,0 +1,109 @@
+package authz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+)
+
+// NotifyChannel is the Postgres channel policy changes are announced on.
+const NotifyChannel = "hub_policy"
+
+// StorePolicy validates policyText, stores it as the newest version and
+// announces it to every replica. It needs the owner's rights.
+func StorePolicy(ctx context.Context, q db.Querier, policyText, loadedBy string) (int64, error) {
+	if err := Validate(policyText); err != nil {
+		return 0, err
+	}
+	var version int64
+	err := q.QueryRow(ctx, `WITH stored AS (
+		INSERT INTO authz_policies (policy, loaded_by) VALUES ($1, $2) RETURNING version
+	)
+	SELECT version FROM stored, pg_notify($3, (SELECT version FROM stored)::text)`, policyText, loadedBy, NotifyChannel).Scan(&version)
+	if err != nil {
+		return 0, fmt.Errorf("store policy: %w", err)
+	}
+	return version, nil
+}
+
+// Load makes the newest stored policy active (the embedded default when
+// none is stored). An invalid stored policy is refused and the active one
+// kept.
+func (a *Authorizer) Load(ctx context.Context, q db.Querier) error {
+	var version int64
+	var text string
+	err := q.QueryRow(ctx, `SELECT version, policy FROM authz_policies ORDER BY version DESC LIMIT 1`).Scan(&version, &text)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil // keep the default
+	case err != nil:
+		return fmt.Errorf("read stored policy: %w", err)
+	case version == a.Version():
+		return nil
+	}
+	if err := a.Use(version, text); err != nil {
+		return fmt.Errorf("stored policy version %d: %w", version, err)
+	}
+	return nil
+}
+
+// Watch keeps a dedicated connection listening on NotifyChannel and reloads
+// the policy on every notification, until ctx ends. After a lost connection
+// it reconnects with backoff and reloads, since notifications may have been
+// missed meanwhile.
+func (a *Authorizer) Watch(ctx context.Context, connString string, log *slog.Logger) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := a.listen(ctx, connString, log, func() { backoff = 100 * time.Millisecond })
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("policy watcher lost its connection; reconnecting", "error", err.Error(), "in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}
+
+func (a *Authorizer) listen(ctx context.Context, connString string, log *slog.Logger, connected func()) error {
+	conn, err := pgx.Connect(ctx, connString)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
+		return err
+	}
+	connected()
+	reload := func() error {
+		if err := a.Load(ctx, conn); err != nil {
+			if conn.IsClosed() {
+				return err
+			}
+			// A stored policy this binary cannot use: keep the active one.
+			log.Error("policy not reloaded", "error", err.Error())
+		}
+		return nil
+	}
+	// Anything stored before LISTEN took effect is picked up here.
+	if err := reload(); err != nil {
+		return err
+	}
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		if err := reload(); err != nil {
+			return err
+		}
+	}
+}

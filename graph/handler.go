@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/identity"
 )
 
@@ -24,6 +25,8 @@ type Options struct {
 	Pool *pgxpool.Pool
 	// Authenticator verifies the bearer token of every request (required).
 	Authenticator *identity.Authenticator
+	// Authorizer is the one authorization entry point (required).
+	Authorizer *authz.Authorizer
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -47,11 +50,11 @@ const (
 	parserTokenLimit = 10_000
 )
 
-// NewExecutableSchema builds the executable schema with the hub's resolvers
-// and complexity prices.
-func NewExecutableSchema(pool *pgxpool.Pool) graphql.ExecutableSchema {
+// newExecutableSchema builds the executable schema with the hub's
+// resolvers and complexity prices.
+func newExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{Pool: pool},
+		Resolvers:  r,
 		Complexity: complexity(),
 	})
 }
@@ -60,8 +63,8 @@ func NewExecutableSchema(pool *pgxpool.Pool) graphql.ExecutableSchema {
 // application/graphql-response+json and application/json) with the hub's
 // limits, error presentation and per-request transaction.
 func NewHandler(o Options) http.Handler {
-	if o.Authenticator == nil {
-		panic("graph.NewHandler: an Authenticator is required")
+	if o.Authenticator == nil || o.Authorizer == nil {
+		panic("graph.NewHandler: an Authenticator and an Authorizer are required")
 	}
 	if o.MaxDepth == 0 {
 		o.MaxDepth = DefaultMaxDepth
@@ -72,7 +75,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(NewExecutableSchema(o.Pool))
+	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions}})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -96,7 +99,7 @@ func NewHandler(o Options) http.Handler {
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.
 func SchemaSDL() []byte {
 	var buf bytes.Buffer
-	formatter.NewFormatter(&buf, formatter.WithComments()).FormatSchema(NewExecutableSchema(nil).Schema())
+	formatter.NewFormatter(&buf, formatter.WithComments()).FormatSchema(newExecutableSchema(&Resolver{}).Schema())
 	return buf.Bytes()
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/identity"
@@ -91,9 +92,12 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, idpURL))
 
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	authorizer, err := authz.New(authz.DenyAllConsents)
+	require.NoError(t, err)
 	opts := graph.Options{
 		Pool:             d.AppPool,
 		Authenticator:    identity.NewAuthenticator(d.AppPool),
+		Authorizer:       authorizer,
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 	}

@@ -111,6 +111,7 @@ func complexity() generated.ComplexityRoot {
 	}
 	c.Query.Federations = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+	c.Query.AuditTrail = func(child int, first *int, _, _, _ *string, _, _ *time.Time) int { return 1 + pageOf(first)*child }
 	c.Organization.Units = list(20)
 	c.Organization.Municipalities = list(10)
 	c.Organization.Memberships = list(5)

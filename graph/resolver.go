@@ -6,10 +6,34 @@ package graph
 //go:generate sh -c "cd .. && go tool gqlgen generate"
 
 import (
+	"context"
+
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/internal/audit"
+	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
 )
 
 // Resolver is the root resolver; it holds the dependencies of all resolvers.
 type Resolver struct {
-	Pool *pgxpool.Pool
+	Pool  *pgxpool.Pool
+	Authz *authz.Authorizer
+}
+
+// allow asks the one authorization entry point whether the request's
+// principal may act on obj. A refusal is FORBIDDEN and goes to the audit
+// trail; callers that must hide an object's existence turn it into
+// NOT_FOUND themselves.
+func (r *Resolver) allow(ctx context.Context, act authz.Action, obj authz.Object) error {
+	p := identity.FromContext(ctx)
+	if p == nil {
+		return apperr.New(apperr.Unauthenticated, "authentication required")
+	}
+	err := r.Authz.Require(ctx, querier(ctx), p, act, obj)
+	if apperr.CodeOf(err) == apperr.Forbidden {
+		audit.Deny(ctx, apperr.MessageOf(err), obj.ID)
+	}
+	return err
 }

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,8 +46,9 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 
+	ownerURL := cfg.DatabaseURL
 	if cfg.DatabaseURL == "" {
-		cluster, url, err := startDevCluster(ctx, logger, cfg.DevDataDir, cfg.DevDBPort)
+		cluster, clusterURL, err := startDevCluster(ctx, logger, cfg.DevDataDir, cfg.DevDBPort)
 		if err != nil {
 			return err
 		}
@@ -57,21 +60,36 @@ func devCmd(ctx context.Context, args []string) error {
 				logger.Error("stopping the dev database failed", "error", err.Error())
 			}
 		}()
-		cfg.DatabaseURL = url
+		ownerURL = clusterURL
+		// The API connects as the application role, which row-level
+		// security binds; migrations and the seed run as the owner.
+		cfg.DatabaseURL = strings.Replace(clusterURL, "postgres://hub@", "postgres://hub_app@", 1)
+	} else if appURL := os.Getenv("HUB_APP_DATABASE_URL"); appURL != "" {
+		cfg.DatabaseURL = appURL
+	} else if u, err := url.Parse(cfg.DatabaseURL); err == nil && u.Scheme != "" {
+		u.User = url.User("hub_app")
+		cfg.DatabaseURL = u.String()
 	}
 	logger.Info("starting hub dev", "config", cfg)
 
-	if err := migrateUp(ctx, cfg.DatabaseURL); err != nil {
+	if err := migrateUp(ctx, ownerURL); err != nil {
 		return err
+	}
+	ownerCfg := cfg
+	ownerCfg.DatabaseURL = ownerURL
+	ownerPool, err := openPool(ctx, &ownerCfg)
+	if err != nil {
+		return err
+	}
+	defer ownerPool.Close()
+	if err := demo.Load(ctx, ownerPool); err != nil {
+		return fmt.Errorf("load demo data: %w", err)
 	}
 	pool, err := openPool(ctx, &cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := demo.Load(ctx, pool); err != nil {
-		return fmt.Errorf("load demo data: %w", err)
-	}
 
 	idpListener, err := net.Listen("tcp", *idpAddr)
 	if err != nil {
@@ -82,7 +100,7 @@ func devCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.TrustIssuer(ctx, pool, issuer); err != nil {
+	if err := demo.TrustIssuer(ctx, ownerPool, issuer); err != nil {
 		return fmt.Errorf("register the dev identity provider: %w", err)
 	}
 	idpServer := &http.Server{Handler: idp, ReadHeaderTimeout: 5 * time.Second}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -40,6 +41,25 @@ func serveCmd(ctx context.Context, args []string) error {
 	}
 	defer pool.Close()
 	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+// checkAppRole refuses to serve as a role that row-level security does not
+// bind: a superuser, a role with BYPASSRLS, or the owner of the tables.
+func checkAppRole(ctx context.Context, pool *pgxpool.Pool) error {
+	var user string
+	var super, bypass bool
+	var owned int
+	err := pool.QueryRow(ctx, `SELECT current_user, r.rolsuper, r.rolbypassrls,
+		(SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user)
+	FROM pg_roles r WHERE r.rolname = current_user`).Scan(&user, &super, &bypass, &owned)
+	if err != nil {
+		return fmt.Errorf("check the database role: %w", err)
+	}
+	if super || bypass || owned > 0 {
+		return fmt.Errorf("refusing to serve as database role %q: it is a superuser, bypasses row-level security or owns the tables; "+
+			"connect as the application role hub_app (migrations and seeding run as the owner)", user)
+	}
+	return nil
 }
 
 // validate reports every configuration problem at once, before anything
@@ -74,12 +94,27 @@ func openPool(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
 
 // serveAPI serves the API until ctx is cancelled, then drains.
 func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool *pgxpool.Pool) error {
+	if err := checkAppRole(ctx, pool); err != nil {
+		return err
+	}
+	authorizer, err := authz.New(authz.DenyAllConsents)
+	if err != nil {
+		return err
+	}
+	if err := authorizer.Load(ctx, pool); err != nil {
+		return err
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go authorizer.Watch(watchCtx, cfg.DatabaseURL, logger)
+
 	opts := httpserver.Options{
 		Logger: logger,
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
 			Pool:             pool,
 			Authenticator:    identity.NewAuthenticator(pool),
+			Authorizer:       authorizer,
 			MaxDepth:         cfg.MaxDepth,
 			MaxComplexity:    cfg.MaxComplexity,
 			StatementTimeout: cfg.StatementTimeout,

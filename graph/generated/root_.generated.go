@@ -23,6 +23,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AuditRecord() AuditRecordResolver
+	AuditRecordConnection() AuditRecordConnectionResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
@@ -37,6 +39,36 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AuditRecord struct {
+		At            func(childComplexity int) int
+		ClientID      func(childComplexity int) int
+		ConsentID     func(childComplexity int) int
+		Decision      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		ObjectIds     func(childComplexity int) int
+		OperationName func(childComplexity int) int
+		OperationType func(childComplexity int) int
+		Purpose       func(childComplexity int) int
+		Reason        func(childComplexity int) int
+		RequestID     func(childComplexity int) int
+		Roles         func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		Unit          func(childComplexity int) int
+		UserID        func(childComplexity int) int
+	}
+
+	AuditRecordConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Federation struct {
 		ID             func(childComplexity int) int
 		Members        func(childComplexity int, activeOn *time.Time) int
@@ -112,6 +144,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditTrail    func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
 		Federations   func(childComplexity int, first *int, after *string) int
 		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
@@ -143,6 +176,135 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AuditRecord.at":
+		if e.ComplexityRoot.AuditRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.At(childComplexity), true
+	case "AuditRecord.clientId":
+		if e.ComplexityRoot.AuditRecord.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ClientID(childComplexity), true
+	case "AuditRecord.consentId":
+		if e.ComplexityRoot.AuditRecord.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ConsentID(childComplexity), true
+	case "AuditRecord.decision":
+		if e.ComplexityRoot.AuditRecord.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Decision(childComplexity), true
+	case "AuditRecord.id":
+		if e.ComplexityRoot.AuditRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ID(childComplexity), true
+	case "AuditRecord.objectIds":
+		if e.ComplexityRoot.AuditRecord.ObjectIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ObjectIds(childComplexity), true
+	case "AuditRecord.operationName":
+		if e.ComplexityRoot.AuditRecord.OperationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.OperationName(childComplexity), true
+	case "AuditRecord.operationType":
+		if e.ComplexityRoot.AuditRecord.OperationType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.OperationType(childComplexity), true
+	case "AuditRecord.purpose":
+		if e.ComplexityRoot.AuditRecord.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Purpose(childComplexity), true
+	case "AuditRecord.reason":
+		if e.ComplexityRoot.AuditRecord.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Reason(childComplexity), true
+	case "AuditRecord.requestId":
+		if e.ComplexityRoot.AuditRecord.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.RequestID(childComplexity), true
+	case "AuditRecord.roles":
+		if e.ComplexityRoot.AuditRecord.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Roles(childComplexity), true
+	case "AuditRecord.seq":
+		if e.ComplexityRoot.AuditRecord.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Seq(childComplexity), true
+	case "AuditRecord.unit":
+		if e.ComplexityRoot.AuditRecord.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Unit(childComplexity), true
+	case "AuditRecord.userId":
+		if e.ComplexityRoot.AuditRecord.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.UserID(childComplexity), true
+
+	case "AuditRecordConnection.edges":
+		if e.ComplexityRoot.AuditRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.Edges(childComplexity), true
+	case "AuditRecordConnection.nodes":
+		if e.ComplexityRoot.AuditRecordConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.Nodes(childComplexity), true
+	case "AuditRecordConnection.pageInfo":
+		if e.ComplexityRoot.AuditRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.PageInfo(childComplexity), true
+	case "AuditRecordConnection.totalCount":
+		if e.ComplexityRoot.AuditRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.TotalCount(childComplexity), true
+
+	case "AuditRecordEdge.cursor":
+		if e.ComplexityRoot.AuditRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordEdge.Cursor(childComplexity), true
+	case "AuditRecordEdge.node":
+		if e.ComplexityRoot.AuditRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordEdge.Node(childComplexity), true
 
 	case "Federation.id":
 		if e.ComplexityRoot.Federation.ID == nil {
@@ -423,6 +585,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.auditTrail":
+		if e.ComplexityRoot.Query.AuditTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["first"].(*int), args["after"].(*string), args["userId"].(*string), args["objectId"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.federations":
 		if e.ComplexityRoot.Query.Federations == nil {
 			break
@@ -585,6 +758,93 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/audit.graphqls", Input: `"Whether an audited attempt was allowed or refused."
+enum AuditDecision {
+  "The operation was allowed."
+  ALLOWED
+  "The operation, or part of it, was refused."
+  DENIED
+}
+
+"""
+One record of the organisation's audit trail (loggutdrag): who touched
+protected data, when, acting in which roles, and with which outcome.
+Records are append-only and hash-chained per organisation.
+"""
+type AuditRecord {
+  "The record's id."
+  id: ID!
+  "The record's position in the organisation's chain (1, 2, 3, …)."
+  seq: Int!
+  "When the operation ran (the time of its database transaction)."
+  at: DateTime!
+  "The request id, also in the server's logs and the X-Request-Id header."
+  requestId: String!
+  "The acting person's id at their identity provider."
+  userId: String!
+  "The acting person's unit, if known."
+  unit: Unit
+  "The roles the person acted in."
+  roles: [String!]!
+  "The client (application) the person used, if known."
+  clientId: String
+  "query, mutation, subscription, or http (refused before GraphQL ran)."
+  operationType: String!
+  "The GraphQL operation name, or its root fields in braces."
+  operationName: String!
+  "Global ids of the objects the operation touched."
+  objectIds: [ID!]!
+  "Whether it was allowed."
+  decision: AuditDecision!
+  "Why it was refused or failed, if it was."
+  reason: String
+  "The purpose the request declared, when it declared one."
+  purpose: String
+  "The samtycke that allowed a read across organisations, if one did."
+  consentId: ID
+}
+
+"A page of audit records, newest first."
+type AuditRecordConnection {
+  "The records on this page with their cursors."
+  edges: [AuditRecordEdge!]!
+  "The records on this page (the same as edges' nodes)."
+  nodes: [AuditRecord!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many records match, on all pages together."
+  totalCount: Int!
+}
+
+"An audit record in a page, with its cursor."
+type AuditRecordEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this record."
+  cursor: String!
+  "The record."
+  node: AuditRecord!
+}
+
+extend type Query {
+  """
+  The own organisation's audit trail, newest first, for LOGGRANSKARE only
+  (others get FORBIDDEN). Reading it is itself audited.
+  """
+  auditTrail(
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the records after this cursor."
+    after: String
+    "Only records of this person (their id at the identity provider)."
+    userId: String
+    "Only records that touched this object (global id)."
+    objectId: ID
+    "Only records at or after this time."
+    from: DateTime
+    "Only records before this time."
+    to: DateTime
+  ): AuditRecordConnection!
+}
+`, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
 only the roles that fit its kind (an FK token cannot make its bearer a
@@ -906,6 +1166,66 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditRecord_id(ctx, field)
+	case "seq":
+		return ec.fieldContext_AuditRecord_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditRecord_at(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditRecord_requestId(ctx, field)
+	case "userId":
+		return ec.fieldContext_AuditRecord_userId(ctx, field)
+	case "unit":
+		return ec.fieldContext_AuditRecord_unit(ctx, field)
+	case "roles":
+		return ec.fieldContext_AuditRecord_roles(ctx, field)
+	case "clientId":
+		return ec.fieldContext_AuditRecord_clientId(ctx, field)
+	case "operationType":
+		return ec.fieldContext_AuditRecord_operationType(ctx, field)
+	case "operationName":
+		return ec.fieldContext_AuditRecord_operationName(ctx, field)
+	case "objectIds":
+		return ec.fieldContext_AuditRecord_objectIds(ctx, field)
+	case "decision":
+		return ec.fieldContext_AuditRecord_decision(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditRecord_reason(ctx, field)
+	case "purpose":
+		return ec.fieldContext_AuditRecord_purpose(ctx, field)
+	case "consentId":
+		return ec.fieldContext_AuditRecord_consentId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditRecordConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditRecordConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditRecordEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditRecordEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecordEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_Federation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {

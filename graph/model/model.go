@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -202,4 +203,61 @@ func FromPrincipal(p *identity.Principal) *Me {
 		UserID: p.UserID, DisplayName: p.DisplayName, Roles: p.Roles, Issuer: p.Issuer,
 		OrgKey: p.OrgID, UnitKey: p.UnitID,
 	}
+}
+
+// AuditRecord is the GraphQL AuditRecord.
+type AuditRecord struct {
+	ID            string
+	Seq           int
+	At            time.Time
+	RequestID     string
+	UserID        string
+	Roles         []string
+	ClientID      *string
+	OperationType string
+	OperationName string
+	ObjectIds     []string
+	Decision      audit.Decision
+	Reason        *string
+	Purpose       *string
+	ConsentID     *string
+
+	UnitKey *uuid.UUID
+}
+
+// FromAuditRecord converts a domain audit record.
+func FromAuditRecord(r audit.Record) *AuditRecord {
+	out := &AuditRecord{
+		ID: r.ID.String(), Seq: int(r.Seq), At: r.At, RequestID: r.RequestID, UserID: r.UserID,
+		Roles: nonNil(r.Roles), ClientID: r.ClientID, OperationType: r.OperationType, OperationName: r.OperationName,
+		ObjectIds: nonNil(r.ObjectIDs), Decision: r.Decision, Reason: r.Reason, Purpose: r.Purpose, UnitKey: r.UnitID,
+	}
+	if r.ConsentID != nil {
+		s := r.ConsentID.String()
+		out.ConsentID = &s
+	}
+	return out
+}
+
+// AuditRecordConnection is a page of audit records.
+type AuditRecordConnection struct {
+	Edges    []*AuditRecordEdge
+	Nodes    []*AuditRecord
+	PageInfo *PageInfo
+
+	OrgKey uuid.UUID
+	Filter audit.Filter
+}
+
+// NewAuditRecordConnection builds a connection from a page.
+func NewAuditRecordConnection(p page.Result[audit.Record], orgID uuid.UUID, f audit.Filter) *AuditRecordConnection {
+	c := &AuditRecordConnection{PageInfo: &PageInfo{HasNextPage: p.HasNext}, OrgKey: orgID, Filter: f}
+	for _, r := range p.Items {
+		n := FromAuditRecord(r)
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &AuditRecordEdge{Cursor: page.Encode(audit.Key(r)), Node: n})
+	}
+	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
+	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	return c
 }

@@ -11,6 +11,14 @@ type Node interface {
 	GetID() string
 }
 
+// An audit record in a page, with its cursor.
+type AuditRecordEdge struct {
+	// Pass as `after` to continue after this record.
+	Cursor string `json:"cursor"`
+	// The record.
+	Node *AuditRecord `json:"node"`
+}
+
 // A federation in a page, with its cursor.
 type FederationEdge struct {
 	// Pass as `after` to continue after this federation.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
@@ -52,7 +53,7 @@ func List(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter, p page.R
 	if p.After != nil {
 		seq, err := strconv.ParseInt(p.After.Sort, 10, 64)
 		if err != nil {
-			return page.Result[Record]{}, fmt.Errorf("audit cursor: %w", err)
+			return page.Result[Record]{}, apperr.Invalidf("the cursor is not one of the audit trail's")
 		}
 		where += " AND r.seq < " + "$" + strconv.Itoa(len(args)+1)
 		args = append(args, seq)

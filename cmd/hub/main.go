@@ -6,6 +6,8 @@
 //	hub migrate up|down|status
 //	hub seed demo             load the demo organisations and federations
 //	hub token LOGIN           print a dev access token for a demo user
+//	hub audit verify          check the audit trail's hash chains
+//	hub policy load FILE      store a new authorization policy
 package main
 
 import (
@@ -28,6 +30,9 @@ Usage:
   hub migrate status         show the applied and the latest migration
   hub seed demo              load the demo organisations and federations (idempotent)
   hub token LOGIN            print an access token for a demo user from the dev identity provider
+  hub audit verify           check every organisation's audit hash chain (owner's database URL)
+  hub policy check FILE      validate an authorization policy
+  hub policy load FILE       store a policy; every replica reloads it within a second
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -63,6 +68,10 @@ func run(ctx context.Context, args []string) error {
 		return seedCmd(ctx, rest)
 	case "token":
 		return tokenCmd(ctx, rest)
+	case "audit":
+		return auditCmd(ctx, rest)
+	case "policy":
+		return policyCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestMigrateCommand_DownAndUpAgain(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewEmptyDatabase(t)
+	require.NoError(t, run(ctx, []string{"migrate", "--database-url", d.URL, "up"}))
+	require.NoError(t, run(ctx, []string{"migrate", "--database-url", d.URL, "down", "2"}))
+	require.NoError(t, run(ctx, []string{"migrate", "--database-url", d.URL, "status"}))
+	require.NoError(t, run(ctx, []string{"migrate", "--database-url", d.URL, "up"}))
+	require.ErrorContains(t, run(ctx, []string{"migrate", "--database-url", d.URL, "down", "zero"}), "N must be a positive number")
+	require.ErrorContains(t, run(ctx, []string{"migrate", "--database-url", d.URL, "sideways"}), `unknown subcommand "sideways"`)
+	t.Setenv("HUB_DATABASE_URL", "")
+	require.ErrorContains(t, run(ctx, []string{"migrate", "up"}), "no database")
+}
+
+func TestAuditVerifyCommand_ReportsABrokenChain(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "demo"}))
+	// One record in Karlstad's chain, appended as the application would.
+	conn, err := d.Pool.Acquire(ctx)
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `SELECT set_config('hub.org_id', $1, false)`, demo.ID("org/karlstad").String())
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `SELECT audit_append(now(), 'r', 'u', NULL, '{}', NULL, 'query', 'q', '{}', 'ALLOWED', NULL, NULL, NULL)`)
+	require.NoError(t, err)
+	conn.Release()
+
+	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
+	_, err = d.Pool.Exec(ctx, `UPDATE audit_records SET user_id = 'forged'`)
+	require.NoError(t, err)
+	require.ErrorContains(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}), "1 of 1 audit chains are broken")
+}
+
+func TestPolicyCommand_ChecksAndLoads(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("p, anyone, case, fly, OWN, allow\n"), 0o600))
+	require.ErrorContains(t, run(ctx, []string{"policy", "check", bad}), `line 1: "anyone" is neither a role nor a group`)
+	require.ErrorContains(t, run(ctx, []string{"policy", "--database-url", d.URL, "load", bad}), `unknown action "fly"`)
+
+	good := filepath.Join(dir, "good.csv")
+	require.NoError(t, os.WriteFile(good, []byte("p, LOGGRANSKARE, audit_record, read, OWN, allow\n"), 0o600))
+	require.NoError(t, run(ctx, []string{"policy", "check", good}))
+	require.NoError(t, run(ctx, []string{"policy", "--database-url", d.URL, "load", good}))
+	var n int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM authz_policies`).Scan(&n))
+	require.Equal(t, 1, n)
+}

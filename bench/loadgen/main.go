@@ -27,12 +27,16 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "duration of one run")
 	runs := flag.Int("runs", 3, "number of runs; the median is reported")
 	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before the first run")
+	get := flag.Bool("get", false, "send plain GET requests to -url instead of GraphQL (e.g. /healthz, for comparison)")
 	flag.Parse()
 	if *dur > 5*time.Minute || *runs > 20 {
 		fmt.Fprintln(os.Stderr, "loadgen: runs are limited to 5 minutes and 20 repetitions")
 		os.Exit(2)
 	}
-	body, _ := json.Marshal(map[string]string{"query": *query})
+	var body []byte
+	if !*get {
+		body, _ = json.Marshal(map[string]string{"query": *query})
+	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
 
 	if err := check(client, *url, *token, body); err != nil {
@@ -61,7 +65,11 @@ type result struct {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func send(client *http.Client, url, token string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	method := http.MethodPost
+	if body == nil {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,7 @@ func devCmd(ctx context.Context, args []string) error {
 	if err := demo.TrustIssuer(ctx, ownerPool, issuer); err != nil {
 		return fmt.Errorf("register the dev identity provider: %w", err)
 	}
+	cfg.GraphiQLIssuer = issuer
 	idpServer := &http.Server{Handler: idp, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = idpServer.Serve(idpListener) }()
 	defer idpServer.Close()

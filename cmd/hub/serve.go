@@ -8,11 +8,11 @@ import (
 	"net"
 	"os"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -125,7 +125,10 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		RequestTimeout: cfg.RequestTimeout,
 	}
 	if cfg.GraphiQL {
-		opts.GraphiQL = playground.Handler("Samverkanshubben", "/graphql")
+		if cfg.GraphiQLIssuer == "" {
+			return fmt.Errorf("GraphiQL needs an identity provider to log in at: set HUB_GRAPHIQL_ISSUER or --graphiql-issuer")
+		}
+		opts.GraphiQL = graph.GraphiQL(cfg.GraphiQLIssuer, devidp.ClientSPA)
 	}
 	e := httpserver.New(opts)
 	l, err := net.Listen("tcp", cfg.HTTPAddr)

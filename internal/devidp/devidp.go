@@ -105,8 +105,22 @@ func New(issuer string, users []User) (*Provider, error) {
 // Issuer returns the issuer URL.
 func (p *Provider) Issuer() string { return p.issuer }
 
-// ServeHTTP serves the provider's endpoints.
-func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the provider's endpoints. Pages on this machine (the
+// hub's GraphiQL, a local SPA) may call discovery and the token endpoint
+// from the browser.
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if origin := r.Header.Get("Origin"); origin != "" && localRedirect(origin) {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+		w.Header().Set("Vary", "Origin")
+		if r.Method == http.MethodOptions {
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
+			w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	p.mux.ServeHTTP(w, r)
+}
 
 func (p *Provider) discovery(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{

@@ -32,6 +32,8 @@ type Config struct {
 	MaxComplexity int  // HUB_MAX_COMPLEXITY
 	Introspection bool // HUB_INTROSPECTION
 	GraphiQL      bool // HUB_GRAPHIQL: serve /graphiql (dev)
+	// GraphiQLIssuer is where GraphiQL logs people in (client hub-spa).
+	GraphiQLIssuer string // HUB_GRAPHIQL_ISSUER
 
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
@@ -85,6 +87,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	num(&c.MaxComplexity, "max-complexity", "HUB_MAX_COMPLEXITY", "highest priced complexity a query may have")
 	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", envBool("HUB_GRAPHIQL", c.GraphiQL), "serve GraphiQL at /graphiql ($HUB_GRAPHIQL)")
+	str(&c.GraphiQLIssuer, "graphiql-issuer", "HUB_GRAPHIQL_ISSUER", "OIDC issuer GraphiQL logs in at, with client hub-spa")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
 }

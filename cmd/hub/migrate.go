@@ -77,20 +77,36 @@ func migrateCmd(ctx context.Context, args []string) error {
 }
 
 func seedCmd(ctx context.Context, args []string) error {
-	cfg, rest, err := databaseFlags("hub seed", args)
-	if err != nil {
-		return err
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("hub seed", flag.ContinueOnError)
+	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL, the owner's ($HUB_DATABASE_URL)")
+	issuer := fs.String("trust-issuer", "", "also register this OIDC issuer (e.g. Keycloak's demo realm) for every demo organisation")
+	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
 	}
-	if len(rest) != 1 || rest[0] != "demo" {
-		return fmt.Errorf("hub seed: use \"hub seed demo\"")
+	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\"")
 	}
-	pool, err := openPool(ctx, cfg)
+	if cfg.DatabaseURL == "" {
+		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
+	}
+	pool, err := openPool(ctx, &cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 	if err := demo.Load(ctx, pool); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
+	}
+	if *issuer != "" {
+		var jwksURL *string
+		if *jwks != "" {
+			jwksURL = jwks
+		}
+		if err := demo.TrustIssuerWithKeys(ctx, pool, *issuer, jwksURL); err != nil {
+			return fmt.Errorf("register issuer: %w", err)
+		}
 	}
 	fmt.Println("demo data loaded")
 	return nil

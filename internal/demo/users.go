@@ -50,9 +50,18 @@ func Users() []devidp.User {
 // TrustIssuer registers issuerURL (the dev identity provider) as trusted
 // by every demo organisation, for tokens minted for the hub's API.
 func TrustIssuer(ctx context.Context, pool *pgxpool.Pool, issuerURL string) error {
+	return TrustIssuerWithKeys(ctx, pool, issuerURL, nil)
+}
+
+// TrustIssuerWithKeys is TrustIssuer with an explicit JWKS URL, for an
+// issuer the hub reaches at another address than its issuer URL (Keycloak
+// in docker-compose).
+func TrustIssuerWithKeys(ctx context.Context, pool *pgxpool.Pool, issuerURL string, jwksURL *string) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, o := range organizations {
-			if err := identity.RegisterIssuer(ctx, tx, identity.DefaultIssuer(ID("org/"+o.key), issuerURL, devidp.APIAudience)); err != nil {
+			is := identity.DefaultIssuer(ID("org/"+o.key), issuerURL, devidp.APIAudience)
+			is.JWKSURL = jwksURL
+			if err := identity.RegisterIssuer(ctx, tx, is); err != nil {
 				return err
 			}
 		}

@@ -73,6 +73,22 @@ func TestMe_EveryDemoLoginIsTheRightPersonAtTheRightOrganisation(t *testing.T) {
 	}
 }
 
+// A verified token is recognised again without verifying it anew: the
+// organisation lookup is not repeated. A different token is verified.
+func TestAuthentication_ReusesAVerifiedTokenForAShortWhile(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	statements := func(login string) int64 {
+		before := b.db.Statements.Load()
+		mustData(t, postAs(t, srv, login, `{ me { userId } }`, nil), &meResult{})
+		return b.db.Statements.Load() - before
+	}
+	first := statements("soc.karlstad")
+	again := statements("soc.karlstad")
+	require.Less(t, again, first, "the second request skips the lookups")
+	require.Equal(t, first-1, statements("koord.karlstad"), "another token is verified (registrations already cached)")
+}
+
 // forge builds tokens for the attack table.
 type forge struct {
 	t   *testing.T

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
@@ -29,6 +30,11 @@ const (
 	verifierTTL = 24 * time.Hour
 	// registrationTTL is how long issuer registrations are cached.
 	registrationTTL = 30 * time.Second
+	// principalTTL bounds how long a verified token's principal is reused
+	// (never past the token's own expiry).
+	principalTTL = time.Minute
+	// maxCachedPrincipals bounds that cache; when full it starts over.
+	maxCachedPrincipals = 10_000
 )
 
 // SigningAlgs are the only algorithms accepted: never none, never HMAC.
@@ -43,6 +49,12 @@ type Authenticator struct {
 	mu            sync.Mutex
 	verifiers     map[verifierKey]cachedVerifier
 	registrations map[string]cachedRegistrations
+	principals    map[[32]byte]cachedPrincipal // by sha256 of the exact token
+}
+
+type cachedPrincipal struct {
+	p     Principal
+	until time.Time
 }
 
 type verifierKey struct{ issuer, audience, jwksURL string }
@@ -66,6 +78,7 @@ func NewAuthenticator(q db.Querier) *Authenticator {
 		now:           time.Now,
 		verifiers:     map[verifierKey]cachedVerifier{},
 		registrations: map[string]cachedRegistrations{},
+		principals:    map[[32]byte]cachedPrincipal{},
 	}
 }
 
@@ -76,6 +89,7 @@ func (a *Authenticator) Forget() {
 	defer a.mu.Unlock()
 	a.verifiers = map[verifierKey]cachedVerifier{}
 	a.registrations = map[string]cachedRegistrations{}
+	a.principals = map[[32]byte]cachedPrincipal{}
 }
 
 func unauthenticated(format string, args ...any) error {
@@ -86,48 +100,82 @@ func unauthenticated(format string, args ...any) error {
 // UNAUTHENTICATED, or FORBIDDEN for a verified person whose token asks for a
 // role their organisation does not grant; the principal is then returned
 // too, so that the refusal can be audited.
+//
+// A token verified once is recognised again for up to a minute (never past
+// its expiry) without another signature check or database lookup: the
+// cache is keyed by the token's SHA-256, so only the very same token hits.
+// Refusals are never cached.
 func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Principal, error) {
 	if len(raw) > MaxTokenBytes {
 		return nil, unauthenticated("bearer token is larger than %d bytes", MaxTokenBytes)
 	}
+	key := sha256.Sum256([]byte(raw))
+	now := a.now()
+	a.mu.Lock()
+	c, ok := a.principals[key]
+	a.mu.Unlock()
+	if ok && now.Before(c.until) {
+		p := c.p
+		return &p, nil
+	}
+	p, expiry, err := a.authenticate(ctx, raw)
+	if err != nil {
+		return p, err
+	}
+	until := now.Add(principalTTL)
+	if expiry.Before(until) {
+		until = expiry
+	}
+	a.mu.Lock()
+	if len(a.principals) >= maxCachedPrincipals {
+		a.principals = map[[32]byte]cachedPrincipal{}
+	}
+	a.principals[key] = cachedPrincipal{p: *p, until: until}
+	a.mu.Unlock()
+	return p, nil
+}
+
+// authenticate verifies raw and returns its principal and expiry.
+func (a *Authenticator) authenticate(ctx context.Context, raw string) (*Principal, time.Time, error) {
 	// Unverified peek, only to choose the registration to verify against.
 	tok, err := jwt.ParseSigned(raw, SigningAlgs)
 	if err != nil {
-		return nil, unauthenticated("bearer token is not a JWT signed with an allowed algorithm (RS256, ES256, PS256)")
+		return nil, time.Time{}, unauthenticated("bearer token is not a JWT signed with an allowed algorithm (RS256, ES256, PS256)")
 	}
 	var peek map[string]any
 	if err := tok.UnsafeClaimsWithoutVerification(&peek); err != nil {
-		return nil, unauthenticated("bearer token has unreadable claims")
+		return nil, time.Time{}, unauthenticated("bearer token has unreadable claims")
 	}
 	iss, _ := peek["iss"].(string)
 	regs, err := a.registrationsOf(ctx, iss)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if len(regs) == 0 {
-		return nil, unauthenticated("token issuer %q is not registered with the hub", truncate(iss, 100))
+		return nil, time.Time{}, unauthenticated("token issuer %q is not registered with the hub", truncate(iss, 100))
 	}
 	reg, ok := chooseRegistration(regs, peek)
 	if !ok {
-		return nil, unauthenticated("token names no organisation (claim %q) although its issuer serves several", regs[0].OrgClaim)
+		return nil, time.Time{}, unauthenticated("token names no organisation (claim %q) although its issuer serves several", regs[0].OrgClaim)
 	}
 
 	verifier, err := a.verifier(ctx, reg)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	idTok, err := verifier.Verify(ctx, raw)
 	if err != nil {
-		return nil, describeVerifyError(err)
+		return nil, time.Time{}, describeVerifyError(err)
 	}
 	var claims map[string]any
 	if err := idTok.Claims(&claims); err != nil {
-		return nil, unauthenticated("token has unreadable claims")
+		return nil, time.Time{}, unauthenticated("token has unreadable claims")
 	}
 	if nbf, ok := claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(a.now().Add(Leeway)) {
-		return nil, unauthenticated("token is not valid yet (nbf in the future)")
+		return nil, time.Time{}, unauthenticated("token is not valid yet (nbf in the future)")
 	}
-	return a.principal(ctx, regs, reg, claims)
+	p, err := a.principal(ctx, regs, reg, claims)
+	return p, idTok.Expiry, err
 }
 
 // chooseRegistration picks the registration of the organisation the token

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/audit"
@@ -20,25 +19,7 @@ import (
 )
 
 func (r *auditRecordResolver) Unit(ctx context.Context, objs []*model.AuditRecord) ([]*model.Unit, error) {
-	var ids []uuid.UUID
-	for _, o := range objs {
-		if o.UnitKey != nil {
-			ids = append(ids, *o.UnitKey)
-		}
-	}
-	units, err := loaders(ctx).units.load(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Unit, len(objs))
-	for i, o := range objs {
-		if o.UnitKey != nil {
-			if u, ok := units[*o.UnitKey]; ok {
-				out[i] = model.FromUnit(u)
-			}
-		}
-	}
-	return out, nil
+	return mapOptional(ctx, objs, func(a *model.AuditRecord) *uuid.UUID { return a.UnitKey }, loaders(ctx).units, model.FromUnit)
 }
 
 func (r *auditRecordConnectionResolver) TotalCount(ctx context.Context, objs []*model.AuditRecordConnection) ([]int, error) {

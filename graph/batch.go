@@ -75,3 +75,28 @@ func mapOne[P, D, G any](objs []*P, key func(*P) uuid.UUID, byKey map[uuid.UUID]
 	}
 	return out
 }
+
+// mapOptional is mapOne for parents whose key may be absent (a unit's
+// parent, a principal's unit): it loads the present keys through rel and
+// gives nil where the key is absent or nothing was found.
+func mapOptional[P, D, G any](ctx context.Context, objs []*P, key func(*P) *uuid.UUID, rel *relation[D], conv func(D) *G) ([]*G, error) {
+	var ids []uuid.UUID
+	for _, o := range objs {
+		if k := key(o); k != nil {
+			ids = append(ids, *k)
+		}
+	}
+	found, err := rel.load(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*G, len(objs))
+	for i, o := range objs {
+		if k := key(o); k != nil {
+			if d, ok := found[*k]; ok {
+				out[i] = conv(d)
+			}
+		}
+	}
+	return out, nil
+}

@@ -25,25 +25,7 @@ func (r *meResolver) Organization(ctx context.Context, objs []*model.Me) ([]*mod
 }
 
 func (r *meResolver) Unit(ctx context.Context, objs []*model.Me) ([]*model.Unit, error) {
-	var ids []uuid.UUID
-	for _, m := range objs {
-		if m.UnitKey != nil {
-			ids = append(ids, *m.UnitKey)
-		}
-	}
-	units, err := loaders(ctx).units.load(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Unit, len(objs))
-	for i, m := range objs {
-		if m.UnitKey != nil {
-			if u, ok := units[*m.UnitKey]; ok {
-				out[i] = model.FromUnit(u)
-			}
-		}
-	}
-	return out, nil
+	return mapOptional(ctx, objs, func(m *model.Me) *uuid.UUID { return m.UnitKey }, loaders(ctx).units, model.FromUnit)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*model.Me, error) {

@@ -179,28 +179,7 @@ func (r *unitResolver) Organization(ctx context.Context, objs []*model.Unit) ([]
 }
 
 func (r *unitResolver) Parent(ctx context.Context, objs []*model.Unit) ([]*model.Unit, error) {
-	var parentIDs []uuid.UUID
-	for _, u := range objs {
-		if u.ParentKey != nil {
-			parentIDs = append(parentIDs, *u.ParentKey)
-		}
-	}
-	if len(parentIDs) == 0 {
-		return make([]*model.Unit, len(objs)), nil
-	}
-	parents, err := loaders(ctx).units.load(ctx, parentIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Unit, len(objs))
-	for i, u := range objs {
-		if u.ParentKey != nil {
-			if p, ok := parents[*u.ParentKey]; ok {
-				out[i] = model.FromUnit(p)
-			}
-		}
-	}
-	return out, nil
+	return mapOptional(ctx, objs, func(u *model.Unit) *uuid.UUID { return u.ParentKey }, loaders(ctx).units, model.FromUnit)
 }
 
 func (r *unitResolver) Children(ctx context.Context, objs []*model.Unit) ([][]*model.Unit, error) {

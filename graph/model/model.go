@@ -140,14 +140,9 @@ type OrganizationConnection struct {
 
 // NewOrganizationConnection builds a connection from a page.
 func NewOrganizationConnection(p page.Result[tenancy.Organization], f tenancy.OrganizationFilter) *OrganizationConnection {
-	c := &OrganizationConnection{Filter: f, PageInfo: &PageInfo{HasNextPage: p.HasNext}}
-	for _, o := range p.Items {
-		n := FromOrganization(o)
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &OrganizationEdge{Cursor: page.Encode(tenancy.OrganizationKey(o)), Node: n})
-	}
-	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
-	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	c := &OrganizationConnection{Filter: f}
+	c.Edges, c.Nodes, c.PageInfo = connect(p, FromOrganization, tenancy.OrganizationKey,
+		func(cursor string, n *Organization) *OrganizationEdge { return &OrganizationEdge{Cursor: cursor, Node: n} })
 	return c
 }
 
@@ -160,23 +155,29 @@ type FederationConnection struct {
 
 // NewFederationConnection builds a connection from a page.
 func NewFederationConnection(p page.Result[tenancy.Federation]) *FederationConnection {
-	c := &FederationConnection{PageInfo: &PageInfo{HasNextPage: p.HasNext}}
-	for _, f := range p.Items {
-		n := FromFederation(f)
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &FederationEdge{Cursor: page.Encode(tenancy.FederationKey(f)), Node: n})
-	}
-	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
-	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	c := &FederationConnection{}
+	c.Edges, c.Nodes, c.PageInfo = connect(p, FromFederation, tenancy.FederationKey,
+		func(cursor string, n *Federation) *FederationEdge { return &FederationEdge{Cursor: cursor, Node: n} })
 	return c
 }
 
-func setCursors(pi *PageInfo, n int, cursor func(int) string) {
-	if n == 0 {
-		return
+// connect builds the edges, nodes and page info of a connection from a page
+// of domain items: conv converts an item, key gives its cursor position and
+// edge wraps a node with its cursor.
+func connect[D, N, E any](p page.Result[D], conv func(D) *N, key func(D) page.Key, edge func(string, *N) *E) ([]*E, []*N, *PageInfo) {
+	edges, nodes := make([]*E, 0, len(p.Items)), make([]*N, 0, len(p.Items))
+	pi := &PageInfo{HasNextPage: p.HasNext}
+	for i, it := range p.Items {
+		n := conv(it)
+		cursor := page.Encode(key(it))
+		nodes = append(nodes, n)
+		edges = append(edges, edge(cursor, n))
+		if i == 0 {
+			pi.StartCursor = &cursor
+		}
+		pi.EndCursor = &cursor
 	}
-	first, last := cursor(0), cursor(n-1)
-	pi.StartCursor, pi.EndCursor = &first, &last
+	return edges, nodes, pi
 }
 
 func nonNil[T any](s []T) []T {
@@ -251,13 +252,8 @@ type AuditRecordConnection struct {
 
 // NewAuditRecordConnection builds a connection from a page.
 func NewAuditRecordConnection(p page.Result[audit.Record], orgID uuid.UUID, f audit.Filter) *AuditRecordConnection {
-	c := &AuditRecordConnection{PageInfo: &PageInfo{HasNextPage: p.HasNext}, OrgKey: orgID, Filter: f}
-	for _, r := range p.Items {
-		n := FromAuditRecord(r)
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &AuditRecordEdge{Cursor: page.Encode(audit.Key(r)), Node: n})
-	}
-	c.Edges, c.Nodes = nonNil(c.Edges), nonNil(c.Nodes)
-	setCursors(c.PageInfo, len(c.Edges), func(i int) string { return c.Edges[i].Cursor })
+	c := &AuditRecordConnection{OrgKey: orgID, Filter: f}
+	c.Edges, c.Nodes, c.PageInfo = connect(p, FromAuditRecord, audit.Key,
+		func(cursor string, n *AuditRecord) *AuditRecordEdge { return &AuditRecordEdge{Cursor: cursor, Node: n} })
 	return c
 }

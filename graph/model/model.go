@@ -142,7 +142,9 @@ type OrganizationConnection struct {
 func NewOrganizationConnection(p page.Result[tenancy.Organization], f tenancy.OrganizationFilter) *OrganizationConnection {
 	c := &OrganizationConnection{Filter: f}
 	c.Edges, c.Nodes, c.PageInfo = connect(p, FromOrganization, tenancy.OrganizationKey,
-		func(cursor string, n *Organization) *OrganizationEdge { return &OrganizationEdge{Cursor: cursor, Node: n} })
+		func(cursor string, n *Organization) *OrganizationEdge {
+			return &OrganizationEdge{Cursor: cursor, Node: n}
+		})
 	return c
 }
 

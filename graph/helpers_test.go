@@ -28,8 +28,9 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
-	db  *pgtest.DB
-	idp *devidp.Provider
+	db    *pgtest.DB
+	idp   *devidp.Provider
+	authz *authz.Authorizer
 }
 
 // testServer is the API under test. Requests carry a token of
@@ -114,7 +115,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)
-	return srv, &testBundle{db: d, idp: idp}
+	return srv, &testBundle{db: d, idp: idp, authz: authorizer}
 }
 
 // gqlResponse is a decoded GraphQL response.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -33,7 +34,10 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 	}
 	found := map[ref]model.Node{}
 	q := querier(ctx)
-	if ids := byType[relay.TypeOrganization]; len(ids) > 0 {
+	// The catalogue is open to every principal, but the entry point decides:
+	// a type the principal may not read yields nulls, as if nothing existed.
+	readable := func(kind authz.ObjectKind) bool { return r.allow(ctx, authz.Read, authz.Object{Kind: kind}) == nil }
+	if ids := byType[relay.TypeOrganization]; len(ids) > 0 && readable(authz.Organization) {
 		orgs, err := tenancy.OrganizationsByID(ctx, q, ids)
 		if err != nil {
 			return nil, err
@@ -42,7 +46,7 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 			found[ref{relay.TypeOrganization, id}] = model.FromOrganization(o)
 		}
 	}
-	if ids := byType[relay.TypeUnit]; len(ids) > 0 {
+	if ids := byType[relay.TypeUnit]; len(ids) > 0 && readable(authz.Unit) {
 		units, err := tenancy.UnitsByID(ctx, q, ids)
 		if err != nil {
 			return nil, err
@@ -51,7 +55,7 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 			found[ref{relay.TypeUnit, id}] = model.FromUnit(u)
 		}
 	}
-	if ids := byType[relay.TypeFederation]; len(ids) > 0 {
+	if ids := byType[relay.TypeFederation]; len(ids) > 0 && readable(authz.Federation) {
 		feds, err := tenancy.FederationsByID(ctx, q, ids)
 		if err != nil {
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -132,6 +133,9 @@ func (r *organizationConnectionResolver) TotalCount(ctx context.Context, objs []
 }
 
 func (r *queryResolver) Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error) {
+	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.Federation}); err != nil {
+		return nil, err
+	}
 	p, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
@@ -144,6 +148,9 @@ func (r *queryResolver) Federations(ctx context.Context, first *int, after *stri
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) (*model.OrganizationConnection, error) {
+	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.Organization}); err != nil {
+		return nil, err
+	}
 	p, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err

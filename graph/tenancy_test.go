@@ -391,3 +391,17 @@ func TestOrganizations_StatementsPerRequestDoNotGrowWithPageSize(t *testing.T) {
 	require.LessOrEqual(t, large, int64(bound), "statements for 16 organisations")
 	require.InDelta(t, small, large, 1)
 }
+
+// Even the open catalogue is read through the one authorization entry
+// point: a policy that closes it closes every way in.
+func TestCatalogue_FollowsThePolicy(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	require.NoError(t, b.authz.Use(2, "p, LOGGRANSKARE, organization, read, OWN, allow\n"))
+	requireError(t, post(t, srv, `{ organizations { totalCount } }`, nil), "FORBIDDEN", "do not allow read on organization")
+	requireError(t, post(t, srv, `{ federations { totalCount } }`, nil), "FORBIDDEN", "do not allow read on federation")
+	var got struct{ Node *struct{} }
+	mustData(t, post(t, srv, `query($id: ID!) { node(id: $id) { id } }`,
+		map[string]any{"id": relay.ID(relay.TypeOrganization, demo.ID("org/karlstad"))}), &got)
+	require.Nil(t, got.Node, "an object the person may not read is null, as if it did not exist")
+}

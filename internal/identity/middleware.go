@@ -19,11 +19,11 @@ type Refusal func(r *http.Request, p *Principal, reason string)
 // Middleware requires a verified bearer token on every request it guards and
 // puts the principal in the request context. Without a valid token it
 // answers 401 (UNAUTHENTICATED); for a valid person whose token asks for a
-// role their organisation does not grant, 403 (FORBIDDEN). WebSocket
-// upgrades pass: they authenticate with their connection_init payload.
+// role their organisation does not grant, 403 (FORBIDDEN). CORS preflight
+// (OPTIONS) passes: it carries no token and gets no data.
 func Middleware(a *Authenticator, refused Refusal, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions || strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -187,6 +187,8 @@ func TestAuthentication_RefusesBadTokens(t *testing.T) {
 			c["hub_unit"] = demo.ID("unit/eksjo/eb").String()
 		}), 401, "not a unit of its organisation"},
 		{"no user id", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { delete(c, "sub") }), 401, "no user id"},
+		{"no organisation from an issuer that serves several", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { delete(c, "hub_org") }), 401, "names no organisation"},
+		{"roles of the wrong type", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { c["hub_roles"] = 42 }), 401, "neither a list nor a string"},
 		{"huge token", "Bearer " + strings.Repeat("a", identity.MaxTokenBytes+1), 401, "larger than"},
 	}
 	for _, tt := range tests {
@@ -346,4 +348,41 @@ func signedBy(t *testing.T, p *devidp.Provider, login string) string {
 	tok, err := p.Sign(jose.RS256, "at+jwt", p.AccessClaims(u, devidp.ClientCLI, now, now.Add(time.Hour)))
 	require.NoError(t, err)
 	return tok
+}
+
+// One issuer may be registered by several organisations with different
+// audiences: a token is accepted only for an organisation whose
+// registration names the token's audience.
+func TestAuthentication_SharedIssuerWithDifferentAudiences(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	ctx := context.Background()
+	shared := newProvider(t)
+	require.NoError(t, identity.RegisterIssuer(ctx, b.db.Pool, identity.DefaultIssuer(demo.ID("org/karlstad"), shared.Issuer(), "karlstad-api")))
+	require.NoError(t, identity.RegisterIssuer(ctx, b.db.Pool, identity.DefaultIssuer(demo.ID("org/eksjo"), shared.Issuer(), "eksjo-api")))
+	token := func(login, aud string) string {
+		u, _ := shared.User(login)
+		now := time.Now()
+		c := shared.AccessClaims(u, devidp.ClientCLI, now, now.Add(time.Hour))
+		c["aud"] = []string{aud}
+		tok, err := shared.Sign(jose.RS256, "at+jwt", c)
+		require.NoError(t, err)
+		return tok
+	}
+	send := func(tok string) gqlResponse {
+		return do(t, srv, http.MethodPost, "/graphql", []byte(`{"query":"`+meQuery+`"}`), map[string]string{
+			"Content-Type": jsonType, "Authorization": "Bearer " + tok,
+		})
+	}
+	var got meResult
+	mustData(t, send(token("soc.eksjo", "eksjo-api")), &got)
+	require.Equal(t, "Eksjö kommun", got.Me.Organization.Name)
+	mustData(t, send(token("soc.karlstad", "karlstad-api")), &got)
+	require.Equal(t, "Karlstads kommun", got.Me.Organization.Name)
+
+	r := send(token("soc.karlstad", "eksjo-api"))
+	require.Equal(t, http.StatusUnauthorized, r.Status, "Karlstad's person with Eksjö's audience")
+	requireError(t, r, "UNAUTHENTICATED", "does not trust issuer")
+	r = send(token("soc.karlstad", "hub-api"))
+	requireError(t, r, "UNAUTHENTICATED", "wrong audience")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"slices"
 	"net/http"
 	"strings"
 	"sync"
@@ -156,7 +157,7 @@ func (a *Authenticator) authenticate(ctx context.Context, raw string) (*Principa
 	}
 	reg, ok := chooseRegistration(regs, peek)
 	if !ok {
-		return nil, time.Time{}, unauthenticated("token names no organisation (claim %q) although its issuer serves several", regs[0].OrgClaim)
+		return nil, time.Time{}, unauthenticated("token was not issued for the hub (wrong audience)")
 	}
 
 	verifier, err := a.verifier(ctx, reg)
@@ -178,18 +179,28 @@ func (a *Authenticator) authenticate(ctx context.Context, raw string) (*Principa
 	return p, idTok.Expiry, err
 }
 
-// chooseRegistration picks the registration of the organisation the token
-// claims; an issuer trusted by one organisation needs no org claim.
+// chooseRegistration picks the registration to verify against: one whose
+// audience the token names. Registrations of one issuer may differ in
+// audience between organisations; which organisation the token belongs to
+// is settled after verification (principal).
 func chooseRegistration(regs []Issuer, claims map[string]any) (Issuer, bool) {
-	if len(regs) == 1 {
-		return regs[0], true
+	var auds []string
+	switch v := claims["aud"].(type) {
+	case string:
+		auds = []string{v}
+	case []any:
+		for _, a := range v {
+			if s, ok := a.(string); ok {
+				auds = append(auds, s)
+			}
+		}
 	}
-	if _, ok := claims[regs[0].OrgClaim].(string); !ok {
-		return Issuer{}, false
+	for _, r := range regs {
+		if slices.Contains(auds, r.Audience) {
+			return r, true
+		}
 	}
-	// All registrations are verified the same way unless their audiences
-	// differ; the organisation check after verification decides.
-	return regs[0], true
+	return Issuer{}, false
 }
 
 func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer, claims map[string]any) (*Principal, error) {
@@ -214,6 +225,9 @@ func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer
 	}
 	var org *orgAndUnit
 	var err error
+	if orgNumber == "" && len(orgIDs) > 1 {
+		return nil, unauthenticated("token names no organisation (claim %q) although its issuer serves several", reg.OrgClaim)
+	}
 	if orgNumber == "" && len(orgIDs) == 1 {
 		org, err = lookupOrgByID(ctx, a.q, orgIDs[0], unitID)
 	} else {

@@ -59,6 +59,9 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 	}
 }
 
+// finishTimeout bounds writing the audit record and committing.
+const finishTimeout = 10 * time.Second
+
 // sessionSettings are the hub.* settings row-level security reads: who is
 // asking, for which organisation and unit, in which roles.
 func sessionSettings(p *identity.Principal) map[string]string {
@@ -86,8 +89,11 @@ func sessionSettings(p *identity.Principal) map[string]string {
 // the commit: if it cannot be written, nothing is committed. A mutation
 // that failed is rolled back and its record written on its own.
 func (t transactions) finish(ctx context.Context, s *db.Session, settings db.Settings, trail *audit.Trail, resp *graphql.Response, isMutation bool) *graphql.Response {
-	// The client may have gone; the transaction must still end properly.
-	ctx = context.WithoutCancel(ctx)
+	// The client may have gone; the transaction must still end properly,
+	// but never wait forever (a result set left open would hold the
+	// session's lock).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
 	log := logging.FromContext(ctx)
 	if resp == nil || (isMutation && len(resp.Errors) > 0) {
 		if err := s.Rollback(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -119,5 +120,8 @@ func complexity() generated.ComplexityRoot {
 	c.Unit.Municipalities = list(10)
 	c.Federation.Members = func(child int, _ *time.Time) int { return 1 + 20*child }
 	c.Federation.Municipalities = list(10)
+	c.Query.WaysIn = func(child int, _ directory.Topic, _ string, _ *tenancy.OrganizationKind) int { return 1 + 20*child }
+	c.DirectoryEntry.Channels = list(3)
+	c.WayIn.FallbackChain = list(3)
 	return c
 }

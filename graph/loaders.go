@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -95,9 +97,12 @@ type requestLoaders struct {
 	fedMunicipalities         *relation[[]tenancy.Municipality]
 	membersOfFederation       *relation[[]tenancy.Membership]
 	membershipsOfOrganization *relation[[]tenancy.Membership]
+	// Directory relations apply the viewer's visibility.
+	directoryEntries  *relation[directory.Entry]
+	directoryChannels *relation[[]directory.Channel]
 }
 
-func newRequestLoaders(wait time.Duration) *requestLoaders {
+func newRequestLoaders(wait time.Duration, viewer uuid.UUID) *requestLoaders {
 	today := tenancy.Today()
 	return &requestLoaders{
 		organizations:       newRelation(wait, tenancy.OrganizationsByID),
@@ -112,6 +117,12 @@ func newRequestLoaders(wait time.Duration) *requestLoaders {
 		}),
 		membersOfFederation:       newRelation(wait, tenancy.MembershipsByFederation),
 		membershipsOfOrganization: newRelation(wait, tenancy.MembershipsByMember),
+		directoryEntries: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]directory.Entry, error) {
+			return directory.EntriesByID(ctx, q, viewer, ids)
+		}),
+		directoryChannels: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]directory.Channel, error) {
+			return directory.ChannelsByEntry(ctx, q, viewer, ids)
+		}),
 	}
 }
 
@@ -123,7 +134,16 @@ func loaders(ctx context.Context) *requestLoaders {
 	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
 		return l
 	}
-	return newRequestLoaders(defaultBatchWait)
+	return newRequestLoaders(defaultBatchWait, viewerOf(ctx))
+}
+
+// viewerOf is the organisation whose visibility directory reads apply
+// (uuid.Nil, seeing only PUBLIC entries, outside an authenticated request).
+func viewerOf(ctx context.Context) uuid.UUID {
+	if p := identity.FromContext(ctx); p != nil {
+		return p.OrgID
+	}
+	return uuid.Nil
 }
 
 // defaultBatchWait is how long a dataloader collects keys from concurrent
@@ -141,5 +161,5 @@ var _ interface {
 func (batching) ExtensionName() string                   { return "Batching" }
 func (batching) Validate(graphql.ExecutableSchema) error { return nil }
 func (b batching) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait)))
+	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, viewerOf(ctx))))
 }

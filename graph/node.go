@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -62,6 +63,16 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		}
 		for id, f := range feds {
 			found[ref{relay.TypeFederation, id}] = model.FromFederation(f)
+		}
+	}
+	if ids := byType[relay.TypeDirectoryEntry]; len(ids) > 0 && readable(authz.DirectoryEntry) {
+		entries, err := loaders(ctx).directoryEntries.load(ctx, ids) // only those visible to the viewer
+		if err != nil {
+			return nil, err
+		}
+		now := time.Now()
+		for id, e := range entries {
+			found[ref{relay.TypeDirectoryEntry, id}] = model.FromEntry(e, now)
 		}
 	}
 	out := make([]model.Node, len(ids))

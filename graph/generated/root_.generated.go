@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -25,6 +26,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditRecord() AuditRecordResolver
 	AuditRecordConnection() AuditRecordConnectionResolver
+	DirectoryEntry() DirectoryEntryResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
@@ -33,6 +35,7 @@ type ResolverRoot interface {
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
 	Unit() UnitResolver
+	WayIn() WayInResolver
 }
 
 type DirectiveRoot struct {
@@ -67,6 +70,36 @@ type ComplexityRoot struct {
 	AuditRecordEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ContactChannel struct {
+		Kind         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		OpenNow      func(childComplexity int) int
+		OpeningHours func(childComplexity int) int
+		Value        func(childComplexity int) int
+		Visibility   func(childComplexity int) int
+	}
+
+	DirectoryEntry struct {
+		Channels          func(childComplexity int) int
+		Description       func(childComplexity int) int
+		ExpectedAnswer    func(childComplexity int) int
+		FunctionName      func(childComplexity int) int
+		ID                func(childComplexity int) int
+		LeadTopics        func(childComplexity int) int
+		MunicipalityCodes func(childComplexity int) int
+		National          func(childComplexity int) int
+		OpenNow           func(childComplexity int) int
+		Organization      func(childComplexity int) int
+		ReviewedAt        func(childComplexity int) int
+		ReviewedBy        func(childComplexity int) int
+		StaffedByRoles    func(childComplexity int) int
+		Stale             func(childComplexity int) int
+		TargetGroups      func(childComplexity int) int
+		Topics            func(childComplexity int) int
+		Unit              func(childComplexity int) int
+		Visibility        func(childComplexity int) int
 	}
 
 	Federation struct {
@@ -113,6 +146,12 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	OpeningHours struct {
+		Day  func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Organization struct {
 		CreatedAt      func(childComplexity int) int
 		ID             func(childComplexity int) int
@@ -150,6 +189,7 @@ type ComplexityRoot struct {
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organizations func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
+		WaysIn        func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
 	}
 
 	Unit struct {
@@ -160,6 +200,12 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		Organization   func(childComplexity int) int
 		Parent         func(childComplexity int) int
+	}
+
+	WayIn struct {
+		Entry         func(childComplexity int) int
+		FallbackChain func(childComplexity int) int
+		Match         func(childComplexity int) int
 	}
 }
 
@@ -305,6 +351,152 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecordEdge.Node(childComplexity), true
+
+	case "ContactChannel.kind":
+		if e.ComplexityRoot.ContactChannel.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.Kind(childComplexity), true
+	case "ContactChannel.note":
+		if e.ComplexityRoot.ContactChannel.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.Note(childComplexity), true
+	case "ContactChannel.openNow":
+		if e.ComplexityRoot.ContactChannel.OpenNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.OpenNow(childComplexity), true
+	case "ContactChannel.openingHours":
+		if e.ComplexityRoot.ContactChannel.OpeningHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.OpeningHours(childComplexity), true
+	case "ContactChannel.value":
+		if e.ComplexityRoot.ContactChannel.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.Value(childComplexity), true
+	case "ContactChannel.visibility":
+		if e.ComplexityRoot.ContactChannel.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactChannel.Visibility(childComplexity), true
+
+	case "DirectoryEntry.channels":
+		if e.ComplexityRoot.DirectoryEntry.Channels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Channels(childComplexity), true
+	case "DirectoryEntry.description":
+		if e.ComplexityRoot.DirectoryEntry.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Description(childComplexity), true
+	case "DirectoryEntry.expectedAnswer":
+		if e.ComplexityRoot.DirectoryEntry.ExpectedAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.ExpectedAnswer(childComplexity), true
+	case "DirectoryEntry.functionName":
+		if e.ComplexityRoot.DirectoryEntry.FunctionName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.FunctionName(childComplexity), true
+	case "DirectoryEntry.id":
+		if e.ComplexityRoot.DirectoryEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.ID(childComplexity), true
+	case "DirectoryEntry.leadTopics":
+		if e.ComplexityRoot.DirectoryEntry.LeadTopics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.LeadTopics(childComplexity), true
+	case "DirectoryEntry.municipalityCodes":
+		if e.ComplexityRoot.DirectoryEntry.MunicipalityCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.MunicipalityCodes(childComplexity), true
+	case "DirectoryEntry.national":
+		if e.ComplexityRoot.DirectoryEntry.National == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.National(childComplexity), true
+	case "DirectoryEntry.openNow":
+		if e.ComplexityRoot.DirectoryEntry.OpenNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.OpenNow(childComplexity), true
+	case "DirectoryEntry.organization":
+		if e.ComplexityRoot.DirectoryEntry.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Organization(childComplexity), true
+	case "DirectoryEntry.reviewedAt":
+		if e.ComplexityRoot.DirectoryEntry.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.ReviewedAt(childComplexity), true
+	case "DirectoryEntry.reviewedBy":
+		if e.ComplexityRoot.DirectoryEntry.ReviewedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.ReviewedBy(childComplexity), true
+	case "DirectoryEntry.staffedByRoles":
+		if e.ComplexityRoot.DirectoryEntry.StaffedByRoles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.StaffedByRoles(childComplexity), true
+	case "DirectoryEntry.stale":
+		if e.ComplexityRoot.DirectoryEntry.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Stale(childComplexity), true
+	case "DirectoryEntry.targetGroups":
+		if e.ComplexityRoot.DirectoryEntry.TargetGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.TargetGroups(childComplexity), true
+	case "DirectoryEntry.topics":
+		if e.ComplexityRoot.DirectoryEntry.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Topics(childComplexity), true
+	case "DirectoryEntry.unit":
+		if e.ComplexityRoot.DirectoryEntry.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Unit(childComplexity), true
+	case "DirectoryEntry.visibility":
+		if e.ComplexityRoot.DirectoryEntry.Visibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntry.Visibility(childComplexity), true
 
 	case "Federation.id":
 		if e.ComplexityRoot.Federation.ID == nil {
@@ -472,6 +664,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.Name(childComplexity), true
+
+	case "OpeningHours.day":
+		if e.ComplexityRoot.OpeningHours.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.Day(childComplexity), true
+	case "OpeningHours.from":
+		if e.ComplexityRoot.OpeningHours.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.From(childComplexity), true
+	case "OpeningHours.to":
+		if e.ComplexityRoot.OpeningHours.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpeningHours.To(childComplexity), true
 
 	case "Organization.createdAt":
 		if e.ComplexityRoot.Organization.CreatedAt == nil {
@@ -647,6 +858,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["federationId"].(*string), args["activeOn"].(*time.Time), args["kind"].(*tenancy.OrganizationKind), args["municipalityCode"].(*string)), true
+	case "Query.waysIn":
+		if e.ComplexityRoot.Query.WaysIn == nil {
+			break
+		}
+
+		args, err := ec.field_Query_waysIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind)), true
 
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
@@ -690,6 +912,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Parent(childComplexity), true
+
+	case "WayIn.entry":
+		if e.ComplexityRoot.WayIn.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WayIn.Entry(childComplexity), true
+	case "WayIn.fallbackChain":
+		if e.ComplexityRoot.WayIn.FallbackChain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WayIn.FallbackChain(childComplexity), true
+	case "WayIn.match":
+		if e.ComplexityRoot.WayIn.Match == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WayIn.Match(childComplexity), true
 
 	}
 	return 0, false
@@ -843,6 +1084,166 @@ extend type Query {
     "Only records before this time."
     to: DateTime
   ): AuditRecordConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/directory.graphqls", Input: `"What one seeks a way in for."
+enum Topic {
+  "Samordnad rehabilitering: FK's coordination of rehabilitation (FK 7434)."
+  SAMORDNAD_REHABILITERING
+  "Sjukersättning: long-term sickness compensation, 30–64 years."
+  SJUKERSATTNING
+  "Aktivitetsersättning: activity compensation, 19–29 years."
+  AKTIVITETSERSATTNING
+  "Arbetslivsinriktad rehabilitering at Arbetsförmedlingen."
+  ARBETSLIVSINRIKTAD_REHABILITERING
+  "Registration (inskrivning) at Arbetsförmedlingen."
+  AF_INSKRIVNING
+  "Medical certificates and records (medicinskt underlag)."
+  MEDICINSKT_UNDERLAG
+  "Sick leave (sjukskrivning) and sick notes."
+  SJUKSKRIVNING
+  "Samordnad individuell plan."
+  SIP
+  "Gemensam kartläggning by FK and AF."
+  GEMENSAM_KARTLAGGNING
+  "Ekonomiskt bistånd (försörjningsstöd)."
+  EKONOMISKT_BISTAND
+  "Psychiatric care."
+  PSYKIATRI
+  "Where to send signed consent forms (samtyckesblanketter)."
+  SAMTYCKE_BLANKETT
+  "The samordningsförbund's own funded insatser."
+  FORBUNDETS_INSATSER
+}
+
+"Who may see a directory entry or a channel."
+enum DirectoryVisibility {
+  "Every signed-in person."
+  PUBLIC
+  "Members of a samordningsförbund the owner belongs to, and the förbund."
+  FEDERATION
+  "The owner's own staff only."
+  ORGANISATION
+}
+
+"How one reaches a function."
+enum ChannelKind {
+  "A phone number, usually with telefontid (weekly hours)."
+  PHONE
+  "A functional mailbox (funktionsbrevlåda) read by whoever has dagansvar."
+  FUNKTIONSBREVLADA
+  "A secure message to the unit's queue."
+  SECURE_MESSAGE
+  "A visiting or postal address."
+  VISITING_ADDRESS
+  "Recurring presence on site (e.g. FK's handläggare at ekonomiskt bistånd on Tuesdays)."
+  ON_SITE
+}
+
+"How closely an entry's coverage fits the municipality asked about."
+enum MatchLevel {
+  "The entry names the municipality (but not its whole county)."
+  MUNICIPAL
+  "The entry covers the municipality's whole county."
+  REGIONAL
+  "The entry serves the whole country."
+  NATIONAL
+}
+
+"A weekly opening interval in Swedish time."
+type OpeningHours {
+  "Day of the week, 1 = Monday … 7 = Sunday."
+  day: Int!
+  "Opening time, HH:MM."
+  from: String!
+  "Closing time, HH:MM (exclusive)."
+  to: String!
+}
+
+"One way to reach a directory entry."
+type ContactChannel {
+  "What kind of channel this is."
+  kind: ChannelKind!
+  "The number, address or queue."
+  value: String!
+  "A note such as \"telefontid\" or \"tisdagar 9–12\"."
+  note: String!
+  "Weekly hours; empty for channels without hours (mailboxes, addresses)."
+  openingHours: [OpeningHours!]!
+  "Whether the channel is open now; null when it has no hours."
+  openNow: Boolean
+  "Who may see this channel."
+  visibility: DirectoryVisibility!
+}
+
+"""
+A function in the contact directory: something an organisation does for
+some topics and municipalities, staffed by roles rather than named people.
+"""
+type DirectoryEntry implements Node {
+  "The entry's global id."
+  id: ID!
+  "What the function is called, e.g. \"Samordning av rehabilitering för personer utan SGI\"."
+  functionName: String!
+  "What the function does and when to contact it."
+  description: String!
+  "The organisation that runs the function."
+  organization: Organization!
+  "The unit that runs it, if one does."
+  unit: Unit
+  "The topics it handles."
+  topics: [Topic!]!
+  "The topics for which it is the responsible party."
+  leadTopics: [Topic!]!
+  "Target groups, e.g. \"nollplacerade\", \"unga vuxna\"."
+  targetGroups: [String!]!
+  "Kommunkoder of the municipalities it serves (empty for national entries)."
+  municipalityCodes: [String!]!
+  "Whether it serves the whole country."
+  national: Boolean!
+  "Who may see it."
+  visibility: DirectoryVisibility!
+  "The answer time to expect, e.g. \"inom två arbetsdagar\"."
+  expectedAnswer: String
+  "The roles that staff it."
+  staffedByRoles: [String!]!
+  "The channels the viewer may see, in the owner's order."
+  channels: [ContactChannel!]!
+  "Whether any channel with hours is open now; null when none has hours."
+  openNow: Boolean
+  "When the entry was last reviewed."
+  reviewedAt: DateTime!
+  "Who reviewed it last."
+  reviewedBy: String!
+  "True when the entry has not been reviewed for 180 days: check before relying on it."
+  stale: Boolean!
+}
+
+"An answer to waysIn: an entry and what to try when it does not answer."
+type WayIn {
+  "How closely the entry's coverage fits the municipality."
+  match: MatchLevel!
+  "The entry."
+  entry: DirectoryEntry!
+  "The fallback entries in order (each one's fallback next), as far as the viewer may see them; at most 5."
+  fallbackChain: [DirectoryEntry!]!
+}
+
+extend type Query {
+  """
+  En väg in: whom to contact about a topic for a person living in a
+  municipality. Entries the viewer may see, best first: those naming the
+  municipality, then those covering its county, then national ones; within
+  a level the party responsible for the topic first. At most 100.
+  """
+  waysIn(
+    "The topic."
+    topic: Topic!
+    "The person's municipality (four-digit kommunkod, e.g. \"1780\")."
+    municipalityCode: String!
+    "Only entries of organisations of this kind."
+    organizationKind: OrganizationKind
+  ): [WayIn!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
@@ -1227,6 +1628,66 @@ func (ec *executionContext) childFields_AuditRecordEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AuditRecordEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ContactChannel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ContactChannel_kind(ctx, field)
+	case "value":
+		return ec.fieldContext_ContactChannel_value(ctx, field)
+	case "note":
+		return ec.fieldContext_ContactChannel_note(ctx, field)
+	case "openingHours":
+		return ec.fieldContext_ContactChannel_openingHours(ctx, field)
+	case "openNow":
+		return ec.fieldContext_ContactChannel_openNow(ctx, field)
+	case "visibility":
+		return ec.fieldContext_ContactChannel_visibility(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContactChannel", field.Name)
+}
+
+func (ec *executionContext) childFields_DirectoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DirectoryEntry_id(ctx, field)
+	case "functionName":
+		return ec.fieldContext_DirectoryEntry_functionName(ctx, field)
+	case "description":
+		return ec.fieldContext_DirectoryEntry_description(ctx, field)
+	case "organization":
+		return ec.fieldContext_DirectoryEntry_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_DirectoryEntry_unit(ctx, field)
+	case "topics":
+		return ec.fieldContext_DirectoryEntry_topics(ctx, field)
+	case "leadTopics":
+		return ec.fieldContext_DirectoryEntry_leadTopics(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_DirectoryEntry_targetGroups(ctx, field)
+	case "municipalityCodes":
+		return ec.fieldContext_DirectoryEntry_municipalityCodes(ctx, field)
+	case "national":
+		return ec.fieldContext_DirectoryEntry_national(ctx, field)
+	case "visibility":
+		return ec.fieldContext_DirectoryEntry_visibility(ctx, field)
+	case "expectedAnswer":
+		return ec.fieldContext_DirectoryEntry_expectedAnswer(ctx, field)
+	case "staffedByRoles":
+		return ec.fieldContext_DirectoryEntry_staffedByRoles(ctx, field)
+	case "channels":
+		return ec.fieldContext_DirectoryEntry_channels(ctx, field)
+	case "openNow":
+		return ec.fieldContext_DirectoryEntry_openNow(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_DirectoryEntry_reviewedAt(ctx, field)
+	case "reviewedBy":
+		return ec.fieldContext_DirectoryEntry_reviewedBy(ctx, field)
+	case "stale":
+		return ec.fieldContext_DirectoryEntry_stale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_Federation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1315,6 +1776,18 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type Municipality", field.Name)
 }
 
+func (ec *executionContext) childFields_OpeningHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_OpeningHours_day(ctx, field)
+	case "from":
+		return ec.fieldContext_OpeningHours_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OpeningHours_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpeningHours", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1393,6 +1866,18 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_municipalities(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
+}
+
+func (ec *executionContext) childFields_WayIn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "match":
+		return ec.fieldContext_WayIn_match(ctx, field)
+	case "entry":
+		return ec.fieldContext_WayIn_entry(ctx, field)
+	case "fallbackChain":
+		return ec.fieldContext_WayIn_fallbackChain(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WayIn", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -24,6 +25,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	AuditTrail(ctx context.Context, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) (*model.AuditRecordConnection, error)
+	WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) ([]*model.WayIn, error)
 	Me(ctx context.Context) (*model.Me, error)
 	Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error)
 	Organizations(ctx context.Context, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) (*model.OrganizationConnection, error)
@@ -202,6 +204,36 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["municipalityCode"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_waysIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "topic",
+		func(ctx context.Context, v any) (directory.Topic, error) {
+			return ec.unmarshalNTopic2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopic(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topic"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "organizationKind",
+		func(ctx context.Context, v any) (*tenancy.OrganizationKind, error) {
+			return ec.unmarshalOOrganizationKind2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtenancyᚐOrganizationKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationKind"] = arg2
 	return args, nil
 }
 
@@ -427,6 +459,50 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_waysIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_waysIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WaysIn(ctx, fc.Args["topic"].(directory.Topic), fc.Args["municipalityCode"].(string), fc.Args["organizationKind"].(*tenancy.OrganizationKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WayIn) graphql.Marshaler {
+			return ec.marshalNWayIn2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐWayInᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_waysIn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WayIn(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_waysIn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -662,6 +738,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Federation(ctx, sel, obj)
+	case model.DirectoryEntry:
+		return ec._DirectoryEntry(ctx, sel, &obj)
+	case *model.DirectoryEntry:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DirectoryEntry(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -802,6 +885,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_auditTrail(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "waysIn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_waysIn(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -959,6 +1064,8 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		batchIdxMapOrganization := map[int]int{}
 		var batchItemsFederation []*model.Federation
 		batchIdxMapFederation := map[int]int{}
+		var batchItemsDirectoryEntry []*model.DirectoryEntry
+		batchIdxMapDirectoryEntry := map[int]int{}
 		for i, item := range v {
 			switch concrete := item.(type) {
 			case model.Unit:
@@ -979,6 +1086,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Federation:
 				batchIdxMapFederation[i] = len(batchItemsFederation)
 				batchItemsFederation = append(batchItemsFederation, concrete)
+			case model.DirectoryEntry:
+				batchIdxMapDirectoryEntry[i] = len(batchItemsDirectoryEntry)
+				batchItemsDirectoryEntry = append(batchItemsDirectoryEntry, &concrete)
+			case *model.DirectoryEntry:
+				batchIdxMapDirectoryEntry[i] = len(batchItemsDirectoryEntry)
+				batchItemsDirectoryEntry = append(batchItemsDirectoryEntry, concrete)
 			}
 		}
 		if len(batchItemsUnit) > 0 {
@@ -989,6 +1102,9 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		}
 		if len(batchItemsFederation) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Federation", batchItemsFederation, batchIdxMapFederation)
+		}
+		if len(batchItemsDirectoryEntry) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "DirectoryEntry", batchItemsDirectoryEntry, batchIdxMapDirectoryEntry)
 		}
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {

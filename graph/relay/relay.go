@@ -14,9 +14,10 @@ import (
 
 // Type names used in global ids; they equal the GraphQL type names.
 const (
-	TypeOrganization = "Organization"
-	TypeUnit         = "Unit"
-	TypeFederation   = "Federation"
+	TypeOrganization   = "Organization"
+	TypeUnit           = "Unit"
+	TypeFederation     = "Federation"
+	TypeDirectoryEntry = "DirectoryEntry"
 )
 
 // ID renders the global id of the object of type typ with id.

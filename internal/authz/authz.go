@@ -51,10 +51,11 @@ const (
 	IdentityIssuer       ObjectKind = "identity_issuer"
 	AuditRecord          ObjectKind = "audit_record"
 	Case                 ObjectKind = "case"
+	DirectoryEntry       ObjectKind = "directory_entry"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

@@ -59,6 +59,14 @@ var expected = []struct {
 	{authz.Case, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Case, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Case, authz.Read, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR SAMVERKANSKOORDINATOR"},
+	// The directory: everyone reads what each entry's visibility allows;
+	// the organisation administrator keeps the own entries.
+	{authz.DirectoryEntry, authz.Read, authz.Own, "*"},
+	{authz.DirectoryEntry, authz.Read, authz.InFederation, "*"},
+	{authz.DirectoryEntry, authz.Read, authz.Other, "*"},
+	{authz.DirectoryEntry, authz.Create, authz.Own, "ORG_ADMIN"},
+	{authz.DirectoryEntry, authz.Update, authz.Own, "ORG_ADMIN"},
+	{authz.DirectoryEntry, authz.Delete, authz.Own, "ORG_ADMIN"},
 }
 
 // knownRoles and knownKinds are what this table was written for: a role
@@ -67,7 +75,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry"
 )
 
 func TestPolicyMatrix(t *testing.T) {

@@ -80,6 +80,6 @@ func Load(ctx context.Context, pool *pgxpool.Pool) error {
 				}
 			}
 		}
-		return nil
+		return loadDirectory(ctx, tx)
 	})
 }

@@ -1,0 +1,186 @@
+package graph_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/directory"
+)
+
+const waysInQuery = `query($topic: Topic!, $m: String!, $kind: OrganizationKind) {
+  waysIn(topic: $topic, municipalityCode: $m, organizationKind: $kind) {
+    match
+    entry { id functionName visibility stale openNow organization { name kind } unit { name }
+      channels { kind value note visibility openNow openingHours { day from to } } }
+    fallbackChain { functionName }
+  }
+}`
+
+type waysInResult struct {
+	WaysIn []struct {
+		Match string `json:"match"`
+		Entry struct {
+			ID           string `json:"id"`
+			FunctionName string `json:"functionName"`
+			Visibility   string `json:"visibility"`
+			Stale        bool   `json:"stale"`
+			OpenNow      *bool  `json:"openNow"`
+			Organization struct {
+				Name string `json:"name"`
+				Kind string `json:"kind"`
+			} `json:"organization"`
+			Channels []struct {
+				Kind         string `json:"kind"`
+				Value        string `json:"value"`
+				Visibility   string `json:"visibility"`
+				OpeningHours []struct {
+					Day int `json:"day"`
+				} `json:"openingHours"`
+			} `json:"channels"`
+		} `json:"entry"`
+		FallbackChain []struct {
+			FunctionName string `json:"functionName"`
+		} `json:"fallbackChain"`
+	} `json:"waysIn"`
+}
+
+func (r waysInResult) names() []string {
+	out := []string{}
+	for _, w := range r.WaysIn {
+		out = append(out, w.Entry.FunctionName)
+	}
+	return out
+}
+
+func waysIn(t *testing.T, srv *testServer, login, topic, m string) waysInResult {
+	t.Helper()
+	var got waysInResult
+	mustData(t, postAs(t, srv, login, waysInQuery, map[string]any{"topic": topic, "m": m}), &got)
+	return got
+}
+
+func TestWaysIn_KarlstadGetsFKsCoordinationFirstWithChannelsAndFallback(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	got := waysIn(t, srv, "soc.karlstad", "SAMORDNAD_REHABILITERING", "1780")
+	require.Equal(t, []string{
+		"Samordning av rehabilitering för personer utan SGI",             // FK, responsible party, names Karlstad
+		"Rehabkoordinator, Vårdcentralen Gripen",                         // names Karlstad only
+		"Samverkanskoordinator, intern rådgivning",                       // Karlstad's own, ORGANISATION-visible
+		"Arbetslivsinriktad rehabilitering, Arbetsförmedlingen Karlstad", // the four Samspelet municipalities
+		"Region Värmland, rehabiliteringsstöd (länsövergripande)",        // the whole county
+		"Försäkringskassan, samverkanspartner (nationellt)",              // national
+	}, got.names())
+
+	fk := got.WaysIn[0]
+	require.Equal(t, "MUNICIPAL", fk.Match)
+	require.Equal(t, "FK", fk.Entry.Organization.Kind)
+	require.Len(t, fk.Entry.Channels, 3)
+	require.Equal(t, "PHONE", fk.Entry.Channels[0].Kind)
+	require.Len(t, fk.Entry.Channels[0].OpeningHours, 2, "telefontid Tuesdays and Thursdays")
+	require.NotNil(t, fk.Entry.OpenNow, "a channel with hours says whether it is open")
+	require.Equal(t, []string{"Försäkringskassan, samverkanspartner (nationellt)"}, []string{fk.FallbackChain[0].FunctionName})
+	require.False(t, fk.Entry.Stale)
+
+	regional := got.WaysIn[4]
+	require.Equal(t, "REGIONAL", regional.Match)
+	require.True(t, regional.Entry.Stale, "not reviewed for 180 days")
+	require.Equal(t, "NATIONAL", got.WaysIn[5].Match)
+}
+
+func TestWaysIn_EksjoGetsHoglandetAndNothingPrivateOfKarlstad(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	got := waysIn(t, srv, "soc.eksjo", "SAMORDNAD_REHABILITERING", "0686")
+	require.Equal(t, []string{
+		"Samordning av rehabilitering, Höglandet",
+		"Rehabkoordinator, Vårdcentralen Eksjö",
+		"Försäkringskassan, samverkanspartner (nationellt)",
+	}, got.names())
+
+	// Eksjö asks about a person in Karlstad: it sees PUBLIC entries and the
+	// FEDERATION entries of organisations it shares a förbund with (FK and
+	// AF are members of Höglandet too), but neither Karlstad's internal
+	// entry nor Region Värmland's federation entries.
+	got = waysIn(t, srv, "soc.eksjo", "SAMORDNAD_REHABILITERING", "1780")
+	require.Equal(t, []string{
+		"Samordning av rehabilitering för personer utan SGI",
+		"Arbetslivsinriktad rehabilitering, Arbetsförmedlingen Karlstad",
+		"Region Värmland, rehabiliteringsstöd (länsövergripande)",
+		"Försäkringskassan, samverkanspartner (nationellt)",
+	}, got.names())
+	for _, w := range got.WaysIn {
+		require.NotEqual(t, "ORGANISATION", w.Entry.Visibility)
+	}
+
+	// Nor can Eksjö fetch Karlstad's internal entry by id.
+	id := relay.ID(relay.TypeDirectoryEntry, demo.ID("entry/karlstad-internt"))
+	var node struct{ Node *struct{} }
+	mustData(t, postAs(t, srv, "soc.eksjo", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}), &node)
+	require.Nil(t, node.Node, "an entry one may not see does not exist")
+	mustData(t, postAs(t, srv, "soc.karlstad", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}), &node)
+	require.NotNil(t, node.Node, "its owner sees it")
+}
+
+func TestWaysIn_FederationPartnersSeeFederationEntriesButNotInternalOnes(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	got := waysIn(t, srv, "ph.fk", "SAMORDNAD_REHABILITERING", "1780")
+	require.Contains(t, got.names(), "Rehabkoordinator, Vårdcentralen Gripen")
+	require.NotContains(t, got.names(), "Samverkanskoordinator, intern rådgivning")
+}
+
+func TestWaysIn_ChannelVisibilityIsAppliedPerChannel(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	// Karlstad's public mailbox gets an internal direct line.
+	e := directory.Entry{
+		ID: demo.ID("entry/eb-karlstad"), OrgID: demo.ID("org/karlstad"), FunctionName: "Ekonomiskt bistånd, funktionsbrevlåda (dagansvar)",
+		Topics: []string{"EKONOMISKT_BISTAND"}, MunicipalityCodes: []string{"1780"}, Visibility: directory.Public,
+		ReviewedAt: time.Now(), ReviewedBy: "test",
+	}
+	require.NoError(t, directory.EnsureEntry(context.Background(), b.db.Pool, e, []directory.Channel{
+		{Kind: directory.Funktionsbrevlada, Value: "ekonomisktbistand@karlstad.example", Visibility: directory.Public},
+		{Kind: directory.Phone, Value: "054-540 11 11", Note: "direkt till dagansvarig", Visibility: directory.Organisation},
+	}))
+	channels := func(login string) []string {
+		got := waysIn(t, srv, login, "EKONOMISKT_BISTAND", "1780")
+		require.Len(t, got.WaysIn, 1)
+		var out []string
+		for _, c := range got.WaysIn[0].Entry.Channels {
+			out = append(out, c.Value)
+		}
+		return out
+	}
+	require.Equal(t, []string{"ekonomisktbistand@karlstad.example", "054-540 11 11"}, channels("koord.karlstad"))
+	require.Equal(t, []string{"ekonomisktbistand@karlstad.example"}, channels("ph.fk"))
+	require.Equal(t, []string{"ekonomisktbistand@karlstad.example"}, channels("soc.eksjo"))
+}
+
+func TestWaysIn_FiltersAndBadInput(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	var got waysInResult
+	mustData(t, post(t, srv, waysInQuery, map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "1780", "kind": "FK"}), &got)
+	require.Equal(t, []string{"Samordning av rehabilitering för personer utan SGI", "Försäkringskassan, samverkanspartner (nationellt)"}, got.names())
+
+	got = waysIn(t, srv, "soc.karlstad", "SAMTYCKE_BLANKETT", "0686")
+	require.Equal(t, []string{"Arbetsförmedlingen, samtyckesblanketter (central adress)"}, got.names())
+	require.Nil(t, got.WaysIn[0].Entry.OpenNow, "an address has no opening hours")
+
+	for _, tt := range []struct {
+		vars map[string]any
+		msg  string
+	}{
+		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "17800"}, "not a four-digit SCB kommunkod"},
+		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "9999"}, `unknown municipality code "9999"`},
+		{map[string]any{"topic": "FIKA", "m": "1780"}, "FIKA"},
+	} {
+		requireError(t, post(t, srv, waysInQuery, tt.vars), "BAD_USER_INPUT", tt.msg)
+	}
+}

@@ -1,0 +1,87 @@
+package model
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/directory"
+)
+
+// DirectoryEntry is the GraphQL DirectoryEntry.
+type DirectoryEntry struct {
+	ID                string
+	FunctionName      string
+	Description       string
+	Topics            []directory.Topic
+	LeadTopics        []directory.Topic
+	TargetGroups      []string
+	MunicipalityCodes []string
+	National          bool
+	Visibility        directory.Visibility
+	ExpectedAnswer    *string
+	StaffedByRoles    []string
+	ReviewedAt        time.Time
+	ReviewedBy        string
+	Stale             bool
+
+	Key         uuid.UUID
+	OrgKey      uuid.UUID
+	UnitKey     *uuid.UUID
+	FallbackKey *uuid.UUID
+}
+
+// IsNode marks DirectoryEntry as a Node.
+func (DirectoryEntry) IsNode() {}
+
+// GetID returns the global id.
+func (e DirectoryEntry) GetID() string { return e.ID }
+
+func topics(ts []string) []directory.Topic {
+	out := make([]directory.Topic, len(ts))
+	for i, t := range ts {
+		out[i] = directory.Topic(t)
+	}
+	return out
+}
+
+// FromEntry converts a domain entry; now decides Stale.
+func FromEntry(e directory.Entry, now time.Time) *DirectoryEntry {
+	return &DirectoryEntry{
+		ID: relay.ID(relay.TypeDirectoryEntry, e.ID), FunctionName: e.FunctionName, Description: e.Description,
+		Topics: topics(e.Topics), LeadTopics: topics(e.LeadTopics), TargetGroups: nonNil(e.TargetGroups),
+		MunicipalityCodes: nonNil(e.MunicipalityCodes), National: e.National, Visibility: e.Visibility,
+		ExpectedAnswer: e.ExpectedAnswer, StaffedByRoles: nonNil(e.StaffedByRoles),
+		ReviewedAt: e.ReviewedAt, ReviewedBy: e.ReviewedBy, Stale: e.Stale(now),
+		Key: e.ID, OrgKey: e.OrgID, UnitKey: e.UnitID, FallbackKey: e.FallbackEntryID,
+	}
+}
+
+// ContactChannel is the GraphQL ContactChannel.
+type ContactChannel struct {
+	Kind         directory.ChannelKind
+	Value        string
+	Note         string
+	OpeningHours []*directory.Hours
+	OpenNow      *bool
+	Visibility   directory.Visibility
+}
+
+// FromChannel converts a domain channel; now decides OpenNow.
+func FromChannel(c directory.Channel, now time.Time) *ContactChannel {
+	hours := make([]*directory.Hours, len(c.OpeningHours))
+	for i := range c.OpeningHours {
+		hours[i] = &c.OpeningHours[i]
+	}
+	return &ContactChannel{
+		Kind: c.Kind, Value: c.Value, Note: c.Note, OpeningHours: hours,
+		OpenNow: directory.OpenAt(c.OpeningHours, now), Visibility: c.Visibility,
+	}
+}
+
+// WayIn is the GraphQL WayIn.
+type WayIn struct {
+	Match directory.MatchLevel
+	Entry *DirectoryEntry
+}

@@ -1,0 +1,119 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+)
+
+// peersCTE names, for the viewer organisation $1, the organisations whose
+// FEDERATION-visible entries it may see: fellow members of a förbund it is
+// a member of today, those förbund themselves, and (for a förbund) its own
+// members.
+const peersCTE = `peers AS (
+	SELECT y.member_org_id AS org_id
+	FROM federation_memberships x
+	JOIN federation_memberships y ON y.federation_id = x.federation_id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
+	  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+	UNION
+	SELECT f.org_id FROM federations f
+	JOIN federation_memberships x ON x.federation_id = f.id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
+	UNION
+	SELECT y.member_org_id FROM federations f
+	JOIN federation_memberships y ON y.federation_id = f.id
+	WHERE f.org_id = $1
+	  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+)`
+
+// visible is the one visibility rule, as SQL over an aliased row with a
+// visibility and an org_id column; it needs peersCTE and the viewer as $1.
+func visible(alias string) string {
+	return fmt.Sprintf(`(%[1]s.visibility = 'PUBLIC' OR %[1]s.org_id = $1
+		OR (%[1]s.visibility = 'FEDERATION' AND %[1]s.org_id IN (SELECT org_id FROM peers)))`, alias)
+}
+
+const entryColumns = `e.id, e.org_id, e.unit_id, e.function_name, e.description, e.topics::text[] AS topics,
+	e.lead_topics::text[] AS lead_topics,
+	e.target_groups, e.municipality_codes::text[] AS municipality_codes, e.national, e.visibility,
+	e.expected_answer, e.fallback_entry_id, e.staffed_by_roles, e.contact_persons, e.reviewed_at, e.reviewed_by`
+
+// WaysIn returns the live entries visible to viewer that handle topic for
+// the municipality, best match first: entries naming the municipality, then
+// those covering its whole county, then national ones; within a level the
+// party responsible for the topic first, then the narrower coverage, then
+// by name. kind, if set, keeps only
+// organisations of that kind. It is one SQL statement.
+func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string) ([]WayIn, error) {
+	ways, err := db.Collect[WayIn](ctx, q, `WITH `+peersCTE+`,
+	m AS (
+		SELECT mu.code, array_agg(c.code) AS county_codes
+		FROM municipalities mu JOIN municipalities c ON c.county_code = mu.county_code
+		WHERE mu.code = $3 GROUP BY mu.code
+	)
+	SELECT `+entryColumns+`,
+		CASE
+			WHEN e.municipality_codes @> (SELECT county_codes FROM m)::char(4)[] THEN 'REGIONAL'
+			WHEN e.municipality_codes @> ARRAY[$3]::char(4)[] THEN 'MUNICIPAL'
+			ELSE 'NATIONAL'
+		END AS match_level
+	FROM directory_entries e
+	JOIN organizations o ON o.id = e.org_id
+	WHERE e.archived_at IS NULL
+	  AND e.topics @> ARRAY[$2]::directory_topic[]
+	  AND (e.municipality_codes @> ARRAY[$3]::char(4)[] OR e.national)
+	  AND ($4::organization_kind IS NULL OR o.kind = $4::organization_kind)
+	  AND `+visible("e")+`
+	ORDER BY
+		CASE
+			WHEN e.national AND NOT e.municipality_codes @> ARRAY[$3]::char(4)[] THEN 3
+			WHEN e.municipality_codes @> (SELECT county_codes FROM m)::char(4)[] THEN 2
+			ELSE 1
+		END,
+		e.lead_topics @> ARRAY[$2]::directory_topic[] DESC,
+		cardinality(e.municipality_codes), e.function_name, e.id
+	LIMIT 100`, viewer, string(topic), municipalityCode, kind)
+	if err != nil {
+		return nil, fmt.Errorf("ways in: %w", err)
+	}
+	return ways, nil
+}
+
+// EntriesByID loads the live entries among ids that viewer may see.
+func EntriesByID(ctx context.Context, q db.Querier, viewer uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Entry, error) {
+	entries, err := db.Collect[Entry](ctx, q, `WITH `+peersCTE+`
+	SELECT `+entryColumns+` FROM directory_entries e
+	WHERE e.id = ANY($2) AND e.archived_at IS NULL AND `+visible("e"), viewer, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load directory entries: %w", err)
+	}
+	out := make(map[uuid.UUID]Entry, len(entries))
+	for _, e := range entries {
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+// ChannelsByEntry returns, for each entry id, the channels viewer may see,
+// in their order.
+func ChannelsByEntry(ctx context.Context, q db.Querier, viewer uuid.UUID, entryIDs []uuid.UUID) (map[uuid.UUID][]Channel, error) {
+	chs, err := db.Collect[Channel](ctx, q, `WITH `+peersCTE+`
+	SELECT c.id, c.entry_id, c.kind, c.value, c.note, c.opening_hours, c.visibility
+	FROM directory_channels c
+	WHERE c.entry_id = ANY($2) AND `+visible("c")+`
+	ORDER BY c.entry_id, c.position, c.id`, viewer, entryIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load directory channels: %w", err)
+	}
+	out := map[uuid.UUID][]Channel{}
+	for _, c := range chs {
+		out[c.EntryID] = append(out[c.EntryID], c)
+	}
+	return out, nil
+}

@@ -12,9 +12,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -58,6 +62,61 @@ func (r *directoryEntryResolver) OpenNow(ctx context.Context, objs []*model.Dire
 				}
 			}
 		}
+	}
+	return out, nil
+}
+
+func (r *mutationResolver) UpsertDirectoryEntry(ctx context.Context, input model.DirectoryEntryInput) (*model.DirectoryEntry, error) {
+	p := identity.FromContext(ctx)
+	in, err := toEntryInput(input)
+	if err != nil {
+		return nil, err
+	}
+	if in.ID != nil {
+		audit.Touch(ctx, relay.ID(relay.TypeDirectoryEntry, *in.ID))
+	}
+	act := authz.Create
+	if in.ID != nil {
+		act = authz.Update
+	}
+	if err := r.allow(ctx, act, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
+		return nil, err
+	}
+	s := db.FromContext(ctx)
+	now, err := s.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, err := directory.Save(ctx, s, p.OrgID, p.UserID, now, in)
+	if err != nil {
+		return nil, err
+	}
+	audit.Touch(ctx, relay.ID(relay.TypeDirectoryEntry, e.ID))
+	return model.FromEntry(e, now), nil
+}
+
+func (r *mutationResolver) ArchiveDirectoryEntry(ctx context.Context, id string) (*model.ArchiveDirectoryEntryPayload, error) {
+	p := identity.FromContext(ctx)
+	entryID, err := relay.ParseIDOf(relay.TypeDirectoryEntry, id)
+	if err != nil {
+		return nil, err
+	}
+	audit.Touch(ctx, id)
+	if err := r.allow(ctx, authz.Delete, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID, ID: id}); err != nil {
+		return nil, err
+	}
+	s := db.FromContext(ctx)
+	now, err := s.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e, dependants, err := directory.Archive(ctx, s, p.OrgID, p.UserID, now, entryID)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ArchiveDirectoryEntryPayload{Entry: model.FromEntry(e, now), FallbackOf: []*model.DirectoryEntry{}}
+	for _, d := range dependants {
+		out.FallbackOf = append(out.FallbackOf, model.FromEntry(d, now))
 	}
 	return out, nil
 }
@@ -139,9 +198,12 @@ func (r *Resolver) DirectoryEntry() generated.DirectoryEntryResolver {
 	return &directoryEntryResolver{r}
 }
 
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) WayIn() generated.WayInResolver { return &wayInResolver{r} }
 
 type (
 	directoryEntryResolver struct{ *Resolver }
+	mutationResolver       struct{ *Resolver }
 	wayInResolver          struct{ *Resolver }
 )

@@ -25,6 +25,10 @@ type DirectoryEntryResolver interface {
 	Channels(ctx context.Context, objs []*model.DirectoryEntry) ([][]*model.ContactChannel, error)
 	OpenNow(ctx context.Context, objs []*model.DirectoryEntry) ([]*bool, error)
 }
+type MutationResolver interface {
+	UpsertDirectoryEntry(ctx context.Context, input model.DirectoryEntryInput) (*model.DirectoryEntry, error)
+	ArchiveDirectoryEntry(ctx context.Context, id string) (*model.ArchiveDirectoryEntryPayload, error)
+}
 type WayInResolver interface {
 	FallbackChain(ctx context.Context, objs []*model.WayIn) ([][]*model.DirectoryEntry, error)
 }
@@ -33,9 +37,101 @@ type WayInResolver interface {
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_archiveDirectoryEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertDirectoryEntry_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DirectoryEntryInput, error) {
+			return ec.unmarshalNDirectoryEntryInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ArchiveDirectoryEntryPayload_entry(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveDirectoryEntryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveDirectoryEntryPayload_entry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DirectoryEntry) graphql.Marshaler {
+			return ec.marshalNDirectoryEntry2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveDirectoryEntryPayload_entry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveDirectoryEntryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArchiveDirectoryEntryPayload_fallbackOf(ctx context.Context, field graphql.CollectedField, obj *model.ArchiveDirectoryEntryPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArchiveDirectoryEntryPayload_fallbackOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FallbackOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DirectoryEntry) graphql.Marshaler {
+			return ec.marshalNDirectoryEntry2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArchiveDirectoryEntryPayload_fallbackOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ArchiveDirectoryEntryPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectoryEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _ContactChannel_kind(ctx context.Context, field graphql.CollectedField, obj *model.ContactChannel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -717,6 +813,94 @@ func (ec *executionContext) fieldContext_DirectoryEntry_stale(_ context.Context,
 	return graphql.NewScalarFieldContext("DirectoryEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Mutation_upsertDirectoryEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertDirectoryEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertDirectoryEntry(ctx, fc.Args["input"].(model.DirectoryEntryInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DirectoryEntry) graphql.Marshaler {
+			return ec.marshalNDirectoryEntry2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertDirectoryEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectoryEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertDirectoryEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveDirectoryEntry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveDirectoryEntry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveDirectoryEntry(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ArchiveDirectoryEntryPayload) graphql.Marshaler {
+			return ec.marshalNArchiveDirectoryEntryPayload2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐArchiveDirectoryEntryPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveDirectoryEntry(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveDirectoryEntryPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveDirectoryEntry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OpeningHours_day(ctx context.Context, field graphql.CollectedField, obj *directory.Hours) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -900,6 +1084,236 @@ func (ec *executionContext) resolveBatch_WayIn_fallbackChain(ctx context.Context
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputContactChannelInput(ctx context.Context, obj any) (model.ContactChannelInput, error) {
+	var it model.ContactChannelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "value", "note", "openingHours", "visibility"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNChannelKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐChannelKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "openingHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openingHours"))
+			data, err := ec.unmarshalOOpeningHoursInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐHoursᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpeningHours = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalNDirectoryVisibility2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDirectoryEntryInput(ctx context.Context, obj any) (model.DirectoryEntryInput, error) {
+	var it model.DirectoryEntryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "unitId", "functionName", "description", "topics", "leadTopics", "targetGroups", "municipalityCodes", "national", "visibility", "expectedAnswer", "fallbackEntryId", "staffedByRoles", "contactPersons", "channels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "functionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("functionName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FunctionName = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalNTopic2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopicᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "leadTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadTopics"))
+			data, err := ec.unmarshalOTopic2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopicᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadTopics = data
+		case "targetGroups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroups"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroups = data
+		case "municipalityCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityCodes = data
+		case "national":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("national"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.National = data
+		case "visibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("visibility"))
+			data, err := ec.unmarshalNDirectoryVisibility2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Visibility = data
+		case "expectedAnswer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedAnswer"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedAnswer = data
+		case "fallbackEntryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fallbackEntryId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FallbackEntryID = data
+		case "staffedByRoles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("staffedByRoles"))
+			data, err := ec.unmarshalORole2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋidentityᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StaffedByRoles = data
+		case "contactPersons":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactPersons"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactPersons = data
+		case "channels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channels"))
+			data, err := ec.unmarshalNContactChannelInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐContactChannelInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channels = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpeningHoursInput(ctx context.Context, obj any) (directory.Hours, error) {
+	var it directory.Hours
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"day", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -907,6 +1321,49 @@ func (ec *executionContext) resolveBatch_WayIn_fallbackChain(ctx context.Context
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var archiveDirectoryEntryPayloadImplementors = []string{"ArchiveDirectoryEntryPayload"}
+
+func (ec *executionContext) _ArchiveDirectoryEntryPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ArchiveDirectoryEntryPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, archiveDirectoryEntryPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArchiveDirectoryEntryPayload")
+		case "entry":
+			out.Values[i] = ec._ArchiveDirectoryEntryPayload_entry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fallbackOf":
+			out.Values[i] = ec._ArchiveDirectoryEntryPayload_fallbackOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var contactChannelImplementors = []string{"ContactChannel"}
 
@@ -1226,6 +1683,61 @@ func (ec *executionContext) _DirectoryEntry(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertDirectoryEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertDirectoryEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveDirectoryEntry":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveDirectoryEntry(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var openingHoursImplementors = []string{"OpeningHours"}
 
 func (ec *executionContext) _OpeningHours(ctx context.Context, sel ast.SelectionSet, obj *directory.Hours) graphql.Marshaler {
@@ -1359,6 +1871,16 @@ func (ec *executionContext) _WayIn(ctx context.Context, sel ast.SelectionSet, ob
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNArchiveDirectoryEntryPayload2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐArchiveDirectoryEntryPayload(ctx context.Context, sel ast.SelectionSet, v *model.ArchiveDirectoryEntryPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ArchiveDirectoryEntryPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChannelKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐChannelKind(ctx context.Context, v any) (directory.ChannelKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := directory.ChannelKind(tmp)
@@ -1402,6 +1924,25 @@ func (ec *executionContext) marshalNContactChannel2ᚖgithubᚗcomᚋsamverkansh
 	return ec._ContactChannel(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNContactChannelInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐContactChannelInputᚄ(ctx context.Context, v any) ([]*model.ContactChannelInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ContactChannelInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNContactChannelInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐContactChannelInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNContactChannelInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐContactChannelInput(ctx context.Context, v any) (*model.ContactChannelInput, error) {
+	res, err := ec.unmarshalInputContactChannelInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDirectoryEntry2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DirectoryEntry) graphql.Marshaler {
 	ctx = graphql.WithBatchParents(ctx, "DirectoryEntry", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -1427,6 +1968,11 @@ func (ec *executionContext) marshalNDirectoryEntry2ᚖgithubᚗcomᚋsamverkansh
 		return graphql.Null
 	}
 	return ec._DirectoryEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDirectoryEntryInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐDirectoryEntryInput(ctx context.Context, v any) (model.DirectoryEntryInput, error) {
+	res, err := ec.unmarshalInputDirectoryEntryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDirectoryVisibility2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐVisibility(ctx context.Context, v any) (directory.Visibility, error) {
@@ -1487,6 +2033,11 @@ func (ec *executionContext) marshalNOpeningHours2ᚖgithubᚗcomᚋsamverkanshub
 		return graphql.Null
 	}
 	return ec._OpeningHours(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpeningHoursInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐHours(ctx context.Context, v any) (*directory.Hours, error) {
+	res, err := ec.unmarshalInputOpeningHoursInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTopic2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopic(ctx context.Context, v any) (directory.Topic, error) {
@@ -1561,6 +2112,59 @@ func (ec *executionContext) marshalNWayIn2ᚖgithubᚗcomᚋsamverkanshubᚋhub�
 		return graphql.Null
 	}
 	return ec._WayIn(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOpeningHoursInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐHoursᚄ(ctx context.Context, v any) ([]*directory.Hours, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*directory.Hours, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOpeningHoursInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐHours(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTopic2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopicᚄ(ctx context.Context, v any) ([]directory.Topic, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]directory.Topic, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTopic2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopic(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTopic2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []directory.Topic) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTopic2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋdirectoryᚐTopic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -434,4 +434,40 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 	return ret
 }
 
+func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋidentityᚐRoleᚄ(ctx context.Context, v any) ([]identity.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]identity.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋidentityᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋidentityᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []identity.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋidentityᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 // endregion ***************************** type.gotpl *****************************

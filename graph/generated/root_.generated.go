@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -31,6 +32,7 @@ type ResolverRoot interface {
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
 	Me() MeResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
@@ -42,6 +44,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ArchiveDirectoryEntryPayload struct {
+		Entry      func(childComplexity int) int
+		FallbackOf func(childComplexity int) int
+	}
+
 	AuditRecord struct {
 		At            func(childComplexity int) int
 		ClientID      func(childComplexity int) int
@@ -146,6 +153,11 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 	}
 
+	Mutation struct {
+		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
+	}
+
 	OpeningHours struct {
 		Day  func(childComplexity int) int
 		From func(childComplexity int) int
@@ -222,6 +234,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ArchiveDirectoryEntryPayload.entry":
+		if e.ComplexityRoot.ArchiveDirectoryEntryPayload.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveDirectoryEntryPayload.Entry(childComplexity), true
+	case "ArchiveDirectoryEntryPayload.fallbackOf":
+		if e.ComplexityRoot.ArchiveDirectoryEntryPayload.FallbackOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArchiveDirectoryEntryPayload.FallbackOf(childComplexity), true
 
 	case "AuditRecord.at":
 		if e.ComplexityRoot.AuditRecord.At == nil {
@@ -665,6 +690,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Municipality.Name(childComplexity), true
 
+	case "Mutation.archiveDirectoryEntry":
+		if e.ComplexityRoot.Mutation.ArchiveDirectoryEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveDirectoryEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.upsertDirectoryEntry":
+		if e.ComplexityRoot.Mutation.UpsertDirectoryEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertDirectoryEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertDirectoryEntry(childComplexity, args["input"].(model.DirectoryEntryInput)), true
+
 	case "OpeningHours.day":
 		if e.ComplexityRoot.OpeningHours.Day == nil {
 			break
@@ -939,7 +987,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap()
+	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputContactChannelInput,
+		ec.unmarshalInputDirectoryEntryInput,
+		ec.unmarshalInputOpeningHoursInput,
+	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -972,6 +1024,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1244,6 +1311,86 @@ extend type Query {
     "Only entries of organisations of this kind."
     organizationKind: OrganizationKind
   ): [WayIn!]!
+}
+
+"A weekly opening interval to save."
+input OpeningHoursInput {
+  "Day of the week, 1 = Monday … 7 = Sunday."
+  day: Int!
+  "Opening time, HH:MM."
+  from: String!
+  "Closing time, HH:MM, after the opening time."
+  to: String!
+}
+
+"A channel to save with an entry."
+input ContactChannelInput {
+  "What kind of channel."
+  kind: ChannelKind!
+  "The number (PHONE: digits, spaces, +, -), address or queue."
+  value: String!
+  "A short note, e.g. \"telefontid\"."
+  note: String
+  "Weekly hours (PHONE and ON_SITE usually have them)."
+  openingHours: [OpeningHoursInput!]
+  "Who may see this channel; never wider than the entry's visibility in effect."
+  visibility: DirectoryVisibility!
+}
+
+"A directory entry to create (no id) or replace (with its id)."
+input DirectoryEntryInput {
+  "The entry to replace; omit to create a new one."
+  id: ID
+  "The unit that runs the function (one of your organisation's)."
+  unitId: ID
+  "What the function is called (1–200 characters)."
+  functionName: String!
+  "What it does and when to contact it (at most 2,000 characters)."
+  description: String
+  "The topics it handles (at least one)."
+  topics: [Topic!]!
+  "The topics it is the responsible party for (a subset of topics)."
+  leadTopics: [Topic!]
+  "Target groups, e.g. \"nollplacerade\"."
+  targetGroups: [String!]
+  "Kommunkoder it serves; default: those of its unit. Omit with national: true."
+  municipalityCodes: [String!]
+  "Whether it serves the whole country."
+  national: Boolean
+  "Who may see it."
+  visibility: DirectoryVisibility!
+  "The answer time to expect, e.g. \"inom två arbetsdagar\"."
+  expectedAnswer: String
+  "The entry to turn to when this one does not answer."
+  fallbackEntryId: ID
+  "The roles that staff it."
+  staffedByRoles: [Role!]
+  "Named contact persons (optional: the function must work without them)."
+  contactPersons: [String!]
+  "Its channels, in order (at most 20)."
+  channels: [ContactChannelInput!]!
+}
+
+"The result of archiving an entry."
+type ArchiveDirectoryEntryPayload {
+  "The archived entry."
+  entry: DirectoryEntry!
+  "Live entries that name the archived one as their fallback: fix them next."
+  fallbackOf: [DirectoryEntry!]!
+}
+
+"Changes. Every change is audited; a mutation with any error changes nothing."
+type Mutation {
+  """
+  Creates or replaces an entry of your organisation (ORG_ADMIN). Saving
+  counts as a review. Another organisation's entry is NOT_FOUND.
+  """
+  upsertDirectoryEntry("The entry." input: DirectoryEntryInput!): DirectoryEntry!
+  """
+  Archives an entry of your organisation (ORG_ADMIN). It keeps its history
+  but no longer answers waysIn; entries that used it as fallback are listed.
+  """
+  archiveDirectoryEntry("The entry's id." id: ID!): ArchiveDirectoryEntryPayload!
 }
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
@@ -1567,6 +1714,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ArchiveDirectoryEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_ArchiveDirectoryEntryPayload_entry(ctx, field)
+	case "fallbackOf":
+		return ec.fieldContext_ArchiveDirectoryEntryPayload_fallbackOf(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArchiveDirectoryEntryPayload", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {

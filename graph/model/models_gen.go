@@ -2,6 +2,11 @@
 
 package model
 
+import (
+	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/identity"
+)
+
 // An object with a globally unique, opaque id. Pass the id to `node` to fetch
 // the object again. Ids are stable but their format is not part of the
 // contract: never parse them.
@@ -9,6 +14,14 @@ type Node interface {
 	IsNode()
 	// The object's global id.
 	GetID() string
+}
+
+// The result of archiving an entry.
+type ArchiveDirectoryEntryPayload struct {
+	// The archived entry.
+	Entry *DirectoryEntry `json:"entry"`
+	// Live entries that name the archived one as their fallback: fix them next.
+	FallbackOf []*DirectoryEntry `json:"fallbackOf"`
 }
 
 // An audit record in a page, with its cursor.
@@ -19,12 +32,64 @@ type AuditRecordEdge struct {
 	Node *AuditRecord `json:"node"`
 }
 
+// A channel to save with an entry.
+type ContactChannelInput struct {
+	// What kind of channel.
+	Kind directory.ChannelKind `json:"kind"`
+	// The number (PHONE: digits, spaces, +, -), address or queue.
+	Value string `json:"value"`
+	// A short note, e.g. "telefontid".
+	Note *string `json:"note,omitempty"`
+	// Weekly hours (PHONE and ON_SITE usually have them).
+	OpeningHours []*directory.Hours `json:"openingHours,omitempty"`
+	// Who may see this channel; never wider than the entry's visibility in effect.
+	Visibility directory.Visibility `json:"visibility"`
+}
+
+// A directory entry to create (no id) or replace (with its id).
+type DirectoryEntryInput struct {
+	// The entry to replace; omit to create a new one.
+	ID *string `json:"id,omitempty"`
+	// The unit that runs the function (one of your organisation's).
+	UnitID *string `json:"unitId,omitempty"`
+	// What the function is called (1–200 characters).
+	FunctionName string `json:"functionName"`
+	// What it does and when to contact it (at most 2,000 characters).
+	Description *string `json:"description,omitempty"`
+	// The topics it handles (at least one).
+	Topics []directory.Topic `json:"topics"`
+	// The topics it is the responsible party for (a subset of topics).
+	LeadTopics []directory.Topic `json:"leadTopics,omitempty"`
+	// Target groups, e.g. "nollplacerade".
+	TargetGroups []string `json:"targetGroups,omitempty"`
+	// Kommunkoder it serves; default: those of its unit. Omit with national: true.
+	MunicipalityCodes []string `json:"municipalityCodes,omitempty"`
+	// Whether it serves the whole country.
+	National *bool `json:"national,omitempty"`
+	// Who may see it.
+	Visibility directory.Visibility `json:"visibility"`
+	// The answer time to expect, e.g. "inom två arbetsdagar".
+	ExpectedAnswer *string `json:"expectedAnswer,omitempty"`
+	// The entry to turn to when this one does not answer.
+	FallbackEntryID *string `json:"fallbackEntryId,omitempty"`
+	// The roles that staff it.
+	StaffedByRoles []identity.Role `json:"staffedByRoles,omitempty"`
+	// Named contact persons (optional: the function must work without them).
+	ContactPersons []string `json:"contactPersons,omitempty"`
+	// Its channels, in order (at most 20).
+	Channels []*ContactChannelInput `json:"channels"`
+}
+
 // A federation in a page, with its cursor.
 type FederationEdge struct {
 	// Pass as `after` to continue after this federation.
 	Cursor string `json:"cursor"`
 	// The federation.
 	Node *Federation `json:"node"`
+}
+
+// Changes. Every change is audited; a mutation with any error changes nothing.
+type Mutation struct {
 }
 
 // An organisation in a page, with its cursor.

@@ -1,0 +1,245 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/db"
+)
+
+// EntryInput is an entry to save: new when ID is nil.
+type EntryInput struct {
+	ID                *uuid.UUID
+	UnitID            *uuid.UUID
+	FunctionName      string
+	Description       string
+	Topics            []Topic
+	LeadTopics        []Topic
+	TargetGroups      []string
+	MunicipalityCodes []string
+	National          bool
+	Visibility        Visibility
+	ExpectedAnswer    *string
+	FallbackEntryID   *uuid.UUID
+	StaffedByRoles    []string
+	ContactPersons    []string
+	Channels          []Channel
+}
+
+// Limits on saved entries.
+const (
+	maxChannels = 20
+	maxListLen  = 50
+	maxTextLen  = 200
+)
+
+var (
+	phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 \-]*[0-9]$`)
+	clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+// validate checks the input on its own and names every problem.
+func (in EntryInput) validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if n := len([]rune(strings.TrimSpace(in.FunctionName))); n < 1 || n > 200 {
+		add("functionName must be 1–200 characters")
+	}
+	if len([]rune(in.Description)) > 2000 {
+		add("description must be at most 2,000 characters")
+	}
+	if len(in.Topics) == 0 {
+		add("topics must name at least one topic")
+	}
+	for _, t := range in.LeadTopics {
+		if !slices.Contains(in.Topics, t) {
+			add("leadTopics: %s is not among the entry's topics", t)
+		}
+	}
+	if in.National && len(in.MunicipalityCodes) > 0 {
+		add("a national entry lists no municipalityCodes")
+	}
+	for name, list := range map[string][]string{"targetGroups": in.TargetGroups, "contactPersons": in.ContactPersons, "staffedByRoles": in.StaffedByRoles} {
+		if len(list) > maxListLen {
+			add("%s takes at most %d items", name, maxListLen)
+		}
+		for _, s := range list {
+			if n := len([]rune(strings.TrimSpace(s))); n < 1 || n > maxTextLen {
+				add("%s: every item must be 1–%d characters", name, maxTextLen)
+				break
+			}
+		}
+	}
+	if in.ExpectedAnswer != nil && len([]rune(*in.ExpectedAnswer)) > maxTextLen {
+		add("expectedAnswer must be at most %d characters", maxTextLen)
+	}
+	if len(in.Channels) > maxChannels {
+		add("an entry has at most %d channels", maxChannels)
+	}
+	for i, c := range in.Channels {
+		where := fmt.Sprintf("channels[%d]", i)
+		if v := strings.TrimSpace(c.Value); v == "" || len([]rune(v)) > 500 {
+			add("%s: value must be 1–500 characters", where)
+		}
+		if c.Kind == Phone {
+			digits := strings.Count(c.Value, "") - 1 - strings.Count(c.Value, " ") - strings.Count(c.Value, "-") - strings.Count(c.Value, "+")
+			if !phonePattern.MatchString(c.Value) || digits < 5 || digits > 15 {
+				add("%s: %q is not a phone number (digits, spaces, + and -; 5–15 digits)", where, truncate(c.Value))
+			}
+		}
+		if len([]rune(c.Note)) > 500 {
+			add("%s: note must be at most 500 characters", where)
+		}
+		for j, h := range c.OpeningHours {
+			if h.Day < 1 || h.Day > 7 || !clockPattern.MatchString(h.From) || !clockPattern.MatchString(h.To) || h.From >= h.To {
+				add("%s.openingHours[%d]: need day 1–7 and from < to as HH:MM, got day %d %q–%q", where, j, h.Day, truncate(h.From), truncate(h.To))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return apperr.Invalidf("invalid directory entry: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func truncate(s string) string {
+	if len(s) > 30 {
+		return s[:30] + "…"
+	}
+	return s
+}
+
+// Save creates or replaces an entry of organisation owner, as a review by
+// reviewer at now. Replacing an entry that is not owner's live entry is
+// NOT_FOUND.
+func Save(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, in EntryInput) (Entry, error) {
+	if err := in.validate(); err != nil {
+		return Entry{}, err
+	}
+	id := uuid.New()
+	if in.ID != nil {
+		var exists bool
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM directory_entries
+			WHERE id = $1 AND org_id = $2 AND archived_at IS NULL)`, *in.ID, owner).Scan(&exists); err != nil {
+			return Entry{}, fmt.Errorf("find directory entry: %w", err)
+		}
+		if !exists {
+			return Entry{}, apperr.NotFoundf("no directory entry with that id in your organisation")
+		}
+		id = *in.ID
+	}
+	codes := in.MunicipalityCodes
+	if in.UnitID != nil {
+		var unitCodes []string
+		err := q.QueryRow(ctx, `SELECT coalesce(array_agg(um.municipality_code::text ORDER BY um.municipality_code), '{}')
+			FROM units u LEFT JOIN unit_municipalities um ON um.unit_id = u.id
+			WHERE u.id = $1 AND u.org_id = $2 GROUP BY u.id`, *in.UnitID, owner).Scan(&unitCodes)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Entry{}, apperr.Invalidf("unitId is not a unit of your organisation")
+		}
+		if err != nil {
+			return Entry{}, fmt.Errorf("find unit: %w", err)
+		}
+		if len(codes) == 0 && !in.National {
+			codes = unitCodes
+		}
+	}
+	if len(codes) == 0 && !in.National {
+		return Entry{}, apperr.Invalidf("say which municipalities the entry serves: municipalityCodes, a unit that serves some, or national: true")
+	}
+	var unknown []string
+	if err := q.QueryRow(ctx, `SELECT coalesce(array_agg(c), '{}') FROM unnest($1::text[]) c
+		WHERE NOT EXISTS (SELECT 1 FROM municipalities m WHERE m.code = c)`, codes).Scan(&unknown); err != nil {
+		return Entry{}, fmt.Errorf("check kommunkoder: %w", err)
+	}
+	if len(unknown) > 0 {
+		return Entry{}, apperr.Invalidf("unknown kommunkod: %s", strings.Join(unknown, ", "))
+	}
+	if in.FallbackEntryID != nil {
+		if err := checkFallback(ctx, q, owner, id, *in.FallbackEntryID); err != nil {
+			return Entry{}, err
+		}
+	}
+	e := Entry{
+		ID: id, OrgID: owner, UnitID: in.UnitID, FunctionName: strings.TrimSpace(in.FunctionName),
+		Description: in.Description, Topics: strs(in.Topics), LeadTopics: strs(in.LeadTopics),
+		TargetGroups: in.TargetGroups, MunicipalityCodes: codes, National: in.National, Visibility: in.Visibility,
+		ExpectedAnswer: in.ExpectedAnswer, FallbackEntryID: in.FallbackEntryID, StaffedByRoles: in.StaffedByRoles,
+		ContactPersons: in.ContactPersons, ReviewedAt: now, ReviewedBy: reviewer,
+	}
+	if err := EnsureEntry(ctx, q, e, in.Channels); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
+}
+
+// checkFallback requires a live fallback the owner may see, and no loop.
+func checkFallback(ctx context.Context, q db.Querier, owner, self, fallback uuid.UUID) error {
+	if fallback == self {
+		return apperr.Invalidf("an entry cannot be its own fallback")
+	}
+	cur := fallback
+	for hop := 0; hop < 20; hop++ {
+		found, err := EntriesByID(ctx, q, owner, []uuid.UUID{cur})
+		if err != nil {
+			return err
+		}
+		e, ok := found[cur]
+		if !ok {
+			if hop == 0 {
+				return apperr.Invalidf("fallbackEntryId: no live directory entry with that id that your organisation can see")
+			}
+			return nil
+		}
+		if e.FallbackEntryID == nil {
+			return nil
+		}
+		if *e.FallbackEntryID == self {
+			return apperr.Invalidf("fallbackEntryId would make a loop of fallbacks back to this entry")
+		}
+		cur = *e.FallbackEntryID
+	}
+	return nil
+}
+
+// Archive archives an entry of owner and returns it with the live entries
+// that name it as fallback.
+func Archive(ctx context.Context, q db.Querier, owner uuid.UUID, by string, now time.Time, id uuid.UUID) (Entry, []Entry, error) {
+	tag, err := q.Exec(ctx, `UPDATE directory_entries SET archived_at = $3, archived_by = $4, updated_at = $3
+		WHERE id = $1 AND org_id = $2 AND archived_at IS NULL`, id, owner, now, by)
+	if err != nil {
+		return Entry{}, nil, fmt.Errorf("archive directory entry: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return Entry{}, nil, apperr.NotFoundf("no directory entry with that id in your organisation")
+	}
+	entries, err := db.Collect[Entry](ctx, q, `SELECT `+entryColumns+` FROM directory_entries e WHERE e.id = $1`, id)
+	if err != nil || len(entries) == 0 {
+		return Entry{}, nil, fmt.Errorf("read archived entry: %w", err)
+	}
+	dependants, err := db.Collect[Entry](ctx, q, `WITH `+peersCTE+`
+	SELECT `+entryColumns+` FROM directory_entries e
+	WHERE e.fallback_entry_id = $2 AND e.archived_at IS NULL AND `+visible("e")+`
+	ORDER BY e.function_name`, owner, id)
+	if err != nil {
+		return Entry{}, nil, fmt.Errorf("find entries falling back on the archived one: %w", err)
+	}
+	return entries[0], dependants, nil
+}
+
+func strs[T ~string](ts []T) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -62,6 +63,18 @@ func (r *directoryEntryResolver) OpenNow(ctx context.Context, objs []*model.Dire
 				}
 			}
 		}
+	}
+	return out, nil
+}
+
+func (r *directoryEntryConnectionResolver) TotalCount(ctx context.Context, objs []*model.DirectoryEntryConnection) ([]int, error) {
+	out := make([]int, len(objs))
+	for i, c := range objs {
+		n, err := directory.CountSearch(ctx, querier(ctx), c.Viewer, c.Query, c.Filter)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
 	}
 	return out, nil
 }
@@ -150,6 +163,32 @@ func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, munic
 	return out, nil
 }
 
+func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error) {
+	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
+		return nil, err
+	}
+	pg, err := page.NewRequest(first, after)
+	if err != nil {
+		return nil, err
+	}
+	f := directory.SearchFilter{MunicipalityCode: municipalityCode, Topic: topic}
+	if municipalityCode != nil {
+		if err := tenancy.ValidateKommunkod(*municipalityCode); err != nil {
+			return nil, err
+		}
+	}
+	if organizationKind != nil {
+		k := string(*organizationKind)
+		f.Kind = &k
+	}
+	viewer := viewerOf(ctx)
+	res, err := directory.Search(ctx, querier(ctx), viewer, query, f, pg)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewDirectoryEntryConnection(res, time.Now(), viewer, query, f), nil
+}
+
 func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) ([][]*model.DirectoryEntry, error) {
 	// One level of fallbacks per query, at most maxFallbacks levels, for
 	// all ways in at once; a loop in the chain ends it.
@@ -198,12 +237,17 @@ func (r *Resolver) DirectoryEntry() generated.DirectoryEntryResolver {
 	return &directoryEntryResolver{r}
 }
 
+func (r *Resolver) DirectoryEntryConnection() generated.DirectoryEntryConnectionResolver {
+	return &directoryEntryConnectionResolver{r}
+}
+
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) WayIn() generated.WayInResolver { return &wayInResolver{r} }
 
 type (
-	directoryEntryResolver struct{ *Resolver }
-	mutationResolver       struct{ *Resolver }
-	wayInResolver          struct{ *Resolver }
+	directoryEntryResolver           struct{ *Resolver }
+	directoryEntryConnectionResolver struct{ *Resolver }
+	mutationResolver                 struct{ *Resolver }
+	wayInResolver                    struct{ *Resolver }
 )

@@ -123,5 +123,8 @@ func complexity() generated.ComplexityRoot {
 	c.Query.WaysIn = func(child int, _ directory.Topic, _ string, _ *tenancy.OrganizationKind) int { return 1 + 20*child }
 	c.DirectoryEntry.Channels = list(3)
 	c.WayIn.FallbackChain = list(3)
+	c.Query.DirectorySearch = func(child int, _ string, first *int, _ *string, _ *tenancy.OrganizationKind, _ *string, _ *directory.Topic) int {
+		return 1 + pageOf(first)*child
+	}
 	return c
 }

@@ -28,6 +28,7 @@ type ResolverRoot interface {
 	AuditRecord() AuditRecordResolver
 	AuditRecordConnection() AuditRecordConnectionResolver
 	DirectoryEntry() DirectoryEntryResolver
+	DirectoryEntryConnection() DirectoryEntryConnectionResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
@@ -107,6 +108,18 @@ type ComplexityRoot struct {
 		Topics            func(childComplexity int) int
 		Unit              func(childComplexity int) int
 		Visibility        func(childComplexity int) int
+	}
+
+	DirectoryEntryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DirectoryEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Federation struct {
@@ -195,13 +208,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditTrail    func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
-		Federations   func(childComplexity int, first *int, after *string) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organizations func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
-		WaysIn        func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
+		AuditTrail      func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
+		DirectorySearch func(childComplexity int, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) int
+		Federations     func(childComplexity int, first *int, after *string) int
+		Me              func(childComplexity int) int
+		Node            func(childComplexity int, id string) int
+		Nodes           func(childComplexity int, ids []string) int
+		Organizations   func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
+		WaysIn          func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
 	}
 
 	Unit struct {
@@ -522,6 +536,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DirectoryEntry.Visibility(childComplexity), true
+
+	case "DirectoryEntryConnection.edges":
+		if e.ComplexityRoot.DirectoryEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryConnection.Edges(childComplexity), true
+	case "DirectoryEntryConnection.nodes":
+		if e.ComplexityRoot.DirectoryEntryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryConnection.Nodes(childComplexity), true
+	case "DirectoryEntryConnection.pageInfo":
+		if e.ComplexityRoot.DirectoryEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryConnection.PageInfo(childComplexity), true
+	case "DirectoryEntryConnection.totalCount":
+		if e.ComplexityRoot.DirectoryEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryConnection.TotalCount(childComplexity), true
+
+	case "DirectoryEntryEdge.cursor":
+		if e.ComplexityRoot.DirectoryEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryEdge.Cursor(childComplexity), true
+	case "DirectoryEntryEdge.node":
+		if e.ComplexityRoot.DirectoryEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryEntryEdge.Node(childComplexity), true
 
 	case "Federation.id":
 		if e.ComplexityRoot.Federation.ID == nil {
@@ -855,6 +907,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["first"].(*int), args["after"].(*string), args["userId"].(*string), args["objectId"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.directorySearch":
+		if e.ComplexityRoot.Query.DirectorySearch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_directorySearch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DirectorySearch(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*string), args["organizationKind"].(*tenancy.OrganizationKind), args["municipalityCode"].(*string), args["topic"].(*directory.Topic)), true
 	case "Query.federations":
 		if e.ComplexityRoot.Query.Federations == nil {
 			break
@@ -1392,6 +1455,49 @@ type Mutation {
   """
   archiveDirectoryEntry("The entry's id." id: ID!): ArchiveDirectoryEntryPayload!
 }
+
+"A page of directory entries, most relevant first."
+type DirectoryEntryConnection {
+  "The entries on this page with their cursors."
+  edges: [DirectoryEntryEdge!]!
+  "The entries on this page (the same as edges' nodes)."
+  nodes: [DirectoryEntry!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many entries match, on all pages together."
+  totalCount: Int!
+}
+
+"A directory entry in a page, with its cursor."
+type DirectoryEntryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  cursor: String!
+  "The entry."
+  node: DirectoryEntry!
+}
+
+extend type Query {
+  """
+  Free-text search over the directory entries the viewer may see: function
+  names, descriptions, topics, target groups, organisations, units and
+  places. Tolerant of Swedish spelling and typos ("försäkringskasan",
+  "vardcentral", "rehabkordinator"). Every word must match.
+  """
+  directorySearch(
+    "One or more words (at most 8, at most 200 characters)."
+    query: String!
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the entries after this cursor."
+    after: String
+    "Only entries of organisations of this kind."
+    organizationKind: OrganizationKind
+    "Only entries serving this municipality (or the whole country)."
+    municipalityCode: String
+    "Only entries handling this topic."
+    topic: Topic
+  ): DirectoryEntryConnection!
+}
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
@@ -1843,6 +1949,30 @@ func (ec *executionContext) childFields_DirectoryEntry(ctx context.Context, fiel
 		return ec.fieldContext_DirectoryEntry_stale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_DirectoryEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DirectoryEntryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DirectoryEntryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DirectoryEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DirectoryEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DirectoryEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DirectoryEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DirectoryEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Federation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

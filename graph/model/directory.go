@@ -7,6 +7,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
 // DirectoryEntry is the GraphQL DirectoryEntry.
@@ -84,4 +85,25 @@ func FromChannel(c directory.Channel, now time.Time) *ContactChannel {
 type WayIn struct {
 	Match directory.MatchLevel
 	Entry *DirectoryEntry
+}
+
+// DirectoryEntryConnection is a page of search hits.
+type DirectoryEntryConnection struct {
+	Edges    []*DirectoryEntryEdge
+	Nodes    []*DirectoryEntry
+	PageInfo *PageInfo
+
+	Viewer uuid.UUID
+	Query  string
+	Filter directory.SearchFilter
+}
+
+// NewDirectoryEntryConnection builds a connection from a page of hits.
+func NewDirectoryEntryConnection(p page.Result[directory.Hit], now time.Time, viewer uuid.UUID, query string, f directory.SearchFilter) *DirectoryEntryConnection {
+	c := &DirectoryEntryConnection{Viewer: viewer, Query: query, Filter: f}
+	c.Edges, c.Nodes, c.PageInfo = connect(p, func(h directory.Hit) *DirectoryEntry { return FromEntry(h.Entry, now) }, directory.HitKey,
+		func(cursor string, n *DirectoryEntry) *DirectoryEntryEdge {
+			return &DirectoryEntryEdge{Cursor: cursor, Node: n}
+		})
+	return c
 }

@@ -46,6 +46,14 @@ type ContactChannelInput struct {
 	Visibility directory.Visibility `json:"visibility"`
 }
 
+// A directory entry in a page, with its cursor.
+type DirectoryEntryEdge struct {
+	// Pass as `after` to continue after this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *DirectoryEntry `json:"node"`
+}
+
 // A directory entry to create (no id) or replace (with its id).
 type DirectoryEntryInput struct {
 	// The entry to replace; omit to create a new one.

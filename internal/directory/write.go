@@ -29,6 +29,22 @@ func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel)
 	if err != nil {
 		return fmt.Errorf("ensure directory entry %s: %w", e.FunctionName, err)
 	}
+	// The search text: the function, what it does, its topics and target
+	// groups, who runs it and where, folded to lower case without accents.
+	if _, err := q.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
+	FROM (
+		SELECT hub_fold(concat_ws(' ', x.function_name, x.description,
+			replace(array_to_string(x.topics::text[], ' '), '_', ' '), array_to_string(x.target_groups, ' '),
+			o.name, u.name,
+			(SELECT string_agg(m.name, ' ') FROM municipalities m WHERE m.code = ANY(x.municipality_codes)))) AS t
+		FROM directory_entries x
+		JOIN organizations o ON o.id = x.org_id
+		LEFT JOIN units u ON u.id = x.unit_id
+		WHERE x.id = $1
+	) s
+	WHERE e.id = $1`, e.ID); err != nil {
+		return fmt.Errorf("index %s for search: %w", e.FunctionName, err)
+	}
 	if _, err := q.Exec(ctx, `DELETE FROM directory_channels WHERE entry_id = $1`, e.ID); err != nil {
 		return fmt.Errorf("replace channels of %s: %w", e.FunctionName, err)
 	}

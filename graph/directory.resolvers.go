@@ -23,6 +23,15 @@ import (
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
+func (r *coverageReportResolver) Federation(ctx context.Context, objs []*model.CoverageReport) ([]*model.Federation, error) {
+	key := func(c *model.CoverageReport) uuid.UUID { return c.FederationKey }
+	feds, err := loaders(ctx).federations.load(ctx, keysOf(objs, key))
+	if err != nil {
+		return nil, err
+	}
+	return mapOne(objs, key, feds, model.FromFederation), nil
+}
+
 func (r *directoryEntryResolver) Organization(ctx context.Context, objs []*model.DirectoryEntry) ([]*model.Organization, error) {
 	key := func(e *model.DirectoryEntry) uuid.UUID { return e.OrgKey }
 	orgs, err := loaders(ctx).organizations.load(ctx, keysOf(objs, key))
@@ -189,6 +198,29 @@ func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first
 	return model.NewDirectoryEntryConnection(res, time.Now(), viewer, query, f), nil
 }
 
+func (r *queryResolver) DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error) {
+	fedID, err := relay.ParseIDOf(relay.TypeFederation, federationID)
+	if err != nil {
+		return nil, err
+	}
+	feds, err := loaders(ctx).federations.load(ctx, []uuid.UUID{fedID})
+	if err != nil {
+		return nil, err
+	}
+	fed, ok := feds[fedID]
+	if !ok {
+		return nil, apperr.NotFoundf("no federation with that id")
+	}
+	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryCoverage, OwnerOrgID: fed.OrgID, ID: federationID}); err != nil {
+		return nil, err
+	}
+	cells, err := directory.Coverage(ctx, querier(ctx), viewerOf(ctx), fedID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return model.NewCoverageReport(fedID, cells), nil
+}
+
 func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) ([][]*model.DirectoryEntry, error) {
 	// One level of fallbacks per query, at most maxFallbacks levels, for
 	// all ways in at once; a loop in the chain ends it.
@@ -233,6 +265,10 @@ func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) 
 	return chains, nil
 }
 
+func (r *Resolver) CoverageReport() generated.CoverageReportResolver {
+	return &coverageReportResolver{r}
+}
+
 func (r *Resolver) DirectoryEntry() generated.DirectoryEntryResolver {
 	return &directoryEntryResolver{r}
 }
@@ -246,6 +282,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) WayIn() generated.WayInResolver { return &wayInResolver{r} }
 
 type (
+	coverageReportResolver           struct{ *Resolver }
 	directoryEntryResolver           struct{ *Resolver }
 	directoryEntryConnectionResolver struct{ *Resolver }
 	mutationResolver                 struct{ *Resolver }

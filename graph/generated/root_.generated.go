@@ -27,6 +27,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditRecord() AuditRecordResolver
 	AuditRecordConnection() AuditRecordConnectionResolver
+	CoverageReport() CoverageReportResolver
 	DirectoryEntry() DirectoryEntryResolver
 	DirectoryEntryConnection() DirectoryEntryConnectionResolver
 	Federation() FederationResolver
@@ -87,6 +88,19 @@ type ComplexityRoot struct {
 		OpeningHours func(childComplexity int) int
 		Value        func(childComplexity int) int
 		Visibility   func(childComplexity int) int
+	}
+
+	CoverageCell struct {
+		Entries          func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Topic            func(childComplexity int) int
+	}
+
+	CoverageReport struct {
+		Cells      func(childComplexity int) int
+		Federation func(childComplexity int) int
+		Gaps       func(childComplexity int) int
 	}
 
 	DirectoryEntry struct {
@@ -208,14 +222,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditTrail      func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
-		DirectorySearch func(childComplexity int, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) int
-		Federations     func(childComplexity int, first *int, after *string) int
-		Me              func(childComplexity int) int
-		Node            func(childComplexity int, id string) int
-		Nodes           func(childComplexity int, ids []string) int
-		Organizations   func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
-		WaysIn          func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
+		AuditTrail        func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
+		DirectoryCoverage func(childComplexity int, federationID string) int
+		DirectorySearch   func(childComplexity int, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) int
+		Federations       func(childComplexity int, first *int, after *string) int
+		Me                func(childComplexity int) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Organizations     func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
+		WaysIn            func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
 	}
 
 	Unit struct {
@@ -427,6 +442,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactChannel.Visibility(childComplexity), true
+
+	case "CoverageCell.entries":
+		if e.ComplexityRoot.CoverageCell.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Entries(childComplexity), true
+	case "CoverageCell.municipalityCode":
+		if e.ComplexityRoot.CoverageCell.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.MunicipalityCode(childComplexity), true
+	case "CoverageCell.status":
+		if e.ComplexityRoot.CoverageCell.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Status(childComplexity), true
+	case "CoverageCell.topic":
+		if e.ComplexityRoot.CoverageCell.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Topic(childComplexity), true
+
+	case "CoverageReport.cells":
+		if e.ComplexityRoot.CoverageReport.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Cells(childComplexity), true
+	case "CoverageReport.federation":
+		if e.ComplexityRoot.CoverageReport.Federation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Federation(childComplexity), true
+	case "CoverageReport.gaps":
+		if e.ComplexityRoot.CoverageReport.Gaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageReport.Gaps(childComplexity), true
 
 	case "DirectoryEntry.channels":
 		if e.ComplexityRoot.DirectoryEntry.Channels == nil {
@@ -907,6 +966,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["first"].(*int), args["after"].(*string), args["userId"].(*string), args["objectId"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.directoryCoverage":
+		if e.ComplexityRoot.Query.DirectoryCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_directoryCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DirectoryCoverage(childComplexity, args["federationId"].(string)), true
 	case "Query.directorySearch":
 		if e.ComplexityRoot.Query.DirectorySearch == nil {
 			break
@@ -1498,6 +1568,49 @@ extend type Query {
     topic: Topic
   ): DirectoryEntryConnection!
 }
+
+"How well a topic is covered in a municipality."
+enum CoverageStatus {
+  "Nobody to contact."
+  NONE
+  "Only entries that have not been reviewed for 180 days."
+  STALE_ONLY
+  "Reviewed entries, but none with a fallback for when it does not answer."
+  NO_FALLBACK
+  "A reviewed entry with a fallback."
+  COVERED
+}
+
+"One topic in one member municipality."
+type CoverageCell {
+  "The topic."
+  topic: Topic!
+  "The municipality's kommunkod."
+  municipalityCode: String!
+  "How many entries (visible to you) offer a way in."
+  entries: Int!
+  "How well it is covered."
+  status: CoverageStatus!
+}
+
+"Where a förbund has no way in, only a stale one, or no fallback."
+type CoverageReport {
+  "The federation."
+  federation: Federation!
+  "Every topic × member municipality, ordered by topic and kommunkod."
+  cells: [CoverageCell!]!
+  "How many cells are not COVERED."
+  gaps: Int!
+}
+
+extend type Query {
+  """
+  The coverage of the directory for a federation's member municipalities,
+  as the viewer's organisation sees it. For SAMVERKANSKOORDINATOR and
+  FORBUNDSADMINISTRATOR of the förbund or its members (others: FORBIDDEN).
+  """
+  directoryCoverage("The federation (global id)." federationId: ID!): CoverageReport!
+}
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
@@ -1907,6 +2020,32 @@ func (ec *executionContext) childFields_ContactChannel(ctx context.Context, fiel
 		return ec.fieldContext_ContactChannel_visibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactChannel", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "topic":
+		return ec.fieldContext_CoverageCell_topic(ctx, field)
+	case "municipalityCode":
+		return ec.fieldContext_CoverageCell_municipalityCode(ctx, field)
+	case "entries":
+		return ec.fieldContext_CoverageCell_entries(ctx, field)
+	case "status":
+		return ec.fieldContext_CoverageCell_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCell", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "federation":
+		return ec.fieldContext_CoverageReport_federation(ctx, field)
+	case "cells":
+		return ec.fieldContext_CoverageReport_cells(ctx, field)
+	case "gaps":
+		return ec.fieldContext_CoverageReport_gaps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageReport", field.Name)
 }
 
 func (ec *executionContext) childFields_DirectoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

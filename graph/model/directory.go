@@ -107,3 +107,24 @@ func NewDirectoryEntryConnection(p page.Result[directory.Hit], now time.Time, vi
 		})
 	return c
 }
+
+// CoverageReport is the GraphQL CoverageReport.
+type CoverageReport struct {
+	Cells []*CoverageCell
+	Gaps  int
+
+	FederationKey uuid.UUID
+}
+
+// NewCoverageReport converts the domain cells.
+func NewCoverageReport(federationID uuid.UUID, cells []directory.CoverageCell) *CoverageReport {
+	r := &CoverageReport{FederationKey: federationID, Cells: make([]*CoverageCell, len(cells))}
+	for i, c := range cells {
+		st := c.Status()
+		r.Cells[i] = &CoverageCell{Topic: c.Topic, MunicipalityCode: c.MunicipalityCode, Entries: c.Entries, Status: st}
+		if st != directory.Covered {
+			r.Gaps++
+		}
+	}
+	return r
+}

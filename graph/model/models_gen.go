@@ -46,6 +46,18 @@ type ContactChannelInput struct {
 	Visibility directory.Visibility `json:"visibility"`
 }
 
+// One topic in one member municipality.
+type CoverageCell struct {
+	// The topic.
+	Topic directory.Topic `json:"topic"`
+	// The municipality's kommunkod.
+	MunicipalityCode string `json:"municipalityCode"`
+	// How many entries (visible to you) offer a way in.
+	Entries int `json:"entries"`
+	// How well it is covered.
+	Status directory.CoverageStatus `json:"status"`
+}
+
 // A directory entry in a page, with its cursor.
 type DirectoryEntryEdge struct {
 	// Pass as `after` to continue after this entry.

@@ -52,10 +52,11 @@ const (
 	AuditRecord          ObjectKind = "audit_record"
 	Case                 ObjectKind = "case"
 	DirectoryEntry       ObjectKind = "directory_entry"
+	DirectoryCoverage    ObjectKind = "directory_coverage"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string
@@ -243,7 +244,7 @@ func (a *Authorizer) Require(ctx context.Context, q db.Querier, p *identity.Prin
 }
 
 // fellowMembers reports whether two organisations are members of a common
-// federation today.
+// federation today, or one is a förbund the other is a member of.
 func fellowMembers(ctx context.Context, q db.Querier, a, b uuid.UUID) (bool, error) {
 	var ok bool
 	err := q.QueryRow(ctx, `SELECT EXISTS (
@@ -251,7 +252,12 @@ func fellowMembers(ctx context.Context, q db.Querier, a, b uuid.UUID) (bool, err
 		JOIN federation_memberships y ON y.federation_id = x.federation_id
 		WHERE x.member_org_id = $1 AND y.member_org_id = $2
 		  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
-		  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date))`, a, b).Scan(&ok)
+		  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+	) OR EXISTS (
+		SELECT 1 FROM federations f
+		JOIN federation_memberships x ON x.federation_id = f.id
+		WHERE ((f.org_id = $1 AND x.member_org_id = $2) OR (f.org_id = $2 AND x.member_org_id = $1))
+		  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date))`, a, b).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("federation relation: %w", err)
 	}

@@ -67,6 +67,10 @@ var expected = []struct {
 	{authz.DirectoryEntry, authz.Create, authz.Own, "ORG_ADMIN"},
 	{authz.DirectoryEntry, authz.Update, authz.Own, "ORG_ADMIN"},
 	{authz.DirectoryEntry, authz.Delete, authz.Own, "ORG_ADMIN"},
+	// The coverage report of a förbund (owned by the förbund): its
+	// coordinators and administrators, and the members' coordinators.
+	{authz.DirectoryCoverage, authz.Read, authz.Own, "SAMVERKANSKOORDINATOR FORBUNDSADMINISTRATOR"},
+	{authz.DirectoryCoverage, authz.Read, authz.InFederation, "SAMVERKANSKOORDINATOR"},
 }
 
 // knownRoles and knownKinds are what this table was written for: a role
@@ -75,7 +79,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage"
 )
 
 func TestPolicyMatrix(t *testing.T) {

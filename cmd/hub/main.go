@@ -33,6 +33,10 @@ Usage:
   hub audit verify           check every organisation's audit hash chain (owner's database URL)
   hub policy check FILE      validate an authorization policy
   hub policy load FILE       store a policy; every replica reloads it within a second
+  hub directory import FILE --org NNNNNN-NNNN
+                             load a phone list (CSV) for an organisation, all or nothing
+  hub directory export [--org NNNNNN-NNNN]
+                             write the directory in the same CSV format
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -72,6 +76,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCmd(ctx, rest)
 	case "policy":
 		return policyCmd(ctx, rest)
+	case "directory":
+		return directoryCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -91,13 +91,13 @@ type WayIn struct {
 
 // Channel is one way to reach an entry.
 type Channel struct {
-	ID           uuid.UUID   `db:"id"`
-	EntryID      uuid.UUID   `db:"entry_id"`
-	Kind         ChannelKind `db:"kind"`
-	Value        string      `db:"value"`
-	Note         string      `db:"note"`
-	OpeningHours []Hours     `db:"opening_hours"`
-	Visibility   Visibility  `db:"visibility"`
+	ID           uuid.UUID   `db:"id" json:"-"`
+	EntryID      uuid.UUID   `db:"entry_id" json:"-"`
+	Kind         ChannelKind `db:"kind" json:"kind"`
+	Value        string      `db:"value" json:"value"`
+	Note         string      `db:"note" json:"-"`
+	OpeningHours []Hours     `db:"opening_hours" json:"opening_hours"`
+	Visibility   Visibility  `db:"visibility" json:"-"`
 }
 
 // Hours is a weekly opening interval: Day 1 is Monday, From and To are

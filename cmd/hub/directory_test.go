@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/pgtest"
+)
+
+const header = "function_name,unit,topics,lead_topics,target_groups,municipality_codes,national,visibility,expected_answer,fallback,staffed_by_roles,phone,phone_hours,funktionsbrevlada,secure_message,visiting_address,on_site,on_site_hours,description\n"
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "lista.csv")
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func TestDirectoryImport_AllOrNothingWithALineNumberedReport(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "demo"}))
+	count := func() (n int) {
+		require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM directory_entries WHERE archived_at IS NULL`).Scan(&n))
+		return n
+	}
+	before := count()
+
+	bad := writeFile(t, header+
+		"Ekonomiskt bistånd Grums,Ekonomiskt bistånd,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,0555-420 00,mån-fre 08:00-12:00,,,,,,\n"+
+		"Okänd kommun,,EKONOMISKT_BISTAND,,,9999,nej,PUBLIC,,,,,,eb@grums.example,,,,,\n"+
+		"Felaktigt nummer,,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,ring Anna,,,,,,,\n"+
+		"Okänt ämne,,FIKA,,,1764,nej,PUBLIC,,,,,,eb@grums.example,,,,,\n"+
+		"Ekonomiskt bistånd Grums,,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,,,eb2@grums.example,,,,,\n"+
+		"Fel tider,,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,0555-420 00,måndag 8-12,,,,,,\n")
+	err := run(ctx, []string{"directory", "import", bad, "--database-url", d.URL, "--org", "212000-1827"})
+	require.Error(t, err)
+	for _, want := range []string{
+		`line 4: channels[0]: "ring Anna" is not a phone number`,
+		`line 5: unknown topic "FIKA"`,
+		`line 6: duplicate function "Ekonomiskt bistånd Grums" (also on line 2)`,
+		`line 7: days "måndag" are not like mån, tis, … or mån-fre`,
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	require.Equal(t, before, count(), "nothing imported")
+
+	// The unknown kommunkod is found against the database, after the file
+	// itself is clean.
+	unknown := writeFile(t, header+"Okänd kommun,,EKONOMISKT_BISTAND,,,9999,nej,PUBLIC,,,,,,eb@grums.example,,,,,\n")
+	err = run(ctx, []string{"directory", "import", unknown, "--database-url", d.URL, "--org", "212000-1827"})
+	require.ErrorContains(t, err, "line 2: unknown kommunkod: 9999")
+	require.Equal(t, before, count())
+
+	good := writeFile(t, header+
+		"Ekonomiskt bistånd Grums,Ekonomiskt bistånd,EKONOMISKT_BISTAND,EKONOMISKT_BISTAND,nollplacerade,,nej,PUBLIC,samma dag,Socialförvaltningen Grums växel,SOCIALSEKRETERARE,0555-420 00,mån-fre 08:00-12:00,ekonomisktbistand@grums.example,,,,,Dagansvar läser brevlådan.\n"+
+		"Socialförvaltningen Grums växel,,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,0555-420 10,mån-fre 08:00-16:30,,,,,,\n")
+	require.NoError(t, run(ctx, []string{"directory", "import", good, "--database-url", d.URL, "--org", "212000-1827"}))
+	require.Equal(t, before+2, count())
+	require.NoError(t, run(ctx, []string{"directory", "import", good, "--database-url", d.URL, "--org", "212000-1827"}))
+	require.Equal(t, before+2, count(), "importing again replaces, by function name")
+
+	// Export, and the export imports again unchanged.
+	out := filepath.Join(t.TempDir(), "export.csv")
+	f, err := os.Create(out)
+	require.NoError(t, err)
+	stdout := os.Stdout
+	os.Stdout = f
+	err = run(ctx, []string{"directory", "export", "--database-url", d.URL, "--org", "212000-1827"})
+	os.Stdout = stdout
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	exported, err := os.ReadFile(out)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(exported), strings.TrimSuffix(header, "\n")))
+	require.Contains(t, string(exported), "mån 08:00-12:00; tis 08:00-12:00")
+	rows, err := directory.ParseCSV(strings.NewReader(string(exported)))
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	require.NoError(t, run(ctx, []string{"directory", "import", out, "--database-url", d.URL, "--org", "212000-1827"}))
+	require.Equal(t, before+2, count())
+
+	require.ErrorContains(t, run(ctx, []string{"directory", "import", good, "--database-url", d.URL, "--org", "999999-9999"}), "no organisation")
+	require.ErrorContains(t, run(ctx, []string{"directory", "import", writeFile(t, "name,phone\n"), "--database-url", d.URL, "--org", "212000-1827"}), "line 1: the header must be exactly")
+}

@@ -63,3 +63,16 @@ func TestPolicyCommand_ChecksAndLoads(t *testing.T) {
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM authz_policies`).Scan(&n))
 	require.Equal(t, 1, n)
 }
+
+func TestSeedNational_SmallScale(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300", "national"}))
+	var munis, kommuner, entries, federations int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
+		(SELECT count(*) FROM directory_entries WHERE search_text <> ''), (SELECT count(*) FROM federations)`).Scan(&munis, &kommuner, &entries, &federations))
+	require.Equal(t, 290, munis)
+	require.Equal(t, 290, kommuner)
+	require.Greater(t, entries, 2000)
+	require.Equal(t, 2+21, federations)
+}

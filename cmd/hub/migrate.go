@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -81,12 +82,15 @@ func seedCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("hub seed", flag.ContinueOnError)
 	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL, the owner's ($HUB_DATABASE_URL)")
 	issuer := fs.String("trust-issuer", "", "also register this OIDC issuer (e.g. Keycloak's demo realm) for every demo organisation")
+	entries := fs.Int("entries", 100_000, "national: directory entries to generate")
+	vcs := fs.Int("vardcentraler", 1_100, "national: vårdcentraler to generate")
+	seed := fs.Uint64("seed", 1, "national: random seed (the same seed gives the same data)")
 	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
-		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\"")
+	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "national") {
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--seed S] national\"")
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
@@ -107,6 +111,14 @@ func seedCmd(ctx context.Context, args []string) error {
 		if err := demo.TrustIssuerWithKeys(ctx, pool, *issuer, jwksURL); err != nil {
 			return fmt.Errorf("register issuer: %w", err)
 		}
+	}
+	if fs.Arg(0) == "national" {
+		start := time.Now()
+		if err := demo.LoadNational(ctx, pool, demo.NationalOptions{Seed: *seed, Entries: *entries, Vardcentrals: *vcs}); err != nil {
+			return fmt.Errorf("load national data: %w", err)
+		}
+		fmt.Printf("national data loaded (%d directory entries) in %s\n", *entries, time.Since(start).Round(time.Millisecond))
+		return nil
 	}
 	fmt.Println("demo data loaded")
 	return nil

@@ -1,0 +1,245 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// nationalCounties are Sweden's 21 counties with their number of
+// municipalities (290 in all). Codes of municipalities outside the two demo
+// counties are synthetic (county code + sequence), names likewise.
+var nationalCounties = []struct {
+	code, name string
+	kommuner   int
+}{
+	{"01", "Stockholms län", 26}, {"03", "Uppsala län", 8}, {"04", "Södermanlands län", 9},
+	{"05", "Östergötlands län", 13}, {"06", "Jönköpings län", 13}, {"07", "Kronobergs län", 8},
+	{"08", "Kalmar län", 12}, {"09", "Gotlands län", 1}, {"10", "Blekinge län", 5},
+	{"12", "Skåne län", 33}, {"13", "Hallands län", 6}, {"14", "Västra Götalands län", 49},
+	{"17", "Värmlands län", 16}, {"18", "Örebro län", 12}, {"19", "Västmanlands län", 10},
+	{"20", "Dalarnas län", 15}, {"21", "Gävleborgs län", 10}, {"22", "Västernorrlands län", 7},
+	{"23", "Jämtlands län", 8}, {"24", "Västerbottens län", 15}, {"25", "Norrbottens län", 14},
+}
+
+type muni struct{ code, county string }
+
+type vardcentral struct {
+	org, unit uuid.UUID
+	code      string
+}
+
+// NationalOptions size the synthetic national data set.
+type NationalOptions struct {
+	Seed         uint64
+	Entries      int // directory entries (the target scale is 100,000)
+	Vardcentrals int // about 1,100 at national scale
+}
+
+// LoadNational adds a reproducible, synthetic national-scale tenancy and
+// directory on top of the demo data: all 21 counties and 290
+// municipalities with a kommun each, a region per county with
+// vårdcentraler, FK and AF offices per county, a samordningsförbund per
+// county, and opts.Entries directory entries with realistic topic,
+// coverage and visibility distributions. It is for benchmarks; the demo
+// data must be loaded first.
+func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions) error {
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	id := func(kind string, parts ...any) uuid.UUID {
+		return ID(fmt.Sprint(append([]any{"national/", kind}, parts...)...))
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var munis []muni
+		byCounty := map[string][]string{}
+		// Municipalities and their kommuner.
+		for _, c := range nationalCounties {
+			existing := map[string]bool{}
+			for _, dc := range counties {
+				if dc.code == c.code {
+					for _, m := range dc.municipalities {
+						existing[m[0]] = true
+						munis = append(munis, muni{m[0], c.code})
+						byCounty[c.code] = append(byCounty[c.code], m[0])
+					}
+				}
+			}
+			for i := 1; len(byCounty[c.code]) < c.kommuner; i++ {
+				code := fmt.Sprintf("%s%02d", c.code, i)
+				if existing[code] {
+					continue
+				}
+				if err := tenancy.EnsureMunicipality(ctx, tx, tenancy.Municipality{Code: code, Name: "Kommun " + code, CountyCode: c.code, CountyName: c.name}); err != nil {
+					return err
+				}
+				munis = append(munis, muni{code, c.code})
+				byCounty[c.code] = append(byCounty[c.code], code)
+			}
+		}
+		demoKommun := map[string]uuid.UUID{}
+		for _, o := range organizations {
+			if o.kind == tenancy.Kommun {
+				demoKommun[o.municipalities[0]] = ID("org/" + o.key)
+			}
+		}
+		kommunOrg := map[string]uuid.UUID{}
+		serial := 0
+		orgNumber := func(prefix string) string {
+			serial++
+			for c := 0; c < 10; c++ {
+				n := fmt.Sprintf("%s-%03d%d", prefix, serial%1000, c)
+				if tenancy.ValidOrgNumber(n) {
+					return n
+				}
+			}
+			panic("no check digit")
+		}
+		for _, m := range munis {
+			if org, ok := demoKommun[m.code]; ok {
+				kommunOrg[m.code] = org
+				continue
+			}
+			org := id("kommun/", m.code)
+			kommunOrg[m.code] = org
+			prefix := "212900" // a series the demo organisations do not use
+			if err := tenancy.EnsureOrganization(ctx, tx, tenancy.Organization{ID: org, Kind: tenancy.Kommun, Name: "Kommun " + m.code, OrgNumber: orgNumber(prefix)}, []string{m.code}); err != nil {
+				return err
+			}
+			if err := tenancy.EnsureUnit(ctx, tx, tenancy.Unit{ID: id("eb/", m.code), OrgID: org, Kind: tenancy.UnitEkonomisktBistand, Name: "Ekonomiskt bistånd"}, []string{m.code}); err != nil {
+				return err
+			}
+		}
+		// Regions with vårdcentraler, FK and AF offices, a förbund per county.
+		regionOrg := map[string]uuid.UUID{"17": ID("org/region-varmland"), "06": ID("org/region-jonkoping")}
+		vcPerMuni := max(1, opts.Vardcentrals/len(munis))
+		var vcs []vardcentral
+		for ci, c := range nationalCounties {
+			if _, ok := regionOrg[c.code]; !ok {
+				regionOrg[c.code] = id("region/", c.code)
+				if err := tenancy.EnsureOrganization(ctx, tx, tenancy.Organization{ID: regionOrg[c.code], Kind: tenancy.Region,
+					Name: "Region " + c.name, OrgNumber: orgNumber(fmt.Sprintf("2329%02d", ci))}, byCounty[c.code]); err != nil {
+					return err
+				}
+			}
+			for _, code := range byCounty[c.code] {
+				for v := 0; v < vcPerMuni; v++ {
+					u := id("vc/", code, v)
+					if err := tenancy.EnsureUnit(ctx, tx, tenancy.Unit{ID: u, OrgID: regionOrg[c.code], Kind: tenancy.UnitVardcentral,
+						Name: fmt.Sprintf("Vårdcentralen %s-%d", code, v+1)}, []string{code}); err != nil {
+						return err
+					}
+					vcs = append(vcs, vardcentral{regionOrg[c.code], u, code})
+				}
+			}
+			fed := id("federation/", c.code)
+			fedOrg := id("forbund/", c.code)
+			if err := tenancy.EnsureOrganization(ctx, tx, tenancy.Organization{ID: fedOrg, Kind: tenancy.Samordningsforbund,
+				Name: "Samordningsförbundet " + c.name, OrgNumber: orgNumber(fmt.Sprintf("2229%02d", ci))}, byCounty[c.code]); err != nil {
+				return err
+			}
+			if err := tenancy.EnsureFederation(ctx, tx, tenancy.Federation{ID: fed, OrgID: fedOrg, Name: "Samordningsförbundet " + c.name}); err != nil {
+				return err
+			}
+			members := []uuid.UUID{regionOrg[c.code], ID("org/fk"), ID("org/af")}
+			for _, code := range byCounty[c.code] {
+				members = append(members, kommunOrg[code])
+			}
+			for _, m := range members {
+				if err := tenancy.EnsureMembership(ctx, tx, tenancy.Membership{ID: id("membership/", c.code, m), FederationID: fed,
+					MemberOrgID: m, ValidFrom: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+					return err
+				}
+			}
+		}
+		return copyEntries(ctx, tx, rng, opts.Entries, munis, byCounty, kommunOrg, regionOrg, vcs)
+	})
+}
+
+// copyEntries bulk-loads directory entries and their channels with COPY and
+// builds their search text in one statement.
+func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []muni,
+	byCounty map[string][]string, kommunOrg, regionOrg map[string]uuid.UUID, vcs []vardcentral) error {
+	topicsByKind := map[string][]string{
+		"KOMMUN": {"EKONOMISKT_BISTAND", "SIP", "SAMORDNAD_REHABILITERING", "FORBUNDETS_INSATSER"},
+		"FK":     {"SAMORDNAD_REHABILITERING", "SJUKERSATTNING", "AKTIVITETSERSATTNING", "GEMENSAM_KARTLAGGNING"},
+		"AF":     {"ARBETSLIVSINRIKTAD_REHABILITERING", "AF_INSKRIVNING", "GEMENSAM_KARTLAGGNING", "SAMTYCKE_BLANKETT"},
+		"REGION": {"SJUKSKRIVNING", "MEDICINSKT_UNDERLAG", "PSYKIATRI", "SAMORDNAD_REHABILITERING", "SIP"},
+	}
+	visibilities := []string{"PUBLIC", "PUBLIC", "PUBLIC", "PUBLIC", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "ORGANISATION"}
+	now := time.Now()
+	var entries, channels [][]any
+	for i := 0; i < n; i++ {
+		m := munis[rng.IntN(len(munis))]
+		var org uuid.UUID
+		var unit *uuid.UUID
+		var kind string
+		switch r := rng.IntN(100); {
+		case r < 35:
+			kind, org = "KOMMUN", kommunOrg[m.code]
+		case r < 70:
+			kind = "REGION"
+			vc := vcs[rng.IntN(len(vcs))]
+			org, unit = vc.org, &vc.unit
+			for _, mm := range munis {
+				if mm.code == vc.code {
+					m = mm
+				}
+			}
+		case r < 85:
+			kind, org = "FK", ID("org/fk")
+		default:
+			kind, org = "AF", ID("org/af")
+		}
+		if kind == "REGION" && unit == nil {
+			org = regionOrg[m.county]
+		}
+		pool := topicsByKind[kind]
+		k := 1 + rng.IntN(3)
+		var topics []string
+		for _, j := range rng.Perm(len(pool))[:min(k, len(pool))] {
+			topics = append(topics, pool[j])
+		}
+		codes := []string{m.code}
+		national := false
+		switch r := rng.IntN(100); {
+		case r < 20:
+			codes = byCounty[m.county]
+		case r < 22 && kind != "KOMMUN":
+			codes, national = []string{}, true
+		}
+		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
+		eid := ID(fmt.Sprint("national/entry/", i))
+		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
+			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator"})
+		channels = append(channels, []any{uuid.New(), org, eid, 0, "PHONE", fmt.Sprintf("010-%03d %02d %02d", i%1000, i%100, (i/100)%100), "telefontid",
+			[]byte(`[{"day":1,"from":"08:00","to":"12:00"},{"day":3,"from":"08:00","to":"12:00"}]`), "PUBLIC"})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_entries"},
+		[]string{"id", "org_id", "unit_id", "function_name", "description", "topics", "lead_topics", "target_groups",
+			"municipality_codes", "national", "visibility", "reviewed_at", "reviewed_by"},
+		pgx.CopyFromRows(entries)); err != nil {
+		return fmt.Errorf("copy entries: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_channels"},
+		[]string{"id", "org_id", "entry_id", "position", "kind", "value", "note", "opening_hours", "visibility"},
+		pgx.CopyFromRows(channels)); err != nil {
+		return fmt.Errorf("copy channels: %w", err)
+	}
+	_, err := tx.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
+	FROM (
+		SELECT x.id, hub_fold(concat_ws(' ', x.function_name, replace(array_to_string(x.topics::text[], ' '), '_', ' '), o.name, u.name)) AS t
+		FROM directory_entries x JOIN organizations o ON o.id = x.org_id LEFT JOIN units u ON u.id = x.unit_id
+		WHERE x.reviewed_by = 'generator'
+	) s WHERE e.id = s.id`)
+	if err != nil {
+		return fmt.Errorf("index generated entries: %w", err)
+	}
+	_, err = tx.Exec(ctx, `ANALYZE directory_entries; ANALYZE directory_channels`)
+	return err
+}

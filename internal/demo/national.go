@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -215,14 +216,15 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		}
 		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
 		eid := ID(fmt.Sprint("national/entry/", i))
+		keys := directory.CoverageKeys(directory.Entry{Topics: topics, MunicipalityCodes: codes, National: national})
 		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
-			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator"})
+			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator", keys})
 		channels = append(channels, []any{uuid.New(), org, eid, 0, "PHONE", fmt.Sprintf("010-%03d %02d %02d", i%1000, i%100, (i/100)%100), "telefontid",
 			[]byte(`[{"day":1,"from":"08:00","to":"12:00"},{"day":3,"from":"08:00","to":"12:00"}]`), "PUBLIC"})
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_entries"},
 		[]string{"id", "org_id", "unit_id", "function_name", "description", "topics", "lead_topics", "target_groups",
-			"municipality_codes", "national", "visibility", "reviewed_at", "reviewed_by"},
+			"municipality_codes", "national", "visibility", "reviewed_at", "reviewed_by", "coverage_keys"},
 		pgx.CopyFromRows(entries)); err != nil {
 		return fmt.Errorf("copy entries: %w", err)
 	}

@@ -66,8 +66,7 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 	FROM directory_entries e
 	JOIN organizations o ON o.id = e.org_id
 	WHERE e.archived_at IS NULL
-	  AND e.topics @> ARRAY[$2]::directory_topic[]
-	  AND (e.municipality_codes @> ARRAY[$3]::char(4)[] OR e.national)
+	  AND e.coverage_keys && ARRAY[$2 || ':' || $3, $2 || ':*']
 	  AND ($4::organization_kind IS NULL OR o.kind = $4::organization_kind)
 	  AND `+visible("e")+`
 	ORDER BY

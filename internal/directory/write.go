@@ -29,6 +29,9 @@ func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel)
 	if err != nil {
 		return fmt.Errorf("ensure directory entry %s: %w", e.FunctionName, err)
 	}
+	if _, err := q.Exec(ctx, `UPDATE directory_entries SET coverage_keys = $2 WHERE id = $1`, e.ID, CoverageKeys(e)); err != nil {
+		return fmt.Errorf("coverage keys of %s: %w", e.FunctionName, err)
+	}
 	// The search text: the function, what it does, its topics and target
 	// groups, who runs it and where, folded to lower case without accents.
 	if _, err := q.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
@@ -67,4 +70,20 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// CoverageKeys are the lookup keys of an entry: topic:kommunkod for every
+// topic and municipality served, topic:* for a national entry.
+func CoverageKeys(e Entry) []string {
+	places := e.MunicipalityCodes
+	if e.National {
+		places = []string{"*"}
+	}
+	keys := make([]string, 0, len(e.Topics)*len(places))
+	for _, t := range e.Topics {
+		for _, p := range places {
+			keys = append(keys, t+":"+p)
+		}
+	}
+	return keys
 }

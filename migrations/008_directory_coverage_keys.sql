@@ -1,15 +1,32 @@
--- waysIn looks entries up by (topic, municipality). Two separate GIN
--- indexes (topics, municipality_codes) leave Postgres intersecting large
--- sets at national scale (tens of thousands of entries per topic). One key
--- per topic × municipality served ("SAMORDNAD_REHABILITERING:1780", or
--- "…:*" for national entries) makes it one exact index lookup.
-ALTER TABLE directory_entries ADD COLUMN coverage_keys text[] NOT NULL DEFAULT '{}';
-UPDATE directory_entries SET coverage_keys = ARRAY(
-    SELECT t::text || ':' || c
-    FROM unnest(topics) t,
-         unnest(CASE WHEN national THEN ARRAY['*'] ELSE municipality_codes::text[] END) c);
-CREATE INDEX directory_entries_coverage ON directory_entries USING gin (coverage_keys) WHERE archived_at IS NULL;
+-- waysIn looks entries up by (topic, municipality). Two GIN indexes on the
+-- entries (topics, municipality_codes) leave Postgres intersecting large
+-- sets at national scale, and under row-level security an index condition
+-- must be leakproof, which array operators are not. So the lookup goes
+-- through this key table instead: one row per topic × municipality served
+-- ("SAMORDNAD_REHABILITERING:1780", or "…:*" for national entries), found
+-- by btree equality, then joined to the entries by primary key. It holds no
+-- personal data and no text of the entries, only opaque ids and keys.
+CREATE TABLE directory_coverage_keys (
+    key      text NOT NULL,
+    entry_id uuid NOT NULL REFERENCES directory_entries (id) ON DELETE CASCADE,
+    org_id   uuid NOT NULL,
+    PRIMARY KEY (key, entry_id)
+);
+CREATE INDEX directory_coverage_keys_entry ON directory_coverage_keys (entry_id);
+
+INSERT INTO directory_coverage_keys (key, entry_id, org_id)
+SELECT t::text || ':' || c, e.id, e.org_id
+FROM directory_entries e,
+     unnest(e.topics) t,
+     unnest(CASE WHEN e.national THEN ARRAY['*'] ELSE e.municipality_codes::text[] END) c;
+
+GRANT SELECT, INSERT, DELETE ON directory_coverage_keys TO hub_app;
+ALTER TABLE directory_coverage_keys ENABLE ROW LEVEL SECURITY;
+CREATE POLICY keys_read ON directory_coverage_keys FOR SELECT USING (true);
+CREATE POLICY own_insert ON directory_coverage_keys FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
+CREATE POLICY own_delete ON directory_coverage_keys FOR DELETE USING (org_id = (SELECT hub_current_org()));
 
 ---- create above / drop below ----
 
-ALTER TABLE directory_entries DROP COLUMN coverage_keys;
+REVOKE ALL ON directory_coverage_keys FROM hub_app;
+DROP TABLE directory_coverage_keys;

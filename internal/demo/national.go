@@ -174,7 +174,7 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 	}
 	visibilities := []string{"PUBLIC", "PUBLIC", "PUBLIC", "PUBLIC", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "ORGANISATION"}
 	now := time.Now()
-	var entries, channels [][]any
+	var entries, channels, keys [][]any
 	for i := 0; i < n; i++ {
 		m := munis[rng.IntN(len(munis))]
 		var org uuid.UUID
@@ -216,17 +216,22 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		}
 		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
 		eid := ID(fmt.Sprint("national/entry/", i))
-		keys := directory.CoverageKeys(directory.Entry{Topics: topics, MunicipalityCodes: codes, National: national})
+		for _, k := range directory.CoverageKeys(directory.Entry{Topics: topics, MunicipalityCodes: codes, National: national}) {
+			keys = append(keys, []any{k, eid, org})
+		}
 		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
-			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator", keys})
+			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator"})
 		channels = append(channels, []any{uuid.New(), org, eid, 0, "PHONE", fmt.Sprintf("010-%03d %02d %02d", i%1000, i%100, (i/100)%100), "telefontid",
 			[]byte(`[{"day":1,"from":"08:00","to":"12:00"},{"day":3,"from":"08:00","to":"12:00"}]`), "PUBLIC"})
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_entries"},
 		[]string{"id", "org_id", "unit_id", "function_name", "description", "topics", "lead_topics", "target_groups",
-			"municipality_codes", "national", "visibility", "reviewed_at", "reviewed_by", "coverage_keys"},
+			"municipality_codes", "national", "visibility", "reviewed_at", "reviewed_by"},
 		pgx.CopyFromRows(entries)); err != nil {
 		return fmt.Errorf("copy entries: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_coverage_keys"}, []string{"key", "entry_id", "org_id"}, pgx.CopyFromRows(keys)); err != nil {
+		return fmt.Errorf("copy coverage keys: %w", err)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_channels"},
 		[]string{"id", "org_id", "entry_id", "position", "kind", "value", "note", "opening_hours", "visibility"},
@@ -242,6 +247,6 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 	if err != nil {
 		return fmt.Errorf("index generated entries: %w", err)
 	}
-	_, err = tx.Exec(ctx, `ANALYZE directory_entries; ANALYZE directory_channels`)
+	_, err = tx.Exec(ctx, `ANALYZE directory_entries; ANALYZE directory_channels; ANALYZE directory_coverage_keys`)
 	return err
 }

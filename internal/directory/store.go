@@ -66,7 +66,7 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 	FROM directory_entries e
 	JOIN organizations o ON o.id = e.org_id
 	WHERE e.archived_at IS NULL
-	  AND e.coverage_keys && ARRAY[$2 || ':' || $3, $2 || ':*']
+	  AND e.id IN (SELECT k.entry_id FROM directory_coverage_keys k WHERE k.key IN ($2 || ':' || $3, $2 || ':*'))
 	  AND ($4::organization_kind IS NULL OR o.kind = $4::organization_kind)
 	  AND `+visible("e")+`
 	ORDER BY

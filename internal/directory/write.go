@@ -29,7 +29,11 @@ func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel)
 	if err != nil {
 		return fmt.Errorf("ensure directory entry %s: %w", e.FunctionName, err)
 	}
-	if _, err := q.Exec(ctx, `UPDATE directory_entries SET coverage_keys = $2 WHERE id = $1`, e.ID, CoverageKeys(e)); err != nil {
+	if _, err := q.Exec(ctx, `DELETE FROM directory_coverage_keys WHERE entry_id = $1`, e.ID); err != nil {
+		return fmt.Errorf("coverage keys of %s: %w", e.FunctionName, err)
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO directory_coverage_keys (key, entry_id, org_id)
+	SELECT k, $1, $2 FROM unnest($3::text[]) k`, e.ID, e.OrgID, CoverageKeys(e)); err != nil {
 		return fmt.Errorf("coverage keys of %s: %w", e.FunctionName, err)
 	}
 	// The search text: the function, what it does, its topics and target

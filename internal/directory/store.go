@@ -63,10 +63,13 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 			WHEN e.municipality_codes @> ARRAY[$3]::char(4)[] THEN 'MUNICIPAL'
 			ELSE 'NATIONAL'
 		END AS match_level
-	FROM directory_entries e
+	FROM directory_coverage_keys k
+	-- One primary-key lookup per key (OFFSET 0 keeps the planner from
+	-- hashing the whole entries table instead).
+	CROSS JOIN LATERAL (SELECT * FROM directory_entries x WHERE x.id = k.entry_id OFFSET 0) e
 	JOIN organizations o ON o.id = e.org_id
-	WHERE e.archived_at IS NULL
-	  AND e.id IN (SELECT k.entry_id FROM directory_coverage_keys k WHERE k.key IN ($2 || ':' || $3, $2 || ':*'))
+	WHERE k.key IN ($2 || ':' || $3, $2 || ':*') -- an entry has either kind of key, never both
+	  AND e.archived_at IS NULL
 	  AND ($4::organization_kind IS NULL OR o.kind = $4::organization_kind)
 	  AND `+visible("e")+`
 	ORDER BY

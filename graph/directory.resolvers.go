@@ -143,9 +143,16 @@ func (r *mutationResolver) ArchiveDirectoryEntry(ctx context.Context, id string)
 	return out, nil
 }
 
-func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) ([]*model.WayIn, error) {
+func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) ([]*model.WayIn, error) {
 	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
 		return nil, err
+	}
+	n := 20
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > directory.MaxWaysIn {
+		return nil, apperr.Invalidf("first must be between 1 and %d", directory.MaxWaysIn)
 	}
 	if err := tenancy.ValidateKommunkod(municipalityCode); err != nil {
 		return nil, err
@@ -160,8 +167,11 @@ func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, munic
 		k := string(*organizationKind)
 		kind = &k
 	}
-	ways, err := directory.WaysIn(ctx, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind)
+	ways, err := directory.WaysIn(ctx, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind, n)
 	if err != nil {
+		return nil, err
+	}
+	if err := primeWayRelations(ctx, ways); err != nil {
 		return nil, err
 	}
 	now := time.Now()

@@ -12,8 +12,8 @@ import (
 	"github.com/samverkanshub/hub/internal/directory"
 )
 
-const waysInQuery = `query($topic: Topic!, $m: String!, $kind: OrganizationKind) {
-  waysIn(topic: $topic, municipalityCode: $m, organizationKind: $kind) {
+const waysInQuery = `query($topic: Topic!, $m: String!, $kind: OrganizationKind, $first: Int) {
+  waysIn(topic: $topic, municipalityCode: $m, organizationKind: $kind, first: $first) {
     match
     entry { id functionName visibility stale openNow organization { name kind } unit { name }
       channels { kind value note visibility openNow openingHours { day from to } } }
@@ -180,7 +180,44 @@ func TestWaysIn_FiltersAndBadInput(t *testing.T) {
 		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "17800"}, "not a four-digit SCB kommunkod"},
 		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "9999"}, `unknown municipality code "9999"`},
 		{map[string]any{"topic": "FIKA", "m": "1780"}, "FIKA"},
+		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "1780", "first": 0}, "first must be between 1 and 100"},
+		{map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "1780", "first": 101}, "first must be between 1 and 100"},
 	} {
 		requireError(t, post(t, srv, waysInQuery, tt.vars), "BAD_USER_INPUT", tt.msg)
 	}
+}
+
+// The best ways in come first and first cuts the answer after them.
+func TestWaysIn_FirstReturnsTheBestWays(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	all := waysIn(t, srv, "soc.karlstad", "SAMORDNAD_REHABILITERING", "1780").names()
+	var got waysInResult
+	mustData(t, postAs(t, srv, "soc.karlstad", waysInQuery,
+		map[string]any{"topic": "SAMORDNAD_REHABILITERING", "m": "1780", "first": 2}), &got)
+	require.Equal(t, all[:2], got.names())
+}
+
+// An answer with its entries' channels, organisations and units costs the
+// same statements however many ways in it has: each way's entry is its own
+// parent object, so its relations are loaded for all ways at once (and
+// without waiting for a dataloader batch).
+func TestWaysIn_StatementsDoNotGrowWithTheAnswer(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	q := `query($first: Int) { waysIn(topic: SAMORDNAD_REHABILITERING, municipalityCode: "1780", first: $first) {
+		match entry { functionName openNow organization { name } unit { name } channels { kind value openNow } } } }`
+	count := func(first int) int64 {
+		before := b.db.Statements.Load()
+		var got waysInResult
+		mustData(t, postAs(t, srv, "soc.karlstad", q, map[string]any{"first": first}), &got)
+		require.Len(t, got.WaysIn, first)
+		return b.db.Statements.Load() - before
+	}
+	count(1) // warm the authenticator's caches
+	one, six := count(1), count(6)
+	// begin and settings, the municipality, the ways, their channels,
+	// organisations and units, commit.
+	require.LessOrEqual(t, six, int64(8))
+	require.Equal(t, one, six, "statements for 1 and for 6 ways in")
 }

@@ -386,3 +386,48 @@ func TestAuthentication_SharedIssuerWithDifferentAudiences(t *testing.T) {
 	r = send(token("soc.karlstad", "hub-api"))
 	requireError(t, r, "UNAUTHENTICATED", "wrong audience")
 }
+
+// Organisations that trust one issuer URL may register different key sets
+// for it. The keys one organisation registered must never vouch for
+// another's people: a token verified with Eksjö's key set is Eksjö's or
+// nobody's, whatever organisation it claims.
+func TestAuthentication_KeysOneOrganisationRegisteredNeverVouchForAnother(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	ctx := context.Background()
+	shared := newProvider(t)   // the issuer Karlstad trusts, its keys found by discovery
+	impostor := newProvider(t) // whose key set Eksjö registers for the same issuer URL
+	jwks := impostor.Issuer() + "/jwks"
+	eksjo := identity.DefaultIssuer(demo.ID("org/eksjo"), shared.Issuer(), devidp.APIAudience)
+	eksjo.JWKSURL = &jwks
+	require.NoError(t, identity.RegisterIssuer(ctx, b.db.Pool, eksjo))
+	require.NoError(t, identity.RegisterIssuer(ctx, b.db.Pool, identity.DefaultIssuer(demo.ID("org/karlstad"), shared.Issuer(), devidp.APIAudience)))
+
+	signed := func(p *devidp.Provider, login string) string {
+		u, ok := p.User(login)
+		require.True(t, ok)
+		now := time.Now()
+		c := p.AccessClaims(u, devidp.ClientCLI, now, now.Add(time.Hour))
+		c["iss"] = shared.Issuer()
+		tok, err := p.Sign(jose.RS256, "at+jwt", c)
+		require.NoError(t, err)
+		return tok
+	}
+	send := func(tok string) gqlResponse {
+		return do(t, srv, http.MethodPost, "/graphql", []byte(`{"query":"`+meQuery+`"}`), map[string]string{
+			"Content-Type": jsonType, "Authorization": "Bearer " + tok,
+		})
+	}
+
+	r := send(signed(impostor, "soc.karlstad"))
+	require.Equal(t, http.StatusUnauthorized, r.Status, "Eksjö's keys claiming a Karlstad person")
+	requireError(t, r, "UNAUTHENTICATED", "does not trust issuer")
+
+	var got meResult
+	mustData(t, send(signed(shared, "soc.karlstad")), &got)
+	require.Equal(t, "Karlstads kommun", got.Me.Organization.Name, "the issuer's own keys still work for Karlstad")
+	mustData(t, send(signed(impostor, "soc.eksjo")), &got)
+	require.Equal(t, "Eksjö kommun", got.Me.Organization.Name, "and Eksjö's keys for Eksjö")
+	r = send(signed(shared, "soc.eksjo"))
+	require.Equal(t, http.StatusUnauthorized, r.Status, "the issuer's keys claiming an Eksjö person Eksjö verifies elsewhere")
+}

@@ -86,6 +86,10 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, leve
 	return deepest
 }
 
+// maxCoverageMunicipalities prices a coverage report: the largest
+// förbund have some twenty member municipalities.
+const maxCoverageMunicipalities = 30
+
 // complexity prices list fields by the number of items they can return, so
 // that the complexity limit bounds the rows a query can make the server
 // read. A connection costs its page size times its selection; an
@@ -120,9 +124,18 @@ func complexity() generated.ComplexityRoot {
 	c.Unit.Municipalities = list(10)
 	c.Federation.Members = func(child int, _ *time.Time) int { return 1 + 20*child }
 	c.Federation.Municipalities = list(10)
-	c.Query.WaysIn = func(child int, _ directory.Topic, _ string, _ *tenancy.OrganizationKind) int { return 1 + 20*child }
-	c.DirectoryEntry.Channels = list(3)
-	c.WayIn.FallbackChain = list(3)
+	c.Query.WaysIn = func(child int, _ directory.Topic, _ string, _ *tenancy.OrganizationKind, first *int) int {
+		n := directory.MaxWaysIn
+		if first != nil && *first >= 1 && *first <= directory.MaxWaysIn {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	// Lists without paging are priced at the most they can return.
+	c.DirectoryEntry.Channels = list(directory.MaxChannels)
+	c.WayIn.FallbackChain = list(maxFallbacks)
+	c.ArchiveDirectoryEntryPayload.FallbackOf = list(directory.MaxFallbackOf)
+	c.CoverageReport.Cells = list(len(directory.Topics) * maxCoverageMunicipalities)
 	c.Query.DirectorySearch = func(child int, _ string, first *int, _ *string, _ *tenancy.OrganizationKind, _ *string, _ *directory.Topic) int {
 		return 1 + pageOf(first)*child
 	}

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,7 +26,9 @@ import (
 // query. That is exact and timer-free while the parents form a single list
 // (organizations.nodes[*].units). Below a second list level, though, each
 // inner list makes its own batch call (one per organisation for
-// organizations.nodes[*].units[*].parent), so those calls go through a
+// organizations.nodes[*].units[*].parent), and so does each object that
+// hangs off a list element (one per way in for waysIn[*].entry.channels),
+// so those calls go through a
 // request-scoped dataloader that merges the concurrent calls of one level
 // into one query after a short wait. The number of statements a request
 // runs is thus bounded by the shape of the query, never by page sizes.
@@ -69,20 +73,73 @@ func (r *relation[V]) load(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID
 	return out, nil
 }
 
-// nestedInList reports whether the field being resolved sits below two or
-// more list levels, where sibling batch calls need merging.
+// prime fetches the values for keys now, in one query, and caches them in
+// the request's dataloader (keys without a value cache the zero value), so
+// that later loads of these keys answer at once instead of waiting for a
+// batch. A list resolver uses it for relations it knows will be asked for
+// one object at a time (waysIn[*].entry.channels).
+func (r *relation[V]) prime(ctx context.Context, keys []uuid.UUID) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	vals, err := r.fetch(ctx, querier(ctx), keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		r.loader.Prime(k, vals[k])
+	}
+	return nil
+}
+
+// selects reports whether the field being resolved selects the sub-field
+// at path (through fragments too), e.g. selects(ctx, "entry", "channels").
+func selects(ctx context.Context, path ...string) bool {
+	oc := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for i, name := range path {
+		var next *graphql.CollectedField
+		for j := range fields {
+			if fields[j].Name == name {
+				next = &fields[j]
+				break
+			}
+		}
+		if next == nil {
+			return false
+		}
+		if i < len(path)-1 {
+			fields = graphql.CollectFields(oc, next.Selections, nil)
+		}
+	}
+	return true
+}
+
+// nestedInList reports whether sibling calls of the field being resolved
+// can be separate batch calls that need merging: when the field sits below
+// two or more list levels, or below a list through an object that is not
+// itself the list element (waysIn[*].entry.channels, where each entry is
+// its own batch of one).
 func nestedInList(ctx context.Context) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
 		return false
 	}
+	path := fc.Path()
 	lists := 0
-	for _, el := range fc.Path() {
+	for _, el := range path {
 		if _, ok := el.(ast.PathIndex); ok {
 			lists++
 		}
 	}
-	return lists >= 2
+	if lists == 0 {
+		return false
+	}
+	if lists >= 2 {
+		return true
+	}
+	_, parentIsElement := path[len(path)-2].(ast.PathIndex)
+	return !parentIsElement
 }
 
 // requestLoaders are the relations of one request.
@@ -162,4 +219,41 @@ func (batching) ExtensionName() string                   { return "Batching" }
 func (batching) Validate(graphql.ExecutableSchema) error { return nil }
 func (b batching) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, viewerOf(ctx))))
+}
+
+// primeWayRelations loads the relations of the entries of ways that the
+// query asks for, in one statement each. Every way's entry is its own
+// parent object, so without this each would resolve its channels and
+// organisation in a batch of one, merged only after the dataloader's wait.
+func primeWayRelations(ctx context.Context, ways []directory.WayIn) error {
+	entries := make([]uuid.UUID, len(ways))
+	var orgs, units []uuid.UUID
+	for i, w := range ways {
+		entries[i] = w.ID
+		orgs = append(orgs, w.OrgID)
+		if w.UnitID != nil {
+			units = append(units, *w.UnitID)
+		}
+	}
+	l := loaders(ctx)
+	if selects(ctx, "entry", "channels") || selects(ctx, "entry", "openNow") {
+		if err := l.directoryChannels.prime(ctx, entries); err != nil {
+			return err
+		}
+	}
+	if selects(ctx, "entry", "organization") {
+		if err := l.organizations.prime(ctx, distinct(orgs)); err != nil {
+			return err
+		}
+	}
+	if selects(ctx, "entry", "unit") {
+		if err := l.units.prime(ctx, distinct(units)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func distinct(ids []uuid.UUID) []uuid.UUID {
+	return slices.Compact(slices.SortedFunc(slices.Values(ids), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }))
 }

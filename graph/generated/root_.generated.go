@@ -230,7 +230,7 @@ type ComplexityRoot struct {
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
 		Organizations     func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
-		WaysIn            func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) int
+		WaysIn            func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
 	}
 
 	Unit struct {
@@ -1049,7 +1049,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind)), true
+		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
 
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
@@ -1434,7 +1434,8 @@ extend type Query {
   En väg in: whom to contact about a topic for a person living in a
   municipality. Entries the viewer may see, best first: those naming the
   municipality, then those covering its county, then national ones; within
-  a level the party responsible for the topic first. At most 100.
+  a level the party responsible for the topic first, then the narrower
+  coverage, then by name.
   """
   waysIn(
     "The topic."
@@ -1443,6 +1444,8 @@ extend type Query {
     municipalityCode: String!
     "Only entries of organisations of this kind."
     organizationKind: OrganizationKind
+    "How many of the best ways in to return (1–100)."
+    first: Int = 20
   ): [WayIn!]!
 }
 

@@ -25,7 +25,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	AuditTrail(ctx context.Context, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) (*model.AuditRecordConnection, error)
-	WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind) ([]*model.WayIn, error)
+	WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) ([]*model.WayIn, error)
 	DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error)
 	DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error)
 	Me(ctx context.Context) (*model.Me, error)
@@ -304,6 +304,14 @@ func (ec *executionContext) field_Query_waysIn_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["organizationKind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -545,7 +553,7 @@ func (ec *executionContext) _Query_waysIn(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().WaysIn(ctx, fc.Args["topic"].(directory.Topic), fc.Args["municipalityCode"].(string), fc.Args["organizationKind"].(*tenancy.OrganizationKind))
+			return ec.Resolvers.Query().WaysIn(ctx, fc.Args["topic"].(directory.Topic), fc.Args["municipalityCode"].(string), fc.Args["organizationKind"].(*tenancy.OrganizationKind), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.WayIn) graphql.Marshaler {

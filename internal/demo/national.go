@@ -174,7 +174,7 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 	}
 	visibilities := []string{"PUBLIC", "PUBLIC", "PUBLIC", "PUBLIC", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "FEDERATION", "ORGANISATION"}
 	now := time.Now()
-	var entries, channels, keys [][]any
+	var entries, channels [][]any
 	for i := 0; i < n; i++ {
 		m := munis[rng.IntN(len(munis))]
 		var org uuid.UUID
@@ -216,9 +216,6 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		}
 		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
 		eid := ID(fmt.Sprint("national/entry/", i))
-		for _, k := range directory.CoverageKeys(directory.Entry{Topics: topics, MunicipalityCodes: codes, National: national}) {
-			keys = append(keys, []any{k, eid, org})
-		}
 		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
 			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator"})
 		channels = append(channels, []any{uuid.New(), org, eid, 0, "PHONE", fmt.Sprintf("010-%03d %02d %02d", i%1000, i%100, (i/100)%100), "telefontid",
@@ -230,23 +227,14 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		pgx.CopyFromRows(entries)); err != nil {
 		return fmt.Errorf("copy entries: %w", err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_coverage_keys"}, []string{"key", "entry_id", "org_id"}, pgx.CopyFromRows(keys)); err != nil {
-		return fmt.Errorf("copy coverage keys: %w", err)
-	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_channels"},
 		[]string{"id", "org_id", "entry_id", "position", "kind", "value", "note", "opening_hours", "visibility"},
 		pgx.CopyFromRows(channels)); err != nil {
 		return fmt.Errorf("copy channels: %w", err)
 	}
-	_, err := tx.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
-	FROM (
-		SELECT x.id, hub_fold(concat_ws(' ', x.function_name, replace(array_to_string(x.topics::text[], ' '), '_', ' '), o.name, u.name)) AS t
-		FROM directory_entries x JOIN organizations o ON o.id = x.org_id LEFT JOIN units u ON u.id = x.unit_id
-		WHERE x.reviewed_by = 'generator'
-	) s WHERE e.id = s.id`)
-	if err != nil {
+	if err := directory.Reindex(ctx, tx, nil); err != nil {
 		return fmt.Errorf("index generated entries: %w", err)
 	}
-	_, err = tx.Exec(ctx, `ANALYZE directory_entries; ANALYZE directory_channels; ANALYZE directory_coverage_keys`)
+	_, err := tx.Exec(ctx, `ANALYZE directory_entries; ANALYZE directory_channels; ANALYZE directory_ways`)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type EntryInput struct {
 
 // Limits on saved entries.
 const (
-	maxChannels = 20
+	MaxChannels = 20
 	maxListLen  = 50
 	maxTextLen  = 200
 )
@@ -82,8 +83,8 @@ func (in EntryInput) validate() error {
 	if in.ExpectedAnswer != nil && len([]rune(*in.ExpectedAnswer)) > maxTextLen {
 		add("expectedAnswer must be at most %d characters", maxTextLen)
 	}
-	if len(in.Channels) > maxChannels {
-		add("an entry has at most %d channels", maxChannels)
+	if len(in.Channels) > MaxChannels {
+		add("an entry has at most %d channels", MaxChannels)
 	}
 	for i, c := range in.Channels {
 		where := fmt.Sprintf("channels[%d]", i)
@@ -211,6 +212,9 @@ func checkFallback(ctx context.Context, q db.Querier, owner, self, fallback uuid
 	return nil
 }
 
+// MaxFallbackOf bounds the dependants Archive reports.
+const MaxFallbackOf = 100
+
 // Archive archives an entry of owner and returns it with the live entries
 // that name it as fallback.
 func Archive(ctx context.Context, q db.Querier, owner uuid.UUID, by string, now time.Time, id uuid.UUID) (Entry, []Entry, error) {
@@ -222,14 +226,20 @@ func Archive(ctx context.Context, q db.Querier, owner uuid.UUID, by string, now 
 	if tag.RowsAffected() == 0 {
 		return Entry{}, nil, apperr.NotFoundf("no directory entry with that id in your organisation")
 	}
+	if err := Reindex(ctx, q, []uuid.UUID{id}); err != nil {
+		return Entry{}, nil, err
+	}
 	entries, err := db.Collect[Entry](ctx, q, `SELECT `+entryColumns+` FROM directory_entries e WHERE e.id = $1`, id)
-	if err != nil || len(entries) == 0 {
+	if err != nil {
 		return Entry{}, nil, fmt.Errorf("read archived entry: %w", err)
+	}
+	if len(entries) == 0 {
+		return Entry{}, nil, errors.New("read archived entry: it is gone")
 	}
 	dependants, err := db.Collect[Entry](ctx, q, `WITH `+peersCTE+`
 	SELECT `+entryColumns+` FROM directory_entries e
 	WHERE e.fallback_entry_id = $2 AND e.archived_at IS NULL AND `+visible("e")+`
-	ORDER BY e.function_name`, owner, id)
+	ORDER BY e.function_name, e.id LIMIT `+strconv.Itoa(MaxFallbackOf), owner, id)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("find entries falling back on the archived one: %w", err)
 	}

@@ -44,43 +44,46 @@ const entryColumns = `e.id, e.org_id, e.unit_id, e.function_name, e.description,
 	e.target_groups, e.municipality_codes::text[] AS municipality_codes, e.national, e.visibility,
 	e.expected_answer, e.fallback_entry_id, e.staffed_by_roles, e.contact_persons, e.reviewed_at, e.reviewed_by`
 
-// WaysIn returns the live entries visible to viewer that handle topic for
-// the municipality, best match first: entries naming the municipality, then
-// those covering its whole county, then national ones; within a level the
-// party responsible for the topic first, then the narrower coverage, then
-// by name. kind, if set, keeps only
-// organisations of that kind. It is one SQL statement.
-func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string) ([]WayIn, error) {
+// MaxWaysIn bounds one answer of WaysIn.
+const MaxWaysIn = 100
+
+// WaysIn returns the first live entries visible to viewer that handle
+// topic for the municipality, best match first: entries naming the
+// municipality, then those covering its whole county, then national ones;
+// within a level the party responsible for the topic first, then the
+// narrower coverage, then by name. kind, if set, keeps only organisations
+// of that kind.
+//
+// It reads the precomputed ranking (directory_ways, kept by Reindex) in
+// index order and stops after first rows: one statement, whose cost grows
+// with first, not with the number of matches.
+func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, error) {
 	ways, err := db.Collect[WayIn](ctx, q, `WITH `+peersCTE+`,
-	m AS (
-		SELECT mu.code, array_agg(c.code) AS county_codes
-		FROM municipalities mu JOIN municipalities c ON c.county_code = mu.county_code
-		WHERE mu.code = $3 GROUP BY mu.code
+	ranked AS (
+		-- Entries naming the municipality or covering its county (levels 1, 2)…
+		(SELECT w.* FROM directory_ways w
+		 WHERE w.key = $2 || ':' || $3
+		   AND ($4::organization_kind IS NULL OR w.org_kind = $4::organization_kind)
+		   AND `+visible("w")+`
+		 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
+		 LIMIT $5)
+		UNION ALL
+		-- …then national ones (level 3), unless they name it too.
+		(SELECT w.* FROM directory_ways w
+		 WHERE w.key = $2 || ':*'
+		   AND ($4::organization_kind IS NULL OR w.org_kind = $4::organization_kind)
+		   AND `+visible("w")+`
+		   AND NOT EXISTS (SELECT 1 FROM directory_ways d WHERE d.key = $2 || ':' || $3 AND d.entry_id = w.entry_id)
+		 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
+		 LIMIT $5)
 	)
 	SELECT `+entryColumns+`,
-		CASE
-			WHEN e.municipality_codes @> (SELECT county_codes FROM m)::char(4)[] THEN 'REGIONAL'
-			WHEN e.municipality_codes @> ARRAY[$3]::char(4)[] THEN 'MUNICIPAL'
-			ELSE 'NATIONAL'
-		END AS match_level
-	FROM directory_coverage_keys k
-	-- One primary-key lookup per key (OFFSET 0 keeps the planner from
-	-- hashing the whole entries table instead).
-	CROSS JOIN LATERAL (SELECT * FROM directory_entries x WHERE x.id = k.entry_id OFFSET 0) e
-	JOIN organizations o ON o.id = e.org_id
-	WHERE k.key IN ($2 || ':' || $3, $2 || ':*') -- an entry has either kind of key, never both
-	  AND e.archived_at IS NULL
-	  AND ($4::organization_kind IS NULL OR o.kind = $4::organization_kind)
-	  AND `+visible("e")+`
-	ORDER BY
-		CASE
-			WHEN e.national AND NOT e.municipality_codes @> ARRAY[$3]::char(4)[] THEN 3
-			WHEN e.municipality_codes @> (SELECT county_codes FROM m)::char(4)[] THEN 2
-			ELSE 1
-		END,
-		e.lead_topics @> ARRAY[$2]::directory_topic[] DESC,
-		cardinality(e.municipality_codes), e.function_name, e.id
-	LIMIT 100`, viewer, string(topic), municipalityCode, kind)
+		CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level
+	FROM ranked w
+	JOIN directory_entries e ON e.id = w.entry_id
+	WHERE e.archived_at IS NULL AND `+visible("e")+`
+	ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
+	LIMIT $5`, viewer, string(topic), municipalityCode, kind, first)
 	if err != nil {
 		return nil, fmt.Errorf("ways in: %w", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
@@ -29,28 +31,8 @@ func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel)
 	if err != nil {
 		return fmt.Errorf("ensure directory entry %s: %w", e.FunctionName, err)
 	}
-	if _, err := q.Exec(ctx, `DELETE FROM directory_coverage_keys WHERE entry_id = $1`, e.ID); err != nil {
-		return fmt.Errorf("coverage keys of %s: %w", e.FunctionName, err)
-	}
-	if _, err := q.Exec(ctx, `INSERT INTO directory_coverage_keys (key, entry_id, org_id)
-	SELECT k, $1, $2 FROM unnest($3::text[]) k`, e.ID, e.OrgID, CoverageKeys(e)); err != nil {
-		return fmt.Errorf("coverage keys of %s: %w", e.FunctionName, err)
-	}
-	// The search text: the function, what it does, its topics and target
-	// groups, who runs it and where, folded to lower case without accents.
-	if _, err := q.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
-	FROM (
-		SELECT hub_fold(concat_ws(' ', x.function_name, x.description,
-			replace(array_to_string(x.topics::text[], ' '), '_', ' '), array_to_string(x.target_groups, ' '),
-			o.name, u.name,
-			(SELECT string_agg(m.name, ' ') FROM municipalities m WHERE m.code = ANY(x.municipality_codes)))) AS t
-		FROM directory_entries x
-		JOIN organizations o ON o.id = x.org_id
-		LEFT JOIN units u ON u.id = x.unit_id
-		WHERE x.id = $1
-	) s
-	WHERE e.id = $1`, e.ID); err != nil {
-		return fmt.Errorf("index %s for search: %w", e.FunctionName, err)
+	if err := Reindex(ctx, q, []uuid.UUID{e.ID}); err != nil {
+		return fmt.Errorf("index %s: %w", e.FunctionName, err)
 	}
 	if _, err := q.Exec(ctx, `DELETE FROM directory_channels WHERE entry_id = $1`, e.ID); err != nil {
 		return fmt.Errorf("replace channels of %s: %w", e.FunctionName, err)
@@ -76,18 +58,32 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// CoverageKeys are the lookup keys of an entry: topic:kommunkod for every
-// topic and municipality served, topic:* for a national entry.
-func CoverageKeys(e Entry) []string {
-	places := e.MunicipalityCodes
-	if e.National {
-		places = []string{"*"}
+// Reindex brings what is derived from the given entries up to date (all
+// entries when ids is nil): their ways in (the ranked table waysIn reads,
+// computed by the SQL function directory_ways_of) and their search text.
+// An archived entry loses its ways in.
+func Reindex(ctx context.Context, q db.Querier, ids []uuid.UUID) error {
+	if _, err := q.Exec(ctx, `DELETE FROM directory_ways WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
+		return fmt.Errorf("clear ways in: %w", err)
 	}
-	keys := make([]string, 0, len(e.Topics)*len(places))
-	for _, t := range e.Topics {
-		for _, p := range places {
-			keys = append(keys, t+":"+p)
-		}
+	if _, err := q.Exec(ctx, `INSERT INTO directory_ways SELECT * FROM directory_ways_of($1)`, ids); err != nil {
+		return fmt.Errorf("compute ways in: %w", err)
 	}
-	return keys
+	// The search text: the function, what it does, its topics and target
+	// groups, who runs it and where, folded to lower case without accents.
+	if _, err := q.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
+	FROM (
+		SELECT x.id, hub_fold(concat_ws(' ', x.function_name, x.description,
+			replace(array_to_string(x.topics::text[], ' '), '_', ' '), array_to_string(x.target_groups, ' '),
+			o.name, u.name,
+			(SELECT string_agg(m.name, ' ') FROM municipalities m WHERE m.code = ANY(x.municipality_codes)))) AS t
+		FROM directory_entries x
+		JOIN organizations o ON o.id = x.org_id
+		LEFT JOIN units u ON u.id = x.unit_id
+		WHERE $1::uuid[] IS NULL OR x.id = ANY($1)
+	) s
+	WHERE e.id = s.id`, ids); err != nil {
+		return fmt.Errorf("index for search: %w", err)
+	}
+	return nil
 }

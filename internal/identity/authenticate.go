@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -155,35 +156,45 @@ func (a *Authenticator) authenticate(ctx context.Context, raw string) (*Principa
 	if len(regs) == 0 {
 		return nil, time.Time{}, unauthenticated("token issuer %q is not registered with the hub", truncate(iss, 100))
 	}
-	reg, ok := chooseRegistration(regs, peek)
-	if !ok {
+	groups := trustGroups(regs, peek)
+	if len(groups) == 0 {
 		return nil, time.Time{}, unauthenticated("token was not issued for the hub (wrong audience)")
 	}
-
-	verifier, err := a.verifier(ctx, reg)
-	if err != nil {
-		return nil, time.Time{}, err
+	// Organisations that trust the same issuer may configure it
+	// differently (their own key set, their own claim names). A token is
+	// verified with one configuration and can then only belong to an
+	// organisation of that configuration: keys that one organisation
+	// registered never vouch for another's people.
+	var firstErr error
+	for _, group := range groups {
+		reg := group[0]
+		verifier, err := a.verifier(ctx, reg)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		idTok, err := verifier.Verify(ctx, raw)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, describeVerifyError(err))
+			continue
+		}
+		var claims map[string]any
+		if err := idTok.Claims(&claims); err != nil {
+			return nil, time.Time{}, unauthenticated("token has unreadable claims")
+		}
+		if nbf, ok := claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(a.now().Add(Leeway)) {
+			return nil, time.Time{}, unauthenticated("token is not valid yet (nbf in the future)")
+		}
+		p, err := a.principal(ctx, group, reg, claims)
+		return p, idTok.Expiry, err
 	}
-	idTok, err := verifier.Verify(ctx, raw)
-	if err != nil {
-		return nil, time.Time{}, describeVerifyError(err)
-	}
-	var claims map[string]any
-	if err := idTok.Claims(&claims); err != nil {
-		return nil, time.Time{}, unauthenticated("token has unreadable claims")
-	}
-	if nbf, ok := claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(a.now().Add(Leeway)) {
-		return nil, time.Time{}, unauthenticated("token is not valid yet (nbf in the future)")
-	}
-	p, err := a.principal(ctx, regs, reg, claims)
-	return p, idTok.Expiry, err
+	return nil, time.Time{}, firstErr
 }
 
-// chooseRegistration picks the registration to verify against: one whose
-// audience the token names. Registrations of one issuer may differ in
-// audience between organisations; which organisation the token belongs to
-// is settled after verification (principal).
-func chooseRegistration(regs []Issuer, claims map[string]any) (Issuer, bool) {
+// trustGroups returns the registrations whose audience the token names,
+// grouped by how they verify and read tokens (key set and claim mapping),
+// in registration order. Usually there is one group.
+func trustGroups(regs []Issuer, claims map[string]any) [][]Issuer {
 	var auds []string
 	switch v := claims["aud"].(type) {
 	case string:
@@ -195,14 +206,34 @@ func chooseRegistration(regs []Issuer, claims map[string]any) (Issuer, bool) {
 			}
 		}
 	}
-	for _, r := range regs {
-		if slices.Contains(auds, r.Audience) {
-			return r, true
-		}
+	type config struct {
+		audience, jwks, user, name, org, unit, roles string
 	}
-	return Issuer{}, false
+	var order []config
+	groups := map[config][]Issuer{}
+	for _, r := range regs {
+		if !slices.Contains(auds, r.Audience) {
+			continue
+		}
+		c := config{audience: r.Audience, user: r.UserClaim, name: r.NameClaim, org: r.OrgClaim, unit: r.UnitClaim, roles: r.RolesClaim}
+		if r.JWKSURL != nil {
+			c.jwks = *r.JWKSURL
+		}
+		if _, ok := groups[c]; !ok {
+			order = append(order, c)
+		}
+		groups[c] = append(groups[c], r)
+	}
+	out := make([][]Issuer, len(order))
+	for i, c := range order {
+		out[i] = groups[c]
+	}
+	return out
 }
 
+// principal maps verified claims to a person of one of the organisations
+// of regs, the trust group reg (the registration that verified the token)
+// belongs to.
 func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer, claims map[string]any) (*Principal, error) {
 	userID, _ := claims[reg.UserClaim].(string)
 	if userID == "" {
@@ -219,9 +250,7 @@ func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer
 	}
 	orgIDs := make([]uuid.UUID, 0, len(regs))
 	for _, r := range regs {
-		if r.Audience == reg.Audience {
-			orgIDs = append(orgIDs, r.OrgID)
-		}
+		orgIDs = append(orgIDs, r.OrgID)
 	}
 	var org *orgAndUnit
 	var err error

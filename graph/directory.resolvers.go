@@ -157,11 +157,6 @@ func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, munic
 	if err := tenancy.ValidateKommunkod(municipalityCode); err != nil {
 		return nil, err
 	}
-	if _, ok, err := tenancy.MunicipalityByCode(ctx, querier(ctx), municipalityCode); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, apperr.Invalidf("unknown municipality code %q", municipalityCode)
-	}
 	var kind *string
 	if organizationKind != nil {
 		k := string(*organizationKind)
@@ -170,6 +165,13 @@ func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, munic
 	ways, err := directory.WaysIn(ctx, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind, n)
 	if err != nil {
 		return nil, err
+	}
+	if len(ways) == 0 { // only then is it worth asking whether the place exists
+		if _, ok, err := tenancy.MunicipalityByCode(ctx, querier(ctx), municipalityCode); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, apperr.Invalidf("unknown municipality code %q", municipalityCode)
+		}
 	}
 	if err := primeWayRelations(ctx, ways); err != nil {
 		return nil, err

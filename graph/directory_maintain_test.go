@@ -126,6 +126,12 @@ func TestUpsertDirectoryEntry_BadInputNamesEveryProblemAndWritesNothing(t *testi
 			in["fallbackEntryId"] = relay.ID(relay.TypeDirectoryEntry, demo.ID("entry/karlstad-internt"))
 		}, "fallbackEntryId: no live directory entry"},
 		{"empty name", func(in map[string]any) { in["functionName"] = "  " }, "functionName must be 1–200 characters"},
+		{"a topic twice", func(in map[string]any) { in["topics"] = []string{"SIP", "SIP"}; in["leadTopics"] = []string{} }, "topics lists SIP twice"},
+		{"a kommunkod twice", func(in map[string]any) { in["municipalityCodes"] = []string{"1780", "1780"} }, "municipalityCodes lists 1780 twice"},
+		{"a channel wider than its entry", func(in map[string]any) {
+			in["visibility"] = "FEDERATION"
+			in["channels"] = []map[string]any{{"kind": "PHONE", "value": "054-10 20 30", "visibility": "PUBLIC"}}
+		}, "channels[0]: visibility PUBLIC is wider than the entry's FEDERATION"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

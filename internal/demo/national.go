@@ -216,10 +216,11 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		}
 		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
 		eid := ID(fmt.Sprint("national/entry/", i))
+		visibility := visibilities[rng.IntN(len(visibilities))]
 		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
-			topics, topics[:1], []string{}, codes, national, visibilities[rng.IntN(len(visibilities))], reviewed, "generator"})
+			topics, topics[:1], []string{}, codes, national, visibility, reviewed, "generator"})
 		channels = append(channels, []any{uuid.New(), org, eid, 0, "PHONE", fmt.Sprintf("010-%03d %02d %02d", i%1000, i%100, (i/100)%100), "telefontid",
-			[]byte(`[{"day":1,"from":"08:00","to":"12:00"},{"day":3,"from":"08:00","to":"12:00"}]`), "PUBLIC"})
+			[]byte(`[{"day":1,"from":"08:00","to":"12:00"},{"day":3,"from":"08:00","to":"12:00"}]`), visibility})
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"directory_entries"},
 		[]string{"id", "org_id", "unit_id", "function_name", "description", "topics", "lead_topics", "target_groups",

@@ -67,7 +67,7 @@ func Coverage(ctx context.Context, q db.Querier, viewer, federationID uuid.UUID,
 		AND e.topics @> ARRAY[t.topic]
 		AND (e.national OR e.municipality_codes @> ARRAY[m.code]::char(4)[])
 		AND `+visible("e")+`
-	LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id AND fb.archived_at IS NULL
+	LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id AND fb.archived_at IS NULL AND `+visible("fb")+`
 	GROUP BY t.topic, m.code
 	ORDER BY t.topic, m.code`, viewer, federationID, now.Add(-StaleAfter))
 	if err != nil {

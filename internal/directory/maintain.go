@@ -66,6 +66,11 @@ func (in EntryInput) validate() error {
 			add("leadTopics: %s is not among the entry's topics", t)
 		}
 	}
+	for name, list := range map[string][]string{"topics": strs(in.Topics), "leadTopics": strs(in.LeadTopics), "municipalityCodes": in.MunicipalityCodes} {
+		if d := firstDuplicate(list); d != "" {
+			add("%s lists %s twice", name, d)
+		}
+	}
 	if in.National && len(in.MunicipalityCodes) > 0 {
 		add("a national entry lists no municipalityCodes")
 	}
@@ -88,8 +93,14 @@ func (in EntryInput) validate() error {
 	}
 	for i, c := range in.Channels {
 		where := fmt.Sprintf("channels[%d]", i)
-		if v := strings.TrimSpace(c.Value); v == "" || len([]rune(v)) > 500 {
+		if strings.TrimSpace(c.Value) == "" || len([]rune(c.Value)) > 500 {
 			add("%s: value must be 1–500 characters", where)
+		}
+		if visibilityRank[c.Visibility] > visibilityRank[in.Visibility] {
+			add("%s: visibility %s is wider than the entry's %s", where, c.Visibility, in.Visibility)
+		}
+		if len(c.OpeningHours) > maxHours {
+			add("%s: at most %d opening intervals", where, maxHours)
 		}
 		if c.Kind == Phone {
 			digits := strings.Count(c.Value, "") - 1 - strings.Count(c.Value, " ") - strings.Count(c.Value, "-") - strings.Count(c.Value, "+")
@@ -110,6 +121,25 @@ func (in EntryInput) validate() error {
 		return apperr.Invalidf("invalid directory entry: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// visibilityRank orders visibilities from narrowest to widest.
+var visibilityRank = map[Visibility]int{Organisation: 0, Federation: 1, Public: 2}
+
+// maxHours bounds the opening intervals of one channel (a week of
+// split days fits easily).
+const maxHours = 50
+
+// firstDuplicate returns the first value that occurs twice in list, or "".
+func firstDuplicate(list []string) string {
+	seen := make(map[string]bool, len(list))
+	for _, v := range list {
+		if seen[v] {
+			return v
+		}
+		seen[v] = true
+	}
+	return ""
 }
 
 func truncate(s string) string {

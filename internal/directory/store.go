@@ -54,6 +54,8 @@ const MaxWaysIn = 100
 // narrower coverage, then by name. kind, if set, keeps only organisations
 // of that kind.
 //
+// An unknown municipality has no ways in.
+//
 // It reads the precomputed ranking (directory_ways, kept by Reindex) in
 // index order and stops after first rows: one statement, whose cost grows
 // with first, not with the number of matches.
@@ -68,9 +70,11 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 		 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 		 LIMIT $5)
 		UNION ALL
-		-- …then national ones (level 3), unless they name it too.
+		-- …then national ones (level 3), unless they name it too; none
+		-- for a kommunkod that does not exist.
 		(SELECT w.* FROM directory_ways w
 		 WHERE w.key = $2 || ':*'
+		   AND EXISTS (SELECT 1 FROM municipalities m WHERE m.code = $3)
 		   AND ($4::organization_kind IS NULL OR w.org_kind = $4::organization_kind)
 		   AND `+visible("w")+`
 		   AND NOT EXISTS (SELECT 1 FROM directory_ways d WHERE d.key = $2 || ':' || $3 AND d.entry_id = w.entry_id)

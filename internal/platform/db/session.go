@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,22 +82,36 @@ func (s *Session) begin(ctx context.Context) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	// SET LOCAL takes no bind parameters; set_config(name, value, true) is
-	// its parameterised equivalent, scoped to this transaction.
-	b := &pgx.Batch{}
-	for k, v := range s.settings.Values {
-		b.Queue("SELECT set_config($1, $2, true)", k, v)
+	// its parameterised equivalent, scoped to this transaction. All
+	// settings and the transaction's timestamp come in one statement.
+	names := slices.Sorted(maps.Keys(s.settings.Values))
+	var sql strings.Builder
+	args := make([]any, 0, len(names)+1)
+	sql.WriteString("SELECT now()")
+	for _, name := range names {
+		args = append(args, s.settings.Values[name])
+		fmt.Fprintf(&sql, ", set_config(%s, $%d, true)", quoteLiteral(name), len(args))
 	}
 	if s.settings.StatementTimeout > 0 {
-		b.Queue("SELECT set_config('statement_timeout', $1, true)", fmt.Sprintf("%dms", s.settings.StatementTimeout.Milliseconds()))
+		args = append(args, fmt.Sprintf("%dms", s.settings.StatementTimeout.Milliseconds()))
+		fmt.Fprintf(&sql, ", set_config('statement_timeout', $%d, true)", len(args))
 	}
-	b.Queue("SELECT now()").QueryRow(func(r pgx.Row) error { return r.Scan(&s.now) })
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	targets := make([]any, len(args)+1) // the timestamp, then set_config's echoes
+	targets[0] = &s.now
+	for i := 1; i < len(targets); i++ {
+		targets[i] = new(any)
+	}
+	if err := tx.QueryRow(ctx, sql.String(), args...).Scan(targets...); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return fmt.Errorf("apply transaction settings: %w", err)
 	}
 	s.tx = tx
 	return nil
 }
+
+// quoteLiteral quotes a setting name as an SQL string literal. Names come
+// from the program, never from a request, but are quoted all the same.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Now returns the transaction's timestamp: every row written in one request
 // carries the same time. It begins the transaction if needed.

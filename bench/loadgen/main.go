@@ -14,9 +14,9 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"sort"
-	"sync"
 	"time"
+
+	"github.com/samverkanshub/hub/bench/internal/load"
 )
 
 func main() {
@@ -43,26 +43,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
-	run(client, *url, *token, body, *conc, *warmup)
+	do := func() error { return send(client, *url, *token, body) }
+	load.Run(*conc, *warmup, do)
 
-	var results []result
+	var results []load.Result
 	for i := 0; i < *runs; i++ {
-		r := run(client, *url, *token, body, *conc, *dur)
-		fmt.Printf("run %d: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d\n", i+1, r.rps, ms(r.p50), ms(r.p99), r.errors)
+		r := load.Run(*conc, *dur, do)
+		fmt.Printf("run %d: %s\n", i+1, r)
 		results = append(results, r)
 	}
-	sort.Slice(results, func(i, j int) bool { return results[i].rps < results[j].rps })
-	m := results[len(results)/2]
-	fmt.Printf("median: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (c=%d, %s per run)\n", m.rps, ms(m.p50), ms(m.p99), *conc, *dur)
+	fmt.Printf("median: %s  (c=%d, %s per run)\n", load.Median(results), *conc, *dur)
 }
-
-type result struct {
-	rps      float64
-	p50, p99 time.Duration
-	errors   int
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func send(client *http.Client, url, token string, body []byte) error {
 	method := http.MethodPost
@@ -98,42 +89,4 @@ func check(client *http.Client, url, token string, body []byte) error {
 		return fmt.Errorf("the document does not run cleanly: %w", err)
 	}
 	return nil
-}
-
-func run(client *http.Client, url, token string, body []byte, conc int, d time.Duration) result {
-	deadline := time.Now().Add(d)
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
-	var wg sync.WaitGroup
-	start := time.Now()
-	for i := 0; i < conc; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var local []time.Duration
-			localErrs := 0
-			for time.Now().Before(deadline) {
-				t0 := time.Now()
-				if err := send(client, url, token, body); err != nil {
-					localErrs++
-					continue
-				}
-				local = append(local, time.Since(t0))
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			errs += localErrs
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{errors: errs, rps: float64(len(lat)) / elapsed.Seconds()}
-	if len(lat) > 0 {
-		r.p50 = lat[len(lat)/2]
-		r.p99 = lat[len(lat)*99/100]
-	}
-	return r
 }

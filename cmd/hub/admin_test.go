@@ -70,7 +70,7 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300", "national"}))
 	var munis, kommuner, entries, federations int
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
-		(SELECT count(*) FROM directory_entries WHERE search_text <> ''), (SELECT count(*) FROM federations)`).Scan(&munis, &kommuner, &entries, &federations))
+		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations)`).Scan(&munis, &kommuner, &entries, &federations))
 	require.Equal(t, 290, munis)
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)

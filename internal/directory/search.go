@@ -60,38 +60,96 @@ func queryWords(query string) ([]string, error) {
 	return kept, nil
 }
 
-// searchSQL renders the search over visible live entries: every word must
-// occur, or nearly occur (trigram word similarity, which forgives a typo
-// or a missing accent), in the folded search text. Relevance is the sum of
-// the words' similarities plus the Swedish full-text rank.
+// How query words expand to lexicon words.
+const (
+	// expansionsPerWord bounds the similar words one query word stands for.
+	expansionsPerWord = 8
+	// minSimilarity is the trigram similarity a lexicon word needs to stand
+	// for a query word it does not begin ("forsakringskasan" and
+	// "forsakringskassan": 0.8; "rehabkordinator" and "rehabkoordinator": 0.7).
+	minSimilarity = 0.45
+	// prefixSimilarity scores a lexicon word the query word begins
+	// ("forsakr" for "forsakringskassan").
+	prefixSimilarity = 0.7
+)
+
+// searchSQL renders the search over the search terms of visible live
+// entries (see migrations/010): each query word is expanded to the lexicon
+// words like it or beginning with it, and an entry matches when it has
+// some expansion of every word and every filter's term. Its score is the
+// sum over the query words of the best expansion's similarity times the
+// weight of where the entry has it. It renders the WITH clause up to
+// matches (id, score), for the caller to select from.
 func searchSQL(words []string, f SearchFilter, args []any) (string, []any) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	var conds, sims []string
-	for _, w := range words {
-		p := arg(w)
-		conds = append(conds, "e.search_text %> hub_fold("+p+")")
-		sims = append(sims, "word_similarity(hub_fold("+p+"), e.search_text)")
-	}
-	if f.Kind != nil {
-		conds = append(conds, "o.kind = "+arg(*f.Kind)+"::organization_kind")
-	}
+	// Filters are required groups of exact terms after the words' groups.
+	var groups []int
+	var terms []string
+	n := len(words)
 	if f.MunicipalityCode != nil {
-		conds = append(conds, "(e.national OR e.municipality_codes @> ARRAY["+arg(*f.MunicipalityCode)+"]::char(4)[])")
+		n++
+		groups = append(groups, n, n)
+		terms = append(terms, "~m:"+*f.MunicipalityCode, "~m:*")
 	}
 	if f.Topic != nil {
-		conds = append(conds, "e.topics @> ARRAY["+arg(string(*f.Topic))+"]::directory_topic[]")
+		n++
+		groups = append(groups, n)
+		terms = append(terms, "~t:"+string(*f.Topic))
 	}
-	fts := arg(strings.Join(words, " "))
-	return `WITH ` + peersCTE + `
-	SELECT ` + entryColumns + `,
-		(` + strings.Join(sims, " + ") + ` + ts_rank(e.search_tsv, plainto_tsquery('swedish', hub_fold(` + fts + `))))::float8 AS score
-	FROM directory_entries e
-	JOIN organizations o ON o.id = e.org_id
-	WHERE e.archived_at IS NULL AND ` + visible("e") + `
-	  AND ` + strings.Join(conds, " AND "), args
+	kind := "true"
+	if f.Kind != nil {
+		kind = "t.org_kind = " + arg(*f.Kind) + "::organization_kind"
+	}
+	sql := `WITH ` + peersCTE + `,
+	words AS (
+		SELECT n::int, hub_fold(w) AS w FROM unnest(` + arg(words) + `::text[]) WITH ORDINALITY AS q(w, n)
+	),
+	expansions AS (
+		SELECT DISTINCT ON (x.n, x.term) x.n, x.term, x.sim FROM (
+			-- the lexicon words most like the query word…
+			SELECT words.n, l.term, l.sim
+			FROM words CROSS JOIN LATERAL (
+				SELECT term, similarity(term, words.w)::float8 AS sim FROM directory_search_lexicon
+				WHERE term % words.w
+				ORDER BY sim DESC, term
+				LIMIT ` + strconv.Itoa(expansionsPerWord) + `
+			) l
+			UNION ALL
+			-- …and the shortest it begins (a byte-wise range, which the
+			-- text_pattern_ops index serves; chr(1114111) sorts after
+			-- every character).
+			SELECT words.n, l.term, ` + strconv.FormatFloat(prefixSimilarity, 'f', -1, 64) + `::float8
+			FROM words CROSS JOIN LATERAL (
+				SELECT term FROM directory_search_lexicon
+				WHERE term ~>=~ words.w AND term ~<~ (words.w || chr(1114111))
+				ORDER BY length(term), term
+				LIMIT ` + strconv.Itoa(expansionsPerWord) + `
+			) l
+		) x
+		WHERE x.sim >= ` + strconv.FormatFloat(minSimilarity, 'f', -1, 64) + `
+		ORDER BY x.n, x.term, x.sim DESC
+	),
+	required AS (
+		SELECT n, term, sim FROM expansions
+		UNION ALL
+		SELECT g, term, 0::float8 FROM unnest(` + arg(groups) + `::int[], ` + arg(terms) + `::text[]) AS f(g, term)
+	),
+	-- Per entry and group, the best hit; an entry matches with a hit in
+	-- every group.
+	hits AS (
+		SELECT t.entry_id, r.n, max(r.sim * t.weight) AS s
+		FROM required r JOIN directory_search_terms t ON t.term = r.term
+		WHERE ` + kind + ` AND ` + visible("t") + `
+		GROUP BY t.entry_id, r.n
+	),
+	matches AS (
+		SELECT entry_id AS id, round(sum(s)::numeric, 4)::float8 AS score FROM hits
+		GROUP BY entry_id HAVING count(*) = ` + strconv.Itoa(n) + `
+	)`
+	return sql, args
 }
 
 // Search finds the live entries visible to viewer that match query, most
@@ -112,8 +170,16 @@ func Search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f
 		where = fmt.Sprintf("(s.score, s.id) < ($%d, $%d)", len(args)-1, len(args))
 	}
 	args = append(args, p.First+1)
-	hits, err := db.Collect[Hit](ctx, q, `SELECT * FROM (`+inner+`) s WHERE `+where+`
-	ORDER BY s.score DESC, s.id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	// Only the page's entries are read.
+	hits, err := db.Collect[Hit](ctx, q, inner+`,
+	page AS (
+		SELECT * FROM matches s WHERE `+where+`
+		ORDER BY s.score DESC, s.id DESC LIMIT $`+strconv.Itoa(len(args))+`
+	)
+	SELECT `+entryColumns+`, p.score
+	FROM page p JOIN directory_entries e ON e.id = p.id
+	WHERE e.archived_at IS NULL AND `+visible("e")+`
+	ORDER BY p.score DESC, p.id DESC`, args...)
 	if err != nil {
 		return page.Result[Hit]{}, fmt.Errorf("search directory: %w", err)
 	}
@@ -128,7 +194,7 @@ func CountSearch(ctx context.Context, q db.Querier, viewer uuid.UUID, query stri
 	}
 	inner, args := searchSQL(words, f, []any{viewer})
 	var n int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM (`+inner+`) s`, args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, inner+` SELECT count(*) FROM matches`, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count directory search: %w", err)
 	}
 	return n, nil

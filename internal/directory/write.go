@@ -60,7 +60,8 @@ func nonNil[T any](s []T) []T {
 
 // Reindex brings what is derived from the given entries up to date (all
 // entries when ids is nil): their ways in (the ranked table waysIn reads,
-// computed by the SQL function directory_ways_of) and their search text.
+// computed by the SQL function directory_ways_of), their search terms
+// (directory_search_terms_of) and the search lexicon.
 // An archived entry loses its ways in.
 func Reindex(ctx context.Context, q db.Querier, ids []uuid.UUID) error {
 	if _, err := q.Exec(ctx, `DELETE FROM directory_ways WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
@@ -69,20 +70,14 @@ func Reindex(ctx context.Context, q db.Querier, ids []uuid.UUID) error {
 	if _, err := q.Exec(ctx, `INSERT INTO directory_ways SELECT * FROM directory_ways_of($1)`, ids); err != nil {
 		return fmt.Errorf("compute ways in: %w", err)
 	}
-	// The search text: the function, what it does, its topics and target
-	// groups, who runs it and where, folded to lower case without accents.
-	if _, err := q.Exec(ctx, `UPDATE directory_entries e SET search_text = s.t, search_tsv = to_tsvector('swedish', s.t)
-	FROM (
-		SELECT x.id, hub_fold(concat_ws(' ', x.function_name, x.description,
-			replace(array_to_string(x.topics::text[], ' '), '_', ' '), array_to_string(x.target_groups, ' '),
-			o.name, u.name,
-			(SELECT string_agg(m.name, ' ') FROM municipalities m WHERE m.code = ANY(x.municipality_codes)))) AS t
-		FROM directory_entries x
-		JOIN organizations o ON o.id = x.org_id
-		LEFT JOIN units u ON u.id = x.unit_id
-		WHERE $1::uuid[] IS NULL OR x.id = ANY($1)
-	) s
-	WHERE e.id = s.id`, ids); err != nil {
+	if _, err := q.Exec(ctx, `DELETE FROM directory_search_terms WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
+		return fmt.Errorf("clear search terms: %w", err)
+	}
+	if _, err := q.Exec(ctx, `WITH added AS (
+		INSERT INTO directory_search_terms SELECT * FROM directory_search_terms_of($1) RETURNING term
+	)
+	INSERT INTO directory_search_lexicon SELECT DISTINCT term FROM added WHERE term NOT LIKE '~%'
+	ON CONFLICT DO NOTHING`, ids); err != nil {
 		return fmt.Errorf("index for search: %w", err)
 	}
 	return nil

@@ -1,0 +1,148 @@
+// Command waysin measures the hub's overhead on its hottest question: it
+// runs waysIn end to end (HTTP, token, GraphQL, transaction, JSON) and the
+// bare SQL of the same answer through pgx (begin, the request settings, the
+// query, commit), alternately, from the same number of concurrent clients,
+// and reports both and their ratio. Point it at a hub serving the national
+// data set (docs/directory.md, "Performance").
+//
+//	go run ./bench/waysin -token "$(hub token soc.karlstad)" \
+//	    -database-url 'postgres://hub_app:…@127.0.0.1:5439/hub'
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/bench/internal/load"
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/directory"
+)
+
+func main() {
+	url := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
+	token := flag.String("token", os.Getenv("HUB_TOKEN"), "bearer token ($HUB_TOKEN) of a person of -org")
+	dbURL := flag.String("database-url", "", "connection URL of the hub's application role (hub_app), for the bare SQL")
+	org := flag.String("org", demo.ID("org/karlstad").String(), "the viewer's organisation id (the token's organisation)")
+	topic := flag.String("topic", "SAMORDNAD_REHABILITERING", "topic asked about")
+	municipality := flag.String("municipality", "1780", "kommunkod asked about")
+	first := flag.Int("first", 20, "ways in per answer")
+	conc := flag.Int("c", 32, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "duration of one run")
+	runs := flag.Int("runs", 3, "runs of each; medians are reported")
+	warmup := flag.Duration("warmup", 2*time.Second, "warm-up of each before the first run")
+	flag.Parse()
+	if *dbURL == "" {
+		fail(fmt.Errorf("-database-url is required"))
+	}
+	viewer, err := uuid.Parse(*org)
+	if err != nil {
+		fail(fmt.Errorf("-org: %w", err))
+	}
+	if *dur > 5*time.Minute || *runs > 20 {
+		fail(fmt.Errorf("runs are limited to 5 minutes and 20 repetitions"))
+	}
+
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(*dbURL)
+	if err != nil {
+		fail(err)
+	}
+	cfg.MaxConns = int32(*conc)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		fail(err)
+	}
+	defer pool.Close()
+	bare := func() error { return bareWaysIn(ctx, pool, viewer, directory.Topic(*topic), *municipality, *first) }
+
+	body, _ := json.Marshal(map[string]any{
+		"query": `query($t: Topic!, $m: String!, $first: Int) {
+			waysIn(topic: $t, municipalityCode: $m, first: $first) { match entry { id functionName } } }`,
+		"variables": map[string]any{"t": *topic, "m": *municipality, "first": *first},
+	})
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
+	graphql := func() error { return send(client, *url, *token, body) }
+
+	for name, do := range map[string]func() error{"graphql": graphql, "sql": bare} {
+		if err := do(); err != nil {
+			fail(fmt.Errorf("%s does not run cleanly: %w", name, err))
+		}
+		load.Run(*conc, *warmup, do)
+	}
+	var gql, sql []load.Result
+	for i := range *runs {
+		g := load.Run(*conc, *dur, graphql)
+		s := load.Run(*conc, *dur, bare)
+		fmt.Printf("run %d  graphql %s\n       sql     %s\n", i+1, g, s)
+		gql, sql = append(gql, g), append(sql, s)
+	}
+	g, s := load.Median(gql), load.Median(sql)
+	fmt.Printf("median graphql %s\nmedian sql     %s\n", g, s)
+	fmt.Printf("overhead (graphql/sql): p50 %.2f  p99 %.2f  throughput %.2f  (c=%d, %s per run)\n",
+		ratio(g.P50, s.P50), ratio(g.P99, s.P99), s.RPS/g.RPS, *conc, *dur)
+}
+
+// bareWaysIn is what one waysIn request asks of the database, without the
+// hub around it.
+func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, viewer uuid.UUID, topic directory.Topic, m string, first int) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
+	var now time.Time
+	var ignored [5]any
+	if err := tx.QueryRow(ctx, `SELECT now(), set_config('hub.org_id', $1, true), set_config('hub.roles', $2, true),
+		set_config('hub.unit_id', '', true), set_config('hub.user_id', 'bench', true), set_config('statement_timeout', '5000ms', true)`,
+		viewer.String(), "SOCIALSEKRETERARE").Scan(&now, &ignored[0], &ignored[1], &ignored[2], &ignored[3], &ignored[4]); err != nil {
+		return err
+	}
+	ways, err := directory.WaysIn(ctx, tx, viewer, topic, m, nil, first)
+	if err != nil {
+		return err
+	}
+	if len(ways) == 0 {
+		return fmt.Errorf("no ways in")
+	}
+	return tx.Commit(ctx)
+}
+
+func send(client *http.Client, url, token string, body []byte) error {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
+		return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
+	}
+	return nil
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "waysin:", err)
+	os.Exit(1)
+}

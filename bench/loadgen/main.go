@@ -7,11 +7,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"time"
@@ -43,7 +41,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
-	do := func() error { return send(client, *url, *token, body) }
+	do := func() error { return load.Send(client, *url, *token, body) }
 	load.Run(*conc, *warmup, do)
 
 	var results []load.Result
@@ -55,37 +53,8 @@ func main() {
 	fmt.Printf("median: %s  (c=%d, %s per run)\n", load.Median(results), *conc, *dur)
 }
 
-func send(client *http.Client, url, token string, body []byte) error {
-	method := http.MethodPost
-	if body == nil {
-		method = http.MethodGet
-	}
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
-		return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
-	}
-	return nil
-}
-
 func check(client *http.Client, url, token string, body []byte) error {
-	if err := send(client, url, token, body); err != nil {
+	if err := load.Send(client, url, token, body); err != nil {
 		return fmt.Errorf("the document does not run cleanly: %w", err)
 	}
 	return nil

@@ -10,12 +10,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"time"
@@ -71,7 +69,7 @@ func main() {
 		"variables": map[string]any{"t": *topic, "m": *municipality, "first": *first},
 	})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
-	graphql := func() error { return send(client, *url, *token, body) }
+	graphql := func() error { return load.Send(client, *url, *token, body) }
 
 	for name, do := range map[string]func() error{"graphql": graphql, "sql": bare} {
 		if err := do(); err != nil {
@@ -115,29 +113,6 @@ func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, viewer uuid.UUID, topic
 		return fmt.Errorf("no ways in")
 	}
 	return tx.Commit(ctx)
-}
-
-func send(client *http.Client, url, token string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
-		return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
-	}
-	return nil
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }

@@ -4,7 +4,10 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -85,4 +88,36 @@ func Median(runs []Result) Result {
 		return 0
 	})
 	return sorted[len(sorted)/2]
+}
+
+// Send sends one request: a GraphQL POST of body, or a plain GET when body
+// is nil, with the bearer token if there is one. A status other than 200 or
+// a response with errors is a failure.
+func Send(client *http.Client, url, token string, body []byte) error {
+	method := http.MethodPost
+	if body == nil {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
+		return fmt.Errorf("status %d: %.300s", res.StatusCode, b)
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 // Options configure the GraphQL endpoint.
@@ -27,6 +28,8 @@ type Options struct {
 	Authenticator *identity.Authenticator
 	// Authorizer is the one authorization entry point (required).
 	Authorizer *authz.Authorizer
+	// PIIKeys seal and index identity numbers (required).
+	PIIKeys *piicrypt.Keys
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -63,8 +66,8 @@ func newExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 // application/graphql-response+json and application/json) with the hub's
 // limits, error presentation and per-request transaction.
 func NewHandler(o Options) http.Handler {
-	if o.Authenticator == nil || o.Authorizer == nil {
-		panic("graph.NewHandler: an Authenticator and an Authorizer are required")
+	if o.Authenticator == nil || o.Authorizer == nil || o.PIIKeys == nil {
+		panic("graph.NewHandler: an Authenticator, an Authorizer and PIIKeys are required")
 	}
 	if o.MaxDepth == 0 {
 		o.MaxDepth = DefaultMaxDepth
@@ -75,7 +78,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer}))
+	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys}))
 	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions}})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"net/url"
 	"sync"
@@ -81,7 +82,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool))
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
 
 	idpServer := httptest.NewUnstartedServer(nil)
 	idpURL := "http://" + idpServer.Listener.Addr().String()
@@ -92,13 +93,18 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 	t.Cleanup(idpServer.Close)
 	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, idpURL))
 
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authorizer, err := authz.New(authz.DenyAllConsents)
+	var logs io.Writer = io.Discard
+	if os.Getenv("HUB_TEST_LOG") != "" { // show the server's log, e.g. an INTERNAL error's cause
+		logs = os.Stderr
+	}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	authorizer, err := authz.New(authz.SamtyckeInForce)
 	require.NoError(t, err)
 	opts := graph.Options{
 		Pool:             d.AppPool,
 		Authenticator:    identity.NewAuthenticator(d.AppPool),
 		Authorizer:       authorizer,
+		PIIKeys:          demo.DevKeys(),
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 	}

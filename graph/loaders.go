@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -157,11 +158,18 @@ type requestLoaders struct {
 	// Directory relations apply the viewer's visibility.
 	directoryEntries  *relation[directory.Entry]
 	directoryChannels *relation[[]directory.Channel]
+
+	// Personal data relations apply the consent rule; built on first use
+	// (they need the resolver's keys and the principal's scopes).
+	wait         time.Duration
+	personalOnce sync.Once
+	personal     *personalLoaders
 }
 
 func newRequestLoaders(wait time.Duration, viewer uuid.UUID) *requestLoaders {
 	today := tenancy.Today()
 	return &requestLoaders{
+		wait:                wait,
 		organizations:       newRelation(wait, tenancy.OrganizationsByID),
 		units:               newRelation(wait, tenancy.UnitsByID),
 		federations:         newRelation(wait, tenancy.FederationsByID),

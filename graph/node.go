@@ -75,6 +75,9 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 			found[ref{relay.TypeDirectoryEntry, id}] = model.FromEntry(e, now)
 		}
 	}
+	if err := r.loadPersonalNodes(ctx, byType, func(typ string, id uuid.UUID, n model.Node) { found[ref{typ, id}] = n }); err != nil {
+		return nil, err
+	}
 	out := make([]model.Node, len(ids))
 	for i, rf := range refs {
 		if n, ok := found[rf]; ok {

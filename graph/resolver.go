@@ -14,12 +14,14 @@ import (
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 // Resolver is the root resolver; it holds the dependencies of all resolvers.
 type Resolver struct {
 	Pool  *pgxpool.Pool
 	Authz *authz.Authorizer
+	Keys  *piicrypt.Keys
 }
 
 // allow asks the one authorization entry point whether the request's

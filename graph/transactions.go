@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -43,8 +44,18 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 		return next(ctx)
 	}
 	isMutation := oc.Operation.Operation == ast.Mutation
+	p := identity.FromContext(ctx)
+	purpose, err := declaredPurpose(oc.Headers.Get(PurposeHeader), p)
+	if err != nil {
+		return graphql.OneShot(errorResponse(err))
+	}
+	values := sessionSettings(p)
+	if purpose != "" {
+		values["hub.purpose"] = string(purpose)
+		ctx = withPurpose(ctx, purpose)
+	}
 	settings := db.Settings{
-		Values:           sessionSettings(identity.FromContext(ctx)),
+		Values:           values,
 		StatementTimeout: t.statementTimeout,
 	}
 	session := db.NewSession(t.pool, settings)
@@ -154,8 +165,36 @@ func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure 
 		return err
 	}
 	oc := graphql.GetOperationContext(ctx)
-	_, err = audit.Append(ctx, s, recordFor(ctx, p, now, string(oc.Operation.Operation), operationName(oc), ids, decision, reason))
-	return err
+	rec := recordFor(ctx, p, now, string(oc.Operation.Operation), operationName(oc), ids, decision, reason)
+	accesses := trail.Accesses()
+	if purpose := purposeOf(ctx); purpose != "" {
+		s := string(purpose)
+		rec.Purpose = &s
+	}
+	rec.ConsentID = soleConsent(accesses)
+	seq, err := audit.Append(ctx, s, rec)
+	if err != nil {
+		return err
+	}
+	rec.OrgID = p.OrgID
+	return audit.AppendAccesses(ctx, s, rec, seq, accesses)
+}
+
+// soleConsent is the samtycke the audit record names: the one that
+// allowed every read across organisations in the operation, if there was
+// exactly one. With several, each loggutdrag row names its own.
+func soleConsent(accesses []audit.Access) *uuid.UUID {
+	var sole *uuid.UUID
+	for _, a := range accesses {
+		if a.ConsentID == nil {
+			continue
+		}
+		if sole != nil && *sole != *a.ConsentID {
+			return nil
+		}
+		sole = a.ConsentID
+	}
+	return sole
 }
 
 // operationName names the operation in the audit trail: its GraphQL name,

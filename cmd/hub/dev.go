@@ -21,6 +21,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
 	"github.com/samverkanshub/hub/internal/platform/pgcluster"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 // devCmd runs the whole hub locally: its own Postgres cluster under
@@ -39,6 +40,14 @@ func devCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if err := validate(&cfg, false); err != nil {
+		return err
+	}
+	if cfg.PIIKeys == "" && cfg.PIIIndexKey == "" {
+		// Public keys, for demo data only; hub serve refuses them.
+		cfg.PIIKeys, cfg.PIIIndexKey = piicrypt.DevRing, piicrypt.DevIndexKey
+	}
+	keys, err := piiKeys(&cfg)
+	if err != nil {
 		return err
 	}
 	logger, err := newLogger(&cfg)
@@ -82,7 +91,7 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ownerPool.Close()
-	if err := demo.Load(ctx, ownerPool); err != nil {
+	if err := demo.Load(ctx, ownerPool, keys); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	pool, err := openPool(ctx, &cfg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"os"
 	"strconv"
 	"time"
@@ -82,6 +83,8 @@ func seedCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("hub seed", flag.ContinueOnError)
 	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL, the owner's ($HUB_DATABASE_URL)")
 	issuer := fs.String("trust-issuer", "", "also register this OIDC issuer (e.g. Keycloak's demo realm) for every demo organisation")
+	fs.StringVar(&cfg.PIIKeys, "pii-keys", envOr("HUB_PII_KEYS", piicrypt.DevRing), "key ring sealing the demo people's numbers; the API's own ($HUB_PII_KEYS, default: the development keys)")
+	fs.StringVar(&cfg.PIIIndexKey, "pii-index-key", envOr("HUB_PII_INDEX_KEY", piicrypt.DevIndexKey), "blind index key ($HUB_PII_INDEX_KEY)")
 	entries := fs.Int("entries", 100_000, "national: directory entries to generate")
 	vcs := fs.Int("vardcentraler", 1_100, "national: vårdcentraler to generate")
 	seed := fs.Uint64("seed", 1, "national: random seed (the same seed gives the same data)")
@@ -100,7 +103,11 @@ func seedCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	if err := demo.Load(ctx, pool); err != nil {
+	keys, err := piiKeys(&cfg)
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, pool, keys); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	if *issuer != "" {

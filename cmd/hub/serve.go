@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/logging"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 func serveCmd(ctx context.Context, args []string) error {
@@ -34,6 +35,14 @@ func serveCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.PIIKeys == "" || cfg.PIIIndexKey == "" {
+		return fmt.Errorf("identity numbers need keys: set HUB_PII_KEYS (id:base64key, 32 bytes; e.g. k1:%s) and HUB_PII_INDEX_KEY (e.g. %s)", piicrypt.NewKey(), piicrypt.NewKey())
+	}
+	if keys, err := piicrypt.ParseKeys(cfg.PIIKeys, cfg.PIIIndexKey); err != nil {
+		return fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY: %w", err)
+	} else if keys.IsDev() {
+		return fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY hold the public development keys; hub serve needs keys of its own")
+	}
 	logger.Info("starting hub serve", "config", cfg)
 	pool, err := openPool(ctx, &cfg)
 	if err != nil {
@@ -41,6 +50,15 @@ func serveCmd(ctx context.Context, args []string) error {
 	}
 	defer pool.Close()
 	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+// piiKeys parses the configured keys (hub dev fills in development keys).
+func piiKeys(cfg *config.Config) (*piicrypt.Keys, error) {
+	keys, err := piicrypt.ParseKeys(cfg.PIIKeys, cfg.PIIIndexKey)
+	if err != nil {
+		return nil, fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY: %w", err)
+	}
+	return keys, nil
 }
 
 // checkAppRole refuses to serve as a role that row-level security does not
@@ -97,7 +115,11 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	if err := checkAppRole(ctx, pool); err != nil {
 		return err
 	}
-	authorizer, err := authz.New(authz.DenyAllConsents)
+	keys, err := piiKeys(cfg)
+	if err != nil {
+		return err
+	}
+	authorizer, err := authz.New(authz.SamtyckeInForce)
 	if err != nil {
 		return err
 	}
@@ -115,6 +137,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			Pool:             pool,
 			Authenticator:    identity.NewAuthenticator(pool),
 			Authorizer:       authorizer,
+			PIIKeys:          keys,
 			MaxDepth:         cfg.MaxDepth,
 			MaxComplexity:    cfg.MaxComplexity,
 			StatementTimeout: cfg.StatementTimeout,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -25,14 +26,25 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccessLogConnection() AccessLogConnectionResolver
+	AccessLogEntry() AccessLogEntryResolver
 	AuditRecord() AuditRecordResolver
 	AuditRecordConnection() AuditRecordConnectionResolver
+	Case() CaseResolver
+	CaseConnection() CaseConnectionResolver
+	CaseItem() CaseItemResolver
+	CaseLead() CaseLeadResolver
+	CaseParticipant() CaseParticipantResolver
+	Consent() ConsentResolver
+	ConsentGrant() ConsentGrantResolver
 	CoverageReport() CoverageReportResolver
 	DirectoryEntry() DirectoryEntryResolver
 	DirectoryEntryConnection() DirectoryEntryConnectionResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
+	Individual() IndividualResolver
+	IndividualConnection() IndividualConnectionResolver
 	Me() MeResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
@@ -46,6 +58,32 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessLogConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccessLogEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AccessLogEntry struct {
+		Action       func(childComplexity int) int
+		At           func(childComplexity int) int
+		AuditSeq     func(childComplexity int) int
+		ConsentID    func(childComplexity int) int
+		ObjectID     func(childComplexity int) int
+		Operation    func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Purpose      func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		UserID       func(childComplexity int) int
+	}
+
 	ArchiveDirectoryEntryPayload struct {
 		Entry      func(childComplexity int) int
 		FallbackOf func(childComplexity int) int
@@ -79,6 +117,88 @@ type ComplexityRoot struct {
 	AuditRecordEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Case struct {
+		AfStatus           func(childComplexity int) int
+		CareContact        func(childComplexity int) int
+		Federation         func(childComplexity int) int
+		HealthObstacle     func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Individual         func(childComplexity int) int
+		Items              func(childComplexity int, classes []consent.Class) int
+		Lead               func(childComplexity int) int
+		OnForsorjningsstod func(childComplexity int) int
+		OpenedAt           func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		Participants       func(childComplexity int) int
+		Sgi                func(childComplexity int) int
+		SharedClasses      func(childComplexity int) int
+		State              func(childComplexity int) int
+		Unit               func(childComplexity int) int
+	}
+
+	CaseConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseItem struct {
+		Class        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Purpose      func(childComplexity int) int
+		RecordedAt   func(childComplexity int) int
+		RecordedBy   func(childComplexity int) int
+		Summary      func(childComplexity int) int
+	}
+
+	CaseLead struct {
+		Name   func(childComplexity int) int
+		Unit   func(childComplexity int) int
+		UserID func(childComplexity int) int
+	}
+
+	CaseParticipant struct {
+		AddedAt      func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Unit         func(childComplexity int) int
+	}
+
+	Consent struct {
+		Evidence           func(childComplexity int) int
+		FormReference      func(childComplexity int) int
+		GivenBy            func(childComplexity int) int
+		Grants             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Individual         func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Purposes           func(childComplexity int) int
+		RegisteredAt       func(childComplexity int) int
+		RegisteredBy       func(childComplexity int) int
+		RegisteredByName   func(childComplexity int) int
+		RepresentativeName func(childComplexity int) int
+		RequestedBy        func(childComplexity int) int
+		RevocationReason   func(childComplexity int) int
+		RevokedAt          func(childComplexity int) int
+		RevokedBy          func(childComplexity int) int
+		Status             func(childComplexity int) int
+		ValidFrom          func(childComplexity int) int
+		ValidUntil         func(childComplexity int) int
+		WitnessedBy        func(childComplexity int) int
+	}
+
+	ConsentGrant struct {
+		Classes      func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Unit         func(childComplexity int) int
 	}
 
 	ContactChannel struct {
@@ -164,6 +284,32 @@ type ComplexityRoot struct {
 		ValidTo      func(childComplexity int) int
 	}
 
+	Individual struct {
+		Cases              func(childComplexity int) int
+		Consents           func(childComplexity int) int
+		FamilyName         func(childComplexity int) int
+		GivenName          func(childComplexity int) int
+		Handle             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		IdentityNumberKind func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		Personnummer       func(childComplexity int) int
+		ProtectedIdentity  func(childComplexity int) int
+		RegisteredAt       func(childComplexity int) int
+	}
+
+	IndividualConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	IndividualEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Me struct {
 		DisplayName  func(childComplexity int) int
 		Issuer       func(childComplexity int) int
@@ -181,7 +327,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
+		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
+		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
+		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
+		RevokeConsent         func(childComplexity int, id string, reason string) int
 		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
 	}
 
@@ -222,15 +374,19 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditTrail        func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
-		DirectoryCoverage func(childComplexity int, federationID string) int
-		DirectorySearch   func(childComplexity int, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) int
-		Federations       func(childComplexity int, first *int, after *string) int
-		Me                func(childComplexity int) int
-		Node              func(childComplexity int, id string) int
-		Nodes             func(childComplexity int, ids []string) int
-		Organizations     func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
-		WaysIn            func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+		AccessLog                func(childComplexity int, individualID string, first *int, after *string) int
+		AuditTrail               func(childComplexity int, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) int
+		Cases                    func(childComplexity int, first *int, after *string, federationID *string) int
+		DirectoryCoverage        func(childComplexity int, federationID string) int
+		DirectorySearch          func(childComplexity int, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) int
+		Federations              func(childComplexity int, first *int, after *string) int
+		IndividualByPersonnummer func(childComplexity int, personnummer string) int
+		Individuals              func(childComplexity int, first *int, after *string) int
+		Me                       func(childComplexity int) int
+		Node                     func(childComplexity int, id string) int
+		Nodes                    func(childComplexity int, ids []string) int
+		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
+		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
 	}
 
 	Unit struct {
@@ -263,6 +419,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessLogConnection.edges":
+		if e.ComplexityRoot.AccessLogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogConnection.Edges(childComplexity), true
+	case "AccessLogConnection.nodes":
+		if e.ComplexityRoot.AccessLogConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogConnection.Nodes(childComplexity), true
+	case "AccessLogConnection.pageInfo":
+		if e.ComplexityRoot.AccessLogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogConnection.PageInfo(childComplexity), true
+	case "AccessLogConnection.totalCount":
+		if e.ComplexityRoot.AccessLogConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogConnection.TotalCount(childComplexity), true
+
+	case "AccessLogEdge.cursor":
+		if e.ComplexityRoot.AccessLogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEdge.Cursor(childComplexity), true
+	case "AccessLogEdge.node":
+		if e.ComplexityRoot.AccessLogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEdge.Node(childComplexity), true
+
+	case "AccessLogEntry.action":
+		if e.ComplexityRoot.AccessLogEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Action(childComplexity), true
+	case "AccessLogEntry.at":
+		if e.ComplexityRoot.AccessLogEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.At(childComplexity), true
+	case "AccessLogEntry.auditSeq":
+		if e.ComplexityRoot.AccessLogEntry.AuditSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.AuditSeq(childComplexity), true
+	case "AccessLogEntry.consentId":
+		if e.ComplexityRoot.AccessLogEntry.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.ConsentID(childComplexity), true
+	case "AccessLogEntry.objectId":
+		if e.ComplexityRoot.AccessLogEntry.ObjectID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.ObjectID(childComplexity), true
+	case "AccessLogEntry.operation":
+		if e.ComplexityRoot.AccessLogEntry.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Operation(childComplexity), true
+	case "AccessLogEntry.organization":
+		if e.ComplexityRoot.AccessLogEntry.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Organization(childComplexity), true
+	case "AccessLogEntry.purpose":
+		if e.ComplexityRoot.AccessLogEntry.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Purpose(childComplexity), true
+	case "AccessLogEntry.roles":
+		if e.ComplexityRoot.AccessLogEntry.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Roles(childComplexity), true
+	case "AccessLogEntry.unit":
+		if e.ComplexityRoot.AccessLogEntry.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Unit(childComplexity), true
+	case "AccessLogEntry.userId":
+		if e.ComplexityRoot.AccessLogEntry.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.UserID(childComplexity), true
 
 	case "ArchiveDirectoryEntryPayload.entry":
 		if e.ComplexityRoot.ArchiveDirectoryEntryPayload.Entry == nil {
@@ -405,6 +666,367 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecordEdge.Node(childComplexity), true
+
+	case "Case.afStatus":
+		if e.ComplexityRoot.Case.AfStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.AfStatus(childComplexity), true
+	case "Case.careContact":
+		if e.ComplexityRoot.Case.CareContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.CareContact(childComplexity), true
+	case "Case.federation":
+		if e.ComplexityRoot.Case.Federation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Federation(childComplexity), true
+	case "Case.healthObstacle":
+		if e.ComplexityRoot.Case.HealthObstacle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.HealthObstacle(childComplexity), true
+	case "Case.id":
+		if e.ComplexityRoot.Case.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ID(childComplexity), true
+	case "Case.individual":
+		if e.ComplexityRoot.Case.Individual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Individual(childComplexity), true
+	case "Case.items":
+		if e.ComplexityRoot.Case.Items == nil {
+			break
+		}
+
+		args, err := ec.field_Case_items_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Items(childComplexity, args["classes"].([]consent.Class)), true
+	case "Case.lead":
+		if e.ComplexityRoot.Case.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Lead(childComplexity), true
+	case "Case.onForsorjningsstod":
+		if e.ComplexityRoot.Case.OnForsorjningsstod == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.OnForsorjningsstod(childComplexity), true
+	case "Case.openedAt":
+		if e.ComplexityRoot.Case.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.OpenedAt(childComplexity), true
+	case "Case.organization":
+		if e.ComplexityRoot.Case.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Organization(childComplexity), true
+	case "Case.participants":
+		if e.ComplexityRoot.Case.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Participants(childComplexity), true
+	case "Case.sgi":
+		if e.ComplexityRoot.Case.Sgi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Sgi(childComplexity), true
+	case "Case.sharedClasses":
+		if e.ComplexityRoot.Case.SharedClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.SharedClasses(childComplexity), true
+	case "Case.state":
+		if e.ComplexityRoot.Case.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.State(childComplexity), true
+	case "Case.unit":
+		if e.ComplexityRoot.Case.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Unit(childComplexity), true
+
+	case "CaseConnection.edges":
+		if e.ComplexityRoot.CaseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.Edges(childComplexity), true
+	case "CaseConnection.nodes":
+		if e.ComplexityRoot.CaseConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.Nodes(childComplexity), true
+	case "CaseConnection.pageInfo":
+		if e.ComplexityRoot.CaseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.PageInfo(childComplexity), true
+	case "CaseConnection.totalCount":
+		if e.ComplexityRoot.CaseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.TotalCount(childComplexity), true
+
+	case "CaseEdge.cursor":
+		if e.ComplexityRoot.CaseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Cursor(childComplexity), true
+	case "CaseEdge.node":
+		if e.ComplexityRoot.CaseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Node(childComplexity), true
+
+	case "CaseItem.class":
+		if e.ComplexityRoot.CaseItem.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.Class(childComplexity), true
+	case "CaseItem.id":
+		if e.ComplexityRoot.CaseItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.ID(childComplexity), true
+	case "CaseItem.organization":
+		if e.ComplexityRoot.CaseItem.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.Organization(childComplexity), true
+	case "CaseItem.purpose":
+		if e.ComplexityRoot.CaseItem.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.Purpose(childComplexity), true
+	case "CaseItem.recordedAt":
+		if e.ComplexityRoot.CaseItem.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.RecordedAt(childComplexity), true
+	case "CaseItem.recordedBy":
+		if e.ComplexityRoot.CaseItem.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.RecordedBy(childComplexity), true
+	case "CaseItem.summary":
+		if e.ComplexityRoot.CaseItem.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseItem.Summary(childComplexity), true
+
+	case "CaseLead.name":
+		if e.ComplexityRoot.CaseLead.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLead.Name(childComplexity), true
+	case "CaseLead.unit":
+		if e.ComplexityRoot.CaseLead.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLead.Unit(childComplexity), true
+	case "CaseLead.userId":
+		if e.ComplexityRoot.CaseLead.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseLead.UserID(childComplexity), true
+
+	case "CaseParticipant.addedAt":
+		if e.ComplexityRoot.CaseParticipant.AddedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseParticipant.AddedAt(childComplexity), true
+	case "CaseParticipant.organization":
+		if e.ComplexityRoot.CaseParticipant.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseParticipant.Organization(childComplexity), true
+	case "CaseParticipant.unit":
+		if e.ComplexityRoot.CaseParticipant.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseParticipant.Unit(childComplexity), true
+
+	case "Consent.evidence":
+		if e.ComplexityRoot.Consent.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Evidence(childComplexity), true
+	case "Consent.formReference":
+		if e.ComplexityRoot.Consent.FormReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.FormReference(childComplexity), true
+	case "Consent.givenBy":
+		if e.ComplexityRoot.Consent.GivenBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.GivenBy(childComplexity), true
+	case "Consent.grants":
+		if e.ComplexityRoot.Consent.Grants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Grants(childComplexity), true
+	case "Consent.id":
+		if e.ComplexityRoot.Consent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ID(childComplexity), true
+	case "Consent.individual":
+		if e.ComplexityRoot.Consent.Individual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Individual(childComplexity), true
+	case "Consent.kind":
+		if e.ComplexityRoot.Consent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Kind(childComplexity), true
+	case "Consent.purposes":
+		if e.ComplexityRoot.Consent.Purposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Purposes(childComplexity), true
+	case "Consent.registeredAt":
+		if e.ComplexityRoot.Consent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RegisteredAt(childComplexity), true
+	case "Consent.registeredBy":
+		if e.ComplexityRoot.Consent.RegisteredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RegisteredBy(childComplexity), true
+	case "Consent.registeredByName":
+		if e.ComplexityRoot.Consent.RegisteredByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RegisteredByName(childComplexity), true
+	case "Consent.representativeName":
+		if e.ComplexityRoot.Consent.RepresentativeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RepresentativeName(childComplexity), true
+	case "Consent.requestedBy":
+		if e.ComplexityRoot.Consent.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RequestedBy(childComplexity), true
+	case "Consent.revocationReason":
+		if e.ComplexityRoot.Consent.RevocationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevocationReason(childComplexity), true
+	case "Consent.revokedAt":
+		if e.ComplexityRoot.Consent.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevokedAt(childComplexity), true
+	case "Consent.revokedBy":
+		if e.ComplexityRoot.Consent.RevokedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RevokedBy(childComplexity), true
+	case "Consent.status":
+		if e.ComplexityRoot.Consent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Status(childComplexity), true
+	case "Consent.validFrom":
+		if e.ComplexityRoot.Consent.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ValidFrom(childComplexity), true
+	case "Consent.validUntil":
+		if e.ComplexityRoot.Consent.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ValidUntil(childComplexity), true
+	case "Consent.witnessedBy":
+		if e.ComplexityRoot.Consent.WitnessedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.WitnessedBy(childComplexity), true
+
+	case "ConsentGrant.classes":
+		if e.ComplexityRoot.ConsentGrant.Classes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentGrant.Classes(childComplexity), true
+	case "ConsentGrant.organization":
+		if e.ComplexityRoot.ConsentGrant.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentGrant.Organization(childComplexity), true
+	case "ConsentGrant.unit":
+		if e.ComplexityRoot.ConsentGrant.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentGrant.Unit(childComplexity), true
 
 	case "ContactChannel.kind":
 		if e.ComplexityRoot.ContactChannel.Kind == nil {
@@ -739,6 +1361,111 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FederationMembership.ValidTo(childComplexity), true
 
+	case "Individual.cases":
+		if e.ComplexityRoot.Individual.Cases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.Cases(childComplexity), true
+	case "Individual.consents":
+		if e.ComplexityRoot.Individual.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.Consents(childComplexity), true
+	case "Individual.familyName":
+		if e.ComplexityRoot.Individual.FamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.FamilyName(childComplexity), true
+	case "Individual.givenName":
+		if e.ComplexityRoot.Individual.GivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.GivenName(childComplexity), true
+	case "Individual.handle":
+		if e.ComplexityRoot.Individual.Handle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.Handle(childComplexity), true
+	case "Individual.id":
+		if e.ComplexityRoot.Individual.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.ID(childComplexity), true
+	case "Individual.identityNumberKind":
+		if e.ComplexityRoot.Individual.IdentityNumberKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.IdentityNumberKind(childComplexity), true
+	case "Individual.organization":
+		if e.ComplexityRoot.Individual.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.Organization(childComplexity), true
+	case "Individual.personnummer":
+		if e.ComplexityRoot.Individual.Personnummer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.Personnummer(childComplexity), true
+	case "Individual.protectedIdentity":
+		if e.ComplexityRoot.Individual.ProtectedIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.ProtectedIdentity(childComplexity), true
+	case "Individual.registeredAt":
+		if e.ComplexityRoot.Individual.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Individual.RegisteredAt(childComplexity), true
+
+	case "IndividualConnection.edges":
+		if e.ComplexityRoot.IndividualConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualConnection.Edges(childComplexity), true
+	case "IndividualConnection.nodes":
+		if e.ComplexityRoot.IndividualConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualConnection.Nodes(childComplexity), true
+	case "IndividualConnection.pageInfo":
+		if e.ComplexityRoot.IndividualConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualConnection.PageInfo(childComplexity), true
+	case "IndividualConnection.totalCount":
+		if e.ComplexityRoot.IndividualConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualConnection.TotalCount(childComplexity), true
+
+	case "IndividualEdge.cursor":
+		if e.ComplexityRoot.IndividualEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualEdge.Cursor(childComplexity), true
+	case "IndividualEdge.node":
+		if e.ComplexityRoot.IndividualEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndividualEdge.Node(childComplexity), true
+
 	case "Me.displayName":
 		if e.ComplexityRoot.Me.DisplayName == nil {
 			break
@@ -801,6 +1528,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Municipality.Name(childComplexity), true
 
+	case "Mutation.addCaseItem":
+		if e.ComplexityRoot.Mutation.AddCaseItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCaseItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCaseItem(childComplexity, args["caseId"].(string), args["class"].(consent.Class), args["summary"].(string)), true
+	case "Mutation.addCaseParticipant":
+		if e.ComplexityRoot.Mutation.AddCaseParticipant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCaseParticipant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCaseParticipant(childComplexity, args["caseId"].(string), args["organizationId"].(string), args["unitId"].(*string)), true
 	case "Mutation.archiveDirectoryEntry":
 		if e.ComplexityRoot.Mutation.ArchiveDirectoryEntry == nil {
 			break
@@ -812,6 +1561,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.openCase":
+		if e.ComplexityRoot.Mutation.OpenCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenCase(childComplexity, args["input"].(model.OpenCaseInput)), true
+	case "Mutation.recordConsent":
+		if e.ComplexityRoot.Mutation.RecordConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordConsent(childComplexity, args["input"].(model.RecordConsentInput)), true
+	case "Mutation.registerIndividual":
+		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerIndividual_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.revokeConsent":
+		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.upsertDirectoryEntry":
 		if e.ComplexityRoot.Mutation.UpsertDirectoryEntry == nil {
 			break
@@ -955,6 +1748,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.accessLog":
+		if e.ComplexityRoot.Query.AccessLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessLog(childComplexity, args["individualId"].(string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditTrail":
 		if e.ComplexityRoot.Query.AuditTrail == nil {
 			break
@@ -966,6 +1770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["first"].(*int), args["after"].(*string), args["userId"].(*string), args["objectId"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["first"].(*int), args["after"].(*string), args["federationId"].(*string)), true
 	case "Query.directoryCoverage":
 		if e.ComplexityRoot.Query.DirectoryCoverage == nil {
 			break
@@ -999,6 +1814,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Federations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.individualByPersonnummer":
+		if e.ComplexityRoot.Query.IndividualByPersonnummer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_individualByPersonnummer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IndividualByPersonnummer(childComplexity, args["personnummer"].(string)), true
+	case "Query.individuals":
+		if e.ComplexityRoot.Query.Individuals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_individuals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Individuals(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1121,9 +1958,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputConsentGrantInput,
 		ec.unmarshalInputContactChannelInput,
 		ec.unmarshalInputDirectoryEntryInput,
+		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
+		ec.unmarshalInputRecordConsentInput,
+		ec.unmarshalInputRegisterIndividualInput,
 	)
 	first := true
 
@@ -1284,6 +2125,522 @@ extend type Query {
     "Only records before this time."
     to: DateTime
   ): AuditRecordConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/cases.graphqls", Input: `# Samtycke: individuals, the case core and consent-gated sharing.
+#
+# Every operation that touches personal data declares its purpose in the
+# HTTP header ` + "`" + `Hub-Purpose` + "`" + ` (one of the Purpose values); the purpose must be
+# one the caller's roles act under. What another organisation's principal
+# sees is exactly what a samtycke in force shares with it for that purpose:
+# anything else is NOT_FOUND, as if it did not exist.
+
+"What a request, and a samtycke, is for. Declared per request in the ` + "`" + `Hub-Purpose` + "`" + ` header."
+enum Purpose {
+  "FK's coordination of rehabilitation and the joint work around it."
+  SAMORDNAD_REHABILITERING
+  "A samordnad individuell plan (SIP or SAMSIP)."
+  SIP
+  "FK's and AF's joint assessment (gemensam kartläggning)."
+  GEMENSAM_KARTLAGGNING
+  "An application for a benefit (e.g. sjukersättning, aktivitetsersättning)."
+  ANSOKAN_ERSATTNING
+  "AF's work-oriented rehabilitation."
+  ARBETSLIVSINRIKTAD_REHABILITERING
+  "Follow-up for the förbund (counting by name needs an UPPFOLJNING samtycke)."
+  UPPFOLJNING
+}
+
+"Whose information, of what kind. The prefix names the party it comes from."
+enum InformationClass {
+  "The municipality's ekonomiskt bistånd (försörjningsstöd) facts."
+  KOMMUN_EKONOMISKT_BISTAND
+  "The municipality's planning of the case."
+  KOMMUN_PLANERING
+  "Försäkringskassan's decisions."
+  FK_BESLUT
+  "Försäkringskassan's coordination (samordningsansvar)."
+  FK_SAMORDNING
+  "Whether the person is registered at Arbetsförmedlingen."
+  AF_INSKRIVNINGSSTATUS
+  "Arbetsförmedlingen's measures (insatser)."
+  AF_INSATSER
+  "Health care: that a sick note (sjukskrivning) was issued, and its period."
+  VARD_SJUKSKRIVNING
+  "Health care: that a medical underlag exists, who holds it and when it came (never its content)."
+  VARD_MEDICINSKT_UNDERLAG
+  "Health care: rehabilitation planning by the rehabkoordinator."
+  VARD_REHABILITERING
+}
+
+"The legal kind of a samtycke. The three are different legal things."
+enum ConsentKind {
+  "Waiver of secrecy between agencies (OSL 12 kap. 2 §)."
+  OSL_SEKRETESSBRYTANDE
+  "Consent to sammanhållen journalföring between care providers (PDL): VARD_* classes to regions only."
+  PDL_SAMMANHALLEN_JOURNALFORING
+  "Consent to be counted by name in follow-up. Shares no information."
+  UPPFOLJNING
+}
+
+"Who gave a samtycke."
+enum ConsentGiver {
+  "The person themself."
+  PERSON
+  "A legal representative (god man, förvaltare, guardian), named in representativeName."
+  LEGAL_REPRESENTATIVE
+}
+
+"How a samtycke was given."
+enum ConsentEvidence {
+  "On a signed form (formReference names it)."
+  WRITTEN
+  "Orally (witnessedBy names who witnessed it)."
+  ORAL
+}
+
+"Where a samtycke stands today."
+enum ConsentStatus {
+  "In force today."
+  ACTIVE
+  "Its period has not begun."
+  NOT_YET_VALID
+  "Its period has ended."
+  EXPIRED
+  "Revoked (see revokedAt)."
+  REVOKED
+}
+
+"Which kind of identity number a person has."
+enum IdentityNumberKind {
+  "A personnummer."
+  PERSONNUMMER
+  "A samordningsnummer (day of birth + 60)."
+  SAMORDNINGSNUMMER
+}
+
+"Whether the person has a sjukpenninggrundande inkomst (SGI)."
+enum SgiStatus {
+  "Has an SGI."
+  YES
+  "Has no SGI (nollplacerad)."
+  NO
+  "Not known."
+  UNKNOWN
+}
+
+"The person's status at Arbetsförmedlingen."
+enum AfStatus {
+  "Registered (inskriven)."
+  INSKRIVEN
+  "Not registered."
+  INTE_INSKRIVEN
+  "Not known."
+  UNKNOWN
+}
+
+"""
+A person known to a municipality. Outside the owning unit, a person with
+skyddade personuppgifter is shown by handle only: name and number are null.
+"""
+type Individual implements Node {
+  "The person's global id."
+  id: ID!
+  "A pseudonymous handle, such as P-7K3MQ9XD2A; says nothing about the person."
+  handle: String!
+  "Given name, or null when you may see the handle only."
+  givenName: String
+  "Family name, or null when you may see the handle only."
+  familyName: String
+  "The personnummer or samordningsnummer as YYYYMMDD-NNNN, or null when you may see the handle only."
+  personnummer: String
+  "Whether the number is a personnummer or a samordningsnummer."
+  identityNumberKind: IdentityNumberKind!
+  "Whether the person has skyddade personuppgifter."
+  protectedIdentity: Boolean!
+  "The municipality the person belongs to."
+  organization: Organization!
+  "When the municipality registered the person."
+  registeredAt: DateTime!
+  "The person's cases you may see, newest first."
+  cases: [Case!]!
+  "The samtycken recorded for the person, newest first, revoked and expired ones included. Only the owning municipality sees them (others get an empty list)."
+  consents: [Consent!]!
+}
+
+"A page of individuals."
+type IndividualConnection {
+  "The individuals on this page with their cursors."
+  edges: [IndividualEdge!]!
+  "The individuals on this page."
+  nodes: [Individual!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many individuals you may see, on all pages together."
+  totalCount: Int!
+}
+
+"An individual in a page, with its cursor."
+type IndividualEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this individual."
+  cursor: String!
+  "The individual."
+  node: Individual!
+}
+
+"A grantee of a samtycke: an organisation (or one of its units) and what it may receive."
+type ConsentGrant {
+  "The receiving organisation."
+  organization: Organization!
+  "The receiving unit, if the samtycke names one (else the whole organisation)."
+  unit: Unit
+  "The information classes it may receive."
+  classes: [InformationClass!]!
+}
+
+"A samtycke, recorded by the municipality on the person's behalf. Never deleted."
+type Consent implements Node {
+  "The samtycke's global id (also in audit records and the loggutdrag)."
+  id: ID!
+  "Its legal kind."
+  kind: ConsentKind!
+  "The person it is about."
+  individual: Individual!
+  "What it allows information to be used for."
+  purposes: [Purpose!]!
+  "Who may receive which information classes."
+  grants: [ConsentGrant!]!
+  "Who gave it."
+  givenBy: ConsentGiver!
+  "The legal representative's name, when one gave it."
+  representativeName: String
+  "First day it is valid (Swedish calendar day)."
+  validFrom: Date!
+  "Last day it is valid."
+  validUntil: Date!
+  "How it was given."
+  evidence: ConsentEvidence!
+  "The form's reference, for a written samtycke."
+  formReference: String
+  "Who witnessed an oral samtycke."
+  witnessedBy: String
+  "The party that asked for it."
+  requestedBy: Organization!
+  "When it was registered."
+  registeredAt: DateTime!
+  "Who registered it (user id at their identity provider)."
+  registeredBy: String!
+  "The registering person's name."
+  registeredByName: String!
+  "When it was revoked, if it was."
+  revokedAt: DateTime
+  "Who revoked it."
+  revokedBy: String
+  "Why it was revoked."
+  revocationReason: String
+  "Where it stands today."
+  status: ConsentStatus!
+}
+
+"The lead of a case: the unit whose queue handles it, and optionally a named handläggare."
+type CaseLead {
+  "The lead unit (its queue)."
+  unit: Unit!
+  "The named handläggare's user id, if one is named."
+  userId: String
+  "The named handläggare's name, if one is named."
+  name: String
+}
+
+"An organisation (or unit) taking part in a case."
+type CaseParticipant {
+  "The organisation."
+  organization: Organization!
+  "The unit, if only one unit takes part."
+  unit: Unit
+  "When the owner added it."
+  addedAt: DateTime!
+}
+
+"Something a party recorded in a case, under one of its own information classes."
+type CaseItem implements Node {
+  "The item's global id."
+  id: ID!
+  "Whose information it is, and what kind."
+  class: InformationClass!
+  "The organisation that recorded it."
+  organization: Organization!
+  "The purpose it was recorded under."
+  purpose: Purpose!
+  "What it says (status, decision, contact; never medical content)."
+  summary: String!
+  "When it was recorded."
+  recordedAt: DateTime!
+  "Who recorded it (user id at their identity provider)."
+  recordedBy: String!
+}
+
+"A samverkansärende: owned by a municipality unit, following one förbund's routine."
+type Case implements Node {
+  "The case's global id."
+  id: ID!
+  "The person the case is about."
+  individual: Individual!
+  "The owning municipality."
+  organization: Organization!
+  "The owning unit."
+  unit: Unit!
+  "The förbund whose routine the case follows."
+  federation: Federation!
+  "Who leads the case."
+  lead: CaseLead!
+  "Whether the person has an SGI."
+  sgi: SgiStatus!
+  "Whether the person is on försörjningsstöd."
+  onForsorjningsstod: Boolean!
+  "Whether the person is sick-listed or has a stated health obstacle."
+  healthObstacle: Boolean!
+  "Whether the person has a care contact."
+  careContact: Boolean!
+  "The person's status at Arbetsförmedlingen."
+  afStatus: AfStatus!
+  "The case's state in the routine (OPEN for now)."
+  state: String!
+  "When it was opened."
+  openedAt: DateTime!
+  "The parties taking part."
+  participants: [CaseParticipant!]!
+  "The items you may see: your organisation's own, and those of classes a samtycke shares with you."
+  items(
+    "Only items of these classes."
+    classes: [InformationClass!]
+  ): [CaseItem!]!
+  "The information classes of other parties a samtycke in force shares with you for your declared purpose."
+  sharedClasses: [InformationClass!]!
+}
+
+"A page of cases, newest first."
+type CaseConnection {
+  "The cases on this page with their cursors."
+  edges: [CaseEdge!]!
+  "The cases on this page."
+  nodes: [Case!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many cases you may see, on all pages together."
+  totalCount: Int!
+}
+
+"A case in a page, with its cursor."
+type CaseEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this case."
+  cursor: String!
+  "The case."
+  node: Case!
+}
+
+"One read or change of a person's data: a row of the loggutdrag."
+type AccessLogEntry {
+  "When it happened."
+  at: DateTime!
+  "The organisation that read or changed it."
+  organization: Organization!
+  "The acting person's unit, if known."
+  unit: Unit
+  "The acting person (user id at their identity provider)."
+  userId: String!
+  "The roles they acted in."
+  roles: [String!]!
+  "The purpose the request declared."
+  purpose: Purpose
+  "The GraphQL operation."
+  operation: String!
+  "READ or WRITE."
+  action: String!
+  "Global id of what was read or changed."
+  objectId: ID!
+  "The samtycke that allowed it (null for the municipality's own access)."
+  consentId: ID
+  "The matching record's position in the acting organisation's audit chain."
+  auditSeq: Int!
+}
+
+"A page of the loggutdrag, newest first."
+type AccessLogConnection {
+  "The rows on this page with their cursors."
+  edges: [AccessLogEdge!]!
+  "The rows on this page."
+  nodes: [AccessLogEntry!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many rows there are, on all pages together."
+  totalCount: Int!
+}
+
+"A loggutdrag row in a page, with its cursor."
+type AccessLogEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this row."
+  cursor: String!
+  "The row."
+  node: AccessLogEntry!
+}
+
+"A person to register."
+input RegisterIndividualInput {
+  "Personnummer or samordningsnummer: YYMMDD-NNNN, YYYYMMDD-NNNN, with or without separator (+ for 100 years or older)."
+  personnummer: String!
+  "Given name (1–100 characters)."
+  givenName: String!
+  "Family name (1–100 characters)."
+  familyName: String!
+  "Skyddade personuppgifter: outside the owning unit the person is shown by handle only."
+  protectedIdentity: Boolean = false
+  "The owning unit (default: yours)."
+  unitId: ID
+}
+
+"A grantee of a new samtycke."
+input ConsentGrantInput {
+  "The receiving organisation."
+  organizationId: ID!
+  "Only this unit of it (default: the whole organisation)."
+  unitId: ID
+  "The information classes it may receive (not its own)."
+  classes: [InformationClass!]!
+}
+
+"A samtycke to record."
+input RecordConsentInput {
+  "The person (one of your municipality's)."
+  individualId: ID!
+  "Its legal kind."
+  kind: ConsentKind!
+  "What the information may be used for."
+  purposes: [Purpose!]!
+  "Who may receive which classes (none for UPPFOLJNING)."
+  grants: [ConsentGrantInput!] = []
+  "Who gave it."
+  givenBy: ConsentGiver!
+  "The legal representative's name (for LEGAL_REPRESENTATIVE)."
+  representativeName: String
+  "First valid day."
+  validFrom: Date!
+  "Last valid day (at most five years on)."
+  validUntil: Date!
+  "How it was given."
+  evidence: ConsentEvidence!
+  "The form's reference (for WRITTEN)."
+  formReference: String
+  "Who witnessed it (for ORAL)."
+  witnessedBy: String
+  "The party that asked for it."
+  requestedById: ID!
+}
+
+"A case to open."
+input OpenCaseInput {
+  "The person (one of your municipality's)."
+  individualId: ID!
+  "The förbund whose routine the case follows (your organisation must be a member)."
+  federationId: ID!
+  "The owning unit (default: yours)."
+  unitId: ID
+  "The lead unit (default: the owning unit)."
+  leadUnitId: ID
+  "The named handläggare's user id."
+  leadUserId: String
+  "The named handläggare's name."
+  leadName: String
+  "Whether the person has an SGI."
+  sgi: SgiStatus!
+  "Whether the person is on försörjningsstöd."
+  onForsorjningsstod: Boolean!
+  "Whether the person is sick-listed or has a stated health obstacle."
+  healthObstacle: Boolean!
+  "Whether the person has a care contact."
+  careContact: Boolean!
+  "The person's status at Arbetsförmedlingen."
+  afStatus: AfStatus!
+}
+
+extend type Query {
+  "The individuals you may see, newest registration first. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  individuals(
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the individuals after this cursor."
+    after: String
+  ): IndividualConnection!
+  "The person with this personnummer or samordningsnummer whom you may see with their identity, or null. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  individualByPersonnummer(
+    "The number, written as for registerIndividual."
+    personnummer: String!
+  ): Individual
+  "The cases you may see, newest first. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  cases(
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the cases after this cursor."
+    after: String
+    "Only cases following this förbund's routine."
+    federationId: ID
+  ): CaseConnection!
+  """
+  The loggutdrag of one of your municipality's individuals: every read and
+  change of their data by any organisation, newest first. For LOGGRANSKARE
+  and the lead of one of the person's cases.
+  """
+  accessLog(
+    "The person."
+    individualId: ID!
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the rows after this cursor."
+    after: String
+  ): AccessLogConnection!
+}
+
+extend type Mutation {
+  "Register a person with your municipality. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  registerIndividual(
+    "The person."
+    input: RegisterIndividualInput!
+  ): Individual!
+  "Record a samtycke the person (or their legal representative) gave. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  recordConsent(
+    "The samtycke."
+    input: RecordConsentInput!
+  ): Consent!
+  "Revoke a samtycke now. It stops sharing for the very next request, on every replica. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  revokeConsent(
+    "The samtycke."
+    id: ID!
+    "Why (1–1000 characters)."
+    reason: String!
+  ): Consent!
+  "Open a samverkansärende for one of your municipality's individuals. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  openCase(
+    "The case."
+    input: OpenCaseInput!
+  ): Case!
+  "Add a party to your case."
+  addCaseParticipant(
+    "The case."
+    caseId: ID!
+    "The organisation taking part."
+    organizationId: ID!
+    "Only this unit of it."
+    unitId: ID
+  ): Case!
+  "Record an item of your organisation's own information classes in a case you can see. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  addCaseItem(
+    "The case."
+    caseId: ID!
+    "The item's class (one of your organisation's)."
+    class: InformationClass!
+    "What it says (1–4000 characters; never medical content)."
+    summary: String!
+  ): CaseItem!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What one seeks a way in for."
@@ -1937,6 +3294,58 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AccessLogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessLogConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AccessLogConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessLogConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessLogConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessLogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccessLogEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccessLogEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessLogEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_AccessLogEntry_at(ctx, field)
+	case "organization":
+		return ec.fieldContext_AccessLogEntry_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_AccessLogEntry_unit(ctx, field)
+	case "userId":
+		return ec.fieldContext_AccessLogEntry_userId(ctx, field)
+	case "roles":
+		return ec.fieldContext_AccessLogEntry_roles(ctx, field)
+	case "purpose":
+		return ec.fieldContext_AccessLogEntry_purpose(ctx, field)
+	case "operation":
+		return ec.fieldContext_AccessLogEntry_operation(ctx, field)
+	case "action":
+		return ec.fieldContext_AccessLogEntry_action(ctx, field)
+	case "objectId":
+		return ec.fieldContext_AccessLogEntry_objectId(ctx, field)
+	case "consentId":
+		return ec.fieldContext_AccessLogEntry_consentId(ctx, field)
+	case "auditSeq":
+		return ec.fieldContext_AccessLogEntry_auditSeq(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_ArchiveDirectoryEntryPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entry":
@@ -2005,6 +3414,170 @@ func (ec *executionContext) childFields_AuditRecordEdge(ctx context.Context, fie
 		return ec.fieldContext_AuditRecordEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Case_id(ctx, field)
+	case "individual":
+		return ec.fieldContext_Case_individual(ctx, field)
+	case "organization":
+		return ec.fieldContext_Case_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_Case_unit(ctx, field)
+	case "federation":
+		return ec.fieldContext_Case_federation(ctx, field)
+	case "lead":
+		return ec.fieldContext_Case_lead(ctx, field)
+	case "sgi":
+		return ec.fieldContext_Case_sgi(ctx, field)
+	case "onForsorjningsstod":
+		return ec.fieldContext_Case_onForsorjningsstod(ctx, field)
+	case "healthObstacle":
+		return ec.fieldContext_Case_healthObstacle(ctx, field)
+	case "careContact":
+		return ec.fieldContext_Case_careContact(ctx, field)
+	case "afStatus":
+		return ec.fieldContext_Case_afStatus(ctx, field)
+	case "state":
+		return ec.fieldContext_Case_state(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_Case_openedAt(ctx, field)
+	case "participants":
+		return ec.fieldContext_Case_participants(ctx, field)
+	case "items":
+		return ec.fieldContext_Case_items(ctx, field)
+	case "sharedClasses":
+		return ec.fieldContext_Case_sharedClasses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CaseConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CaseEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CaseEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseItem_id(ctx, field)
+	case "class":
+		return ec.fieldContext_CaseItem_class(ctx, field)
+	case "organization":
+		return ec.fieldContext_CaseItem_organization(ctx, field)
+	case "purpose":
+		return ec.fieldContext_CaseItem_purpose(ctx, field)
+	case "summary":
+		return ec.fieldContext_CaseItem_summary(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_CaseItem_recordedAt(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_CaseItem_recordedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseItem", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseLead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_CaseLead_unit(ctx, field)
+	case "userId":
+		return ec.fieldContext_CaseLead_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_CaseLead_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseLead", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseParticipant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_CaseParticipant_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_CaseParticipant_unit(ctx, field)
+	case "addedAt":
+		return ec.fieldContext_CaseParticipant_addedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseParticipant", field.Name)
+}
+
+func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Consent_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Consent_kind(ctx, field)
+	case "individual":
+		return ec.fieldContext_Consent_individual(ctx, field)
+	case "purposes":
+		return ec.fieldContext_Consent_purposes(ctx, field)
+	case "grants":
+		return ec.fieldContext_Consent_grants(ctx, field)
+	case "givenBy":
+		return ec.fieldContext_Consent_givenBy(ctx, field)
+	case "representativeName":
+		return ec.fieldContext_Consent_representativeName(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Consent_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Consent_validUntil(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Consent_evidence(ctx, field)
+	case "formReference":
+		return ec.fieldContext_Consent_formReference(ctx, field)
+	case "witnessedBy":
+		return ec.fieldContext_Consent_witnessedBy(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_Consent_requestedBy(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_Consent_registeredAt(ctx, field)
+	case "registeredBy":
+		return ec.fieldContext_Consent_registeredBy(ctx, field)
+	case "registeredByName":
+		return ec.fieldContext_Consent_registeredByName(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Consent_revokedAt(ctx, field)
+	case "revokedBy":
+		return ec.fieldContext_Consent_revokedBy(ctx, field)
+	case "revocationReason":
+		return ec.fieldContext_Consent_revocationReason(ctx, field)
+	case "status":
+		return ec.fieldContext_Consent_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentGrant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_ConsentGrant_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_ConsentGrant_unit(ctx, field)
+	case "classes":
+		return ec.fieldContext_ConsentGrant_classes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentGrant", field.Name)
 }
 
 func (ec *executionContext) childFields_ContactChannel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2171,6 +3744,58 @@ func (ec *executionContext) childFields_FederationMembership(ctx context.Context
 		return ec.fieldContext_FederationMembership_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FederationMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_Individual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Individual_id(ctx, field)
+	case "handle":
+		return ec.fieldContext_Individual_handle(ctx, field)
+	case "givenName":
+		return ec.fieldContext_Individual_givenName(ctx, field)
+	case "familyName":
+		return ec.fieldContext_Individual_familyName(ctx, field)
+	case "personnummer":
+		return ec.fieldContext_Individual_personnummer(ctx, field)
+	case "identityNumberKind":
+		return ec.fieldContext_Individual_identityNumberKind(ctx, field)
+	case "protectedIdentity":
+		return ec.fieldContext_Individual_protectedIdentity(ctx, field)
+	case "organization":
+		return ec.fieldContext_Individual_organization(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_Individual_registeredAt(ctx, field)
+	case "cases":
+		return ec.fieldContext_Individual_cases(ctx, field)
+	case "consents":
+		return ec.fieldContext_Individual_consents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Individual", field.Name)
+}
+
+func (ec *executionContext) childFields_IndividualConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IndividualConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_IndividualConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IndividualConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_IndividualConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndividualConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IndividualEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_IndividualEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_IndividualEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndividualEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -25,6 +25,10 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	AuditTrail(ctx context.Context, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) (*model.AuditRecordConnection, error)
+	Individuals(ctx context.Context, first *int, after *string) (*model.IndividualConnection, error)
+	IndividualByPersonnummer(ctx context.Context, personnummer string) (*model.Individual, error)
+	Cases(ctx context.Context, first *int, after *string, federationID *string) (*model.CaseConnection, error)
+	AccessLog(ctx context.Context, individualID string, first *int, after *string) (*model.AccessLogConnection, error)
 	WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) ([]*model.WayIn, error)
 	DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error)
 	DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error)
@@ -48,6 +52,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "individualId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["individualId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -102,6 +136,36 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["to"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "federationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["federationId"] = arg2
 	return args, nil
 }
 
@@ -174,6 +238,42 @@ func (ec *executionContext) field_Query_directorySearch_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Query_federations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_individualByPersonnummer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "personnummer",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["personnummer"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_individuals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -543,6 +643,182 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_individuals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_individuals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Individuals(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IndividualConnection) graphql.Marshaler {
+			return ec.marshalNIndividualConnection2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐIndividualConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_individuals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndividualConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_individuals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_individualByPersonnummer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_individualByPersonnummer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().IndividualByPersonnummer(ctx, fc.Args["personnummer"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Individual) graphql.Marshaler {
+			return ec.marshalOIndividual2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐIndividual(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_individualByPersonnummer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Individual(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_individualByPersonnummer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["federationId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseConnection) graphql.Marshaler {
+			return ec.marshalNCaseConnection2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessLog(ctx, fc.Args["individualId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessLogConnection) graphql.Marshaler {
+			return ec.marshalNAccessLogConnection2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐAccessLogConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessLogConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_waysIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -897,6 +1173,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Organization(ctx, sel, obj)
+	case model.Individual:
+		return ec._Individual(ctx, sel, &obj)
+	case *model.Individual:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Individual(ctx, sel, obj)
 	case model.Federation:
 		return ec._Federation(ctx, sel, &obj)
 	case *model.Federation:
@@ -911,6 +1194,27 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._DirectoryEntry(ctx, sel, obj)
+	case model.Consent:
+		return ec._Consent(ctx, sel, &obj)
+	case *model.Consent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Consent(ctx, sel, obj)
+	case model.CaseItem:
+		return ec._CaseItem(ctx, sel, &obj)
+	case *model.CaseItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CaseItem(ctx, sel, obj)
+	case model.Case:
+		return ec._Case(ctx, sel, &obj)
+	case *model.Case:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Case(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -1051,6 +1355,94 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_auditTrail(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "individuals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_individuals(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "individualByPersonnummer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_individualByPersonnummer(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "cases":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_cases(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "accessLog":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_accessLog(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -1272,10 +1664,18 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		batchIdxMapUnit := map[int]int{}
 		var batchItemsOrganization []*model.Organization
 		batchIdxMapOrganization := map[int]int{}
+		var batchItemsIndividual []*model.Individual
+		batchIdxMapIndividual := map[int]int{}
 		var batchItemsFederation []*model.Federation
 		batchIdxMapFederation := map[int]int{}
 		var batchItemsDirectoryEntry []*model.DirectoryEntry
 		batchIdxMapDirectoryEntry := map[int]int{}
+		var batchItemsConsent []*model.Consent
+		batchIdxMapConsent := map[int]int{}
+		var batchItemsCaseItem []*model.CaseItem
+		batchIdxMapCaseItem := map[int]int{}
+		var batchItemsCase []*model.Case
+		batchIdxMapCase := map[int]int{}
 		for i, item := range v {
 			switch concrete := item.(type) {
 			case model.Unit:
@@ -1290,6 +1690,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Organization:
 				batchIdxMapOrganization[i] = len(batchItemsOrganization)
 				batchItemsOrganization = append(batchItemsOrganization, concrete)
+			case model.Individual:
+				batchIdxMapIndividual[i] = len(batchItemsIndividual)
+				batchItemsIndividual = append(batchItemsIndividual, &concrete)
+			case *model.Individual:
+				batchIdxMapIndividual[i] = len(batchItemsIndividual)
+				batchItemsIndividual = append(batchItemsIndividual, concrete)
 			case model.Federation:
 				batchIdxMapFederation[i] = len(batchItemsFederation)
 				batchItemsFederation = append(batchItemsFederation, &concrete)
@@ -1302,6 +1708,24 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.DirectoryEntry:
 				batchIdxMapDirectoryEntry[i] = len(batchItemsDirectoryEntry)
 				batchItemsDirectoryEntry = append(batchItemsDirectoryEntry, concrete)
+			case model.Consent:
+				batchIdxMapConsent[i] = len(batchItemsConsent)
+				batchItemsConsent = append(batchItemsConsent, &concrete)
+			case *model.Consent:
+				batchIdxMapConsent[i] = len(batchItemsConsent)
+				batchItemsConsent = append(batchItemsConsent, concrete)
+			case model.CaseItem:
+				batchIdxMapCaseItem[i] = len(batchItemsCaseItem)
+				batchItemsCaseItem = append(batchItemsCaseItem, &concrete)
+			case *model.CaseItem:
+				batchIdxMapCaseItem[i] = len(batchItemsCaseItem)
+				batchItemsCaseItem = append(batchItemsCaseItem, concrete)
+			case model.Case:
+				batchIdxMapCase[i] = len(batchItemsCase)
+				batchItemsCase = append(batchItemsCase, &concrete)
+			case *model.Case:
+				batchIdxMapCase[i] = len(batchItemsCase)
+				batchItemsCase = append(batchItemsCase, concrete)
 			}
 		}
 		if len(batchItemsUnit) > 0 {
@@ -1310,11 +1734,23 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		if len(batchItemsOrganization) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Organization", batchItemsOrganization, batchIdxMapOrganization)
 		}
+		if len(batchItemsIndividual) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Individual", batchItemsIndividual, batchIdxMapIndividual)
+		}
 		if len(batchItemsFederation) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Federation", batchItemsFederation, batchIdxMapFederation)
 		}
 		if len(batchItemsDirectoryEntry) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "DirectoryEntry", batchItemsDirectoryEntry, batchIdxMapDirectoryEntry)
+		}
+		if len(batchItemsConsent) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Consent", batchItemsConsent, batchIdxMapConsent)
+		}
+		if len(batchItemsCaseItem) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "CaseItem", batchItemsCaseItem, batchIdxMapCaseItem)
+		}
+		if len(batchItemsCase) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Case", batchItemsCase, batchIdxMapCase)
 		}
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {

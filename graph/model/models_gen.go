@@ -3,6 +3,10 @@
 package model
 
 import (
+	"time"
+
+	"github.com/samverkanshub/hub/internal/cases"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 )
@@ -14,6 +18,14 @@ type Node interface {
 	IsNode()
 	// The object's global id.
 	GetID() string
+}
+
+// A loggutdrag row in a page, with its cursor.
+type AccessLogEdge struct {
+	// Pass as `after` to continue after this row.
+	Cursor string `json:"cursor"`
+	// The row.
+	Node *AccessLogEntry `json:"node"`
 }
 
 // The result of archiving an entry.
@@ -30,6 +42,24 @@ type AuditRecordEdge struct {
 	Cursor string `json:"cursor"`
 	// The record.
 	Node *AuditRecord `json:"node"`
+}
+
+// A case in a page, with its cursor.
+type CaseEdge struct {
+	// Pass as `after` to continue after this case.
+	Cursor string `json:"cursor"`
+	// The case.
+	Node *Case `json:"node"`
+}
+
+// A grantee of a new samtycke.
+type ConsentGrantInput struct {
+	// The receiving organisation.
+	OrganizationID string `json:"organizationId"`
+	// Only this unit of it (default: the whole organisation).
+	UnitID *string `json:"unitId,omitempty"`
+	// The information classes it may receive (not its own).
+	Classes []consent.Class `json:"classes"`
 }
 
 // A channel to save with an entry.
@@ -108,8 +138,42 @@ type FederationEdge struct {
 	Node *Federation `json:"node"`
 }
 
+// An individual in a page, with its cursor.
+type IndividualEdge struct {
+	// Pass as `after` to continue after this individual.
+	Cursor string `json:"cursor"`
+	// The individual.
+	Node *Individual `json:"node"`
+}
+
 // Changes. Every change is audited; a mutation with any error changes nothing.
 type Mutation struct {
+}
+
+// A case to open.
+type OpenCaseInput struct {
+	// The person (one of your municipality's).
+	IndividualID string `json:"individualId"`
+	// The förbund whose routine the case follows (your organisation must be a member).
+	FederationID string `json:"federationId"`
+	// The owning unit (default: yours).
+	UnitID *string `json:"unitId,omitempty"`
+	// The lead unit (default: the owning unit).
+	LeadUnitID *string `json:"leadUnitId,omitempty"`
+	// The named handläggare's user id.
+	LeadUserID *string `json:"leadUserId,omitempty"`
+	// The named handläggare's name.
+	LeadName *string `json:"leadName,omitempty"`
+	// Whether the person has an SGI.
+	Sgi cases.SGI `json:"sgi"`
+	// Whether the person is on försörjningsstöd.
+	OnForsorjningsstod bool `json:"onForsorjningsstod"`
+	// Whether the person is sick-listed or has a stated health obstacle.
+	HealthObstacle bool `json:"healthObstacle"`
+	// Whether the person has a care contact.
+	CareContact bool `json:"careContact"`
+	// The person's status at Arbetsförmedlingen.
+	AfStatus cases.AFStatus `json:"afStatus"`
 }
 
 // An organisation in a page, with its cursor.
@@ -137,4 +201,46 @@ type PageInfo struct {
 // The root of every read. Lists are cursor connections: `first` defaults to 20
 // and may be at most 100; `after` takes a cursor from a previous page.
 type Query struct {
+}
+
+// A samtycke to record.
+type RecordConsentInput struct {
+	// The person (one of your municipality's).
+	IndividualID string `json:"individualId"`
+	// Its legal kind.
+	Kind consent.Kind `json:"kind"`
+	// What the information may be used for.
+	Purposes []consent.Purpose `json:"purposes"`
+	// Who may receive which classes (none for UPPFOLJNING).
+	Grants []*ConsentGrantInput `json:"grants,omitempty"`
+	// Who gave it.
+	GivenBy consent.Giver `json:"givenBy"`
+	// The legal representative's name (for LEGAL_REPRESENTATIVE).
+	RepresentativeName *string `json:"representativeName,omitempty"`
+	// First valid day.
+	ValidFrom time.Time `json:"validFrom"`
+	// Last valid day (at most five years on).
+	ValidUntil time.Time `json:"validUntil"`
+	// How it was given.
+	Evidence consent.Evidence `json:"evidence"`
+	// The form's reference (for WRITTEN).
+	FormReference *string `json:"formReference,omitempty"`
+	// Who witnessed it (for ORAL).
+	WitnessedBy *string `json:"witnessedBy,omitempty"`
+	// The party that asked for it.
+	RequestedByID string `json:"requestedById"`
+}
+
+// A person to register.
+type RegisterIndividualInput struct {
+	// Personnummer or samordningsnummer: YYMMDD-NNNN, YYYYMMDD-NNNN, with or without separator (+ for 100 years or older).
+	Personnummer string `json:"personnummer"`
+	// Given name (1–100 characters).
+	GivenName string `json:"givenName"`
+	// Family name (1–100 characters).
+	FamilyName string `json:"familyName"`
+	// Skyddade personuppgifter: outside the owning unit the person is shown by handle only.
+	ProtectedIdentity *bool `json:"protectedIdentity,omitempty"`
+	// The owning unit (default: yours).
+	UnitID *string `json:"unitId,omitempty"`
 }

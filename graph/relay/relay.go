@@ -18,6 +18,10 @@ const (
 	TypeUnit           = "Unit"
 	TypeFederation     = "Federation"
 	TypeDirectoryEntry = "DirectoryEntry"
+	TypeIndividual     = "Individual"
+	TypeCase           = "Case"
+	TypeCaseItem       = "CaseItem"
+	TypeConsent        = "Consent"
 )
 
 // ID renders the global id of the object of type typ with id.

@@ -68,6 +68,37 @@ type Trail struct {
 	touched   bool
 	objectIDs []string
 	denied    []string // reasons
+	accesses  []Access
+}
+
+// Access is one read or change of a person's personal data, for the
+// loggutdrag (accessLog) the person's municipality can hand them.
+type Access struct {
+	IndividualID uuid.UUID
+	OwnerOrgID   uuid.UUID // the municipality the person belongs to
+	ObjectID     string    // global id of what was read or written
+	ConsentID    *uuid.UUID
+	Write        bool
+}
+
+// Access notes personal data read or written (and touches the object).
+func (t *Trail) Access(a Access) {
+	t.Touch(a.ObjectID)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, seen := range t.accesses {
+		if seen.ObjectID == a.ObjectID && seen.Write == a.Write {
+			return
+		}
+	}
+	t.accesses = append(t.accesses, a)
+}
+
+// Accesses returns the personal data accesses noted so far.
+func (t *Trail) Accesses() []Access {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.accesses)
 }
 
 // Touch notes that the operation read or wrote protected data about the
@@ -121,6 +152,14 @@ func WithTrail(ctx context.Context) (context.Context, *Trail) {
 func Touch(ctx context.Context, objectIDs ...string) {
 	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
 		t.Touch(objectIDs...)
+	}
+}
+
+// RecordAccess notes personal data read or written by the request in ctx
+// (no-op outside one).
+func RecordAccess(ctx context.Context, a Access) {
+	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
+		t.Access(a)
 	}
 }
 

@@ -121,3 +121,85 @@ func Verify(ctx context.Context, q db.Querier) ([]Break, error) {
 	}
 	return breaks, nil
 }
+
+// AppendAccesses writes the loggutdrag rows of one audit record (its
+// sequence number in the acting organisation's chain), in one statement.
+func AppendAccesses(ctx context.Context, q db.Querier, r Record, seq int64, accesses []Access) error {
+	if len(accesses) == 0 {
+		return nil
+	}
+	n := len(accesses)
+	individuals, owners, consents := make([]uuid.UUID, n), make([]uuid.UUID, n), make([]*uuid.UUID, n)
+	objects, actions := make([]string, n), make([]string, n)
+	for i, a := range accesses {
+		individuals[i], owners[i], consents[i], objects[i] = a.IndividualID, a.OwnerOrgID, a.ConsentID, a.ObjectID
+		actions[i] = "READ"
+		if a.Write {
+			actions[i] = "WRITE"
+		}
+	}
+	_, err := q.Exec(ctx, `INSERT INTO personal_data_access (owner_org_id, individual_id, at, actor_org_id, actor_unit_id,
+		user_id, roles, purpose, operation, action, object_id, consent_id, audit_seq)
+	SELECT a.owner, a.individual, $6, $7, $8, $9, $10, $11::consent_purpose, $12, a.action, a.object, a.consent, $13
+	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS a(individual, owner, consent, object, action)`,
+		individuals, owners, consents, objects, actions, r.At, r.OrgID, r.UnitID, r.UserID, r.Roles, r.Purpose, r.OperationName, seq)
+	if err != nil {
+		return fmt.Errorf("append loggutdrag rows: %w", err)
+	}
+	return nil
+}
+
+// AccessEntry is one row of a person's loggutdrag.
+type AccessEntry struct {
+	ID          int64      `db:"id"`
+	At          time.Time  `db:"at"`
+	ActorOrgID  uuid.UUID  `db:"actor_org_id"`
+	ActorUnitID *uuid.UUID `db:"actor_unit_id"`
+	UserID      string     `db:"user_id"`
+	Roles       []string   `db:"roles"`
+	Purpose     *string    `db:"purpose"`
+	Operation   string     `db:"operation"`
+	Action      string     `db:"action"`
+	ObjectID    string     `db:"object_id"`
+	ConsentID   *uuid.UUID `db:"consent_id"`
+	AuditSeq    int64      `db:"audit_seq"`
+}
+
+// AccessLog returns a page of the loggutdrag of one of the own
+// organisation's individuals, newest first.
+func AccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID, p page.Request) (page.Result[AccessEntry], error) {
+	args := []any{individualID, p.First + 1}
+	after := ""
+	if p.After != nil {
+		id, err := strconv.ParseInt(p.After.Sort, 10, 64)
+		if err != nil {
+			return page.Result[AccessEntry]{}, apperr.Invalidf("the cursor is not one of the access log's")
+		}
+		args = append(args, id)
+		after = " AND a.id < $3"
+	}
+	list, err := db.Collect[AccessEntry](ctx, q, `SELECT a.id, a.at, a.actor_org_id, a.actor_unit_id, a.user_id, a.roles,
+		a.purpose::text AS purpose, a.operation, a.action, a.object_id, a.consent_id, a.audit_seq
+	FROM personal_data_access a
+	WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`+after+`
+	ORDER BY a.id DESC LIMIT $2`, args...)
+	if err != nil {
+		return page.Result[AccessEntry]{}, fmt.Errorf("read loggutdrag: %w", err)
+	}
+	return page.Trim(list, p.First), nil
+}
+
+// CountAccessLog counts an individual's loggutdrag rows.
+func CountAccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM personal_data_access a WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`, individualID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count loggutdrag: %w", err)
+	}
+	return n, nil
+}
+
+// AccessKey is a loggutdrag row's place in its list.
+func AccessKey(e AccessEntry) page.Key {
+	return page.Key{Sort: strconv.FormatInt(e.ID, 10), ID: uuid.UUID{}}
+}

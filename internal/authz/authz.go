@@ -19,6 +19,7 @@ import (
 	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -53,10 +54,14 @@ const (
 	Case                 ObjectKind = "case"
 	DirectoryEntry       ObjectKind = "directory_entry"
 	DirectoryCoverage    ObjectKind = "directory_coverage"
+	Individual           ObjectKind = "individual"
+	Consent              ObjectKind = "consent"
+	CaseItem             ObjectKind = "case_item"
+	AccessLog            ObjectKind = "access_log"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string
@@ -77,16 +82,41 @@ type Object struct {
 	Kind       ObjectKind
 	OwnerOrgID uuid.UUID
 	ID         string // global id, for the audit trail
+	// For personal data: the person it is about, and its information
+	// class if it has one. A samtycke can only cover such an object.
+	IndividualID *uuid.UUID
+	Class        consent.Class
 }
 
 // ConsentHook decides whether a samtycke covers the principal for the
-// object. The consent evaluator arrives with the samtycke capability; until
-// then DenyAllConsents stands in.
-type ConsentHook func(ctx context.Context, p *identity.Principal, obj Object) (bool, error)
+// object, inside the request's transaction q.
+type ConsentHook func(ctx context.Context, q db.Querier, p *identity.Principal, obj Object) (bool, error)
 
-// DenyAllConsents is the consent hook before consents exist: no samtycke
-// covers anyone.
-func DenyAllConsents(context.Context, *identity.Principal, Object) (bool, error) { return false, nil }
+// SamtyckeInForce is the consent hook of the running hub: the consent
+// package's rule, evaluated in the database for the object's individual
+// (and class) under the request's declared purpose.
+func SamtyckeInForce(ctx context.Context, q db.Querier, _ *identity.Principal, obj Object) (bool, error) {
+	if obj.IndividualID == nil {
+		return false, nil
+	}
+	return consent.Covers(ctx, q, *obj.IndividualID, obj.Class)
+}
+
+// DenyAllConsents is a consent hook under which no samtycke covers anyone
+// (for tests of the policy alone).
+func DenyAllConsents(context.Context, db.Querier, *identity.Principal, Object) (bool, error) {
+	return false, nil
+}
+
+// Scope says what the principal's roles let them do with a kind of
+// personal data: with their own organisation's, and with another's under
+// a samtycke. The consent package renders it as SQL for lists and counts.
+func (a *Authorizer) Scope(p *identity.Principal, act Action, kind ObjectKind) consent.Scope {
+	if p == nil {
+		return consent.Scope{}
+	}
+	return consent.Scope{Own: a.Allows(p.Roles, act, kind, Own), Consented: a.Allows(p.Roles, act, kind, Consented)}
+}
 
 // Authorizer enforces the active policy. It is safe for concurrent use; a
 // reload swaps the whole decision table at once.
@@ -133,11 +163,11 @@ func tabulate(e *casbin.Enforcer) (*decisionTable, error) {
 
 // New returns an authorizer with the embedded default policy. Load or a
 // Watcher replace it with the newest stored one.
-func New(consent ConsentHook) (*Authorizer, error) {
-	if consent == nil {
-		consent = DenyAllConsents
+func New(hook ConsentHook) (*Authorizer, error) {
+	if hook == nil {
+		hook = DenyAllConsents
 	}
-	a := &Authorizer{consent: consent}
+	a := &Authorizer{consent: hook}
 	if err := a.Use(0, policy.Default); err != nil {
 		return nil, fmt.Errorf("default policy: %w", err)
 	}
@@ -212,7 +242,7 @@ func (a *Authorizer) Can(ctx context.Context, q db.Querier, p *identity.Principa
 		return true, nil // anyone outside the own organisation
 	}
 	if slices.Contains(allowed, Consented) {
-		ok, err := a.consent(ctx, p, obj)
+		ok, err := a.consent(ctx, q, p, obj)
 		if err != nil || ok {
 			return ok, err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -26,7 +27,7 @@ func TestCan_WorksOutTheRelationToTheOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool))
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
 
 	a, err := authz.New(nil)
 	require.NoError(t, err)
@@ -61,14 +62,14 @@ p, PERSONLIG_HANDLAGGARE, case, read, CONSENTED, allow`))
 		})
 	}
 
-	t.Run("across organisations only under a samtycke: the hook denies until consents exist", func(t *testing.T) {
+	t.Run("across organisations only under a samtycke: without one the hook denies", func(t *testing.T) {
 		ph := principal("fk", tenancy.FK, identity.PersonligHandlaggare)
 		karlstadCase := authz.Object{Kind: authz.Case, OwnerOrgID: demo.ID("org/karlstad"), ID: "case-1"}
 		ok, err := a.Can(ctx, d.AppPool, ph, authz.Read, karlstadCase)
 		require.NoError(t, err)
 		require.False(t, ok)
 
-		covered, err := authz.New(func(_ context.Context, p *identity.Principal, obj authz.Object) (bool, error) {
+		covered, err := authz.New(func(_ context.Context, _ db.Querier, p *identity.Principal, obj authz.Object) (bool, error) {
 			return p.OrgID == demo.ID("org/fk") && obj.ID == "case-1", nil
 		})
 		require.NoError(t, err)

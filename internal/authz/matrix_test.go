@@ -59,6 +59,22 @@ var expected = []struct {
 	{authz.Case, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Case, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Case, authz.Read, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR SAMVERKANSKOORDINATOR"},
+	// Individuals follow the cases.
+	{authz.Individual, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
+	{authz.Individual, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	{authz.Individual, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	{authz.Individual, authz.Read, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR SAMVERKANSKOORDINATOR"},
+	// Samtycken: the municipality's case workers record and revoke them.
+	{authz.Consent, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
+	{authz.Consent, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	{authz.Consent, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	// Case items: own ones, and shared ones under a samtycke.
+	{authz.CaseItem, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.CaseItem, authz.Read, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.CaseItem, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	{authz.CaseItem, authz.Create, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	// The loggutdrag: the loggranskare, and case workers (if case lead).
+	{authz.AccessLog, authz.Read, authz.Own, "LOGGRANSKARE SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	// The directory: everyone reads what each entry's visibility allows;
 	// the organisation administrator keeps the own entries.
 	{authz.DirectoryEntry, authz.Read, authz.Own, "*"},
@@ -79,7 +95,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log"
 )
 
 func TestPolicyMatrix(t *testing.T) {

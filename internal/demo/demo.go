@@ -13,6 +13,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,8 +30,9 @@ var namespace = uuid.MustParse("6f1c3c1e-6a8e-4f4e-9a57-5b8c0d7e2a10")
 // ("org/karlstad", "unit/karlstad/eb", "federation/samspelet", …).
 func ID(name string) uuid.UUID { return uuid.NewSHA1(namespace, []byte(name)) }
 
-// Load writes the demo data in one transaction; it is idempotent.
-func Load(ctx context.Context, pool *pgxpool.Pool) error {
+// Load writes the demo data in one transaction; it is idempotent. keys
+// seal the demo people's numbers (hub dev uses the development keys).
+func Load(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, c := range counties {
 			for _, m := range c.municipalities {
@@ -80,6 +82,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool) error {
 				}
 			}
 		}
-		return loadDirectory(ctx, tx)
+		if err := loadDirectory(ctx, tx); err != nil {
+			return err
+		}
+		return loadCases(ctx, tx, keys)
 	})
 }

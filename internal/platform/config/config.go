@@ -35,6 +35,11 @@ type Config struct {
 	// GraphiQLIssuer is where GraphiQL logs people in (client hub-spa).
 	GraphiQLIssuer string // HUB_GRAPHIQL_ISSUER
 
+	// Identity numbers are sealed with PIIKeys ("id:base64,…", the first
+	// encrypts) and found through an HMAC keyed with PIIIndexKey.
+	PIIKeys     string // HUB_PII_KEYS
+	PIIIndexKey string // HUB_PII_INDEX_KEY
+
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
 
@@ -88,6 +93,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", envBool("HUB_GRAPHIQL", c.GraphiQL), "serve GraphiQL at /graphiql ($HUB_GRAPHIQL)")
 	str(&c.GraphiQLIssuer, "graphiql-issuer", "HUB_GRAPHIQL_ISSUER", "OIDC issuer GraphiQL logs in at, with client hub-spa")
+	str(&c.PIIKeys, "pii-keys", "HUB_PII_KEYS", "key ring sealing identity numbers: id:base64key[,id:base64key…], the first encrypts")
+	str(&c.PIIIndexKey, "pii-index-key", "HUB_PII_INDEX_KEY", "base64 key of the identity numbers' blind index")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
 }
@@ -156,6 +163,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_complexity", c.MaxComplexity),
 		slog.Bool("introspection", c.Introspection),
 		slog.Bool("graphiql", c.GraphiQL),
+		slog.Bool("pii_keys_set", c.PIIKeys != "" && c.PIIIndexKey != ""),
 	)
 }
 

@@ -1,0 +1,179 @@
+// Package personnummer parses Swedish personal identity numbers
+// (personnummer) and coordination numbers (samordningsnummer).
+//
+// A Number never prints its digits: String, GoString, Format and LogValue
+// all give a redacted placeholder, so a number that slips into a log line
+// or an error message shows nothing. Digits is the one way to the value,
+// for encryption and the blind index.
+package personnummer
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Kind tells a personnummer from a samordningsnummer.
+type Kind string
+
+// The kinds of number.
+const (
+	Personnummer      Kind = "PERSONNUMMER"
+	Samordningsnummer Kind = "SAMORDNINGSNUMMER"
+)
+
+// Number is a valid number, normalised to twelve digits YYYYMMDDNNNC (for a
+// samordningsnummer DD is the day plus 60).
+type Number struct {
+	digits string
+	kind   Kind
+}
+
+// Errors name the problem, never the number.
+var (
+	ErrFormat     = errors.New("a personnummer or samordningsnummer is written YYMMDD-NNNN, YYMMDDNNNN, YYYYMMDD-NNNN or YYYYMMDDNNNN")
+	ErrDate       = errors.New("the number's date of birth is not a real date")
+	ErrCheckDigit = errors.New("the number's check digit is wrong")
+	ErrFuture     = errors.New("the number's date of birth is in the future")
+)
+
+// Parse reads a number with or without century and separator. Without a
+// century, "-" means born in the last 100 years before today and "+" means
+// 100 years or more ago (as the Tax Agency writes them). With a century the
+// separator must be "-" or absent.
+func Parse(s string, today time.Time) (Number, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > 13 {
+		return Number{}, ErrFormat
+	}
+	sep := byte(0)
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		case (c == '-' || c == '+') && sep == 0 && len(digits) >= 6 && len(s)-i == 5:
+			sep = c
+		default:
+			return Number{}, ErrFormat
+		}
+	}
+	century := -1 // given: 12 digits
+	switch len(digits) {
+	case 12:
+		if sep == '+' {
+			return Number{}, ErrFormat
+		}
+		century = atoi(digits[0:2]) * 100
+		digits = digits[2:]
+	case 10:
+	default:
+		return Number{}, ErrFormat
+	}
+	if luhn(digits[0:9]) != int(digits[9]-'0') {
+		return Number{}, ErrCheckDigit
+	}
+	month := atoi(digits[2:4])
+	day := atoi(digits[4:6])
+	kind := Personnummer
+	if day > 60 {
+		kind = Samordningsnummer
+		day -= 60
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		return Number{}, ErrDate
+	}
+	yy := atoi(digits[0:2])
+	if century < 0 {
+		// The most recent birthday not after today; "+" adds a hundred years.
+		century = (today.Year() - yy) / 100 * 100
+		if date(century+yy, month, day).After(today) {
+			century -= 100
+		}
+		if sep == '+' {
+			century -= 100
+		}
+	}
+	if century < 1800 {
+		return Number{}, ErrDate
+	}
+	born := date(century+yy, month, day)
+	if born.Month() != time.Month(month) || born.Day() != day {
+		return Number{}, ErrDate
+	}
+	if born.After(today) {
+		return Number{}, ErrFuture
+	}
+	return Number{digits: fmt.Sprintf("%02d", century/100) + string(digits), kind: kind}, nil
+}
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+func atoi(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// luhn returns the check digit of nine digits (YYMMDDNNN).
+func luhn(d []byte) int {
+	sum := 0
+	for i, c := range d {
+		v := int(c - '0')
+		if i%2 == 0 {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+	}
+	return (10 - sum%10) % 10
+}
+
+// CheckDigit computes the check digit for the first nine digits of a
+// ten-digit number (YYMMDDNNN); test data generators use it.
+func CheckDigit(nine string) int { return luhn([]byte(nine)) }
+
+// Digits returns the twelve digits. Handle them as secret: encrypt or hash
+// them, never log them.
+func (n Number) Digits() string { return n.digits }
+
+// Kind says whether this is a personnummer or a samordningsnummer.
+func (n Number) Kind() Kind { return n.kind }
+
+// IsZero reports whether n holds no number.
+func (n Number) IsZero() bool { return n.digits == "" }
+
+// Formatted returns YYYYMMDD-NNNN, for display to those allowed to see it.
+func (n Number) Formatted() string {
+	if n.digits == "" {
+		return ""
+	}
+	return n.digits[:8] + "-" + n.digits[8:]
+}
+
+const redacted = "[personnummer]"
+
+// String is redacted: a Number never prints its digits by accident.
+func (n Number) String() string { return redacted }
+
+// GoString is redacted too (%#v).
+func (n Number) GoString() string { return redacted }
+
+// LogValue keeps the number out of structured logs.
+func (n Number) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// FromDigits rebuilds a Number from twelve stored digits (after
+// decryption). It validates them as Parse does.
+func FromDigits(digits string, today time.Time) (Number, error) {
+	if len(digits) != 12 {
+		return Number{}, ErrFormat
+	}
+	return Parse(digits, today)
+}

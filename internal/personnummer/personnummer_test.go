@@ -1,0 +1,120 @@
+package personnummer
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+var today = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func TestParse_AcceptsEveryWritingOfOneNumber(t *testing.T) {
+	// 19121212-1212 is the Tax Agency's classic test number.
+	for _, in := range []string{"19121212-1212", "191212121212", "121212+1212", " 19121212-1212 "} {
+		n, err := Parse(in, today)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", in, err)
+		}
+		if n.Digits() != "191212121212" || n.Kind() != Personnummer {
+			t.Errorf("Parse(%q) = %s %s, want 191212121212 PERSONNUMMER", in, n.Digits(), n.Kind())
+		}
+	}
+	// Without "+" a ten-digit number is under 100 years old.
+	n, err := Parse("121212-1212", today)
+	if err != nil || n.Digits() != "201212121212" {
+		t.Fatalf("121212-1212 = %q, %v; want 201212121212", n.Digits(), err)
+	}
+	n, err = Parse("1212121212", today)
+	if err != nil || n.Digits() != "201212121212" {
+		t.Fatalf("1212121212 = %q, %v; want 201212121212", n.Digits(), err)
+	}
+}
+
+func TestParse_SamordningsnummerHasDayPlusSixty(t *testing.T) {
+	nine := "701063239"
+	in := fmt.Sprintf("%s%d", nine, CheckDigit(nine))
+	n, err := Parse(in, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Kind() != Samordningsnummer || n.Digits() != "19"+in {
+		t.Errorf("got %s %s", n.Digits(), n.Kind())
+	}
+}
+
+func TestParse_NamesTheProblemNeverTheNumber(t *testing.T) {
+	cases := map[string]error{
+		"19121212-1213": ErrCheckDigit,
+		"121212":        ErrFormat,
+		"19121212_1212": ErrFormat,
+		"1912121-21212": ErrFormat,
+		"20121212+1212": ErrFormat,
+		"abcdefghij":    ErrFormat,
+		"":              ErrFormat,
+	}
+	// A real check digit on an impossible date (month 13, day 30 Feb, day 92).
+	for _, nine := range []string{"191312121", "190230121", "191292121"} {
+		cases[fmt.Sprintf("%s%d", nine, CheckDigit(nine))] = ErrDate
+	}
+	future := "301212121"
+	cases[fmt.Sprintf("20%s%d", future, CheckDigit(future))] = ErrFuture
+	for in, want := range cases {
+		_, err := Parse(in, today)
+		if err != want {
+			t.Errorf("Parse(%q) = %v, want %v", in, err, want)
+			continue
+		}
+		if digits := strings.Map(keepDigits, in); len(digits) >= 6 && strings.Contains(err.Error(), digits[:6]) {
+			t.Errorf("the error for %q shows the number: %v", in, err)
+		}
+	}
+}
+
+func keepDigits(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
+func TestNumber_NeverPrintsItsDigits(t *testing.T) {
+	n, err := Parse("19121212-1212", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("registered", "number", n, "struct", struct{ N Number }{n})
+	out := fmt.Sprintf("%v %+v %#v %s %q", n, n, n, n, n) + fmt.Errorf("wrapped: %v", n).Error() + logs.String()
+	if strings.Contains(out, "121212") {
+		t.Fatalf("the digits leaked: %s", out)
+	}
+}
+
+// FuzzParse: the parser never panics, accepts only what it can normalise
+// to twelve digits that parse to themselves again, and never echoes its
+// input in an error.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"19121212-1212", "121212+1212", "7010632391", "000000-0000", "99999999-9999", "-", "+1212", "1212121212121"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		n, err := Parse(in, today)
+		if err != nil {
+			if d := strings.Map(keepDigits, in); len(d) >= 4 && strings.Contains(err.Error(), d) {
+				t.Fatalf("error %q echoes the input", err)
+			}
+			return
+		}
+		d := n.Digits()
+		if len(d) != 12 || strings.Map(keepDigits, d) != d {
+			t.Fatalf("Parse(%q) normalised to %q", in, d)
+		}
+		again, err := Parse(d, today)
+		if err != nil || again != n {
+			t.Fatalf("Parse(%q) = %q does not parse to itself: %v", in, d, err)
+		}
+	})
+}

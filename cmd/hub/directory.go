@@ -82,14 +82,15 @@ func directoryCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var n int
+	var res directory.ImportResult
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		n, err = directory.Import(ctx, tx, *org, "import:"+filepath.Base(positional[0]), time.Now(), rows)
+		res, err = directory.Import(ctx, tx, *org, "import:"+filepath.Base(positional[0]), time.Now(), rows)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("imported %d entries\n", n)
+	fmt.Printf("imported %d entries: %d new, %d changed, %d unchanged\n",
+		res.Added+res.Changed+res.Unchanged, res.Added, res.Changed, res.Unchanged)
 	return nil
 }

@@ -1,28 +1,44 @@
 package directory
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/platform/apperr"
-	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
-// CSVHeader is the documented header of the phone-list format
-// (docs/directory.md). Lists inside a cell are separated by ";"; hours are
-// written "mån-fre 08:00-16:00; tis 13:00-15:00".
+// CSVHeader is the header export writes: every column of the phone-list
+// format (docs/directory.md), so that an export carries all of an entry.
+// Lists inside a cell are separated by ";"; the channels cell holds one
+// channel per line (csvcells.go).
+//
+// An import file may name any of these columns in any order; only
+// function_name is required. A column the file leaves out keeps what the
+// entry has. The per-kind channel columns of the first format (kindColumns)
+// still import.
 var CSVHeader = []string{
 	"function_name", "unit", "topics", "lead_topics", "target_groups", "municipality_codes", "national",
-	"visibility", "expected_answer", "fallback", "staffed_by_roles", "phone", "phone_hours",
-	"funktionsbrevlada", "secure_message", "visiting_address", "on_site", "on_site_hours", "description",
+	"visibility", "expected_answer", "fallback", "staffed_by_roles", "contact_persons", "channels",
+	"description", "id",
+}
+
+// kindColumns are the channel columns of the first format: each stands for
+// the first channel of its kind, and two for its hours.
+var kindColumns = []struct {
+	kind         ChannelKind
+	value, hours string
+}{
+	{Phone, "phone", "phone_hours"},
+	{Funktionsbrevlada, "funktionsbrevlada", ""},
+	{SecureMessage, "secure_message", ""},
+	{VisitingAddress, "visiting_address", ""},
+	{OnSite, "on_site", "on_site_hours"},
 }
 
 // LineError is a problem with one line of an import file.
@@ -44,49 +60,84 @@ func (e *ImportError) Error() string {
 	return fmt.Sprintf("%d problem(s), nothing imported:\n%s", len(e.Lines), strings.Join(msgs, "\n"))
 }
 
+// columns is the set of columns an import file has.
+type columns map[string]bool
+
+// complete reports whether the file gives every part of an entry, so that
+// each line can be checked as a whole entry before the database is asked.
+func (c columns) complete() bool {
+	for _, h := range CSVHeader {
+		if h != "id" && !c[h] {
+			return false
+		}
+	}
+	return true
+}
+
+// kindCell is a per-kind channel column of one line.
+type kindCell struct {
+	value      string
+	hours      []Hours
+	hoursGiven bool // the file has this kind's hours column
+}
+
 type csvRow struct {
-	line     int
+	line int
+	cols columns
+	id   *uuid.UUID
+	// in holds the cells of the file's columns; a channel whose visibility
+	// the file leaves to the entry has none yet.
 	in       EntryInput
 	unit     string
 	fallback string
+	kinds    map[ChannelKind]kindCell
 }
 
-var swedishDays = map[string]int{"mån": 1, "tis": 2, "ons": 3, "tor": 4, "fre": 5, "lör": 6, "sön": 7}
-
-// parseHours reads "mån-fre 08:00-16:00; tis 13:00-15:00".
-func parseHours(s string) ([]Hours, error) {
-	var out []Hours
-	for _, part := range splitList(s) {
-		days, span, ok := strings.Cut(part, " ")
-		from, to, ok2 := strings.Cut(strings.TrimSpace(span), "-")
-		if !ok || !ok2 {
-			return nil, fmt.Errorf("hours %q are not like \"mån-fre 08:00-16:00\"", part)
-		}
-		first, last, isRange := strings.Cut(days, "-")
-		d1, ok1 := swedishDays[strings.ToLower(first)]
-		d2 := d1
-		okLast := true
-		if isRange {
-			d2, okLast = swedishDays[strings.ToLower(last)]
-		}
-		if !ok1 || !okLast || d2 < d1 {
-			return nil, fmt.Errorf("days %q are not like mån, tis, … or mån-fre", days)
-		}
-		for d := d1; d <= d2; d++ {
-			out = append(out, Hours{Day: d, From: strings.TrimSpace(from), To: strings.TrimSpace(to)})
+// readHeader checks the header line and returns its column names.
+func readHeader(header []string) ([]string, columns, []LineError) {
+	known := columns{}
+	for _, h := range CSVHeader {
+		known[h] = true
+	}
+	for _, k := range kindColumns {
+		known[k.value] = true
+		if k.hours != "" {
+			known[k.hours] = true
 		}
 	}
-	return out, nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ";") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+	var problems []string
+	cols := columns{}
+	names := make([]string, len(header))
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		names[i] = h
+		switch {
+		case !known[h]:
+			problems = append(problems, fmt.Sprintf("unknown column %q", truncate(h)))
+		case cols[h]:
+			problems = append(problems, fmt.Sprintf("column %q comes twice", h))
+		}
+		cols[h] = true
+	}
+	if !cols["function_name"] {
+		problems = append(problems, "the column function_name is required")
+	}
+	for _, k := range kindColumns {
+		if cols[k.value] && cols["channels"] {
+			problems = append(problems, fmt.Sprintf("give channels either in the column channels or in the columns %s, %s, …, not both", k.value, k.hours))
+			break
 		}
 	}
-	return out
+	for _, k := range kindColumns {
+		if k.hours != "" && cols[k.hours] && !cols[k.value] {
+			problems = append(problems, fmt.Sprintf("the column %s needs the column %s", k.hours, k.value))
+		}
+	}
+	if len(problems) == 0 {
+		return names, cols, nil
+	}
+	problems = append(problems, "the columns are: "+strings.Join(CSVHeader, ",")+" (any of them, function_name required)")
+	return nil, nil, []LineError{{1, strings.Join(problems, "; ")}}
 }
 
 // ParseCSV reads an import file and checks each line on its own. It
@@ -98,15 +149,14 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 	if err != nil {
 		return nil, &ImportError{Lines: []LineError{{1, "cannot read the header: " + err.Error()}}}
 	}
-	for i := range header {
-		header[i] = strings.TrimSpace(strings.TrimPrefix(header[i], "\ufeff"))
-	}
-	if !slices.Equal(header, CSVHeader) {
-		return nil, &ImportError{Lines: []LineError{{1, "the header must be exactly: " + strings.Join(CSVHeader, ",")}}}
+	names, cols, headerProblems := readHeader(header)
+	if headerProblems != nil {
+		return nil, &ImportError{Lines: headerProblems}
 	}
 	var rows []csvRow
 	var problems []LineError
-	seen := map[string]int{}
+	seenName := map[string]csvRow{}
+	seenID := map[uuid.UUID]int{}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -116,81 +166,31 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 			problems = append(problems, LineError{line, "not valid CSV: " + err.Error()})
 			break
 		}
-		if len(rec) != len(CSVHeader) {
-			problems = append(problems, LineError{line, fmt.Sprintf("has %d fields, the header %d", len(rec), len(CSVHeader))})
+		if len(rec) != len(names) {
+			problems = append(problems, LineError{line, fmt.Sprintf("has %d fields, the header %d", len(rec), len(names))})
 			continue
 		}
 		f := map[string]string{}
-		for i, h := range CSVHeader {
+		for i, h := range names {
 			f[h] = strings.TrimSpace(rec[i])
 		}
 		bad := func(format string, args ...any) {
 			problems = append(problems, LineError{line, fmt.Sprintf(format, args...)})
 		}
-		row := csvRow{line: line, unit: f["unit"], fallback: f["fallback"]}
-		in := &row.in
-		in.FunctionName, in.Description = f["function_name"], f["description"]
-		key := strings.ToLower(in.FunctionName)
-		if prev, dup := seen[key]; dup && key != "" {
-			bad("duplicate function %q (also on line %d)", in.FunctionName, prev)
-		}
-		seen[key] = line
-		for _, t := range splitList(f["topics"]) {
-			if !slices.Contains(Topics, Topic(t)) {
-				bad("unknown topic %q", t)
+		row := parseRow(line, cols, f, bad)
+		if row.id != nil {
+			if prev, dup := seenID[*row.id]; dup {
+				bad("duplicate id %s (also on line %d)", *row.id, prev)
 			}
-			in.Topics = append(in.Topics, Topic(t))
+			seenID[*row.id] = line
 		}
-		for _, t := range splitList(f["lead_topics"]) {
-			in.LeadTopics = append(in.LeadTopics, Topic(t))
+		// Two lines may share a function name only when both say which
+		// entry they are: otherwise a name stands for one function.
+		key := nameKey(row.in.FunctionName)
+		if prev, dup := seenName[key]; dup && key != "" && (prev.id == nil || row.id == nil) {
+			bad("duplicate function %q (also on line %d)", row.in.FunctionName, prev.line)
 		}
-		in.TargetGroups = splitList(f["target_groups"])
-		in.MunicipalityCodes = splitList(f["municipality_codes"])
-		for _, c := range in.MunicipalityCodes {
-			if len(c) != 4 || strings.Trim(c, "0123456789") != "" {
-				bad("kommunkod %q is not four digits", c)
-			}
-		}
-		switch strings.ToLower(f["national"]) {
-		case "", "nej", "no", "false":
-		case "ja", "yes", "true":
-			in.National = true
-		default:
-			bad("national must be ja or nej, got %q", f["national"])
-		}
-		in.Visibility = Visibility(strings.ToUpper(f["visibility"]))
-		if !slices.Contains([]Visibility{Public, Federation, Organisation}, in.Visibility) {
-			bad("visibility must be PUBLIC, FEDERATION or ORGANISATION, got %q", f["visibility"])
-		}
-		if v := f["expected_answer"]; v != "" {
-			in.ExpectedAnswer = &v
-		}
-		in.StaffedByRoles = splitList(f["staffed_by_roles"])
-		add := func(kind ChannelKind, value, hours string) {
-			if value == "" {
-				if hours != "" {
-					bad("%s hours without a %s", strings.ToLower(string(kind)), strings.ToLower(string(kind)))
-				}
-				return
-			}
-			ch := Channel{Kind: kind, Value: value, Visibility: in.Visibility}
-			if hours != "" {
-				hs, err := parseHours(hours)
-				if err != nil {
-					bad("%v", err)
-				}
-				ch.OpeningHours = hs
-			}
-			in.Channels = append(in.Channels, ch)
-		}
-		add(Phone, f["phone"], f["phone_hours"])
-		add(Funktionsbrevlada, f["funktionsbrevlada"], "")
-		add(SecureMessage, f["secure_message"], "")
-		add(VisitingAddress, f["visiting_address"], "")
-		add(OnSite, f["on_site"], f["on_site_hours"])
-		if err := in.validate(); err != nil {
-			bad("%s", strings.TrimPrefix(apperr.MessageOf(err), "invalid directory entry: "))
-		}
+		seenName[key] = row
 		rows = append(rows, row)
 	}
 	if len(problems) > 0 {
@@ -199,156 +199,118 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 	return rows, nil
 }
 
-// Import saves the rows as entries of owner in q's transaction, replacing
-// live entries with the same function name. Units and fallbacks are named
-// (unit name; function name of the same organisation). On any problem it
-// returns every one, line by line; the caller rolls back.
-func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, rows []csvRow) (int, error) {
-	type named struct {
-		ID   uuid.UUID `db:"id"`
-		Name string    `db:"name"`
+// parseRow reads the cells f of one line, reporting each bad one.
+func parseRow(line int, cols columns, f map[string]string, bad func(string, ...any)) csvRow {
+	row := csvRow{line: line, cols: cols, unit: f["unit"], fallback: f["fallback"]}
+	in := &row.in
+	in.FunctionName, in.Description = f["function_name"], f["description"]
+	if v := f["id"]; v != "" {
+		if id, err := uuid.Parse(v); err != nil {
+			bad("id %q is not an entry's id (leave it empty for a new entry)", truncate(v))
+		} else {
+			row.id = &id
+		}
 	}
-	units, err := db.Collect[named](ctx, q, `SELECT id, name FROM units WHERE org_id = $1`, owner)
+	topics := func(col string) []Topic {
+		var out []Topic
+		for _, t := range splitList(f[col]) {
+			if !slices.Contains(Topics, Topic(t)) {
+				bad("unknown topic %q", truncate(t))
+			}
+			out = append(out, Topic(t))
+		}
+		return out
+	}
+	in.Topics, in.LeadTopics = topics("topics"), topics("lead_topics")
+	in.TargetGroups = splitList(f["target_groups"])
+	in.MunicipalityCodes = splitList(f["municipality_codes"])
+	for _, c := range in.MunicipalityCodes {
+		if len(c) != 4 || strings.Trim(c, "0123456789") != "" {
+			bad("kommunkod %q is not four digits", truncate(c))
+		}
+	}
+	switch strings.ToLower(f["national"]) {
+	case "", "nej", "no", "false":
+	case "ja", "yes", "true":
+		in.National = true
+	default:
+		bad("national must be ja or nej, got %q", truncate(f["national"]))
+	}
+	if cols["visibility"] {
+		in.Visibility = Visibility(strings.ToUpper(f["visibility"]))
+		if !slices.Contains(visibilities, in.Visibility) {
+			bad("visibility must be PUBLIC, FEDERATION or ORGANISATION, got %q", truncate(f["visibility"]))
+		}
+	}
+	if v := f["expected_answer"]; v != "" {
+		in.ExpectedAnswer = &v
+	}
+	in.StaffedByRoles = splitList(f["staffed_by_roles"])
+	in.ContactPersons = splitList(f["contact_persons"])
+
+	var channelProblems []string
+	if cols["channels"] {
+		in.Channels, channelProblems = parseChannels(f["channels"])
+		for _, p := range channelProblems {
+			bad("%s", p)
+		}
+	}
+	row.kinds = map[ChannelKind]kindCell{}
+	for _, k := range kindColumns {
+		if !cols[k.value] {
+			continue
+		}
+		cell := kindCell{value: f[k.value], hoursGiven: k.hours != "" && cols[k.hours]}
+		word := strings.ReplaceAll(k.value, "_", " ")
+		if cell.value == "" && f[k.hours] != "" {
+			bad("%s hours without a %s", word, word)
+		}
+		if hs := f[k.hours]; hs != "" {
+			var err error
+			if cell.hours, err = parseHours(hs); err != nil {
+				bad("%v", err)
+			}
+		}
+		row.kinds[k.kind] = cell
+		if cell.value != "" {
+			in.Channels = append(in.Channels, Channel{Kind: k.kind, Value: cell.value, OpeningHours: cell.hours})
+		}
+	}
+	if cols["visibility"] {
+		for i := range in.Channels {
+			if in.Channels[i].Visibility == "" {
+				in.Channels[i].Visibility = in.Visibility
+			}
+		}
+	}
+	if len(channelProblems) > 0 {
+		return row
+	}
+	// A whole entry is checked as a whole; a part is checked as far as it
+	// goes, and the entry it makes with what the hub has when it is saved.
+	var err error
+	if cols.complete() {
+		err = in.validate()
+	} else {
+		var problems []string
+		for i, c := range in.Channels {
+			problems = append(problems, c.problems(fmt.Sprintf("channels[%d]", i))...)
+		}
+		if len(problems) > 0 {
+			err = apperr.Invalidf("invalid directory entry: %s", strings.Join(problems, "; "))
+		}
+	}
 	if err != nil {
-		return 0, err
+		bad("%s", entryProblems(err))
 	}
-	existing, err := db.Collect[named](ctx, q, `SELECT id, function_name AS name FROM directory_entries WHERE org_id = $1 AND archived_at IS NULL`, owner)
-	if err != nil {
-		return 0, err
-	}
-	byName := func(list []named, name string) *uuid.UUID {
-		for _, n := range list {
-			if strings.EqualFold(n.Name, name) {
-				id := n.ID
-				return &id
-			}
-		}
-		return nil
-	}
-	// Ids first, so that fallbacks can name entries later in the file.
-	ids := map[string]uuid.UUID{}
-	for _, r := range rows {
-		id := uuid.New()
-		if e := byName(existing, r.in.FunctionName); e != nil {
-			id = *e
-		}
-		ids[strings.ToLower(r.in.FunctionName)] = id
-	}
-	for _, r := range rows {
-		if err := ensureExists(ctx, q, owner, ids[strings.ToLower(r.in.FunctionName)], r.in.FunctionName, reviewer, now); err != nil {
-			return 0, err
-		}
-	}
-	var problems []LineError
-	for _, r := range rows {
-		in := r.in
-		id := ids[strings.ToLower(in.FunctionName)]
-		in.ID = &id
-		if r.unit != "" {
-			if in.UnitID = byName(units, r.unit); in.UnitID == nil {
-				problems = append(problems, LineError{r.line, fmt.Sprintf("unknown unit %q of this organisation", r.unit)})
-				continue
-			}
-		}
-		if r.fallback != "" {
-			if fb, ok := ids[strings.ToLower(r.fallback)]; ok {
-				in.FallbackEntryID = &fb
-			} else if in.FallbackEntryID = byName(existing, r.fallback); in.FallbackEntryID == nil {
-				problems = append(problems, LineError{r.line, fmt.Sprintf("fallback %q is no function of this organisation", r.fallback)})
-				continue
-			}
-		}
-		if _, err := Save(ctx, q, owner, reviewer, now, in); err != nil {
-			if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.NotFound {
-				problems = append(problems, LineError{r.line, apperr.MessageOf(err)})
-				continue
-			}
-			return 0, err
-		}
-	}
-	if len(problems) > 0 {
-		return 0, &ImportError{Lines: problems}
-	}
-	return len(rows), nil
+	return row
 }
 
-// ensureExists creates a placeholder row for a new entry, so that entries
-// of the same file can name each other as fallback in any order; Save then
-// fills it in.
-func ensureExists(ctx context.Context, q db.Querier, owner, id uuid.UUID, name, reviewer string, now time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO directory_entries (id, org_id, function_name, topics, national, visibility, reviewed_at, reviewed_by)
-	VALUES ($1, $2, $3, '{SAMORDNAD_REHABILITERING}', true, 'ORGANISATION', $4, $5) ON CONFLICT (id) DO NOTHING`, id, owner, name, now, reviewer)
-	if err != nil {
-		return fmt.Errorf("prepare entry %s: %w", name, err)
-	}
-	return nil
+// entryProblems is the message of an invalid entry without its preamble,
+// which a line number replaces.
+func entryProblems(err error) string {
+	return strings.TrimPrefix(apperr.MessageOf(err), "invalid directory entry: ")
 }
 
-// Export writes the live entries of org (every organisation when nil) in
-// the import format, ordered by organisation and function name.
-func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int, error) {
-	type row struct {
-		Entry
-		Unit     *string   `db:"unit_name"`
-		Fallback *string   `db:"fallback_name"`
-		Channels []Channel `db:"channels"`
-	}
-	rows, err := db.Collect[row](ctx, q, `SELECT `+entryColumns+`, u.name AS unit_name, fb.function_name AS fallback_name,
-		coalesce((SELECT json_agg(json_build_object('kind', c.kind, 'value', c.value, 'opening_hours', c.opening_hours) ORDER BY c.position)
-			FROM directory_channels c WHERE c.entry_id = e.id), '[]') AS channels
-	FROM directory_entries e
-	JOIN organizations o ON o.id = e.org_id
-	LEFT JOIN units u ON u.id = e.unit_id
-	LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id
-	WHERE e.archived_at IS NULL AND ($1::uuid IS NULL OR e.org_id = $1)
-	ORDER BY o.name, e.function_name`, org)
-	if err != nil {
-		return 0, fmt.Errorf("export directory: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
-		return 0, err
-	}
-	for _, r := range rows {
-		ch := map[ChannelKind]Channel{}
-		for _, c := range r.Channels {
-			if _, ok := ch[c.Kind]; !ok {
-				ch[c.Kind] = c
-			}
-		}
-		national := "nej"
-		if r.National {
-			national = "ja"
-		}
-		rec := []string{
-			r.FunctionName, deref(r.Unit), strings.Join(r.Topics, ";"), strings.Join(r.LeadTopics, ";"),
-			strings.Join(r.TargetGroups, ";"), strings.Join(r.MunicipalityCodes, ";"), national, string(r.Visibility),
-			deref(r.ExpectedAnswer), deref(r.Fallback), strings.Join(r.StaffedByRoles, ";"),
-			ch[Phone].Value, formatHours(ch[Phone].OpeningHours), ch[Funktionsbrevlada].Value, ch[SecureMessage].Value,
-			ch[VisitingAddress].Value, ch[OnSite].Value, formatHours(ch[OnSite].OpeningHours), r.Description,
-		}
-		if err := cw.Write(rec); err != nil {
-			return 0, err
-		}
-	}
-	cw.Flush()
-	return len(rows), cw.Error()
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-var dayNames = []string{"", "mån", "tis", "ons", "tor", "fre", "lör", "sön"}
-
-// formatHours writes hours as parseHours reads them, one day per part.
-func formatHours(hs []Hours) string {
-	parts := make([]string, len(hs))
-	for i, h := range hs {
-		parts[i] = fmt.Sprintf("%s %s-%s", dayNames[h.Day], h.From, h.To)
-	}
-	return strings.Join(parts, "; ")
-}
+// nameKey is what names are compared by: function names, unit names.
+func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

@@ -58,6 +58,9 @@ func (in EntryInput) validate() error {
 	if len([]rune(in.Description)) > 2000 {
 		add("description must be at most 2,000 characters")
 	}
+	if _, ok := visibilityRank[in.Visibility]; !ok {
+		add("visibility must be PUBLIC, FEDERATION or ORGANISATION")
+	}
 	if len(in.Topics) == 0 {
 		add("topics must name at least one topic")
 	}
@@ -93,34 +96,45 @@ func (in EntryInput) validate() error {
 	}
 	for i, c := range in.Channels {
 		where := fmt.Sprintf("channels[%d]", i)
-		if strings.TrimSpace(c.Value) == "" || len([]rune(c.Value)) > 500 {
-			add("%s: value must be 1–500 characters", where)
-		}
-		if visibilityRank[c.Visibility] > visibilityRank[in.Visibility] {
+		problems = append(problems, c.problems(where)...)
+		if _, ok := visibilityRank[c.Visibility]; !ok {
+			add("%s: visibility must be PUBLIC, FEDERATION or ORGANISATION", where)
+		} else if visibilityRank[c.Visibility] > visibilityRank[in.Visibility] {
 			add("%s: visibility %s is wider than the entry's %s", where, c.Visibility, in.Visibility)
-		}
-		if len(c.OpeningHours) > maxHours {
-			add("%s: at most %d opening intervals", where, maxHours)
-		}
-		if c.Kind == Phone {
-			digits := strings.Count(c.Value, "") - 1 - strings.Count(c.Value, " ") - strings.Count(c.Value, "-") - strings.Count(c.Value, "+")
-			if !phonePattern.MatchString(c.Value) || digits < 5 || digits > 15 {
-				add("%s: %q is not a phone number (digits, spaces, + and -; 5–15 digits)", where, truncate(c.Value))
-			}
-		}
-		if len([]rune(c.Note)) > 500 {
-			add("%s: note must be at most 500 characters", where)
-		}
-		for j, h := range c.OpeningHours {
-			if h.Day < 1 || h.Day > 7 || !clockPattern.MatchString(h.From) || !clockPattern.MatchString(h.To) || h.From >= h.To {
-				add("%s.openingHours[%d]: need day 1–7 and from < to as HH:MM, got day %d %q–%q", where, j, h.Day, truncate(h.From), truncate(h.To))
-			}
 		}
 	}
 	if len(problems) > 0 {
 		return apperr.Invalidf("invalid directory entry: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// problems checks a channel on its own (not against its entry), naming it
+// where.
+func (c Channel) problems(where string) []string {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, where+": "+fmt.Sprintf(format, args...)) }
+	if strings.TrimSpace(c.Value) == "" || len([]rune(c.Value)) > 500 {
+		add("value must be 1–500 characters")
+	}
+	if len(c.OpeningHours) > maxHours {
+		add("at most %d opening intervals", maxHours)
+	}
+	if c.Kind == Phone {
+		digits := strings.Count(c.Value, "") - 1 - strings.Count(c.Value, " ") - strings.Count(c.Value, "-") - strings.Count(c.Value, "+")
+		if !phonePattern.MatchString(c.Value) || digits < 5 || digits > 15 {
+			add("%q is not a phone number (digits, spaces, + and -; 5–15 digits)", truncate(c.Value))
+		}
+	}
+	if len([]rune(c.Note)) > 500 {
+		add("note must be at most 500 characters")
+	}
+	for j, h := range c.OpeningHours {
+		if h.Day < 1 || h.Day > 7 || !clockPattern.MatchString(h.From) || !clockPattern.MatchString(h.To) || h.From >= h.To {
+			problems = append(problems, fmt.Sprintf("%s.openingHours[%d]: need day 1–7 and from < to as HH:MM, got day %d %q–%q", where, j, h.Day, truncate(h.From), truncate(h.To)))
+		}
+	}
+	return problems
 }
 
 // visibilityRank orders visibilities from narrowest to widest.

@@ -37,7 +37,7 @@ func setup(t *testing.T) (context.Context, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool))
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
 	now := time.Now()
 
 	fk := demo.ID("org/fk")

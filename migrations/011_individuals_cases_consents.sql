@@ -169,6 +169,7 @@ CREATE TABLE case_items (
     id            uuid PRIMARY KEY,
     case_id       uuid NOT NULL REFERENCES cases (id),
     individual_id uuid NOT NULL REFERENCES individuals (id),
+    case_org_id   uuid NOT NULL REFERENCES organizations (id), -- the person's municipality
     org_id        uuid NOT NULL REFERENCES organizations (id),
     class         information_class NOT NULL,
     purpose       consent_purpose NOT NULL,

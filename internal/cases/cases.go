@@ -338,9 +338,9 @@ func AddItem(ctx context.Context, q db.Querier, p *identity.Principal, caseScope
 	}
 	it := Item{ID: uuid.New(), CaseID: caseID, OrgID: p.OrgID, Class: class, Purpose: purpose, Summary: summary,
 		RecordedBy: p.UserID, IndividualID: c.IndividualID}
-	err = q.QueryRow(ctx, `INSERT INTO case_items (id, case_id, individual_id, org_id, class, purpose, summary, recorded_at, recorded_by)
-	VALUES ($1, $2, $3, hub_current_org(), $4, $5, $6, now(), $7) RETURNING recorded_at`,
-		it.ID, it.CaseID, it.IndividualID, string(class), string(purpose), summary, p.UserID).Scan(&it.RecordedAt)
+	err = q.QueryRow(ctx, `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
+	VALUES ($1, $2, $3, $4, hub_current_org(), $5, $6, $7, now(), $8) RETURNING recorded_at`,
+		it.ID, it.CaseID, it.IndividualID, c.OrgID, string(class), string(purpose), summary, p.UserID).Scan(&it.RecordedAt)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "42501" { // row security refused: the case is no longer shared
 		return Item{}, apperr.NotFoundf("no such case")
@@ -385,8 +385,8 @@ func Items(ctx context.Context, q db.Querier, scope consent.Scope, caseIDs []uui
 // ItemsByID loads the items among ids the viewer may see, with the owner
 // of each item's case (the person's municipality).
 func ItemsByID(ctx context.Context, q db.Querier, scope consent.Scope, ids []uuid.UUID) (map[uuid.UUID]Item, map[uuid.UUID]uuid.UUID, error) {
-	rows, err := q.Query(ctx, `SELECT `+itemColumns+`, c.org_id
-	FROM case_items it JOIN cases c ON c.id = it.case_id
+	rows, err := q.Query(ctx, `SELECT `+itemColumns+`, it.case_org_id
+	FROM case_items it
 	WHERE it.id = ANY($1) AND `+consent.ClassVisible(scope, "it.org_id", "it.individual_id", "it.class"), ids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load items: %w", err)

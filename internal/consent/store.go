@@ -191,10 +191,10 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 	}
 	err = q.QueryRow(ctx, `INSERT INTO consents (id, org_id, individual_id, kind, purposes, given_by, representative_name,
 		valid_from, valid_until, evidence, form_reference, witnessed_by, requested_by_org_id, registered_at, registered_by, registered_by_name)
-	SELECT $1, i.org_id, i.id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13, $14
+	SELECT $1, i.org_id, i.id, $3::text::consent_kind, $4::text[]::consent_purpose[], $5, $6, $7, $8, $9, $10, $11, $12, now(), $13, $14
 	FROM individuals i WHERE i.id = $2 AND i.org_id = hub_current_org()
 	RETURNING registered_at`,
-		c.ID, c.IndividualID, c.Kind, c.Purposes, c.GivenBy, c.RepresentativeName, c.ValidFrom, c.ValidUntil, c.Evidence,
+		c.ID, c.IndividualID, string(c.Kind), purposeNames(c.Purposes), string(c.GivenBy), c.RepresentativeName, c.ValidFrom, c.ValidUntil, string(c.Evidence),
 		c.FormReference, c.WitnessedBy, c.RequestedByOrgID, c.RegisteredBy, c.RegisteredByName).Scan(&c.RegisteredAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Consent{}, apperr.NotFoundf("no such individual")
@@ -223,6 +223,14 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 		}
 	}
 	return c, nil
+}
+
+func purposeNames(ps []Purpose) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = string(p)
+	}
+	return out
 }
 
 func trimmed(s *string) *string {

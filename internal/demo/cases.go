@@ -97,9 +97,9 @@ func loadCases(ctx context.Context, tx pgx.Tx, keys *piicrypt.Keys) error {
 		{"vc", "region-varmland", "VARD_SJUKSKRIVNING", "SAMORDNAD_REHABILITERING", "Sjukskrivning 100 % utfärdad 2026-01-15 till 2026-03-15 (intyg finns hos vårdcentralen).", "2026-01-16 08:45+01", "rehab.vc"},
 	}
 	for _, it := range items {
-		if _, err := tx.Exec(ctx, `INSERT INTO case_items (id, case_id, individual_id, org_id, class, purpose, summary, recorded_at, recorded_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-			ID("case-item/karlstad/kim/"+it.key), DemoCase, DemoIndividual, ID("org/"+it.org), it.class, it.purpose, it.summary, it.at, it.by); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
+		VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+			ID("case-item/karlstad/kim/"+it.key), DemoCase, DemoIndividual, ID("org/"+it.org), it.class, it.purpose, it.summary, it.at, it.by, karlstad); err != nil {
 			return fmt.Errorf("demo case item: %w", err)
 		}
 	}

@@ -32,6 +32,25 @@ type testBundle struct {
 	db    *pgtest.DB
 	idp   *devidp.Provider
 	authz *authz.Authorizer
+	logs  *syncBuffer // everything the server logged, at debug level
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // testServer is the API under test. Requests carry a token of
@@ -101,11 +120,12 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	t.Cleanup(idpServer.Close)
 	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, idpURL))
 
-	var logs io.Writer = io.Discard
+	captured := &syncBuffer{}
+	var logs io.Writer = captured
 	if os.Getenv("HUB_TEST_LOG") != "" { // show the server's log, e.g. an INTERNAL error's cause
-		logs = os.Stderr
+		logs = io.MultiWriter(captured, os.Stderr)
 	}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	authorizer, err := authz.New(authz.SamtyckeInForce)
 	require.NoError(t, err)
 	opts := graph.Options{
@@ -132,7 +152,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)
-	return srv, &testBundle{db: d, idp: idp, authz: authorizer}
+	return srv, &testBundle{db: d, idp: idp, authz: authorizer, logs: captured}
 }
 
 // gqlResponse is a decoded GraphQL response.

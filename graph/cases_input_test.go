@@ -278,7 +278,9 @@ func TestCases_OpenAddItemsAndParticipants(t *testing.T) {
 			map[string]any{"id": opened.OpenCase.ID, "o": relay.ID(relay.TypeOrganization, demo.ID("org/af"))})
 	}
 	var parts struct {
-		AddCaseParticipant struct{ Participants []struct{ Organization struct{ Name string } } }
+		AddCaseParticipant struct {
+			Participants []struct{ Organization struct{ Name string } }
+		}
 	}
 	mustData(t, part("soc.karlstad"), &parts)
 	require.Equal(t, "Arbetsförmedlingen", parts.AddCaseParticipant.Participants[0].Organization.Name)

@@ -5,11 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -75,4 +79,37 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
+}
+
+// A key is rotated by putting a new one first in the ring, running
+// `hub individuals rekey`, and dropping the old one: every number then
+// opens with the new key alone, and the blind index still finds it.
+func TestIndividualsRekey_RotatesTheKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	oldRing, index := "old:"+piicrypt.NewKey(), piicrypt.NewKey()
+	oldKeys, err := piicrypt.ParseKeys(oldRing, index)
+	require.NoError(t, err)
+	require.NoError(t, demo.Load(ctx, d.Pool, oldKeys))
+
+	newRing := "new:" + piicrypt.NewKey()
+	require.NoError(t, run(ctx, []string{"individuals", "--database-url", d.URL, "--pii-keys", newRing + "," + oldRing, "--pii-index-key", index, "--batch", "1", "rekey"}))
+
+	newKeys, err := piicrypt.ParseKeys(newRing, index)
+	require.NoError(t, err)
+	store := individuals.Store{Keys: newKeys}
+	tx, err := d.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, err = tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true)`,
+		demo.ID("org/karlstad").String(), demo.ID("unit/karlstad/eb").String())
+	require.NoError(t, err)
+	found, err := store.ByNumber(ctx, tx, consent.Scope{Own: true}, demo.DemoPersonnummer, time.Now())
+	require.NoError(t, err)
+	require.NotNil(t, found)
+	require.Equal(t, "19850312-9804", found.Number.Formatted())
+	var stale int
+	require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM individuals WHERE number_key_id <> 'new'`).Scan(&stale))
+	require.Zero(t, stale)
 }

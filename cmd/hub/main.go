@@ -8,6 +8,7 @@
 //	hub token LOGIN           print a dev access token for a demo user
 //	hub audit verify          check the audit trail's hash chains
 //	hub policy load FILE      store a new authorization policy
+//	hub individuals rekey     re-seal identity numbers with the active key
 package main
 
 import (
@@ -33,6 +34,7 @@ Usage:
   hub audit verify           check every organisation's audit hash chain (owner's database URL)
   hub policy check FILE      validate an authorization policy
   hub policy load FILE       store a policy; every replica reloads it within a second
+  hub individuals rekey      re-seal identity numbers with the first key of HUB_PII_KEYS (owner's database URL)
   hub directory import FILE --org NNNNNN-NNNN
                              load a phone list (CSV) for an organisation, all or nothing
   hub directory export [--org NNNNNN-NNNN]
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCmd(ctx, rest)
 	case "policy":
 		return policyCmd(ctx, rest)
+	case "individuals":
+		return individualsCmd(ctx, args[1:])
 	case "directory":
 		return directoryCmd(ctx, rest)
 	case "help", "-h", "--help":

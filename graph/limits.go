@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -139,5 +140,15 @@ func complexity() generated.ComplexityRoot {
 	c.Query.DirectorySearch = func(child int, _ string, first *int, _ *string, _ *tenancy.OrganizationKind, _ *string, _ *directory.Topic) int {
 		return 1 + pageOf(first)*child
 	}
+	// Personal data. A person's cases, samtycken and a case's items and
+	// parties are not paged: they are priced at what a heavy case has.
+	c.Query.Cases = func(child int, first *int, _ *string, _ *string) int { return 1 + pageOf(first)*child }
+	c.Query.Individuals = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
+	c.Query.AccessLog = func(child int, _ string, first *int, _ *string) int { return 1 + pageOf(first)*child }
+	c.Individual.Cases = list(10)
+	c.Individual.Consents = list(20)
+	c.Case.Participants = list(10)
+	c.Case.Items = func(child int, _ []consent.Class) int { return 1 + 50*child }
+	c.Case.SharedClasses = list(len(consent.Classes))
 	return c
 }

@@ -505,6 +505,10 @@ func (r *queryResolver) AccessLog(ctx context.Context, individualID string, firs
 	return model.NewAccessLogConnection(res, ind.ID), nil
 }
 
+func (r *subscriptionResolver) ConsentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error) {
+	return r.consentEvents(ctx, individualID)
+}
+
 func (r *Resolver) AccessLogConnection() generated.AccessLogConnectionResolver {
 	return &accessLogConnectionResolver{r}
 }
@@ -537,6 +541,8 @@ func (r *Resolver) IndividualConnection() generated.IndividualConnectionResolver
 	return &individualConnectionResolver{r}
 }
 
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
 	accessLogConnectionResolver  struct{ *Resolver }
 	accessLogEntryResolver       struct{ *Resolver }
@@ -549,4 +555,5 @@ type (
 	consentGrantResolver         struct{ *Resolver }
 	individualResolver           struct{ *Resolver }
 	individualConnectionResolver struct{ *Resolver }
+	subscriptionResolver         struct{ *Resolver }
 )

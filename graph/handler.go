@@ -17,6 +17,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
@@ -30,6 +31,9 @@ type Options struct {
 	Authorizer *authz.Authorizer
 	// PIIKeys seal and index identity numbers (required).
 	PIIKeys *piicrypt.Keys
+	// ConsentEvents feeds the consentEvents subscription (nil: the
+	// subscription is refused).
+	ConsentEvents *consent.Listener
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -78,7 +82,13 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys}))
+	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents}))
+	srv.AddTransport(transport.Websocket{
+		InitFunc:              authenticateWebSocket(o.Authenticator, auditRefusal(o.Pool)),
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second,
+		PayloadReadLimit:      &wsReadLimit,
+	})
 	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions}})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

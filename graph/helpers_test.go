@@ -18,6 +18,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/identity"
@@ -128,7 +129,12 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	authorizer, err := authz.New(authz.SamtyckeInForce)
 	require.NoError(t, err)
+	events := consent.NewListener()
+	listenCtx, stopListening := context.WithCancel(ctx)
+	t.Cleanup(stopListening)
+	go events.Run(listenCtx, d.AppURL, logger)
 	opts := graph.Options{
+		ConsentEvents:    events,
 		Pool:             d.AppPool,
 		Authenticator:    identity.NewAuthenticator(d.AppPool),
 		Authorizer:       authorizer,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
@@ -22,6 +23,8 @@ type Resolver struct {
 	Pool  *pgxpool.Pool
 	Authz *authz.Authorizer
 	Keys  *piicrypt.Keys
+	// ConsentEvents announces samtycke changes to subscriptions.
+	ConsentEvents *consent.Listener
 }
 
 // allow asks the one authorization entry point whether the request's

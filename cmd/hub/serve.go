@@ -12,6 +12,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
@@ -129,6 +130,8 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go authorizer.Watch(watchCtx, cfg.DatabaseURL, logger)
+	consentEvents := consent.NewListener()
+	go consentEvents.Run(watchCtx, cfg.DatabaseURL, logger)
 
 	opts := httpserver.Options{
 		Logger: logger,
@@ -138,6 +141,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			Authenticator:    identity.NewAuthenticator(pool),
 			Authorizer:       authorizer,
 			PIIKeys:          keys,
+			ConsentEvents:    consentEvents,
 			MaxDepth:         cfg.MaxDepth,
 			MaxComplexity:    cfg.MaxComplexity,
 			StatementTimeout: cfg.StatementTimeout,

@@ -68,6 +68,9 @@ type IndividualResolver interface {
 type IndividualConnectionResolver interface {
 	TotalCount(ctx context.Context, objs []*model.IndividualConnection) ([]int, error)
 }
+type SubscriptionResolver interface {
+	ConsentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -84,6 +87,20 @@ func (ec *executionContext) field_Case_items_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["classes"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_consentEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "individualId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["individualId"] = arg0
 	return args, nil
 }
 
@@ -2366,6 +2383,98 @@ func (ec *executionContext) fieldContext_Consent_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Consent", field, false, false, errors.New("field of type ConsentStatus does not have child fields"))
 }
 
+func (ec *executionContext) _ConsentEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.ConsentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v consent.EventKind) graphql.Marshaler {
+			return ec.marshalNConsentEventKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentEvent", field, false, false, errors.New("field of type ConsentEventKind does not have child fields"))
+}
+
+func (ec *executionContext) _ConsentEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.ConsentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentEvent", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ConsentEvent_consentId(ctx context.Context, field graphql.CollectedField, obj *model.ConsentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentEvent_consentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentEvent_consentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ConsentEvent_individualId(ctx context.Context, field graphql.CollectedField, obj *model.ConsentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentEvent_individualId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndividualID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentEvent_individualId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
 func (ec *executionContext) _ConsentGrant_organization(ctx context.Context, field graphql.CollectedField, obj *model.ConsentGrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3041,6 +3150,50 @@ func (ec *executionContext) fieldContext_IndividualEdge_node(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Individual(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_consentEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_consentEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ConsentEvents(ctx, fc.Args["individualId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentEvent) graphql.Marshaler {
+			return ec.marshalNConsentEvent2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐConsentEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_consentEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_consentEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4625,6 +4778,59 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var consentEventImplementors = []string{"ConsentEvent"}
+
+func (ec *executionContext) _ConsentEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentEvent")
+		case "kind":
+			out.Values[i] = ec._ConsentEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ConsentEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentId":
+			out.Values[i] = ec._ConsentEvent_consentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "individualId":
+			out.Values[i] = ec._ConsentEvent_individualId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var consentGrantImplementors = []string{"ConsentGrant"}
 
 func (ec *executionContext) _ConsentGrant(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentGrant) graphql.Marshaler {
@@ -5055,6 +5261,26 @@ func (ec *executionContext) _IndividualEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "consentEvents":
+		return ec._Subscription_consentEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -5291,6 +5517,33 @@ func (ec *executionContext) marshalNConsent2ᚖgithubᚗcomᚋsamverkanshubᚋhu
 		return graphql.Null
 	}
 	return ec._Consent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsentEvent2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐConsentEvent(ctx context.Context, sel ast.SelectionSet, v *model.ConsentEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsentEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsentEventKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐEventKind(ctx context.Context, v any) (consent.EventKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := consent.EventKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentEventKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐEventKind(ctx context.Context, sel ast.SelectionSet, v consent.EventKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNConsentEvidence2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐEvidence(ctx context.Context, v any) (consent.Evidence, error) {

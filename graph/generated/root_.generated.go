@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Unit() UnitResolver
 	WayIn() WayInResolver
 }
@@ -193,6 +194,13 @@ type ComplexityRoot struct {
 		ValidFrom          func(childComplexity int) int
 		ValidUntil         func(childComplexity int) int
 		WitnessedBy        func(childComplexity int) int
+	}
+
+	ConsentEvent struct {
+		At           func(childComplexity int) int
+		ConsentID    func(childComplexity int) int
+		IndividualID func(childComplexity int) int
+		Kind         func(childComplexity int) int
 	}
 
 	ConsentGrant struct {
@@ -387,6 +395,10 @@ type ComplexityRoot struct {
 		Nodes                    func(childComplexity int, ids []string) int
 		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+	}
+
+	Subscription struct {
+		ConsentEvents func(childComplexity int, individualID *string) int
 	}
 
 	Unit struct {
@@ -1008,6 +1020,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consent.WitnessedBy(childComplexity), true
+
+	case "ConsentEvent.at":
+		if e.ComplexityRoot.ConsentEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEvent.At(childComplexity), true
+	case "ConsentEvent.consentId":
+		if e.ComplexityRoot.ConsentEvent.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEvent.ConsentID(childComplexity), true
+	case "ConsentEvent.individualId":
+		if e.ComplexityRoot.ConsentEvent.IndividualID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEvent.IndividualID(childComplexity), true
+	case "ConsentEvent.kind":
+		if e.ComplexityRoot.ConsentEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentEvent.Kind(childComplexity), true
 
 	case "ConsentGrant.classes":
 		if e.ComplexityRoot.ConsentGrant.Classes == nil {
@@ -1888,6 +1925,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
 
+	case "Subscription.consentEvents":
+		if e.ComplexityRoot.Subscription.ConsentEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_consentEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConsentEvents(childComplexity, args["individualId"].(*string)), true
+
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
 			break
@@ -2008,6 +2057,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -2641,6 +2707,46 @@ extend type Mutation {
     "What it says (1–4000 characters; never medical content)."
     summary: String!
   ): CaseItem!
+}
+
+"What happened to a samtycke."
+enum ConsentEventKind {
+  "A samtycke was recorded."
+  RECORDED
+  "A samtycke was revoked."
+  REVOKED
+}
+
+"""
+A change of a samtycke, announced to those allowed to know of it: the
+person's municipality (RECORDED and REVOKED, with the samtycke's id), and a
+grantee when a samtycke recorded for it is in force for its declared purpose
+(RECORDED, without the samtycke's id). Fetch the person or case with a query
+to see what changed; events carry ids only.
+"""
+type ConsentEvent {
+  "What happened."
+  kind: ConsentEventKind!
+  "When it happened."
+  at: DateTime!
+  "The samtycke (for the person's municipality only; null for a grantee)."
+  consentId: ID
+  "The person it is about."
+  individualId: ID!
+}
+
+"""
+Live events over WebSocket (protocol graphql-transport-ws on /graphql). The
+connection_init payload carries ` + "`" + `Authorization: Bearer <token>` + "`" + ` and
+` + "`" + `Hub-Purpose` + "`" + `, as the headers of a request would. Whether a subscriber may
+see an event is decided per event with the samtycke rule, in the database.
+"""
+type Subscription {
+  "Changes of samtycken you may know of; optionally about one person only. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  consentEvents(
+    "Only events about this person."
+    individualId: ID
+  ): ConsentEvent!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directory.graphqls", Input: `"What one seeks a way in for."
@@ -3566,6 +3672,20 @@ func (ec *executionContext) childFields_Consent(ctx context.Context, field graph
 		return ec.fieldContext_Consent_status(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ConsentEvent_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_ConsentEvent_at(ctx, field)
+	case "consentId":
+		return ec.fieldContext_ConsentEvent_consentId(ctx, field)
+	case "individualId":
+		return ec.fieldContext_ConsentEvent_individualId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ConsentGrant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -52,6 +52,22 @@ type CaseEdge struct {
 	Node *Case `json:"node"`
 }
 
+// A change of a samtycke, announced to those allowed to know of it: the
+// person's municipality (RECORDED and REVOKED, with the samtycke's id), and a
+// grantee when a samtycke recorded for it is in force for its declared purpose
+// (RECORDED, without the samtycke's id). Fetch the person or case with a query
+// to see what changed; events carry ids only.
+type ConsentEvent struct {
+	// What happened.
+	Kind consent.EventKind `json:"kind"`
+	// When it happened.
+	At time.Time `json:"at"`
+	// The samtycke (for the person's municipality only; null for a grantee).
+	ConsentID *string `json:"consentId,omitempty"`
+	// The person it is about.
+	IndividualID string `json:"individualId"`
+}
+
 // A grantee of a new samtycke.
 type ConsentGrantInput struct {
 	// The receiving organisation.
@@ -243,4 +259,11 @@ type RegisterIndividualInput struct {
 	ProtectedIdentity *bool `json:"protectedIdentity,omitempty"`
 	// The owning unit (default: yours).
 	UnitID *string `json:"unitId,omitempty"`
+}
+
+// Live events over WebSocket (protocol graphql-transport-ws on /graphql). The
+// connection_init payload carries `Authorization: Bearer <token>` and
+// `Hub-Purpose`, as the headers of a request would. Whether a subscriber may
+// see an event is decided per event with the samtycke rule, in the database.
+type Subscription struct {
 }

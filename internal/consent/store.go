@@ -222,6 +222,9 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 			return Consent{}, fmt.Errorf("record consent grants: %w", err)
 		}
 	}
+	if err := announce(ctx, q, Event{Kind: EventRecorded, ConsentID: c.ID, IndividualID: c.IndividualID, OrgID: p.OrgID, At: c.RegisteredAt}); err != nil {
+		return Consent{}, fmt.Errorf("announce samtycke: %w", err)
+	}
 	return c, nil
 }
 
@@ -310,16 +313,17 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 	if !revoked {
 		return Consent{}, apperr.Errorf(apperr.Conflict, "the samtycke was already revoked")
 	}
-	// For subscribers (consentEvents) and any replica's cache; the rule
-	// itself never reads a cache, so nothing waits for this to arrive.
-	if _, err := q.Exec(ctx, `SELECT pg_notify('hub_consent', $1)`, id.String()); err != nil {
-		return Consent{}, fmt.Errorf("announce revocation: %w", err)
-	}
 	cs, err := ByID(ctx, q, []uuid.UUID{id})
 	if err != nil {
 		return Consent{}, err
 	}
-	return cs[id], nil
+	c := cs[id]
+	// For subscribers (consentEvents); the rule itself never reads a
+	// cache, so nothing waits for this to arrive.
+	if err := announce(ctx, q, Event{Kind: EventRevoked, ConsentID: id, IndividualID: c.IndividualID, OrgID: c.OrgID, At: *c.RevokedAt}); err != nil {
+		return Consent{}, fmt.Errorf("announce revocation: %w", err)
+	}
+	return c, nil
 }
 
 const consentColumns = `c.id, c.org_id, c.individual_id, c.kind, c.purposes::text[] AS purposes, c.given_by, c.representative_name,
@@ -406,4 +410,16 @@ func Covers(ctx context.Context, q db.Querier, individualID uuid.UUID, class Cla
 		return false, fmt.Errorf("check samtycke: %w", err)
 	}
 	return ok, nil
+}
+
+// AllowingFor returns the samtycke in force that shares the individual with
+// the transaction's principal under its declared purpose (the oldest, if
+// several), or nil.
+func AllowingFor(ctx context.Context, q db.Querier, individualID uuid.UUID) (*uuid.UUID, error) {
+	var id *uuid.UUID
+	err := q.QueryRow(ctx, `SELECT (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = $1 ORDER BY g.consent_id LIMIT 1)`, individualID).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("check samtycke: %w", err)
+	}
+	return id, nil
 }

@@ -27,6 +27,14 @@ func Middleware(a *Authenticator, refused Refusal, next http.Handler) http.Handl
 			next.ServeHTTP(w, r)
 			return
 		}
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && r.Header.Get("Authorization") == "" {
+			// Browsers cannot set headers on a WebSocket: the token comes in
+			// the connection_init message, and the GraphQL transport
+			// authenticates it there (graph.NewHandler) before any
+			// operation runs.
+			next.ServeHTTP(w, r)
+			return
+		}
 		raw, err := bearerToken(r.Header.Get("Authorization"))
 		if err != nil {
 			writeAuthError(w, http.StatusUnauthorized, err)

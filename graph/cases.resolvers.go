@@ -245,7 +245,13 @@ func (r *mutationResolver) RegisterIndividual(ctx context.Context, input model.R
 	}
 	in := individuals.RegisterInput{Personnummer: input.Personnummer, GivenName: input.GivenName, FamilyName: input.FamilyName,
 		ProtectedIdentity: input.ProtectedIdentity != nil && *input.ProtectedIdentity, UnitID: unit}
+	// Audited even when it fails: a refused registration says whether the
+	// number is known, so probing shows in the trail.
+	audit.Touch(ctx)
 	ind, err := individuals.Store{Keys: r.Keys}.Register(ctx, querier(ctx), p, in, today())
+	if apperr.CodeOf(err) == apperr.Conflict {
+		audit.Deny(ctx, "registration of a number already registered")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -354,4 +355,25 @@ func TestCases_StatementsDoNotGrowWithThePage(t *testing.T) {
 	require.Equal(t, five, fifty, "statements for 5 and for 50 cases")
 	require.LessOrEqual(t, fifty, int64(16))
 	t.Logf("%d statements for a page of 50", fifty)
+}
+
+// A number sent as an Int (literal or variable), or inside a malformed
+// value, never comes back in an error message or reaches the log.
+func TestIndividuals_WrongTypeNumberIsNotEchoed(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	for _, r := range []gqlResponse{
+		postFor(t, srv, "soc.karlstad", rehab, `{ individualByPersonnummer(personnummer: 198503129804) { id } }`, nil),
+		postFor(t, srv, "soc.karlstad", rehab, `query($n: String!) { individualByPersonnummer(personnummer: $n) { id } }`, map[string]any{"n": 198503129804}),
+		postFor(t, srv, "soc.karlstad", rehab, `query($n: Int!) { individualByPersonnummer(personnummer: $n) { id } }`, map[string]any{"n": 198503129804}),
+		postFor(t, srv, "soc.karlstad", rehab, `query($n: String!) { individualByPersonnummer(personnummer: $n) { id } }`, map[string]any{"n": []any{198503129804}}),
+		postFor(t, srv, "soc.karlstad", rehab, `{ individualByPersonnummer(personnummer: [198503129804]) { id } }`, nil),
+	} {
+		require.Equal(t, http.StatusOK, r.Status)
+		for _, e := range r.Errors {
+			require.NotContains(t, e.Message, "198503129804")
+			require.NotContains(t, e.Message, "8503129804")
+		}
+	}
+	require.NotContains(t, b.logs.String(), "8503129804")
 }

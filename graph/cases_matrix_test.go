@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ type grant struct {
 // consentState is one column of the matrix.
 type consentState struct {
 	name      string
+	kind      string // "" = OSL_SEKRETESSBRYTANDE
 	protected bool
 	purposes  []string
 	grants    []grant
@@ -59,11 +61,21 @@ type consentState struct {
 	none      bool
 }
 
-var classOwner = map[string]string{
-	"KOMMUN_EKONOMISKT_BISTAND": "karlstad", "KOMMUN_PLANERING": "karlstad",
-	"FK_BESLUT": "fk", "FK_SAMORDNING": "fk",
-	"AF_INSKRIVNINGSSTATUS": "af", "AF_INSATSER": "af",
-	"VARD_SJUKSKRIVNING": "region-varmland", "VARD_MEDICINSKT_UNDERLAG": "region-varmland", "VARD_REHABILITERING": "region-varmland",
+// matrixItems are the items of every matrix case: one of each class by the
+// party whose class it is, and one by another care provider.
+var matrixItems = []struct{ class, writer string }{
+	{"KOMMUN_EKONOMISKT_BISTAND", "karlstad"}, {"KOMMUN_PLANERING", "karlstad"},
+	{"FK_BESLUT", "fk"}, {"FK_SAMORDNING", "fk"},
+	{"AF_INSKRIVNINGSSTATUS", "af"}, {"AF_INSATSER", "af"},
+	{"VARD_SJUKSKRIVNING", "region-varmland"}, {"VARD_MEDICINSKT_UNDERLAG", "region-varmland"}, {"VARD_REHABILITERING", "region-varmland"},
+	{"VARD_MEDICINSKT_UNDERLAG", "region-jonkoping"},
+}
+
+func kindOf(s consentState) string {
+	if s.kind == "" {
+		return "OSL_SEKRETESSBRYTANDE"
+	}
+	return s.kind
 }
 
 func matrixStates(today time.Time) []consentState {
@@ -86,13 +98,18 @@ func matrixStates(today time.Time) []consentState {
 		{name: "revoked", purposes: []string{rehab}, grants: standard, from: year(-30), to: year(300), revoke: true},
 		{name: "revoked then re-granted", purposes: []string{rehab}, grants: standard, from: year(-30), to: year(300), revoke: true, regrant: true},
 		{name: "active, protected identity", protected: true, purposes: []string{rehab}, grants: standard, from: year(-30), to: year(300)},
+		{name: "PDL between care providers", kind: "PDL_SAMMANHALLEN_JOURNALFORING", purposes: []string{rehab}, grants: []grant{
+			{"region-varmland", "vc-gripen", []string{"VARD_MEDICINSKT_UNDERLAG"}},
+		}, from: year(-30), to: year(300)},
+		{name: "UPPFOLJNING only", kind: "UPPFOLJNING", purposes: []string{"UPPFOLJNING"}, from: year(-30), to: year(300)},
 	}
 }
 
-// inForce says whether the state's samtycke applies to v under v's purpose,
-// and which classes it shares with v.
+// inForce says whether the state's samtycke shares the person with v under
+// v's purpose (only a secrecy waiver, OSL, does), and which classes it
+// shares with v (OSL any, PDL health care classes, UPPFOLJNING none).
 func (s consentState) inForce(v viewer, today time.Time) (bool, []string) {
-	if s.none || (s.revoke && !s.regrant) || today.Before(s.from) || today.After(s.to) || !slices.Contains(s.purposes, v.purpose) {
+	if s.none || (s.revoke && !s.regrant) || today.Before(s.from) || today.After(s.to) || !slices.Contains(s.purposes, v.purpose) || s.kind == "UPPFOLJNING" {
 		return false, nil
 	}
 	var classes []string
@@ -103,7 +120,7 @@ func (s consentState) inForce(v viewer, today time.Time) (bool, []string) {
 			classes = append(classes, g.classes...)
 		}
 	}
-	return matched, classes
+	return matched && s.kind == "", classes
 }
 
 func (s consentState) seesPerson(v viewer, today time.Time) bool {
@@ -121,22 +138,32 @@ func (s consentState) seesName(v viewer, today time.Time) bool {
 	return s.seesPerson(v, today) && (!s.protected || (v.org == "karlstad" && v.unit == "eb"))
 }
 
-func (s consentState) seesItem(v viewer, class string, today time.Time) bool {
+func (s consentState) seesItem(v viewer, class, writer string, today time.Time) bool {
 	if !v.readsItems {
 		return false
 	}
-	if classOwner[class] == v.org {
+	if writer == v.org {
 		return true
 	}
-	ok, classes := s.inForce(v, today)
-	return ok && slices.Contains(classes, class)
+	_, classes := s.inForce(v, today)
+	return slices.Contains(classes, class)
+}
+
+// seesFact: a case's target group facts and parties are the municipality's
+// information of one class.
+func (s consentState) seesFact(v viewer, class string, today time.Time) bool {
+	if v.org == "karlstad" {
+		return v.readsPeople
+	}
+	_, classes := s.inForce(v, today)
+	return slices.Contains(classes, class)
 }
 
 type matrixCase struct {
 	state      consentState
 	individual string
 	caseID     string
-	items      map[string]string // class → global id
+	items      map[string]string // class@writer → global id
 }
 
 func TestSamtycke_Matrix(t *testing.T) {
@@ -175,17 +202,21 @@ func runMatrix(t *testing.T, asOwner bool) {
 		mc := matrixCase{state: st, individual: reg.RegisterIndividual.ID, caseID: opened.OpenCase.ID, items: map[string]string{}}
 		_, caseKey, err := relay.ParseID(mc.caseID)
 		require.NoError(t, err)
-		// Each party's item, written directly (the parties' own mutations are tested elsewhere).
-		for class, owner := range classOwner {
+		// Each party's item and a party of the case, written directly (the
+		// parties' own mutations are tested elsewhere).
+		for _, it := range matrixItems {
 			id := uuid.New()
 			_, err := b.db.Pool.Exec(ctx, `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
 				SELECT $1, c.id, c.individual_id, c.org_id, $2, $3, 'SAMORDNAD_REHABILITERING', 'matrix', now(), 'test' FROM cases c WHERE c.id = $4`,
-				id, demo.ID("org/"+owner), class, caseKey)
+				id, demo.ID("org/"+it.writer), it.class, caseKey)
 			require.NoError(t, err)
-			mc.items[class] = relay.ID(relay.TypeCaseItem, id)
+			mc.items[it.class+"@"+it.writer] = relay.ID(relay.TypeCaseItem, id)
 		}
+		_, err = b.db.Pool.Exec(ctx, `INSERT INTO case_participants (case_id, org_id, individual_id, participant_org_id, added_at, added_by)
+			SELECT c.id, c.org_id, c.individual_id, $2, now(), 'test' FROM cases c WHERE c.id = $1`, caseKey, demo.ID("org/fk"))
+		require.NoError(t, err)
 		record := func() string {
-			var grants []map[string]any
+			grants := []map[string]any{}
 			for _, g := range st.grants {
 				in := map[string]any{"organizationId": org(g.org), "classes": g.classes}
 				if g.unit != "" {
@@ -195,7 +226,7 @@ func runMatrix(t *testing.T, asOwner bool) {
 			}
 			var rec struct{ RecordConsent struct{ ID string } }
 			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
-				map[string]any{"in": map[string]any{"individualId": mc.individual, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": st.purposes,
+				map[string]any{"in": map[string]any{"individualId": mc.individual, "kind": kindOf(st), "purposes": st.purposes,
 					"grants": grants, "givenBy": "PERSON", "validFrom": date(st.from), "validUntil": date(st.to),
 					"evidence": "WRITTEN", "formReference": "Blankett " + st.name, "requestedById": org("fk")}}), &rec)
 			return rec.RecordConsent.ID
@@ -215,45 +246,48 @@ func runMatrix(t *testing.T, asOwner bool) {
 
 	for _, v := range viewers {
 		t.Run(v.login, func(t *testing.T) {
-			// Every object through `nodes`.
-			var ids []string
-			for _, mc := range cases {
-				ids = append(ids, mc.individual, mc.caseID)
-				for _, id := range mc.items {
-					ids = append(ids, id)
+			// Every object through `nodes`, one case at a time.
+			type nodeView struct {
+				ID            string
+				GivenName     *string
+				Personnummer  *string
+				SharedClasses []string
+				Items         []struct{ ID string }
+				Individual    *struct {
+					ID        string
+					GivenName *string
 				}
-			}
-			r := postFor(t, srv, v.login, v.purpose, `query($ids: [ID!]!) { nodes(ids: $ids) {
-				... on Individual { id givenName personnummer }
-				... on Case { id sharedClasses items { id } individual { id givenName } }
-				... on CaseItem { id class } } }`, map[string]any{"ids": ids})
-			if v.purpose == "" {
-				requireError(t, r, "BAD_USER_INPUT", "Hub-Purpose")
-				return
-			}
-			var got struct {
-				Nodes []*struct {
-					ID            string
-					GivenName     *string
-					Personnummer  *string
-					SharedClasses []string
-					Items         []struct{ ID string }
-					Individual    *struct {
-						ID        string
-						GivenName *string
-					}
-				}
-			}
-			mustData(t, r, &got)
-			byID := map[string]int{}
-			for i, n := range got.Nodes {
-				if n != nil {
-					byID[n.ID] = i
-				}
+				Sgi                *string
+				OnForsorjningsstod *bool
+				HealthObstacle     *bool
+				CareContact        *bool
+				AfStatus           *string
+				Participants       []struct{ Organization struct{ Name string } }
 			}
 			for _, mc := range cases {
 				st := mc.state
 				cell := fmt.Sprintf("%s / %s", v.login, st.name)
+				ids := []string{mc.individual, mc.caseID}
+				for _, id := range mc.items {
+					ids = append(ids, id)
+				}
+				r := postFor(t, srv, v.login, v.purpose, `query($ids: [ID!]!) { nodes(ids: $ids) {
+					... on Individual { id givenName personnummer }
+					... on Case { id sharedClasses items { id } individual { id givenName }
+						sgi onForsorjningsstod healthObstacle careContact afStatus participants { organization { name } } }
+					... on CaseItem { id class } } }`, map[string]any{"ids": ids})
+				if v.purpose == "" {
+					requireError(t, r, "BAD_USER_INPUT", "Hub-Purpose")
+					continue
+				}
+				var got struct{ Nodes []*nodeView }
+				mustData(t, r, &got)
+				byID := map[string]int{}
+				for i, n := range got.Nodes {
+					if n != nil {
+						byID[n.ID] = i
+					}
+				}
 				person := st.seesPerson(v, today)
 				i, seen := byID[mc.individual]
 				require.Equal(t, person, seen, "%s: individual", cell)
@@ -265,10 +299,11 @@ func runMatrix(t *testing.T, asOwner bool) {
 					require.Equal(t, st.seesName(v, today), n.Personnummer != nil, "%s: number shown", cell)
 				}
 				var wantItems, gotItems []string
-				for class, id := range mc.items {
-					want := st.seesItem(v, class, today)
+				for key, id := range mc.items {
+					class, writer, _ := strings.Cut(key, "@")
+					want := st.seesItem(v, class, writer, today)
 					_, itemSeen := byID[id]
-					require.Equal(t, want, itemSeen, "%s: item %s", cell, class)
+					require.Equal(t, want, itemSeen, "%s: item %s", cell, key)
 					if want {
 						wantItems = append(wantItems, id)
 					}
@@ -283,12 +318,22 @@ func runMatrix(t *testing.T, asOwner bool) {
 					require.Equal(t, wantItems, gotItems, "%s: the case's items", cell)
 					_, shared := st.inForce(v, today)
 					require.ElementsMatch(t, shared, c.SharedClasses, "%s: shared classes", cell)
+					eb, plan := st.seesFact(v, "KOMMUN_EKONOMISKT_BISTAND", today), st.seesFact(v, "KOMMUN_PLANERING", today)
+					require.Equal(t, eb, c.Sgi != nil, "%s: sgi", cell)
+					require.Equal(t, eb, c.OnForsorjningsstod != nil, "%s: onForsorjningsstod", cell)
+					require.Equal(t, plan, c.HealthObstacle != nil, "%s: healthObstacle", cell)
+					require.Equal(t, plan, c.CareContact != nil, "%s: careContact", cell)
+					require.Equal(t, plan, c.AfStatus != nil, "%s: afStatus", cell)
+					require.Equal(t, plan, len(c.Participants) == 1, "%s: participants", cell)
 				}
 			}
 
 			// Lists and their counts hold exactly the visible ones.
-			r = postFor(t, srv, v.login, v.purpose, `{ cases(first: 100) { totalCount nodes { id } } individuals(first: 100) { totalCount nodes { id } } }`, nil)
-			if !v.readsPeople {
+			r := postFor(t, srv, v.login, v.purpose, `{ cases(first: 100) { totalCount nodes { id } } individuals(first: 100) { totalCount nodes { id } } }`, nil)
+			if v.purpose == "" {
+				require.NotEmpty(t, r.Errors)
+				require.Equal(t, "BAD_USER_INPUT", r.code(0))
+			} else if !v.readsPeople {
 				require.NotEmpty(t, r.Errors)
 				require.Equal(t, "FORBIDDEN", r.code(0))
 			} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -81,8 +82,15 @@ func cleanRequestMessage(msg string) string {
 			"expected an object with \"query\" (string), optional \"variables\" (object), " +
 			"\"operationName\" (string) and \"extensions\" (object)"
 	}
-	return msg
+	// Coercion messages quote the value ("String cannot represent a non
+	// string value: 198503129804"); a personnummer sent with the wrong
+	// type must not come back, nor reach a log.
+	return identityNumberLike.ReplaceAllString(msg, "[redacted]")
 }
+
+// identityNumberLike matches anything that could be a personnummer or
+// samordningsnummer: ten or twelve digits, perhaps with a separator.
+var identityNumberLike = regexp.MustCompile(`\d{6,8}[-+]?\d{4}`)
 
 // recoverPanic turns a resolver panic into an INTERNAL error and logs it.
 func recoverPanic(ctx context.Context, p any) error {

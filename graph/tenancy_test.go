@@ -369,7 +369,7 @@ func TestOrganizations_StatementsPerRequestDoNotGrowWithPageSize(t *testing.T) {
 	t.Parallel()
 	// A generous batch window: this test is about which calls merge, not
 	// about how fast a loaded CI machine schedules goroutines.
-	srv, b := setup(t, func(o *graph.Options) { o.BatchWait = 50 * time.Millisecond })
+	srv, b := setup(t, func(o *graph.Options) { o.BatchWait = 200 * time.Millisecond })
 	q := `query($first: Int) { organizations(first: $first) { totalCount nodes { name
 		municipalities { code } units { name parent { name } children { name } municipalities { code } }
 		memberships { validFrom federation { name organization { name } } organization { name } } } } }`

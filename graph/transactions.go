@@ -141,8 +141,12 @@ func internalResponse() *graphql.Response {
 }
 
 // auditAlone writes the operation's record in a transaction of its own.
+// The work was rolled back, so the record keeps what was attempted (its
+// objects and reason) but writes no loggutdrag rows: they would name
+// changes that never happened, or people who were never registered.
 func (t transactions) auditAlone(ctx context.Context, settings db.Settings, trail *audit.Trail, reason string) error {
 	s := db.NewSession(t.pool, settings)
+	trail.ForgetAccesses()
 	if err := writeAudit(ctx, s, trail, reason); err != nil {
 		_ = s.Rollback(ctx)
 		return err

@@ -102,7 +102,11 @@ CREATE TABLE consent_grants (
     purposes        consent_purpose[] NOT NULL,
     valid_from      date NOT NULL,
     valid_until     date NOT NULL,
-    revoked_at      timestamptz
+    revoked_at      timestamptz,
+    -- PDL governs health care information only; UPPFOLJNING shares nothing.
+    CHECK (kind <> 'PDL_SAMMANHALLEN_JOURNALFORING'
+           OR classes <@ '{VARD_SJUKSKRIVNING,VARD_MEDICINSKT_UNDERLAG,VARD_REHABILITERING}'::information_class[]),
+    CHECK (kind <> 'UPPFOLJNING')
 );
 CREATE UNIQUE INDEX consent_grants_grantee ON consent_grants (consent_id, grantee_org_id, coalesce(grantee_unit_id, '00000000-0000-0000-0000-000000000000'));
 -- The rule's two access paths: "is this individual shared with me" and
@@ -114,9 +118,11 @@ CREATE INDEX consent_grants_in_force_grantee ON consent_grants (grantee_org_id, 
 -- not revoked, valid today, naming its organisation (or its unit), listing
 -- the purpose the request declared, and of a kind that shares information
 -- (UPPFOLJNING only allows counting by name in follow-up). A class is
--- shared if it is in classes.
+-- shared if it is in classes. Only a secrecy waiver between agencies (OSL)
+-- shares the person and the case core; a PDL samtycke shares health care
+-- items between care providers and nothing of the municipality's.
 CREATE VIEW consent_grants_in_force WITH (security_invoker = true) AS
-    SELECT g.consent_id, g.individual_id, g.classes
+    SELECT g.consent_id, g.individual_id, g.classes, g.kind = 'OSL_SEKRETESSBRYTANDE' AS shares_person
     FROM consent_grants g
     WHERE g.revoked_at IS NULL
       AND g.grantee_org_id = hub_current_org()
@@ -202,7 +208,6 @@ CREATE TABLE personal_data_access (
 CREATE INDEX personal_data_access_individual ON personal_data_access (individual_id, at DESC, id DESC);
 
 GRANT SELECT, INSERT ON individuals, consents, consent_grants, cases, case_participants, case_items, personal_data_access TO hub_app;
-GRANT UPDATE (given_name, family_name, protected_identity, number_sealed, number_key_id) ON individuals TO hub_app;
 GRANT UPDATE (revoked_at, revoked_by, revocation_reason) ON consents TO hub_app;
 GRANT UPDATE (revoked_at) ON consent_grants TO hub_app;
 GRANT UPDATE (lead_unit_id, lead_user_id, lead_name, sgi, on_forsorjningsstod, health_obstacle, care_contact, af_status, state) ON cases TO hub_app;
@@ -213,39 +218,69 @@ GRANT SELECT ON consent_grants_in_force TO hub_app;
 ALTER TABLE individuals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_or_consented ON individuals FOR SELECT USING (
     org_id = (SELECT hub_current_org())
-    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = individuals.id));
+    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = individuals.id AND g.shares_person));
 CREATE POLICY own_insert ON individuals FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
-CREATE POLICY own_update ON individuals FOR UPDATE USING (org_id = (SELECT hub_current_org())) WITH CHECK (org_id = (SELECT hub_current_org()));
 
+-- Samtycken are recorded for the own organisation's people, and change
+-- once only: from in force to revoked, never back.
 ALTER TABLE consents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_only ON consents FOR SELECT USING (org_id = (SELECT hub_current_org()));
-CREATE POLICY own_insert ON consents FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
-CREATE POLICY own_update ON consents FOR UPDATE USING (org_id = (SELECT hub_current_org())) WITH CHECK (org_id = (SELECT hub_current_org()));
+CREATE POLICY own_insert ON consents FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org()) AND revoked_at IS NULL
+    AND EXISTS (SELECT 1 FROM individuals i WHERE i.id = consents.individual_id AND i.org_id = (SELECT hub_current_org())));
+CREATE POLICY own_revoke ON consents FOR UPDATE
+    USING (org_id = (SELECT hub_current_org()) AND revoked_at IS NULL)
+    WITH CHECK (org_id = (SELECT hub_current_org()) AND revoked_at IS NOT NULL);
 
 -- A grantee reads its own grants in force (the rule needs them); the owner
--- reads all.
+-- reads all. A grant repeats its samtycke exactly, or it cannot be written.
 ALTER TABLE consent_grants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_or_grantee ON consent_grants FOR SELECT USING (
     org_id = (SELECT hub_current_org())
     OR (grantee_org_id = (SELECT hub_current_org()) AND revoked_at IS NULL));
-CREATE POLICY own_insert ON consent_grants FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
-CREATE POLICY own_update ON consent_grants FOR UPDATE USING (org_id = (SELECT hub_current_org())) WITH CHECK (org_id = (SELECT hub_current_org()));
+CREATE POLICY own_insert ON consent_grants FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org()) AND revoked_at IS NULL
+    AND EXISTS (SELECT 1 FROM consents c
+                WHERE c.id = consent_grants.consent_id AND c.org_id = (SELECT hub_current_org()) AND c.revoked_at IS NULL
+                  AND c.individual_id = consent_grants.individual_id AND c.kind = consent_grants.kind
+                  AND c.purposes = consent_grants.purposes AND c.valid_from = consent_grants.valid_from
+                  AND c.valid_until = consent_grants.valid_until));
+CREATE POLICY own_revoke ON consent_grants FOR UPDATE
+    USING (org_id = (SELECT hub_current_org()) AND revoked_at IS NULL)
+    WITH CHECK (org_id = (SELECT hub_current_org()) AND revoked_at IS NOT NULL);
 
 ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_or_consented ON cases FOR SELECT USING (
     org_id = (SELECT hub_current_org())
-    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = cases.individual_id));
-CREATE POLICY own_insert ON cases FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
+    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = cases.individual_id AND g.shares_person));
+CREATE POLICY own_insert ON cases FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org())
+    AND EXISTS (SELECT 1 FROM individuals i WHERE i.id = cases.individual_id AND i.org_id = (SELECT hub_current_org())));
 CREATE POLICY own_update ON cases FOR UPDATE USING (org_id = (SELECT hub_current_org())) WITH CHECK (org_id = (SELECT hub_current_org()));
 
+-- Who takes part is the municipality's planning (KOMMUN_PLANERING).
 ALTER TABLE case_participants ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_or_consented ON case_participants FOR SELECT USING (
     org_id = (SELECT hub_current_org())
-    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = case_participants.individual_id));
-CREATE POLICY own_insert ON case_participants FOR INSERT WITH CHECK (org_id = (SELECT hub_current_org()));
+    OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = case_participants.individual_id
+               AND g.shares_person AND 'KOMMUN_PLANERING' = ANY (g.classes)));
+CREATE POLICY own_insert ON case_participants FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org())
+    AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_participants.case_id AND c.org_id = (SELECT hub_current_org())
+                AND c.individual_id = case_participants.individual_id));
+
+-- The class prefix of the organisation the transaction acts for: an
+-- organisation writes items of its own classes only.
+CREATE FUNCTION hub_own_class_prefix() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT CASE o.kind::text WHEN 'KOMMUN' THEN 'KOMMUN_' WHEN 'FK' THEN 'FK_' WHEN 'AF' THEN 'AF_'
+                                   WHEN 'REGION' THEN 'VARD_' END
+          FROM organizations o WHERE o.id = hub_current_org() $$;
+GRANT EXECUTE ON FUNCTION hub_own_class_prefix() TO hub_app;
 
 -- An item is seen by the party that wrote it and by grantees of its class;
--- a grantee writes items only into a case shared with it.
+-- a party writes items of its own classes, into a case it can see (row
+-- security on cases applies inside the check), consistent with that case.
 ALTER TABLE case_items ENABLE ROW LEVEL SECURITY;
 CREATE POLICY writer_or_consented ON case_items FOR SELECT USING (
     org_id = (SELECT hub_current_org())
@@ -253,12 +288,24 @@ CREATE POLICY writer_or_consented ON case_items FOR SELECT USING (
                WHERE g.individual_id = case_items.individual_id AND case_items.class = ANY (g.classes)));
 CREATE POLICY writer_insert ON case_items FOR INSERT WITH CHECK (
     org_id = (SELECT hub_current_org())
-    AND (EXISTS (SELECT 1 FROM cases c WHERE c.id = case_items.case_id AND c.org_id = (SELECT hub_current_org()))
-         OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = case_items.individual_id)));
+    AND starts_with(class::text, (SELECT hub_own_class_prefix()))
+    AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_items.case_id
+                AND c.individual_id = case_items.individual_id AND c.org_id = case_items.case_org_id));
+
+-- The loggutdrag row names the person's real municipality: checked with
+-- the owner's rights, since the actor may no longer see the person (a
+-- party reading its own item after a revocation).
+CREATE FUNCTION hub_individual_belongs_to(p_individual uuid, p_org uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT EXISTS (SELECT 1 FROM individuals WHERE id = p_individual AND org_id = p_org) $$;
+REVOKE ALL ON FUNCTION hub_individual_belongs_to(uuid, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hub_individual_belongs_to(uuid, uuid) TO hub_app;
 
 ALTER TABLE personal_data_access ENABLE ROW LEVEL SECURITY;
 CREATE POLICY owner_read ON personal_data_access FOR SELECT USING (owner_org_id = (SELECT hub_current_org()));
-CREATE POLICY actor_insert ON personal_data_access FOR INSERT WITH CHECK (actor_org_id = (SELECT hub_current_org()));
+CREATE POLICY actor_insert ON personal_data_access FOR INSERT WITH CHECK (
+    actor_org_id = (SELECT hub_current_org())
+    AND hub_individual_belongs_to(individual_id, owner_org_id));
 
 ---- create above / drop below ----
 
@@ -271,6 +318,8 @@ DROP VIEW consent_grants_in_force;
 DROP TABLE consent_grants;
 DROP TABLE consents;
 DROP TABLE individuals;
+DROP FUNCTION hub_individual_belongs_to(uuid, uuid);
+DROP FUNCTION hub_own_class_prefix();
 DROP TYPE consent_kind;
 DROP TYPE consent_purpose;
 DROP TYPE information_class;

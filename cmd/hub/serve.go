@@ -41,8 +41,8 @@ func serveCmd(ctx context.Context, args []string) error {
 	}
 	if keys, err := piicrypt.ParseKeys(cfg.PIIKeys, cfg.PIIIndexKey); err != nil {
 		return fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY: %w", err)
-	} else if keys.IsDev() {
-		return fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY hold the public development keys; hub serve needs keys of its own")
+	} else if keys.IsDev() && !cfg.PIIAllowPublicKeys {
+		return fmt.Errorf("HUB_PII_KEYS / HUB_PII_INDEX_KEY hold keys published in the repository; hub serve needs keys of its own (a demo deployment may set HUB_PII_ALLOW_PUBLIC_KEYS=true)")
 	}
 	logger.Info("starting hub serve", "config", cfg)
 	pool, err := openPool(ctx, &cfg)

@@ -909,11 +909,11 @@ func (ec *executionContext) _Case_sgi(ctx context.Context, field graphql.Collect
 			return obj.Sgi, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v cases.SGI) graphql.Marshaler {
-			return ec.marshalNSgiStatus2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐSGI(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *cases.SGI) graphql.Marshaler {
+			return ec.marshalOSgiStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐSGI(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_sgi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -932,11 +932,11 @@ func (ec *executionContext) _Case_onForsorjningsstod(ctx context.Context, field 
 			return obj.OnForsorjningsstod, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_onForsorjningsstod(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -955,11 +955,11 @@ func (ec *executionContext) _Case_healthObstacle(ctx context.Context, field grap
 			return obj.HealthObstacle, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_healthObstacle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -978,11 +978,11 @@ func (ec *executionContext) _Case_careContact(ctx context.Context, field graphql
 			return obj.CareContact, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_careContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -1001,11 +1001,11 @@ func (ec *executionContext) _Case_afStatus(ctx context.Context, field graphql.Co
 			return obj.AfStatus, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v cases.AFStatus) graphql.Marshaler {
-			return ec.marshalNAfStatus2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐAFStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *cases.AFStatus) graphql.Marshaler {
+			return ec.marshalOAfStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐAFStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_afStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3986,27 +3986,27 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sgi":
 			out.Values[i] = ec._Case_sgi(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "onForsorjningsstod":
 			out.Values[i] = ec._Case_onForsorjningsstod(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "healthObstacle":
 			out.Values[i] = ec._Case_healthObstacle(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "careContact":
 			out.Values[i] = ec._Case_careContact(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "afStatus":
 			out.Values[i] = ec._Case_afStatus(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "state":
@@ -5852,6 +5852,25 @@ func (ec *executionContext) marshalNSgiStatus2githubᚗcomᚋsamverkanshubᚋhub
 	return res
 }
 
+func (ec *executionContext) unmarshalOAfStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐAFStatus(ctx context.Context, v any) (*cases.AFStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := cases.AFStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAfStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐAFStatus(ctx context.Context, sel ast.SelectionSet, v *cases.AFStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOConsentGrantInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐConsentGrantInputᚄ(ctx context.Context, v any) ([]*model.ConsentGrantInput, error) {
 	if v == nil {
 		return nil, nil
@@ -5922,6 +5941,25 @@ func (ec *executionContext) unmarshalOPurpose2ᚖgithubᚗcomᚋsamverkanshubᚋ
 }
 
 func (ec *executionContext) marshalOPurpose2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐPurpose(ctx context.Context, sel ast.SelectionSet, v *consent.Purpose) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOSgiStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐSGI(ctx context.Context, v any) (*cases.SGI, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := cases.SGI(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSgiStatus2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋcasesᚐSGI(ctx context.Context, sel ast.SelectionSet, v *cases.SGI) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -2460,21 +2460,21 @@ type Case implements Node {
   federation: Federation!
   "Who leads the case."
   lead: CaseLead!
-  "Whether the person has an SGI."
-  sgi: SgiStatus!
-  "Whether the person is on försörjningsstöd."
-  onForsorjningsstod: Boolean!
-  "Whether the person is sick-listed or has a stated health obstacle."
-  healthObstacle: Boolean!
-  "Whether the person has a care contact."
-  careContact: Boolean!
-  "The person's status at Arbetsförmedlingen."
-  afStatus: AfStatus!
+  "Whether the person has an SGI (KOMMUN_EKONOMISKT_BISTAND: null unless your organisation owns the case or that class is shared with you)."
+  sgi: SgiStatus
+  "Whether the person is on försörjningsstöd (KOMMUN_EKONOMISKT_BISTAND)."
+  onForsorjningsstod: Boolean
+  "Whether the person is sick-listed or has a stated health obstacle (KOMMUN_PLANERING)."
+  healthObstacle: Boolean
+  "Whether the person has a care contact (KOMMUN_PLANERING)."
+  careContact: Boolean
+  "The person's status at Arbetsförmedlingen, as the municipality knows it (KOMMUN_PLANERING)."
+  afStatus: AfStatus
   "The case's state in the routine (OPEN for now)."
   state: String!
   "When it was opened."
   openedAt: DateTime!
-  "The parties taking part."
+  "The parties taking part (KOMMUN_PLANERING: empty unless your organisation owns the case or that class is shared with you)."
   participants: [CaseParticipant!]!
   "The items you may see: your organisation's own, and those of classes a samtycke shares with you."
   items(

@@ -132,11 +132,11 @@ type CaseLead struct {
 type Case struct {
 	ID                 string
 	Lead               *CaseLead
-	Sgi                cases.SGI
-	OnForsorjningsstod bool
-	HealthObstacle     bool
-	CareContact        bool
-	AfStatus           cases.AFStatus
+	Sgi                *cases.SGI
+	OnForsorjningsstod *bool
+	HealthObstacle     *bool
+	CareContact        *bool
+	AfStatus           *cases.AFStatus
 	State              string
 	OpenedAt           time.Time
 

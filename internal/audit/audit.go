@@ -94,6 +94,14 @@ func (t *Trail) Access(a Access) {
 	t.accesses = append(t.accesses, a)
 }
 
+// ForgetAccesses drops the accesses noted so far (their work was rolled
+// back); the objects stay touched.
+func (t *Trail) ForgetAccesses() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.accesses = nil
+}
+
 // Accesses returns the personal data accesses noted so far.
 func (t *Trail) Accesses() []Access {
 	t.mu.Lock()

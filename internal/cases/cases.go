@@ -44,30 +44,53 @@ const (
 
 // Case is a samverkansärende's core.
 type Case struct {
-	ID                 uuid.UUID  `db:"id"`
-	OrgID              uuid.UUID  `db:"org_id"`
-	UnitID             uuid.UUID  `db:"unit_id"`
-	IndividualID       uuid.UUID  `db:"individual_id"`
-	FederationID       uuid.UUID  `db:"federation_id"`
-	LeadUnitID         uuid.UUID  `db:"lead_unit_id"`
-	LeadUserID         *string    `db:"lead_user_id"`
-	LeadName           *string    `db:"lead_name"`
-	SGI                SGI        `db:"sgi"`
-	OnForsorjningsstod bool       `db:"on_forsorjningsstod"`
-	HealthObstacle     bool       `db:"health_obstacle"`
-	CareContact        bool       `db:"care_contact"`
-	AFStatus           AFStatus   `db:"af_status"`
+	ID           uuid.UUID `db:"id"`
+	OrgID        uuid.UUID `db:"org_id"`
+	UnitID       uuid.UUID `db:"unit_id"`
+	IndividualID uuid.UUID `db:"individual_id"`
+	FederationID uuid.UUID `db:"federation_id"`
+	LeadUnitID   uuid.UUID `db:"lead_unit_id"`
+	LeadUserID   *string   `db:"lead_user_id"`
+	LeadName     *string   `db:"lead_name"`
+	// The target group facts are the municipality's information: nil when
+	// the viewer's samtycke does not share their class (FactClasses).
+	SGI                *SGI       `db:"sgi"`
+	OnForsorjningsstod *bool      `db:"on_forsorjningsstod"`
+	HealthObstacle     *bool      `db:"health_obstacle"`
+	CareContact        *bool      `db:"care_contact"`
+	AFStatus           *AFStatus  `db:"af_status"`
 	State              string     `db:"state"`
 	OpenedAt           time.Time  `db:"opened_at"`
 	OpenedBy           string     `db:"opened_by"`
 	ConsentID          *uuid.UUID `db:"consent_id"` // the samtycke that let the viewer see it
 }
 
-const caseColumns = `c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_id, c.lead_user_id, c.lead_name,
-	c.sgi, c.on_forsorjningsstod, c.health_obstacle, c.care_contact, c.af_status, c.state, c.opened_at, c.opened_by`
+// FactClasses says which information class each target group fact of a
+// case belongs to: SGI and försörjningsstöd are ekonomiskt bistånd's
+// assessment; health, care contact and AF status are the municipality's
+// planning, as are the case's parties. The case core (person, lead, state)
+// is shared with any samtycke that shares the person.
+var FactClasses = map[string]consent.Class{
+	"sgi": consent.KommunEkonomisktBistand, "on_forsorjningsstod": consent.KommunEkonomisktBistand,
+	"health_obstacle": consent.KommunPlanering, "care_contact": consent.KommunPlanering, "af_status": consent.KommunPlanering,
+}
+
+// ParticipantsClass is the class of who takes part in a case.
+const ParticipantsClass = consent.KommunPlanering
+
+func caseColumns() string {
+	facts := ""
+	for _, col := range []string{"sgi", "on_forsorjningsstod", "health_obstacle", "care_contact", "af_status"} {
+		facts += fmt.Sprintf(",\n\tCASE WHEN %s THEN c.%s END AS %s", consent.ClassShared("c.org_id", "c.individual_id", FactClasses[col]), col, col)
+	}
+	return `c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_id, c.lead_user_id, c.lead_name` + facts +
+		`, c.state, c.opened_at, c.opened_by`
+}
+
+var selectCasesColumns = caseColumns()
 
 func selectCases(scope consent.Scope) string {
-	return `SELECT ` + caseColumns + `, ` + consent.AllowingConsent("c.org_id", "c.individual_id", "") + ` AS consent_id
+	return `SELECT ` + selectCasesColumns + `, ` + consent.AllowingConsent("c.org_id", "c.individual_id", "") + ` AS consent_id
 	FROM cases c WHERE ` + consent.Visible(scope, "c.org_id", "c.individual_id")
 }
 
@@ -280,7 +303,8 @@ func AddParticipant(ctx context.Context, q db.Querier, p *identity.Principal, ca
 // Participants lists the parties of the visible cases among caseIDs.
 func Participants(ctx context.Context, q db.Querier, scope consent.Scope, caseIDs []uuid.UUID) (map[uuid.UUID][]Participant, error) {
 	list, err := db.Collect[Participant](ctx, q, `SELECT p.case_id, p.participant_org_id, p.participant_unit_id, p.added_at
-	FROM case_participants p WHERE p.case_id = ANY($1) AND `+consent.Visible(scope, "p.org_id", "p.individual_id")+`
+	FROM case_participants p WHERE p.case_id = ANY($1)
+	  AND `+consent.ClassVisible(scope, "p.org_id", "p.individual_id", "'"+string(ParticipantsClass)+"'")+`
 	ORDER BY p.case_id, p.added_at, p.participant_org_id`, caseIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load participants: %w", err)

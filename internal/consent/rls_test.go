@@ -2,9 +2,11 @@ package consent_test
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
@@ -82,3 +84,76 @@ func TestRowLevelSecurity_StatementsWithoutPredicatesSeeOnlyWhatIsShared(t *test
 		require.Equal(t, []string{"FK_SAMORDNING"}, classes(tx))
 	})
 }
+
+// Row-level security also guards writes as tightly as the application: a
+// principal cannot write a grant for another organisation's person, undo a
+// revocation, clear skyddade personuppgifter, put an item of another
+// party's class or into a case it cannot see, or forge a loggutdrag row
+// into another municipality's log.
+func TestRowLevelSecurity_WritesAreAsNarrowAsTheRule(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	// An Eksjö person, a revoked grant, for the attempts below.
+	eksjo := uuid.New()
+	_, err := d.Pool.Exec(ctx, `INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id, given_name, family_name, handle, registered_at, registered_by)
+		VALUES ($1, $2, $3, 'PERSONNUMMER', sha256('eksjo'::bytea), '\x00', 'dev1', 'Eva', 'Eksjö', 'P-EKSJO', now(), 'test')`,
+		eksjo, demo.ID("org/eksjo"), demo.ID("unit/eksjo/eb"))
+	require.NoError(t, err)
+	_, err = d.Pool.Exec(ctx, `UPDATE consent_grants SET revoked_at = now() WHERE consent_id = $1 AND grantee_org_id = $2`, demo.DemoConsent, demo.ID("org/region-varmland"))
+	require.NoError(t, err)
+
+	attempt := func(org, unit, purpose, sql string, args ...any) error {
+		t.Helper()
+		return pgx.BeginFunc(ctx, d.AppPool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true), set_config('hub.purpose', $3, true)`,
+				demo.ID("org/"+org).String(), demo.ID("unit/"+org+"/"+unit).String(), purpose); err != nil {
+				return err
+			}
+			tag, err := tx.Exec(ctx, sql, args...)
+			if err == nil && tag.RowsAffected() == 0 {
+				return errNothing
+			}
+			return err
+		})
+	}
+	refused := func(err error, what string) {
+		t.Helper()
+		require.Error(t, err, what)
+	}
+
+	refused(attempt("karlstad", "eb", "", `INSERT INTO consents (id, org_id, individual_id, kind, purposes, given_by, valid_from, valid_until, evidence, form_reference, requested_by_org_id, registered_at, registered_by, registered_by_name)
+		VALUES (gen_random_uuid(), $1, $2, 'OSL_SEKRETESSBRYTANDE', '{SAMORDNAD_REHABILITERING}', 'PERSON', current_date, current_date + 10, 'WRITTEN', 'F', $3, now(), 'x', 'x')`,
+		demo.ID("org/karlstad"), eksjo, demo.ID("org/fk")), "a samtycke for another municipality's person")
+	refused(attempt("karlstad", "eb", "", `INSERT INTO consent_grants (consent_id, org_id, individual_id, grantee_org_id, classes, kind, purposes, valid_from, valid_until)
+		VALUES ($1, $2, $3, $4, '{KOMMUN_PLANERING}', 'OSL_SEKRETESSBRYTANDE', '{SAMORDNAD_REHABILITERING}', '2026-01-12', '2028-01-11')`,
+		demo.DemoConsent, demo.ID("org/karlstad"), eksjo, demo.ID("org/fk")), "a grant for a person the samtycke is not about")
+	refused(attempt("karlstad", "eb", "", `INSERT INTO consent_grants (consent_id, org_id, individual_id, grantee_org_id, classes, kind, purposes, valid_from, valid_until)
+		VALUES ($1, $2, $3, $4, '{KOMMUN_PLANERING}', 'OSL_SEKRETESSBRYTANDE', '{SAMORDNAD_REHABILITERING}', '2026-01-12', '2099-01-11')`,
+		demo.DemoConsent, demo.ID("org/karlstad"), demo.DemoIndividual, demo.ID("org/af")), "a grant that does not repeat its samtycke")
+	refused(attempt("karlstad", "eb", "", `UPDATE consent_grants SET revoked_at = NULL WHERE consent_id = $1`, demo.DemoConsent), "undoing a revocation")
+	refused(attempt("karlstad", "eb", "", `UPDATE individuals SET protected_identity = false`), "clearing skyddade personuppgifter")
+	refused(attempt("fk", "karlstad", "SAMORDNAD_REHABILITERING", `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
+		VALUES (gen_random_uuid(), $1, $2, $3, $4, 'KOMMUN_PLANERING', 'SAMORDNAD_REHABILITERING', 'x', now(), 'x')`,
+		demo.DemoCase, demo.DemoIndividual, demo.ID("org/karlstad"), demo.ID("org/fk")), "an item of another party's class")
+	var protectedCase = uuid.New()
+	_, err = d.Pool.Exec(ctx, `INSERT INTO cases (id, org_id, unit_id, individual_id, federation_id, lead_unit_id, sgi, on_forsorjningsstod, health_obstacle, care_contact, af_status, opened_at, opened_by)
+		VALUES ($1, $2, $3, $4, $5, $3, 'NO', true, true, true, 'UNKNOWN', now(), 'x')`,
+		protectedCase, demo.ID("org/karlstad"), demo.ID("unit/karlstad/eb"), demo.DemoProtectedIndividual, demo.ID("federation/samspelet"))
+	require.NoError(t, err)
+	refused(attempt("fk", "karlstad", "SAMORDNAD_REHABILITERING", `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
+		VALUES (gen_random_uuid(), $1, $2, $3, $4, 'FK_BESLUT', 'SAMORDNAD_REHABILITERING', 'x', now(), 'x')`,
+		protectedCase, demo.DemoIndividual, demo.ID("org/karlstad"), demo.ID("org/fk")), "an item into an unshared case, tagged with a shared person")
+	refused(attempt("karlstad", "eb", "", `INSERT INTO personal_data_access (owner_org_id, individual_id, at, actor_org_id, user_id, roles, operation, action, object_id, audit_seq)
+		VALUES ($1, $2, now(), $3, 'x', '{}', 'x', 'READ', 'x', 1)`, demo.ID("org/eksjo"), demo.DemoIndividual, demo.ID("org/karlstad")), "a loggutdrag row in another municipality's log")
+
+	// The same statements done right are allowed.
+	require.NoError(t, attempt("fk", "karlstad", "SAMORDNAD_REHABILITERING", `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
+		VALUES (gen_random_uuid(), $1, $2, $3, $4, 'FK_BESLUT', 'SAMORDNAD_REHABILITERING', 'x', now(), 'x')`,
+		demo.DemoCase, demo.DemoIndividual, demo.ID("org/karlstad"), demo.ID("org/fk")))
+	require.NoError(t, attempt("fk", "karlstad", "SAMORDNAD_REHABILITERING", `INSERT INTO personal_data_access (owner_org_id, individual_id, at, actor_org_id, user_id, roles, operation, action, object_id, audit_seq)
+		VALUES ($1, $2, now(), $3, 'x', '{}', 'x', 'READ', 'x', 1)`, demo.ID("org/karlstad"), demo.DemoIndividual, demo.ID("org/fk")))
+}
+
+var errNothing = errors.New("no row changed")

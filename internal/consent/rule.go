@@ -37,22 +37,36 @@ func render(s Scope, orgCol, individualCol, classCol string) string {
 	return "(" + own + " OR " + shared + ")"
 }
 
+// grantsFor selects the grants in force that share the person (no class:
+// only a secrecy waiver, OSL, shares the person and the case core) or one
+// class of their information (any kind that shares; PDL only VARD_*).
 func grantsFor(individualCol, classCol string) string {
 	q := "SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = " + individualCol
 	if classCol != "" {
 		q += " AND " + classCol + "::information_class = ANY (g.classes)"
+	} else {
+		q += " AND g.shares_person"
 	}
 	return q
+}
+
+// ClassShared renders whether one class of a person's information is the
+// principal's to see: owned by its organisation (orgCol), or shared by a
+// samtycke in force. class is a constant Class.
+func ClassShared(orgCol, individualCol string, class Class) string {
+	return fmt.Sprintf("(%s = hub_current_org() OR EXISTS (%s))", orgCol, grantsFor(individualCol, "'"+string(class)+"'"))
 }
 
 // AllowingConsent renders an expression for the samtycke that lets the
 // principal see a row of another organisation (NULL for the own
 // organisation's rows), for the audit trail and the loggutdrag. Of several,
-// the oldest id wins, so that the answer is stable.
+// the lowest id is named, so that the answer is stable.
 func AllowingConsent(orgCol, individualCol, classCol string) string {
 	q := "SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = " + individualCol
 	if classCol != "" {
 		q += " AND " + classCol + "::information_class = ANY (g.classes)"
+	} else {
+		q += " AND g.shares_person"
 	}
 	return fmt.Sprintf("CASE WHEN %s = hub_current_org() THEN NULL ELSE (%s ORDER BY g.consent_id LIMIT 1) END", orgCol, q)
 }

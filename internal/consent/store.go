@@ -169,7 +169,9 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 			bad = append(bad, fmt.Sprintf("grantee %d: a PDL samtycke names care providers (regions) only", i+1))
 		}
 		for _, c := range g.Classes {
-			if c.Source() == kind {
+			// Between agencies a grantee never receives its own kind of
+			// information; PDL is exactly care providers sharing theirs.
+			if c.Source() == kind && in.Kind != PDL {
 				bad = append(bad, fmt.Sprintf("grantee %d: %s is the grantee's own kind of information", i+1, c))
 			}
 		}
@@ -293,11 +295,13 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 		return Consent{}, apperr.Invalidf("the reason is longer than %d characters", maxReasonLen)
 	}
 	var found, revoked bool
+	// No FOR UPDATE: a concurrent revocation makes the UPDATE below wait
+	// for it and then find revoked_at set (CONFLICT).
 	err := q.QueryRow(ctx, `WITH target AS (
-		SELECT id, revoked_at FROM consents WHERE id = $1 AND org_id = hub_current_org() FOR UPDATE
+		SELECT id, revoked_at FROM consents WHERE id = $1 AND org_id = hub_current_org()
 	), revoked AS (
 		UPDATE consents c SET revoked_at = now(), revoked_by = $2, revocation_reason = $3
-		FROM target t WHERE c.id = t.id AND t.revoked_at IS NULL
+		FROM target t WHERE c.id = t.id AND c.revoked_at IS NULL
 		RETURNING c.id
 	), grants AS (
 		UPDATE consent_grants g SET revoked_at = now() FROM revoked r WHERE g.consent_id = r.id
@@ -326,14 +330,17 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 	return c, nil
 }
 
-const consentColumns = `c.id, c.org_id, c.individual_id, c.kind, c.purposes::text[] AS purposes, c.given_by, c.representative_name,
+// consentColumns hide the legal representative's name (a relative, often)
+// of a person with skyddade personuppgifter outside the owning unit.
+const consentColumns = `c.id, c.org_id, c.individual_id, c.kind, c.purposes::text[] AS purposes, c.given_by,
+	CASE WHEN NOT i.protected_identity OR i.unit_id IS NOT DISTINCT FROM hub_current_unit() THEN c.representative_name END AS representative_name,
 	c.valid_from, c.valid_until, c.evidence, c.form_reference, c.witnessed_by, c.requested_by_org_id,
 	c.registered_at, c.registered_by, c.registered_by_name, c.revoked_at, c.revoked_by, c.revocation_reason`
 
 // ByID loads samtycken of the principal's own organisation with their
 // grants (row security hides every other organisation's).
 func ByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Consent, error) {
-	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c
+	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c JOIN individuals i ON i.id = c.individual_id
 	WHERE c.id = ANY($1) AND c.org_id = hub_current_org()`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load consents: %w", err)
@@ -344,7 +351,7 @@ func ByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Con
 // ForIndividuals lists the samtycken of the own organisation's
 // individuals, newest first, revoked and expired ones included.
 func ForIndividuals(ctx context.Context, q db.Querier, individualIDs []uuid.UUID) (map[uuid.UUID][]Consent, error) {
-	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c
+	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c JOIN individuals i ON i.id = c.individual_id
 	WHERE c.individual_id = ANY($1) AND c.org_id = hub_current_org()
 	ORDER BY c.registered_at DESC, c.id`, individualIDs)
 	if err != nil {
@@ -417,7 +424,7 @@ func Covers(ctx context.Context, q db.Querier, individualID uuid.UUID, class Cla
 // several), or nil.
 func AllowingFor(ctx context.Context, q db.Querier, individualID uuid.UUID) (*uuid.UUID, error) {
 	var id *uuid.UUID
-	err := q.QueryRow(ctx, `SELECT (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = $1 ORDER BY g.consent_id LIMIT 1)`, individualID).Scan(&id)
+	err := q.QueryRow(ctx, `SELECT (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = $1 AND g.shares_person ORDER BY g.consent_id LIMIT 1)`, individualID).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("check samtycke: %w", err)
 	}

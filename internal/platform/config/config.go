@@ -39,6 +39,9 @@ type Config struct {
 	// encrypts) and found through an HMAC keyed with PIIIndexKey.
 	PIIKeys     string // HUB_PII_KEYS
 	PIIIndexKey string // HUB_PII_INDEX_KEY
+	// PIIAllowPublicKeys lets hub serve run with keys published in this
+	// repository: for the compose demo deployment, never with real data.
+	PIIAllowPublicKeys bool // HUB_PII_ALLOW_PUBLIC_KEYS
 
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
@@ -95,6 +98,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	str(&c.GraphiQLIssuer, "graphiql-issuer", "HUB_GRAPHIQL_ISSUER", "OIDC issuer GraphiQL logs in at, with client hub-spa")
 	str(&c.PIIKeys, "pii-keys", "HUB_PII_KEYS", "key ring sealing identity numbers: id:base64key[,id:base64key…], the first encrypts")
 	str(&c.PIIIndexKey, "pii-index-key", "HUB_PII_INDEX_KEY", "base64 key of the identity numbers' blind index")
+	fs.BoolVar(&c.PIIAllowPublicKeys, "pii-allow-public-keys", envBool("HUB_PII_ALLOW_PUBLIC_KEYS", c.PIIAllowPublicKeys), "accept the development or demo keys published in the repository (demo deployments only) ($HUB_PII_ALLOW_PUBLIC_KEYS)")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
 }

@@ -133,6 +133,27 @@ func TestIndividuals_RegistrationInputAndProtectedIdentity(t *testing.T) {
 		map[string]any{"n": samordning}), &found)
 	require.Nil(t, found.IndividualByPersonnummer)
 
+	// A legal representative's name is the protected person's too: hidden
+	// outside the owning unit.
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"individualId": reg.RegisterIndividual.ID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{rehab},
+			"grants":  []map[string]any{{"organizationId": relay.ID(relay.TypeOrganization, demo.ID("org/fk")), "classes": []string{"KOMMUN_PLANERING"}}},
+			"givenBy": "LEGAL_REPRESENTATIVE", "representativeName": "Maria Person (god man)", "validFrom": "2026-01-01", "validUntil": "2026-12-31",
+			"evidence": "WRITTEN", "formReference": "F9", "requestedById": relay.ID(relay.TypeOrganization, demo.ID("org/fk"))}}), &struct{}{})
+	representative := func(login string) *string {
+		var got struct {
+			Node struct {
+				Consents []struct{ RepresentativeName *string }
+			}
+		}
+		mustData(t, postFor(t, srv, login, rehab, `query($id: ID!) { node(id: $id) { ... on Individual { consents { representativeName } } } }`,
+			map[string]any{"id": reg.RegisterIndividual.ID}), &got)
+		require.Len(t, got.Node.Consents, 1)
+		return got.Node.Consents[0].RepresentativeName
+	}
+	require.Equal(t, "Maria Person (god man)", *representative("soc.karlstad"))
+	require.Nil(t, representative("koord.karlstad"))
+
 	// Roles and purposes.
 	r = postFor(t, srv, "ph.fk", rehab, registerMutation, map[string]any{"in": map[string]any{"personnummer": samordning, "givenName": "A", "familyName": "B"}})
 	requireError(t, r, "FORBIDDEN", "do not allow create on individual")

@@ -241,6 +241,13 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		pgx.CopyFromRows(channels)); err != nil {
 		return fmt.Errorf("copy channels: %w", err)
 	}
+	// The planner must know the tables are no longer nearly empty before
+	// it plans the reindex: with the statistics of the demo data it picks
+	// nested loops that take hours at this scale. ANALYZE in the loading
+	// transaction counts its own rows.
+	if _, err := tx.Exec(ctx, `ANALYZE organizations, municipalities, directory_entries, directory_channels`); err != nil {
+		return fmt.Errorf("analyze generated entries: %w", err)
+	}
 	if err := directory.Reindex(ctx, tx, nil); err != nil {
 		return fmt.Errorf("index generated entries: %w", err)
 	}

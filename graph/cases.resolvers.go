@@ -44,21 +44,7 @@ func (r *accessLogEntryResolver) Unit(ctx context.Context, objs []*model.AccessL
 }
 
 func (r *caseResolver) Individual(ctx context.Context, objs []*model.Case) ([]*model.Individual, error) {
-	key := func(c *model.Case) uuid.UUID { return c.IndividualKey }
-	found, err := r.personal(ctx).individuals.load(ctx, keysOf(objs, key))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Individual, len(objs))
-	for i, c := range objs {
-		ind, ok := found[c.IndividualKey]
-		if !ok {
-			return nil, apperr.NotFoundf("no such individual")
-		}
-		recordIndividuals(ctx, false, ind)
-		out[i] = model.FromIndividual(ind)
-	}
-	return out, nil
+	return r.individualsOf(ctx, keysOf(objs, func(c *model.Case) uuid.UUID { return c.IndividualKey }), func(i int) uuid.UUID { return objs[i].IndividualKey }, len(objs))
 }
 
 func (r *caseResolver) Organization(ctx context.Context, objs []*model.Case) ([]*model.Organization, error) {
@@ -157,21 +143,7 @@ func (r *caseParticipantResolver) Unit(ctx context.Context, objs []*model.CasePa
 }
 
 func (r *consentResolver) Individual(ctx context.Context, objs []*model.Consent) ([]*model.Individual, error) {
-	key := func(c *model.Consent) uuid.UUID { return c.IndividualKey }
-	found, err := r.personal(ctx).individuals.load(ctx, keysOf(objs, key))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Individual, len(objs))
-	for i, c := range objs {
-		ind, ok := found[c.IndividualKey]
-		if !ok {
-			return nil, apperr.NotFoundf("no such individual")
-		}
-		recordIndividuals(ctx, false, ind)
-		out[i] = model.FromIndividual(ind)
-	}
-	return out, nil
+	return r.individualsOf(ctx, keysOf(objs, func(c *model.Consent) uuid.UUID { return c.IndividualKey }), func(i int) uuid.UUID { return objs[i].IndividualKey }, len(objs))
 }
 
 func (r *consentResolver) RequestedBy(ctx context.Context, objs []*model.Consent) ([]*model.Organization, error) {

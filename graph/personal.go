@@ -252,3 +252,24 @@ func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uu
 	}
 	return nil
 }
+
+// individualsOf resolves the non-null individual of n parents (keyOf(i) is
+// parent i's) under the rule, noting each read for the loggutdrag. A parent
+// the principal can see has a person they can see; should the two ever
+// disagree, the answer is NOT_FOUND rather than a person.
+func (r *Resolver) individualsOf(ctx context.Context, keys []uuid.UUID, keyOf func(int) uuid.UUID, n int) ([]*model.Individual, error) {
+	found, err := r.personal(ctx).individuals.load(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Individual, n)
+	for i := range n {
+		ind, ok := found[keyOf(i)]
+		if !ok {
+			return nil, apperr.NotFoundf("no such individual")
+		}
+		recordIndividuals(ctx, false, ind)
+		out[i] = model.FromIndividual(ind)
+	}
+	return out, nil
+}

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
@@ -58,33 +58,7 @@ func (a *Authorizer) Load(ctx context.Context, q db.Querier) error {
 // it reconnects with backoff and reloads, since notifications may have been
 // missed meanwhile.
 func (a *Authorizer) Watch(ctx context.Context, connString string, log *slog.Logger) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := a.listen(ctx, connString, log, func() { backoff = 100 * time.Millisecond })
-		if ctx.Err() != nil {
-			return
-		}
-		log.Warn("policy watcher lost its connection; reconnecting", "error", err.Error(), "in", backoff.String())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, 30*time.Second)
-	}
-}
-
-func (a *Authorizer) listen(ctx context.Context, connString string, log *slog.Logger, connected func()) error {
-	conn, err := pgx.Connect(ctx, connString)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
-		return err
-	}
-	connected()
-	reload := func() error {
+	reload := func(ctx context.Context, conn *pgx.Conn) error {
 		if err := a.Load(ctx, conn); err != nil {
 			if conn.IsClosed() {
 				return err
@@ -94,16 +68,8 @@ func (a *Authorizer) listen(ctx context.Context, connString string, log *slog.Lo
 		}
 		return nil
 	}
-	// Anything stored before LISTEN took effect is picked up here.
-	if err := reload(); err != nil {
-		return err
-	}
-	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
-		}
-		if err := reload(); err != nil {
-			return err
-		}
-	}
+	// On every (re)connection, anything stored before LISTEN took effect
+	// is picked up by the first reload.
+	db.Listen(ctx, connString, NotifyChannel, "policy watcher", log, reload,
+		func(ctx context.Context, conn *pgx.Conn, _ *pgconn.Notification) error { return reload(ctx, conn) })
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
@@ -95,44 +96,18 @@ func (l *Listener) publish(e Event) {
 	}
 }
 
-// Run listens until ctx ends, reconnecting with backoff.
+// Run listens until ctx ends, reconnecting with backoff. Events announced
+// while the connection was down are lost; subscribers refetch after
+// reconnecting their own WebSocket.
 func (l *Listener) Run(ctx context.Context, connString string, log *slog.Logger) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := l.listen(ctx, connString, log, func() { backoff = 100 * time.Millisecond })
-		if ctx.Err() != nil {
-			return
-		}
-		log.Warn("samtycke listener lost its connection; reconnecting", "error", err.Error(), "in", backoff.String())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(backoff*2, 30*time.Second)
-	}
-}
-
-func (l *Listener) listen(ctx context.Context, connString string, log *slog.Logger, connected func()) error {
-	conn, err := pgx.Connect(ctx, connString)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
-		return err
-	}
-	connected()
-	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		var e Event
-		if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {
-			log.Error("unreadable samtycke announcement", "error", err.Error())
-			continue
-		}
-		l.publish(e)
-	}
+	db.Listen(ctx, connString, NotifyChannel, "samtycke listener", log, nil,
+		func(_ context.Context, _ *pgx.Conn, n *pgconn.Notification) error {
+			var e Event
+			if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {
+				log.Error("unreadable samtycke announcement", "error", err.Error())
+				return nil
+			}
+			l.publish(e)
+			return nil
+		})
 }

@@ -205,7 +205,7 @@ CREATE TABLE personal_data_access (
     consent_id    uuid REFERENCES consents (id),
     audit_seq     bigint NOT NULL
 );
-CREATE INDEX personal_data_access_individual ON personal_data_access (individual_id, at DESC, id DESC);
+CREATE INDEX personal_data_access_individual ON personal_data_access (individual_id, id DESC);
 
 GRANT SELECT, INSERT ON individuals, consents, consent_grants, cases, case_participants, case_items, personal_data_access TO hub_app;
 GRANT UPDATE (revoked_at, revoked_by, revocation_reason) ON consents TO hub_app;

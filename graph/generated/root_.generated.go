@@ -3000,7 +3000,10 @@ type DirectoryEntryConnection {
   nodes: [DirectoryEntry!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
-  "How many entries match, on all pages together."
+  """
+  How many entries match, on all pages together, counted up to 1,000: a
+  search with more matches reports 1,000.
+  """
   totalCount: Int!
 }
 

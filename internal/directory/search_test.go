@@ -1,0 +1,279 @@
+package directory_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/platform/pgtest"
+)
+
+
+var (
+	karlstad        = demo.ID("org/karlstad")
+	eksjo           = demo.ID("org/eksjo")
+	fk              = demo.ID("org/fk")
+	regionJonkoping = demo.ID("org/region-jonkoping")
+)
+
+// Entries with "samverkan" in their function name (weight 1), with the
+// lowest ids: last among equals in the index's order, so only weight
+// brings them to the top.
+var bestSamverkan = []uuid.UUID{
+	uuid.MustParse("00000000-0000-0000-0000-000000000003"),
+	uuid.MustParse("00000000-0000-0000-0000-000000000002"),
+	uuid.MustParse("00000000-0000-0000-0000-000000000001"),
+}
+
+// Entries with "samverkan" in their function name that Karlstad may not
+// see, with the highest ids: first in the index's order.
+var (
+	eksjoInternal      = uuid.MustParse("ffffffff-ffff-ffff-ffff-fffffffffff2") // ORGANISATION
+	jonkopingFederated = uuid.MustParse("ffffffff-ffff-ffff-ffff-fffffffffff1") // FEDERATION, Höglandet only
+)
+
+// generated is how many generated entries the search tests add: more than
+// a search's first head, so that common words' lists are cut.
+const generated = 600
+
+// setupSearch loads the demo data and generated entries that share a few
+// words at every weight, owned by organisations on both sides of the
+// visibility rules. Every generated entry has "samverkan" in its
+// description (weight 0.6).
+func setupSearch(t *testing.T) *pgtest.DB {
+	t.Helper()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+
+	rng := rand.New(rand.NewPCG(7, 11))
+	vocabulary := []string{"vårdcentral", "vårdcentralen", "rehabilitering", "samordning", "psykiatri",
+		"ekonomiskt", "bistånd", "karlstad", "mottagning", "rehabkoordinator"}
+	orgs := []uuid.UUID{karlstad, eksjo, fk, regionJonkoping, demo.ID("org/region-varmland"), demo.ID("org/af")}
+	places := []string{"1780", "1764", "0686", "0682"}
+	visibilities := []string{"PUBLIC", "FEDERATION", "ORGANISATION"}
+	pick := func(n int) string {
+		var ws []string
+		for range n {
+			ws = append(ws, vocabulary[rng.IntN(len(vocabulary))])
+		}
+		return strings.Join(ws, " ")
+	}
+	insert := func(id, org uuid.UUID, name, description string, visibility string) {
+		topics := []string{}
+		for _, i := range rng.Perm(len(directory.Topics))[:1+rng.IntN(3)] {
+			topics = append(topics, string(directory.Topics[i]))
+		}
+		codes, national := []string{places[rng.IntN(len(places))]}, rng.IntN(20) == 0
+		if national {
+			codes = []string{}
+		}
+		_, err := d.Pool.Exec(ctx, `INSERT INTO directory_entries
+			(id, org_id, function_name, description, topics, municipality_codes, national, visibility, reviewed_at, reviewed_by)
+			VALUES ($1, $2, $3, $4, $5::directory_topic[], $6::char(4)[], $7, $8, $9, 'test')`,
+			id, org, name, description, topics, codes, national, visibility, time.Now())
+		require.NoError(t, err)
+	}
+	for i := range generated {
+		insert(uuid.New(), orgs[rng.IntN(len(orgs))], fmt.Sprintf("Funktion %d %s", i, pick(1+rng.IntN(2))),
+			"samverkan "+pick(rng.IntN(4)), visibilities[rng.IntN(len(visibilities))])
+	}
+	for i, id := range bestSamverkan {
+		insert(id, karlstad, fmt.Sprintf("Samverkan nummer %d", i), "", "PUBLIC")
+	}
+	insert(eksjoInternal, eksjo, "Samverkan internt", "", "ORGANISATION")
+	insert(jonkopingFederated, regionJonkoping, "Samverkan på Höglandet", "", "FEDERATION")
+	require.NoError(t, directory.Reindex(ctx, d.Pool, nil))
+	_, err := d.Pool.Exec(ctx, `ANALYZE directory_search_terms, directory_search_lexicon`)
+	require.NoError(t, err)
+	return d
+}
+
+// as opens a read session of the application role (row-level security
+// applies) acting for org; it is rolled back when t ends.
+func as(t *testing.T, d *pgtest.DB, org uuid.UUID) *db.Session {
+	t.Helper()
+	s := db.NewSession(d.AppPool, db.Settings{Values: map[string]string{"hub.org_id": org.String()}})
+	t.Cleanup(func() { _ = s.Rollback(context.Background()) })
+	return s
+}
+
+type ranked struct {
+	ID    uuid.UUID
+	Score float64
+}
+
+var (
+	none, few = 0, 5
+	// headReadings read so little of each list that every common word's
+	// list is cut: 3 entries first, twice as many each round, whole lists
+	// past 48; scoring as few candidates as the page needs, a few more,
+	// or as Search does.
+	headReadings = []directory.Reading{
+		{First: 3, Growth: 2, Max: 48, Spare: &none},
+		{First: 3, Growth: 2, Max: 48, Spare: &few},
+		{First: 3, Growth: 2, Max: 48},
+	}
+	// wholeReading reads whole lists at once: the exhaustive answer.
+	wholeReading = directory.Reading{}
+)
+
+// pages walks the pages of a search (at most limit of them), size entries
+// at a time, and returns the hits in order with the most rounds a page
+// took.
+func pages(t *testing.T, s *db.Session, viewer uuid.UUID, query string, f directory.SearchFilter, size, limit int, r directory.Reading) ([]ranked, int) {
+	t.Helper()
+	ctx := context.Background()
+	var out []ranked
+	most := 0
+	req := page.Request{First: size}
+	for range limit {
+		res, rounds, err := directory.SearchReading(ctx, s, viewer, query, f, req, r)
+		require.NoError(t, err)
+		most = max(most, rounds)
+		for _, h := range res.Items {
+			out = append(out, ranked{h.ID, h.Score})
+		}
+		if !res.HasNext {
+			break
+		}
+		require.NotEmpty(t, res.Items)
+		k := directory.HitKey(res.Items[len(res.Items)-1])
+		req.After = &k
+	}
+	return out, most
+}
+
+func ids(hs []ranked) []uuid.UUID {
+	out := make([]uuid.UUID, len(hs))
+	for i, h := range hs {
+		out[i] = h.ID
+	}
+	return out
+}
+
+// Reading the heads of the lists and stopping early gives exactly the
+// pages, scores and counts that reading every entry gives, for every
+// viewer, common and rare words, typos, several words and every filter.
+func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
+	t.Parallel()
+	d := setupSearch(t)
+	ctx := context.Background()
+	str := func(s string) *string { return &s }
+	topic := directory.Topic("SAMORDNAD_REHABILITERING")
+	tests := []struct {
+		name   string
+		viewer uuid.UUID
+		query  string
+		filter directory.SearchFilter
+	}{
+		{"common word", karlstad, "samverkan", directory.SearchFilter{}},
+		{"common word, typo", karlstad, "vardcentral", directory.SearchFilter{}},
+		{"two common words", karlstad, "rehabilitering samordning", directory.SearchFilter{}},
+		{"three words", karlstad, "ekonomiskt bistånd karlstad", directory.SearchFilter{}},
+		{"two words, one rare", karlstad, "psykiatri värmland", directory.SearchFilter{}},
+		{"rare word, typo", karlstad, "rehabkordinator", directory.SearchFilter{}},
+		{"words of the name and the description", karlstad, "funktion mottagning", directory.SearchFilter{}},
+		{"organisation, typo", karlstad, "försäkringskasan", directory.SearchFilter{}},
+		{"common words seldom together", karlstad, "vårdcentral försäkringskassan", directory.SearchFilter{}},
+		{"a rare word and a common one", karlstad, "12 psykiatri", directory.SearchFilter{}},
+		{"kind", karlstad, "samverkan", directory.SearchFilter{Kind: str("KOMMUN")}},
+		{"municipality", karlstad, "samverkan vardcentral", directory.SearchFilter{MunicipalityCode: str("1780")}},
+		{"topic, prefix", karlstad, "rehab", directory.SearchFilter{Topic: &topic}},
+		{"every filter", karlstad, "samverkan", directory.SearchFilter{Kind: str("REGION"), MunicipalityCode: str("0686"), Topic: &topic}},
+		{"another viewer", eksjo, "samverkan", directory.SearchFilter{}},
+		{"another viewer, two words", eksjo, "vardcentral rehabilitering", directory.SearchFilter{}},
+		{"a third viewer", fk, "samverkan psykiatri", directory.SearchFilter{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := as(t, d, tt.viewer)
+			want, _ := pages(t, s, tt.viewer, tt.query, tt.filter, 100, 100, wholeReading)
+			for i, r := range headReadings {
+				got, _ := pages(t, s, tt.viewer, tt.query, tt.filter, 40, 100, r)
+				require.Equal(t, want, got, "pages of 40, reading %d", i)
+				got, _ = pages(t, s, tt.viewer, tt.query, tt.filter, 3, 10, r)
+				require.LessOrEqual(t, len(got), len(want))
+				require.Equal(t, want[:len(got)], got, "the first pages of 3, reading %d", i)
+			}
+			first, err := directory.Search(ctx, s, tt.viewer, tt.query, tt.filter, page.Request{First: 20})
+			require.NoError(t, err)
+			require.Len(t, first.Items, min(20, len(want)))
+			for i, h := range first.Items {
+				require.Equal(t, want[i], ranked{h.ID, h.Score})
+			}
+
+			n, err := directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10000, headReadings[0])
+			require.NoError(t, err)
+			require.Equal(t, len(want), n)
+			n, err = directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10, headReadings[0])
+			require.NoError(t, err)
+			require.Equal(t, min(10, len(want)), n)
+			n, err = directory.CountSearch(ctx, s, tt.viewer, tt.query, tt.filter)
+			require.NoError(t, err)
+			require.Equal(t, min(directory.MaxSearchCount, len(want)), n)
+		})
+	}
+}
+
+// "samverkan" is in every generated entry, far more than the first head
+// of its list reads. The three entries that have it in their function name
+// come first, and the first round already proves that nothing further
+// down the list outranks a page.
+func TestSearch_CommonWordBestEntriesComeFirstFromTheFirstRound(t *testing.T) {
+	t.Parallel()
+	d := setupSearch(t)
+	ctx := context.Background()
+	s := as(t, d, karlstad)
+	require.Greater(t, generated, directory.SearchReadingDefault.First)
+
+	res, rounds, err := directory.SearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, page.Request{First: 5}, directory.SearchReadingDefault)
+	require.NoError(t, err)
+	require.Equal(t, 1, rounds, "the first round proves the page")
+	var got []uuid.UUID
+	for _, h := range res.Items {
+		got = append(got, h.ID)
+	}
+	require.Equal(t, bestSamverkan, got[:3])
+	require.True(t, res.HasNext)
+
+	all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, directory.SearchReadingDefault)
+	want, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 100, 100, wholeReading)
+	require.Equal(t, want, all)
+	require.Greater(t, len(all), directory.SearchReadingDefault.First)
+}
+
+// Entries Karlstad may not see have the word at the highest weight and the
+// highest ids, first in the index's order: they are never shown or
+// counted, however little or much of the lists a search reads; their
+// owners see them first.
+func TestSearch_InvisibleEntryAtTheHeadOfTheListNeverAppears(t *testing.T) {
+	t.Parallel()
+	d := setupSearch(t)
+	ctx := context.Background()
+	s := as(t, d, karlstad)
+	for _, r := range append(headReadings, directory.SearchReadingDefault, wholeReading) {
+		all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, r)
+		require.NotContains(t, ids(all), eksjoInternal)
+		require.NotContains(t, ids(all), jonkopingFederated)
+		n, err := directory.CountSearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, 10000, r)
+		require.NoError(t, err)
+		require.Equal(t, len(all), n, "the count is of the visible entries")
+	}
+
+	res, err := directory.Search(ctx, as(t, d, eksjo), eksjo, "samverkan", directory.SearchFilter{}, page.Request{First: 2})
+	require.NoError(t, err)
+	require.Equal(t, eksjoInternal, res.Items[0].ID, "its owner sees it first")
+	require.Equal(t, jonkopingFederated, res.Items[1].ID, "its förbund's members see it")
+}

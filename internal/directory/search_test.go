@@ -18,7 +18,6 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
 
-
 var (
 	karlstad        = demo.ID("org/karlstad")
 	eksjo           = demo.ID("org/eksjo")

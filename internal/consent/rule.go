@@ -40,6 +40,12 @@ func render(s Scope, orgCol, individualCol, classCol string) string {
 // grantsFor selects the grants in force that share the person (no class:
 // only a secrecy waiver, OSL, shares the person and the case core) or one
 // class of their information (any kind that shares; PDL only VARD_*).
+//
+// OFFSET 0 keeps the probe a per-row index lookup: without it the planner,
+// which cannot estimate the view's current_setting() filters, may hash
+// every grant in force for the organisation (176,000 for FK at national
+// scale) before returning the first row of a page, or pull the EXISTS up
+// into a join and sort every visible case (docs/samtycke-benchmarks.md).
 func grantsFor(individualCol, classCol string) string {
 	q := "SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = " + individualCol
 	if classCol != "" {
@@ -47,7 +53,7 @@ func grantsFor(individualCol, classCol string) string {
 	} else {
 		q += " AND g.shares_person"
 	}
-	return q
+	return q + " OFFSET 0"
 }
 
 // ClassShared renders whether one class of a person's information is the

@@ -71,14 +71,17 @@ func TestPolicyCommand_ChecksAndLoads(t *testing.T) {
 func TestSeedNational_SmallScale(t *testing.T) {
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300", "national"}))
-	var munis, kommuner, entries, federations int
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
+		"--individuals", "1000", "--cases", "300", "--consents", "600", "national"}))
+	var munis, kommuner, entries, federations, people, cases, consents int
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
-		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations)`).Scan(&munis, &kommuner, &entries, &federations))
+		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations),
+		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents))
 	require.Equal(t, 290, munis)
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
+	require.Equal(t, []int{1000 + 2, 300 + 1, 600 + 1}, []int{people, cases, consents}, "the generated ones and the demo's")
 }
 
 // A key is rotated by putting a new one first in the ring, running

@@ -87,13 +87,16 @@ func seedCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.PIIIndexKey, "pii-index-key", envOr("HUB_PII_INDEX_KEY", piicrypt.DevIndexKey), "blind index key ($HUB_PII_INDEX_KEY)")
 	entries := fs.Int("entries", 100_000, "national: directory entries to generate")
 	vcs := fs.Int("vardcentraler", 1_100, "national: vårdcentraler to generate")
-	seed := fs.Uint64("seed", 1, "national: random seed (the same seed gives the same data)")
+	individuals := fs.Int("individuals", 1_000_000, "national: individuals to generate (0: none, and no cases or samtycken)")
+	cases := fs.Int("cases", 300_000, "national: cases to generate, each for a different individual")
+	consents := fs.Int("consents", 600_000, "national: samtycken to generate")
+	seed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
 	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "national") {
-		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--seed S] national\"")
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--seed S] national\"")
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
@@ -120,11 +123,20 @@ func seedCmd(ctx context.Context, args []string) error {
 		}
 	}
 	if fs.Arg(0) == "national" {
+		if *individuals == 0 {
+			*cases, *consents = 0, 0
+		}
 		start := time.Now()
-		if err := demo.LoadNational(ctx, pool, demo.NationalOptions{Seed: *seed, Entries: *entries, Vardcentrals: *vcs}); err != nil {
+		opts := demo.NationalOptions{Seed: *seed, Entries: *entries, Vardcentrals: *vcs,
+			Individuals: *individuals, Cases: *cases, Consents: *consents, Keys: keys,
+			Progress: func(step string, rows int, took time.Duration) {
+				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
+			}}
+		if err := demo.LoadNational(ctx, pool, opts); err != nil {
 			return fmt.Errorf("load national data: %w", err)
 		}
-		fmt.Printf("national data loaded (%d directory entries) in %s\n", *entries, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken) in %s\n",
+			*entries, *individuals, *cases, *consents, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	fmt.Println("demo data loaded")

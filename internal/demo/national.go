@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -42,45 +43,120 @@ type NationalOptions struct {
 	Seed         uint64
 	Entries      int // directory entries (the target scale is 100,000)
 	Vardcentrals int // about 1,100 at national scale
+	// Individuals, Cases and Consents size the samtycke data (the target
+	// scale is 1,000,000, 300,000 and 600,000); 0 skips them. Cases go to
+	// distinct individuals, so Cases <= Individuals.
+	Individuals int
+	Cases       int
+	Consents    int
+	// Keys seal the generated personnummer, as the API's configured keys
+	// do; required when Individuals > 0.
+	Keys *piicrypt.Keys
+	// Today anchors every generated date (registrations, case openings,
+	// consent periods); zero means today in Sweden. The same seed and day
+	// give the same rows.
+	Today time.Time
+	// Progress, if set, hears how long each step took.
+	Progress func(step string, rows int, took time.Duration)
+}
+
+func (o NationalOptions) validate() error {
+	switch {
+	case o.Entries < 0 || o.Vardcentrals < 0 || o.Individuals < 0 || o.Cases < 0 || o.Consents < 0:
+		return fmt.Errorf("national: sizes must not be negative")
+	case o.Individuals > maxNationalIndividuals:
+		return fmt.Errorf("national: at most %d individuals", maxNationalIndividuals)
+	case o.Cases > o.Individuals:
+		return fmt.Errorf("national: %d cases need as many individuals, have %d", o.Cases, o.Individuals)
+	case o.Consents > 0 && o.Individuals == 0:
+		return fmt.Errorf("national: consents need individuals")
+	case o.Individuals > 0 && o.Keys == nil:
+		return fmt.Errorf("national: individuals need the PII keys")
+	}
+	return nil
+}
+
+// nationalMunicipalities lists the municipalities of the national data set
+// in a fixed order (county by county, the demo ones first), and their
+// codes by county. It depends on nothing but the static tables, so that
+// the population's generator and its consumers (bench/cases) agree.
+func nationalMunicipalities() ([]muni, map[string][]string) {
+	var munis []muni
+	byCounty := map[string][]string{}
+	for _, c := range nationalCounties {
+		existing := map[string]bool{}
+		for _, dc := range counties {
+			if dc.code == c.code {
+				for _, m := range dc.municipalities {
+					existing[m[0]] = true
+					munis = append(munis, muni{m[0], c.code})
+					byCounty[c.code] = append(byCounty[c.code], m[0])
+				}
+			}
+		}
+		for i := 1; len(byCounty[c.code]) < c.kommuner; i++ {
+			code := fmt.Sprintf("%s%02d", c.code, i)
+			if existing[code] {
+				continue
+			}
+			munis = append(munis, muni{code, c.code})
+			byCounty[c.code] = append(byCounty[c.code], code)
+		}
+	}
+	return munis, byCounty
+}
+
+func countyName(code string) string {
+	for _, c := range nationalCounties {
+		if c.code == code {
+			return c.name
+		}
+	}
+	return ""
 }
 
 // LoadNational adds a reproducible, synthetic national-scale tenancy and
 // directory on top of the demo data: all 21 counties and 290
-// municipalities with a kommun each, a region per county with
-// vårdcentraler, FK and AF offices per county, a samordningsförbund per
-// county, and opts.Entries directory entries with realistic topic,
-// coverage and visibility distributions. It is for benchmarks; the demo
-// data must be loaded first.
+// municipalities with a kommun each (with an ekonomiskt bistånd unit), a
+// region per county with vårdcentraler, an FK office per county, a
+// samordningsförbund per county, and opts.Entries directory entries with
+// realistic topic, coverage and visibility distributions. With
+// opts.Individuals it adds the samtycke data set (national_cases.go):
+// individuals with sealed personnummer, their cases and samtycken. It is
+// for benchmarks; the demo data must be loaded first.
 func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions) error {
-	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	id := func(kind string, parts ...any) uuid.UUID {
-		return ID(fmt.Sprint(append([]any{"national/", kind}, parts...)...))
+	if err := opts.validate(); err != nil {
+		return err
 	}
+	if opts.Today.IsZero() {
+		opts.Today = tenancy.Today()
+	}
+	y, mo, d := opts.Today.Date()
+	opts.Today = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	progress := func(step string, rows int, start time.Time) {
+		if opts.Progress != nil {
+			opts.Progress(step, rows, time.Since(start))
+		}
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	id := nationalID
+	munis, byCounty := nationalMunicipalities()
+	kommuner := nationalKommuner(munis, max(1, opts.Vardcentrals/len(munis)))
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		var munis []muni
-		byCounty := map[string][]string{}
+		start := time.Now()
 		// Municipalities and their kommuner.
-		for _, c := range nationalCounties {
-			existing := map[string]bool{}
-			for _, dc := range counties {
-				if dc.code == c.code {
-					for _, m := range dc.municipalities {
-						existing[m[0]] = true
-						munis = append(munis, muni{m[0], c.code})
-						byCounty[c.code] = append(byCounty[c.code], m[0])
-					}
-				}
+		demoMunicipality := map[string]bool{}
+		for _, dc := range counties {
+			for _, m := range dc.municipalities {
+				demoMunicipality[m[0]] = true
 			}
-			for i := 1; len(byCounty[c.code]) < c.kommuner; i++ {
-				code := fmt.Sprintf("%s%02d", c.code, i)
-				if existing[code] {
-					continue
-				}
-				if err := tenancy.EnsureMunicipality(ctx, tx, tenancy.Municipality{Code: code, Name: "Kommun " + code, CountyCode: c.code, CountyName: c.name}); err != nil {
-					return err
-				}
-				munis = append(munis, muni{code, c.code})
-				byCounty[c.code] = append(byCounty[c.code], code)
+		}
+		for _, m := range munis {
+			if demoMunicipality[m.code] {
+				continue
+			}
+			if err := tenancy.EnsureMunicipality(ctx, tx, tenancy.Municipality{Code: m.code, Name: "Kommun " + m.code, CountyCode: m.county, CountyName: countyName(m.county)}); err != nil {
+				return err
 			}
 		}
 		demoKommun := map[string]uuid.UUID{}
@@ -138,6 +214,15 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 					vcs = append(vcs, vardcentral{regionOrg[c.code], u, code})
 				}
 			}
+			// FK is one national organisation; the demo has its Karlstad
+			// and Jönköping offices, the other counties get one here.
+			if office := nationalFKOffice(c.code); office == id("fk-office/", c.code) {
+				parent := ID("unit/fk/sjuk")
+				if err := tenancy.EnsureUnit(ctx, tx, tenancy.Unit{ID: office, OrgID: ID("org/fk"), ParentID: &parent, Kind: tenancy.UnitLokalkontor,
+					Name: "Försäkringskassan " + c.name}, byCounty[c.code]); err != nil {
+					return err
+				}
+			}
 			fed := id("federation/", c.code)
 			fedOrg := id("forbund/", c.code)
 			if err := tenancy.EnsureOrganization(ctx, tx, tenancy.Organization{ID: fedOrg, Kind: tenancy.Samordningsforbund,
@@ -158,16 +243,36 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 				}
 			}
 		}
-		return copyEntries(ctx, tx, rng, opts.Entries, munis, byCounty, kommunOrg, regionOrg, vcs)
+		progress("tenancy", len(munis), start)
+		start = time.Now()
+		if err := copyEntries(ctx, tx, rng, opts.Entries, munis, byCounty, kommunOrg, regionOrg, vcs); err != nil {
+			return err
+		}
+		progress("directory entries", opts.Entries, start)
+		return copyPopulation(ctx, tx, opts, kommuner, progress)
 	})
 	if err != nil {
 		return err
 	}
 	// Statistics for the planner, and the visibility map that lets the
 	// directory's lookups read their covering indexes alone.
-	_, err = pool.Exec(ctx, `VACUUM (ANALYZE) directory_entries, directory_channels, directory_ways,
-		directory_search_terms, directory_search_lexicon`)
-	return err
+	start := time.Now()
+	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) directory_entries, directory_channels, directory_ways,
+		directory_search_terms, directory_search_lexicon`); err != nil {
+		return err
+	}
+	if opts.Individuals > 0 {
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) individuals, cases, consents, consent_grants`); err != nil {
+			return err
+		}
+	}
+	progress("vacuum analyze", 0, start)
+	return nil
+}
+
+// nationalID is the id of a generated object.
+func nationalID(kind string, parts ...any) uuid.UUID {
+	return ID(fmt.Sprint(append([]any{"national/", kind}, parts...)...))
 }
 
 // copyEntries bulk-loads directory entries and their channels with COPY and

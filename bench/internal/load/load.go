@@ -94,6 +94,11 @@ func Median(runs []Result) Result {
 // is nil, with the bearer token if there is one. A status other than 200 or
 // a response with errors is a failure.
 func Send(client *http.Client, url, token string, body []byte) error {
+	return SendWith(client, url, token, nil, body)
+}
+
+// SendWith is Send with extra request headers (e.g. Hub-Purpose).
+func SendWith(client *http.Client, url, token string, header http.Header, body []byte) error {
 	method := http.MethodPost
 	if body == nil {
 		method = http.MethodGet
@@ -106,6 +111,11 @@ func Send(client *http.Client, url, token string, body []byte) error {
 	req.Header.Set("Accept", "application/graphql-response+json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	res, err := client.Do(req)
 	if err != nil {

@@ -1,0 +1,197 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/personnummer"
+	"github.com/samverkanshub/hub/internal/platform/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// A small national data set: the same shape as the benchmark's, a
+// five-hundredth of its size.
+var smallNational = NationalOptions{Entries: 200, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200,
+	Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
+
+func loadSmallNational(t *testing.T, seed uint64) *pgtest.DB {
+	t.Helper()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, Load(ctx, d.Pool, DevKeys()))
+	opts := smallNational
+	opts.Seed, opts.Keys = seed, DevKeys()
+	require.NoError(t, LoadNational(ctx, d.Pool, opts))
+	return d
+}
+
+func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const seed = 7
+	d := loadSmallNational(t, seed)
+	count := func(sql string, args ...any) (n int) {
+		t.Helper()
+		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
+		return n
+	}
+
+	// The demo has 2 people, 1 case, 1 samtycke with 3 grants.
+	require.Equal(t, 2000+2, count(`SELECT count(*) FROM individuals`))
+	require.Equal(t, 600+1, count(`SELECT count(*) FROM cases`))
+	require.Equal(t, 1200+1, count(`SELECT count(*) FROM consents`))
+	require.Equal(t, 600+1, count(`SELECT count(DISTINCT individual_id) FROM cases`), "one case per person")
+
+	t.Run("every number opens, matches its blind index and is the generator's", func(t *testing.T) {
+		keys := DevKeys()
+		rows, err := d.Pool.Query(ctx, `SELECT id, number_kind, number_index, number_sealed, number_key_id, org_id, unit_id, protected_identity
+			FROM individuals WHERE handle NOT LIKE 'P-DEMO%'`)
+		require.NoError(t, err)
+		defer rows.Close()
+		byID := map[uuid.UUID]int{}
+		for i := range smallNational.Individuals {
+			byID[nationalID("individual/", i)] = i
+		}
+		seen, protected := map[string]bool{}, 0
+		for rows.Next() {
+			var id, org, unit uuid.UUID
+			var kind, keyID string
+			var index, sealed []byte
+			var prot bool
+			require.NoError(t, rows.Scan(&id, &kind, &index, &sealed, &keyID, &org, &unit, &prot))
+			plain, err := keys.Open(keyID, sealed, id[:])
+			require.NoError(t, err)
+			num, err := personnummer.FromDigits(string(plain), smallNational.Today)
+			require.NoError(t, err, "Luhn-valid, a real date")
+			require.Equal(t, string(num.Kind()), kind)
+			require.Equal(t, keys.Index(plain), index)
+			require.False(t, seen[string(plain)], "numbers are unique")
+			seen[string(plain)] = true
+			i, ok := byID[id]
+			require.True(t, ok)
+			want := NationalIndividual(seed, i)
+			require.Equal(t, want.Personnummer, num.Formatted(), "NationalIndividual gives the bench the same number")
+			require.Equal(t, want.Protected, prot)
+			if prot {
+				protected++
+			}
+		}
+		require.NoError(t, rows.Err())
+		require.Len(t, seen, smallNational.Individuals)
+		require.InDelta(t, 0.03, float64(protected)/float64(smallNational.Individuals), 0.02, "a few % skyddade personuppgifter")
+	})
+
+	t.Run("people, cases and samtycken belong to a kommun, its units and its förbund", func(t *testing.T) {
+		require.Zero(t, count(`SELECT count(*) FROM individuals i JOIN organizations o ON o.id = i.org_id
+			LEFT JOIN units u ON u.id = i.unit_id AND u.org_id = i.org_id WHERE o.kind <> 'KOMMUN' OR u.kind <> 'EKONOMISKT_BISTAND'`))
+		require.Zero(t, count(`SELECT count(*) FROM cases c JOIN individuals i ON i.id = c.individual_id
+			WHERE c.org_id <> i.org_id OR c.unit_id <> i.unit_id
+			   OR NOT EXISTS (SELECT 1 FROM units u WHERE u.id = c.lead_unit_id AND u.org_id = c.org_id)
+			   OR NOT EXISTS (SELECT 1 FROM federation_memberships m WHERE m.federation_id = c.federation_id AND m.member_org_id = c.org_id
+			                  AND m.valid_from <= c.opened_at::date AND (m.valid_to IS NULL OR m.valid_to > $1))
+			   OR c.opened_at < i.registered_at OR c.opened_at >= $1`, smallNational.Today))
+		require.Zero(t, count(`SELECT count(*) FROM consents c JOIN individuals i ON i.id = c.individual_id
+			WHERE c.org_id <> i.org_id OR c.registered_at < i.registered_at OR c.registered_at >= $1
+			   OR c.revoked_at < c.registered_at OR c.revoked_at >= $1`, smallNational.Today))
+		require.Greater(t, count(`SELECT count(DISTINCT org_id) FROM individuals`), 100, "spread over the country")
+		require.Greater(t, count(`SELECT count(*) FROM individuals WHERE org_id = $1`, ID("org/karlstad")), 2, "Karlstad has people")
+	})
+
+	t.Run("grants mirror their samtycke as consent.Record writes them", func(t *testing.T) {
+		require.Zero(t, count(`SELECT count(*) FROM consent_grants g JOIN consents c ON c.id = g.consent_id
+			WHERE g.org_id <> c.org_id OR g.individual_id <> c.individual_id OR g.kind <> c.kind OR g.purposes <> c.purposes
+			   OR g.valid_from <> c.valid_from OR g.valid_until <> c.valid_until OR g.revoked_at IS DISTINCT FROM c.revoked_at`))
+		require.Zero(t, count(`SELECT count(*) FROM consents c WHERE (c.kind = 'UPPFOLJNING') =
+			EXISTS (SELECT 1 FROM consent_grants g WHERE g.consent_id = c.id)`), "UPPFOLJNING names no grantee, the others at least one")
+		require.Zero(t, count(`SELECT count(*) FROM consents WHERE kind = 'UPPFOLJNING' AND purposes <> '{UPPFOLJNING}'
+			OR kind <> 'UPPFOLJNING' AND 'UPPFOLJNING' = ANY (purposes)`))
+		require.Zero(t, count(`SELECT count(*) FROM consent_grants g JOIN organizations o ON o.id = g.grantee_org_id
+			WHERE g.kind = 'PDL_SAMMANHALLEN_JOURNALFORING' AND (o.kind <> 'REGION' OR NOT g.classes <@ '{VARD_SJUKSKRIVNING,VARD_MEDICINSKT_UNDERLAG,VARD_REHABILITERING}')`))
+		require.Zero(t, count(`SELECT count(*) FROM consent_grants g JOIN organizations o ON o.id = g.grantee_org_id, unnest(g.classes) cl
+			WHERE g.kind = 'OSL_SEKRETESSBRYTANDE' AND split_part(cl::text, '_', 1) = CASE o.kind WHEN 'KOMMUN' THEN 'KOMMUN' WHEN 'REGION' THEN 'VARD' ELSE o.kind::text END`),
+			"an OSL grant never names the grantee's own kind of information")
+		require.Zero(t, count(`SELECT count(*) FROM consent_grants g WHERE g.grantee_unit_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = g.grantee_unit_id AND u.org_id = g.grantee_org_id)`))
+	})
+
+	t.Run("a realistic mix of states, and ph.fk sees a large share of the cases", func(t *testing.T) {
+		total := float64(smallNational.Consents)
+		for state, want := range map[string]struct {
+			where string
+			share float64
+		}{
+			"active":        {`revoked_at IS NULL AND valid_from <= $1 AND $1 <= valid_until`, 0.60},
+			"expired":       {`revoked_at IS NULL AND valid_until < $1`, 0.20},
+			"not yet valid": {`revoked_at IS NULL AND valid_from > $1`, 0.04},
+			"revoked":       {`revoked_at IS NOT NULL AND $1::date IS NOT NULL`, 0.16},
+		} {
+			got := count(`SELECT count(*) FROM consents WHERE id <> $2 AND `+want.where, smallNational.Today, DemoConsent)
+			require.InDelta(t, want.share, float64(got)/total, 0.06, state)
+		}
+		require.InDelta(t, 0.75, float64(count(`SELECT count(*) FROM consents WHERE kind = 'OSL_SEKRETESSBRYTANDE'`))/total, 0.08)
+		require.Positive(t, count(`SELECT count(*) FROM consents WHERE kind = 'PDL_SAMMANHALLEN_JOURNALFORING'`))
+		require.Positive(t, count(`SELECT count(*) FROM consent_grants WHERE grantee_unit_id IS NOT NULL AND grantee_org_id = $1`, ID("org/region-varmland"))+
+			count(`SELECT count(*) FROM consent_grants g JOIN units u ON u.id = g.grantee_unit_id WHERE u.kind = 'VARDCENTRAL'`))
+		// What the rule (consent_grants_in_force) shows ph.fk, on the anchor day.
+		fk := count(`SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM consent_grants g
+			WHERE g.individual_id = c.individual_id AND g.revoked_at IS NULL AND g.grantee_org_id = $1
+			  AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = $2) AND g.kind IN ('OSL_SEKRETESSBRYTANDE', 'PDL_SAMMANHALLEN_JOURNALFORING')
+			  AND 'SAMORDNAD_REHABILITERING' = ANY (g.purposes) AND g.valid_from <= $3 AND $3 <= g.valid_until)`,
+			ID("org/fk"), ID("unit/fk/karlstad"), smallNational.Today)
+		require.InDelta(t, 0.5, float64(fk)/float64(smallNational.Cases), 0.25, "ph.fk sees a large share of the cases (%d)", fk)
+	})
+
+	t.Run("the same seed and day give the same rows, another seed other rows", func(t *testing.T) {
+		fingerprint := func(d *pgtest.DB) []string {
+			var out []string
+			for _, sql := range []string{
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM (SELECT id, org_id, unit_id, number_kind, number_index, given_name,
+					family_name, protected_identity, handle, registered_at, registered_by FROM individuals) t`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM cases t`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM consents t`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.consent_id, t.grantee_org_id, t.grantee_unit_id)) FROM consent_grants t`,
+			} {
+				var s string
+				require.NoError(t, d.Pool.QueryRow(ctx, sql).Scan(&s))
+				out = append(out, s)
+			}
+			return out
+		}
+		again := loadSmallNational(t, seed)
+		require.Equal(t, fingerprint(d), fingerprint(again))
+		var handles [2][]string
+		for i, db := range []*pgtest.DB{d, loadSmallNational(t, seed+1)} {
+			rows, err := db.Pool.Query(ctx, `SELECT handle FROM individuals WHERE id = ANY($1) ORDER BY id`,
+				[]uuid.UUID{nationalID("individual/", 0), nationalID("individual/", 1)})
+			require.NoError(t, err)
+			for rows.Next() {
+				var h string
+				require.NoError(t, rows.Scan(&h))
+				require.True(t, strings.HasPrefix(h, "P-") && len(h) == 12, h)
+				handles[i] = append(handles[i], h)
+			}
+			require.NoError(t, rows.Err())
+		}
+		require.NotEqual(t, handles[0], handles[1])
+	})
+}
+
+func TestConsentStream_YieldsExactlyTheSamtyckenAskedFor(t *testing.T) {
+	t.Parallel()
+	munis, _ := nationalMunicipalities()
+	p := newPopulation(3, smallNational.Today, nationalKommuner(munis, 1), 50, 20)
+	for _, want := range []int{0, 1, 2, 3, 39, 40, 41, 97, 500} {
+		s, got := &consentStream{p: p, left: want}, 0
+		for s.next() {
+			got++
+			require.LessOrEqual(t, got, want)
+		}
+		require.Equal(t, want, got)
+	}
+}

@@ -9,13 +9,24 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
-// Reading says how much of each list a search reads: First entries in the
-// first round, Growth times more in each further one, whole lists past Max
-// (at once when First is 0), scoring Spare candidates more than the page
-// needs in each round (nil: as Search does).
+// Round is one round of reading (see round).
+type Round = round
+
+// Head reads head entries of each list (0: whole lists).
+func Head(head int) Round { return round{head: head} }
+
+// Driven drives from the rarest word, with heads of head entries for the
+// others; with smallBelow > 0 only from a word each of whose expansions
+// has fewer entries.
+func Driven(head, smallBelow int) Round {
+	return round{head: head, drive: true, smallBelow: smallBelow}
+}
+
+// Reading is how a search reads: its rounds, scoring Spare candidates more
+// than the page needs in each (nil: as Search does).
 type Reading struct {
-	First, Growth, Max int
-	Spare              *int
+	Rounds []Round
+	Spare  *int
 }
 
 func (r Reading) reading() reading {
@@ -23,7 +34,7 @@ func (r Reading) reading() reading {
 	if r.Spare != nil {
 		scored = func(_, first int) int { return first + 1 + *r.Spare }
 	}
-	return reading{first: r.First, growth: r.Growth, max: r.Max, scored: scored}
+	return reading{rounds: r.Rounds, scored: scored}
 }
 
 // SearchReading is Search reading as r says; it also reports the rounds it
@@ -39,4 +50,7 @@ func CountSearchReading(ctx context.Context, q db.Querier, viewer uuid.UUID, que
 }
 
 // SearchReadingDefault is how Search reads.
-var SearchReadingDefault = Reading{First: searchReading.first, Growth: searchReading.growth, Max: searchReading.max}
+var SearchReadingDefault = Reading{Rounds: searchReading.rounds}
+
+// SearchFirstHead is how many entries of each list Search reads first.
+var SearchFirstHead = searchReading.rounds[0].head

@@ -3,6 +3,7 @@ package directory
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,25 +74,14 @@ const (
 	prefixSimilarity = 0.7
 )
 
-// reading says how much of each expanded word's list the rounds of a
-// search read, best weight first: first entries in the first round, growth
-// times more in each further one, and whole lists once that would pass
-// max (or at once when first is 0). A round reads more only when it
-// cannot prove its answer (see pageSQL).
+// reading is how a search reads: its rounds, each only when the ones
+// before could not prove the answer (see pageSQL; the last must settle
+// any search: whole lists, or a driven round without smallBelow), and how
+// many candidates a round scores exactly for a page of first entries (at
+// least first+1).
 type reading struct {
-	first, growth, max int
-	// scored is how many candidates a round with the given head scores
-	// exactly for a page of first entries (at least first+1).
+	rounds []round
 	scored func(head, first int) int
-}
-
-// next is the head of the round after one that read head entries of each
-// list (0: whole lists).
-func (r reading) next(head int) int {
-	if head == 0 || head*r.growth > r.max {
-		return 0
-	}
-	return head * r.growth
 }
 
 // MaxSearchCount is the largest number CountSearch counts to: a count of
@@ -100,245 +90,38 @@ const MaxSearchCount = 1000
 
 var (
 	// searchReading serves a page from 200 entries of each list in
-	// nearly every case, however common the words. When that cannot prove
-	// the page it reads whole lists at once: growing the heads eightfold
-	// first cost more than it saved for several common words that are
-	// seldom together (measured side by side, docs/directory.md).
-	searchReading = reading{first: 200, growth: 8, max: 200, scored: candidatesScored}
-	// countReading must read MaxSearchCount entries to count that many.
-	countReading = reading{first: MaxSearchCount, growth: 8, max: 8 * MaxSearchCount, scored: candidatesScored}
+	// nearly every case, however common the words; when that does not
+	// prove the page, it drives from a small word or reads 1,600 entries,
+	// then whole lists.
+	searchReading = reading{rounds: []round{
+		{head: 200},
+		{head: 1600, drive: true, smallBelow: driverSample},
+		{},
+	}, scored: candidatesScored}
+	// countReading must read MaxSearchCount entries of each list to count
+	// that many; it drives from a small word at once, and reads whole
+	// lists when that does not settle the count.
+	countReading = reading{rounds: []round{
+		{head: MaxSearchCount, drive: true, smallBelow: driverSample},
+		{},
+	}, scored: candidatesScored}
 )
 
-// contribution is what one occurrence adds to an entry's score: the
-// expansion's similarity times the weight of where the entry has the word,
-// with four decimals, so that sums are exact and equal scores compare
-// equal (the proof that a page is complete relies on that).
-func contribution(sim, weight string) string {
-	return "round((" + sim + " * " + weight + ")::numeric, 4)"
-}
-
-// rankingSQL renders the part of a search that Search and CountSearch
-// share, over the search terms of visible live entries (see migrations
-// 010 and 011). Each query word is expanded to the lexicon words like it
-// or beginning with it. An entry matches when it has some expansion of
-// every word (and every filter's term); its score is the sum over the
-// query words of the best expansion's contribution.
-//
-// Each expansion's list is read in index order (weight, then id, both
-// descending), head entries of it (all when head is 0). It renders the
-// WITH clause up to these CTEs:
-//
-//   - seen (entry_id, n, s): the best contribution of word n that the heads
-//     show for an entry;
-//   - bounds (n, term, sim, b, entry_id): the expansions whose list was cut,
-//     with the contribution and id of the last entry read: an entry further
-//     down adds at most b through that term, and when exactly b, its id is
-//     lower;
-//   - outside (ub, id): a rank that no entry outside every head reaches or
-//     passes (none when some word's heads hold all its entries: then
-//     every match is in the heads);
-//   - cand (entry_id, ub, known, possible, nseen, words): the entries in the
-//     heads with the highest score they may have, whether that is their
-//     score (known), whether they may match at all, and which words the
-//     heads showed for them.
-//
-// It returns the SQL, the arguments and the number of groups (words, and
-// filters when head is 0) an entry must match.
-func rankingSQL(words []string, f SearchFilter, head int, args []any) (string, []any, int) {
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	var filters [][]string
-	if f.MunicipalityCode != nil {
-		filters = append(filters, []string{"~m:" + *f.MunicipalityCode, "~m:*"})
-	}
-	if f.Topic != nil {
-		filters = append(filters, []string{"~t:" + string(*f.Topic)})
-	}
-	cond := visible("t")
-	if f.Kind != nil {
-		cond += " AND t.org_kind = " + arg(*f.Kind) + "::organization_kind"
-	}
-	n := len(words)
-	sql := `WITH ` + peersCTE + `,
-	words AS (
-		SELECT n::int, hub_fold(w) AS w FROM unnest(` + arg(words) + `::text[]) WITH ORDINALITY AS q(w, n)
-	),
-	expansions AS (
-		SELECT DISTINCT ON (x.n, x.term) x.n, x.term, x.sim FROM (
-			-- the lexicon words most like the query word…
-			SELECT words.n, l.term, l.sim
-			FROM words CROSS JOIN LATERAL (
-				SELECT term, similarity(term, words.w)::float8 AS sim FROM directory_search_lexicon
-				WHERE term % words.w
-				ORDER BY sim DESC, term
-				LIMIT ` + strconv.Itoa(expansionsPerWord) + `
-			) l
-			UNION ALL
-			-- …and the shortest it begins (a byte-wise range, which the
-			-- text_pattern_ops index serves; chr(1114111) sorts after
-			-- every character).
-			SELECT words.n, l.term, ` + strconv.FormatFloat(prefixSimilarity, 'f', -1, 64) + `::float8
-			FROM words CROSS JOIN LATERAL (
-				SELECT term FROM directory_search_lexicon
-				WHERE term ~>=~ words.w AND term ~<~ (words.w || chr(1114111))
-				ORDER BY length(term), term
-				LIMIT ` + strconv.Itoa(expansionsPerWord) + `
-			) l
-		) x
-		WHERE x.sim >= ` + strconv.FormatFloat(minSimilarity, 'f', -1, 64) + `
-		ORDER BY x.n, x.term, x.sim DESC
-	),`
-	if head > 0 {
-		// A filter is checked on each entry read, so that the heads hold
-		// only entries that pass it.
-		for _, g := range filters {
-			cond += ` AND EXISTS (SELECT 1 FROM directory_search_terms f
-				WHERE f.term = ANY(` + arg(g) + `::text[]) AND f.entry_id = t.entry_id)`
-		}
-		sql += `
-	heads AS (
-		SELECT x.n, x.term, x.sim, h.entry_id, h.k, ` + contribution("x.sim", "h.weight") + ` AS s
-		FROM expansions x CROSS JOIN LATERAL (
-			SELECT t.entry_id, t.weight, row_number() OVER (ORDER BY t.weight DESC, t.entry_id DESC) AS k
-			FROM directory_search_terms t
-			WHERE t.term = x.term AND ` + cond + `
-			ORDER BY t.weight DESC, t.entry_id DESC
-			LIMIT ` + strconv.Itoa(head) + `
-		) h
-	),
-	bounds AS (
-		SELECT n, term, sim, s AS b, entry_id FROM heads WHERE k = ` + strconv.Itoa(head) + `
-	),`
-	} else {
-		// Whole lists: a filter is one more group of terms to match,
-		// adding nothing to the score.
-		var groups []int
-		var terms []string
-		for _, g := range filters {
-			n++
-			for _, term := range g {
-				groups = append(groups, n)
-				terms = append(terms, term)
-			}
-		}
-		sql += `
-	heads AS (
-		SELECT x.n, t.entry_id, ` + contribution("x.sim", "t.weight") + ` AS s
-		FROM (
-			SELECT n, term, sim FROM expansions
-			UNION ALL
-			SELECT g, term, 0::float8 FROM unnest(` + arg(groups) + `::int[], ` + arg(terms) + `::text[]) AS f(g, term)
-		) x
-		JOIN directory_search_terms t ON t.term = x.term
-		WHERE ` + cond + `
-	),
-	bounds AS (
-		SELECT 0 AS n, ''::text AS term, 0::float8 AS sim, 0::numeric AS b, NULL::uuid AS entry_id WHERE false
-	),`
-	}
-	ngroups := strconv.Itoa(n)
-	sql += `
-	seen AS (
-		SELECT entry_id, n, max(s) AS s FROM heads GROUP BY entry_id, n
-	),
-	reach AS (
-		SELECT DISTINCT ON (n) n, b, entry_id AS id FROM bounds ORDER BY n, b DESC, entry_id DESC
-	),
-	outside AS (
-		SELECT sum(b) AS ub, (array_agg(id ORDER BY id))[1] AS id FROM reach
-		HAVING count(*) = ` + ngroups + `
-	),
-	cand AS (
-		SELECT s.entry_id,
-			sum(greatest(s.s, r.b)) + (SELECT coalesce(sum(b), 0) FROM reach) - sum(coalesce(r.b, 0)) AS ub,
-			count(*) = ` + ngroups + ` AND bool_and(r.b IS NULL OR s.s >= r.b) AS known,
-			(SELECT count(*) FROM reach) - count(r.b) = ` + ngroups + ` - count(*) AS possible,
-			count(*) AS nseen,
-			array_agg(s.n) AS words
-		FROM seen s LEFT JOIN reach r ON r.n = s.n
-		GROUP BY s.entry_id
-	)`
-	return sql, args, n
-}
-
 // ranked is a row of a search round: whether the round proved its page
-// complete, and the page's ids and scores (none when the page is empty).
+// complete, whether its heads showed some entry with every word, and the
+// page's ids and scores (none when the page is empty).
 type ranked struct {
-	Exact bool       `db:"exact"`
-	ID    *uuid.UUID `db:"id"`
-	Score *float64   `db:"score"`
-}
-
-// pageSQL renders one round of a search for the page of first entries
-// after the cursor (score, id), or from the start when after is nil.
-//
-// The candidates that may rank highest are scored exactly: those whose
-// score the heads do not settle are looked up in the lists that were cut
-// (probes of them, at most). The page is the best first+1 of them. It is
-// exact when every other candidate and every entry outside the heads ranks
-// below its last row; a page of fewer rows is exact only when nothing
-// outside the heads can match and every candidate was scored.
-func pageSQL(words []string, f SearchFilter, head, probes, first int, after *page.Key, score float64, args []any) (string, []any) {
-	sql, args, n := rankingSQL(words, f, head, args)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	open, before := "true", "true"
-	if after != nil {
-		s, id := arg(score), arg(after.ID)
-		open = "NOT (c.known AND (c.ub::float8, c.entry_id) >= (" + s + "::float8, " + id + "::uuid))"
-		before = "(score::float8, id) < (" + s + "::float8, " + id + "::uuid)"
-	}
-	limit := strconv.Itoa(first + 1)
-	sql += `,
-	open AS (
-		SELECT c.entry_id, c.ub, c.known FROM cand c WHERE c.possible AND ` + open + `
-	),
-	top AS (
-		SELECT * FROM open ORDER BY ub DESC, entry_id DESC LIMIT ` + strconv.Itoa(probes) + `
-	),
-	beyond AS (
-		SELECT ub, entry_id AS id FROM open ORDER BY ub DESC, entry_id DESC OFFSET ` + strconv.Itoa(probes) + ` LIMIT 1
-	),
-	probed AS (
-		SELECT c.entry_id, b.n, ` + contribution("b.sim", "t.weight") + ` AS s
-		FROM top c JOIN bounds b ON NOT c.known
-		JOIN directory_search_terms t ON t.term = b.term AND t.entry_id = c.entry_id
-		WHERE ` + visible("t") + `
-	),
-	scored AS (
-		SELECT entry_id AS id, sum(s) AS score FROM (
-			SELECT entry_id, n, max(s) AS s FROM (
-				SELECT s.entry_id, s.n, s.s FROM top JOIN seen s USING (entry_id)
-				UNION ALL
-				SELECT entry_id, n, s FROM probed
-			) a GROUP BY entry_id, n
-		) w GROUP BY entry_id HAVING count(*) = ` + strconv.Itoa(n) + `
-	),
-	hits AS (
-		SELECT id, score FROM scored WHERE ` + before + ` ORDER BY score DESC, id DESC LIMIT ` + limit + `
-	),
-	last AS (
-		SELECT score, id FROM hits ORDER BY score DESC, id DESC OFFSET ` + strconv.Itoa(first) + ` LIMIT 1
-	),
-	verdict AS (
-		SELECT NOT EXISTS (SELECT 1 FROM beyond b WHERE NOT EXISTS (SELECT 1 FROM last l WHERE (b.ub, b.id) <= (l.score, l.id)))
-			AND NOT EXISTS (SELECT 1 FROM outside o WHERE NOT EXISTS (SELECT 1 FROM last l WHERE (o.ub, o.id) <= (l.score, l.id)))
-			AS exact
-	)
-	SELECT v.exact, h.id, h.score::float8 AS score FROM verdict v LEFT JOIN hits h ON true
-	ORDER BY h.score DESC, h.id DESC`
-	return sql, args
+	Exact    bool       `db:"exact"`
+	Together bool       `db:"together"`
+	ID       *uuid.UUID `db:"id"`
+	Score    *float64   `db:"score"`
 }
 
 // candidatesScored is how many candidates a round scores exactly: enough
 // for the page when a few of the most promising turn out not to match,
 // more when a round reads more because the first did not suffice.
 func candidatesScored(head, first int) int {
-	return 4*(first+1) + head/4
+	return 6*(first+1) + head/4
 }
 
 // Search finds the live entries visible to viewer that match query, most
@@ -359,30 +142,37 @@ func search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f
 	if err != nil {
 		return page.Result[Hit]{}, 0, err
 	}
-	var score float64
+	var points int64
 	if p.After != nil {
-		if score, err = strconv.ParseFloat(p.After.Sort, 64); err != nil {
+		score, err := strconv.ParseFloat(p.After.Sort, 64)
+		// (A score is at most 1 per word.)
+		if err != nil || math.IsNaN(score) || math.Abs(score) > maxQueryWords {
 			return page.Result[Hit]{}, 0, apperr.Invalidf("the cursor is not one of this search's")
 		}
+		points = int64(math.Round(score * pointsPerUnit))
 	}
 	var rows []ranked
-	n := 0
-	for head := r.first; ; head = r.next(head) {
-		n++
-		scored := p.First + 1
-		if head > 0 {
-			// (Whole lists settle every score.)
-			scored = max(scored, r.scored(head, p.First))
+	var n int
+	together := true // whether the last round's heads showed the words together
+	for i, rd := range r.rounds {
+		n = i + 1
+		if !together && rd.smallBelow > 0 && i < len(r.rounds)-1 {
+			rd.onlyDriven = true
 		}
-		sql, args := pageSQL(words, f, head, scored, p.First, p.After, score, []any{viewer})
+		scored := p.First + 1 // whole lists settle every score
+		if rd.head > 0 {
+			scored = max(scored, r.scored(rd.head, p.First))
+		}
+		sql, args := pageSQL(words, f, rd, scored, p.First, p.After, points, []any{viewer})
 		if rows, err = db.Collect[ranked](ctx, q, sql, args...); err != nil {
 			return page.Result[Hit]{}, n, fmt.Errorf("search directory: %w", err)
 		}
 		if rows[0].Exact {
 			break
 		}
-		if head == 0 {
-			return page.Result[Hit]{}, n, fmt.Errorf("search directory: reading whole lists left the page open")
+		together = rows[0].Together
+		if n == len(r.rounds) {
+			return page.Result[Hit]{}, n, fmt.Errorf("search directory: the last round left the page open")
 		}
 	}
 	ids := make([]uuid.UUID, 0, len(rows))
@@ -424,29 +214,25 @@ func countSearch(ctx context.Context, q db.Querier, viewer uuid.UUID, query stri
 	if err != nil {
 		return 0, err
 	}
-	for head := r.first; ; head = r.next(head) {
-		sql, args, n := rankingSQL(words, f, head, []any{viewer})
+	for i, rd := range r.rounds {
+		if len(words) == 1 && rd.head >= limit {
+			// One word's heads of limit entries settle the count: either
+			// a list was cut, so there are limit matches, or none was.
+			rd.drive = false
+		}
+		sql, args := countSQL(words, f, rd, limit, []any{viewer})
 		var count int
 		var complete bool
-		err := q.QueryRow(ctx, sql+`,
-		matched AS (
-			SELECT 1 FROM (SELECT * FROM cand WHERE possible ORDER BY nseen DESC OFFSET 0) c
-			WHERE c.nseen = `+strconv.Itoa(n)+` OR NOT EXISTS (
-				SELECT 1 FROM generate_series(1, `+strconv.Itoa(n)+`) g(n)
-				WHERE g.n <> ALL (c.words) AND NOT EXISTS (
-					SELECT 1 FROM bounds b JOIN directory_search_terms t ON t.term = b.term AND t.entry_id = c.entry_id
-					WHERE b.n = g.n AND `+visible("t")+`))
-			LIMIT `+strconv.Itoa(limit)+`
-		)
-		SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched`, args...).Scan(&count, &complete)
+		err := q.QueryRow(ctx, sql, args...).Scan(&count, &complete)
 		if err != nil {
 			return 0, fmt.Errorf("count directory search: %w", err)
 		}
 		if complete || count >= limit {
 			return count, nil
 		}
-		if head == 0 {
-			return 0, fmt.Errorf("count directory search: reading whole lists left the count open")
+		if i == len(r.rounds)-1 {
+			return 0, fmt.Errorf("count directory search: the last round left the count open")
 		}
 	}
+	return 0, fmt.Errorf("count directory search: no rounds")
 }

@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -84,8 +85,20 @@ func setupSearch(t *testing.T) *pgtest.DB {
 		require.NoError(t, err)
 	}
 	for i := range generated {
-		insert(uuid.New(), orgs[rng.IntN(len(orgs))], fmt.Sprintf("Funktion %d %s", i, pick(1+rng.IntN(2))),
+		var id uuid.UUID
+		binary.BigEndian.PutUint64(id[:8], rng.Uint64())
+		binary.BigEndian.PutUint64(id[8:], rng.Uint64())
+		insert(id, orgs[rng.IntN(len(orgs))], fmt.Sprintf("Funktion %d %s", i, pick(1+rng.IntN(2))),
 			"samverkan "+pick(rng.IntN(4)), visibilities[rng.IntN(len(visibilities))])
+	}
+	// Two words at the same weight (the function's name), together and
+	// apart: equal scores, which only ids order.
+	for i := range 120 {
+		var id uuid.UUID
+		binary.BigEndian.PutUint64(id[:8], rng.Uint64())
+		binary.BigEndian.PutUint64(id[8:], rng.Uint64())
+		name := [...]string{"Kontaktväg ingång", "Kontaktväg", "Ingång"}[i%3]
+		insert(id, orgs[rng.IntN(len(orgs))], fmt.Sprintf("%s %d", name, i), "samverkan", visibilities[rng.IntN(2)])
 	}
 	for i, id := range bestSamverkan {
 		insert(id, karlstad, fmt.Sprintf("Samverkan nummer %d", i), "", "PUBLIC")
@@ -114,17 +127,26 @@ type ranked struct {
 
 var (
 	none, few = 0, 5
-	// headReadings read so little of each list that every common word's
-	// list is cut: 3 entries first, twice as many each round, whole lists
-	// past 48; scoring as few candidates as the page needs, a few more,
-	// or as Search does.
-	headReadings = []directory.Reading{
-		{First: 3, Growth: 2, Max: 48, Spare: &none},
-		{First: 3, Growth: 2, Max: 48, Spare: &few},
-		{First: 3, Growth: 2, Max: 48},
+	// heads read so little of each list that every common word's list is
+	// cut: 3 entries first, twice as many each round up to 48, then a
+	// driven round.
+	heads = []directory.Round{directory.Head(3), directory.Head(6), directory.Head(12), directory.Head(24),
+		directory.Head(48), directory.Driven(48, 0)}
+	// headReadings read so, scoring as few candidates as the page needs, a
+	// few more, or as Search does; or as Search does with small heads:
+	// driving only from a word with fewer than 40 entries per expansion,
+	// else whole lists.
+	headReadings = []directory.Reading{{Rounds: heads, Spare: &none}, {Rounds: heads, Spare: &few}, {Rounds: heads},
+		{Rounds: []directory.Round{directory.Head(3), directory.Driven(6, 40), directory.Head(0)}, Spare: &none}}
+	// countReadings count with small heads: driving at once from a word
+	// with fewer than 40 or 1,000 entries per expansion, or in rounds.
+	countReadings = []directory.Reading{
+		{Rounds: []directory.Round{directory.Driven(3, 40), directory.Head(0)}},
+		{Rounds: []directory.Round{directory.Driven(3, 1000), directory.Driven(3, 0)}},
+		{Rounds: heads},
 	}
 	// wholeReading reads whole lists at once: the exhaustive answer.
-	wholeReading = directory.Reading{}
+	wholeReading = directory.Reading{Rounds: []directory.Round{directory.Head(0)}}
 )
 
 // pages walks the pages of a search (at most limit of them), size entries
@@ -186,12 +208,16 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 		{"organisation, typo", karlstad, "försäkringskasan", directory.SearchFilter{}},
 		{"common words seldom together", karlstad, "vårdcentral försäkringskassan", directory.SearchFilter{}},
 		{"a rare word and a common one", karlstad, "12 psykiatri", directory.SearchFilter{}},
+		{"a common word and a rare one", karlstad, "vardcentral 12", directory.SearchFilter{}},
+		{"two common words, some together", karlstad, "rehabilitering psykiatri", directory.SearchFilter{}},
+		{"two words at the same weight, together and apart", karlstad, "kontaktväg ingång", directory.SearchFilter{}},
 		{"kind", karlstad, "samverkan", directory.SearchFilter{Kind: str("KOMMUN")}},
 		{"municipality", karlstad, "samverkan vardcentral", directory.SearchFilter{MunicipalityCode: str("1780")}},
 		{"topic, prefix", karlstad, "rehab", directory.SearchFilter{Topic: &topic}},
 		{"every filter", karlstad, "samverkan", directory.SearchFilter{Kind: str("REGION"), MunicipalityCode: str("0686"), Topic: &topic}},
 		{"another viewer", eksjo, "samverkan", directory.SearchFilter{}},
 		{"another viewer, two words", eksjo, "vardcentral rehabilitering", directory.SearchFilter{}},
+		{"another viewer, a typo", eksjo, "rehabilitering rehabkordinator", directory.SearchFilter{}},
 		{"a third viewer", fk, "samverkan psykiatri", directory.SearchFilter{}},
 	}
 	for _, tt := range tests {
@@ -200,11 +226,14 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 			s := as(t, d, tt.viewer)
 			want, _ := pages(t, s, tt.viewer, tt.query, tt.filter, 100, 100, wholeReading)
 			for i, r := range headReadings {
-				got, _ := pages(t, s, tt.viewer, tt.query, tt.filter, 40, 100, r)
+				got, rounds := pages(t, s, tt.viewer, tt.query, tt.filter, 40, 100, r)
 				require.Equal(t, want, got, "pages of 40, reading %d", i)
-				got, _ = pages(t, s, tt.viewer, tt.query, tt.filter, 3, 10, r)
-				require.LessOrEqual(t, len(got), len(want))
-				require.Equal(t, want[:len(got)], got, "the first pages of 3, reading %d", i)
+				require.LessOrEqual(t, rounds, len(r.Rounds), "the last round settles every page")
+				for _, size := range []int{1, 3} {
+					got, _ = pages(t, s, tt.viewer, tt.query, tt.filter, size, 8, r)
+					require.LessOrEqual(t, len(got), len(want))
+					require.Equal(t, want[:len(got)], got, "the first pages of %d, reading %d", size, i)
+				}
 			}
 			first, err := directory.Search(ctx, s, tt.viewer, tt.query, tt.filter, page.Request{First: 20})
 			require.NoError(t, err)
@@ -213,13 +242,15 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 				require.Equal(t, want[i], ranked{h.ID, h.Score})
 			}
 
-			n, err := directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10000, headReadings[0])
-			require.NoError(t, err)
-			require.Equal(t, len(want), n)
-			n, err = directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10, headReadings[0])
-			require.NoError(t, err)
-			require.Equal(t, min(10, len(want)), n)
-			n, err = directory.CountSearch(ctx, s, tt.viewer, tt.query, tt.filter)
+			for i, r := range countReadings {
+				n, err := directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10000, r)
+				require.NoError(t, err)
+				require.Equal(t, len(want), n, "reading %d", i)
+				n, err = directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10, r)
+				require.NoError(t, err)
+				require.Equal(t, min(10, len(want)), n, "reading %d", i)
+			}
+			n, err := directory.CountSearch(ctx, s, tt.viewer, tt.query, tt.filter)
 			require.NoError(t, err)
 			require.Equal(t, min(directory.MaxSearchCount, len(want)), n)
 		})
@@ -235,7 +266,7 @@ func TestSearch_CommonWordBestEntriesComeFirstFromTheFirstRound(t *testing.T) {
 	d := setupSearch(t)
 	ctx := context.Background()
 	s := as(t, d, karlstad)
-	require.Greater(t, generated, directory.SearchReadingDefault.First)
+	require.Greater(t, generated, directory.SearchFirstHead)
 
 	res, rounds, err := directory.SearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, page.Request{First: 5}, directory.SearchReadingDefault)
 	require.NoError(t, err)
@@ -250,7 +281,7 @@ func TestSearch_CommonWordBestEntriesComeFirstFromTheFirstRound(t *testing.T) {
 	all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, directory.SearchReadingDefault)
 	want, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 100, 100, wholeReading)
 	require.Equal(t, want, all)
-	require.Greater(t, len(all), directory.SearchReadingDefault.First)
+	require.Greater(t, len(all), directory.SearchFirstHead)
 }
 
 // Entries Karlstad may not see have the word at the highest weight and the
@@ -266,7 +297,7 @@ func TestSearch_InvisibleEntryAtTheHeadOfTheListNeverAppears(t *testing.T) {
 		all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, r)
 		require.NotContains(t, ids(all), eksjoInternal)
 		require.NotContains(t, ids(all), jonkopingFederated)
-		n, err := directory.CountSearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, 10000, r)
+		n, err := directory.CountSearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, 10000, countReadings[0])
 		require.NoError(t, err)
 		require.Equal(t, len(all), n, "the count is of the visible entries")
 	}
@@ -275,4 +306,15 @@ func TestSearch_InvisibleEntryAtTheHeadOfTheListNeverAppears(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, eksjoInternal, res.Items[0].ID, "its owner sees it first")
 	require.Equal(t, jonkopingFederated, res.Items[1].ID, "its förbund's members see it")
+}
+
+// A cursor carries a score; one no search can give is refused before any
+// SQL runs.
+func TestSearch_RejectsACursorWithAnImpossibleScore(t *testing.T) {
+	t.Parallel()
+	for _, sort := range []string{"1e300", "NaN", "-Inf", "x"} {
+		_, err := directory.Search(context.Background(), nil, karlstad, "samverkan", directory.SearchFilter{},
+			page.Request{First: 5, After: &page.Key{Sort: sort, ID: uuid.New()}})
+		require.ErrorContains(t, err, "the cursor is not one of this search's", sort)
+	}
 }

@@ -1,9 +1,9 @@
 // Command waysin measures the hub's overhead on its hottest question: it
 // runs waysIn end to end (HTTP, token, GraphQL, transaction, JSON) and the
-// bare SQL of the same answer through pgx (begin, the request settings, the
-// query, commit), alternately, from the same number of concurrent clients,
-// and reports both and their ratio. Point it at a hub serving the national
-// data set (docs/directory.md, "Performance").
+// bare SQL of the same answer through pgx (the request's transaction with
+// its settings, the query, commit), alternately, from the same number of
+// concurrent clients, and reports both and their ratio. Point it at a hub
+// serving the national data set (docs/directory.md, "Performance").
 //
 //	go run ./bench/waysin -token "$(hub token soc.karlstad)" \
 //	    -database-url 'postgres://hub_app:…@127.0.0.1:5439/hub'
@@ -24,6 +24,7 @@ import (
 	"github.com/samverkanshub/hub/bench/internal/load"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
 func main() {
@@ -91,28 +92,24 @@ func main() {
 }
 
 // bareWaysIn is what one waysIn request asks of the database, without the
-// hub around it.
+// hub around it: the request's transaction with its settings (db.Session,
+// as the hub opens it), the query, the commit.
 func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, viewer uuid.UUID, topic directory.Topic, m string, first int) error {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
-	var now time.Time
-	var ignored [5]any
-	if err := tx.QueryRow(ctx, `SELECT now(), set_config('hub.org_id', $1, true), set_config('hub.roles', $2, true),
-		set_config('hub.unit_id', '', true), set_config('hub.user_id', 'bench', true), set_config('statement_timeout', '5000ms', true)`,
-		viewer.String(), "SOCIALSEKRETERARE").Scan(&now, &ignored[0], &ignored[1], &ignored[2], &ignored[3], &ignored[4]); err != nil {
-		return err
-	}
-	ways, err := directory.WaysIn(ctx, tx, viewer, topic, m, nil, first)
+	s := db.NewSession(pool, db.Settings{
+		Values: map[string]string{
+			"hub.org_id": viewer.String(), "hub.roles": "SOCIALSEKRETERARE", "hub.unit_id": "", "hub.user_id": "bench",
+		},
+		StatementTimeout: 5 * time.Second,
+	})
+	defer s.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
+	ways, err := directory.WaysIn(ctx, s, viewer, topic, m, nil, first)
 	if err != nil {
 		return err
 	}
 	if len(ways) == 0 {
 		return fmt.Errorf("no ways in")
 	}
-	return tx.Commit(ctx)
+	return s.Commit(ctx)
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -157,6 +160,11 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		}
 		opts.GraphiQL = graph.GraphiQL(cfg.GraphiQLIssuer, devidp.ClientSPA)
 	}
+	if cfg.DebugAddr != "" {
+		if err := serveProfiler(ctx, cfg.DebugAddr, logger); err != nil {
+			return err
+		}
+	}
 	e := httpserver.New(opts)
 	l, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -166,4 +174,28 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	err = httpserver.Serve(ctx, e, l, cfg.ShutdownTimeout)
 	logger.Info("API stopped")
 	return err
+}
+
+// serveProfiler serves Go's profiler on addr until ctx is cancelled. It is
+// off unless configured: profiles show the program's internals, so the
+// address belongs on localhost.
+func serveProfiler(ctx context.Context, addr string, logger *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (debug): %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	go func() { _ = srv.Serve(l) }()
+	logger.Warn("profiler listening", "url", "http://"+l.Addr().String()+"/debug/pprof/")
+	return nil
 }

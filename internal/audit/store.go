@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -129,10 +130,16 @@ func AppendAccesses(ctx context.Context, q db.Querier, r Record, seq int64, acce
 		return nil
 	}
 	n := len(accesses)
-	individuals, owners, consents := make([]uuid.UUID, n), make([]uuid.UUID, n), make([]*uuid.UUID, n)
+	individuals, owners := make([]uuid.UUID, n), make([]uuid.UUID, n)
+	// pgtype.UUID, not *uuid.UUID: pgx encodes an array of pointers through
+	// driver.Valuer, element by element, at a tenth of the speed.
+	consents := make([]pgtype.UUID, n)
 	objects, actions := make([]string, n), make([]string, n)
 	for i, a := range accesses {
-		individuals[i], owners[i], consents[i], objects[i] = a.IndividualID, a.OwnerOrgID, a.ConsentID, a.ObjectID
+		individuals[i], owners[i], objects[i] = a.IndividualID, a.OwnerOrgID, a.ObjectID
+		if a.ConsentID != nil {
+			consents[i] = pgtype.UUID{Bytes: *a.ConsentID, Valid: true}
+		}
 		actions[i] = "READ"
 		if a.Write {
 			actions[i] = "WRITE"

@@ -46,6 +46,10 @@ type Config struct {
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
 
+	// DebugAddr, when set, serves Go's profiler (net/http/pprof) on a
+	// listener of its own: for profiling a benchmark, never public.
+	DebugAddr string // HUB_DEBUG_ADDR
+
 	// Dev only: the embedded cluster.
 	DevDataDir string // HUB_DEV_DATA_DIR
 	DevDBPort  int    // HUB_DEV_DB_PORT
@@ -101,6 +105,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.PIIAllowPublicKeys, "pii-allow-public-keys", envBool("HUB_PII_ALLOW_PUBLIC_KEYS", c.PIIAllowPublicKeys), "accept the development or demo keys published in the repository (demo deployments only) ($HUB_PII_ALLOW_PUBLIC_KEYS)")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
+	str(&c.DebugAddr, "debug-addr", "HUB_DEBUG_ADDR", "address serving the Go profiler at /debug/pprof/ (off when empty; keep it on localhost)")
 }
 
 // RegisterDev binds the settings only `hub dev` has.

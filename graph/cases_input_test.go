@@ -317,7 +317,7 @@ func TestCases_OpenAddItemsAndParticipants(t *testing.T) {
 // as for 50, whatever the page asks of each case.
 func TestCases_StatementsDoNotGrowWithThePage(t *testing.T) {
 	t.Parallel()
-	srv, b := setup(t)
+	srv, b := setup(t, countingStatements)
 	ctx := context.Background()
 	// 60 more people in Karlstad, each with a case, items and a samtycke for FK.
 	keys := demo.DevKeys()

@@ -204,7 +204,7 @@ func TestWaysIn_FirstReturnsTheBestWays(t *testing.T) {
 // without waiting for a dataloader batch).
 func TestWaysIn_StatementsDoNotGrowWithTheAnswer(t *testing.T) {
 	t.Parallel()
-	srv, b := setup(t)
+	srv, b := setup(t, countingStatements)
 	q := `query($first: Int) { waysIn(topic: SAMORDNAD_REHABILITERING, municipalityCode: "1780", first: $first) {
 		match entry { functionName openNow organization { name } unit { name } channels { kind value openNow } } } }`
 	count := func(first int) int64 {

@@ -98,6 +98,11 @@ func (s *testServer) token(t *testing.T, login string) string {
 // setup starts the whole HTTP API over a fresh database holding the demo
 // data, exactly as `hub serve` wires it. Functions in adjust may change the
 // GraphQL options.
+// countingStatements gives dataloaders a wait long enough for every
+// sibling of a level to arrive even on a loaded CI machine, for tests that
+// count statements.
+func countingStatements(o *graph.Options) { o.BatchWait = 200 * time.Millisecond }
+
 func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	return setupWith(t, false, adjust...)

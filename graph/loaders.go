@@ -212,8 +212,12 @@ func viewerOf(ctx context.Context) uuid.UUID {
 }
 
 // defaultBatchWait is how long a dataloader collects keys from concurrent
-// batch calls of one level before it queries.
-const defaultBatchWait = 2 * time.Millisecond
+// batch calls of one level before it queries. Every request with nested
+// single objects (a case's lead unit) waits it once per level, so it is
+// short: the sibling calls of one level arrive within microseconds. Under
+// heavy load some may miss it and cost a statement more; the tests that
+// count statements set a long wait (Options.BatchWait).
+const defaultBatchWait = 500 * time.Microsecond
 
 // batching installs the request's loaders for queries and mutations.
 type batching struct{ wait time.Duration }

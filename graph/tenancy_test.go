@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/demo"
 )
@@ -369,7 +367,7 @@ func TestOrganizations_StatementsPerRequestDoNotGrowWithPageSize(t *testing.T) {
 	t.Parallel()
 	// A generous batch window: this test is about which calls merge, not
 	// about how fast a loaded CI machine schedules goroutines.
-	srv, b := setup(t, func(o *graph.Options) { o.BatchWait = 200 * time.Millisecond })
+	srv, b := setup(t, countingStatements)
 	q := `query($first: Int) { organizations(first: $first) { totalCount nodes { name
 		municipalities { code } units { name parent { name } children { name } municipalities { code } }
 		memberships { validFrom federation { name organization { name } } organization { name } } } } }`

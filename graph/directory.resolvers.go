@@ -162,7 +162,7 @@ func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, munic
 		k := string(*organizationKind)
 		kind = &k
 	}
-	ways, err := directory.WaysIn(ctx, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind, n)
+	ways, err := r.WaysCache.CachedWaysIn(ctx, r.Pool, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind, n)
 	if err != nil {
 		return nil, err
 	}

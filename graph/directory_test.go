@@ -214,10 +214,84 @@ func TestWaysIn_StatementsDoNotGrowWithTheAnswer(t *testing.T) {
 		require.Len(t, got.WaysIn, first)
 		return b.db.Statements.Load() - before
 	}
-	count(1) // warm the authenticator's caches
+	count(2) // warm the authenticator's caches (and cache the answer of 2)
 	one, six := count(1), count(6)
 	// begin and settings, the municipality, the ways, their channels,
 	// organisations and units, commit.
 	require.LessOrEqual(t, six, int64(8))
 	require.Equal(t, one, six, "statements for 1 and for 6 ways in")
+}
+
+// A replica keeps waysIn answers, but serves one only while the directory
+// is at the version it was read at: every change, committed by any replica
+// or by hand, shows in the very next answer. Each organisation has its own
+// answers.
+func TestWaysIn_CachedAnswersFollowEveryChangeAtOnce(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	ctx := context.Background()
+	q := `query($topic: Topic!, $m: String!) { waysIn(topic: $topic, municipalityCode: $m) { entry { id functionName visibility } } }`
+	type answer struct {
+		WaysIn []struct {
+			Entry struct {
+				ID           string `json:"id"`
+				FunctionName string `json:"functionName"`
+				Visibility   string `json:"visibility"`
+			} `json:"entry"`
+		} `json:"waysIn"`
+	}
+	ask := func(login, topic, m string) (names []string, private []string, statements int64) {
+		t.Helper()
+		before := b.db.Statements.Load()
+		var got answer
+		mustData(t, postAs(t, srv, login, q, map[string]any{"topic": topic, "m": m}), &got)
+		for _, w := range got.WaysIn {
+			names = append(names, w.Entry.FunctionName)
+			if w.Entry.Visibility == "ORGANISATION" {
+				private = append(private, w.Entry.FunctionName)
+			}
+		}
+		return names, private, b.db.Statements.Load() - before
+	}
+
+	ask("soc.karlstad", "ARBETSLIVSINRIKTAD_REHABILITERING", "1780") // warm the authenticator
+	karlstad, private, miss := ask("soc.karlstad", "SAMORDNAD_REHABILITERING", "1780")
+	again, _, hit := ask("soc.karlstad", "SAMORDNAD_REHABILITERING", "1780")
+	require.Equal(t, karlstad, again)
+	require.Equal(t, int64(1), hit, "a kept answer costs one statement, the directory's version")
+	require.Greater(t, miss, hit)
+
+	// Eksjö asks the same question: its own answer, without Karlstad's
+	// internal entries.
+	require.NotEmpty(t, private, "Karlstad sees its own internal entry")
+	eksjo, _, _ := ask("soc.eksjo", "SAMORDNAD_REHABILITERING", "1780")
+	for _, name := range private {
+		require.NotContains(t, eksjo, name)
+	}
+
+	// A change by hand (another replica, an import): no notification, and
+	// the next answer has it.
+	_, err := b.db.Pool.Exec(ctx, `UPDATE directory_entries SET function_name = function_name || ' (ändrad)'
+		WHERE function_name = $1`, karlstad[0])
+	require.NoError(t, err)
+	changed, _, _ := ask("soc.karlstad", "SAMORDNAD_REHABILITERING", "1780")
+	require.Equal(t, karlstad[0]+" (ändrad)", changed[0])
+
+	// A new entry saved through the API.
+	before, _, _ := ask("soc.karlstad", "FORBUNDETS_INSATSER", "1780")
+	require.NotContains(t, before, "Samspelet, arbetsträning i grupp")
+	var saved upsertResult
+	mustData(t, postAs(t, srv, "admin.samspelet", upsertMutation, map[string]any{"input": insatsInput()}), &saved)
+	after, _, _ := ask("soc.karlstad", "FORBUNDETS_INSATSER", "1780")
+	require.Contains(t, after, "Samspelet, arbetsträning i grupp")
+
+	// Who belongs to a förbund decides who sees its FEDERATION entries: when
+	// Region Värmland leaves Samspelet, FK no longer sees Gripen's.
+	fk, _, _ := ask("ph.fk", "SAMORDNAD_REHABILITERING", "1780")
+	require.Contains(t, fk, "Rehabkoordinator, Vårdcentralen Gripen")
+	_, err = b.db.Pool.Exec(ctx, `UPDATE federation_memberships SET valid_to = current_date
+		WHERE member_org_id = $1`, demo.ID("org/region-varmland"))
+	require.NoError(t, err)
+	fk, _, _ = ask("ph.fk", "SAMORDNAD_REHABILITERING", "1780")
+	require.NotContains(t, fk, "Rehabkoordinator, Vårdcentralen Gripen")
 }

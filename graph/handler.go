@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
@@ -43,10 +44,13 @@ type Options struct {
 	// default).
 	StatementTimeout time.Duration
 	// BatchWait is how long dataloaders collect keys of nested lists
-	// (default 2ms; see loaders.go).
+	// (default 500µs; see loaders.go).
 	BatchWait time.Duration
 	// Introspection allows __schema/__type queries (GraphiQL needs them).
 	Introspection bool
+	// WaysCacheSize is how many waysIn answers the replica keeps in
+	// memory (0: none; see directory.WaysCache).
+	WaysCacheSize int
 }
 
 // Defaults of Options.
@@ -82,7 +86,11 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
-	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents}))
+	var ways *directory.WaysCache
+	if o.WaysCacheSize > 0 {
+		ways = directory.NewWaysCache(o.WaysCacheSize)
+	}
+	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents, WaysCache: ways}))
 	srv.AddTransport(transport.Websocket{
 		InitFunc:              authenticateWebSocket(o.Authenticator, auditRefusal(o.Pool)),
 		InitTimeout:           10 * time.Second,

@@ -22,6 +22,7 @@ import (
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -146,6 +147,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		PIIKeys:          demo.DevKeys(),
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
+		WaysCacheSize:    config.Defaults().WaysCacheSize, // as served
 	}
 	if asOwner {
 		opts.Pool = d.Pool

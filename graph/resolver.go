@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
@@ -25,6 +26,8 @@ type Resolver struct {
 	Keys  *piicrypt.Keys
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
+	// WaysCache keeps waysIn answers (nil: none).
+	WaysCache *directory.WaysCache
 }
 
 // allow asks the one authorization entry point whether the request's

@@ -236,7 +236,11 @@ func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType,
 // organisation does not grant), in a transaction of its own.
 func auditRefusal(pool *pgxpool.Pool) identity.Refusal {
 	return func(r *http.Request, p *identity.Principal, reason string) {
-		ctx := r.Context()
+		// The record must be written, and the transaction ended, even if
+		// the client has gone: a session left behind would hold the
+		// organisation's audit chain.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), finishTimeout)
+		defer cancel()
 		s := db.NewSession(pool, db.Settings{Values: sessionSettings(p)})
 		now, err := s.Now(ctx)
 		if err == nil {

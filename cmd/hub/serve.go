@@ -149,6 +149,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			MaxComplexity:    cfg.MaxComplexity,
 			StatementTimeout: cfg.StatementTimeout,
 			Introspection:    cfg.Introspection,
+			WaysCacheSize:    cfg.WaysCacheSize,
 		}),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: cfg.BodyLimitBytes,
@@ -186,6 +187,15 @@ func serveProfiler(ctx context.Context, addr string, logger *slog.Logger) error 
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--debug-addr %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		// Profiles and /debug/pprof/cmdline show the program's internals
+		// and its flags (a database URL with its password).
+		return fmt.Errorf("--debug-addr %q: the profiler listens on a loopback address only (e.g. 127.0.0.1:6060)", addr)
+	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (debug): %w", addr, err)

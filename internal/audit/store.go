@@ -131,8 +131,8 @@ func AppendAccesses(ctx context.Context, q db.Querier, r Record, seq int64, acce
 	}
 	n := len(accesses)
 	individuals, owners := make([]uuid.UUID, n), make([]uuid.UUID, n)
-	// pgtype.UUID, not *uuid.UUID: pgx encodes an array of pointers through
-	// driver.Valuer, element by element, at a tenth of the speed.
+	// The samtycke is optional: NULL where the person's own organisation
+	// read its own data.
 	consents := make([]pgtype.UUID, n)
 	objects, actions := make([]string, n), make([]string, n)
 	for i, a := range accesses {

@@ -58,9 +58,11 @@ const MaxWaysIn = 100
 //
 // It reads the precomputed ranking (directory_ways, kept by Reindex) in
 // index order and stops after first rows: one statement, whose cost grows
-// with first, not with the number of matches.
-func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, error) {
-	ways, err := db.Collect[WayIn](ctx, q, `WITH `+peersCTE+`,
+// with first, not with the number of matches. The statement also reads the
+// directory's version and date, so that the answer can be cached
+// (WaysCache); an empty answer has a zero Snapshot.
+func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, Snapshot, error) {
+	rows, err := db.Collect[snapshotWay](ctx, q, `WITH `+peersCTE+`,
 	ranked AS (
 		-- Entries naming the municipality or covering its county (levels 1, 2)…
 		(SELECT w.* FROM directory_ways w
@@ -84,16 +86,31 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 		 LIMIT $5)
 	)
 	SELECT `+entryColumns+`,
-		CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level
+		CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level,
+		dv.version AS directory_version, current_date AS today
 	FROM ranked w
 	JOIN directory_entries e ON e.id = w.entry_id
+	CROSS JOIN directory_version dv
 	WHERE e.archived_at IS NULL AND `+visible("e")+`
 	ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 	LIMIT $5`, viewer, string(topic), municipalityCode, kind, first)
 	if err != nil {
-		return nil, fmt.Errorf("ways in: %w", err)
+		return nil, Snapshot{}, fmt.Errorf("ways in: %w", err)
 	}
-	return ways, nil
+	if len(rows) == 0 {
+		return nil, Snapshot{}, nil
+	}
+	ways := make([]WayIn, len(rows))
+	for i, r := range rows {
+		ways[i] = r.WayIn
+	}
+	return ways, rows[0].Snapshot, nil
+}
+
+// snapshotWay is a row of WaysIn: the way, and the snapshot it was read in.
+type snapshotWay struct {
+	WayIn
+	Snapshot
 }
 
 // EntriesByID loads the live entries among ids that viewer may see.

@@ -28,6 +28,8 @@ type Config struct {
 	DBMinIdleConns   int           // HUB_DB_MIN_IDLE_CONNS
 	StatementTimeout time.Duration // HUB_STATEMENT_TIMEOUT: one SQL statement
 
+	WaysCacheSize int // HUB_WAYS_CACHE_SIZE: waysIn answers kept in memory (0: none)
+
 	MaxDepth      int  // HUB_MAX_DEPTH
 	MaxComplexity int  // HUB_MAX_COMPLEXITY
 	Introspection bool // HUB_INTROSPECTION
@@ -65,6 +67,7 @@ func Defaults() Config {
 		DBMaxConns:       16,
 		DBMinIdleConns:   2,
 		StatementTimeout: 5 * time.Second,
+		WaysCacheSize:    4096,
 		MaxDepth:         12,
 		MaxComplexity:    20000,
 		Introspection:    true,
@@ -95,6 +98,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	num(&c.DBMaxConns, "db-max-conns", "HUB_DB_MAX_CONNS", "size of the database connection pool")
 	num(&c.DBMinIdleConns, "db-min-idle-conns", "HUB_DB_MIN_IDLE_CONNS", "idle connections kept open")
 	dur(&c.StatementTimeout, "statement-timeout", "HUB_STATEMENT_TIMEOUT", "time limit of one SQL statement")
+	num(&c.WaysCacheSize, "ways-cache-size", "HUB_WAYS_CACHE_SIZE", "waysIn answers kept in memory, checked against the directory's version on every request (0: none)")
 	num(&c.MaxDepth, "max-depth", "HUB_MAX_DEPTH", "deepest nesting of fields a query may have")
 	num(&c.MaxComplexity, "max-complexity", "HUB_MAX_COMPLEXITY", "highest priced complexity a query may have")
 	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
@@ -136,6 +140,9 @@ func (c *Config) Validate(needDatabase bool) error {
 	}
 	if c.DBMaxConns < 1 || c.DBMinIdleConns < 0 || c.DBMinIdleConns > c.DBMaxConns {
 		errs = append(errs, fmt.Errorf("pool size: need 1 <= --db-max-conns and 0 <= --db-min-idle-conns <= --db-max-conns, got %d and %d", c.DBMaxConns, c.DBMinIdleConns))
+	}
+	if c.WaysCacheSize < 0 || c.WaysCacheSize > 1_000_000 {
+		errs = append(errs, fmt.Errorf("--ways-cache-size must be between 0 and 1000000, got %d", c.WaysCacheSize))
 	}
 	if c.MaxDepth < 2 || c.MaxComplexity < 10 {
 		errs = append(errs, fmt.Errorf("--max-depth must be >= 2 and --max-complexity >= 10, got %d and %d", c.MaxDepth, c.MaxComplexity))

@@ -186,6 +186,9 @@ func (s *Session) Commit(ctx context.Context) error {
 		return err
 	}
 	defer s.unlock()
+	if s.closed {
+		return ErrSessionClosed // rolled back, or committed before: nothing is committed now
+	}
 	s.closed = true
 	if s.conn == nil {
 		return nil

@@ -79,12 +79,14 @@ func TestSession_RollbackLeavesNothingAndCommitKeepsAll(t *testing.T) {
 	require.Zero(t, count())
 	_, err = s.Exec(ctx, `SELECT 1`)
 	require.ErrorIs(t, err, db.ErrSessionClosed)
+	require.ErrorIs(t, s.Commit(ctx), db.ErrSessionClosed, "a rolled-back session never reports a commit")
 
 	s = db.NewSession(d.Pool, db.Settings{})
 	_, err = s.Exec(ctx, `INSERT INTO notes VALUES ('a'), ('b')`)
 	require.NoError(t, err)
 	require.NoError(t, s.Commit(ctx))
 	require.Equal(t, 2, count())
+	require.ErrorIs(t, s.Commit(ctx), db.ErrSessionClosed)
 }
 
 func TestSession_StatementTimeoutApplies(t *testing.T) {

@@ -398,3 +398,49 @@ func TestIndividuals_WrongTypeNumberIsNotEchoed(t *testing.T) {
 	}
 	require.NotContains(t, b.logs.String(), "8503129804")
 }
+
+// totalCount of individuals and cases stops at 1,000: every row is checked
+// against the sharing rule, and counting FK's 147,250 cases at national
+// scale took seconds.
+func TestCases_TotalCountIsBoundedAt1000(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	ctx := context.Background()
+	keys := demo.DevKeys()
+	const people = 1005
+	ids := make([]uuid.UUID, people)
+	indexes, sealed := make([][]byte, people), make([][]byte, people)
+	for i := range people {
+		ids[i] = uuid.New()
+		nine := fmt.Sprintf("8001%02d%03d", 1+i/900, i%900)
+		digits := fmt.Sprintf("19%s%d", nine, personnummer.CheckDigit(nine))
+		_, s, err := keys.Seal([]byte(digits), ids[i][:])
+		require.NoError(t, err)
+		indexes[i], sealed[i] = keys.Index([]byte(digits)), s
+	}
+	_, err := b.db.Pool.Exec(ctx, `
+	WITH ins_people AS (
+		INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id, given_name, family_name, handle, registered_at, registered_by)
+		SELECT p.id, $1, $2, 'PERSONNUMMER', p.idx, p.sealed, 'dev1', 'Person', 'Nr ' || p.n, 'P-COUNT' || p.n, now(), 'test'
+		FROM unnest($4::uuid[], $5::bytea[], $6::bytea[]) WITH ORDINALITY AS p(id, idx, sealed, n)
+		RETURNING id
+	)
+	INSERT INTO cases (id, org_id, unit_id, individual_id, federation_id, lead_unit_id, sgi, on_forsorjningsstod, health_obstacle, care_contact, af_status, opened_at, opened_by)
+	SELECT gen_random_uuid(), $1, $2, id, $3, $2, 'NO', true, true, false, 'UNKNOWN', now() - interval '1 day', 'test' FROM ins_people`,
+		demo.ID("org/karlstad"), demo.ID("unit/karlstad/eb"), demo.ID("federation/samspelet"), ids, indexes, sealed)
+	require.NoError(t, err)
+
+	var got struct {
+		Cases       struct{ TotalCount int }
+		Individuals struct{ TotalCount int }
+	}
+	mustData(t, postFor(t, srv, "soc.karlstad", "SAMORDNAD_REHABILITERING",
+		`{ cases(first: 1) { totalCount } individuals(first: 1) { totalCount } }`, nil), &got)
+	require.Equal(t, 1000, got.Cases.TotalCount, "1,006 cases: 1,000 means that many or more")
+	require.Equal(t, 1000, got.Individuals.TotalCount)
+	// Below the bound the count is exact: FK sees the demo case only.
+	mustData(t, postFor(t, srv, "ph.fk", "SAMORDNAD_REHABILITERING",
+		`{ cases(first: 1) { totalCount } individuals(first: 1) { totalCount } }`, nil), &got)
+	require.Equal(t, 1, got.Cases.TotalCount)
+	require.Equal(t, 1, got.Individuals.TotalCount)
+}

@@ -2342,7 +2342,7 @@ type IndividualConnection {
   nodes: [Individual!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
-  "How many individuals you may see, on all pages together."
+  "How many individuals you may see, on all pages together, counted up to 1,000: 1,000 means that many or more."
   totalCount: Int!
 }
 
@@ -2493,7 +2493,7 @@ type CaseConnection {
   nodes: [Case!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
-  "How many cases you may see, on all pages together."
+  "How many cases you may see, on all pages together, counted up to 1,000: 1,000 means that many or more."
   totalCount: Int!
 }
 

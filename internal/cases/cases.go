@@ -262,11 +262,11 @@ func readLimit(n int) int {
 	return n
 }
 
-// Count counts the cases the viewer may see.
+// Count counts the cases the viewer may see, up to page.MaxCount.
 func Count(ctx context.Context, q db.Querier, scope consent.Scope, f Filter) (int, error) {
 	where, args := f.where(nil)
 	var n int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM cases c WHERE `+consent.Visible(scope, "c.org_id", "c.individual_id")+where, args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM cases c WHERE `+consent.Visible(scope, "c.org_id", "c.individual_id")+where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
 	}
 	return n, nil

@@ -239,10 +239,10 @@ func (s Store) List(ctx context.Context, q db.Querier, scope consent.Scope, pr p
 	return page.Trim(list, pr.First), nil
 }
 
-// Count counts the individuals the viewer may see.
+// Count counts the individuals the viewer may see, up to page.MaxCount.
 func Count(ctx context.Context, q db.Querier, scope consent.Scope) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM individuals i WHERE `+consent.Visible(scope, "i.org_id", "i.id")).Scan(&n)
+	err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM individuals i WHERE `+consent.Visible(scope, "i.org_id", "i.id"))).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count individuals: %w", err)
 	}

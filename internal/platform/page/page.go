@@ -5,6 +5,7 @@ package page
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -94,4 +95,16 @@ func Trim[T any](items []T, first int) Result[T] {
 		return Result[T]{Items: items[:first], HasNext: true}
 	}
 	return Result[T]{Items: items}
+}
+
+// MaxCount is the largest totalCount of a list whose every row is checked
+// against a rule (a samtycke per row): a count of MaxCount means that many
+// or more. Counting FK's 147,250 visible cases took 2–3.5 s; counting to
+// 1,000 takes milliseconds.
+const MaxCount = 1000
+
+// BoundedCount wraps a query that selects the rows to count (any columns)
+// into one that counts at most MaxCount of them.
+func BoundedCount(rowsSQL string) string {
+	return "SELECT count(*) FROM (" + rowsSQL + " LIMIT " + strconv.Itoa(MaxCount) + ") counted"
 }

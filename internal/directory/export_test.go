@@ -54,3 +54,9 @@ var SearchReadingDefault = Reading{Rounds: searchReading.rounds}
 
 // SearchFirstHead is how many entries of each list Search reads first.
 var SearchFirstHead = searchReading.rounds[0].head
+
+// EntryColumns is the column list entries are read with.
+const EntryColumns = entryColumns
+
+// ScanTargets is e's fields in the order of EntryColumns.
+func ScanTargets(e *Entry) []any { return e.scanTargets() }

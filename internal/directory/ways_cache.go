@@ -17,8 +17,8 @@ import (
 // moves it, in the changing transaction) and the date, since who belongs
 // to a federation depends on the day.
 type Snapshot struct {
-	Version int64     `db:"directory_version"`
-	Today   time.Time `db:"today"`
+	Version int64
+	Today   time.Time
 }
 
 func (s Snapshot) same(o Snapshot) bool { return s.Version == o.Version && s.Today.Equal(o.Today) }

@@ -320,17 +320,11 @@ func TestCases_StatementsDoNotGrowWithThePage(t *testing.T) {
 	srv, b := setup(t, countingStatements)
 	ctx := context.Background()
 	// 60 more people in Karlstad, each with a case, items and a samtycke for FK.
-	keys := demo.DevKeys()
-	var ids []uuid.UUID
-	var indexes, sealed [][]byte
-	for n := range 60 {
-		id := uuid.New()
-		_, digits := testNumber(100 + n)
-		keyID, s, err := keys.Seal([]byte(digits), id[:])
-		require.NoError(t, err)
-		require.Equal(t, "dev1", keyID)
-		ids, indexes, sealed = append(ids, id), append(indexes, keys.Index([]byte(digits))), append(sealed, s)
+	numbers := make([]string, 60)
+	for n := range numbers {
+		_, numbers[n] = testNumber(100 + n)
 	}
+	ids, indexes, sealed := sealedPeople(t, numbers)
 	_, err := b.db.Pool.Exec(ctx, `
 	WITH ins_people AS (
 		INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id, given_name, family_name, handle, registered_at, registered_by)
@@ -399,6 +393,21 @@ func TestIndividuals_WrongTypeNumberIsNotEchoed(t *testing.T) {
 	require.NotContains(t, b.logs.String(), "8503129804")
 }
 
+// sealedPeople gives each 12-digit number a new individual id, and seals
+// and indexes it with the development keys, as registerIndividual does.
+func sealedPeople(t *testing.T, numbers []string) (ids []uuid.UUID, indexes, sealed [][]byte) {
+	t.Helper()
+	keys := demo.DevKeys()
+	for _, digits := range numbers {
+		id := uuid.New()
+		keyID, s, err := keys.Seal([]byte(digits), id[:])
+		require.NoError(t, err)
+		require.Equal(t, "dev1", keyID)
+		ids, indexes, sealed = append(ids, id), append(indexes, keys.Index([]byte(digits))), append(sealed, s)
+	}
+	return ids, indexes, sealed
+}
+
 // totalCount of individuals and cases stops at 1,000: every row is checked
 // against the sharing rule, and counting FK's 147,250 cases at national
 // scale took seconds.
@@ -406,18 +415,12 @@ func TestCases_TotalCountIsBoundedAt1000(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
 	ctx := context.Background()
-	keys := demo.DevKeys()
-	const people = 1005
-	ids := make([]uuid.UUID, people)
-	indexes, sealed := make([][]byte, people), make([][]byte, people)
-	for i := range people {
-		ids[i] = uuid.New()
+	numbers := make([]string, 1005)
+	for i := range numbers {
 		nine := fmt.Sprintf("8001%02d%03d", 1+i/900, i%900)
-		digits := fmt.Sprintf("19%s%d", nine, personnummer.CheckDigit(nine))
-		_, s, err := keys.Seal([]byte(digits), ids[i][:])
-		require.NoError(t, err)
-		indexes[i], sealed[i] = keys.Index([]byte(digits)), s
+		numbers[i] = fmt.Sprintf("19%s%d", nine, personnummer.CheckDigit(nine))
 	}
+	ids, indexes, sealed := sealedPeople(t, numbers)
 	_, err := b.db.Pool.Exec(ctx, `
 	WITH ins_people AS (
 		INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id, given_name, family_name, handle, registered_at, registered_by)

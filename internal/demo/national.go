@@ -258,7 +258,7 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 	// directory's lookups read their covering indexes alone.
 	start := time.Now()
 	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) directory_entries, directory_channels, directory_ways,
-		directory_search_terms, directory_search_lexicon`); err != nil {
+		directory_search_terms, directory_search_lexicon, directory_search_docs`); err != nil {
 		return err
 	}
 	if opts.Individuals > 0 {

@@ -22,6 +22,10 @@ func Driven(head, smallBelow int) Round {
 	return round{head: head, drive: true, smallBelow: smallBelow}
 }
 
+// Together finds the entries with every word in the GIN index and scores
+// them, proving nothing when there are more than most.
+func Together(most int) Round { return round{together: most} }
+
 // Reading is how a search reads: its rounds, scoring Spare candidates more
 // than the page needs in each (nil: as Search does).
 type Reading struct {

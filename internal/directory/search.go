@@ -91,21 +91,41 @@ const MaxSearchCount = 1000
 var (
 	// searchReading serves a page from 200 entries of each list in
 	// nearly every case, however common the words; when that does not
-	// prove the page, it drives from a small word or reads 1,600 entries,
-	// then whole lists.
+	// prove the page, it scores the entries with every word if they are
+	// few (words seldom together), else drives from a small word or
+	// reads 1,600 entries, then whole lists.
 	searchReading = reading{rounds: []round{
 		{head: 200},
+		{together: togetherMost},
 		{head: 1600, drive: true, smallBelow: driverSample},
 		{},
 	}, scored: candidatesScored}
 	// countReading must read MaxSearchCount entries of each list to count
-	// that many; it drives from a small word at once, and reads whole
-	// lists when that does not settle the count.
+	// that many; it drives from a small word at once; when that does not
+	// settle the count, it counts the entries with every word if there
+	// are at most MaxSearchCount, else reads whole lists. (The heads come
+	// first: a together round that finds more than MaxSearchCount costs
+	// as much as they do, and words often together settle there.)
 	countReading = reading{rounds: []round{
 		{head: MaxSearchCount, drive: true, smallBelow: driverSample},
+		{together: MaxSearchCount},
 		{},
 	}, scored: candidatesScored}
 )
+
+// togetherMost is how many entries with every word a together round
+// scores at most (see round): enough for the words that seldom occur
+// together, and little enough that a round that finds more costs a few
+// milliseconds.
+const togetherMost = 1000
+
+// skip is whether a search for words with filter f skips round i of rs:
+// a together round for one word and no filter of terms would find the
+// word's whole list, which the other rounds read better. (The last round
+// is never skipped: it must settle the search.)
+func skip(rs []round, i int, words []string, f SearchFilter) bool {
+	return rs[i].together > 0 && i < len(rs)-1 && len(words) == 1 && f.MunicipalityCode == nil && f.Topic == nil
+}
 
 // ranked is a row of a search round: whether the round proved its page
 // complete, whether its heads showed some entry with every word, and the
@@ -156,6 +176,9 @@ func search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f
 	together := true // whether the last round's heads showed the words together
 	for i, rd := range r.rounds {
 		n = i + 1
+		if skip(r.rounds, i, words, f) {
+			continue
+		}
 		if !together && rd.smallBelow > 0 && i < len(r.rounds)-1 {
 			rd.onlyDriven = true
 		}
@@ -215,6 +238,9 @@ func countSearch(ctx context.Context, q db.Querier, viewer uuid.UUID, query stri
 		return 0, err
 	}
 	for i, rd := range r.rounds {
+		if skip(r.rounds, i, words, f) {
+			continue
+		}
 		if len(words) == 1 && rd.head >= limit {
 			// One word's heads of limit entries settle the count: either
 			// a list was cut, so there are limit matches, or none was.

@@ -32,6 +32,14 @@ type round struct {
 	// is small (it then proves nothing): for searches whose words the
 	// round before found nowhere together, where longer heads seldom help.
 	onlyDriven bool
+	// together, when above 0, makes the round a together round instead:
+	// it finds the entries that have every word and every filter's term
+	// at once, in the GIN index of migration 016, and scores them all,
+	// which settles the search; it proves nothing when there are more
+	// than together of them (counting those row-level security shows,
+	// before the förbund rule). Words that are each common but seldom
+	// together cost what their few common entries cost.
+	together int
 }
 
 // driverSample caps how many entries of each expansion a driven round
@@ -94,8 +102,10 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 		filters = append(filters, []string{"~t:" + string(*f.Topic)})
 	}
 	cond := visible("t")
+	kind := ""
 	if f.Kind != nil {
-		cond += " AND t.org_kind = " + arg(*f.Kind) + "::organization_kind"
+		kind = arg(*f.Kind) + "::organization_kind"
+		cond += " AND t.org_kind = " + kind
 	}
 	// Values go in one parameter each, never in arrays: the planner's
 	// estimates then do not depend on them, so that a prepared search is
@@ -141,7 +151,43 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 		WHERE x.sim >= ` + strconv.FormatFloat(minSimilarity, 'f', -1, 64) + `
 		ORDER BY x.n, x.term, x.sim DESC
 	),`
-	if rd.head > 0 {
+	if rd.together > 0 {
+		// Each word's expansions, and each filter's terms, make one group
+		// of lexemes an entry needs one of; the tsquery asks for every
+		// group: ('a' | 'b') & ('c') & ('~m:1780' | '~m:*'). Lexemes are
+		// quoted for tsquery (a quote doubled, a backslash escaped) and
+		// cut as directory_search_lexemes cuts them. A word without
+		// expansions has no group; its entries are dropped when scored.
+		groups := []string{"SELECT n, term FROM expansions"}
+		for i, g := range filters {
+			groups = append(groups, "SELECT g, term FROM (VALUES "+strings.Join(values(n+1+i, g), ", ")+") AS f(g, term)")
+		}
+		visibleKind := visible("d")
+		if kind != "" {
+			visibleKind += " AND d.org_kind = " + kind
+		}
+		sql += `
+	found AS (
+		-- At most together + 1 entries with every group, of those the
+		-- policy of row-level security shows (migration 016).
+		SELECT * FROM directory_search_together((
+			SELECT string_agg(alts, ' & ')::tsquery FROM (
+				SELECT '(' || string_agg('''' || replace(replace(left(term, 100), '\', '\\'), '''', '''''') || '''', ' | ') || ')' AS alts
+				FROM (` + strings.Join(groups, " UNION ALL ") + `) x GROUP BY n
+			) a
+		), ` + strconv.Itoa(rd.together+1) + `)
+	),
+	-- Their scores from the terms found with them: no list is read.
+	heads AS (
+		SELECT x.n, d.entry_id, ` + contribution("x.sim", "w.weight") + ` AS s
+		FROM found d CROSS JOIN LATERAL unnest(d.terms, d.weights) AS w(term, weight)
+		JOIN expansions x ON x.term = w.term
+		WHERE ` + visibleKind + `
+	),
+	bounds AS (
+		SELECT 0 AS n, ''::text AS term, 0::float8 AS sim, 0 AS b, NULL::uuid AS entry_id WHERE false
+	),`
+	} else if rd.head > 0 {
 		// A filter is checked on each entry read, so that the heads hold
 		// only entries that pass it.
 		for _, g := range filters {
@@ -271,7 +317,8 @@ func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after 
 		before = "(score, id) < (" + s + "::bigint, " + id + "::uuid)"
 	}
 	if rd.head == 0 {
-		// Whole lists: every score is known, and the page is exact.
+		// Whole lists: every score is known, and the page is exact; so
+		// is a together round's when it found every entry with all words.
 		return sql + `,
 	scored AS (
 		SELECT entry_id AS id, sum(s) AS score FROM seen GROUP BY entry_id HAVING count(*) = ` + strconv.Itoa(n) + `
@@ -279,7 +326,7 @@ func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after 
 	hits AS (
 		SELECT id, score FROM scored WHERE ` + before + ` ORDER BY score DESC, id DESC LIMIT ` + strconv.Itoa(first+1) + `
 	)
-	SELECT true AS exact, true AS together, h.id, h.score::float8 / ` + strconv.Itoa(pointsPerUnit) + ` AS score
+	SELECT ` + allFound(rd) + ` AS exact, true AS together, h.id, h.score::float8 / ` + strconv.Itoa(pointsPerUnit) + ` AS score
 	FROM (SELECT) v LEFT JOIN hits h ON true
 	ORDER BY h.score DESC, h.id DESC`, args
 	}
@@ -351,9 +398,10 @@ func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after 
 func countSQL(words []string, f SearchFilter, rd round, limit int, args []any) (string, []any) {
 	sql, args, n := rankingSQL(words, f, rd, args)
 	if rd.head == 0 {
-		// Whole lists: the entries seen with every word.
+		// Whole lists (or a together round's entries): the entries seen
+		// with every word.
 		return sql + `
-	SELECT count(*), true FROM (
+	SELECT count(*), ` + allFound(rd) + ` FROM (
 		SELECT 1 FROM seen GROUP BY entry_id HAVING count(*) = ` + strconv.Itoa(n) + ` LIMIT ` + strconv.Itoa(limit) + `
 	) q`, args
 	}
@@ -371,4 +419,14 @@ func countSQL(words []string, f SearchFilter, rd round, limit int, args []any) (
 		LIMIT ` + strconv.Itoa(limit) + `
 	)
 	SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched`, args
+}
+
+// allFound is whether a round that scores every entry it reads has read
+// every match: always when reading whole lists; for a together round, when
+// the index held no more entries with every word than it returned.
+func allFound(rd round) string {
+	if rd.together == 0 {
+		return "true"
+	}
+	return "(SELECT count(*) FROM found) <= " + strconv.Itoa(rd.together)
 }

@@ -46,6 +46,10 @@ var (
 // a search's first head, so that common words' lists are cut.
 const generated = 600
 
+// seldomEach entries have "hörselvård" or "skuldsanering" alone,
+// seldomBoth have both.
+const seldomEach, seldomBoth = 100, 12
+
 // setupSearch loads the demo data and generated entries that share a few
 // words at every weight, owned by organisations on both sides of the
 // visibility rules. Every generated entry has "samverkan" in its
@@ -100,6 +104,25 @@ func setupSearch(t *testing.T) *pgtest.DB {
 		name := [...]string{"Kontaktväg ingång", "Kontaktväg", "Ingång"}[i%3]
 		insert(id, orgs[rng.IntN(len(orgs))], fmt.Sprintf("%s %d", name, i), "samverkan", visibilities[rng.IntN(2)])
 	}
+	// Two words each in many entries but together in few, of every
+	// owner, visibility and place: the heads of their lists show none
+	// together, so only a together round or whole lists settle them.
+	for i := range 2*seldomEach + seldomBoth {
+		var id uuid.UUID
+		binary.BigEndian.PutUint64(id[:8], rng.Uint64())
+		binary.BigEndian.PutUint64(id[8:], rng.Uint64())
+		name, description := fmt.Sprintf("Hörselvård %d", i), "mottagning"
+		switch {
+		case i >= 2*seldomEach:
+			name, description = fmt.Sprintf("Skuldsanering %d", i), "hörselvård "+pick(1)
+			if i%2 == 0 {
+				name, description = fmt.Sprintf("Hörselvård och skuldsanering %d", i), pick(1)
+			}
+		case i%2 == 1:
+			name, description = fmt.Sprintf("Skuldsanering %d", i), pick(1+rng.IntN(2))
+		}
+		insert(id, orgs[rng.IntN(len(orgs))], name, description, visibilities[rng.IntN(len(visibilities))])
+	}
 	for i, id := range bestSamverkan {
 		insert(id, karlstad, fmt.Sprintf("Samverkan nummer %d", i), "", "PUBLIC")
 	}
@@ -137,13 +160,20 @@ var (
 	// driving only from a word with fewer than 40 entries per expansion,
 	// else whole lists.
 	headReadings = []directory.Reading{{Rounds: heads, Spare: &none}, {Rounds: heads, Spare: &few}, {Rounds: heads},
-		{Rounds: []directory.Round{directory.Head(3), directory.Driven(6, 40), directory.Head(0)}, Spare: &none}}
+		{Rounds: []directory.Round{directory.Head(3), directory.Driven(6, 40), directory.Head(0)}, Spare: &none},
+		// together rounds that prove nothing when more than 5 entries
+		// have every word, then settle, or settle alone
+		{Rounds: []directory.Round{directory.Head(3), directory.Together(5), directory.Driven(6, 40), directory.Head(0)}, Spare: &none},
+		{Rounds: []directory.Round{directory.Head(3), directory.Together(5), directory.Together(10000)}},
+		{Rounds: []directory.Round{directory.Together(10000)}}}
 	// countReadings count with small heads: driving at once from a word
 	// with fewer than 40 or 1,000 entries per expansion, or in rounds.
 	countReadings = []directory.Reading{
 		{Rounds: []directory.Round{directory.Driven(3, 40), directory.Head(0)}},
 		{Rounds: []directory.Round{directory.Driven(3, 1000), directory.Driven(3, 0)}},
 		{Rounds: heads},
+		{Rounds: []directory.Round{directory.Driven(3, 0), directory.Together(5), directory.Head(0)}},
+		{Rounds: []directory.Round{directory.Head(3), directory.Together(10000)}},
 	}
 	// wholeReading reads whole lists at once: the exhaustive answer.
 	wholeReading = directory.Reading{Rounds: []directory.Round{directory.Head(0)}}
@@ -219,6 +249,14 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 		{"another viewer, two words", eksjo, "vardcentral rehabilitering", directory.SearchFilter{}},
 		{"another viewer, a typo", eksjo, "rehabilitering rehabkordinator", directory.SearchFilter{}},
 		{"a third viewer", fk, "samverkan psykiatri", directory.SearchFilter{}},
+		{"common words seldom together, few with both", karlstad, "hörselvård skuldsanering", directory.SearchFilter{}},
+		{"seldom together, typos", karlstad, "horselvard skuldsanerng", directory.SearchFilter{}},
+		{"seldom together, a third word", karlstad, "hörselvård skuldsanering mottagning", directory.SearchFilter{}},
+		{"seldom together, municipality", karlstad, "skuldsanering hörselvård", directory.SearchFilter{MunicipalityCode: str("1780")}},
+		{"seldom together, every filter", karlstad, "hörselvård skuldsanering", directory.SearchFilter{Kind: str("KOMMUN"), MunicipalityCode: str("0686"), Topic: &topic}},
+		{"seldom together, another viewer", eksjo, "hörselvård skuldsanering", directory.SearchFilter{}},
+		{"seldom together, a third viewer, topic", fk, "hörselvård skuldsanering", directory.SearchFilter{Topic: &topic}},
+		{"one word, seldom with its filter", fk, "hörselvård", directory.SearchFilter{MunicipalityCode: str("0682"), Topic: &topic}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -317,4 +355,47 @@ func TestSearch_RejectsACursorWithAnImpossibleScore(t *testing.T) {
 			page.Request{First: 5, After: &page.Key{Sort: sort, ID: uuid.New()}})
 		require.ErrorContains(t, err, "the cursor is not one of this search's", sort)
 	}
+}
+
+// Words each in many entries but together in few are settled by the
+// together round (the GIN index of migration 016), which, like every
+// round, shows no entry its viewer may not see: the index is read only
+// through directory_search_together, which applies the policy of
+// row-level security itself.
+func TestSearch_WordsSeldomTogetherAreSettledByTheTogetherRound(t *testing.T) {
+	t.Parallel()
+	d := setupSearch(t)
+	ctx := context.Background()
+	for _, viewer := range []uuid.UUID{karlstad, eksjo, fk} {
+		s := as(t, d, viewer)
+		// (Heads of 3: the test's lists are shorter than Search's heads.)
+		r := directory.Reading{Rounds: []directory.Round{directory.Head(3), directory.Together(1000), directory.Head(0)}}
+		res, rounds, err := directory.SearchReading(ctx, s, viewer, "hörselvård skuldsanering", directory.SearchFilter{},
+			page.Request{First: 5}, r)
+		require.NoError(t, err)
+		require.Equal(t, 2, rounds, "the first round cannot prove it; the together round does")
+		require.NotEmpty(t, res.Items)
+		require.Less(t, len(res.Items), seldomBoth)
+	}
+
+	// The function returns what the policy shows, even of the table's
+	// rows that the application role may not read itself.
+	found := func(org uuid.UUID) []uuid.UUID {
+		var ids []uuid.UUID
+		rows, err := as(t, d, org).Query(ctx, `SELECT entry_id FROM directory_search_together('samverkan'::tsquery, 100000)`)
+		require.NoError(t, err)
+		for rows.Next() {
+			var id uuid.UUID
+			require.NoError(t, rows.Scan(&id))
+			ids = append(ids, id)
+		}
+		require.NoError(t, rows.Err())
+		return ids
+	}
+	require.NotContains(t, found(karlstad), eksjoInternal)
+	require.Contains(t, found(eksjo), eksjoInternal)
+	var n int
+	require.NoError(t, as(t, d, karlstad).QueryRow(ctx,
+		`SELECT count(*) FROM directory_search_docs WHERE entry_id = $1`, eksjoInternal).Scan(&n))
+	require.Zero(t, n, "the table itself is under row-level security")
 }

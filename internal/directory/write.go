@@ -61,7 +61,8 @@ func nonNil[T any](s []T) []T {
 // Reindex brings what is derived from the given entries up to date (all
 // entries when ids is nil): their ways in (the ranked table waysIn reads,
 // computed by the SQL function directory_ways_of), their search terms
-// (directory_search_terms_of) and the search lexicon.
+// (directory_search_terms_of, also kept one row per entry in
+// directory_search_docs) and the search lexicon.
 // An archived entry loses its ways in.
 func Reindex(ctx context.Context, q db.Querier, ids []uuid.UUID) error {
 	if _, err := q.Exec(ctx, `DELETE FROM directory_ways WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
@@ -70,14 +71,24 @@ func Reindex(ctx context.Context, q db.Querier, ids []uuid.UUID) error {
 	if _, err := q.Exec(ctx, `INSERT INTO directory_ways SELECT * FROM directory_ways_of($1)`, ids); err != nil {
 		return fmt.Errorf("compute ways in: %w", err)
 	}
-	if _, err := q.Exec(ctx, `DELETE FROM directory_search_terms WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
+	if _, err := q.Exec(ctx, `WITH terms AS (
+		DELETE FROM directory_search_terms WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)
+	)
+	DELETE FROM directory_search_docs WHERE $1::uuid[] IS NULL OR entry_id = ANY($1)`, ids); err != nil {
 		return fmt.Errorf("clear search terms: %w", err)
 	}
+	// The terms, the new words of the lexicon and each entry's terms in
+	// one row (directory_search_docs, for words seldom together).
 	if _, err := q.Exec(ctx, `WITH added AS (
-		INSERT INTO directory_search_terms SELECT * FROM directory_search_terms_of($1) RETURNING term
+		INSERT INTO directory_search_terms SELECT * FROM directory_search_terms_of($1) RETURNING *
+	),
+	words AS (
+		INSERT INTO directory_search_lexicon SELECT DISTINCT term FROM added WHERE term NOT LIKE '~%'
+		ON CONFLICT DO NOTHING
 	)
-	INSERT INTO directory_search_lexicon SELECT DISTINCT term FROM added WHERE term NOT LIKE '~%'
-	ON CONFLICT DO NOTHING`, ids); err != nil {
+	INSERT INTO directory_search_docs
+	SELECT entry_id, org_id, org_kind, visibility, array_agg(term ORDER BY term), array_agg(weight ORDER BY term)
+	FROM added GROUP BY entry_id, org_id, org_kind, visibility`, ids); err != nil {
 		return fmt.Errorf("index for search: %w", err)
 	}
 	return nil

@@ -44,15 +44,37 @@ ALTER TABLE audit_records DROP CONSTRAINT audit_records_pkey, ADD PRIMARY KEY (o
 DROP INDEX audit_records_org_at;
 CREATE INDEX audit_records_org_at ON audit_records (org_id, at DESC, lane DESC, seq DESC);
 
--- Heads: one per (org_id, lane). The existing head becomes lane 0's; the
--- other lanes of organisations with a trail start empty (seq 0).
+-- Heads: one per (org_id, lane). The existing head becomes lane 0's.
+-- Every organisation gets the heads of all its lanes now, and a new one
+-- when it is created (trigger below), empty (seq 0): a head created by the
+-- first append instead would be invisible to the organisation's other
+-- transactions until that one commits, and they would wait for it. An
+-- organisation's empty heads go with it; one with records cannot go.
 ALTER TABLE audit_chain_heads ADD COLUMN lane smallint NOT NULL DEFAULT 0 CHECK (lane >= 0);
 ALTER TABLE audit_chain_heads ALTER COLUMN lane DROP DEFAULT;
 ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_pkey, ADD PRIMARY KEY (org_id, lane);
+ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_org_id_fkey,
+    ADD CONSTRAINT audit_chain_heads_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations (id) ON DELETE CASCADE;
 INSERT INTO audit_chain_heads (org_id, lane, seq, hash)
-SELECT h.org_id, l, 0, '\x'::bytea
-FROM audit_chain_heads h CROSS JOIN generate_series(1, audit_lanes() - 1) l
-WHERE h.lane = 0;
+SELECT o.id, l, 0, '\x'::bytea
+FROM organizations o CROSS JOIN generate_series(0, audit_lanes() - 1) l
+ON CONFLICT (org_id, lane) DO NOTHING;
+
+CREATE FUNCTION audit_chain_heads_create() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+BEGIN
+    INSERT INTO audit_chain_heads (org_id, lane, seq, hash)
+    SELECT n.id, l, 0, '\x'::bytea
+    FROM inserted n CROSS JOIN generate_series(0, audit_lanes() - 1) l
+    ON CONFLICT (org_id, lane) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION audit_chain_heads_create() FROM PUBLIC;
+CREATE TRIGGER audit_chain_heads_create AFTER INSERT ON organizations
+    REFERENCING NEW TABLE AS inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_heads_create();
 
 -- The loggutdrag names the lane of its audit record too.
 ALTER TABLE personal_data_access ADD COLUMN audit_lane smallint NOT NULL DEFAULT 0;
@@ -77,8 +99,9 @@ CREATE OR REPLACE FUNCTION audit_payload(r audit_records) RETURNS text
 -- The lane: the one this transaction already holds, if any (a transaction
 -- that appends twice stays in one lane and never waits on a second one);
 -- else the lowest lane nobody holds, without waiting (SKIP LOCKED); else,
--- after creating missing heads (an organisation's first record), a free
--- one again; and only when every lane is held, it waits for a random lane.
+-- after creating missing heads (only when audit_lanes() was raised, or for
+-- an organisation whose heads the trigger did not create), a free one
+-- again; and only when every lane is held, it waits for a random lane.
 -- The held lane is remembered in the transaction-local setting
 -- hub.audit_lane. It is only a hint: the lane is still locked here, and a
 -- hint that names a lane held by someone else is skipped, not waited for.
@@ -196,8 +219,13 @@ CREATE OR REPLACE FUNCTION audit_payload(r audit_records) RETURNS text
 
 ALTER TABLE personal_data_access DROP COLUMN audit_lane;
 
-DELETE FROM audit_chain_heads WHERE lane > 0;
+DROP TRIGGER audit_chain_heads_create ON organizations;
+DROP FUNCTION audit_chain_heads_create();
+-- Empty heads: the old audit_append creates a head at the first record.
+DELETE FROM audit_chain_heads WHERE lane > 0 OR seq = 0;
 ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_pkey, ADD PRIMARY KEY (org_id);
+ALTER TABLE audit_chain_heads DROP CONSTRAINT audit_chain_heads_org_id_fkey,
+    ADD CONSTRAINT audit_chain_heads_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations (id);
 ALTER TABLE audit_chain_heads DROP COLUMN lane;
 
 DROP INDEX audit_records_org_at;

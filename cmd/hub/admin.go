@@ -29,7 +29,7 @@ func auditCmd(ctx context.Context, args []string) error {
 	defer pool.Close()
 	var orgs, lanes, records int
 	if err := pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM (SELECT org_id FROM audit_records UNION SELECT org_id FROM audit_chain_heads) o),
+		(SELECT count(*) FROM (SELECT org_id FROM audit_records UNION SELECT org_id FROM audit_chain_heads WHERE seq > 0) o),
 		count(DISTINCT (org_id, lane)), count(*) FROM audit_records`).Scan(&orgs, &lanes, &records); err != nil {
 		return fmt.Errorf("count audit records: %w", err)
 	}

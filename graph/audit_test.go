@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
 const trailQuery = `query($user: String) { auditTrail(first: 50, userId: $user) { totalCount
@@ -97,4 +99,65 @@ func TestAuditTrail_BadInput(t *testing.T) {
 	requireError(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(first: 1000) { totalCount } }`, nil), "BAD_USER_INPUT", "first must be between")
 	requireError(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(after: "nonsense") { totalCount } }`, nil), "BAD_USER_INPUT", "invalid cursor")
 	requireError(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(from: "yesterday") { totalCount } }`, nil), "BAD_USER_INPUT", "")
+}
+
+// A loggutdrag row names the lane and seq of its operation's audit record,
+// also when that record went into a lane above 0 because another
+// transaction of the organisation held lane 0.
+func TestAccessLog_LinksToTheAuditRecordsLaneAndSeq(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, b := setup(t)
+	karlstad := demo.ID("org/karlstad")
+
+	holder := db.NewSession(b.db.AppPool, db.Settings{Values: map[string]string{"hub.org_id": karlstad.String()}})
+	defer holder.Rollback(ctx)
+	pos, err := audit.Append(ctx, holder, audit.Record{At: time.Now(), RequestID: "holder", UserID: "holder", Roles: []string{},
+		OperationType: "query", OperationName: "hold", Decision: audit.Allowed})
+	require.NoError(t, err)
+	require.Equal(t, 0, pos.Lane)
+
+	var read caseView
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, caseQuery, map[string]any{"id": demoCaseID}), &read)
+	require.NotNil(t, read.Node)
+	require.NoError(t, holder.Commit(ctx))
+
+	var got struct {
+		AccessLog struct {
+			Nodes []struct {
+				UserID    string
+				ObjectID  string
+				AuditLane int
+				AuditSeq  int
+			}
+		}
+		AuditTrail struct {
+			Nodes []struct {
+				Lane      int
+				Seq       int
+				ObjectIds []string
+			}
+		}
+	}
+	mustData(t, postFor(t, srv, "logg.karlstad", "", `query($id: ID!) {
+		accessLog(individualId: $id, first: 100) { nodes { userId objectId auditLane auditSeq } }
+		auditTrail(userId: "soc.karlstad", first: 100) { nodes { lane seq objectIds } } }`, map[string]any{"id": demoIndividualID}), &got)
+	require.Len(t, got.AuditTrail.Nodes, 1)
+	rec := got.AuditTrail.Nodes[0]
+	require.Equal(t, 1, rec.Lane, "lane 0 was held: the request's record went into lane 1")
+	require.Equal(t, 1, rec.Seq)
+	var linked int
+	for _, e := range got.AccessLog.Nodes {
+		if e.UserID != "soc.karlstad" {
+			continue
+		}
+		linked++
+		require.Equal(t, [2]int{rec.Lane, rec.Seq}, [2]int{e.AuditLane, e.AuditSeq})
+		require.Contains(t, rec.ObjectIds, e.ObjectID)
+	}
+	require.Positive(t, linked)
+
+	breaks, err := audit.Verify(ctx, b.db.Pool)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
 }

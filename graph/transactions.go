@@ -176,12 +176,12 @@ func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure 
 		rec.Purpose = &s
 	}
 	rec.ConsentID = soleConsent(accesses)
-	seq, err := audit.Append(ctx, s, rec)
+	pos, err := audit.Append(ctx, s, rec)
 	if err != nil {
 		return err
 	}
 	rec.OrgID = p.OrgID
-	return audit.AppendAccesses(ctx, s, rec, seq, accesses)
+	return audit.AppendAccesses(ctx, s, rec, pos, accesses)
 }
 
 // soleConsent is the samtycke the audit record names: the one that
@@ -238,7 +238,7 @@ func auditRefusal(pool *pgxpool.Pool) identity.Refusal {
 	return func(r *http.Request, p *identity.Principal, reason string) {
 		// The record must be written, and the transaction ended, even if
 		// the client has gone: a session left behind would hold the
-		// organisation's audit chain.
+		// lane of the organisation's audit chain.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), finishTimeout)
 		defer cancel()
 		s := db.NewSession(pool, db.Settings{Values: sessionSettings(p)})

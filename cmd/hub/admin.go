@@ -10,9 +10,10 @@ import (
 	"github.com/samverkanshub/hub/internal/authz"
 )
 
-// auditCmd: `hub audit verify` recomputes every organisation's hash chain
-// and names the first broken record of each broken chain. Run it with the
-// owner's database URL (the application role sees one organisation only).
+// auditCmd: `hub audit verify` recomputes every lane of every
+// organisation's hash chain and names the first broken record of each
+// broken lane. Run it with the owner's database URL (the application role
+// sees one organisation only).
 func auditCmd(ctx context.Context, args []string) error {
 	cfg, rest, err := databaseFlags("hub audit", args)
 	if err != nil {
@@ -26,8 +27,10 @@ func auditCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	var orgs, records int
-	if err := pool.QueryRow(ctx, `SELECT count(DISTINCT org_id), count(*) FROM audit_records`).Scan(&orgs, &records); err != nil {
+	var orgs, lanes, records int
+	if err := pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT org_id FROM audit_records UNION SELECT org_id FROM audit_chain_heads WHERE seq > 0) o),
+		count(DISTINCT (org_id, lane)), count(*) FROM audit_records`).Scan(&orgs, &lanes, &records); err != nil {
 		return fmt.Errorf("count audit records: %w", err)
 	}
 	breaks, err := audit.Verify(ctx, pool)
@@ -35,13 +38,15 @@ func auditCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(breaks) == 0 {
-		fmt.Printf("audit trail intact: %d records in %d organisation chains\n", records, orgs)
+		fmt.Printf("audit trail intact: %d records in %d lanes of %d organisation chains\n", records, lanes, orgs)
 		return nil
 	}
+	brokenOrgs := map[string]bool{}
 	for _, b := range breaks {
-		fmt.Printf("BROKEN chain of organisation %s at record %d (id %s): %s\n", b.OrgID, b.Seq, b.RecordID, b.Problem)
+		brokenOrgs[b.OrgID.String()] = true
+		fmt.Printf("BROKEN chain of organisation %s, lane %d, at record %d (id %s): %s\n", b.OrgID, b.Lane, b.Seq, b.RecordID, b.Problem)
 	}
-	return fmt.Errorf("%d of %d audit chains are broken", len(breaks), orgs)
+	return fmt.Errorf("%d of %d audit chains are broken (%d lanes)", len(brokenOrgs), orgs, len(breaks))
 }
 
 // policyCmd: `hub policy load FILE` validates a policy (casbin CSV, see

@@ -56,6 +56,29 @@ func (ec *executionContext) fieldContext_AuditRecord_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _AuditRecord_lane(ctx context.Context, field graphql.CollectedField, obj *model.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_lane(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lane, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_lane(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _AuditRecord_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -633,6 +656,11 @@ func (ec *executionContext) _AuditRecord(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("AuditRecord")
 		case "id":
 			out.Values[i] = ec._AuditRecord_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lane":
+			out.Values[i] = ec._AuditRecord_lane(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -74,6 +74,7 @@ type ComplexityRoot struct {
 	AccessLogEntry struct {
 		Action       func(childComplexity int) int
 		At           func(childComplexity int) int
+		AuditLane    func(childComplexity int) int
 		AuditSeq     func(childComplexity int) int
 		ConsentID    func(childComplexity int) int
 		ObjectID     func(childComplexity int) int
@@ -96,6 +97,7 @@ type ComplexityRoot struct {
 		ConsentID     func(childComplexity int) int
 		Decision      func(childComplexity int) int
 		ID            func(childComplexity int) int
+		Lane          func(childComplexity int) int
 		ObjectIds     func(childComplexity int) int
 		OperationName func(childComplexity int) int
 		OperationType func(childComplexity int) int
@@ -482,6 +484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessLogEntry.At(childComplexity), true
+	case "AccessLogEntry.auditLane":
+		if e.ComplexityRoot.AccessLogEntry.AuditLane == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.AuditLane(childComplexity), true
 	case "AccessLogEntry.auditSeq":
 		if e.ComplexityRoot.AccessLogEntry.AuditSeq == nil {
 			break
@@ -580,6 +588,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecord.ID(childComplexity), true
+	case "AuditRecord.lane":
+		if e.ComplexityRoot.AuditRecord.Lane == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Lane(childComplexity), true
 	case "AuditRecord.objectIds":
 		if e.ComplexityRoot.AuditRecord.ObjectIds == nil {
 			break
@@ -2117,12 +2131,16 @@ enum AuditDecision {
 """
 One record of the organisation's audit trail (loggutdrag): who touched
 protected data, when, acting in which roles, and with which outcome.
-Records are append-only and hash-chained per organisation.
+Records are append-only and hash-chained per organisation, in a few
+independent lanes (chains) so that requests of one organisation need not
+wait for each other.
 """
 type AuditRecord {
   "The record's id."
   id: ID!
-  "The record's position in the organisation's chain (1, 2, 3, …)."
+  "The lane (one of the organisation's independent chains) the record is in, from 0."
+  lane: Int!
+  "The record's position in its lane's chain (1, 2, 3, …)."
   seq: Int!
   "When the operation ran (the time of its database transaction)."
   at: DateTime!
@@ -2152,7 +2170,7 @@ type AuditRecord {
   consentId: ID
 }
 
-"A page of audit records, newest first."
+"A page of audit records, newest first (by time, then lane and seq)."
 type AuditRecordConnection {
   "The records on this page with their cursors."
   edges: [AuditRecordEdge!]!
@@ -2527,7 +2545,9 @@ type AccessLogEntry {
   objectId: ID!
   "The samtycke that allowed it (null for the municipality's own access)."
   consentId: ID
-  "The matching record's position in the acting organisation's audit chain."
+  "The lane of the matching record in the acting organisation's audit trail."
+  auditLane: Int!
+  "The matching record's position in that lane of the acting organisation's audit trail."
   auditSeq: Int!
 }
 
@@ -3449,6 +3469,8 @@ func (ec *executionContext) childFields_AccessLogEntry(ctx context.Context, fiel
 		return ec.fieldContext_AccessLogEntry_objectId(ctx, field)
 	case "consentId":
 		return ec.fieldContext_AccessLogEntry_consentId(ctx, field)
+	case "auditLane":
+		return ec.fieldContext_AccessLogEntry_auditLane(ctx, field)
 	case "auditSeq":
 		return ec.fieldContext_AccessLogEntry_auditSeq(ctx, field)
 	}
@@ -3469,6 +3491,8 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_AuditRecord_id(ctx, field)
+	case "lane":
+		return ec.fieldContext_AuditRecord_lane(ctx, field)
 	case "seq":
 		return ec.fieldContext_AuditRecord_seq(ctx, field)
 	case "at":

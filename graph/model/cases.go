@@ -229,6 +229,7 @@ type AccessLogEntry struct {
 	Action    string
 	ObjectID  string
 	ConsentID *string
+	AuditLane int
 	AuditSeq  int
 
 	OrgKey  uuid.UUID
@@ -239,7 +240,7 @@ type AccessLogEntry struct {
 func FromAccessEntry(e audit.AccessEntry) *AccessLogEntry {
 	out := &AccessLogEntry{
 		At: e.At, UserID: e.UserID, Roles: nonNil(e.Roles), Operation: e.Operation, Action: e.Action,
-		ObjectID: e.ObjectID, AuditSeq: int(e.AuditSeq), OrgKey: e.ActorOrgID, UnitKey: e.ActorUnitID,
+		ObjectID: e.ObjectID, AuditLane: e.AuditLane, AuditSeq: int(e.AuditSeq), OrgKey: e.ActorOrgID, UnitKey: e.ActorUnitID,
 	}
 	if e.Purpose != nil {
 		p := consent.Purpose(*e.Purpose)

@@ -211,6 +211,7 @@ func FromPrincipal(p *identity.Principal) *Me {
 // AuditRecord is the GraphQL AuditRecord.
 type AuditRecord struct {
 	ID            string
+	Lane          int
 	Seq           int
 	At            time.Time
 	RequestID     string
@@ -231,7 +232,7 @@ type AuditRecord struct {
 // FromAuditRecord converts a domain audit record.
 func FromAuditRecord(r audit.Record) *AuditRecord {
 	out := &AuditRecord{
-		ID: r.ID.String(), Seq: int(r.Seq), At: r.At, RequestID: r.RequestID, UserID: r.UserID,
+		ID: r.ID.String(), Lane: r.Lane, Seq: int(r.Seq), At: r.At, RequestID: r.RequestID, UserID: r.UserID,
 		Roles: nonNil(r.Roles), ClientID: r.ClientID, OperationType: r.OperationType, OperationName: r.OperationName,
 		ObjectIds: nonNil(r.ObjectIDs), Decision: r.Decision, Reason: r.Reason, Purpose: r.Purpose, UnitKey: r.UnitID,
 	}

@@ -3,7 +3,8 @@
 // later, under which purpose and samtycke). Records are written in the same
 // transaction as the work they describe, through the database function
 // audit_append, which chains each organisation's records by hash
-// (migration 004).
+// (migration 004) in a few independent lanes (migration 017), so that
+// transactions of one organisation do not queue behind each other.
 package audit
 
 import (
@@ -30,6 +31,7 @@ const (
 // Record is one audit record.
 type Record struct {
 	OrgID         uuid.UUID  `db:"org_id"`
+	Lane          int        `db:"lane"`
 	Seq           int64      `db:"seq"`
 	ID            uuid.UUID  `db:"id"`
 	At            time.Time  `db:"at"`
@@ -47,18 +49,27 @@ type Record struct {
 	ConsentID     *uuid.UUID `db:"consent_id"`
 }
 
-// Append adds r to the chain of the transaction's organisation (hub.org_id
-// must equal r.OrgID; the database refuses anything else) and returns its
-// sequence number.
-func Append(ctx context.Context, q db.Querier, r Record) (int64, error) {
-	var seq int64
-	err := q.QueryRow(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+// Position is a record's place in its organisation's trail: the lane
+// (one of the organisation's independent chains) and its sequence number
+// in that lane.
+type Position struct {
+	Lane int
+	Seq  int64
+}
+
+// Append adds r to a lane of the chain of the transaction's organisation
+// (hub.org_id must equal r.OrgID; the database refuses anything else) and
+// returns its position. The database picks the lane: the one this
+// transaction already holds, else one no other transaction holds.
+func Append(ctx context.Context, q db.Querier, r Record) (Position, error) {
+	var pos Position
+	err := q.QueryRow(ctx, `SELECT lane, seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		r.At, r.RequestID, r.UserID, r.UnitID, r.Roles, r.ClientID, r.OperationType, r.OperationName,
-		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID).Scan(&seq)
+		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID).Scan(&pos.Lane, &pos.Seq)
 	if err != nil {
-		return 0, fmt.Errorf("append audit record: %w", err)
+		return Position{}, fmt.Errorf("append audit record: %w", err)
 	}
-	return seq, nil
+	return pos, nil
 }
 
 // Trail collects, during one operation, what it touched, so that exactly

@@ -43,27 +43,29 @@ func (f Filter) where(args []any) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-const recordColumns = `r.org_id, r.seq, r.id, r.at, r.request_id, r.user_id, r.unit_id, r.roles, r.client_id,
+const recordColumns = `r.org_id, r.lane, r.seq, r.id, r.at, r.request_id, r.user_id, r.unit_id, r.roles, r.client_id,
 	r.operation_type, r.operation_name, r.object_ids, r.decision, r.reason, r.purpose, r.consent_id`
 
-// List returns one page of the organisation's records, newest first. Row
-// security limits it to the transaction's organisation; the explicit
-// org_id condition says so in the query too.
+// List returns one page of the organisation's records, newest first:
+// by time, then lane and sequence number (a lane's seq says nothing about
+// another lane's). Row security limits it to the transaction's
+// organisation; the explicit org_id condition says so in the query too.
 func List(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter, p page.Request) (page.Result[Record], error) {
 	where, args := f.where([]any{orgID})
 	if p.After != nil {
-		seq, err := strconv.ParseInt(p.After.Sort, 10, 64)
-		if err != nil {
+		at, lane, seq, ok := parseKey(p.After.Sort)
+		if !ok {
 			return page.Result[Record]{}, apperr.Invalidf("the cursor is not one of the audit trail's")
 		}
-		where += " AND r.seq < " + "$" + strconv.Itoa(len(args)+1)
-		args = append(args, seq)
+		n := len(args)
+		where += fmt.Sprintf(" AND (r.at, r.lane, r.seq) < ($%d, $%d, $%d)", n+1, n+2, n+3)
+		args = append(args, at, lane, seq)
 	}
 	args = append(args, p.First+1)
 	recs, err := db.Collect[Record](ctx, q, `SELECT `+recordColumns+`
 	FROM audit_records r
 	WHERE r.org_id = $1 AND `+where+`
-	ORDER BY r.seq DESC
+	ORDER BY r.at DESC, r.lane DESC, r.seq DESC
 	LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return page.Result[Record]{}, fmt.Errorf("list audit records: %w", err)
@@ -81,42 +83,85 @@ func Count(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter) (int, e
 	return n, nil
 }
 
-// Key is the pagination key of a record: its place in the chain.
-func Key(r Record) page.Key { return page.Key{Sort: strconv.FormatInt(r.Seq, 10), ID: r.ID} }
+// Key is the pagination key of a record: its time (microseconds since the
+// epoch), lane and sequence number.
+func Key(r Record) page.Key {
+	return page.Key{Sort: fmt.Sprintf("%d.%d.%d", r.At.UnixMicro(), r.Lane, r.Seq), ID: r.ID}
+}
 
-// Break describes the first place where an organisation's chain is broken.
+func parseKey(s string) (at time.Time, lane int, seq int64, ok bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return time.Time{}, 0, 0, false
+	}
+	micros, err1 := strconv.ParseInt(parts[0], 10, 64)
+	l, err2 := strconv.ParseInt(parts[1], 10, 16)
+	seq, err3 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return time.Time{}, 0, 0, false
+	}
+	return time.UnixMicro(micros), int(l), seq, true
+}
+
+// Break describes the first place where one lane of an organisation's
+// chain is broken.
 type Break struct {
 	OrgID    uuid.UUID `db:"org_id"`
+	Lane     int       `db:"lane"`
 	Seq      int64     `db:"seq"`
 	RecordID uuid.UUID `db:"id"`
 	Problem  string    `db:"problem"`
 }
 
-// Verify recomputes every organisation's hash chain and returns the first
-// broken record of each broken chain (none: the trail is intact). It must
-// run as a role that sees every organisation's records (the owner).
+// Verify recomputes every lane of every organisation's hash chain and
+// returns the first broken record of each broken lane (none: the trail is
+// intact). In each lane the records must count 1, 2, 3, … without gaps,
+// each must link to the hash of the one before it, and each must match
+// its own hash (which covers its lane, see migration 017); the lane's head
+// must name its newest record; and an organisation with a trail must have
+// the head of every lane. So removing, changing, reordering or moving
+// records, cutting off the newest records of any lane, or removing a
+// lane's head is found. It must run as a role that sees every
+// organisation's records (the owner).
 func Verify(ctx context.Context, q db.Querier) ([]Break, error) {
 	breaks, err := db.Collect[Break](ctx, q, `
 	WITH checked AS (
-		SELECT r.org_id, r.seq, r.id,
+		SELECT r.org_id, r.lane, r.seq, r.id, 1 AS rank,
 			CASE
 				WHEN r.seq <> coalesce(lag(r.seq) OVER w, 0) + 1 THEN 'a record before this one is missing (sequence jumps)'
 				WHEN r.prev_hash <> coalesce(lag(r.hash) OVER w, '\x'::bytea) THEN 'does not link to the record before it'
 				WHEN r.hash <> audit_hash(r.prev_hash, r) THEN 'content does not match its hash (changed after writing)'
 			END AS problem
 		FROM audit_records r
-		WINDOW w AS (PARTITION BY r.org_id ORDER BY r.seq)
+		WINDOW w AS (PARTITION BY r.org_id, r.lane ORDER BY r.seq)
+	), newest AS (
+		SELECT DISTINCT ON (r.org_id, r.lane) r.org_id, r.lane, r.seq, r.hash
+		FROM audit_records r
+		ORDER BY r.org_id, r.lane, r.seq DESC
 	), heads AS (
-		SELECT h.org_id, h.seq, NULL::uuid AS id,
-			'the newest records are missing (chain head is at ' || h.seq || ', records end at ' || coalesce(max(r.seq), 0) || ')' AS problem
-		FROM audit_chain_heads h LEFT JOIN audit_records r ON r.org_id = h.org_id
-		GROUP BY h.org_id, h.seq, h.hash
-		HAVING h.seq <> coalesce(max(r.seq), 0)
-		    OR h.hash <> coalesce((SELECT r2.hash FROM audit_records r2 WHERE r2.org_id = h.org_id ORDER BY r2.seq DESC LIMIT 1), '\x'::bytea)
+		SELECT h.org_id, h.lane, greatest(h.seq, coalesce(n.seq, 0)) AS seq, NULL::uuid AS id, 2 AS rank,
+			CASE
+				WHEN h.seq > coalesce(n.seq, 0) THEN 'the newest records are missing'
+				WHEN h.seq < n.seq THEN 'records follow the chain head'
+				ELSE 'the chain head does not match the newest record'
+			END || ' (chain head is at ' || h.seq || ', records end at ' || coalesce(n.seq, 0) || ')' AS problem
+		FROM audit_chain_heads h LEFT JOIN newest n ON n.org_id = h.org_id AND n.lane = h.lane
+		WHERE h.seq <> coalesce(n.seq, 0) OR h.hash <> coalesce(n.hash, '\x'::bytea)
+	), lanes AS (
+		SELECT o.org_id, l.lane::smallint AS lane, 0::bigint AS seq, NULL::uuid AS id, 0 AS rank,
+			'the chain head of this lane is missing' AS problem
+		FROM (SELECT org_id FROM audit_chain_heads UNION SELECT org_id FROM audit_records) o
+		CROSS JOIN generate_series(0, audit_lanes() - 1) l(lane)
+		WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.org_id = o.org_id AND h.lane = l.lane)
+		UNION ALL
+		SELECT n.org_id, n.lane, 0::bigint, NULL::uuid, 0, 'the chain head of this lane is missing'
+		FROM newest n
+		WHERE n.lane >= audit_lanes()
+		  AND NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.org_id = n.org_id AND h.lane = n.lane)
 	)
-	SELECT DISTINCT ON (org_id) org_id, seq, coalesce(id, '00000000-0000-0000-0000-000000000000') AS id, problem
-	FROM (SELECT * FROM checked WHERE problem IS NOT NULL UNION ALL SELECT * FROM heads) b
-	ORDER BY org_id, seq`)
+	SELECT DISTINCT ON (org_id, lane) org_id, lane, seq, coalesce(id, '00000000-0000-0000-0000-000000000000') AS id, problem
+	FROM (SELECT * FROM checked WHERE problem IS NOT NULL UNION ALL SELECT * FROM heads UNION ALL SELECT * FROM lanes) b
+	ORDER BY org_id, lane, seq, rank`)
 	if err != nil {
 		return nil, fmt.Errorf("verify audit chains: %w", err)
 	}
@@ -124,8 +169,9 @@ func Verify(ctx context.Context, q db.Querier) ([]Break, error) {
 }
 
 // AppendAccesses writes the loggutdrag rows of one audit record (its
-// sequence number in the acting organisation's chain), in one statement.
-func AppendAccesses(ctx context.Context, q db.Querier, r Record, seq int64, accesses []Access) error {
+// position, lane and seq, in the acting organisation's chain), in one
+// statement.
+func AppendAccesses(ctx context.Context, q db.Querier, r Record, pos Position, accesses []Access) error {
 	if len(accesses) == 0 {
 		return nil
 	}
@@ -146,10 +192,11 @@ func AppendAccesses(ctx context.Context, q db.Querier, r Record, seq int64, acce
 		}
 	}
 	_, err := q.Exec(ctx, `INSERT INTO personal_data_access (owner_org_id, individual_id, at, actor_org_id, actor_unit_id,
-		user_id, roles, purpose, operation, action, object_id, consent_id, audit_seq)
-	SELECT a.owner, a.individual, $6, $7, $8, $9, $10, $11::consent_purpose, $12, a.action, a.object, a.consent, $13
+		user_id, roles, purpose, operation, action, object_id, consent_id, audit_lane, audit_seq)
+	SELECT a.owner, a.individual, $6, $7, $8, $9, $10, $11::consent_purpose, $12, a.action, a.object, a.consent, $13, $14
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS a(individual, owner, consent, object, action)`,
-		individuals, owners, consents, objects, actions, r.At, r.OrgID, r.UnitID, r.UserID, r.Roles, r.Purpose, r.OperationName, seq)
+		individuals, owners, consents, objects, actions, r.At, r.OrgID, r.UnitID, r.UserID, r.Roles, r.Purpose, r.OperationName,
+		pos.Lane, pos.Seq)
 	if err != nil {
 		return fmt.Errorf("append loggutdrag rows: %w", err)
 	}
@@ -169,6 +216,7 @@ type AccessEntry struct {
 	Action      string     `db:"action"`
 	ObjectID    string     `db:"object_id"`
 	ConsentID   *uuid.UUID `db:"consent_id"`
+	AuditLane   int        `db:"audit_lane"`
 	AuditSeq    int64      `db:"audit_seq"`
 }
 
@@ -186,7 +234,7 @@ func AccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID, p page
 		after = " AND a.id < $3"
 	}
 	list, err := db.Collect[AccessEntry](ctx, q, `SELECT a.id, a.at, a.actor_org_id, a.actor_unit_id, a.user_id, a.roles,
-		a.purpose::text AS purpose, a.operation, a.action, a.object_id, a.consent_id, a.audit_seq
+		a.purpose::text AS purpose, a.operation, a.action, a.object_id, a.consent_id, a.audit_lane, a.audit_seq
 	FROM personal_data_access a
 	WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`+after+`
 	ORDER BY a.id DESC LIMIT $2`, args...)

@@ -65,7 +65,7 @@ func isInternal(err error) bool {
 	}
 	// Scalar unmarshal errors are plain errors.New/fmt.Errorf values without
 	// a wrapped cause; anything wrapping a cause came from deeper down.
-	return errors.Unwrap(err) != nil
+	return errors.Is(err, errPanic) || errors.Unwrap(err) != nil
 }
 
 func setCode(e *gqlerror.Error, code apperr.Code) {
@@ -95,5 +95,9 @@ var identityNumberLike = regexp.MustCompile(`\d{6,8}[-+]?\d{4}`)
 // recoverPanic turns a resolver panic into an INTERNAL error and logs it.
 func recoverPanic(ctx context.Context, p any) error {
 	logging.FromContext(ctx).Error("panic in GraphQL resolver", "panic", fmt.Sprint(p))
-	return errors.New("panic in resolver") // presented as INTERNAL
+	return errPanic // presented as INTERNAL
 }
+
+// errPanic stands for a recovered panic: an internal error, whose detail
+// is in the log only.
+var errPanic = errors.New("panic in resolver")

@@ -51,6 +51,13 @@ type Options struct {
 	// WaysCacheSize is how many waysIn answers the replica keeps in
 	// memory (0: none; see directory.WaysCache).
 	WaysCacheSize int
+	// MaxConnectionsPerUser bounds the WebSocket connections one person
+	// holds open on this replica (default DefaultMaxConnectionsPerUser).
+	MaxConnectionsPerUser int
+	// MaxOperationsPerConnection bounds the operations (subscriptions,
+	// mostly) running at once on one WebSocket connection (default
+	// DefaultMaxOperationsPerConnection).
+	MaxOperationsPerConnection int
 }
 
 // Defaults of Options.
@@ -86,13 +93,22 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
+	if o.MaxConnectionsPerUser == 0 {
+		o.MaxConnectionsPerUser = DefaultMaxConnectionsPerUser
+	}
+	if o.MaxOperationsPerConnection == 0 {
+		o.MaxOperationsPerConnection = DefaultMaxOperationsPerConnection
+	}
 	var ways *directory.WaysCache
 	if o.WaysCacheSize > 0 {
 		ways = directory.NewWaysCache(o.WaysCacheSize)
 	}
+	refused := newRefusals(o.Pool)
+	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection)
 	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents, WaysCache: ways}))
 	srv.AddTransport(transport.Websocket{
-		InitFunc:              authenticateWebSocket(o.Authenticator, auditRefusal(o.Pool)),
+		Implementation:        wsImplementation{},
+		InitFunc:              authenticateWebSocket(o.Authenticator, refused),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second,
 		PayloadReadLimit:      &wsReadLimit,
@@ -110,11 +126,12 @@ func NewHandler(o Options) http.Handler {
 	}
 	srv.Use(depthLimit{Max: o.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
-	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout})
+	srv.Use(connectionOperations{})
+	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout, refusals: refused})
 	srv.Use(batching{wait: o.BatchWait})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	return conformHTTP(identity.Middleware(o.Authenticator, auditRefusal(o.Pool), srv))
+	return conformHTTP(identity.Middleware(o.Authenticator, refused.atTheDoor, sockets.guard(srv)))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.

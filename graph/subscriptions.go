@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
-	"net/http"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
@@ -25,59 +27,119 @@ var wsReadLimit int64 = 64 << 10
 // authenticateWebSocket verifies the token of a WebSocket connection from
 // its connection_init payload ("Authorization": "Bearer …") exactly as the
 // HTTP middleware does for requests, and takes the declared purpose
-// ("Hub-Purpose") from it. A connection that fails is closed before any
-// operation runs.
-func authenticateWebSocket(a *identity.Authenticator, refused identity.Refusal) transport.WebsocketInitFunc {
+// ("Hub-Purpose") from it; payload keys are matched without regard to
+// case, like HTTP header names. A connection that fails is closed before
+// any operation runs, with the protocol's code and the reason (4401
+// without a valid token, 4403 when refused, 4400 for a bad payload,
+// 4429 over the per-person connection limit), which graphql-ws clients
+// report instead of reconnecting at once. Refusals of a known person are
+// audited.
+func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		header := payload.Authorization()
+		fail := func(code int, err error) (context.Context, *transport.InitPayload, error) {
+			ctx = transport.WithWebsocketCloseCode(ctx, code)
+			ctx = transport.AppendCloseReason(ctx, closeReason(apperr.MessageOf(err)))
+			return ctx, nil, err
+		}
+		header := initValue(payload, "Authorization")
 		scheme, raw, ok := strings.Cut(header, " ")
 		if header == "" || !ok || !strings.EqualFold(scheme, "Bearer") || len(raw) > identity.MaxTokenBytes {
-			return ctx, nil, apperr.New(apperr.Unauthenticated, "authentication required: send \"Authorization\": \"Bearer <access token>\" in the connection_init payload")
+			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, "authentication required: send \"Authorization\": \"Bearer <access token>\" in the connection_init payload"))
 		}
 		p, err := a.Authenticate(ctx, strings.TrimSpace(raw))
 		if err != nil {
-			if apperr.CodeOf(err) == apperr.Forbidden && p != nil && refused != nil {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/graphql", nil)
-				refused(req, p, apperr.MessageOf(err))
-			}
-			if c := apperr.CodeOf(err); c != apperr.Unauthenticated && c != apperr.Forbidden {
+			switch apperr.CodeOf(err) {
+			case apperr.Unauthenticated:
+				return fail(closeUnauthorized, err)
+			case apperr.Forbidden:
+				if p != nil {
+					refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
+				}
+				return fail(closeForbidden, err)
+			default:
 				logging.FromContext(ctx).Error("authentication failed", "error", err.Error())
-				err = apperr.New(apperr.Internal, "internal error")
+				return fail(closeInternal, apperr.New(apperr.Internal, "internal error"))
 			}
-			return ctx, nil, err
 		}
-		purpose, err := declaredPurpose(payload.GetString(PurposeHeader), p)
+		purpose, err := declaredPurpose(initValue(payload, PurposeHeader), p)
 		if err != nil {
-			return ctx, nil, err
+			refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
+			if apperr.CodeOf(err) == apperr.Forbidden {
+				return fail(closeForbidden, err)
+			}
+			return fail(closeBadRequest, err)
+		}
+		if !p.Expiry.IsZero() && !time.Now().Before(p.Expiry) {
+			// Verification allows for clock skew; a connection would end at once.
+			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, "token has expired"))
 		}
 		ctx = identity.WithPrincipal(ctx, p)
 		if purpose != "" {
 			ctx = withPurpose(ctx, purpose)
 		}
+		if c := wsConnFrom(ctx); c != nil {
+			if ctx, err = c.open(ctx, p); err != nil {
+				return fail(closeTooManyRequests, err)
+			}
+		}
 		return ctx, nil, nil
 	}
+}
+
+// wsInitOperation names a connection refused at connection_init in the
+// audit trail (operation type http: no GraphQL operation ran).
+const wsInitOperation = "GET /graphql (WebSocket connection_init)"
+
+// initValue reads a string from the connection_init payload by key,
+// without regard to case (clients send "authorization" and
+// "hub-purpose" as readily as the canonical spelling).
+func initValue(payload transport.InitPayload, key string) string {
+	if v := payload.GetString(key); v != "" {
+		return v
+	}
+	for k := range payload {
+		if strings.EqualFold(k, key) {
+			if v := payload.GetString(k); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// closeReason fits a message into a WebSocket close frame (at most 123
+// bytes of reason), cut at a character boundary.
+func closeReason(msg string) string {
+	const max = 123
+	if len(msg) <= max {
+		return msg
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 // consentEvents streams the samtycke events the subscriber may know of.
 // Each event is checked with the rule in a fresh transaction under the
 // subscriber's identity and purpose, at the time it arrives: a revocation
 // that happened since the subscription began counts. A delivered event is
-// audited like a read.
+// audited like a read. The subscriptions of one WebSocket connection share
+// one feed, so an event is checked and audited once per connection however
+// many subscriptions ask for it.
 func (r *Resolver) consentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error) {
 	p := identity.FromContext(ctx)
 	if p == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "authentication required")
 	}
-	purpose, err := requirePurpose(ctx)
-	if err != nil {
+	if _, err := requirePurpose(ctx); err != nil {
 		return nil, err
 	}
 	if r.ConsentEvents == nil {
 		return nil, apperr.New(apperr.Internal, "consent events are not available on this server")
 	}
-	ownsConsents := r.Authz.Scope(p, authz.Read, authz.Consent).Own
-	sharedPeople := r.Authz.Scope(p, authz.Read, authz.Individual).Consented
-	if !ownsConsents && !sharedPeople {
+	if !r.Authz.Scope(p, authz.Read, authz.Consent).Own && !r.Authz.Scope(p, authz.Read, authz.Individual).Consented {
 		return nil, apperr.New(apperr.Forbidden, "your roles do not allow read on consent events")
 	}
 	var only *uuid.UUID
@@ -88,47 +150,170 @@ func (r *Resolver) consentEvents(ctx context.Context, individualID *string) (<-c
 		}
 		only = &id
 	}
-	events, unsubscribe := r.ConsentEvents.Subscribe()
-	out := make(chan *model.ConsentEvent)
+	var feed *consentFeed
+	if c := wsConnFrom(ctx); c != nil {
+		feed = c.consentFeed(r)
+	} else {
+		// Not over a WebSocket (no other transport serves subscriptions
+		// today): a feed of its own, ending with the subscription.
+		feed = newConsentFeed(r, ctx)
+	}
+	return feed.subscribe(ctx, only), nil
+}
+
+// consentFeed checks samtycke events for one connection's principal and
+// purpose and hands each allowed event to the connection's subscriptions
+// that ask for it.
+type consentFeed struct {
+	r            *Resolver
+	ctx          context.Context // the connection's: principal, purpose, lifetime
+	principal    *identity.Principal
+	settings     db.Settings
+	ownsConsents bool
+	sharedPeople bool
+
+	mu     sync.Mutex
+	next   int
+	subs   map[int]*feedSubscriber
+	closed bool
+}
+
+type feedSubscriber struct {
+	only *uuid.UUID // one individual, or every one
+	out  chan *model.ConsentEvent
+}
+
+// feedBuffer bounds the events waiting for one subscription; one that
+// falls further behind ends (the client resubscribes and refetches).
+const feedBuffer = 64
+
+func (c *wsConn) consentFeed(r *Resolver) *consentFeed {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.consent == nil {
+		c.consent = newConsentFeed(r, c.ctx)
+	}
+	return c.consent
+}
+
+// newConsentFeed starts a feed for the principal and purpose of ctx,
+// running until ctx ends.
+func newConsentFeed(r *Resolver, ctx context.Context) *consentFeed {
+	p := identity.FromContext(ctx)
 	settings := db.Settings{Values: sessionSettings(p)}
-	settings.Values["hub.purpose"] = string(purpose)
+	settings.Values["hub.purpose"] = string(purposeOf(ctx))
+	f := &consentFeed{
+		r: r, ctx: ctx, principal: p, settings: settings,
+		ownsConsents: r.Authz.Scope(p, authz.Read, authz.Consent).Own,
+		sharedPeople: r.Authz.Scope(p, authz.Read, authz.Individual).Consented,
+		subs:         map[int]*feedSubscriber{},
+	}
+	events, unsubscribe := r.ConsentEvents.Subscribe()
+	go f.run(events, unsubscribe)
+	return f
+}
+
+// subscribe adds a subscription, removed when ctx (the operation's) ends.
+func (f *consentFeed) subscribe(ctx context.Context, only *uuid.UUID) <-chan *model.ConsentEvent {
+	sub := &feedSubscriber{only: only, out: make(chan *model.ConsentEvent, feedBuffer)}
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		close(sub.out)
+		return sub.out
+	}
+	id := f.next
+	f.next++
+	f.subs[id] = sub
+	f.mu.Unlock()
 	go func() {
-		defer close(out)
-		defer unsubscribe()
-		for {
-			var e consent.Event
-			var open bool
-			select {
-			case <-ctx.Done():
-				return
-			case e, open = <-events:
-				if !open {
-					return // fell behind: the client resubscribes and refetches
-				}
-			}
-			if only != nil && e.IndividualID != *only {
-				continue
-			}
-			ev, err := r.checkConsentEvent(ctx, settings, p, e, ownsConsents, sharedPeople)
-			if err != nil {
-				logging.FromContext(ctx).Error("consent event not delivered", "error", err.Error())
-				continue
-			}
-			if ev == nil {
-				continue
-			}
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-				return
-			}
+		<-ctx.Done()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if _, ok := f.subs[id]; ok {
+			delete(f.subs, id)
+			close(sub.out)
 		}
 	}()
-	return out, nil
+	return sub.out
+}
+
+func (f *consentFeed) run(events <-chan consent.Event, unsubscribe func()) {
+	defer f.closeAll()
+	defer unsubscribe()
+	for {
+		var e consent.Event
+		var open bool
+		select {
+		case <-f.ctx.Done():
+			return
+		case e, open = <-events:
+			if !open {
+				return // fell behind: the clients resubscribe and refetch
+			}
+		}
+		if !f.wanted(e) {
+			continue
+		}
+		ev, err := f.r.checkConsentEvent(f.ctx, f.settings, f.principal, e, f.ownsConsents, f.sharedPeople)
+		if err != nil {
+			logging.FromContext(f.ctx).Error("consent event not delivered", "error", err.Error())
+			continue
+		}
+		if ev != nil {
+			f.deliver(e, ev)
+		}
+	}
+}
+
+// wanted reports whether any subscription asks for e's individual: an
+// event nobody asks for is neither checked nor audited.
+func (f *consentFeed) wanted(e consent.Event) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.subs {
+		if s.only == nil || *s.only == e.IndividualID {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *consentFeed) deliver(e consent.Event, ev *model.ConsentEvent) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id, s := range f.subs {
+		if s.only != nil && *s.only != e.IndividualID {
+			continue
+		}
+		select {
+		case s.out <- ev:
+		default:
+			delete(f.subs, id)
+			close(s.out)
+		}
+	}
+}
+
+func (f *consentFeed) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	for id, s := range f.subs {
+		delete(f.subs, id)
+		close(s.out)
+	}
 }
 
 // checkConsentEvent decides, in its own transaction, whether the
 // subscriber may know of e, and audits the delivery. nil: not theirs.
+//
+// The municipality that recorded a samtycke hears everything of it. A
+// grantee hears that a samtycke was recorded only when that very samtycke
+// names it (or its unit), shares the person, and is in force today for the
+// purpose the connection declared; the audit record names that samtycke.
+// Another samtycke the grantee already holds for the person says nothing
+// about this one.
 func (r *Resolver) checkConsentEvent(ctx context.Context, settings db.Settings, p *identity.Principal, e consent.Event, ownsConsents, sharedPeople bool) (*model.ConsentEvent, error) {
 	s := db.NewSession(r.Pool, settings)
 	defer func() { _ = s.Rollback(context.WithoutCancel(ctx)) }()
@@ -148,16 +333,16 @@ func (r *Resolver) checkConsentEvent(ctx context.Context, settings db.Settings, 
 		ev.ConsentID = &id
 		recordConsents(ctx, false, c)
 	case sharedPeople && e.Kind == consent.EventRecorded && e.OrgID != p.OrgID:
-		allowing, err := consent.AllowingFor(ctx, s, e.IndividualID)
-		if err != nil || allowing == nil {
+		inForce, err := consent.SharesPersonWith(ctx, s, e.ConsentID, e.IndividualID)
+		if err != nil || !inForce {
 			return nil, err
 		}
 		audit.RecordAccess(ctx, audit.Access{IndividualID: e.IndividualID, OwnerOrgID: e.OrgID,
-			ObjectID: ev.IndividualID, ConsentID: allowing})
+			ObjectID: ev.IndividualID, ConsentID: &e.ConsentID})
 	default:
 		return nil, nil
 	}
-	if err := writeAudit(ctx, s, trail, ""); err != nil {
+	if err := writeAuditAs(ctx, s, trail, "", "subscription", "consentEvents"); err != nil {
 		return nil, err
 	}
 	if err := s.Commit(ctx); err != nil {

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +27,7 @@ import (
 type transactions struct {
 	pool             *pgxpool.Pool
 	statementTimeout time.Duration
+	refusals         *refusals
 }
 
 var _ interface {
@@ -45,9 +45,15 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 	}
 	isMutation := oc.Operation.Operation == ast.Mutation
 	p := identity.FromContext(ctx)
-	purpose, err := declaredPurpose(oc.Headers.Get(PurposeHeader), p)
-	if err != nil {
-		return graphql.OneShot(errorResponse(err))
+	// Over a WebSocket the purpose was declared, and checked, once for the
+	// connection (connection_init); over HTTP each request declares it.
+	purpose := purposeOf(ctx)
+	if purpose == "" {
+		var err error
+		if purpose, err = declaredPurpose(oc.Headers.Get(PurposeHeader), p); err != nil {
+			t.refusals.record(ctx, p, string(oc.Operation.Operation), operationName(oc), apperr.MessageOf(err))
+			return graphql.OneShot(errorResponse(err))
+		}
 	}
 	values := sessionSettings(p)
 	if purpose != "" {
@@ -156,6 +162,13 @@ func (t transactions) auditAlone(ctx context.Context, settings db.Settings, trai
 
 // writeAudit appends the operation's record if it touched protected data.
 func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure string) error {
+	oc := graphql.GetOperationContext(ctx)
+	return writeAuditAs(ctx, s, trail, failure, string(oc.Operation.Operation), operationName(oc))
+}
+
+// writeAuditAs is writeAudit for work done outside an operation's own
+// execution (a subscription's event), named by the caller.
+func writeAuditAs(ctx context.Context, s *db.Session, trail *audit.Trail, failure, opType, opName string) error {
 	touched, ids, decision, reason := trail.Summary()
 	p := identity.FromContext(ctx)
 	if !touched || p == nil {
@@ -168,8 +181,7 @@ func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure 
 	if err != nil {
 		return err
 	}
-	oc := graphql.GetOperationContext(ctx)
-	rec := recordFor(ctx, p, now, string(oc.Operation.Operation), operationName(oc), ids, decision, reason)
+	rec := recordFor(ctx, p, now, opType, opName, ids, decision, reason)
 	accesses := trail.Accesses()
 	if purpose := purposeOf(ctx); purpose != "" {
 		s := string(purpose)
@@ -229,29 +241,5 @@ func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType,
 		OrgID: p.OrgID, At: at, RequestID: logging.RequestID(ctx), UserID: p.UserID, UnitID: p.UnitID,
 		Roles: roles, ClientID: client, OperationType: opType, OperationName: opName,
 		ObjectIDs: ids, Decision: d, Reason: reason,
-	}
-}
-
-// auditRefusal records a person refused at the door (a role their
-// organisation does not grant), in a transaction of its own.
-func auditRefusal(pool *pgxpool.Pool) identity.Refusal {
-	return func(r *http.Request, p *identity.Principal, reason string) {
-		// The record must be written, and the transaction ended, even if
-		// the client has gone: a session left behind would hold the
-		// lane of the organisation's audit chain.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), finishTimeout)
-		defer cancel()
-		s := db.NewSession(pool, db.Settings{Values: sessionSettings(p)})
-		now, err := s.Now(ctx)
-		if err == nil {
-			_, err = audit.Append(ctx, s, recordFor(ctx, p, now, "http", r.Method+" "+r.URL.Path, nil, audit.Denied, &reason))
-		}
-		if err == nil {
-			err = s.Commit(ctx)
-		}
-		if err != nil {
-			_ = s.Rollback(ctx)
-			logging.FromContext(ctx).Error("audit record of a refused request could not be written", "error", err.Error())
-		}
 	}
 }

@@ -419,14 +419,16 @@ func Covers(ctx context.Context, q db.Querier, individualID uuid.UUID, class Cla
 	return ok, nil
 }
 
-// AllowingFor returns the samtycke in force that shares the individual with
-// the transaction's principal under its declared purpose (the oldest, if
-// several), or nil.
-func AllowingFor(ctx context.Context, q db.Querier, individualID uuid.UUID) (*uuid.UUID, error) {
-	var id *uuid.UUID
-	err := q.QueryRow(ctx, `SELECT (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = $1 AND g.shares_person ORDER BY g.consent_id LIMIT 1)`, individualID).Scan(&id)
+// SharesPersonWith reports whether the samtycke consentID, for the
+// individual, is in force for the transaction's principal under the rule:
+// it names the principal's organisation (or unit), lists the declared
+// purpose, is valid today, and shares the person (a secrecy waiver).
+func SharesPersonWith(ctx context.Context, q db.Querier, consentID, individualID uuid.UUID) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consent_grants_in_force g
+		WHERE g.consent_id = $1 AND g.individual_id = $2 AND g.shares_person)`, consentID, individualID).Scan(&ok)
 	if err != nil {
-		return nil, fmt.Errorf("check samtycke: %w", err)
+		return false, fmt.Errorf("check samtycke: %w", err)
 	}
-	return id, nil
+	return ok, nil
 }

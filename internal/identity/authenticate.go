@@ -124,6 +124,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, raw string) (*Principa
 	if err != nil {
 		return p, err
 	}
+	p.Expiry = expiry
 	until := now.Add(principalTTL)
 	if expiry.Before(until) {
 		until = expiry

@@ -8,6 +8,7 @@ package identity
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -66,6 +67,9 @@ type Principal struct {
 	Roles       []Role
 	Issuer      string
 	ClientID    string // the client the token was issued to (azp), if any
+	// Expiry is when the token that identified the principal expires: a
+	// long-lived connection (a WebSocket) must end then.
+	Expiry time.Time
 }
 
 // Has reports whether the principal holds role r.

@@ -1,0 +1,249 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+)
+
+// A GraphQL WebSocket lives for hours and multiplexes operations, so what
+// bounds one HTTP request does not bound it. Per connection the hub keeps:
+// whose it is (at most MaxConnectionsPerUser connections per person and
+// replica), how many operations run on it (at most
+// MaxOperationsPerConnection at once), when the token that opened it
+// expires (the connection is closed then, with 4403, so that the client
+// reconnects with a fresh token and is authenticated again), and one
+// samtycke event feed shared by all its subscriptions (an event is checked
+// and audited once per connection, not once per duplicate subscription).
+
+// Defaults of the WebSocket limits.
+const (
+	DefaultMaxConnectionsPerUser      = 8
+	DefaultMaxOperationsPerConnection = 20
+)
+
+// Close codes of the graphql-transport-ws protocol the hub uses. The npm
+// client graphql-ws retries 4403 (with backoff, asking the app for fresh
+// connection parameters) and gives up on 4429.
+const (
+	closeBadRequest      = 4400
+	closeUnauthorized    = 4401
+	closeForbidden       = 4403
+	closeTooManyRequests = 4429
+	closeInternal        = 4500
+)
+
+// wsRegistry counts the open connections of each person on this replica.
+type wsRegistry struct {
+	maxPerUser int
+	maxOps     int
+
+	mu      sync.Mutex
+	perUser map[string]int
+}
+
+func newWSRegistry(maxPerUser, maxOps int) *wsRegistry {
+	return &wsRegistry{maxPerUser: maxPerUser, maxOps: maxOps, perUser: map[string]int{}}
+}
+
+// wsConn is the hub's state of one WebSocket connection, from the HTTP
+// upgrade until the handler returns.
+type wsConn struct {
+	registry *wsRegistry
+	cancel   context.CancelFunc
+
+	mu           sync.Mutex
+	ctx          context.Context // the connection's: ends with it, or when its token expires
+	stopDeadline context.CancelFunc
+	user         string    // the registry slot held ("" before init)
+	expiry       time.Time // of the token that opened the connection
+	operations   int       // running now
+	consent      *consentFeed
+}
+
+type wsConnKey struct{}
+
+func wsConnFrom(ctx context.Context) *wsConn {
+	c, _ := ctx.Value(wsConnKey{}).(*wsConn)
+	return c
+}
+
+// guard gives every WebSocket request its connection state, and frees the
+// person's slot when the connection is over (the transport's handler
+// returns only then, however the connection ended).
+func (reg *wsRegistry) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isWebSocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		c := &wsConn{registry: reg, ctx: ctx, cancel: cancel}
+		defer c.release()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, wsConnKey{}, c)))
+	})
+}
+
+// userKey identifies a person across their tokens.
+func userKey(p *identity.Principal) string {
+	return p.Issuer + "\x00" + p.OrgID.String() + "\x00" + p.UserID
+}
+
+// open records that p holds the connection, within the per-person limit,
+// and returns the connection's context, ending when p's token expires.
+func (c *wsConn) open(ctx context.Context, p *identity.Principal) (context.Context, error) {
+	reg := c.registry
+	key := userKey(p)
+	reg.mu.Lock()
+	if reg.perUser[key] >= reg.maxPerUser {
+		reg.mu.Unlock()
+		return ctx, apperr.Errorf(apperr.Forbidden, "too many WebSocket connections: at most %d per person at once; close one first", reg.maxPerUser)
+	}
+	reg.perUser[key]++
+	reg.mu.Unlock()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.user, c.expiry = key, p.Expiry
+	if !p.Expiry.IsZero() {
+		ctx, c.stopDeadline = context.WithDeadline(ctx, p.Expiry)
+	}
+	c.ctx = ctx
+	return ctx, nil
+}
+
+func (c *wsConn) release() {
+	c.cancel()
+	c.mu.Lock()
+	key := c.user
+	c.user = ""
+	if c.stopDeadline != nil {
+		c.stopDeadline()
+	}
+	c.mu.Unlock()
+	if key == "" {
+		return
+	}
+	reg := c.registry
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if reg.perUser[key]--; reg.perUser[key] <= 0 {
+		delete(reg.perUser, key)
+	}
+}
+
+// expired reports whether the token that opened the connection has
+// expired.
+func (c *wsConn) expired() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.expiry.IsZero() && !time.Now().Before(c.expiry)
+}
+
+func (c *wsConn) startOperation() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.operations >= c.registry.maxOps {
+		return false
+	}
+	c.operations++
+	return true
+}
+
+func (c *wsConn) endOperation() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.operations--
+}
+
+// connectionOperations bounds the operations running at once on one
+// WebSocket connection; an operation over the limit is refused with an
+// error, and the connection stays open.
+type connectionOperations struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = connectionOperations{}
+
+func (connectionOperations) ExtensionName() string                   { return "ConnectionOperations" }
+func (connectionOperations) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (connectionOperations) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	c := wsConnFrom(ctx)
+	if c == nil {
+		return next(ctx)
+	}
+	if !c.startOperation() {
+		return graphql.OneShot(errorResponse(apperr.Invalidf(
+			"too many operations on this connection: at most %d at once; complete some first (one subscription receives every event it asks for)",
+			c.registry.maxOps)))
+	}
+	responses := next(ctx)
+	var once sync.Once
+	return func(ctx context.Context) *graphql.Response {
+		resp := responses(ctx)
+		if resp == nil {
+			once.Do(c.endOperation)
+		}
+		return resp
+	}
+}
+
+// wsImplementation accepts WebSocket connections with gqlgen's default
+// implementation and lets the hub choose the close code when it ends a
+// connection itself: gqlgen closes a connection whose context ended with
+// 1000 (normal closure), which graphql-ws clients answer by reconnecting
+// at once with the same, expired token.
+type wsImplementation struct {
+	transport.CoderWebsocketImplementation
+}
+
+func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	conn, err := i.CoderWebsocketImplementation.Accept(w, r, o)
+	if err != nil {
+		return nil, err
+	}
+	return closingConn{WebsocketConn: conn, state: wsConnFrom(r.Context())}, nil
+}
+
+// closingConn is a WebSocket whose close code the hub decides.
+type closingConn struct {
+	transport.WebsocketConn
+	state *wsConn
+}
+
+var (
+	_ transport.WebsocketReadLimiter    = closingConn{}
+	_ transport.WebsocketReadDeadliner  = closingConn{}
+	_ transport.WebsocketImplementation = wsImplementation{}
+)
+
+func (c closingConn) WriteClose(code int, msg string) error {
+	if c.state != nil && c.state.expired() {
+		code, msg = closeForbidden, "token expired: reconnect with a fresh token"
+	}
+	return c.WebsocketConn.WriteClose(code, msg)
+}
+
+// SetReadLimit passes gqlgen's read limit (wsReadLimit) on.
+func (c closingConn) SetReadLimit(limit int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+func (c closingConn) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return fmt.Errorf("read deadlines are not supported by %T", c.WebsocketConn)
+}

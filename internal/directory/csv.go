@@ -172,7 +172,7 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 		}
 		f := map[string]string{}
 		for i, h := range names {
-			f[h] = strings.TrimSpace(rec[i])
+			f[h] = unquote(strings.TrimSpace(rec[i]))
 		}
 		bad := func(format string, args ...any) {
 			problems = append(problems, LineError{line, fmt.Sprintf(format, args...)})

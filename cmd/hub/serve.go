@@ -130,6 +130,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	if err := authorizer.Load(ctx, pool); err != nil {
 		return err
 	}
+	authenticator := identity.NewAuthenticator(pool)
+	authenticator.JWKSRefetchInterval = cfg.JWKSRefetchInterval
+	authenticator.UnknownKeyIDTTL = cfg.JWKSUnknownKeyIDTTL
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go authorizer.Watch(watchCtx, cfg.DatabaseURL, logger)
@@ -141,7 +144,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
 			Pool:             pool,
-			Authenticator:    identity.NewAuthenticator(pool),
+			Authenticator:    authenticator,
 			Authorizer:       authorizer,
 			PIIKeys:          keys,
 			ConsentEvents:    consentEvents,

@@ -56,13 +56,17 @@ type Provider struct {
 	mux    *http.ServeMux
 	now    func() time.Time
 
-	rsaKey *rsa.PrivateKey
-	ecKey  *ecdsa.PrivateKey
-	rsaKid string
-	ecKid  string
+	ecKey *ecdsa.PrivateKey
+	ecKid string
 
-	mu    sync.Mutex
-	codes map[string]authCode
+	mu      sync.Mutex
+	rsaKeys []signingKey // the last one signs; all are published
+	codes   map[string]authCode
+}
+
+type signingKey struct {
+	key *rsa.PrivateKey
+	kid string
 }
 
 type authCode struct {
@@ -85,9 +89,9 @@ func New(issuer string, users []User) (*Provider, error) {
 		issuer: strings.TrimRight(issuer, "/"),
 		users:  map[string]User{},
 		now:    time.Now,
-		rsaKey: rsaKey, ecKey: ecKey,
-		rsaKid: "rsa-" + randomID(4), ecKid: "ec-" + randomID(4),
-		codes: map[string]authCode{},
+		ecKey:  ecKey, ecKid: "ec-" + randomID(4),
+		rsaKeys: []signingKey{{key: rsaKey, kid: "rsa-" + randomID(4)}},
+		codes:   map[string]authCode{},
 	}
 	for _, u := range users {
 		p.users[u.Login] = u
@@ -140,10 +144,30 @@ func (p *Provider) discovery(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (p *Provider) jwks(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
-		{Key: &p.rsaKey.PublicKey, KeyID: p.rsaKid, Algorithm: string(jose.RS256), Use: "sig"},
-		{Key: &p.ecKey.PublicKey, KeyID: p.ecKid, Algorithm: string(jose.ES256), Use: "sig"},
-	}})
+	p.mu.Lock()
+	keys := make([]jose.JSONWebKey, 0, len(p.rsaKeys)+1)
+	for _, k := range p.rsaKeys {
+		keys = append(keys, jose.JSONWebKey{Key: &k.key.PublicKey, KeyID: k.kid, Algorithm: string(jose.RS256), Use: "sig"})
+	}
+	p.mu.Unlock()
+	keys = append(keys, jose.JSONWebKey{Key: &p.ecKey.PublicKey, KeyID: p.ecKid, Algorithm: string(jose.ES256), Use: "sig"})
+	writeJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: keys})
+}
+
+// Rotate gives the provider a new RSA signing key, as an identity provider
+// rotates its keys: RS256 tokens are signed with it from now on, and the
+// JWKS publishes it beside the earlier ones, whose tokens stay valid. It
+// returns the new key's id.
+func (p *Provider) Rotate() (string, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return "", fmt.Errorf("generate RSA key: %w", err)
+	}
+	kid := "rsa-" + randomID(4)
+	p.mu.Lock()
+	p.rsaKeys = append(p.rsaKeys, signingKey{key: key, kid: kid})
+	p.mu.Unlock()
+	return kid, nil
 }
 
 // token implements the token endpoint for the password and the
@@ -245,10 +269,13 @@ func (p *Provider) User(login string) (User, bool) {
 // Sign signs claims with the provider's key for alg (RS256 or ES256).
 func (p *Provider) Sign(alg jose.SignatureAlgorithm, typ string, claims map[string]any) (string, error) {
 	key := jose.SigningKey{Algorithm: alg}
-	kid := p.rsaKid
+	var kid string
 	switch alg {
 	case jose.RS256:
-		key.Key = p.rsaKey
+		p.mu.Lock()
+		current := p.rsaKeys[len(p.rsaKeys)-1]
+		p.mu.Unlock()
+		key.Key, kid = current.key, current.kid
 	case jose.ES256:
 		key.Key, kid = p.ecKey, p.ecKid
 	default:

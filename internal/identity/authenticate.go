@@ -27,8 +27,8 @@ const (
 	MaxTokenBytes = 8 << 10
 	// Leeway tolerates clock skew between the issuer and the hub.
 	Leeway = 30 * time.Second
-	// verifierTTL rebuilds a verifier (and so refetches the JWKS) this often,
-	// so that keys an issuer removed stop being trusted.
+	// verifierTTL rebuilds a verifier and its key set (and so refetches the
+	// JWKS) this often, so that keys an issuer removed stop being trusted.
 	verifierTTL = 24 * time.Hour
 	// registrationTTL is how long issuer registrations are cached.
 	registrationTTL = 30 * time.Second
@@ -44,12 +44,23 @@ var SigningAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.ES256, jose.PS256}
 
 // Authenticator verifies bearer tokens and maps them to principals.
 type Authenticator struct {
+	// JWKSRefetchInterval is the shortest time between two fetches of one
+	// JWKS URL: a token with a key id the hub has not seen makes it fetch
+	// the issuer's keys again, at most this often (default
+	// DefaultJWKSRefetchInterval). Set it before the first Authenticate.
+	JWKSRefetchInterval time.Duration
+	// UnknownKeyIDTTL is how long a key id that a fetched JWKS did not hold
+	// is refused without fetching again (default DefaultUnknownKeyIDTTL; 0:
+	// not remembered). Set it before the first Authenticate.
+	UnknownKeyIDTTL time.Duration
+
 	q      db.Querier // reads issuer registrations and organisations
 	client *http.Client
 	now    func() time.Time
 
 	mu            sync.Mutex
 	verifiers     map[verifierKey]cachedVerifier
+	keySets       map[string]cachedKeySet // by JWKS URL, shared by the verifiers that use it
 	registrations map[string]cachedRegistrations
 	principals    map[[32]byte]cachedPrincipal // by sha256 of the exact token
 }
@@ -66,6 +77,11 @@ type cachedVerifier struct {
 	expires time.Time
 }
 
+type cachedKeySet struct {
+	ks      *keySet
+	expires time.Time
+}
+
 type cachedRegistrations struct {
 	issuers []Issuer
 	expires time.Time
@@ -75,21 +91,25 @@ type cachedRegistrations struct {
 // (a pool: authentication happens before the request's transaction).
 func NewAuthenticator(q db.Querier) *Authenticator {
 	return &Authenticator{
-		q:             q,
-		client:        &http.Client{Timeout: 5 * time.Second},
-		now:           time.Now,
-		verifiers:     map[verifierKey]cachedVerifier{},
-		registrations: map[string]cachedRegistrations{},
-		principals:    map[[32]byte]cachedPrincipal{},
+		JWKSRefetchInterval: DefaultJWKSRefetchInterval,
+		UnknownKeyIDTTL:     DefaultUnknownKeyIDTTL,
+		q:                   q,
+		client:              &http.Client{Timeout: 5 * time.Second},
+		now:                 time.Now,
+		verifiers:           map[verifierKey]cachedVerifier{},
+		keySets:             map[string]cachedKeySet{},
+		registrations:       map[string]cachedRegistrations{},
+		principals:          map[[32]byte]cachedPrincipal{},
 	}
 }
 
-// Forget drops cached registrations and verifiers (after an issuer was
-// registered, changed or removed).
+// Forget drops cached registrations, verifiers and keys (after an issuer
+// was registered, changed or removed).
 func (a *Authenticator) Forget() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.verifiers = map[verifierKey]cachedVerifier{}
+	a.keySets = map[string]cachedKeySet{}
 	a.registrations = map[string]cachedRegistrations{}
 	a.principals = map[[32]byte]cachedPrincipal{}
 }
@@ -371,9 +391,10 @@ func (a *Authenticator) registrationsOf(ctx context.Context, iss string) ([]Issu
 	return regs, nil
 }
 
-// verifier returns a cached go-oidc verifier for the registration: JWKS
-// keys are cached by go-oidc and refetched for an unknown key id; the whole
-// verifier is rebuilt after verifierTTL.
+// verifier returns a cached go-oidc verifier for the registration. Its
+// key set (keyset.go) keeps the JWKS keys and refetches them, within
+// limits, for an unknown key id; the verifier and its key set are rebuilt
+// after verifierTTL.
 func (a *Authenticator) verifier(ctx context.Context, reg Issuer) (*oidc.IDTokenVerifier, error) {
 	key := verifierKey{issuer: reg.IssuerURL, audience: reg.Audience}
 	if reg.JWKSURL != nil {
@@ -392,12 +413,8 @@ func (a *Authenticator) verifier(ctx context.Context, reg Issuer) (*oidc.IDToken
 		// Authenticate narrows to Leeway.
 		Now: func() time.Time { return a.now().Add(-Leeway) },
 	}
-	// The key set outlives this request: give it its own context.
-	keyCtx := oidc.ClientContext(context.Background(), a.client)
-	var v *oidc.IDTokenVerifier
-	if key.jwksURL != "" {
-		v = oidc.NewVerifier(reg.IssuerURL, oidc.NewRemoteKeySet(keyCtx, key.jwksURL), cfg)
-	} else {
+	jwksURL := key.jwksURL
+	if jwksURL == "" {
 		discoverCtx, cancel := context.WithTimeout(oidc.ClientContext(ctx, a.client), 5*time.Second)
 		defer cancel()
 		provider, err := oidc.NewProvider(discoverCtx, reg.IssuerURL)
@@ -410,12 +427,36 @@ func (a *Authenticator) verifier(ctx context.Context, reg Issuer) (*oidc.IDToken
 		if err := provider.Claims(&meta); err != nil || meta.JWKSURI == "" {
 			return nil, unauthenticated("issuer %q publishes no keys", truncate(reg.IssuerURL, 100))
 		}
-		v = oidc.NewVerifier(reg.IssuerURL, oidc.NewRemoteKeySet(keyCtx, meta.JWKSURI), cfg)
+		jwksURL = meta.JWKSURI
 	}
 	a.mu.Lock()
-	a.verifiers[key] = cachedVerifier{v: v, expires: a.now().Add(verifierTTL)}
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	ks, ksExpires := a.keySetLocked(jwksURL)
+	v := oidc.NewVerifier(reg.IssuerURL, ks, cfg)
+	// A verifier never outlives its key set, so that the keys are fetched
+	// afresh at least every verifierTTL.
+	expires := a.now().Add(verifierTTL)
+	if ksExpires.Before(expires) {
+		expires = ksExpires
+	}
+	a.verifiers[key] = cachedVerifier{v: v, expires: expires}
 	return v, nil
+}
+
+// keySetLocked returns the key set of a JWKS URL and when it expires. One
+// key set serves every registration that names the URL, so the limits on
+// fetching hold per URL. a.mu must be held.
+func (a *Authenticator) keySetLocked(jwksURL string) (*keySet, time.Time) {
+	now := a.now()
+	if c, ok := a.keySets[jwksURL]; ok && now.Before(c.expires) {
+		return c.ks, c.expires
+	}
+	c := cachedKeySet{
+		ks:      newKeySet(jwksURL, a.client, a.now, a.JWKSRefetchInterval, a.UnknownKeyIDTTL),
+		expires: now.Add(verifierTTL),
+	}
+	a.keySets[jwksURL] = c
+	return c.ks, c.expires
 }
 
 func truncate(s string, n int) string {

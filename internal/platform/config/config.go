@@ -37,6 +37,12 @@ type Config struct {
 	// GraphiQLIssuer is where GraphiQL logs people in (client hub-spa).
 	GraphiQLIssuer string // HUB_GRAPHIQL_ISSUER
 
+	// An issuer's JWKS is fetched again for an unknown key id at most once
+	// per JWKSRefetchInterval; a key id the JWKS lacked is refused without
+	// another fetch for JWKSUnknownKeyIDTTL (docs/identity.md).
+	JWKSRefetchInterval time.Duration // HUB_JWKS_REFETCH_INTERVAL
+	JWKSUnknownKeyIDTTL time.Duration // HUB_JWKS_UNKNOWN_KID_TTL (0: not remembered)
+
 	// Identity numbers are sealed with PIIKeys ("id:base64,…", the first
 	// encrypts) and found through an HMAC keyed with PIIIndexKey.
 	PIIKeys     string // HUB_PII_KEYS
@@ -75,6 +81,10 @@ func Defaults() Config {
 		LogLevel:         "info",
 		DevDataDir:       ".data",
 		DevDBPort:        5439,
+
+		// As identity.DefaultJWKSRefetchInterval and DefaultUnknownKeyIDTTL.
+		JWKSRefetchInterval: time.Minute,
+		JWKSUnknownKeyIDTTL: 5 * time.Minute,
 	}
 }
 
@@ -104,6 +114,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", envBool("HUB_GRAPHIQL", c.GraphiQL), "serve GraphiQL at /graphiql ($HUB_GRAPHIQL)")
 	str(&c.GraphiQLIssuer, "graphiql-issuer", "HUB_GRAPHIQL_ISSUER", "OIDC issuer GraphiQL logs in at, with client hub-spa")
+	dur(&c.JWKSRefetchInterval, "jwks-refetch-interval", "HUB_JWKS_REFETCH_INTERVAL", "shortest time between two fetches of an issuer's JWKS for tokens with unknown key ids (1s to 1h)")
+	dur(&c.JWKSUnknownKeyIDTTL, "jwks-unknown-kid-ttl", "HUB_JWKS_UNKNOWN_KID_TTL", "how long a key id that an issuer's JWKS lacked is refused without fetching again (0: not remembered; at most 24h)")
 	str(&c.PIIKeys, "pii-keys", "HUB_PII_KEYS", "key ring sealing identity numbers: id:base64key[,id:base64key…], the first encrypts")
 	str(&c.PIIIndexKey, "pii-index-key", "HUB_PII_INDEX_KEY", "base64 key of the identity numbers' blind index")
 	fs.BoolVar(&c.PIIAllowPublicKeys, "pii-allow-public-keys", envBool("HUB_PII_ALLOW_PUBLIC_KEYS", c.PIIAllowPublicKeys), "accept the development or demo keys published in the repository (demo deployments only) ($HUB_PII_ALLOW_PUBLIC_KEYS)")
@@ -144,6 +156,12 @@ func (c *Config) Validate(needDatabase bool) error {
 	if c.WaysCacheSize < 0 || c.WaysCacheSize > 1_000_000 {
 		errs = append(errs, fmt.Errorf("--ways-cache-size must be between 0 and 1000000, got %d", c.WaysCacheSize))
 	}
+	if c.JWKSRefetchInterval < time.Second || c.JWKSRefetchInterval > time.Hour {
+		errs = append(errs, fmt.Errorf("--jwks-refetch-interval must be between 1s and 1h, got %s", c.JWKSRefetchInterval))
+	}
+	if c.JWKSUnknownKeyIDTTL < 0 || c.JWKSUnknownKeyIDTTL > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("--jwks-unknown-kid-ttl must be between 0 and 24h, got %s", c.JWKSUnknownKeyIDTTL))
+	}
 	if c.MaxDepth < 2 || c.MaxComplexity < 10 {
 		errs = append(errs, fmt.Errorf("--max-depth must be >= 2 and --max-complexity >= 10, got %d and %d", c.MaxDepth, c.MaxComplexity))
 	}
@@ -179,6 +197,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("max_complexity", c.MaxComplexity),
 		slog.Bool("introspection", c.Introspection),
 		slog.Bool("graphiql", c.GraphiQL),
+		slog.Duration("jwks_refetch_interval", c.JWKSRefetchInterval),
+		slog.Duration("jwks_unknown_kid_ttl", c.JWKSUnknownKeyIDTTL),
 		slog.Bool("pii_keys_set", c.PIIKeys != "" && c.PIIIndexKey != ""),
 	)
 }

@@ -11,10 +11,12 @@ func TestValidate_NamesEveryProblem(t *testing.T) {
 	c := Defaults()
 	c.DBMaxConns = 0
 	c.LogFormat = "xml"
+	c.JWKSRefetchInterval = 0
 	err := c.Validate(true)
 	require.ErrorContains(t, err, "no database: set HUB_DATABASE_URL")
 	require.ErrorContains(t, err, "--db-max-conns")
 	require.ErrorContains(t, err, `--log-format must be json or text, got "xml"`)
+	require.ErrorContains(t, err, "--jwks-refetch-interval must be between 1s and 1h, got 0s")
 	c = Defaults()
 	require.NoError(t, c.Validate(false))
 }

@@ -124,6 +124,7 @@ func NewHandler(o Options) http.Handler {
 	} else {
 		srv.SetDisableSuggestion(true)
 	}
+	srv.Use(&textInput{})
 	srv.Use(depthLimit{Max: o.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(connectionOperations{})

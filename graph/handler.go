@@ -40,6 +40,12 @@ type Options struct {
 	// MaxComplexity bounds the priced size of an operation (default 20000;
 	// see complexity()).
 	MaxComplexity int
+	// MaxCostlyFields bounds the searches, counts and personal-data root
+	// fields of one operation (default DefaultMaxCostlyFields; see cost.go).
+	MaxCostlyFields int
+	// MaxLookups bounds the identity numbers one operation looks up
+	// (default DefaultMaxLookups).
+	MaxLookups int
 	// StatementTimeout bounds each SQL statement of a request (0: server
 	// default).
 	StatementTimeout time.Duration
@@ -93,6 +99,12 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = DefaultMaxComplexity
 	}
+	if o.MaxCostlyFields == 0 {
+		o.MaxCostlyFields = DefaultMaxCostlyFields
+	}
+	if o.MaxLookups == 0 {
+		o.MaxLookups = DefaultMaxLookups
+	}
 	if o.MaxConnectionsPerUser == 0 {
 		o.MaxConnectionsPerUser = DefaultMaxConnectionsPerUser
 	}
@@ -126,7 +138,8 @@ func NewHandler(o Options) http.Handler {
 	}
 	srv.Use(&textInput{})
 	srv.Use(depthLimit{Max: o.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(&operationCost{maxComplexity: o.MaxComplexity, maxCostlyFields: o.MaxCostlyFields,
+		maxLookups: o.MaxLookups, introspection: o.Introspection})
 	srv.Use(connectionOperations{})
 	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout, refusals: refused})
 	srv.Use(batching{wait: o.BatchWait})

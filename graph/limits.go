@@ -87,6 +87,37 @@ func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, leve
 	return deepest
 }
 
+// Base prices of root fields and counts that run SQL of their own, in
+// complexity points (a plain field costs 1). They are set so that a few
+// fit in one operation under the default limit of 20,000, and hundreds of
+// aliases do not (MaxCostlyFields refuses those first).
+const (
+	// searchPrice: directorySearch runs several ranked rounds over the
+	// directory's terms (tens of milliseconds at national scale).
+	searchPrice = 500
+	// coveragePrice: a federation's topic × municipality report.
+	coveragePrice = 500
+	// personalListPrice: a page of personal data under the sharing rule.
+	personalListPrice = 100
+	// lookupPrice: one identity number sealed, indexed and looked up.
+	lookupPrice = 100
+)
+
+// countPrices price a connection's totalCount, which runs a statement of
+// its own over up to page.MaxCount rows. A count is priced once for its
+// connection, not once per item of the page like the rest of the
+// connection's selection (see cost.go).
+var countPrices = map[string]int{
+	"AccessLogConnection":      250,
+	"AuditRecordConnection":    250,
+	"CaseConnection":           250,
+	"DirectoryEntryConnection": 250,
+	"IndividualConnection":     250,
+	// Organisations and federations: small tables.
+	"FederationConnection":   10,
+	"OrganizationConnection": 10,
+}
+
 // maxCoverageMunicipalities prices a coverage report: the largest
 // förbund have some twenty member municipalities.
 const maxCoverageMunicipalities = 30
@@ -117,7 +148,9 @@ func complexity() generated.ComplexityRoot {
 	}
 	c.Query.Federations = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
-	c.Query.AuditTrail = func(child int, first *int, _, _, _ *string, _, _ *time.Time) int { return 1 + pageOf(first)*child }
+	c.Query.AuditTrail = func(child int, first *int, _, _, _ *string, _, _ *time.Time) int {
+		return personalListPrice + pageOf(first)*child
+	}
 	c.Organization.Units = list(20)
 	c.Organization.Municipalities = list(10)
 	c.Organization.Memberships = list(5)
@@ -138,13 +171,16 @@ func complexity() generated.ComplexityRoot {
 	c.ArchiveDirectoryEntryPayload.FallbackOf = list(directory.MaxFallbackOf)
 	c.CoverageReport.Cells = list(len(directory.Topics) * maxCoverageMunicipalities)
 	c.Query.DirectorySearch = func(child int, _ string, first *int, _ *string, _ *tenancy.OrganizationKind, _ *string, _ *directory.Topic) int {
-		return 1 + pageOf(first)*child
+		return searchPrice + pageOf(first)*child
 	}
+	c.Query.DirectoryCoverage = func(child int, _ string) int { return coveragePrice + child }
 	// Personal data. A person's cases, samtycken and a case's items and
 	// parties are not paged: they are priced at what a heavy case has.
-	c.Query.Cases = func(child int, first *int, _ *string, _ *string) int { return 1 + pageOf(first)*child }
-	c.Query.Individuals = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
-	c.Query.AccessLog = func(child int, _ string, first *int, _ *string) int { return 1 + pageOf(first)*child }
+	c.Query.Cases = func(child int, first *int, _ *string, _ *string) int { return personalListPrice + pageOf(first)*child }
+	c.Query.Individuals = func(child int, first *int, _ *string) int { return personalListPrice + pageOf(first)*child }
+	c.Query.AccessLog = func(child int, _ string, first *int, _ *string) int { return personalListPrice + pageOf(first)*child }
+	c.Query.IndividualByPersonnummer = func(child int, _ string) int { return lookupPrice + child }
+
 	c.Individual.Cases = list(10)
 	c.Individual.Consents = list(20)
 	c.Case.Participants = list(10)

@@ -2,11 +2,13 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/audit"
@@ -53,7 +55,7 @@ func TestAuditTrail_OnlyTheOwnLoggranskareReadsIt_AndEveryAttemptIsRecorded(t *t
 	require.Equal(t, "DENIED", rec.Decision)
 	require.Equal(t, []string{"SOCIALSEKRETERARE"}, rec.Roles)
 	require.Equal(t, "query", rec.OperationType)
-	require.Equal(t, "{auditTrail}", rec.OperationName)
+	require.Equal(t, "auditTrail", rec.OperationName)
 	require.Contains(t, *rec.Reason, "audit record")
 	require.Equal(t, "Ekonomiskt bistånd", rec.Unit.Name)
 
@@ -160,4 +162,143 @@ func TestAccessLog_LinksToTheAuditRecordsLaneAndSeq(t *testing.T) {
 	breaks, err := audit.Verify(ctx, b.db.Pool)
 	require.NoError(t, err)
 	require.Empty(t, breaks)
+}
+
+// postNamed is postFor with the operation name in the request, as GraphQL
+// clients send it.
+func postNamed(t *testing.T, srv *testServer, login, purpose, operationName, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars, "operationName": operationName})
+	require.NoError(t, err)
+	return do(t, srv, http.MethodPost, "/graphql", body, map[string]string{
+		"Content-Type": "application/json", "Accept": "application/json",
+		"Authorization": "Bearer " + srv.token(t, login), "Hub-Purpose": purpose,
+	})
+}
+
+type accessLogView struct {
+	AccessLog struct {
+		TotalCount int
+		Nodes      []accessLogRow
+	}
+}
+
+type accessLogRow struct {
+	UserID       string
+	Roles        []string
+	Purpose      *string
+	Operation    string
+	Action       string
+	ObjectID     string
+	AuditLane    int
+	AuditSeq     int
+	Organization struct{ Name string }
+}
+
+const accessLogQuery = `query($id: ID!) { accessLog(individualId: $id, first: 100) { totalCount
+	nodes { userId roles purpose operation action objectId auditLane auditSeq organization { name } } } }`
+
+// readAccessLog reads the demo person's loggutdrag as login, declaring purpose.
+func readAccessLog(t *testing.T, srv *testServer, login, purpose string) accessLogView {
+	t.Helper()
+	var v accessLogView
+	mustData(t, postFor(t, srv, login, purpose, accessLogQuery, map[string]any{"id": demoIndividualID}), &v)
+	return v
+}
+
+// Issue 11, finding 7: the operation name is the client's choice. FK's
+// handläggare reads people's names and calls it a directory lookup; the
+// person's loggutdrag and FK's audit trail say what ran (`cases`), and the
+// audit record keeps the client's name apart, labelled.
+func TestAuditTrail_NamesTheRootFieldsThatRan_NotTheClientsOperationName(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, b := setup(t)
+	const attack = `query directoryLookup { cases { nodes { individual { givenName } } } }`
+
+	var read struct {
+		Cases struct {
+			Nodes []struct{ Individual struct{ GivenName *string } }
+		}
+	}
+	mustData(t, postNamed(t, srv, "ph.fk", rehab, "directoryLookup", attack, nil), &read)
+	require.NotEmpty(t, read.Cases.Nodes, "FK read names under the samtycke")
+
+	// The person's loggutdrag names what ran.
+	var fkRows int
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "ph.fk" {
+			fkRows++
+			require.Equal(t, "cases", n.Operation, "the loggutdrag names the root field that ran, not the client's name")
+		}
+	}
+	require.Positive(t, fkRows, "FK's reading is in the loggutdrag")
+
+	// FK's audit record: what ran, and the client's name beside it. The
+	// demo has no loggranskare at FK: read as the owner.
+	rows, err := b.db.Pool.Query(ctx, `SELECT operation_name, client_operation_name FROM audit_records
+		WHERE org_id = $1 AND user_id = 'ph.fk'`, demo.ID("org/fk"))
+	require.NoError(t, err)
+	type named struct {
+		OperationName       string  `db:"operation_name"`
+		ClientOperationName *string `db:"client_operation_name"`
+	}
+	recs, err := pgx.CollectRows(rows, pgx.RowToStructByName[named])
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	require.Equal(t, "cases", recs[0].OperationName)
+	require.NotNil(t, recs[0].ClientOperationName)
+	require.Equal(t, "directoryLookup", *recs[0].ClientOperationName)
+
+	// Through the API: Karlstad's socialsekreterare does the same, and
+	// Karlstad's loggranskare reads both names in the trail.
+	mustData(t, postNamed(t, srv, "soc.karlstad", rehab, "directoryLookup", attack, nil), &read)
+	var trail struct {
+		AuditTrail struct {
+			Nodes []struct {
+				OperationName       string
+				ClientOperationName *string
+			}
+		}
+	}
+	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
+	require.Len(t, trail.AuditTrail.Nodes, 1)
+	require.Equal(t, "cases", trail.AuditTrail.Nodes[0].OperationName)
+	require.NotNil(t, trail.AuditTrail.Nodes[0].ClientOperationName)
+	require.Equal(t, "directoryLookup", *trail.AuditTrail.Nodes[0].ClientOperationName)
+
+	breaks, err := audit.Verify(ctx, b.db.Pool)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
+}
+
+// A root field skipped with @skip (or not included with @include) does
+// not run and is not named; one reached through a fragment is.
+func TestAuditTrail_ASkippedRootFieldIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	var got struct{ Cases *struct{ TotalCount int } }
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `query($with: Boolean!) { ...People
+		cases @skip(if: true) { nodes { individual { givenName } } }
+		more: cases @include(if: $with) { totalCount } }
+		fragment People on Query { individuals(first: 1) { totalCount } }`, map[string]any{"with": false}), &got)
+	require.Nil(t, got.Cases, "the skipped field did not run")
+
+	var trail struct {
+		AuditTrail struct {
+			Nodes []struct {
+				OperationName       string
+				ClientOperationName *string
+			}
+		}
+	}
+	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
+	require.Len(t, trail.AuditTrail.Nodes, 1)
+	require.Equal(t, "individuals", trail.AuditTrail.Nodes[0].OperationName)
+	require.Nil(t, trail.AuditTrail.Nodes[0].ClientOperationName, "the operation had no name")
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "soc.karlstad" {
+			require.Equal(t, "individuals", n.Operation)
+		}
+	}
 }

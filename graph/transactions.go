@@ -170,6 +170,7 @@ func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure 
 	}
 	oc := graphql.GetOperationContext(ctx)
 	rec := recordFor(ctx, p, now, string(oc.Operation.Operation), operationName(oc), ids, decision, reason)
+	rec.ClientOperationName = clientOperationName(oc)
 	accesses := trail.Accesses()
 	if purpose := purposeOf(ctx); purpose != "" {
 		s := string(purpose)
@@ -199,21 +200,6 @@ func soleConsent(accesses []audit.Access) *uuid.UUID {
 		sole = a.ConsentID
 	}
 	return sole
-}
-
-// operationName names the operation in the audit trail: its GraphQL name,
-// or its root fields when it has none.
-func operationName(oc *graphql.OperationContext) string {
-	if oc.OperationName != "" {
-		return oc.OperationName
-	}
-	var fields []string
-	for _, sel := range oc.Operation.SelectionSet {
-		if f, ok := sel.(*ast.Field); ok {
-			fields = append(fields, f.Name)
-		}
-	}
-	return "{" + strings.Join(fields, ",") + "}"
 }
 
 func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType, opName string, ids []string, d audit.Decision, reason *string) audit.Record {

@@ -92,22 +92,23 @@ type ComplexityRoot struct {
 	}
 
 	AuditRecord struct {
-		At            func(childComplexity int) int
-		ClientID      func(childComplexity int) int
-		ConsentID     func(childComplexity int) int
-		Decision      func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Lane          func(childComplexity int) int
-		ObjectIds     func(childComplexity int) int
-		OperationName func(childComplexity int) int
-		OperationType func(childComplexity int) int
-		Purpose       func(childComplexity int) int
-		Reason        func(childComplexity int) int
-		RequestID     func(childComplexity int) int
-		Roles         func(childComplexity int) int
-		Seq           func(childComplexity int) int
-		Unit          func(childComplexity int) int
-		UserID        func(childComplexity int) int
+		At                  func(childComplexity int) int
+		ClientID            func(childComplexity int) int
+		ClientOperationName func(childComplexity int) int
+		ConsentID           func(childComplexity int) int
+		Decision            func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Lane                func(childComplexity int) int
+		ObjectIds           func(childComplexity int) int
+		OperationName       func(childComplexity int) int
+		OperationType       func(childComplexity int) int
+		Purpose             func(childComplexity int) int
+		Reason              func(childComplexity int) int
+		RequestID           func(childComplexity int) int
+		Roles               func(childComplexity int) int
+		Seq                 func(childComplexity int) int
+		Unit                func(childComplexity int) int
+		UserID              func(childComplexity int) int
 	}
 
 	AuditRecordConnection struct {
@@ -570,6 +571,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecord.ClientID(childComplexity), true
+	case "AuditRecord.clientOperationName":
+		if e.ComplexityRoot.AuditRecord.ClientOperationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ClientOperationName(childComplexity), true
 	case "AuditRecord.consentId":
 		if e.ComplexityRoot.AuditRecord.ConsentID == nil {
 			break
@@ -2156,8 +2163,21 @@ type AuditRecord {
   clientId: String
   "query, mutation, subscription, or http (refused before GraphQL ran)."
   operationType: String!
-  "The GraphQL operation name, or its root fields in braces."
+  """
+  What ran: the root fields the server executed, by field name (not alias),
+  each once, in the query's order, after fragments and @skip/@include,
+  separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `cases,individuals` + "`" + `; after 20 names the
+  rest are counted, ` + "`" + `…+N` + "`" + `). For a request refused before GraphQL ran
+  (operationType http): the HTTP method and path. Records written before
+  this was so (migration 018) hold the client's operation name here.
+  """
   operationName: String!
+  """
+  The operation name the client gave, as the client gave it (cut to 100
+  characters); not trusted: a client may call any operation anything. What
+  ran is operationName.
+  """
+  clientOperationName: String
   "Global ids of the objects the operation touched."
   objectIds: [ID!]!
   "Whether it was allowed."
@@ -2537,7 +2557,12 @@ type AccessLogEntry {
   roles: [String!]!
   "The purpose the request declared."
   purpose: Purpose
-  "The GraphQL operation."
+  """
+  What was done: the root fields of the GraphQL operation the server
+  executed, separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `node` + "`" + `, ` + "`" + `individualByPersonnummer` + "`" + `), as in the
+  audit record's operationName. Never the name the client gave the
+  operation.
+  """
   operation: String!
   "READ or WRITE."
   action: String!
@@ -3511,6 +3536,8 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 		return ec.fieldContext_AuditRecord_operationType(ctx, field)
 	case "operationName":
 		return ec.fieldContext_AuditRecord_operationName(ctx, field)
+	case "clientOperationName":
+		return ec.fieldContext_AuditRecord_clientOperationName(ctx, field)
 	case "objectIds":
 		return ec.fieldContext_AuditRecord_objectIds(ctx, field)
 	case "decision":

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -301,4 +302,76 @@ func TestAuditTrail_ASkippedRootFieldIsNotRecorded(t *testing.T) {
 			require.Equal(t, "individuals", n.Operation)
 		}
 	}
+}
+
+// Issue 11, finding 12: reading a loggutdrag leaves a trace in it. The
+// person has a right to know who read their log too.
+func TestAccessLog_ReadingTheLogIsItselfInTheLog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, b := setup(t)
+	logID := relay.ID(relay.TypeAccessLog, demo.DemoIndividual)
+
+	first := readAccessLog(t, srv, "logg.karlstad", "")
+	for _, n := range first.AccessLog.Nodes {
+		require.NotEqual(t, "logg.karlstad", n.UserID, "nobody has read the log yet")
+	}
+
+	second := readAccessLog(t, srv, "logg.karlstad", "")
+	require.Equal(t, first.AccessLog.TotalCount+1, second.AccessLog.TotalCount, "one new row: the first reading")
+	row := second.AccessLog.Nodes[0] // newest first
+	require.Equal(t, "logg.karlstad", row.UserID)
+	require.Equal(t, "accessLog", row.Operation)
+	require.Equal(t, "READ", row.Action)
+	require.Equal(t, logID, row.ObjectID, "the object is the log of this person")
+	require.Nil(t, row.Purpose, "the loggranskare reads without a purpose ...")
+	require.Equal(t, []string{"LOGGRANSKARE"}, row.Roles, "... and the role is the basis")
+	require.Equal(t, "Karlstads kommun", row.Organization.Name)
+
+	// The row links to the reading's audit record, which names the person
+	// and the log.
+	var objectIDs []string
+	require.NoError(t, b.db.Pool.QueryRow(ctx, `SELECT object_ids FROM audit_records
+		WHERE org_id = $1 AND lane = $2 AND seq = $3 AND user_id = 'logg.karlstad' AND operation_name = 'accessLog'`,
+		demo.ID("org/karlstad"), row.AuditLane, row.AuditSeq).Scan(&objectIDs))
+	require.ElementsMatch(t, []string{demoIndividualID, logID}, objectIDs)
+
+	// The id names the log, not an object anyone can fetch.
+	var node struct{ Node *struct{ ID string } }
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": logID}), &node)
+	require.Nil(t, node.Node)
+
+	breaks, err := audit.Verify(ctx, b.db.Pool)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
+}
+
+// The lead of the person's case reads the log as part of their casework
+// and declares the purpose, like every read of personal data; the reading
+// is in the log with that purpose.
+func TestAccessLog_TheLeadDeclaresAPurpose(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	vars := map[string]any{"id": demoIndividualID}
+
+	r := postFor(t, srv, "soc.karlstad", "", accessLogQuery, vars)
+	requireError(t, r, "BAD_USER_INPUT", "declare the purpose of this request in the Hub-Purpose header")
+	require.Equal(t, "null", string(r.Data))
+
+	readAccessLog(t, srv, "soc.karlstad", rehab)
+
+	var leadRows []accessLogRow
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "soc.karlstad" {
+			leadRows = append(leadRows, n)
+		}
+	}
+	require.Len(t, leadRows, 1, "the reading with a purpose; the refused one read nothing")
+	row := leadRows[0]
+	require.Equal(t, "accessLog", row.Operation)
+	require.Equal(t, "READ", row.Action)
+	require.Equal(t, relay.ID(relay.TypeAccessLog, demo.DemoIndividual), row.ObjectID)
+	require.NotNil(t, row.Purpose)
+	require.Equal(t, rehab, *row.Purpose)
+	require.Equal(t, []string{"SOCIALSEKRETERARE"}, row.Roles)
 }

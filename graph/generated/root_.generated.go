@@ -2555,18 +2555,25 @@ type AccessLogEntry {
   userId: String!
   "The roles they acted in."
   roles: [String!]!
-  "The purpose the request declared."
+  """
+  The purpose the request declared; null when it needed none (a
+  LOGGRANSKARE reading this log, whose role is the basis).
+  """
   purpose: Purpose
   """
   What was done: the root fields of the GraphQL operation the server
-  executed, separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `node` + "`" + `, ` + "`" + `individualByPersonnummer` + "`" + `), as in the
+  executed, separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `node` + "`" + `, ` + "`" + `accessLog` + "`" + `), as in the
   audit record's operationName. Never the name the client gave the
   operation.
   """
   operation: String!
   "READ or WRITE."
   action: String!
-  "Global id of what was read or changed."
+  """
+  Global id of what was read or changed. A reading of this very log has
+  the id of type ` + "`" + `AccessLog` + "`" + ` with the person's id (it is not a Node:
+  ` + "`" + `node` + "`" + ` returns null for it).
+  """
   objectId: ID!
   "The samtycke that allowed it (null for the municipality's own access)."
   consentId: ID
@@ -2700,6 +2707,14 @@ extend type Query {
   The loggutdrag of one of your municipality's individuals: every read and
   change of their data by any organisation, newest first. For LOGGRANSKARE
   and the lead of one of the person's cases.
+
+  Reading it is itself a row of it (action READ, operation ` + "`" + `accessLog` + "`" + `),
+  so the person learns who read their log too; the row appears from the
+  next reading on. The lead reads it as part of their casework and
+  declares the purpose in ` + "`" + `Hub-Purpose` + "`" + `, like every read of personal data
+  (without one: BAD_USER_INPUT). The LOGGRANSKARE reviews logs as their
+  task, under no samtycke purpose, and declares none: their row has no
+  purpose, and the role LOGGRANSKARE is its basis.
   """
   accessLog(
     "The person."

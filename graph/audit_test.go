@@ -2,13 +2,16 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -53,7 +56,7 @@ func TestAuditTrail_OnlyTheOwnLoggranskareReadsIt_AndEveryAttemptIsRecorded(t *t
 	require.Equal(t, "DENIED", rec.Decision)
 	require.Equal(t, []string{"SOCIALSEKRETERARE"}, rec.Roles)
 	require.Equal(t, "query", rec.OperationType)
-	require.Equal(t, "{auditTrail}", rec.OperationName)
+	require.Equal(t, "auditTrail", rec.OperationName)
 	require.Contains(t, *rec.Reason, "audit record")
 	require.Equal(t, "Ekonomiskt bistånd", rec.Unit.Name)
 
@@ -160,4 +163,215 @@ func TestAccessLog_LinksToTheAuditRecordsLaneAndSeq(t *testing.T) {
 	breaks, err := audit.Verify(ctx, b.db.Pool)
 	require.NoError(t, err)
 	require.Empty(t, breaks)
+}
+
+// postNamed is postFor with the operation name in the request, as GraphQL
+// clients send it.
+func postNamed(t *testing.T, srv *testServer, login, purpose, operationName, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars, "operationName": operationName})
+	require.NoError(t, err)
+	return do(t, srv, http.MethodPost, "/graphql", body, map[string]string{
+		"Content-Type": "application/json", "Accept": "application/json",
+		"Authorization": "Bearer " + srv.token(t, login), "Hub-Purpose": purpose,
+	})
+}
+
+type accessLogView struct {
+	AccessLog struct {
+		TotalCount int
+		Nodes      []accessLogRow
+	}
+}
+
+type accessLogRow struct {
+	UserID       string
+	Roles        []string
+	Purpose      *string
+	Operation    string
+	Action       string
+	ObjectID     string
+	AuditLane    int
+	AuditSeq     int
+	Organization struct{ Name string }
+}
+
+const accessLogQuery = `query($id: ID!) { accessLog(individualId: $id, first: 100) { totalCount
+	nodes { userId roles purpose operation action objectId auditLane auditSeq organization { name } } } }`
+
+// readAccessLog reads the demo person's loggutdrag as login, declaring purpose.
+func readAccessLog(t *testing.T, srv *testServer, login, purpose string) accessLogView {
+	t.Helper()
+	var v accessLogView
+	mustData(t, postFor(t, srv, login, purpose, accessLogQuery, map[string]any{"id": demoIndividualID}), &v)
+	return v
+}
+
+// Issue 11, finding 7: the operation name is the client's choice. FK's
+// handläggare reads people's names and calls it a directory lookup; the
+// person's loggutdrag and FK's audit trail say what ran (`cases`), and the
+// audit record keeps the client's name apart, labelled.
+func TestAuditTrail_NamesTheRootFieldsThatRan_NotTheClientsOperationName(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, b := setup(t)
+	const attack = `query directoryLookup { cases { nodes { individual { givenName } } } }`
+
+	var read struct {
+		Cases struct {
+			Nodes []struct{ Individual struct{ GivenName *string } }
+		}
+	}
+	mustData(t, postNamed(t, srv, "ph.fk", rehab, "directoryLookup", attack, nil), &read)
+	require.NotEmpty(t, read.Cases.Nodes, "FK read names under the samtycke")
+
+	// The person's loggutdrag names what ran.
+	var fkRows int
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "ph.fk" {
+			fkRows++
+			require.Equal(t, "cases", n.Operation, "the loggutdrag names the root field that ran, not the client's name")
+		}
+	}
+	require.Positive(t, fkRows, "FK's reading is in the loggutdrag")
+
+	// FK's audit record: what ran, and the client's name beside it. The
+	// demo has no loggranskare at FK: read as the owner.
+	rows, err := b.db.Pool.Query(ctx, `SELECT operation_name, client_operation_name FROM audit_records
+		WHERE org_id = $1 AND user_id = 'ph.fk'`, demo.ID("org/fk"))
+	require.NoError(t, err)
+	type named struct {
+		OperationName       string  `db:"operation_name"`
+		ClientOperationName *string `db:"client_operation_name"`
+	}
+	recs, err := pgx.CollectRows(rows, pgx.RowToStructByName[named])
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	require.Equal(t, "cases", recs[0].OperationName)
+	require.NotNil(t, recs[0].ClientOperationName)
+	require.Equal(t, "directoryLookup", *recs[0].ClientOperationName)
+
+	// Through the API: Karlstad's socialsekreterare does the same, and
+	// Karlstad's loggranskare reads both names in the trail.
+	mustData(t, postNamed(t, srv, "soc.karlstad", rehab, "directoryLookup", attack, nil), &read)
+	var trail struct {
+		AuditTrail struct {
+			Nodes []struct {
+				OperationName       string
+				ClientOperationName *string
+			}
+		}
+	}
+	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
+	require.Len(t, trail.AuditTrail.Nodes, 1)
+	require.Equal(t, "cases", trail.AuditTrail.Nodes[0].OperationName)
+	require.NotNil(t, trail.AuditTrail.Nodes[0].ClientOperationName)
+	require.Equal(t, "directoryLookup", *trail.AuditTrail.Nodes[0].ClientOperationName)
+
+	breaks, err := audit.Verify(ctx, b.db.Pool)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
+}
+
+// A root field skipped with @skip (or not included with @include) does
+// not run and is not named; one reached through a fragment is.
+func TestAuditTrail_ASkippedRootFieldIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	var got struct{ Cases *struct{ TotalCount int } }
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `query($with: Boolean!) { ...People
+		cases @skip(if: true) { nodes { individual { givenName } } }
+		more: cases @include(if: $with) { totalCount } }
+		fragment People on Query { individuals(first: 1) { totalCount } }`, map[string]any{"with": false}), &got)
+	require.Nil(t, got.Cases, "the skipped field did not run")
+
+	var trail struct {
+		AuditTrail struct {
+			Nodes []struct {
+				OperationName       string
+				ClientOperationName *string
+			}
+		}
+	}
+	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
+	require.Len(t, trail.AuditTrail.Nodes, 1)
+	require.Equal(t, "individuals", trail.AuditTrail.Nodes[0].OperationName)
+	require.Nil(t, trail.AuditTrail.Nodes[0].ClientOperationName, "the operation had no name")
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "soc.karlstad" {
+			require.Equal(t, "individuals", n.Operation)
+		}
+	}
+}
+
+// Issue 11, finding 12: reading a loggutdrag leaves a trace in it. The
+// person has a right to know who read their log too.
+func TestAccessLog_ReadingTheLogIsItselfInTheLog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, b := setup(t)
+	logID := relay.ID(relay.TypeAccessLog, demo.DemoIndividual)
+
+	first := readAccessLog(t, srv, "logg.karlstad", "")
+	for _, n := range first.AccessLog.Nodes {
+		require.NotEqual(t, "logg.karlstad", n.UserID, "nobody has read the log yet")
+	}
+
+	second := readAccessLog(t, srv, "logg.karlstad", "")
+	require.Equal(t, first.AccessLog.TotalCount+1, second.AccessLog.TotalCount, "one new row: the first reading")
+	row := second.AccessLog.Nodes[0] // newest first
+	require.Equal(t, "logg.karlstad", row.UserID)
+	require.Equal(t, "accessLog", row.Operation)
+	require.Equal(t, "READ", row.Action)
+	require.Equal(t, logID, row.ObjectID, "the object is the log of this person")
+	require.Nil(t, row.Purpose, "the loggranskare reads without a purpose ...")
+	require.Equal(t, []string{"LOGGRANSKARE"}, row.Roles, "... and the role is the basis")
+	require.Equal(t, "Karlstads kommun", row.Organization.Name)
+
+	// The row links to the reading's audit record, which names the person
+	// and the log.
+	var objectIDs []string
+	require.NoError(t, b.db.Pool.QueryRow(ctx, `SELECT object_ids FROM audit_records
+		WHERE org_id = $1 AND lane = $2 AND seq = $3 AND user_id = 'logg.karlstad' AND operation_name = 'accessLog'`,
+		demo.ID("org/karlstad"), row.AuditLane, row.AuditSeq).Scan(&objectIDs))
+	require.ElementsMatch(t, []string{demoIndividualID, logID}, objectIDs)
+
+	// The id names the log, not an object anyone can fetch.
+	var node struct{ Node *struct{ ID string } }
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": logID}), &node)
+	require.Nil(t, node.Node)
+
+	breaks, err := audit.Verify(ctx, b.db.Pool)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
+}
+
+// The lead of the person's case reads the log as part of their casework
+// and declares the purpose, like every read of personal data; the reading
+// is in the log with that purpose.
+func TestAccessLog_TheLeadDeclaresAPurpose(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	vars := map[string]any{"id": demoIndividualID}
+
+	r := postFor(t, srv, "soc.karlstad", "", accessLogQuery, vars)
+	requireError(t, r, "BAD_USER_INPUT", "declare the purpose of this request in the Hub-Purpose header")
+	require.Equal(t, "null", string(r.Data))
+
+	readAccessLog(t, srv, "soc.karlstad", rehab)
+
+	var leadRows []accessLogRow
+	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
+		if n.UserID == "soc.karlstad" {
+			leadRows = append(leadRows, n)
+		}
+	}
+	require.Len(t, leadRows, 1, "the reading with a purpose; the refused one read nothing")
+	row := leadRows[0]
+	require.Equal(t, "accessLog", row.Operation)
+	require.Equal(t, "READ", row.Action)
+	require.Equal(t, relay.ID(relay.TypeAccessLog, demo.DemoIndividual), row.ObjectID)
+	require.NotNil(t, row.Purpose)
+	require.Equal(t, rehab, *row.Purpose)
+	require.Equal(t, []string{"SOCIALSEKRETERARE"}, row.Roles)
 }

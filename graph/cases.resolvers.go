@@ -444,6 +444,9 @@ func (r *queryResolver) Cases(ctx context.Context, first *int, after *string, fe
 
 func (r *queryResolver) AccessLog(ctx context.Context, individualID string, first *int, after *string) (*model.AccessLogConnection, error) {
 	p := identity.FromContext(ctx)
+	if _, err := accessLogPurpose(ctx, p); err != nil {
+		return nil, err
+	}
 	key, err := parseKey(individualID, relay.TypeIndividual, "individual")
 	if err != nil {
 		return nil, err
@@ -480,6 +483,7 @@ func (r *queryResolver) AccessLog(ctx context.Context, individualID string, firs
 		return nil, err
 	}
 	audit.Touch(ctx, individualID)
+	recordAccessLogRead(ctx, ind)
 	return model.NewAccessLogConnection(res, ind.ID), nil
 }
 

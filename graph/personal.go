@@ -113,6 +113,15 @@ func recordConsents(ctx context.Context, write bool, list ...consent.Consent) {
 	}
 }
 
+// recordAccessLogRead notes that the loggutdrag of ind was read: reading
+// the log is itself a read of the person's data, and the person has a
+// right to know who read it. The object is the log, the id of type
+// AccessLog with the person's id (relay.TypeAccessLog).
+func recordAccessLogRead(ctx context.Context, ind individuals.Individual) {
+	audit.RecordAccess(ctx, audit.Access{IndividualID: ind.ID, OwnerOrgID: ind.OrgID,
+		ObjectID: relay.ID(relay.TypeAccessLog, ind.ID)})
+}
+
 // parseKey reads a global id of the given type; anything else is NOT_FOUND
 // for what, exactly like a missing object.
 func parseKey(gid, typ, what string) (uuid.UUID, error) {

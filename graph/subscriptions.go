@@ -342,7 +342,7 @@ func (r *Resolver) checkConsentEvent(ctx context.Context, settings db.Settings, 
 	default:
 		return nil, nil
 	}
-	if err := writeAuditAs(ctx, s, trail, "", "subscription", "consentEvents"); err != nil {
+	if err := writeAuditAs(ctx, s, trail, "", "subscription", "consentEvents", nil); err != nil {
 		return nil, err
 	}
 	if err := s.Commit(ctx); err != nil {

@@ -163,12 +163,12 @@ func (t transactions) auditAlone(ctx context.Context, settings db.Settings, trai
 // writeAudit appends the operation's record if it touched protected data.
 func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure string) error {
 	oc := graphql.GetOperationContext(ctx)
-	return writeAuditAs(ctx, s, trail, failure, string(oc.Operation.Operation), operationName(oc))
+	return writeAuditAs(ctx, s, trail, failure, string(oc.Operation.Operation), operationName(oc), clientOperationName(oc))
 }
 
 // writeAuditAs is writeAudit for work done outside an operation's own
 // execution (a subscription's event), named by the caller.
-func writeAuditAs(ctx context.Context, s *db.Session, trail *audit.Trail, failure, opType, opName string) error {
+func writeAuditAs(ctx context.Context, s *db.Session, trail *audit.Trail, failure, opType, opName string, clientName *string) error {
 	touched, ids, decision, reason := trail.Summary()
 	p := identity.FromContext(ctx)
 	if !touched || p == nil {
@@ -182,6 +182,7 @@ func writeAuditAs(ctx context.Context, s *db.Session, trail *audit.Trail, failur
 		return err
 	}
 	rec := recordFor(ctx, p, now, opType, opName, ids, decision, reason)
+	rec.ClientOperationName = clientName
 	accesses := trail.Accesses()
 	if purpose := purposeOf(ctx); purpose != "" {
 		s := string(purpose)
@@ -211,21 +212,6 @@ func soleConsent(accesses []audit.Access) *uuid.UUID {
 		sole = a.ConsentID
 	}
 	return sole
-}
-
-// operationName names the operation in the audit trail: its GraphQL name,
-// or its root fields when it has none.
-func operationName(oc *graphql.OperationContext) string {
-	if oc.OperationName != "" {
-		return oc.OperationName
-	}
-	var fields []string
-	for _, sel := range oc.Operation.SelectionSet {
-		if f, ok := sel.(*ast.Field); ok {
-			fields = append(fields, f.Name)
-		}
-	}
-	return "{" + strings.Join(fields, ",") + "}"
 }
 
 func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType, opName string, ids []string, d audit.Decision, reason *string) audit.Record {

@@ -40,7 +40,7 @@ func TestAuditVerifyCommand_ReportsABrokenChain(t *testing.T) {
 	require.NoError(t, err)
 	_, err = conn.Exec(ctx, `SELECT set_config('hub.org_id', $1, false)`, demo.ID("org/karlstad").String())
 	require.NoError(t, err)
-	_, err = conn.Exec(ctx, `SELECT audit_append(now(), 'r', 'u', NULL, '{}', NULL, 'query', 'q', '{}', 'ALLOWED', NULL, NULL, NULL)`)
+	_, err = conn.Exec(ctx, `SELECT audit_append(now(), 'r', 'u', NULL, '{}', NULL, 'query', 'q', '{}', 'ALLOWED', NULL, NULL, NULL, 'clientName')`)
 	require.NoError(t, err)
 	conn.Release()
 

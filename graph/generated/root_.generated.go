@@ -92,22 +92,23 @@ type ComplexityRoot struct {
 	}
 
 	AuditRecord struct {
-		At            func(childComplexity int) int
-		ClientID      func(childComplexity int) int
-		ConsentID     func(childComplexity int) int
-		Decision      func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Lane          func(childComplexity int) int
-		ObjectIds     func(childComplexity int) int
-		OperationName func(childComplexity int) int
-		OperationType func(childComplexity int) int
-		Purpose       func(childComplexity int) int
-		Reason        func(childComplexity int) int
-		RequestID     func(childComplexity int) int
-		Roles         func(childComplexity int) int
-		Seq           func(childComplexity int) int
-		Unit          func(childComplexity int) int
-		UserID        func(childComplexity int) int
+		At                  func(childComplexity int) int
+		ClientID            func(childComplexity int) int
+		ClientOperationName func(childComplexity int) int
+		ConsentID           func(childComplexity int) int
+		Decision            func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Lane                func(childComplexity int) int
+		ObjectIds           func(childComplexity int) int
+		OperationName       func(childComplexity int) int
+		OperationType       func(childComplexity int) int
+		Purpose             func(childComplexity int) int
+		Reason              func(childComplexity int) int
+		RequestID           func(childComplexity int) int
+		Roles               func(childComplexity int) int
+		Seq                 func(childComplexity int) int
+		Unit                func(childComplexity int) int
+		UserID              func(childComplexity int) int
 	}
 
 	AuditRecordConnection struct {
@@ -570,6 +571,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditRecord.ClientID(childComplexity), true
+	case "AuditRecord.clientOperationName":
+		if e.ComplexityRoot.AuditRecord.ClientOperationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.ClientOperationName(childComplexity), true
 	case "AuditRecord.consentId":
 		if e.ComplexityRoot.AuditRecord.ConsentID == nil {
 			break
@@ -2156,8 +2163,21 @@ type AuditRecord {
   clientId: String
   "query, mutation, subscription, or http (refused before GraphQL ran)."
   operationType: String!
-  "The GraphQL operation name, or its root fields in braces."
+  """
+  What ran: the root fields the server executed, by field name (not alias),
+  each once, in the query's order, after fragments and @skip/@include,
+  separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `cases,individuals` + "`" + `; after 20 names the
+  rest are counted, ` + "`" + `…+N` + "`" + `). For a request refused before GraphQL ran
+  (operationType http): the HTTP method and path. Records written before
+  this was so (migration 018) hold the client's operation name here.
+  """
   operationName: String!
+  """
+  The operation name the client gave, as the client gave it (cut to 100
+  characters); not trusted: a client may call any operation anything. What
+  ran is operationName.
+  """
+  clientOperationName: String
   "Global ids of the objects the operation touched."
   objectIds: [ID!]!
   "Whether it was allowed."
@@ -2535,13 +2555,25 @@ type AccessLogEntry {
   userId: String!
   "The roles they acted in."
   roles: [String!]!
-  "The purpose the request declared."
+  """
+  The purpose the request declared; null when it needed none (a
+  LOGGRANSKARE reading this log, whose role is the basis).
+  """
   purpose: Purpose
-  "The GraphQL operation."
+  """
+  What was done: the root fields of the GraphQL operation the server
+  executed, separated by commas (` + "`" + `cases` + "`" + `, ` + "`" + `node` + "`" + `, ` + "`" + `accessLog` + "`" + `), as in the
+  audit record's operationName. Never the name the client gave the
+  operation.
+  """
   operation: String!
   "READ or WRITE."
   action: String!
-  "Global id of what was read or changed."
+  """
+  Global id of what was read or changed. A reading of this very log has
+  the id of type ` + "`" + `AccessLog` + "`" + ` with the person's id (it is not a Node:
+  ` + "`" + `node` + "`" + ` returns null for it).
+  """
   objectId: ID!
   "The samtycke that allowed it (null for the municipality's own access)."
   consentId: ID
@@ -2675,6 +2707,14 @@ extend type Query {
   The loggutdrag of one of your municipality's individuals: every read and
   change of their data by any organisation, newest first. For LOGGRANSKARE
   and the lead of one of the person's cases.
+
+  Reading it is itself a row of it (action READ, operation ` + "`" + `accessLog` + "`" + `),
+  so the person learns who read their log too; the row appears from the
+  next reading on. The lead reads it as part of their casework and
+  declares the purpose in ` + "`" + `Hub-Purpose` + "`" + `, like every read of personal data
+  (without one: BAD_USER_INPUT). The LOGGRANSKARE reviews logs as their
+  task, under no samtycke purpose, and declares none: their row has no
+  purpose, and the role LOGGRANSKARE is its basis.
   """
   accessLog(
     "The person."
@@ -3519,6 +3559,8 @@ func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field g
 		return ec.fieldContext_AuditRecord_operationType(ctx, field)
 	case "operationName":
 		return ec.fieldContext_AuditRecord_operationName(ctx, field)
+	case "clientOperationName":
+		return ec.fieldContext_AuditRecord_clientOperationName(ctx, field)
 	case "objectIds":
 		return ec.fieldContext_AuditRecord_objectIds(ctx, field)
 	case "decision":

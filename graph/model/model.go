@@ -225,6 +225,8 @@ type AuditRecord struct {
 	Reason        *string
 	Purpose       *string
 	ConsentID     *string
+	// ClientOperationName is the name the client gave; not trusted.
+	ClientOperationName *string
 
 	UnitKey *uuid.UUID
 }
@@ -234,7 +236,8 @@ func FromAuditRecord(r audit.Record) *AuditRecord {
 	out := &AuditRecord{
 		ID: r.ID.String(), Lane: r.Lane, Seq: int(r.Seq), At: r.At, RequestID: r.RequestID, UserID: r.UserID,
 		Roles: nonNil(r.Roles), ClientID: r.ClientID, OperationType: r.OperationType, OperationName: r.OperationName,
-		ObjectIds: nonNil(r.ObjectIDs), Decision: r.Decision, Reason: r.Reason, Purpose: r.Purpose, UnitKey: r.UnitID,
+		ObjectIds: nonNil(r.ObjectIDs), Decision: r.Decision, Reason: r.Reason, Purpose: r.Purpose,
+		ClientOperationName: r.ClientOperationName, UnitKey: r.UnitID,
 	}
 	if r.ConsentID != nil {
 		s := r.ConsentID.String()

@@ -24,6 +24,13 @@ const (
 	TypeConsent        = "Consent"
 )
 
+// TypeAccessLog is the type of the global id that names a person's
+// loggutdrag ("AccessLog:" and the individual's uuid): the object of the
+// loggutdrag row and audit record that a reading of the log writes. The
+// log is not a Node (there is no GraphQL type AccessLog; `node` returns
+// null for the id), but its id says what was read, and whose.
+const TypeAccessLog = "AccessLog"
+
 // ID renders the global id of the object of type typ with id.
 func ID(typ string, id uuid.UUID) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id.String()))

@@ -41,12 +41,18 @@ type Record struct {
 	Roles         []string   `db:"roles"`
 	ClientID      *string    `db:"client_id"`
 	OperationType string     `db:"operation_type"`
+	// OperationName is what the server executed: the operation's root
+	// fields (for a request refused before GraphQL ran, "METHOD /path").
 	OperationName string     `db:"operation_name"`
 	ObjectIDs     []string   `db:"object_ids"`
 	Decision      Decision   `db:"decision"`
 	Reason        *string    `db:"reason"`
 	Purpose       *string    `db:"purpose"`
 	ConsentID     *uuid.UUID `db:"consent_id"`
+	// ClientOperationName is the operation name the client gave, as it
+	// gave it: a label of the client's choosing, never evidence of what
+	// ran (migration 018).
+	ClientOperationName *string `db:"client_operation_name"`
 }
 
 // Position is a record's place in its organisation's trail: the lane
@@ -63,9 +69,9 @@ type Position struct {
 // transaction already holds, else one no other transaction holds.
 func Append(ctx context.Context, q db.Querier, r Record) (Position, error) {
 	var pos Position
-	err := q.QueryRow(ctx, `SELECT lane, seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+	err := q.QueryRow(ctx, `SELECT lane, seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		r.At, r.RequestID, r.UserID, r.UnitID, r.Roles, r.ClientID, r.OperationType, r.OperationName,
-		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID).Scan(&pos.Lane, &pos.Seq)
+		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID, r.ClientOperationName).Scan(&pos.Lane, &pos.Seq)
 	if err != nil {
 		return Position{}, fmt.Errorf("append audit record: %w", err)
 	}

@@ -44,7 +44,8 @@ func (f Filter) where(args []any) (string, []any) {
 }
 
 const recordColumns = `r.org_id, r.lane, r.seq, r.id, r.at, r.request_id, r.user_id, r.unit_id, r.roles, r.client_id,
-	r.operation_type, r.operation_name, r.object_ids, r.decision, r.reason, r.purpose, r.consent_id`
+	r.operation_type, r.operation_name, r.object_ids, r.decision, r.reason, r.purpose, r.consent_id,
+	r.client_operation_name`
 
 // List returns one page of the organisation's records, newest first:
 // by time, then lane and sequence number (a lane's seq says nothing about

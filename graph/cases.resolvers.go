@@ -405,8 +405,11 @@ func (r *queryResolver) IndividualByPersonnummer(ctx context.Context, personnumm
 	if err != nil {
 		return nil, err
 	}
-	audit.Touch(ctx) // a lookup by number is audited even when it finds no one
-	ind, err := individuals.Store{Keys: r.Keys}.ByNumber(ctx, querier(ctx), scope, personnummer, today())
+	// Every number tried is in the audit record, as its blind index, found
+	// or not: a lookup is a probe of the register.
+	store := individuals.Store{Keys: r.Keys}
+	audit.Touch(ctx, store.LookupTrace(personnummer, today()))
+	ind, err := store.ByNumber(ctx, querier(ctx), scope, personnummer, today())
 	if err != nil || ind == nil {
 		return nil, err
 	}

@@ -46,6 +46,12 @@ type Options struct {
 	// MaxLookups bounds the identity numbers one operation looks up
 	// (default DefaultMaxLookups).
 	MaxLookups int
+	// MaxResponseFields bounds the fields one query or mutation resolves
+	// (default DefaultMaxResponseFields; see budget.go).
+	MaxResponseFields int
+	// MaxResponseBytes bounds the data of one response (default
+	// DefaultMaxResponseBytes).
+	MaxResponseBytes int
 	// StatementTimeout bounds each SQL statement of a request (0: server
 	// default).
 	StatementTimeout time.Duration
@@ -105,6 +111,12 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxLookups == 0 {
 		o.MaxLookups = DefaultMaxLookups
 	}
+	if o.MaxResponseFields == 0 {
+		o.MaxResponseFields = DefaultMaxResponseFields
+	}
+	if o.MaxResponseBytes == 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
+	}
 	if o.MaxConnectionsPerUser == 0 {
 		o.MaxConnectionsPerUser = DefaultMaxConnectionsPerUser
 	}
@@ -142,6 +154,7 @@ func NewHandler(o Options) http.Handler {
 		maxLookups: o.MaxLookups, introspection: o.Introspection})
 	srv.Use(connectionOperations{})
 	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout, refusals: refused})
+	srv.Use(executionBudget{maxFields: int64(o.MaxResponseFields), maxBytes: o.MaxResponseBytes})
 	srv.Use(batching{wait: o.BatchWait})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)

@@ -188,7 +188,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		Pool:           d.AppPool,
 		GraphQL:        graph.NewHandler(opts),
 		SchemaSDL:      graph.SchemaSDL(),
-		BodyLimitBytes: 64 << 10,
+		BodyLimitBytes: config.Defaults().BodyLimitBytes, // as served: 1 MiB
 		RequestTimeout: 10 * time.Second,
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}

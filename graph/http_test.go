@@ -101,8 +101,8 @@ func TestHTTP_MethodsOtherThanGetAndPostAre405(t *testing.T) {
 
 func TestHTTP_BodyLargerThanTheLimitIs413(t *testing.T) {
 	t.Parallel()
-	srv, _ := setup(t) // limit 64 KiB
-	big := `{"query":"{ federations { totalCount } }","variables":{"pad":"` + strings.Repeat("x", 70<<10) + `"}}`
+	srv, _ := setup(t) // limit 1 MiB, as served
+	big := `{"query":"{ federations { totalCount } }","variables":{"pad":"` + strings.Repeat("x", 1<<20) + `"}}`
 	r := do(t, srv, http.MethodPost, "/graphql", []byte(big), map[string]string{"Content-Type": jsonType})
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.Status)
 	requireError(t, r, "BAD_USER_INPUT", "larger than the limit")

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -31,10 +30,17 @@ func init() {
 
 // depthLimit rejects operations nested deeper than Max selection levels.
 // gqlgen has no depth limit of its own; complexity alone lets a narrow but
-// deep query through. Introspection fields (__schema, __type) are not
-// counted: GraphiQL's introspection query is deep by nature and bounded by
-// the schema.
+// deep query through. Introspection (__schema, __type) has a limit of its
+// own, maxIntrospectionDepth: GraphiQL's introspection query is deep by
+// nature (a type reference unwraps ofType eight times), but the type graph
+// is not a tree, and each level deeper can multiply the response by the
+// fields of a type.
 type depthLimit struct{ Max int }
+
+// maxIntrospectionDepth is the deepest introspection selection, counted
+// from __schema or __type: GraphiQL's (graphql-js's) introspection query
+// needs 14.
+const maxIntrospectionDepth = 16
 
 var _ interface {
 	graphql.HandlerExtension
@@ -47,41 +53,83 @@ func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0, d.Max); depth > d.Max {
+	w := depthWalker{frags: oc.Doc.Fragments, memo: map[depthKey]int{}, max: max(d.Max, maxIntrospectionDepth)}
+	if depth := w.depth(oc.Operation.SelectionSet, true); depth > d.Max {
 		err := gqlerror.Errorf("query is nested too deeply: more than %d levels of fields (limit %d); split it into several queries", d.Max, d.Max)
+		errcode.Set(err, codeDepthLimit)
+		return err
+	}
+	if depth := w.introspection(oc.Operation.SelectionSet, map[string]bool{}); depth > maxIntrospectionDepth {
+		err := gqlerror.Errorf("introspection is nested too deeply: more than %d levels from __schema or __type (limit %d)", maxIntrospectionDepth, maxIntrospectionDepth)
 		errcode.Set(err, codeDepthLimit)
 		return err
 	}
 	return nil
 }
 
-// selectionDepth returns the depth of set below level, stopping early once
-// it exceeds max (so a pathological document costs little).
-func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, level, max int) int {
-	if level > max {
-		return level
-	}
-	deepest := level
+// depthWalker measures how deeply selections nest. Each fragment is
+// measured once (memo), however often it is spread: a chain of fragments
+// that each spread the next twice would otherwise take exponential time.
+type depthWalker struct {
+	frags ast.FragmentDefinitionList
+	memo  map[depthKey]int
+	max   int // stop measuring past this depth
+}
+
+type depthKey struct {
+	fragment string
+	root     bool
+}
+
+// depth is the number of field levels in set. At the root, introspection
+// (__schema, __type) is left to introspection().
+func (w *depthWalker) depth(set ast.SelectionSet, root bool) int {
+	deepest := 0
 	for _, sel := range set {
-		var d int
 		switch s := sel.(type) {
 		case *ast.Field:
-			if strings.HasPrefix(s.Name, "__") {
+			if root && (s.Name == "__schema" || s.Name == "__type") {
 				continue
 			}
-			d = level + 1
-			if len(s.SelectionSet) > 0 {
-				d = selectionDepth(s.SelectionSet, frags, level+1, max)
+			deepest = max(deepest, 1+w.depth(s.SelectionSet, false))
+		case *ast.InlineFragment:
+			deepest = max(deepest, w.depth(s.SelectionSet, root))
+		case *ast.FragmentSpread:
+			key := depthKey{s.Name, root}
+			d, ok := w.memo[key]
+			if !ok {
+				w.memo[key] = 0 // a cycle (refused by validation) ends here
+				if f := w.frags.ForName(s.Name); f != nil {
+					d = w.depth(f.SelectionSet, root)
+				}
+				w.memo[key] = d
+			}
+			deepest = max(deepest, d)
+		}
+		if deepest > w.max {
+			return deepest
+		}
+	}
+	return deepest
+}
+
+// introspection is the depth of the deepest __schema or __type selection
+// at the root of set, counted from that field.
+func (w *depthWalker) introspection(set ast.SelectionSet, seen map[string]bool) int {
+	deepest := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				deepest = max(deepest, 1+w.depth(s.SelectionSet, false))
 			}
 		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, frags, level, max)
+			deepest = max(deepest, w.introspection(s.SelectionSet, seen))
 		case *ast.FragmentSpread:
-			if f := frags.ForName(s.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, frags, level, max)
+			if f := w.frags.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				deepest = max(deepest, w.introspection(f.SelectionSet, seen))
 			}
-		}
-		if d > deepest {
-			deepest = d
 		}
 	}
 	return deepest

@@ -32,6 +32,7 @@ func devCmd(ctx context.Context, args []string) error {
 	cfg.HTTPAddr = "localhost:8080"
 	cfg.LogFormat = "text"
 	cfg.GraphiQL = true
+	cfg.Introspection = true // GraphiQL's documentation explorer needs it
 	fs := flag.NewFlagSet("hub dev", flag.ContinueOnError)
 	cfg.Register(fs)
 	cfg.RegisterDev(fs)

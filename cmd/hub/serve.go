@@ -153,6 +153,13 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			StatementTimeout: cfg.StatementTimeout,
 			Introspection:    cfg.Introspection,
 			WaysCacheSize:    cfg.WaysCacheSize,
+
+			MaxCostlyFields:            cfg.MaxCostlyFields,
+			MaxLookups:                 cfg.MaxLookups,
+			MaxResponseFields:          cfg.MaxResponseFields,
+			MaxResponseBytes:           cfg.MaxResponseBytes,
+			MaxConnectionsPerUser:      cfg.WSMaxConnectionsPerUser,
+			MaxOperationsPerConnection: cfg.WSMaxOperations,
 		}),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: cfg.BodyLimitBytes,

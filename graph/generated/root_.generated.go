@@ -2198,7 +2198,7 @@ type AuditRecordConnection {
   nodes: [AuditRecord!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
-  "How many records match, on all pages together."
+  "How many records match, on all pages together, counted up to 1,000: 1,000 means that many or more."
   totalCount: Int!
 }
 
@@ -2591,7 +2591,7 @@ type AccessLogConnection {
   nodes: [AccessLogEntry!]!
   "Where this page sits in the whole list."
   pageInfo: PageInfo!
-  "How many rows there are, on all pages together."
+  "How many rows there are, on all pages together, counted up to 1,000: 1,000 means that many or more."
   totalCount: Int!
 }
 

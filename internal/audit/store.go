@@ -74,11 +74,13 @@ func List(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter, p page.R
 	return page.Trim(recs, p.First), nil
 }
 
-// Count counts the organisation's records matching f.
+// Count counts the organisation's records matching f, up to
+// page.MaxCount: an organisation's trail holds millions of records, and an
+// unbounded count(*) over them would hold a connection for seconds.
 func Count(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter) (int, error) {
 	where, args := f.where([]any{orgID})
 	var n int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM audit_records r WHERE r.org_id = $1 AND `+where, args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM audit_records r WHERE r.org_id = $1 AND `+where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count audit records: %w", err)
 	}
 	return n, nil
@@ -245,10 +247,11 @@ func AccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID, p page
 	return page.Trim(list, p.First), nil
 }
 
-// CountAccessLog counts an individual's loggutdrag rows.
+// CountAccessLog counts an individual's loggutdrag rows, up to
+// page.MaxCount.
 func CountAccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM personal_data_access a WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`, individualID).Scan(&n)
+	err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM personal_data_access a WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`), individualID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count loggutdrag: %w", err)
 	}

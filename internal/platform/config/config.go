@@ -30,10 +30,20 @@ type Config struct {
 
 	WaysCacheSize int // HUB_WAYS_CACHE_SIZE: waysIn answers kept in memory (0: none)
 
-	MaxDepth      int  // HUB_MAX_DEPTH
-	MaxComplexity int  // HUB_MAX_COMPLEXITY
-	Introspection bool // HUB_INTROSPECTION
-	GraphiQL      bool // HUB_GRAPHIQL: serve /graphiql (dev)
+	MaxDepth      int // HUB_MAX_DEPTH
+	MaxComplexity int // HUB_MAX_COMPLEXITY
+	// Per operation: searches, counts and personal-data lists; identity
+	// numbers looked up; fields resolved; bytes of data answered.
+	MaxCostlyFields   int // HUB_MAX_COSTLY_FIELDS
+	MaxLookups        int // HUB_MAX_LOOKUPS
+	MaxResponseFields int // HUB_MAX_RESPONSE_FIELDS
+	MaxResponseBytes  int // HUB_MAX_RESPONSE_BYTES
+	// WebSockets: connections per person (per replica), operations at once
+	// per connection.
+	WSMaxConnectionsPerUser int  // HUB_WS_MAX_CONNECTIONS_PER_USER
+	WSMaxOperations         int  // HUB_WS_MAX_OPERATIONS
+	Introspection           bool // HUB_INTROSPECTION: off in serve, on in dev
+	GraphiQL                bool // HUB_GRAPHIQL: serve /graphiql (dev)
 	// GraphiQLIssuer is where GraphiQL logs people in (client hub-spa).
 	GraphiQLIssuer string // HUB_GRAPHIQL_ISSUER
 
@@ -76,11 +86,20 @@ func Defaults() Config {
 		WaysCacheSize:    4096,
 		MaxDepth:         12,
 		MaxComplexity:    20000,
-		Introspection:    true,
-		LogFormat:        "json",
-		LogLevel:         "info",
-		DevDataDir:       ".data",
-		DevDBPort:        5439,
+		// As graph.DefaultMaxCostlyFields, DefaultMaxLookups,
+		// DefaultMaxResponseFields, DefaultMaxResponseBytes,
+		// DefaultMaxConnectionsPerUser, DefaultMaxOperationsPerConnection.
+		MaxCostlyFields:         10,
+		MaxLookups:              5,
+		MaxResponseFields:       200_000,
+		MaxResponseBytes:        16 << 20,
+		WSMaxConnectionsPerUser: 8,
+		WSMaxOperations:         20,
+		Introspection:           false,
+		LogFormat:               "json",
+		LogLevel:                "info",
+		DevDataDir:              ".data",
+		DevDBPort:               5439,
 
 		// As identity.DefaultJWKSRefetchInterval and DefaultUnknownKeyIDTTL.
 		JWKSRefetchInterval: time.Minute,
@@ -111,6 +130,12 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	num(&c.WaysCacheSize, "ways-cache-size", "HUB_WAYS_CACHE_SIZE", "waysIn answers kept in memory, checked against the directory's version on every request (0: none)")
 	num(&c.MaxDepth, "max-depth", "HUB_MAX_DEPTH", "deepest nesting of fields a query may have")
 	num(&c.MaxComplexity, "max-complexity", "HUB_MAX_COMPLEXITY", "highest priced complexity a query may have")
+	num(&c.MaxCostlyFields, "max-costly-fields", "HUB_MAX_COSTLY_FIELDS", "most searches, counts (totalCount) and personal-data lists one operation may hold")
+	num(&c.MaxLookups, "max-lookups", "HUB_MAX_LOOKUPS", "most identity numbers one operation may look up (individualByPersonnummer)")
+	num(&c.MaxResponseFields, "max-response-fields", "HUB_MAX_RESPONSE_FIELDS", "most fields one query or mutation may resolve")
+	num(&c.MaxResponseBytes, "max-response-bytes", "HUB_MAX_RESPONSE_BYTES", "largest data of one response, in bytes")
+	num(&c.WSMaxConnectionsPerUser, "ws-max-connections-per-user", "HUB_WS_MAX_CONNECTIONS_PER_USER", "most WebSocket connections one person may hold open on this replica")
+	num(&c.WSMaxOperations, "ws-max-operations", "HUB_WS_MAX_OPERATIONS", "most operations (subscriptions) running at once on one WebSocket connection")
 	fs.BoolVar(&c.Introspection, "introspection", envBool("HUB_INTROSPECTION", c.Introspection), "allow GraphQL introspection ($HUB_INTROSPECTION)")
 	fs.BoolVar(&c.GraphiQL, "graphiql", envBool("HUB_GRAPHIQL", c.GraphiQL), "serve GraphiQL at /graphiql ($HUB_GRAPHIQL)")
 	str(&c.GraphiQLIssuer, "graphiql-issuer", "HUB_GRAPHIQL_ISSUER", "OIDC issuer GraphiQL logs in at, with client hub-spa")
@@ -165,6 +190,21 @@ func (c *Config) Validate(needDatabase bool) error {
 	if c.MaxDepth < 2 || c.MaxComplexity < 10 {
 		errs = append(errs, fmt.Errorf("--max-depth must be >= 2 and --max-complexity >= 10, got %d and %d", c.MaxDepth, c.MaxComplexity))
 	}
+	for _, l := range []struct {
+		flag       string
+		value, min int
+	}{
+		{"max-costly-fields", c.MaxCostlyFields, 1},
+		{"max-lookups", c.MaxLookups, 1},
+		{"max-response-fields", c.MaxResponseFields, 1000},
+		{"max-response-bytes", c.MaxResponseBytes, 64 << 10},
+		{"ws-max-connections-per-user", c.WSMaxConnectionsPerUser, 1},
+		{"ws-max-operations", c.WSMaxOperations, 1},
+	} {
+		if l.value < l.min {
+			errs = append(errs, fmt.Errorf("--%s must be at least %d, got %d", l.flag, l.min, l.value))
+		}
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format must be json or text, got %q", c.LogFormat))
 	}
@@ -195,6 +235,12 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("db_min_idle_conns", c.DBMinIdleConns),
 		slog.Int("max_depth", c.MaxDepth),
 		slog.Int("max_complexity", c.MaxComplexity),
+		slog.Int("max_costly_fields", c.MaxCostlyFields),
+		slog.Int("max_lookups", c.MaxLookups),
+		slog.Int("max_response_fields", c.MaxResponseFields),
+		slog.Int("max_response_bytes", c.MaxResponseBytes),
+		slog.Int("ws_max_connections_per_user", c.WSMaxConnectionsPerUser),
+		slog.Int("ws_max_operations", c.WSMaxOperations),
 		slog.Bool("introspection", c.Introspection),
 		slog.Bool("graphiql", c.GraphiQL),
 		slog.Duration("jwks_refetch_interval", c.JWKSRefetchInterval),

@@ -12,11 +12,13 @@ func TestValidate_NamesEveryProblem(t *testing.T) {
 	c.DBMaxConns = 0
 	c.LogFormat = "xml"
 	c.JWKSRefetchInterval = 0
+	c.MaxLookups = 0
 	err := c.Validate(true)
 	require.ErrorContains(t, err, "no database: set HUB_DATABASE_URL")
 	require.ErrorContains(t, err, "--db-max-conns")
 	require.ErrorContains(t, err, `--log-format must be json or text, got "xml"`)
 	require.ErrorContains(t, err, "--jwks-refetch-interval must be between 1s and 1h, got 0s")
+	require.ErrorContains(t, err, "--max-lookups must be at least 1, got 0")
 	c = Defaults()
 	require.NoError(t, c.Validate(false))
 }

@@ -66,8 +66,7 @@ func (b executionBudget) InterceptOperation(ctx context.Context, next graphql.Op
 		}
 		switch {
 		case account.timedOut.Load():
-			return errorResponse(apperr.New(apperr.Internal,
-				"the request was stopped: it ran past the server's time limit; ask for less (smaller pages, fewer fields) or try again"))
+			return errorResponse(errTimeLimit)
 		case account.over.Load():
 			return errorResponse(apperr.Invalidf(
 				"the response would hold more than %d fields: ask for less (smaller pages, fewer fields, no nested introspection)", b.maxFields))
@@ -97,6 +96,10 @@ func (b executionBudget) InterceptField(ctx context.Context, next graphql.Resolv
 	}
 	return next(ctx)
 }
+
+// errTimeLimit answers an operation stopped at the request's deadline.
+var errTimeLimit = apperr.New(apperr.Internal,
+	"the request was stopped: it ran past the server's time limit; ask for less (smaller pages, fewer fields) or try again")
 
 // errStopped fails the fields left when an operation ran out of budget or
 // time; the operation's response is replaced by one error that says which.

@@ -21,7 +21,10 @@ import (
 //   - how many identity numbers it looks up (individualByPersonnummer), at
 //     most MaxLookups: each number tried is a probe of the register;
 //   - introspection: off unless the server allows it, and then at most one
-//     __schema or __type per operation, priced like data.
+//     __schema or __type per operation, priced like data;
+//   - no @defer or @stream: their fields would run after the operation's
+//     transaction has committed and its audit record was written, so what
+//     they read would go unrecorded.
 //
 // What it costs while running is bounded by executionBudget (budget.go).
 
@@ -57,7 +60,7 @@ const (
 var costlyRootFields = map[string]bool{
 	"directorySearch": true, "directoryCoverage": true,
 	"individuals": true, "individualByPersonnummer": true, "cases": true,
-	"accessLog": true, "auditTrail": true,
+	"accessLog": true, "auditTrail": true, "node": true, "nodes": true,
 }
 
 // lookupField is the root field that looks a person up by identity number.
@@ -97,6 +100,7 @@ type cost struct {
 	costly        int
 	lookups       int
 	introspection int // __schema and __type selections
+	deferred      int // @defer and @stream directives
 }
 
 func (a cost) plus(b cost) cost {
@@ -106,6 +110,7 @@ func (a cost) plus(b cost) cost {
 		costly:        saturatingAdd(a.costly, b.costly),
 		lookups:       saturatingAdd(a.lookups, b.lookups),
 		introspection: saturatingAdd(a.introspection, b.introspection),
+		deferred:      saturatingAdd(a.deferred, b.deferred),
 	}
 }
 
@@ -132,6 +137,8 @@ func (c *operationCost) MutateOperationContext(ctx context.Context, oc *graphql.
 		return err
 	}
 	switch {
+	case total.deferred > 0:
+		return limit(codeCostlyLimit, "@defer and @stream are not supported: ask for the fields in the operation itself, or in a second request")
 	case total.introspection > 0 && !c.introspection:
 		return limit(codeCostlyLimit, "introspection is off on this server; the schema is published at /graphql/schema.graphql")
 	case total.introspection > 1:
@@ -160,10 +167,13 @@ func (w *costWalker) selections(ctx context.Context, set ast.SelectionSet) cost 
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			total.deferred += deferrals(s.Directives)
 			total = total.plus(w.field(ctx, s))
 		case *ast.InlineFragment:
+			total.deferred += deferrals(s.Directives)
 			total = total.plus(w.selections(ctx, s.SelectionSet))
 		case *ast.FragmentSpread:
+			total.deferred += deferrals(s.Directives)
 			c, ok := w.memo[s.Name]
 			if !ok {
 				if f := w.frags.ForName(s.Name); f != nil {
@@ -191,7 +201,8 @@ func (w *costWalker) field(ctx context.Context, f *ast.Field) cost {
 		return cost{complexity: 1} // refused by validation
 	}
 	child := w.selections(ctx, f.SelectionSet)
-	own := cost{once: child.once, costly: child.costly, lookups: child.lookups, introspection: child.introspection}
+	own := child
+	own.complexity = 0 // priced below, from the child's
 	if f.ObjectDefinition.Name == w.schema.Query.Name && costlyRootFields[f.Name] {
 		own.costly++
 	}
@@ -214,7 +225,23 @@ func (w *costWalker) field(ctx context.Context, f *ast.Field) cost {
 	return own
 }
 
+// deferrals counts @defer and @stream among a selection's directives.
+func deferrals(d ast.DirectiveList) int {
+	n := 0
+	for _, x := range d {
+		if x.Name == "defer" || x.Name == "stream" {
+			n++
+		}
+	}
+	return n
+}
+
 func (w *costWalker) fieldComplexity(ctx context.Context, typeName string, f *ast.Field, child int, args map[string]any) int {
+	if len(f.SelectionSet) > 0 {
+		// An object costs at least 1 even when all it selects is free
+		// (__typename): a list of them is still read row by row.
+		child = max(child, 1)
+	}
 	if c, ok := w.es.Complexity(ctx, typeName, f.Name, child, args); ok && c >= 1 {
 		return c
 	}

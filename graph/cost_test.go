@@ -218,3 +218,46 @@ func TestExecutionBudget_ResponseBytesAreBounded(t *testing.T) {
 	var me struct{ Me struct{ UserID string } }
 	mustData(t, postAs(t, srv, "soc.karlstad", `{ me { userId } }`, nil), &me)
 }
+
+// Lists that select only __typename are priced by their length all the
+// same, and node/nodes count as personal-data root fields: 800 aliases
+// of nodes(ids: 100 ids) { __typename } would otherwise cost nothing and
+// check the rule 80,000 times.
+func TestCost_FreeSelectionsDoNotMakeListsFree(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = demoCaseID
+	}
+	vars := map[string]any{"i": ids}
+	r := postFor(t, srv, "ph.fk", rehab, `query($i: [ID!]!) `+compactAliases(800, `nodes(ids:$i){__typename}`), vars)
+	requireError(t, r, "BAD_USER_INPUT", "at most 10 searches, counts (totalCount) and personal-data lists")
+	r = postFor(t, srv, "ph.fk", rehab, `query($i: [ID!]!) `+compactAliases(10, `nodes(ids:$i){__typename}`), vars)
+	var got map[string][]struct {
+		Typename string `json:"__typename"`
+	}
+	mustData(t, r, &got)
+	require.Len(t, got, 10)
+	require.Equal(t, "Case", got["a0"][0].Typename)
+	// Organisations too: 300 pages of 100 cost 300 × (10 + 100).
+	r = postAs(t, srv, "soc.karlstad", compactAliases(300, `organizations(first:100){nodes{__typename}}`), nil)
+	requireError(t, r, "BAD_USER_INPUT", "operation has complexity")
+}
+
+// Finding of the review: @defer ran deferred fields after the operation's
+// transaction had committed and its audit record was written.
+func TestDeferAndStreamAreRefused(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	for _, q := range []string{
+		`{ cases { nodes { id ... @defer { items { summary } } } } }`,
+		`query { ...F @defer } fragment F on Query { cases { nodes { id } } }`,
+	} {
+		r := postFor(t, srv, "ph.fk", rehab, q, nil)
+		requireError(t, r, "BAD_USER_INPUT", "@defer and @stream are not supported")
+	}
+	var rows int
+	require.NoError(t, b.db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM personal_data_access WHERE user_id = 'ph.fk'`).Scan(&rows))
+	require.Zero(t, rows, "nothing was read")
+}

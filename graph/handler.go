@@ -70,12 +70,19 @@ type Options struct {
 	// mostly) running at once on one WebSocket connection (default
 	// DefaultMaxOperationsPerConnection).
 	MaxOperationsPerConnection int
+	// RequestTimeout bounds each query and mutation sent over a WebSocket
+	// (HTTP requests are bounded by the HTTP server; default
+	// DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // Defaults of Options.
 const (
 	DefaultMaxDepth      = 12
 	DefaultMaxComplexity = 20000
+	// DefaultRequestTimeout is the time limit of a query or mutation over
+	// a WebSocket (as config's HUB_REQUEST_TIMEOUT).
+	DefaultRequestTimeout = 30 * time.Second
 	// parserTokenLimit bounds the size of a query document before parsing.
 	parserTokenLimit = 10_000
 )
@@ -117,6 +124,9 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxResponseBytes == 0 {
 		o.MaxResponseBytes = DefaultMaxResponseBytes
 	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
 	if o.MaxConnectionsPerUser == 0 {
 		o.MaxConnectionsPerUser = DefaultMaxConnectionsPerUser
 	}
@@ -128,14 +138,18 @@ func NewHandler(o Options) http.Handler {
 		ways = directory.NewWaysCache(o.WaysCacheSize)
 	}
 	refused := newRefusals(o.Pool)
-	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection)
+	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection, o.RequestTimeout)
 	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents, WaysCache: ways}))
 	srv.AddTransport(transport.Websocket{
 		Implementation:        wsImplementation{},
 		InitFunc:              authenticateWebSocket(o.Authenticator, refused),
 		InitTimeout:           10 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-		PayloadReadLimit:      &wsReadLimit,
+		KeepAlivePingInterval: 15 * time.Second, // the older graphql-ws protocol
+		// graphql-transport-ws: a peer that does not answer a ping within
+		// two intervals is gone, and its connection (and the person's slot)
+		// is freed.
+		PingPongInterval: 20 * time.Second,
+		PayloadReadLimit: &wsReadLimit,
 	})
 	srv.AddTransport(transport.Options{AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions}})
 	srv.AddTransport(transport.GET{})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -191,21 +192,35 @@ func (w *textWalker) field(def *ast.Definition, name string) (*ast.Type, bool) {
 
 func isMultiline(d ast.DirectiveList) bool { return d.ForName(multilineDirective) != nil }
 
-// checkText refuses control characters in s, except line breaks and tabs
-// in multi-line text.
+// checkText refuses in s: bytes that are not UTF-8 (a GET query string
+// can carry them; Postgres refuses them), control characters except line
+// breaks and tabs in multi-line text, the Unicode line and paragraph
+// separators in one line of text, and the bidirectional embeddings,
+// overrides and isolates, which make text display in another order than
+// it is stored (a name, a log line or an export that lies).
 func checkText(s string, multiline bool, path string) *gqlerror.Error {
+	path = strings.TrimSpace(path)
+	if !utf8.ValidString(s) {
+		return gqlerror.Errorf("%s: is not valid UTF-8 text", path)
+	}
 	for _, r := range s {
-		if !unicode.IsControl(r) {
-			continue
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == '\u2028' || r == '\u2029':
+			if !multiline {
+				return gqlerror.Errorf("%s: contains a line break or tab (U+%04X); it is one line of text", path, r)
+			}
+		case unicode.IsControl(r):
+			return gqlerror.Errorf("%s: contains a control character (U+%04X), which text may not contain", path, r)
+		case isBidiControl(r):
+			return gqlerror.Errorf("%s: contains a bidirectional control character (U+%04X), which text may not contain", path, r)
 		}
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		what := "control characters"
-		if r == '\n' || r == '\r' || r == '\t' {
-			what = "line breaks or tabs (it is one line of text)"
-		}
-		return gqlerror.Errorf("%s: contains a control character (U+%04X); it may not contain %s", strings.TrimSpace(path), r, what)
 	}
 	return nil
+}
+
+// isBidiControl reports the explicit directional embeddings, overrides
+// and isolates (U+202A–U+202E, U+2066–U+2069). The marks LRM, RLM and ALM,
+// which text in right-to-left scripts needs, stay allowed.
+func isBidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }

@@ -149,6 +149,11 @@ const (
 	personalListPrice = 100
 	// lookupPrice: one identity number sealed, indexed and looked up.
 	lookupPrice = 100
+	// waysInPrice: one answer of en väg in, when the replica has not kept
+	// it (all 13 topics of a municipality in one operation cost 650).
+	waysInPrice = 50
+	// tenancyListPrice: a page of organisations or federations.
+	tenancyListPrice = 10
 )
 
 // countPrices price a connection's totalCount, which runs a statement of
@@ -192,9 +197,9 @@ func complexity() generated.ComplexityRoot {
 		return func(child int) int { return 1 + typical*child }
 	}
 	c.Query.Organizations = func(child int, first *int, _ *string, _ *string, _ *time.Time, _ *tenancy.OrganizationKind, _ *string) int {
-		return 1 + pageOf(first)*child
+		return tenancyListPrice + pageOf(first)*child
 	}
-	c.Query.Federations = func(child int, first *int, _ *string) int { return 1 + pageOf(first)*child }
+	c.Query.Federations = func(child int, first *int, _ *string) int { return tenancyListPrice + pageOf(first)*child }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 	c.Query.AuditTrail = func(child int, first *int, _, _, _ *string, _, _ *time.Time) int {
 		return personalListPrice + pageOf(first)*child
@@ -211,7 +216,7 @@ func complexity() generated.ComplexityRoot {
 		if first != nil && *first >= 1 && *first <= directory.MaxWaysIn {
 			n = *first
 		}
-		return 1 + n*child
+		return waysInPrice + n*child
 	}
 	// Lists without paging are priced at the most they can return.
 	c.DirectoryEntry.Channels = list(directory.MaxChannels)

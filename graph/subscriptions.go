@@ -79,6 +79,7 @@ func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transpo
 		}
 		if c := wsConnFrom(ctx); c != nil {
 			if ctx, err = c.open(ctx, p); err != nil {
+				refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
 				return fail(closeTooManyRequests, err)
 			}
 		}
@@ -187,13 +188,22 @@ type feedSubscriber struct {
 // falls further behind ends (the client resubscribes and refetches).
 const feedBuffer = 64
 
+// consentFeed returns the connection's feed, starting one if there is none
+// or the last one was cut off (it fell behind): the subscriptions it ended
+// are resubscribed to a fresh one.
 func (c *wsConn) consentFeed(r *Resolver) *consentFeed {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.consent == nil {
+	if c.consent == nil || c.consent.isClosed() {
 		c.consent = newConsentFeed(r, c.ctx)
 	}
 	return c.consent
+}
+
+func (f *consentFeed) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
 }
 
 // newConsentFeed starts a feed for the principal and purpose of ctx,

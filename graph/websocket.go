@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
@@ -45,13 +47,17 @@ const (
 type wsRegistry struct {
 	maxPerUser int
 	maxOps     int
+	// timeout bounds each query and mutation on a connection, as the HTTP
+	// server's request timeout bounds them over HTTP (a WebSocket request
+	// has no deadline of its own but the token's expiry).
+	timeout time.Duration
 
 	mu      sync.Mutex
 	perUser map[string]int
 }
 
-func newWSRegistry(maxPerUser, maxOps int) *wsRegistry {
-	return &wsRegistry{maxPerUser: maxPerUser, maxOps: maxOps, perUser: map[string]int{}}
+func newWSRegistry(maxPerUser, maxOps int, timeout time.Duration) *wsRegistry {
+	return &wsRegistry{maxPerUser: maxPerUser, maxOps: maxOps, timeout: timeout, perUser: map[string]int{}}
 }
 
 // wsConn is the hub's state of one WebSocket connection, from the HTTP
@@ -166,7 +172,8 @@ func (c *wsConn) endOperation() {
 
 // connectionOperations bounds the operations running at once on one
 // WebSocket connection; an operation over the limit is refused with an
-// error, and the connection stays open.
+// error, and the connection stays open. A query or mutation on a
+// connection gets the request timeout that HTTP requests have.
 type connectionOperations struct{}
 
 var _ interface {
@@ -187,12 +194,29 @@ func (connectionOperations) InterceptOperation(ctx context.Context, next graphql
 			"too many operations on this connection: at most %d at once; complete some first (one subscription receives every event it asks for)",
 			c.registry.maxOps)))
 	}
+	end := c.endOperation
+	timedOut := func() bool { return false }
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation != ast.Subscription {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.registry.timeout)
+		end = func() { cancel(); c.endOperation() }
+		limited := ctx
+		timedOut = func() bool { return errors.Is(limited.Err(), context.DeadlineExceeded) }
+	}
 	responses := next(ctx)
 	var once sync.Once
+	answered := false
 	return func(ctx context.Context) *graphql.Response {
 		resp := responses(ctx)
+		if resp == nil && !answered && timedOut() {
+			// The executor ends an operation whose context is done without
+			// a word; the client is told why.
+			resp = errorResponse(errTimeLimit)
+		}
 		if resp == nil {
-			once.Do(c.endOperation)
+			once.Do(end)
+		} else {
+			answered = true
 		}
 		return resp
 	}

@@ -301,7 +301,7 @@ func TestWebSocket_OperationsPerConnectionAreBoundedAndAnEventIsCheckedOnce(t *t
 
 func TestWebSocket_ConnectionsPerPersonAreBounded(t *testing.T) {
 	t.Parallel()
-	srv, _ := setup(t, func(o *graph.Options) { o.MaxConnectionsPerUser = 2 })
+	srv, b := setup(t, func(o *graph.Options) { o.MaxConnectionsPerUser = 2 })
 	first := wsAs(t, srv, "ph.fk", rehab)
 	wsAs(t, srv, "ph.fk", rehab)
 	init := map[string]any{"Authorization": "Bearer " + srv.token(t, "ph.fk"), "Hub-Purpose": rehab}
@@ -309,6 +309,10 @@ func TestWebSocket_ConnectionsPerPersonAreBounded(t *testing.T) {
 	require.Nil(t, ws, "a third connection of the same person is refused")
 	require.Equal(t, websocket.StatusCode(4429), code)
 	require.Contains(t, reason, "too many WebSocket connections")
+	var refusals int
+	require.NoError(t, b.db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM audit_records
+		WHERE user_id = 'ph.fk' AND decision = 'DENIED' AND reason LIKE 'too many WebSocket connections%'`).Scan(&refusals))
+	require.Equal(t, 1, refusals, "the refusal is audited")
 
 	// Someone else is not affected.
 	wsAs(t, srv, "soc.karlstad", rehab)
@@ -327,12 +331,28 @@ func TestWebSocket_ClosedWhenTheTokenExpires(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
 	f := forge{t, b.idp}
-	expiry := time.Now().Add(3 * time.Second)
+	expiry := time.Now().Add(4 * time.Second)
 	short := f.with("ph.fk", func(c map[string]any) { c["exp"] = expiry.Unix() })
 
 	ws, code, reason := wsOpen(t, srv, map[string]any{"Authorization": "Bearer " + short, "Hub-Purpose": rehab})
 	require.NotNil(t, ws, "refused: %d %s", code, reason)
 	ws.start("1", `subscription { consentEvents { kind } }`)
+	time.Sleep(300 * time.Millisecond) // the subscription is registered
+
+	// While the token is valid, FK hears of a samtycke that names it.
+	recordFor := func() {
+		mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{rehab},
+				"grants":  []map[string]any{{"organizationId": relay.ID(relay.TypeOrganization, demo.ID("org/fk")), "classes": []string{"KOMMUN_PLANERING"}}},
+				"givenBy": "PERSON", "validFrom": time.Now().AddDate(0, 0, -1).Format("2006-01-02"), "validUntil": time.Now().AddDate(1, 0, 0).Format("2006-01-02"),
+				"evidence": "ORAL", "witnessedBy": "Sara Lindqvist", "requestedById": relay.ID(relay.TypeOrganization, demo.ID("org/fk"))}}), &struct{}{})
+	}
+	recordFor()
+	m, ok, _ := ws.read(3 * time.Second)
+	require.True(t, ok)
+	require.Equal(t, "next", m.Type, "an event while the token is valid")
+
+	// At the expiry the server closes the connection with 4403.
 	var closed *websocket.CloseError
 	for closed == nil {
 		m, ok, c := ws.read(time.Until(expiry) + 5*time.Second)
@@ -343,12 +363,30 @@ func TestWebSocket_ClosedWhenTheTokenExpires(t *testing.T) {
 	require.Equal(t, websocket.StatusCode(4403), closed.Code)
 	require.Contains(t, closed.Reason, "token expired")
 	require.False(t, time.Now().Before(expiry.Truncate(time.Second)), "not before the token expired")
+	// An event after the expiry reaches nobody on it.
+	recordFor()
+	_, ok, _ = ws.read(500 * time.Millisecond)
+	require.False(t, ok)
 
 	// The expired token does not open a new connection.
 	ws, code, reason = wsOpen(t, srv, map[string]any{"Authorization": "Bearer " + short, "Hub-Purpose": rehab})
 	require.Nil(t, ws)
 	require.Equal(t, websocket.StatusCode(4401), code)
 	require.Contains(t, reason, "expired")
+}
+
+// Finding of the review: queries over a WebSocket had no time limit but
+// the token's expiry; now they have the request timeout HTTP requests have.
+func TestWebSocket_QueriesHaveTheRequestTimeout(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t, func(o *graph.Options) { o.RequestTimeout = time.Nanosecond })
+	ws := wsAs(t, srv, "ph.fk", rehab)
+	ws.start("1", `{ cases { nodes { id } } }`)
+	m, ok, _ := ws.read(5 * time.Second)
+	require.True(t, ok)
+	require.Equal(t, "next", m.Type)
+	require.Contains(t, string(m.Payload), "time limit")
+	require.NotContains(t, string(m.Payload), `"cases"`)
 }
 
 // Refusals at the connection say why, with the protocol's close codes,

@@ -124,14 +124,31 @@ BEGIN
     seq := v_rec.seq;
 END
 $$;
-REVOKE ALL ON FUNCTION audit_append FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION audit_append TO hub_app;
+REVOKE ALL ON FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid, text) TO hub_app;
+
+-- The signature of migration 017, for replicas of the previous release
+-- during a rolling deploy: they keep auditing (without a client name)
+-- until they are replaced. Drop it in a later migration.
+CREATE FUNCTION audit_append(
+    p_at timestamptz, p_request_id text, p_user_id text, p_unit_id uuid, p_roles text[],
+    p_client_id text, p_operation_type text, p_operation_name text, p_object_ids text[],
+    p_decision text, p_reason text, p_purpose text, p_consent_id uuid,
+    OUT lane smallint, OUT seq bigint
+)
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$ SELECT * FROM audit_append(p_at, p_request_id, p_user_id, p_unit_id, p_roles, p_client_id,
+        p_operation_type, p_operation_name, p_object_ids, p_decision, p_reason, p_purpose, p_consent_id, NULL::text) $$;
+REVOKE ALL ON FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid) TO hub_app;
 
 ---- create above / drop below ----
 
 -- A record that holds the client's operation name cannot lose it without
 -- failing its hash, and rewriting hashes is what an audit trail must never
--- do.
+-- do. The lock keeps a record from being written between the check and
+-- the drop.
+LOCK TABLE audit_records IN ACCESS EXCLUSIVE MODE;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM audit_records WHERE client_operation_name IS NOT NULL) THEN
@@ -140,7 +157,8 @@ BEGIN
 END
 $$;
 
-DROP FUNCTION audit_append;
+DROP FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid);
+DROP FUNCTION audit_append(timestamptz, text, text, uuid, text[], text, text, text, text[], text, text, text, uuid, text);
 CREATE OR REPLACE FUNCTION audit_payload(r audit_records) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$

@@ -160,6 +160,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			MaxResponseBytes:           cfg.MaxResponseBytes,
 			MaxConnectionsPerUser:      cfg.WSMaxConnectionsPerUser,
 			MaxOperationsPerConnection: cfg.WSMaxOperations,
+			RequestTimeout:             cfg.RequestTimeout,
 		}),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: cfg.BodyLimitBytes,

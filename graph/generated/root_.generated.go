@@ -2989,7 +2989,7 @@ input ContactChannelInput {
   "The number (PHONE: digits, spaces, +, -), address or queue."
   value: String!
   "A short note, e.g. \"telefontid\"."
-  note: String
+  note: String @multiline
   "Weekly hours (PHONE and ON_SITE usually have them)."
   openingHours: [OpeningHoursInput!]
   "Who may see this channel; never wider than the entry's visibility in effect."
@@ -3019,7 +3019,7 @@ input DirectoryEntryInput {
   "Who may see it."
   visibility: DirectoryVisibility!
   "The answer time to expect, e.g. \"inom två arbetsdagar\"."
-  expectedAnswer: String
+  expectedAnswer: String @multiline
   "The entry to turn to when this one does not answer."
   fallbackEntryId: ID
   "The roles that staff it."

@@ -158,11 +158,18 @@ func TestClientOperationName_RecordsFromBeforeTheMigrationStillVerify(t *testing
 	require.Empty(t, breaks, "the old records verify")
 	require.Equal(t, before, hashes(), "old records keep their hashes")
 
+	// A replica of the previous release, still calling the 017 signature
+	// during a rolling deploy, keeps auditing (without a client name).
+	require.Equal(t, audit.Position{Lane: 0, Seq: 3}, oldAppend(conn, "rolling"))
+	breaks, err = audit.Verify(ctx, conn)
+	require.NoError(t, err)
+	require.Empty(t, breaks)
+
 	// Without a client operation name the record is what 017 would have
 	// written: the migration still goes down, and the trail verifies.
 	pos, err := audit.Append(ctx, conn, record("after"))
 	require.NoError(t, err)
-	require.Equal(t, audit.Position{Lane: 0, Seq: 3}, pos)
+	require.Equal(t, audit.Position{Lane: 0, Seq: 4}, pos)
 	require.NoError(t, migrate.To(ctx, conn, 17))
 	breaks, err = audit.Verify(ctx, conn)
 	require.NoError(t, err)
@@ -172,7 +179,7 @@ func TestClientOperationName_RecordsFromBeforeTheMigrationStillVerify(t *testing
 
 	pos, err = audit.Append(ctx, conn, named("after", "directoryLookup"))
 	require.NoError(t, err)
-	require.Equal(t, audit.Position{Lane: 0, Seq: 4}, pos)
+	require.Equal(t, audit.Position{Lane: 0, Seq: 5}, pos)
 	breaks, err = audit.Verify(ctx, conn)
 	require.NoError(t, err)
 	require.Empty(t, breaks)

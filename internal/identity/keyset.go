@@ -23,8 +23,14 @@ const (
 	// of one JWKS.
 	DefaultJWKSRefetchInterval = time.Minute
 	// DefaultUnknownKeyIDTTL is how long a key id that a fetched JWKS did
-	// not hold is refused without asking the issuer again.
-	DefaultUnknownKeyIDTTL = 5 * time.Minute
+	// not hold is refused without asking the issuer again. As long as the
+	// refetch interval: a key used before its JWKS reached every replica
+	// (through a cache, say) is refused no longer than that.
+	DefaultUnknownKeyIDTTL = time.Minute
+	// retryAfterFailure is the refetch interval after a fetch failed: a
+	// passing outage of the issuer must not refuse its tokens for a whole
+	// interval, while a lasting one is still asked only so often.
+	retryAfterFailure = 5 * time.Second
 	// maxUnknownKeyIDs bounds the unknown key ids remembered per key set,
 	// and maxRememberedKeyID the length of one (longer ones are not
 	// remembered): random key ids cannot grow memory without limit.
@@ -54,6 +60,7 @@ type keySet struct {
 	mu        sync.Mutex
 	keys      []jose.JSONWebKey
 	lastFetch time.Time            // when the last fetch began, whatever its outcome
+	failed    bool                 // the last fetch failed
 	inflight  *keyFetch            // the fetch under way, if any
 	unknown   map[string]time.Time // key id → refused without a fetch until
 	warned    bool                 // a refused refetch was logged since lastFetch
@@ -122,10 +129,14 @@ func (k *keySet) refetch(ctx context.Context, kid string) ([]jose.JSONWebKey, er
 	}
 	f, started := k.inflight, false
 	if f == nil {
-		if !k.lastFetch.IsZero() && now.Sub(k.lastFetch) < k.refetchInterval {
+		interval := k.refetchInterval
+		if k.failed {
+			interval = min(interval, retryAfterFailure)
+		}
+		if !k.lastFetch.IsZero() && now.Sub(k.lastFetch) < interval {
 			warn := !k.warned
 			k.warned = true
-			next := k.lastFetch.Add(k.refetchInterval)
+			next := k.lastFetch.Add(interval)
 			k.mu.Unlock()
 			if warn {
 				logging.FromContext(ctx).Warn("JWKS refetch refused: the key set was fetched too recently; tokens with unknown key ids are refused until the next fetch is allowed",
@@ -166,6 +177,7 @@ func (k *keySet) fetch(f *keyFetch, log *slog.Logger) {
 	if f.err == nil {
 		k.keys = f.keys
 	}
+	k.failed = f.err != nil
 	k.inflight = nil
 	k.mu.Unlock()
 	close(f.done)

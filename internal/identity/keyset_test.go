@@ -31,6 +31,7 @@ import (
 type jwksServer struct {
 	url     string
 	fetches atomic.Int64
+	failing atomic.Bool // answer 503
 
 	mu   sync.Mutex
 	keys map[string]*rsa.PrivateKey // published, by key id
@@ -48,6 +49,10 @@ func (s *jwksServer) add(t *testing.T, kid string) *rsa.PrivateKey {
 
 func (s *jwksServer) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	s.fetches.Add(1)
+	if s.failing.Load() {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	s.mu.Lock()
 	var set jose.JSONWebKeySet
 	for kid, key := range s.keys {
@@ -186,6 +191,27 @@ func TestKeySet_FetchesForUnknownKeyIDsAtMostOncePerIntervalAndRemembersThem(t *
 	b.clock.advance(5 * time.Minute)
 	require.Error(t, verify(attacker, "forged-a"))
 	require.EqualValues(t, 5, fetches(), "an unknown key id is forgotten after a while")
+}
+
+// A fetch that failed (the issuer briefly down) is retried after a few
+// seconds, not after the whole interval: the issuer's tokens are refused no
+// longer than the outage and those seconds.
+func TestKeySet_RetriesSoonAfterAFailedFetch(t *testing.T) {
+	t.Parallel()
+	ks, b := setupKeySet(t)
+	tok := signed(t, b.key, jose.RS256, "k1")
+	b.server.failing.Store(true)
+	_, err := ks.VerifySignature(b.ctx, tok)
+	require.Error(t, err)
+	require.EqualValues(t, 1, b.server.fetches.Load())
+	b.server.failing.Store(false)
+	_, err = ks.VerifySignature(b.ctx, tok)
+	require.Error(t, err, "not at once")
+	require.EqualValues(t, 1, b.server.fetches.Load())
+	b.clock.advance(retryAfterFailure)
+	_, err = ks.VerifySignature(b.ctx, tok)
+	require.NoError(t, err, "a few seconds later")
+	require.EqualValues(t, 2, b.server.fetches.Load())
 }
 
 // Many requests with unknown key ids at once make one fetch, which they

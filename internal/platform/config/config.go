@@ -103,7 +103,7 @@ func Defaults() Config {
 
 		// As identity.DefaultJWKSRefetchInterval and DefaultUnknownKeyIDTTL.
 		JWKSRefetchInterval: time.Minute,
-		JWKSUnknownKeyIDTTL: 5 * time.Minute,
+		JWKSUnknownKeyIDTTL: time.Minute,
 	}
 }
 

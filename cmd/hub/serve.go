@@ -171,6 +171,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			return fmt.Errorf("GraphiQL needs an identity provider to log in at: set HUB_GRAPHIQL_ISSUER or --graphiql-issuer")
 		}
 		opts.GraphiQL = graph.GraphiQL(cfg.GraphiQLIssuer, devidp.ClientSPA)
+		if !cfg.Introspection {
+			logger.Warn("GraphiQL is served but introspection is off: its documentation explorer and completion will be empty (set HUB_INTROSPECTION=true)")
+		}
 	}
 	if cfg.DebugAddr != "" {
 		if err := serveProfiler(ctx, cfg.DebugAddr, logger); err != nil {

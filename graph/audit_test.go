@@ -254,19 +254,11 @@ func TestAuditTrail_NamesTheRootFieldsThatRan_NotTheClientsOperationName(t *test
 	// Through the API: Karlstad's socialsekreterare does the same, and
 	// Karlstad's loggranskare reads both names in the trail.
 	mustData(t, postNamed(t, srv, "soc.karlstad", rehab, "directoryLookup", attack, nil), &read)
-	var trail struct {
-		AuditTrail struct {
-			Nodes []struct {
-				OperationName       string
-				ClientOperationName *string
-			}
-		}
-	}
-	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
-	require.Len(t, trail.AuditTrail.Nodes, 1)
-	require.Equal(t, "cases", trail.AuditTrail.Nodes[0].OperationName)
-	require.NotNil(t, trail.AuditTrail.Nodes[0].ClientOperationName)
-	require.Equal(t, "directoryLookup", *trail.AuditTrail.Nodes[0].ClientOperationName)
+	trail := namesInTrail(t, srv, "soc.karlstad")
+	require.Len(t, trail, 1)
+	require.Equal(t, "cases", trail[0].OperationName)
+	require.NotNil(t, trail[0].ClientOperationName)
+	require.Equal(t, "directoryLookup", *trail[0].ClientOperationName)
 
 	breaks, err := audit.Verify(ctx, b.db.Pool)
 	require.NoError(t, err)
@@ -285,18 +277,10 @@ func TestAuditTrail_ASkippedRootFieldIsNotRecorded(t *testing.T) {
 		fragment People on Query { individuals(first: 1) { totalCount } }`, map[string]any{"with": false}), &got)
 	require.Nil(t, got.Cases, "the skipped field did not run")
 
-	var trail struct {
-		AuditTrail struct {
-			Nodes []struct {
-				OperationName       string
-				ClientOperationName *string
-			}
-		}
-	}
-	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad") { nodes { operationName clientOperationName } } }`, nil), &trail)
-	require.Len(t, trail.AuditTrail.Nodes, 1)
-	require.Equal(t, "individuals", trail.AuditTrail.Nodes[0].OperationName)
-	require.Nil(t, trail.AuditTrail.Nodes[0].ClientOperationName, "the operation had no name")
+	trail := namesInTrail(t, srv, "soc.karlstad")
+	require.Len(t, trail, 1)
+	require.Equal(t, "individuals", trail[0].OperationName)
+	require.Nil(t, trail[0].ClientOperationName, "the operation had no name")
 	for _, n := range readAccessLog(t, srv, "logg.karlstad", "").AccessLog.Nodes {
 		if n.UserID == "soc.karlstad" {
 			require.Equal(t, "individuals", n.Operation)
@@ -374,4 +358,20 @@ func TestAccessLog_TheLeadDeclaresAPurpose(t *testing.T) {
 	require.NotNil(t, row.Purpose)
 	require.Equal(t, rehab, *row.Purpose)
 	require.Equal(t, []string{"SOCIALSEKRETERARE"}, row.Roles)
+}
+
+// recordNames is how a record names its operation.
+type recordNames struct {
+	OperationName       string
+	ClientOperationName *string
+}
+
+// namesInTrail reads, as Karlstad's loggranskare, how the records of
+// user's operations name them, newest first.
+func namesInTrail(t *testing.T, srv *testServer, user string) []recordNames {
+	t.Helper()
+	var got struct{ AuditTrail struct{ Nodes []recordNames } }
+	mustData(t, postAs(t, srv, "logg.karlstad", `query($u: String) { auditTrail(userId: $u) { nodes { operationName clientOperationName } } }`,
+		map[string]any{"u": user}), &got)
+	return got.AuditTrail.Nodes
 }

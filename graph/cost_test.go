@@ -26,7 +26,6 @@ func aliases(n int, field string) string {
 	return b.String()
 }
 
-
 // Finding: 700 aliases of a search with its count were priced at 3 each
 // and ran for seconds; counts of cases, individuals and the audit trail
 // likewise. Searches, counts and personal-data root fields now have base

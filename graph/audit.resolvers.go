@@ -13,8 +13,6 @@ import (
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/audit"
-	"github.com/samverkanshub/hub/internal/authz"
-	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
@@ -25,7 +23,7 @@ func (r *auditRecordResolver) Unit(ctx context.Context, objs []*model.AuditRecor
 func (r *auditRecordConnectionResolver) TotalCount(ctx context.Context, objs []*model.AuditRecordConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := audit.Count(ctx, querier(ctx), c.OrgKey, c.Filter)
+		n, err := r.AuditReview.CountTrail(ctx, work(ctx), c.Filter)
 		if err != nil {
 			return nil, err
 		}
@@ -35,25 +33,17 @@ func (r *auditRecordConnectionResolver) TotalCount(ctx context.Context, objs []*
 }
 
 func (r *queryResolver) AuditTrail(ctx context.Context, first *int, after *string, userID *string, objectID *string, from *time.Time, to *time.Time) (*model.AuditRecordConnection, error) {
-	p := identity.FromContext(ctx)
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.AuditRecord, OwnerOrgID: p.OrgID}); err != nil {
-		return nil, err
-	}
 	pg, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
 	f := audit.Filter{UserID: userID, ObjectID: objectID, From: from, To: to}
-	res, err := audit.List(ctx, querier(ctx), p.OrgID, f, pg)
+	w := work(ctx)
+	res, err := r.AuditReview.Trail(ctx, w, f, pg)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(res.Items))
-	for i, rec := range res.Items {
-		ids[i] = rec.ID.String()
-	}
-	audit.Touch(ctx, ids...)
-	return model.NewAuditRecordConnection(res, p.OrgID, f), nil
+	return model.NewAuditRecordConnection(res, w.Principal().OrgID, f), nil
 }
 
 func (r *Resolver) AuditRecord() generated.AuditRecordResolver { return &auditRecordResolver{r} }

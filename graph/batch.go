@@ -2,38 +2,9 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/samverkanshub/hub/internal/platform/db"
 )
-
-// querier returns the request's database session. Every GraphQL operation
-// runs in one (see Transactions in server.go); outside one, statements fail
-// rather than silently running without the request's settings.
-func querier(ctx context.Context) db.Querier {
-	if s := db.FromContext(ctx); s != nil {
-		return s
-	}
-	return noSession{}
-}
-
-var errNoSession = errors.New("no database session in context")
-
-type noSession struct{}
-
-func (noSession) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
-	return pgconn.CommandTag{}, errNoSession
-}
-func (noSession) Query(context.Context, string, ...any) (pgx.Rows, error) { return nil, errNoSession }
-func (noSession) QueryRow(context.Context, string, ...any) pgx.Row        { return errRow{} }
-
-type errRow struct{}
-
-func (errRow) Scan(...any) error { return errNoSession }
 
 // keysOf returns the distinct keys of a batch of parents, for one IN-list
 // query per batch.

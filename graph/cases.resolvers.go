@@ -7,26 +7,22 @@ package graph
 
 import (
 	"context"
-	"slices"
 
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
-	"github.com/samverkanshub/hub/internal/audit"
-	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
-	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 func (r *accessLogConnectionResolver) TotalCount(ctx context.Context, objs []*model.AccessLogConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := audit.CountAccessLog(ctx, querier(ctx), c.IndividualKey)
+		n, err := r.AuditReview.CountAccessLog(ctx, work(ctx), c.IndividualKey)
 		if err != nil {
 			return nil, err
 		}
@@ -75,26 +71,11 @@ func (r *caseResolver) Participants(ctx context.Context, objs []*model.Case) ([]
 
 func (r *caseResolver) Items(ctx context.Context, objs []*model.Case, classes []consent.Class) ([][]*model.CaseItem, error) {
 	key := func(c *model.Case) uuid.UUID { return c.Key }
-	found, err := r.personal(ctx).items.load(ctx, keysOf(objs, key))
+	found, err := r.personal(ctx).itemsOf(classes).load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
-	owner := map[uuid.UUID]uuid.UUID{}
-	for _, c := range objs {
-		owner[c.Key] = c.OrgKey
-	}
-	out := make([][]*model.CaseItem, len(objs))
-	for i, c := range objs {
-		out[i] = []*model.CaseItem{}
-		for _, it := range found[c.Key] {
-			if len(classes) > 0 && !slices.Contains(classes, it.Class) {
-				continue
-			}
-			recordItems(ctx, false, owner, it)
-			out[i] = append(out[i], model.FromItem(it))
-		}
-	}
-	return out, nil
+	return mapEach(objs, key, found, func(it cases.Item) *model.CaseItem { return model.FromItem(it) }), nil
 }
 
 func (r *caseResolver) SharedClasses(ctx context.Context, objs []*model.Case) ([][]consent.Class, error) {
@@ -111,13 +92,9 @@ func (r *caseResolver) SharedClasses(ctx context.Context, objs []*model.Case) ([
 }
 
 func (r *caseConnectionResolver) TotalCount(ctx context.Context, objs []*model.CaseConnection) ([]int, error) {
-	scope, err := r.scopeFor(ctx, authz.Case)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := cases.Count(ctx, querier(ctx), scope, c.Filter)
+		n, err := r.Casework.CountCases(ctx, work(ctx), c.Filter)
 		if err != nil {
 			return nil, err
 		}
@@ -168,9 +145,6 @@ func (r *individualResolver) Cases(ctx context.Context, objs []*model.Individual
 	if err != nil {
 		return nil, err
 	}
-	for _, list := range found {
-		recordCases(ctx, false, list...)
-	}
 	return mapEach(objs, key, found, func(c cases.Case) *model.Case { return model.FromCase(c) }), nil
 }
 
@@ -180,19 +154,15 @@ func (r *individualResolver) Consents(ctx context.Context, objs []*model.Individ
 	if err != nil {
 		return nil, err
 	}
-	day := today()
-	for _, list := range found {
-		recordConsents(ctx, false, list...)
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
 	}
 	return mapEach(objs, key, found, func(c consent.Consent) *model.Consent { return model.FromConsent(c, day) }), nil
 }
 
 func (r *individualConnectionResolver) TotalCount(ctx context.Context, objs []*model.IndividualConnection) ([]int, error) {
-	scope, err := r.scopeFor(ctx, authz.Individual)
-	if err != nil {
-		return nil, err
-	}
-	n, err := individuals.Count(ctx, querier(ctx), scope)
+	n, err := r.Casework.CountIndividuals(ctx, work(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -204,138 +174,58 @@ func (r *individualConnectionResolver) TotalCount(ctx context.Context, objs []*m
 }
 
 func (r *mutationResolver) RegisterIndividual(ctx context.Context, input model.RegisterIndividualInput) (*model.Individual, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	p := identity.FromContext(ctx)
-	if err := r.allow(ctx, authz.Create, authz.Object{Kind: authz.Individual, OwnerOrgID: p.OrgID}); err != nil {
-		return nil, err
-	}
 	unit, err := parseOptionalKey(input.UnitID, relay.TypeUnit, "unit")
 	if err != nil {
 		return nil, err
 	}
-	in := individuals.RegisterInput{Personnummer: input.Personnummer, GivenName: input.GivenName, FamilyName: input.FamilyName,
-		ProtectedIdentity: input.ProtectedIdentity != nil && *input.ProtectedIdentity, UnitID: unit}
-	// Audited even when it fails: a refused registration says whether the
-	// number is known, so probing shows in the trail.
-	audit.Touch(ctx)
-	ind, err := individuals.Store{Keys: r.Keys}.Register(ctx, querier(ctx), p, in, today())
-	if apperr.CodeOf(err) == apperr.Conflict {
-		audit.Deny(ctx, "registration of a number already registered")
-	}
+	ind, err := r.Casework.RegisterIndividual(ctx, work(ctx), individuals.RegisterInput{Personnummer: input.Personnummer,
+		GivenName: input.GivenName, FamilyName: input.FamilyName, UnitID: unit,
+		ProtectedIdentity: input.ProtectedIdentity != nil && *input.ProtectedIdentity})
 	if err != nil {
 		return nil, err
 	}
-	recordIndividuals(ctx, true, ind)
 	return model.FromIndividual(ind), nil
 }
 
 func (r *mutationResolver) RecordConsent(ctx context.Context, input model.RecordConsentInput) (*model.Consent, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	ind, err := r.visibleIndividual(ctx, input.IndividualID)
+	in, err := toConsentInput(input)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.allow(ctx, authz.Create, authz.Object{Kind: authz.Consent, OwnerOrgID: ind.OrgID, ID: input.IndividualID, IndividualID: &ind.ID}); err != nil {
-		return nil, err
-	}
-	in := consent.Input{
-		IndividualID: ind.ID, Kind: input.Kind, Purposes: input.Purposes, GivenBy: input.GivenBy,
-		RepresentativeName: input.RepresentativeName, ValidFrom: input.ValidFrom, ValidUntil: input.ValidUntil,
-		Evidence: input.Evidence, FormReference: input.FormReference, WitnessedBy: input.WitnessedBy,
-	}
-	in.RequestedByOrgID, err = parseKey(input.RequestedByID, relay.TypeOrganization, "organisation")
-	if err != nil {
-		return nil, apperr.Invalidf("requestedById: no such organisation")
-	}
-	for i, g := range input.Grants {
-		org, err := parseKey(g.OrganizationID, relay.TypeOrganization, "organisation")
-		if err != nil {
-			return nil, apperr.Invalidf("grant %d: no such organisation", i+1)
-		}
-		unit, err := parseOptionalKey(g.UnitID, relay.TypeUnit, "unit")
-		if err != nil {
-			return nil, err
-		}
-		in.Grants = append(in.Grants, consent.Grant{OrgID: org, UnitID: unit, Classes: g.Classes})
-	}
-	c, err := consent.Record(ctx, querier(ctx), identity.FromContext(ctx), in)
+	c, err := r.Samtycke.Record(ctx, work(ctx), in)
 	if err != nil {
 		return nil, err
 	}
-	recordConsents(ctx, true, c)
-	return model.FromConsent(c, today()), nil
+	return consentOf(ctx, c)
 }
 
 func (r *mutationResolver) RevokeConsent(ctx context.Context, id string, reason string) (*model.Consent, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
 	key, err := parseKey(id, relay.TypeConsent, "samtycke")
 	if err != nil {
 		return nil, err
 	}
-	found, err := consent.ByID(ctx, querier(ctx), []uuid.UUID{key})
+	c, err := r.Samtycke.Revoke(ctx, work(ctx), key, reason)
 	if err != nil {
 		return nil, err
 	}
-	existing, ok := found[key]
-	if !ok {
-		return nil, apperr.NotFoundf("no such samtycke")
-	}
-	if err := r.allow(ctx, authz.Update, authz.Object{Kind: authz.Consent, OwnerOrgID: existing.OrgID, ID: id, IndividualID: &existing.IndividualID}); err != nil {
-		return nil, err
-	}
-	c, err := consent.Revoke(ctx, querier(ctx), identity.FromContext(ctx), key, reason)
-	if err != nil {
-		return nil, err
-	}
-	recordConsents(ctx, true, c)
-	return model.FromConsent(c, today()), nil
+	return consentOf(ctx, c)
 }
 
 func (r *mutationResolver) OpenCase(ctx context.Context, input model.OpenCaseInput) (*model.Case, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	ind, err := r.visibleIndividual(ctx, input.IndividualID)
+	in, err := toOpenCaseInput(input)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.allow(ctx, authz.Create, authz.Object{Kind: authz.Case, OwnerOrgID: ind.OrgID, IndividualID: &ind.ID}); err != nil {
-		return nil, err
-	}
-	in := cases.OpenInput{IndividualID: ind.ID, LeadUserID: input.LeadUserID, LeadName: input.LeadName, SGI: input.Sgi,
-		OnForsorjningsstod: input.OnForsorjningsstod, HealthObstacle: input.HealthObstacle, CareContact: input.CareContact, AFStatus: input.AfStatus}
-	if in.FederationID, err = parseKey(input.FederationID, relay.TypeFederation, "federation"); err != nil {
-		return nil, apperr.Invalidf("federationId: no such federation")
-	}
-	if in.UnitID, err = parseOptionalKey(input.UnitID, relay.TypeUnit, "unit"); err != nil {
-		return nil, err
-	}
-	if in.LeadUnitID, err = parseOptionalKey(input.LeadUnitID, relay.TypeUnit, "unit"); err != nil {
-		return nil, err
-	}
-	c, err := cases.Open(ctx, querier(ctx), identity.FromContext(ctx), in)
+	c, err := r.Casework.OpenCase(ctx, work(ctx), in)
 	if err != nil {
 		return nil, err
 	}
-	recordCases(ctx, true, c)
 	return model.FromCase(c), nil
 }
 
 func (r *mutationResolver) AddCaseParticipant(ctx context.Context, caseID string, organizationID string, unitID *string) (*model.Case, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	c, err := r.visibleCase(ctx, caseID)
+	key, err := parseKey(caseID, relay.TypeCase, "case")
 	if err != nil {
-		return nil, err
-	}
-	if err := r.allow(ctx, authz.Update, authz.Object{Kind: authz.Case, OwnerOrgID: c.OrgID, ID: caseID, IndividualID: &c.IndividualID}); err != nil {
 		return nil, err
 	}
 	org, err := parseKey(organizationID, relay.TypeOrganization, "organisation")
@@ -346,89 +236,46 @@ func (r *mutationResolver) AddCaseParticipant(ctx context.Context, caseID string
 	if err != nil {
 		return nil, err
 	}
-	if err := cases.AddParticipant(ctx, querier(ctx), identity.FromContext(ctx), c.ID, org, unit); err != nil {
+	c, err := r.Casework.AddParticipant(ctx, work(ctx), key, org, unit)
+	if err != nil {
 		return nil, err
 	}
-	recordCases(ctx, true, c)
 	return model.FromCase(c), nil
 }
 
 func (r *mutationResolver) AddCaseItem(ctx context.Context, caseID string, class consent.Class, summary string) (*model.CaseItem, error) {
-	purpose, err := requirePurpose(ctx)
+	key, err := parseKey(caseID, relay.TypeCase, "case")
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.visibleCase(ctx, caseID)
+	it, err := r.Casework.AddItem(ctx, work(ctx), key, class, summary)
 	if err != nil {
 		return nil, err
 	}
-	// A party writes into its own case, or into one a samtycke shares with
-	// it (any class: what it writes is its own information).
-	if err := r.allow(ctx, authz.Create, authz.Object{Kind: authz.CaseItem, OwnerOrgID: c.OrgID, ID: caseID, IndividualID: &c.IndividualID}); err != nil {
-		return nil, err
-	}
-	p := identity.FromContext(ctx)
-	it, err := cases.AddItem(ctx, querier(ctx), p, r.Authz.Scope(p, authz.Read, authz.Case), c.ID, class, purpose, summary)
-	if err != nil {
-		return nil, err
-	}
-	it.ConsentID = c.ConsentID
-	recordItems(ctx, true, map[uuid.UUID]uuid.UUID{c.ID: c.OrgID}, it)
 	return model.FromItem(it), nil
 }
 
 func (r *queryResolver) Individuals(ctx context.Context, first *int, after *string) (*model.IndividualConnection, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	scope, err := r.scopeFor(ctx, authz.Individual)
-	if err != nil {
-		return nil, err
-	}
 	pg, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
-	res, err := individuals.Store{Keys: r.Keys}.List(ctx, querier(ctx), scope, pg)
+	res, err := r.Casework.ListIndividuals(ctx, work(ctx), pg)
 	if err != nil {
 		return nil, err
 	}
-	recordIndividuals(ctx, false, res.Items...)
 	return model.NewIndividualConnection(res), nil
 }
 
 func (r *queryResolver) IndividualByPersonnummer(ctx context.Context, personnummer string) (*model.Individual, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	scope, err := r.scopeFor(ctx, authz.Individual)
-	if err != nil {
-		return nil, err
-	}
-	// Every number tried is in the audit record, as its blind index, found
-	// or not: a lookup is a probe of the register.
-	store := individuals.Store{Keys: r.Keys}
-	audit.Touch(ctx, store.LookupTrace(personnummer, today()))
-	ind, err := store.ByNumber(ctx, querier(ctx), scope, personnummer, today())
+	ind, err := r.Casework.IndividualByNumber(ctx, work(ctx), personnummer)
 	if err != nil || ind == nil {
 		return nil, err
 	}
-	recordIndividuals(ctx, false, *ind)
 	return model.FromIndividual(*ind), nil
 }
 
 func (r *queryResolver) Cases(ctx context.Context, first *int, after *string, federationID *string) (*model.CaseConnection, error) {
-	if _, err := requirePurpose(ctx); err != nil {
-		return nil, err
-	}
-	scope, err := r.scopeFor(ctx, authz.Case)
-	if err != nil {
-		return nil, err
-	}
-	pg, err := page.NewRequest(first, after)
-	if err != nil {
-		return nil, err
-	}
 	var f cases.Filter
 	if federationID != nil {
 		id, err := parseKey(*federationID, relay.TypeFederation, "federation")
@@ -437,57 +284,31 @@ func (r *queryResolver) Cases(ctx context.Context, first *int, after *string, fe
 		}
 		f.FederationID = &id
 	}
-	res, err := cases.List(ctx, querier(ctx), scope, f, pg)
+	pg, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
-	recordCases(ctx, false, res.Items...)
+	res, err := r.Casework.ListCases(ctx, work(ctx), f, pg)
+	if err != nil {
+		return nil, err
+	}
 	return model.NewCaseConnection(res, f), nil
 }
 
 func (r *queryResolver) AccessLog(ctx context.Context, individualID string, first *int, after *string) (*model.AccessLogConnection, error) {
-	p := identity.FromContext(ctx)
-	if _, err := accessLogPurpose(ctx, p); err != nil {
-		return nil, err
-	}
 	key, err := parseKey(individualID, relay.TypeIndividual, "individual")
 	if err != nil {
 		return nil, err
-	}
-	// Only the person's own municipality keeps their loggutdrag.
-	found, err := individuals.Store{Keys: r.Keys}.ByID(ctx, querier(ctx), consent.Scope{Own: true}, []uuid.UUID{key})
-	if err != nil {
-		return nil, err
-	}
-	ind, ok := found[key]
-	if !ok {
-		return nil, apperr.NotFoundf("no such individual")
-	}
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.AccessLog, OwnerOrgID: ind.OrgID, ID: individualID, IndividualID: &ind.ID}); err != nil {
-		return nil, err
-	}
-	if !p.Has(identity.Loggranskare) {
-		lead, err := cases.IsLead(ctx, querier(ctx), p, ind.ID)
-		if err != nil {
-			return nil, err
-		}
-		if !lead {
-			reason := "only the loggranskare or the lead of one of the person's cases reads the access log"
-			audit.Deny(ctx, reason, individualID)
-			return nil, apperr.New(apperr.Forbidden, reason)
-		}
 	}
 	pg, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
-	res, err := audit.AccessLog(ctx, querier(ctx), ind.ID, pg)
+	res, err := r.AuditReview.AccessLog(ctx, work(ctx), key, pg)
 	if err != nil {
 		return nil, err
 	}
-	audit.Touch(ctx, individualID)
-	recordAccessLogRead(ctx, ind)
-	return model.NewAccessLogConnection(res, ind.ID), nil
+	return model.NewAccessLogConnection(res, key), nil
 }
 
 func (r *subscriptionResolver) ConsentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error) {

@@ -12,9 +12,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/personnummer"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // The sharing matrix: every demo login × every object of a case (the

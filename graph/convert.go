@@ -1,11 +1,16 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
+	"github.com/samverkanshub/hub/internal/cases"
+	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // toEntryInput converts the GraphQL input of upsertDirectoryEntry.
@@ -55,4 +60,61 @@ func toEntryInput(in model.DirectoryEntryInput) (directory.EntryInput, error) {
 		out.Channels = append(out.Channels, ch)
 	}
 	return out, nil
+}
+
+// toConsentInput converts the GraphQL input of recordConsent.
+func toConsentInput(input model.RecordConsentInput) (consent.Input, error) {
+	in := consent.Input{
+		Kind: input.Kind, Purposes: input.Purposes, GivenBy: input.GivenBy,
+		RepresentativeName: input.RepresentativeName, ValidFrom: input.ValidFrom, ValidUntil: input.ValidUntil,
+		Evidence: input.Evidence, FormReference: input.FormReference, WitnessedBy: input.WitnessedBy,
+	}
+	var err error
+	if in.IndividualID, err = parseKey(input.IndividualID, relay.TypeIndividual, "individual"); err != nil {
+		return in, err
+	}
+	if in.RequestedByOrgID, err = parseKey(input.RequestedByID, relay.TypeOrganization, "organisation"); err != nil {
+		return in, apperr.Invalidf("requestedById: no such organisation")
+	}
+	for i, g := range input.Grants {
+		org, err := parseKey(g.OrganizationID, relay.TypeOrganization, "organisation")
+		if err != nil {
+			return in, apperr.Invalidf("grant %d: no such organisation", i+1)
+		}
+		unit, err := parseOptionalKey(g.UnitID, relay.TypeUnit, "unit")
+		if err != nil {
+			return in, err
+		}
+		in.Grants = append(in.Grants, consent.Grant{OrgID: org, UnitID: unit, Classes: g.Classes})
+	}
+	return in, nil
+}
+
+// toOpenCaseInput converts the GraphQL input of openCase.
+func toOpenCaseInput(input model.OpenCaseInput) (cases.OpenInput, error) {
+	in := cases.OpenInput{LeadUserID: input.LeadUserID, LeadName: input.LeadName, SGI: input.Sgi,
+		OnForsorjningsstod: input.OnForsorjningsstod, HealthObstacle: input.HealthObstacle, CareContact: input.CareContact, AFStatus: input.AfStatus}
+	var err error
+	if in.IndividualID, err = parseKey(input.IndividualID, relay.TypeIndividual, "individual"); err != nil {
+		return in, err
+	}
+	if in.FederationID, err = parseKey(input.FederationID, relay.TypeFederation, "federation"); err != nil {
+		return in, apperr.Invalidf("federationId: no such federation")
+	}
+	if in.UnitID, err = parseOptionalKey(input.UnitID, relay.TypeUnit, "unit"); err != nil {
+		return in, err
+	}
+	if in.LeadUnitID, err = parseOptionalKey(input.LeadUnitID, relay.TypeUnit, "unit"); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// consentOf converts a samtycke with its status on the request's day.
+func consentOf(ctx context.Context, c consent.Consent) (*model.Consent, error) {
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return model.FromConsent(c, day), nil
 }

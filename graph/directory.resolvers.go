@@ -7,19 +7,14 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
-	"github.com/samverkanshub/hub/internal/audit"
-	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/directory"
-	"github.com/samverkanshub/hub/internal/identity"
-	"github.com/samverkanshub/hub/internal/platform/apperr"
-	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -51,7 +46,10 @@ func (r *directoryEntryResolver) Channels(ctx context.Context, objs []*model.Dir
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now, err := work(ctx).Now(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return mapEach(objs, key, chs, func(c directory.Channel) *model.ContactChannel { return model.FromChannel(c, now) }), nil
 }
 
@@ -61,7 +59,10 @@ func (r *directoryEntryResolver) OpenNow(ctx context.Context, objs []*model.Dire
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now, err := work(ctx).Now(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*bool, len(objs))
 	for i, e := range objs {
 		for _, c := range chs[e.Key] {
@@ -79,7 +80,7 @@ func (r *directoryEntryResolver) OpenNow(ctx context.Context, objs []*model.Dire
 func (r *directoryEntryConnectionResolver) TotalCount(ctx context.Context, objs []*model.DirectoryEntryConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := directory.CountSearch(ctx, querier(ctx), c.Viewer, c.Query, c.Filter)
+		n, err := r.Directory.CountSearch(ctx, work(ctx), c.Query, c.Filter)
 		if err != nil {
 			return nil, err
 		}
@@ -89,50 +90,33 @@ func (r *directoryEntryConnectionResolver) TotalCount(ctx context.Context, objs 
 }
 
 func (r *mutationResolver) UpsertDirectoryEntry(ctx context.Context, input model.DirectoryEntryInput) (*model.DirectoryEntry, error) {
-	p := identity.FromContext(ctx)
 	in, err := toEntryInput(input)
 	if err != nil {
 		return nil, err
 	}
-	if in.ID != nil {
-		audit.Touch(ctx, relay.ID(relay.TypeDirectoryEntry, *in.ID))
-	}
-	act := authz.Create
-	if in.ID != nil {
-		act = authz.Update
-	}
-	if err := r.allow(ctx, act, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
-		return nil, err
-	}
-	s := db.FromContext(ctx)
-	now, err := s.Now(ctx)
+	w := work(ctx)
+	e, err := r.Directory.Save(ctx, w, in)
 	if err != nil {
 		return nil, err
 	}
-	e, err := directory.Save(ctx, s, p.OrgID, p.UserID, now, in)
+	now, err := w.Now(ctx)
 	if err != nil {
 		return nil, err
 	}
-	audit.Touch(ctx, relay.ID(relay.TypeDirectoryEntry, e.ID))
 	return model.FromEntry(e, now), nil
 }
 
 func (r *mutationResolver) ArchiveDirectoryEntry(ctx context.Context, id string) (*model.ArchiveDirectoryEntryPayload, error) {
-	p := identity.FromContext(ctx)
 	entryID, err := relay.ParseIDOf(relay.TypeDirectoryEntry, id)
 	if err != nil {
 		return nil, err
 	}
-	audit.Touch(ctx, id)
-	if err := r.allow(ctx, authz.Delete, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID, ID: id}); err != nil {
-		return nil, err
-	}
-	s := db.FromContext(ctx)
-	now, err := s.Now(ctx)
+	w := work(ctx)
+	e, dependants, err := r.Directory.Archive(ctx, w, entryID)
 	if err != nil {
 		return nil, err
 	}
-	e, dependants, err := directory.Archive(ctx, s, p.OrgID, p.UserID, now, entryID)
+	now, err := w.Now(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -144,70 +128,46 @@ func (r *mutationResolver) ArchiveDirectoryEntry(ctx context.Context, id string)
 }
 
 func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) ([]*model.WayIn, error) {
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
-		return nil, err
-	}
-	n := 20
-	if first != nil {
-		n = *first
-	}
-	if n < 1 || n > directory.MaxWaysIn {
-		return nil, apperr.Invalidf("first must be between 1 and %d", directory.MaxWaysIn)
-	}
-	if err := tenancy.ValidateKommunkod(municipalityCode); err != nil {
-		return nil, err
-	}
-	var kind *string
-	if organizationKind != nil {
-		k := string(*organizationKind)
-		kind = &k
-	}
-	ways, err := r.WaysCache.CachedWaysIn(ctx, r.Pool, querier(ctx), viewerOf(ctx), topic, municipalityCode, kind, n)
+	w := work(ctx)
+	ways, err := r.Directory.WaysIn(ctx, w, vagin.WaysInRequest{Topic: topic, MunicipalityCode: municipalityCode,
+		OrganizationKind: organizationKind, First: first})
 	if err != nil {
 		return nil, err
-	}
-	if len(ways) == 0 { // only then is it worth asking whether the place exists
-		if _, ok, err := tenancy.MunicipalityByCode(ctx, querier(ctx), municipalityCode); err != nil {
-			return nil, err
-		} else if !ok {
-			return nil, apperr.Invalidf("unknown municipality code %q", municipalityCode)
-		}
 	}
 	if err := primeWayRelations(ctx, ways); err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now, err := w.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*model.WayIn, len(ways))
-	for i, w := range ways {
-		out[i] = &model.WayIn{Match: w.Match, Entry: model.FromEntry(w.Entry, now)}
+	for i, way := range ways {
+		out[i] = &model.WayIn{Match: way.Match, Entry: model.FromEntry(way.Entry, now)}
 	}
 	return out, nil
 }
 
 func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error) {
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
-		return nil, err
-	}
 	pg, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
 	f := directory.SearchFilter{MunicipalityCode: municipalityCode, Topic: topic}
-	if municipalityCode != nil {
-		if err := tenancy.ValidateKommunkod(*municipalityCode); err != nil {
-			return nil, err
-		}
-	}
 	if organizationKind != nil {
 		k := string(*organizationKind)
 		f.Kind = &k
 	}
-	viewer := viewerOf(ctx)
-	res, err := directory.Search(ctx, querier(ctx), viewer, query, f, pg)
+	w := work(ctx)
+	res, err := r.Directory.Search(ctx, w, vagin.SearchRequest{Query: query, Filter: f, Page: pg})
 	if err != nil {
 		return nil, err
 	}
-	return model.NewDirectoryEntryConnection(res, time.Now(), viewer, query, f), nil
+	now, err := w.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return model.NewDirectoryEntryConnection(res, now, w.Principal().OrgID, query, f), nil
 }
 
 func (r *queryResolver) DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error) {
@@ -215,18 +175,7 @@ func (r *queryResolver) DirectoryCoverage(ctx context.Context, federationID stri
 	if err != nil {
 		return nil, err
 	}
-	feds, err := loaders(ctx).federations.load(ctx, []uuid.UUID{fedID})
-	if err != nil {
-		return nil, err
-	}
-	fed, ok := feds[fedID]
-	if !ok {
-		return nil, apperr.NotFoundf("no federation with that id")
-	}
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryCoverage, OwnerOrgID: fed.OrgID, ID: federationID}); err != nil {
-		return nil, err
-	}
-	cells, err := directory.Coverage(ctx, querier(ctx), viewerOf(ctx), fedID, time.Now())
+	cells, err := r.Directory.Coverage(ctx, work(ctx), fedID)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +193,10 @@ func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) 
 		next[i] = w.Entry.FallbackKey
 		seen[i] = map[uuid.UUID]bool{w.Entry.Key: true}
 	}
-	now := time.Now()
+	now, err := work(ctx).Now(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for level := 0; level < maxFallbacks; level++ {
 		var ids []uuid.UUID
 		for i := range objs {

@@ -16,9 +16,14 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/auditreview"
+	"github.com/samverkanshub/hub/internal/app/casework"
+	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/samtycke"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
-	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
@@ -133,16 +138,23 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxOperationsPerConnection == 0 {
 		o.MaxOperationsPerConnection = DefaultMaxOperationsPerConnection
 	}
-	var ways *directory.WaysCache
-	if o.WaysCacheSize > 0 {
-		ways = directory.NewWaysCache(o.WaysCacheSize)
+	application := &app.App{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, StatementTimeout: o.StatementTimeout}
+	people := casework.New(application)
+	resolver := &Resolver{
+		App:           application,
+		Casework:      people,
+		Samtycke:      samtycke.New(application, people),
+		AuditReview:   auditreview.New(application),
+		Directory:     vagin.New(application, o.WaysCacheSize),
+		Orgs:          orgs.New(),
+		ConsentEvents: o.ConsentEvents,
 	}
-	refused := newRefusals(o.Pool)
+	refused := app.NewRefusals(o.Pool)
 	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection, o.RequestTimeout)
-	srv := handler.New(newExecutableSchema(&Resolver{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, ConsentEvents: o.ConsentEvents, WaysCache: ways}))
+	srv := handler.New(newExecutableSchema(resolver))
 	srv.AddTransport(transport.Websocket{
 		Implementation:        wsImplementation{},
-		InitFunc:              authenticateWebSocket(o.Authenticator, refused),
+		InitFunc:              authenticateWebSocket(o.Authenticator, application, refused),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second, // the older graphql-ws protocol
 		// graphql-transport-ws: a peer that does not answer a ping within
@@ -167,12 +179,12 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(&operationCost{maxComplexity: o.MaxComplexity, maxCostlyFields: o.MaxCostlyFields,
 		maxLookups: o.MaxLookups, introspection: o.Introspection})
 	srv.Use(connectionOperations{})
-	srv.Use(transactions{pool: o.Pool, statementTimeout: o.StatementTimeout, refusals: refused})
+	srv.Use(transactions{app: application, refusals: refused})
 	srv.Use(executionBudget{maxFields: int64(o.MaxResponseFields), maxBytes: o.MaxResponseBytes})
-	srv.Use(batching{wait: o.BatchWait})
+	srv.Use(batching{wait: o.BatchWait, resolver: resolver})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	return conformHTTP(identity.Middleware(o.Authenticator, refused.atTheDoor, sockets.guard(srv)))
+	return conformHTTP(identity.Middleware(o.Authenticator, refused.AtTheDoor, sockets.guard(srv)))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.

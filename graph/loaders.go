@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,9 +13,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/directory"
-	"github.com/samverkanshub/hub/internal/identity"
-	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -34,18 +32,26 @@ import (
 // into one query after a short wait. The number of statements a request
 // runs is thus bounded by the shape of the query, never by page sizes.
 
-// relation fetches values of type V by key.
+// relation fetches values of type V by key, through a use case of the
+// application layer in the request's unit of work.
 type relation[V any] struct {
-	fetch  func(ctx context.Context, q db.Querier, keys []uuid.UUID) (map[uuid.UUID]V, error)
+	fetch  func(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID]V, error)
 	loader *dataloadgen.Loader[uuid.UUID, V]
 }
 
-func newRelation[V any](wait time.Duration, fetch func(context.Context, db.Querier, []uuid.UUID) (map[uuid.UUID]V, error)) *relation[V] {
+func newRelation[V any](wait time.Duration, fetch func(context.Context, []uuid.UUID) (map[uuid.UUID]V, error)) *relation[V] {
 	r := &relation[V]{fetch: fetch}
-	r.loader = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID]V, error) {
-		return fetch(ctx, querier(ctx), keys)
-	}, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000))
+	r.loader = dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(1000))
 	return r
+}
+
+// fetcher adapts a use case of the form (ctx, work, keys) to a relation's
+// fetch, taking the request's unit of work from ctx (the dataloader calls
+// it with the context of the first caller of a batch).
+func fetcher[V any](useCase func(context.Context, *app.Work, []uuid.UUID) (map[uuid.UUID]V, error)) func(context.Context, []uuid.UUID) (map[uuid.UUID]V, error) {
+	return func(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID]V, error) {
+		return useCase(ctx, work(ctx), keys)
+	}
 }
 
 // load returns the values for keys; keys without a value are absent.
@@ -54,7 +60,7 @@ func (r *relation[V]) load(ctx context.Context, keys []uuid.UUID) (map[uuid.UUID
 		return map[uuid.UUID]V{}, nil
 	}
 	if !nestedInList(ctx) {
-		return r.fetch(ctx, querier(ctx), keys)
+		return r.fetch(ctx, keys)
 	}
 	vals, err := r.loader.LoadAll(ctx, keys)
 	var perKey dataloadgen.ErrorSlice
@@ -83,7 +89,7 @@ func (r *relation[V]) prime(ctx context.Context, keys []uuid.UUID) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	vals, err := r.fetch(ctx, querier(ctx), keys)
+	vals, err := r.fetch(ctx, keys)
 	if err != nil {
 		return err
 	}
@@ -158,57 +164,37 @@ type requestLoaders struct {
 	// Directory relations apply the viewer's visibility.
 	directoryEntries  *relation[directory.Entry]
 	directoryChannels *relation[[]directory.Channel]
-
-	// Personal data relations apply the consent rule; built on first use
-	// (they need the resolver's keys and the principal's scopes).
-	wait         time.Duration
-	personalOnce sync.Once
-	personal     *personalLoaders
+	// Personal data relations apply the sharing rule.
+	personal *personalLoaders
 }
 
-func newRequestLoaders(wait time.Duration, viewer uuid.UUID) *requestLoaders {
-	today := tenancy.Today()
+func newRequestLoaders(wait time.Duration, r *Resolver) *requestLoaders {
 	return &requestLoaders{
-		wait:                wait,
-		organizations:       newRelation(wait, tenancy.OrganizationsByID),
-		units:               newRelation(wait, tenancy.UnitsByID),
-		federations:         newRelation(wait, tenancy.FederationsByID),
-		unitsOfOrganization: newRelation(wait, tenancy.UnitsByOrganization),
-		childUnits:          newRelation(wait, tenancy.UnitsByParent),
-		orgMunicipalities:   newRelation(wait, tenancy.MunicipalitiesByOrganization),
-		unitMunicipalities:  newRelation(wait, tenancy.MunicipalitiesByUnit),
-		fedMunicipalities: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]tenancy.Municipality, error) {
-			return tenancy.MunicipalitiesByFederation(ctx, q, ids, today)
-		}),
-		membersOfFederation:       newRelation(wait, tenancy.MembershipsByFederation),
-		membershipsOfOrganization: newRelation(wait, tenancy.MembershipsByMember),
-		directoryEntries: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]directory.Entry, error) {
-			return directory.EntriesByID(ctx, q, viewer, ids)
-		}),
-		directoryChannels: newRelation(wait, func(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]directory.Channel, error) {
-			return directory.ChannelsByEntry(ctx, q, viewer, ids)
-		}),
+		organizations:             newRelation(wait, fetcher(r.Orgs.Organizations)),
+		units:                     newRelation(wait, fetcher(r.Orgs.Units)),
+		federations:               newRelation(wait, fetcher(r.Orgs.Federations)),
+		unitsOfOrganization:       newRelation(wait, fetcher(r.Orgs.UnitsOfOrganizations)),
+		childUnits:                newRelation(wait, fetcher(r.Orgs.ChildUnits)),
+		orgMunicipalities:         newRelation(wait, fetcher(r.Orgs.MunicipalitiesOfOrganizations)),
+		unitMunicipalities:        newRelation(wait, fetcher(r.Orgs.MunicipalitiesOfUnits)),
+		fedMunicipalities:         newRelation(wait, fetcher(r.Orgs.MunicipalitiesOfFederations)),
+		membersOfFederation:       newRelation(wait, fetcher(r.Orgs.MembersOfFederations)),
+		membershipsOfOrganization: newRelation(wait, fetcher(r.Orgs.MembershipsOfOrganizations)),
+		directoryEntries:          newRelation(wait, fetcher(r.Directory.Entries)),
+		directoryChannels:         newRelation(wait, fetcher(r.Directory.Channels)),
+		personal:                  newPersonalLoaders(wait, r),
 	}
 }
 
 type loadersKey struct{}
 
-// loaders returns the request's loaders (a fresh set outside a request, so
-// that resolvers never fail for want of one).
+// loaders returns the request's loaders; every query and mutation has them
+// (batching).
 func loaders(ctx context.Context) *requestLoaders {
 	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
 		return l
 	}
-	return newRequestLoaders(defaultBatchWait, viewerOf(ctx))
-}
-
-// viewerOf is the organisation whose visibility directory reads apply
-// (uuid.Nil, seeing only PUBLIC entries, outside an authenticated request).
-func viewerOf(ctx context.Context) uuid.UUID {
-	if p := identity.FromContext(ctx); p != nil {
-		return p.OrgID
-	}
-	return uuid.Nil
+	panic("graph: a resolver ran without the request's loaders")
 }
 
 // defaultBatchWait is how long a dataloader collects keys from concurrent
@@ -220,7 +206,10 @@ func viewerOf(ctx context.Context) uuid.UUID {
 const defaultBatchWait = 500 * time.Microsecond
 
 // batching installs the request's loaders for queries and mutations.
-type batching struct{ wait time.Duration }
+type batching struct {
+	wait     time.Duration
+	resolver *Resolver
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -230,7 +219,7 @@ var _ interface {
 func (batching) ExtensionName() string                   { return "Batching" }
 func (batching) Validate(graphql.ExecutableSchema) error { return nil }
 func (b batching) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, viewerOf(ctx))))
+	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, b.resolver)))
 }
 
 // primeWayRelations loads the relations of the entries of ways that the

@@ -2,14 +2,12 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/authz"
-	"github.com/samverkanshub/hub/internal/tenancy"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // maxNodes bounds the ids one `nodes` call takes.
@@ -34,12 +32,12 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		byType[typ] = append(byType[typ], id)
 	}
 	found := map[ref]model.Node{}
-	q := querier(ctx)
+	w := work(ctx)
 	// The catalogue is open to every principal, but the entry point decides:
 	// a type the principal may not read yields nulls, as if nothing existed.
-	readable := func(kind authz.ObjectKind) bool { return r.allow(ctx, authz.Read, authz.Object{Kind: kind}) == nil }
+	readable := func(kind authz.ObjectKind) bool { return r.Orgs.Readable(ctx, w, kind) }
 	if ids := byType[relay.TypeOrganization]; len(ids) > 0 && readable(authz.Organization) {
-		orgs, err := tenancy.OrganizationsByID(ctx, q, ids)
+		orgs, err := r.Orgs.Organizations(ctx, w, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +46,7 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		}
 	}
 	if ids := byType[relay.TypeUnit]; len(ids) > 0 && readable(authz.Unit) {
-		units, err := tenancy.UnitsByID(ctx, q, ids)
+		units, err := r.Orgs.Units(ctx, w, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +55,7 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		}
 	}
 	if ids := byType[relay.TypeFederation]; len(ids) > 0 && readable(authz.Federation) {
-		feds, err := tenancy.FederationsByID(ctx, q, ids)
+		feds, err := r.Orgs.Federations(ctx, w, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +68,10 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		if err != nil {
 			return nil, err
 		}
-		now := time.Now()
+		now, err := w.Now(ctx)
+		if err != nil {
+			return nil, err
+		}
 		for id, e := range entries {
 			found[ref{relay.TypeDirectoryEntry, id}] = model.FromEntry(e, now)
 		}

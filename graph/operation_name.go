@@ -54,3 +54,10 @@ func clientOperationName(oc *graphql.OperationContext) *string {
 	name := truncate(oc.Operation.Name, maxClientOperationName-1)
 	return &name
 }
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,6 +1,9 @@
-// Package graph translates GraphQL into calls on the domain packages under
-// internal/. Resolvers decode arguments, call the domain, and convert the
-// result; they hold no rules and write no SQL.
+// Package graph is the hub's GraphQL transport: the schema, its limits,
+// error presentation, batching, and thin resolvers that decode arguments,
+// call one use case of internal/app, and convert the result. It holds no
+// rules, opens no transaction of its own and writes no audit record: the
+// application layer does (graph/transactions.go only begins and finishes
+// a request's unit of work).
 package graph
 
 //go:generate sh -c "cd .. && go tool gqlgen generate"
@@ -8,40 +11,40 @@ package graph
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/samverkanshub/hub/internal/audit"
-	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/auditreview"
+	"github.com/samverkanshub/hub/internal/app/casework"
+	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/samtycke"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
-	"github.com/samverkanshub/hub/internal/directory"
-	"github.com/samverkanshub/hub/internal/identity"
-	"github.com/samverkanshub/hub/internal/platform/apperr"
-	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
-// Resolver is the root resolver; it holds the dependencies of all resolvers.
+// Resolver is the root resolver: the application and its use cases.
 type Resolver struct {
-	Pool  *pgxpool.Pool
-	Authz *authz.Authorizer
-	Keys  *piicrypt.Keys
+	App         *app.App
+	Casework    *casework.Service
+	Samtycke    *samtycke.Service
+	AuditReview *auditreview.Service
+	Directory   *vagin.Service
+	Orgs        *orgs.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
-	// WaysCache keeps waysIn answers (nil: none).
-	WaysCache *directory.WaysCache
 }
 
-// allow asks the one authorization entry point whether the request's
-// principal may act on obj. A refusal is FORBIDDEN and goes to the audit
-// trail; callers that must hide an object's existence turn it into
-// NOT_FOUND themselves.
-func (r *Resolver) allow(ctx context.Context, act authz.Action, obj authz.Object) error {
-	p := identity.FromContext(ctx)
-	if p == nil {
-		return apperr.New(apperr.Unauthenticated, "authentication required")
+// workKey carries the request's unit of work.
+type workKey struct{}
+
+func withWork(ctx context.Context, w *app.Work) context.Context {
+	return context.WithValue(ctx, workKey{}, w)
+}
+
+// work is the request's unit of work. Every query and mutation has one
+// (transactions); a resolver without one is a bug, and panics (recovered
+// as INTERNAL) rather than run outside the lawful order.
+func work(ctx context.Context) *app.Work {
+	if w, ok := ctx.Value(workKey{}).(*app.Work); ok {
+		return w
 	}
-	err := r.Authz.Require(ctx, querier(ctx), p, act, obj)
-	if apperr.CodeOf(err) == apperr.Forbidden {
-		audit.Deny(ctx, apperr.MessageOf(err), obj.ID)
-	}
-	return err
+	panic("graph: a resolver ran outside a unit of work")
 }

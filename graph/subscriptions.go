@@ -11,14 +11,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
-	"github.com/samverkanshub/hub/internal/audit"
-	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
-	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/logging"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // wsReadLimit bounds one WebSocket message from a client.
@@ -34,7 +33,7 @@ var wsReadLimit int64 = 64 << 10
 // 4429 over the per-person connection limit), which graphql-ws clients
 // report instead of reconnecting at once. Refusals of a known person are
 // audited.
-func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transport.WebsocketInitFunc {
+func authenticateWebSocket(a *identity.Authenticator, application *app.App, refused *app.Refusals) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		fail := func(code int, err error) (context.Context, *transport.InitPayload, error) {
 			ctx = transport.WithWebsocketCloseCode(ctx, code)
@@ -53,7 +52,7 @@ func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transpo
 				return fail(closeUnauthorized, err)
 			case apperr.Forbidden:
 				if p != nil {
-					refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
+					refused.Record(ctx, p, wsInitOperation, apperr.MessageOf(err))
 				}
 				return fail(closeForbidden, err)
 			default:
@@ -61,9 +60,9 @@ func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transpo
 				return fail(closeInternal, apperr.New(apperr.Internal, "internal error"))
 			}
 		}
-		purpose, err := declaredPurpose(initValue(payload, PurposeHeader), p)
+		actor, err := application.NewActor(p, initValue(payload, PurposeHeader))
 		if err != nil {
-			refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
+			refused.Record(ctx, p, wsInitOperation, apperr.MessageOf(err))
 			if apperr.CodeOf(err) == apperr.Forbidden {
 				return fail(closeForbidden, err)
 			}
@@ -73,13 +72,10 @@ func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transpo
 			// Verification allows for clock skew; a connection would end at once.
 			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, "token has expired"))
 		}
-		ctx = identity.WithPrincipal(ctx, p)
-		if purpose != "" {
-			ctx = withPurpose(ctx, purpose)
-		}
+		ctx = withConnectionActor(identity.WithPrincipal(ctx, p), actor)
 		if c := wsConnFrom(ctx); c != nil {
 			if ctx, err = c.open(ctx, p); err != nil {
-				refused.record(ctx, p, "http", wsInitOperation, apperr.MessageOf(err))
+				refused.Record(ctx, p, wsInitOperation, apperr.MessageOf(err))
 				return fail(closeTooManyRequests, err)
 			}
 		}
@@ -89,7 +85,7 @@ func authenticateWebSocket(a *identity.Authenticator, refused *refusals) transpo
 
 // wsInitOperation names a connection refused at connection_init in the
 // audit trail (operation type http: no GraphQL operation ran).
-const wsInitOperation = "GET /graphql (WebSocket connection_init)"
+var wsInitOperation = app.Operation{Type: "http", Name: "GET /graphql (WebSocket connection_init)"}
 
 // initValue reads a string from the connection_init payload by key,
 // without regard to case (clients send "authorization" and
@@ -130,18 +126,12 @@ func closeReason(msg string) string {
 // one feed, so an event is checked and audited once per connection however
 // many subscriptions ask for it.
 func (r *Resolver) consentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error) {
-	p := identity.FromContext(ctx)
-	if p == nil {
-		return nil, apperr.New(apperr.Unauthenticated, "authentication required")
-	}
-	if _, err := requirePurpose(ctx); err != nil {
+	actor, _ := connectionActor(ctx)
+	if err := r.Samtycke.MayFollow(actor); err != nil {
 		return nil, err
 	}
 	if r.ConsentEvents == nil {
 		return nil, apperr.New(apperr.Internal, "consent events are not available on this server")
-	}
-	if !r.Authz.Scope(p, authz.Read, authz.Consent).Own && !r.Authz.Scope(p, authz.Read, authz.Individual).Consented {
-		return nil, apperr.New(apperr.Forbidden, "your roles do not allow read on consent events")
 	}
 	var only *uuid.UUID
 	if individualID != nil {
@@ -153,11 +143,11 @@ func (r *Resolver) consentEvents(ctx context.Context, individualID *string) (<-c
 	}
 	var feed *consentFeed
 	if c := wsConnFrom(ctx); c != nil {
-		feed = c.consentFeed(r)
+		feed = c.consentFeed(r, actor)
 	} else {
 		// Not over a WebSocket (no other transport serves subscriptions
 		// today): a feed of its own, ending with the subscription.
-		feed = newConsentFeed(r, ctx)
+		feed = newConsentFeed(r, ctx, actor)
 	}
 	return feed.subscribe(ctx, only), nil
 }
@@ -166,12 +156,9 @@ func (r *Resolver) consentEvents(ctx context.Context, individualID *string) (<-c
 // purpose and hands each allowed event to the connection's subscriptions
 // that ask for it.
 type consentFeed struct {
-	r            *Resolver
-	ctx          context.Context // the connection's: principal, purpose, lifetime
-	principal    *identity.Principal
-	settings     db.Settings
-	ownsConsents bool
-	sharedPeople bool
+	r     *Resolver
+	ctx   context.Context // the connection's lifetime
+	actor app.Actor
 
 	mu     sync.Mutex
 	next   int
@@ -191,11 +178,11 @@ const feedBuffer = 64
 // consentFeed returns the connection's feed, starting one if there is none
 // or the last one was cut off (it fell behind): the subscriptions it ended
 // are resubscribed to a fresh one.
-func (c *wsConn) consentFeed(r *Resolver) *consentFeed {
+func (c *wsConn) consentFeed(r *Resolver, actor app.Actor) *consentFeed {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.consent == nil || c.consent.isClosed() {
-		c.consent = newConsentFeed(r, c.ctx)
+		c.consent = newConsentFeed(r, c.ctx, actor)
 	}
 	return c.consent
 }
@@ -206,18 +193,9 @@ func (f *consentFeed) isClosed() bool {
 	return f.closed
 }
 
-// newConsentFeed starts a feed for the principal and purpose of ctx,
-// running until ctx ends.
-func newConsentFeed(r *Resolver, ctx context.Context) *consentFeed {
-	p := identity.FromContext(ctx)
-	settings := db.Settings{Values: sessionSettings(p)}
-	settings.Values["hub.purpose"] = string(purposeOf(ctx))
-	f := &consentFeed{
-		r: r, ctx: ctx, principal: p, settings: settings,
-		ownsConsents: r.Authz.Scope(p, authz.Read, authz.Consent).Own,
-		sharedPeople: r.Authz.Scope(p, authz.Read, authz.Individual).Consented,
-		subs:         map[int]*feedSubscriber{},
-	}
+// newConsentFeed starts a feed for actor, running until ctx ends.
+func newConsentFeed(r *Resolver, ctx context.Context, actor app.Actor) *consentFeed {
+	f := &consentFeed{r: r, ctx: ctx, actor: actor, subs: map[int]*feedSubscriber{}}
 	events, unsubscribe := r.ConsentEvents.Subscribe()
 	go f.run(events, unsubscribe)
 	return f
@@ -265,13 +243,13 @@ func (f *consentFeed) run(events <-chan consent.Event, unsubscribe func()) {
 		if !f.wanted(e) {
 			continue
 		}
-		ev, err := f.r.checkConsentEvent(f.ctx, f.settings, f.principal, e, f.ownsConsents, f.sharedPeople)
+		checked, err := f.r.Samtycke.CheckEvent(f.ctx, f.actor, e)
 		if err != nil {
 			logging.FromContext(f.ctx).Error("consent event not delivered", "error", err.Error())
 			continue
 		}
-		if ev != nil {
-			f.deliver(e, ev)
+		if checked != nil {
+			f.deliver(e, consentEventOf(*checked))
 		}
 	}
 }
@@ -315,48 +293,12 @@ func (f *consentFeed) closeAll() {
 	}
 }
 
-// checkConsentEvent decides, in its own transaction, whether the
-// subscriber may know of e, and audits the delivery. nil: not theirs.
-//
-// The municipality that recorded a samtycke hears everything of it. A
-// grantee hears that a samtycke was recorded only when that very samtycke
-// names it (or its unit), shares the person, and is in force today for the
-// purpose the connection declared; the audit record names that samtycke.
-// Another samtycke the grantee already holds for the person says nothing
-// about this one.
-func (r *Resolver) checkConsentEvent(ctx context.Context, settings db.Settings, p *identity.Principal, e consent.Event, ownsConsents, sharedPeople bool) (*model.ConsentEvent, error) {
-	s := db.NewSession(r.Pool, settings)
-	defer func() { _ = s.Rollback(context.WithoutCancel(ctx)) }()
-	ctx, trail := audit.WithTrail(db.WithSession(ctx, s))
-	ev := &model.ConsentEvent{Kind: e.Kind, At: e.At, IndividualID: relay.ID(relay.TypeIndividual, e.IndividualID)}
-	switch {
-	case ownsConsents && e.OrgID == p.OrgID:
-		found, err := consent.ByID(ctx, s, []uuid.UUID{e.ConsentID}) // the own organisation's only
-		if err != nil {
-			return nil, err
-		}
-		c, ok := found[e.ConsentID]
-		if !ok {
-			return nil, nil
-		}
-		id := relay.ID(relay.TypeConsent, c.ID)
+// consentEventOf converts an event the subscriber may know of.
+func consentEventOf(e samtycke.Event) *model.ConsentEvent {
+	ev := &model.ConsentEvent{Kind: e.Kind, At: e.Event.At, IndividualID: relay.ID(relay.TypeIndividual, e.IndividualID)}
+	if e.ConsentID != nil {
+		id := relay.ID(relay.TypeConsent, *e.ConsentID)
 		ev.ConsentID = &id
-		recordConsents(ctx, false, c)
-	case sharedPeople && e.Kind == consent.EventRecorded && e.OrgID != p.OrgID:
-		inForce, err := consent.SharesPersonWith(ctx, s, e.ConsentID, e.IndividualID)
-		if err != nil || !inForce {
-			return nil, err
-		}
-		audit.RecordAccess(ctx, audit.Access{IndividualID: e.IndividualID, OwnerOrgID: e.OrgID,
-			ObjectID: ev.IndividualID, ConsentID: &e.ConsentID})
-	default:
-		return nil, nil
 	}
-	if err := writeAuditAs(ctx, s, trail, "", "subscription", "consentEvents", nil); err != nil {
-		return nil, err
-	}
-	if err := s.Commit(ctx); err != nil {
-		return nil, err
-	}
-	return ev, nil
+	return ev
 }

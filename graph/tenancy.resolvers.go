@@ -13,9 +13,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
-	"github.com/samverkanshub/hub/graph/relay"
-	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -45,9 +44,12 @@ func (r *federationResolver) Members(ctx context.Context, objs []*model.Federati
 			ms[id] = tenancy.FilterActive(list, *activeOn)
 		}
 	}
-	today := tenancy.Today()
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return mapEach(objs, key, ms, func(m tenancy.Membership) *model.FederationMembership {
-		return model.FromMembership(m, today)
+		return model.FromMembership(m, day)
 	}), nil
 }
 
@@ -61,7 +63,7 @@ func (r *federationResolver) Municipalities(ctx context.Context, objs []*model.F
 }
 
 func (r *federationConnectionResolver) TotalCount(ctx context.Context, objs []*model.FederationConnection) ([]int, error) {
-	n, err := tenancy.CountFederations(ctx, querier(ctx))
+	n, err := r.Orgs.CountFederations(ctx, work(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -114,16 +116,19 @@ func (r *organizationResolver) Memberships(ctx context.Context, objs []*model.Or
 	if err != nil {
 		return nil, err
 	}
-	today := tenancy.Today()
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return mapEach(objs, key, ms, func(m tenancy.Membership) *model.FederationMembership {
-		return model.FromMembership(m, today)
+		return model.FromMembership(m, day)
 	}), nil
 }
 
 func (r *organizationConnectionResolver) TotalCount(ctx context.Context, objs []*model.OrganizationConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := tenancy.CountOrganizations(ctx, querier(ctx), c.Filter)
+		n, err := r.Orgs.CountOrganizations(ctx, work(ctx), c.Filter)
 		if err != nil {
 			return nil, err
 		}
@@ -133,14 +138,11 @@ func (r *organizationConnectionResolver) TotalCount(ctx context.Context, objs []
 }
 
 func (r *queryResolver) Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error) {
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.Federation}); err != nil {
-		return nil, err
-	}
 	p, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
-	res, err := tenancy.ListFederations(ctx, querier(ctx), p)
+	res, err := r.Orgs.ListFederations(ctx, work(ctx), p)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +150,11 @@ func (r *queryResolver) Federations(ctx context.Context, first *int, after *stri
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) (*model.OrganizationConnection, error) {
-	if err := r.allow(ctx, authz.Read, authz.Object{Kind: authz.Organization}); err != nil {
-		return nil, err
-	}
 	p, err := page.NewRequest(first, after)
 	if err != nil {
 		return nil, err
 	}
-	f := tenancy.OrganizationFilter{Kind: kind, MunicipalityCode: municipalityCode, ActiveOn: tenancy.Today()}
+	f := tenancy.OrganizationFilter{Kind: kind, MunicipalityCode: municipalityCode}
 	if activeOn != nil {
 		f.ActiveOn = *activeOn
 	}
@@ -166,10 +165,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 		}
 		f.FederationID = &id
 	}
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	res, err := tenancy.ListOrganizations(ctx, querier(ctx), f, p)
+	res, f, err := r.Orgs.ListOrganizations(ctx, work(ctx), f, p)
 	if err != nil {
 		return nil, err
 	}

@@ -2,32 +2,27 @@ package graph
 
 import (
 	"context"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/samverkanshub/hub/internal/audit"
+	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
-	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/logging"
 )
 
-// transactions runs every query and mutation in one database transaction
-// (db.Session), begun lazily by the first statement. A mutation with any
-// error is rolled back whole, so a failed request leaves nothing
-// half-written; the response then carries no data. Subscriptions manage
-// their own short transactions per event.
+// transactions gives every query and mutation one unit of work of the
+// application layer (app.Work): one database transaction, begun by the
+// first statement, and one audit record written in it at the end. A
+// mutation with any error is rolled back whole, so a failed request leaves
+// nothing half-written; the response then carries no data. Subscriptions
+// are checked event by event, each in a unit of work of its own.
 type transactions struct {
-	pool             *pgxpool.Pool
-	statementTimeout time.Duration
-	refusals         *refusals
+	app      *app.App
+	refusals *app.Refusals
 }
 
 var _ interface {
@@ -43,97 +38,49 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
 		return next(ctx)
 	}
-	isMutation := oc.Operation.Operation == ast.Mutation
-	p := identity.FromContext(ctx)
 	// Over a WebSocket the purpose was declared, and checked, once for the
 	// connection (connection_init); over HTTP each request declares it.
-	purpose := purposeOf(ctx)
-	if purpose == "" {
+	actor, ok := connectionActor(ctx)
+	if !ok {
 		var err error
-		if purpose, err = declaredPurpose(oc.Headers.Get(PurposeHeader), p); err != nil {
-			t.refusals.record(ctx, p, string(oc.Operation.Operation), operationName(oc), apperr.MessageOf(err))
+		actor, err = t.app.NewActor(identity.FromContext(ctx), oc.Headers.Get(PurposeHeader))
+		if err != nil {
+			t.refusals.Record(ctx, identity.FromContext(ctx), operationOf(oc), apperr.MessageOf(err))
 			return graphql.OneShot(errorResponse(err))
 		}
 	}
-	values := sessionSettings(p)
-	if purpose != "" {
-		values["hub.purpose"] = string(purpose)
-		ctx = withPurpose(ctx, purpose)
-	}
-	settings := db.Settings{
-		Values:           values,
-		StatementTimeout: t.statementTimeout,
-	}
-	session := db.NewSession(t.pool, settings)
-	ctx, trail := audit.WithTrail(db.WithSession(ctx, session))
-	responses := next(ctx)
+	w := t.app.Begin(actor)
+	responses := next(withWork(ctx, w))
 
 	var once sync.Once
 	return func(ctx context.Context) *graphql.Response {
 		resp := responses(ctx)
-		once.Do(func() { resp = t.finish(ctx, session, settings, trail, resp, isMutation) })
+		once.Do(func() { resp = finish(ctx, w, oc, resp) })
 		return resp
 	}
 }
 
-// finishTimeout bounds writing the audit record and committing.
-const finishTimeout = 10 * time.Second
-
-// sessionSettings are the hub.* settings row-level security reads: who is
-// asking, for which organisation and unit, in which roles.
-func sessionSettings(p *identity.Principal) map[string]string {
-	if p == nil {
-		return nil
-	}
-	roles := make([]string, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = string(r)
-	}
-	unit := ""
-	if p.UnitID != nil {
-		unit = p.UnitID.String()
-	}
-	return map[string]string{
-		"hub.org_id":  p.OrgID.String(),
-		"hub.unit_id": unit,
-		"hub.user_id": p.UserID,
-		"hub.roles":   strings.Join(roles, ","),
-	}
-}
-
-// finish commits or rolls back after the operation has been executed. The
-// operation's audit record is written in the same transaction, just before
-// the commit: if it cannot be written, nothing is committed. A mutation
-// that failed is rolled back and its record written on its own.
-func (t transactions) finish(ctx context.Context, s *db.Session, settings db.Settings, trail *audit.Trail, resp *graphql.Response, isMutation bool) *graphql.Response {
-	// The client may have gone; the transaction must still end properly,
-	// but never wait forever (a result set left open would hold the
-	// session's lock).
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-	defer cancel()
-	log := logging.FromContext(ctx)
-	if resp == nil || (isMutation && len(resp.Errors) > 0) {
-		if err := s.Rollback(ctx); err != nil {
-			log.Error("rollback failed", "error", err.Error())
+// finish ends the unit of work after the operation has been executed: the
+// audit record and the commit, or, for a mutation with an error (or an
+// operation that never completed), the rollback and the record on its own.
+func finish(ctx context.Context, w *app.Work, oc *graphql.OperationContext, resp *graphql.Response) *graphql.Response {
+	failed := resp == nil || (oc.Operation.Operation == ast.Mutation && len(resp.Errors) > 0)
+	err := w.Finish(ctx, operationOf(oc), failed, "the operation failed and was rolled back")
+	if err != nil {
+		logging.FromContext(ctx).Error("unit of work not finished", "error", err.Error())
+		if !failed {
+			return internalResponse()
 		}
-		if err := t.auditAlone(ctx, settings, trail, "the operation failed and was rolled back"); err != nil {
-			log.Error("audit record of a failed operation could not be written", "error", err.Error())
-		}
-		if resp != nil {
-			resp.Data = []byte("null")
-		}
-		return resp
 	}
-	if err := writeAudit(ctx, s, trail, ""); err != nil {
-		log.Error("audit record could not be written; rolling back", "error", err.Error())
-		_ = s.Rollback(ctx)
-		return internalResponse()
-	}
-	if err := s.Commit(ctx); err != nil {
-		log.Error("commit failed", "error", err.Error())
-		return internalResponse()
+	if failed && resp != nil {
+		resp.Data = []byte("null")
 	}
 	return resp
+}
+
+// operationOf is what the audit record says ran.
+func operationOf(oc *graphql.OperationContext) app.Operation {
+	return app.Operation{Type: string(oc.Operation.Operation), Name: operationName(oc), ClientName: clientOperationName(oc)}
 }
 
 func internalResponse() *graphql.Response {
@@ -143,89 +90,5 @@ func internalResponse() *graphql.Response {
 			Message:    "internal error",
 			Extensions: map[string]any{"code": string(apperr.Internal)},
 		}},
-	}
-}
-
-// auditAlone writes the operation's record in a transaction of its own.
-// The work was rolled back, so the record keeps what was attempted (its
-// objects and reason) but writes no loggutdrag rows: they would name
-// changes that never happened, or people who were never registered.
-func (t transactions) auditAlone(ctx context.Context, settings db.Settings, trail *audit.Trail, reason string) error {
-	s := db.NewSession(t.pool, settings)
-	trail.ForgetAccesses()
-	if err := writeAudit(ctx, s, trail, reason); err != nil {
-		_ = s.Rollback(ctx)
-		return err
-	}
-	return s.Commit(ctx)
-}
-
-// writeAudit appends the operation's record if it touched protected data.
-func writeAudit(ctx context.Context, s *db.Session, trail *audit.Trail, failure string) error {
-	oc := graphql.GetOperationContext(ctx)
-	return writeAuditAs(ctx, s, trail, failure, string(oc.Operation.Operation), operationName(oc), clientOperationName(oc))
-}
-
-// writeAuditAs is writeAudit for work done outside an operation's own
-// execution (a subscription's event), named by the caller.
-func writeAuditAs(ctx context.Context, s *db.Session, trail *audit.Trail, failure, opType, opName string, clientName *string) error {
-	touched, ids, decision, reason := trail.Summary()
-	p := identity.FromContext(ctx)
-	if !touched || p == nil {
-		return nil
-	}
-	if reason == nil && failure != "" {
-		reason = &failure
-	}
-	now, err := s.Now(ctx)
-	if err != nil {
-		return err
-	}
-	rec := recordFor(ctx, p, now, opType, opName, ids, decision, reason)
-	rec.ClientOperationName = clientName
-	accesses := trail.Accesses()
-	if purpose := purposeOf(ctx); purpose != "" {
-		s := string(purpose)
-		rec.Purpose = &s
-	}
-	rec.ConsentID = soleConsent(accesses)
-	pos, err := audit.Append(ctx, s, rec)
-	if err != nil {
-		return err
-	}
-	rec.OrgID = p.OrgID
-	return audit.AppendAccesses(ctx, s, rec, pos, accesses)
-}
-
-// soleConsent is the samtycke the audit record names: the one that
-// allowed every read across organisations in the operation, if there was
-// exactly one. With several, each loggutdrag row names its own.
-func soleConsent(accesses []audit.Access) *uuid.UUID {
-	var sole *uuid.UUID
-	for _, a := range accesses {
-		if a.ConsentID == nil {
-			continue
-		}
-		if sole != nil && *sole != *a.ConsentID {
-			return nil
-		}
-		sole = a.ConsentID
-	}
-	return sole
-}
-
-func recordFor(ctx context.Context, p *identity.Principal, at time.Time, opType, opName string, ids []string, d audit.Decision, reason *string) audit.Record {
-	roles := make([]string, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = string(r)
-	}
-	var client *string
-	if p.ClientID != "" {
-		client = &p.ClientID
-	}
-	return audit.Record{
-		OrgID: p.OrgID, At: at, RequestID: logging.RequestID(ctx), UserID: p.UserID, UnitID: p.UnitID,
-		Roles: roles, ClientID: client, OperationType: opType, OperationName: opName,
-		ObjectIDs: ids, Decision: d, Reason: reason,
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
-	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // wsClient is one graphql-transport-ws connection of a test. A reader

@@ -15,11 +15,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/graph/relay"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // Two `hub serve` replicas share one database. A samtycke revoked through

@@ -163,34 +163,3 @@ func (t *Trail) Summary() (touched bool, objectIDs []string, d Decision, reason 
 	}
 	return t.touched, slices.Clone(t.objectIDs), d, reason
 }
-
-type trailKey struct{}
-
-// WithTrail returns a context carrying a fresh trail.
-func WithTrail(ctx context.Context) (context.Context, *Trail) {
-	t := &Trail{}
-	return context.WithValue(ctx, trailKey{}, t), t
-}
-
-// Touch notes protected data touched by the request in ctx (no-op outside
-// one).
-func Touch(ctx context.Context, objectIDs ...string) {
-	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
-		t.Touch(objectIDs...)
-	}
-}
-
-// RecordAccess notes personal data read or written by the request in ctx
-// (no-op outside one).
-func RecordAccess(ctx context.Context, a Access) {
-	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
-		t.Access(a)
-	}
-}
-
-// Deny notes a refused attempt by the request in ctx.
-func Deny(ctx context.Context, reason string, objectIDs ...string) {
-	if t, ok := ctx.Value(trailKey{}).(*Trail); ok {
-		t.Deny(reason, objectIDs...)
-	}
-}

@@ -72,10 +72,17 @@ const (
 	InFederation Relation = "FEDERATION"
 	Other        Relation = "OTHER"
 	Consented    Relation = "CONSENTED"
+	// Lead: the principal leads a case of the object's individual in their
+	// own organisation, as its named handläggare or in its lead unit.
+	Lead Relation = "LEAD"
 )
 
 // Relations lists every relation.
-var Relations = []Relation{Own, InFederation, Other, Consented}
+var Relations = []Relation{Own, InFederation, Other, Consented, Lead}
+
+// purposeKind is the policy's object kind for purposes: a rule
+// "p, ROLE, purpose, SIP, OWN, allow" lets the role declare SIP.
+const purposeKind = "purpose"
 
 // Object is what an action is performed on.
 type Object struct {
@@ -139,10 +146,15 @@ type decisionKey struct {
 	rel  Relation
 }
 
-type decisionTable map[decisionKey]bool
+// decisionTable is the policy evaluated for every combination: what each
+// role may do, and which purposes it acts under.
+type decisionTable struct {
+	allowed  map[decisionKey]bool
+	purposes map[identity.Role][]consent.Purpose // in consent.Purposes order
+}
 
 func tabulate(e *casbin.Enforcer) (*decisionTable, error) {
-	t := decisionTable{}
+	t := &decisionTable{allowed: map[decisionKey]bool{}, purposes: map[identity.Role][]consent.Purpose{}}
 	for _, r := range identity.Roles {
 		for _, k := range ObjectKinds {
 			for _, act := range Actions {
@@ -152,13 +164,22 @@ func tabulate(e *casbin.Enforcer) (*decisionTable, error) {
 						return nil, fmt.Errorf("evaluate policy for %s %s %s %s: %w", r, act, k, rel, err)
 					}
 					if ok {
-						t[decisionKey{r, k, act, rel}] = true
+						t.allowed[decisionKey{r, k, act, rel}] = true
 					}
 				}
 			}
 		}
+		for _, purpose := range consent.Purposes {
+			ok, err := e.Enforce(string(r), purposeKind, string(purpose), string(Own))
+			if err != nil {
+				return nil, fmt.Errorf("evaluate policy for %s purpose %s: %w", r, purpose, err)
+			}
+			if ok {
+				t.purposes[r] = append(t.purposes[r], purpose)
+			}
+		}
 	}
-	return &t, nil
+	return t, nil
 }
 
 // New returns an authorizer with the embedded default policy. Load or a
@@ -210,13 +231,29 @@ func newEnforcer(policyText string) (*casbin.Enforcer, error) {
 // Allows reports whether any of roles may act on kind in relation rel:
 // the pure policy decision, without working out the relation.
 func (a *Authorizer) Allows(roles []identity.Role, act Action, kind ObjectKind, rel Relation) bool {
-	t := *a.decisions.Load()
+	t := a.decisions.Load()
 	for _, r := range roles {
-		if t[decisionKey{r, kind, act, rel}] {
+		if t.allowed[decisionKey{r, kind, act, rel}] {
 			return true
 		}
 	}
 	return false
+}
+
+// Purposes lists the purposes a person with these roles may declare, in
+// the order of consent.Purposes.
+func (a *Authorizer) Purposes(roles []identity.Role) []consent.Purpose {
+	t := a.decisions.Load()
+	var out []consent.Purpose
+	for _, p := range consent.Purposes {
+		for _, r := range roles {
+			if slices.Contains(t.purposes[r], p) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Can decides whether p may perform act on obj. A false answer is the
@@ -236,8 +273,13 @@ func (a *Authorizer) Can(ctx context.Context, q db.Querier, p *identity.Principa
 	switch {
 	case len(allowed) == 0:
 		return false, nil
+	case obj.OwnerOrgID == p.OrgID && slices.Contains(allowed, Own):
+		return true, nil
 	case obj.OwnerOrgID == p.OrgID:
-		return slices.Contains(allowed, Own), nil
+		if slices.Contains(allowed, Lead) && obj.IndividualID != nil {
+			return leadsCaseOf(ctx, q, p, *obj.IndividualID)
+		}
+		return false, nil
 	case slices.Contains(allowed, InFederation) && slices.Contains(allowed, Other):
 		return true, nil // anyone outside the own organisation
 	}
@@ -273,21 +315,36 @@ func (a *Authorizer) Require(ctx context.Context, q db.Querier, p *identity.Prin
 	return nil
 }
 
+// leadsCaseOf reports whether p leads one of the individual's cases in
+// their own organisation: as the named handläggare, or as a member of the
+// lead unit.
+func leadsCaseOf(ctx context.Context, q db.Querier, p *identity.Principal, individualID uuid.UUID) (bool, error) {
+	var ok bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cases c
+		WHERE c.individual_id = $1 AND c.org_id = hub_current_org()
+		  AND (c.lead_user_id = $2 OR c.lead_unit_id = hub_current_unit()))`, individualID, p.UserID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("case lead relation: %w", err)
+	}
+	return ok, nil
+}
+
 // fellowMembers reports whether two organisations are members of a common
-// federation today, or one is a förbund the other is a member of.
+// federation today (the Swedish day of the transaction, hub_today()), or
+// one is a förbund the other is a member of.
 func fellowMembers(ctx context.Context, q db.Querier, a, b uuid.UUID) (bool, error) {
 	var ok bool
 	err := q.QueryRow(ctx, `SELECT EXISTS (
 		SELECT 1 FROM federation_memberships x
 		JOIN federation_memberships y ON y.federation_id = x.federation_id
 		WHERE x.member_org_id = $1 AND y.member_org_id = $2
-		  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
-		  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+		  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+		  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
 	) OR EXISTS (
 		SELECT 1 FROM federations f
 		JOIN federation_memberships x ON x.federation_id = f.id
 		WHERE ((f.org_id = $1 AND x.member_org_id = $2) OR (f.org_id = $2 AND x.member_org_id = $1))
-		  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date))`, a, b).Scan(&ok)
+		  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today()))`, a, b).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("federation relation: %w", err)
 	}
@@ -345,14 +402,24 @@ func Validate(policyText string) error {
 		if !identity.KnownRole(identity.Role(f[1])) && !groups[f[1]] {
 			errs = append(errs, fmt.Errorf("line %d: %q is neither a role nor a group", l.n, f[1]))
 		}
-		if !slices.Contains(ObjectKinds, ObjectKind(f[2])) {
-			errs = append(errs, fmt.Errorf("line %d: unknown object kind %q", l.n, f[2]))
-		}
-		if !slices.Contains(Actions, Action(f[3])) {
-			errs = append(errs, fmt.Errorf("line %d: unknown action %q", l.n, f[3]))
-		}
-		if !slices.Contains(Relations, Relation(f[4])) {
-			errs = append(errs, fmt.Errorf("line %d: unknown relation %q", l.n, f[4]))
+		switch {
+		case f[2] == purposeKind:
+			if !slices.Contains(consent.Purposes, consent.Purpose(f[3])) {
+				errs = append(errs, fmt.Errorf("line %d: unknown purpose %q", l.n, f[3]))
+			}
+			if f[4] != string(Own) {
+				errs = append(errs, fmt.Errorf("line %d: a purpose rule has the relation OWN, not %q", l.n, f[4]))
+			}
+		default:
+			if !slices.Contains(ObjectKinds, ObjectKind(f[2])) {
+				errs = append(errs, fmt.Errorf("line %d: unknown object kind %q", l.n, f[2]))
+			}
+			if !slices.Contains(Actions, Action(f[3])) {
+				errs = append(errs, fmt.Errorf("line %d: unknown action %q", l.n, f[3]))
+			}
+			if !slices.Contains(Relations, Relation(f[4])) {
+				errs = append(errs, fmt.Errorf("line %d: unknown relation %q", l.n, f[4]))
+			}
 		}
 		if f[5] != "allow" && f[5] != "deny" {
 			errs = append(errs, fmt.Errorf("line %d: effect must be allow or deny, got %q", l.n, f[5]))

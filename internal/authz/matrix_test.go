@@ -19,7 +19,8 @@ import (
 //
 // Relations: OWN = own organisation; FEDERATION = a fellow member of a
 // samordningsförbund; OTHER = shares no förbund; CONSENTED = a samtycke
-// covers the person (decided by the consent evaluator).
+// covers the person (decided by the consent evaluator); LEAD = the
+// principal leads a case of the person in their own organisation.
 var expected = []struct {
 	kind  authz.ObjectKind
 	act   authz.Action
@@ -74,7 +75,10 @@ var expected = []struct {
 	{authz.CaseItem, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.CaseItem, authz.Create, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	// The loggutdrag: the loggranskare, and case workers (if case lead).
-	{authz.AccessLog, authz.Read, authz.Own, "LOGGRANSKARE SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
+	// The loggutdrag: the kommun's loggranskare, and the lead of one of the
+	// person's cases (LEAD: the named handläggare, or in the lead unit).
+	{authz.AccessLog, authz.Read, authz.Own, "LOGGRANSKARE"},
+	{authz.AccessLog, authz.Read, authz.Lead, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	// The directory: everyone reads what each entry's visibility allows;
 	// the organisation administrator keeps the own entries.
 	{authz.DirectoryEntry, authz.Read, authz.Own, "*"},
@@ -140,6 +144,36 @@ func TestPolicyMatrix(t *testing.T) {
 	require.Equal(t, len(identity.Roles)*len(authz.ObjectKinds)*len(authz.Actions)*len(authz.Relations), checked)
 }
 
+// The purposes each role may declare (Hub-Purpose), in the order of
+// consent.Purposes; roles not listed declare none.
+var expectedPurposes = map[identity.Role]string{
+	identity.Socialsekreterare:       "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING ARBETSLIVSINRIKTAD_REHABILITERING UPPFOLJNING",
+	identity.ForsteSocialsekreterare: "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING ARBETSLIVSINRIKTAD_REHABILITERING UPPFOLJNING",
+	identity.Samverkanskoordinator:   "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING ARBETSLIVSINRIKTAD_REHABILITERING UPPFOLJNING",
+	identity.PersonligHandlaggare:    "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING",
+	identity.Teamkoordinator:         "SAMORDNAD_REHABILITERING GEMENSAM_KARTLAGGNING",
+	identity.AFHandlaggare:           "SAMORDNAD_REHABILITERING GEMENSAM_KARTLAGGNING ARBETSLIVSINRIKTAD_REHABILITERING",
+	identity.Rehabkoordinator:        "SAMORDNAD_REHABILITERING SIP",
+	identity.Forbundsadministrator:   "UPPFOLJNING",
+}
+
+func TestPolicyPurposes(t *testing.T) {
+	a, err := authz.New(nil)
+	require.NoError(t, err)
+	for _, r := range identity.Roles {
+		got := []string{}
+		for _, p := range a.Purposes([]identity.Role{r}) {
+			got = append(got, string(p))
+		}
+		require.Equal(t, strings.Fields(expectedPurposes[r]), got, "purposes of %s", r)
+	}
+	var two []string
+	for _, p := range a.Purposes([]identity.Role{identity.Rehabkoordinator, identity.Forbundsadministrator}) {
+		two = append(two, string(p))
+	}
+	require.Equal(t, []string{"SAMORDNAD_REHABILITERING", "SIP", "UPPFOLJNING"}, two, "several roles act under what any of them does")
+}
+
 func TestValidate_NamesEveryBadLine(t *testing.T) {
 	err := authz.Validate(strings.Join([]string{
 		"# a comment",
@@ -152,6 +186,8 @@ func TestValidate_NamesEveryBadLine(t *testing.T) {
 		"p, anyone, case, read, NEIGHBOUR, allow",
 		"p, anyone, case, read, OWN, maybe",
 		"q, something",
+		"p, anyone, purpose, SNOOPING, OWN, allow",
+		"p, anyone, purpose, SIP, CONSENTED, allow",
 	}, "\n"))
 	require.Error(t, err)
 	for _, want := range []string{
@@ -162,6 +198,8 @@ func TestValidate_NamesEveryBadLine(t *testing.T) {
 		`line 8: unknown relation "NEIGHBOUR"`,
 		`line 9: effect must be allow or deny`,
 		`line 10: a line starts with p or g`,
+		`line 11: unknown purpose "SNOOPING"`,
+		`line 12: a purpose rule has the relation OWN, not "CONSENTED"`,
 	} {
 		require.ErrorContains(t, err, want)
 	}

@@ -151,7 +151,7 @@ func Open(ctx context.Context, q db.Querier, p *identity.Principal, in OpenInput
 	), ins AS (
 		INSERT INTO cases (id, org_id, unit_id, individual_id, federation_id, lead_unit_id, lead_user_id, lead_name,
 			sgi, on_forsorjningsstod, health_obstacle, care_contact, af_status, opened_at, opened_by)
-		SELECT $1, hub_current_org(), $3, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), $13
+		SELECT $1, hub_current_org(), $3, $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, hub_now(), $13
 		FROM checks WHERE individual_ok AND unit_ok AND lead_ok AND member_ok
 		RETURNING id
 	)
@@ -294,7 +294,7 @@ func AddParticipant(ctx context.Context, q db.Querier, p *identity.Principal, ca
 			($3::uuid IS NULL OR EXISTS (SELECT 1 FROM units u WHERE u.id = $3 AND u.org_id = $2)) AS unit_ok
 	), ins AS (
 		INSERT INTO case_participants (case_id, org_id, individual_id, participant_org_id, participant_unit_id, added_at, added_by)
-		SELECT c.id, c.org_id, c.individual_id, $2, $3, now(), $4 FROM c, checks WHERE org_ok AND unit_ok
+		SELECT c.id, c.org_id, c.individual_id, $2, $3, hub_now(), $4 FROM c, checks WHERE org_ok AND unit_ok
 		ON CONFLICT DO NOTHING
 		RETURNING 1
 	)
@@ -343,12 +343,13 @@ type Item struct {
 	RecordedAt   time.Time       `db:"recorded_at"`
 	RecordedBy   string          `db:"recorded_by"`
 	IndividualID uuid.UUID       `db:"individual_id"`
+	CaseOrgID    uuid.UUID       `db:"case_org_id"` // the case's owner: the person's municipality
 	ConsentID    *uuid.UUID      `db:"consent_id"`
 }
 
 const maxSummaryLen = 4000
 
-var itemColumns = `it.id, it.case_id, it.org_id, it.class, it.purpose, it.summary, it.recorded_at, it.recorded_by, it.individual_id,
+var itemColumns = `it.id, it.case_id, it.org_id, it.class, it.purpose, it.summary, it.recorded_at, it.recorded_by, it.individual_id, it.case_org_id,
 	` + consent.AllowingConsent("it.org_id", "it.individual_id", "it.class") + ` AS consent_id`
 
 // AddItem records an item of one of the principal's organisation's own
@@ -377,9 +378,9 @@ func AddItem(ctx context.Context, q db.Querier, p *identity.Principal, caseScope
 		return Item{}, apperr.Invalidf("the item cannot be recorded: %s", strings.Join(bad, "; "))
 	}
 	it := Item{ID: uuid.New(), CaseID: caseID, OrgID: p.OrgID, Class: class, Purpose: purpose, Summary: summary,
-		RecordedBy: p.UserID, IndividualID: c.IndividualID}
+		RecordedBy: p.UserID, IndividualID: c.IndividualID, CaseOrgID: c.OrgID}
 	err = q.QueryRow(ctx, `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
-	VALUES ($1, $2, $3, $4, hub_current_org(), $5, $6, $7, now(), $8) RETURNING recorded_at`,
+	VALUES ($1, $2, $3, $4, hub_current_org(), $5, $6, $7, hub_now(), $8) RETURNING recorded_at`,
 		it.ID, it.CaseID, it.IndividualID, c.OrgID, string(class), string(purpose), summary, p.UserID).Scan(&it.RecordedAt)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "42501" { // row security refused: the case is no longer shared
@@ -422,27 +423,19 @@ func Items(ctx context.Context, q db.Querier, scope consent.Scope, caseIDs []uui
 	return out, nil
 }
 
-// ItemsByID loads the items among ids the viewer may see, with the owner
-// of each item's case (the person's municipality).
-func ItemsByID(ctx context.Context, q db.Querier, scope consent.Scope, ids []uuid.UUID) (map[uuid.UUID]Item, map[uuid.UUID]uuid.UUID, error) {
-	rows, err := q.Query(ctx, `SELECT `+itemColumns+`, it.case_org_id
+// ItemsByID loads the items among ids the viewer may see.
+func ItemsByID(ctx context.Context, q db.Querier, scope consent.Scope, ids []uuid.UUID) (map[uuid.UUID]Item, error) {
+	list, err := db.Collect[Item](ctx, q, `SELECT `+itemColumns+`
 	FROM case_items it
 	WHERE it.id = ANY($1) AND `+consent.ClassVisible(scope, "it.org_id", "it.individual_id", "it.class"), ids)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load items: %w", err)
+		return nil, fmt.Errorf("load items: %w", err)
 	}
-	defer rows.Close()
-	items, owners := map[uuid.UUID]Item{}, map[uuid.UUID]uuid.UUID{}
-	for rows.Next() {
-		var it Item
-		var owner uuid.UUID
-		if err := rows.Scan(&it.ID, &it.CaseID, &it.OrgID, &it.Class, &it.Purpose, &it.Summary, &it.RecordedAt, &it.RecordedBy,
-			&it.IndividualID, &it.ConsentID, &owner); err != nil {
-			return nil, nil, err
-		}
-		items[it.ID], owners[it.CaseID] = it, owner
+	items := make(map[uuid.UUID]Item, len(list))
+	for _, it := range list {
+		items[it.ID] = it
 	}
-	return items, owners, rows.Err()
+	return items, nil
 }
 
 // SharedClasses lists, per individual, the information classes a samtycke
@@ -465,18 +458,4 @@ func SharedClasses(ctx context.Context, q db.Querier, individualIDs []uuid.UUID)
 		out[id] = append(out[id], consent.Class(class))
 	}
 	return out, rows.Err()
-}
-
-// IsLead reports whether the principal leads one of the individual's
-// cases in their own organisation: as the named handläggare, or as a
-// member of the lead unit.
-func IsLead(ctx context.Context, q db.Querier, p *identity.Principal, individualID uuid.UUID) (bool, error) {
-	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cases c
-		WHERE c.individual_id = $1 AND c.org_id = hub_current_org()
-		  AND (c.lead_user_id = $2 OR c.lead_unit_id = hub_current_unit()))`, individualID, p.UserID).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("check case lead: %w", err)
-	}
-	return ok, nil
 }

@@ -12,13 +12,11 @@
 package consent
 
 import (
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -172,31 +170,4 @@ func (c Consent) StatusOn(today time.Time) Status {
 		return Expired
 	}
 	return Active
-}
-
-// AllowedPurposes lists the purposes a principal with these roles may
-// declare. A role acting across organisations declares what its mandate
-// covers; the municipality, which drives the case, may declare any; roles
-// that never act on a person's case declare none.
-func AllowedPurposes(roles []identity.Role) []Purpose {
-	var out []Purpose
-	for _, r := range roles {
-		for _, p := range purposesByRole[r] {
-			if !slices.Contains(out, p) {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
-}
-
-var purposesByRole = map[identity.Role][]Purpose{
-	identity.Socialsekreterare:       Purposes,
-	identity.ForsteSocialsekreterare: Purposes,
-	identity.Samverkanskoordinator:   Purposes,
-	identity.PersonligHandlaggare:    {SamordnadRehabilitering, GemensamKartlaggning, AnsokanErsattning, SIP},
-	identity.Teamkoordinator:         {SamordnadRehabilitering, GemensamKartlaggning},
-	identity.AFHandlaggare:           {ArbetslivsinriktadRehabilitering, GemensamKartlaggning, SamordnadRehabilitering},
-	identity.Rehabkoordinator:        {SamordnadRehabilitering, SIP},
-	identity.Forbundsadministrator:   {PurposeUppfoljning},
 }

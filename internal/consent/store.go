@@ -193,7 +193,7 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 	}
 	err = q.QueryRow(ctx, `INSERT INTO consents (id, org_id, individual_id, kind, purposes, given_by, representative_name,
 		valid_from, valid_until, evidence, form_reference, witnessed_by, requested_by_org_id, registered_at, registered_by, registered_by_name)
-	SELECT $1, i.org_id, i.id, $3::text::consent_kind, $4::text[]::consent_purpose[], $5, $6, $7, $8, $9, $10, $11, $12, now(), $13, $14
+	SELECT $1, i.org_id, i.id, $3::text::consent_kind, $4::text[]::consent_purpose[], $5, $6, $7, $8, $9, $10, $11, $12, hub_now(), $13, $14
 	FROM individuals i WHERE i.id = $2 AND i.org_id = hub_current_org()
 	RETURNING registered_at`,
 		c.ID, c.IndividualID, string(c.Kind), purposeNames(c.Purposes), string(c.GivenBy), c.RepresentativeName, c.ValidFrom, c.ValidUntil, string(c.Evidence),
@@ -300,11 +300,11 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 	err := q.QueryRow(ctx, `WITH target AS (
 		SELECT id, revoked_at FROM consents WHERE id = $1 AND org_id = hub_current_org()
 	), revoked AS (
-		UPDATE consents c SET revoked_at = now(), revoked_by = $2, revocation_reason = $3
+		UPDATE consents c SET revoked_at = hub_now(), revoked_by = $2, revocation_reason = $3
 		FROM target t WHERE c.id = t.id AND c.revoked_at IS NULL
 		RETURNING c.id
 	), grants AS (
-		UPDATE consent_grants g SET revoked_at = now() FROM revoked r WHERE g.consent_id = r.id
+		UPDATE consent_grants g SET revoked_at = hub_now() FROM revoked r WHERE g.consent_id = r.id
 		RETURNING 1
 	)
 	SELECT EXISTS (SELECT 1 FROM target), EXISTS (SELECT 1 FROM revoked), (SELECT count(*) FROM grants)`, id, p.UserID, reason).Scan(&found, &revoked, new(int64))

@@ -178,7 +178,7 @@ func TestExportImport_RoundTripOfEveryDemoOrganisationChangesNothing(t *testing.
 
 		res, err := importFile(t, b.db.Pool, org, file)
 		require.NoError(t, err)
-		require.Equal(t, directory.ImportResult{Unchanged: len(before)}, res, "org %s", org)
+		require.Equal(t, directory.ImportResult{Unchanged: len(before)}, counts(res), "org %s", org)
 		require.Equal(t, file, export(t, b.db.Pool, org), "export → import → export gives the same bytes")
 		require.Equal(t, before, read(t, b.db.Pool, org), "the entries, their review and their channels are as they were")
 	}
@@ -201,7 +201,7 @@ func TestImport_OfAnExportRestoresEverythingAnEntryHas(t *testing.T) {
 
 		res, err := importFile(t, b.db.Pool, org, file)
 		require.NoError(t, err)
-		require.Equal(t, directory.ImportResult{Changed: len(before)}, res)
+		require.Equal(t, directory.ImportResult{Changed: len(before)}, counts(res))
 		require.Equal(t, file, export(t, b.db.Pool, org))
 		after := read(t, b.db.Pool, org)
 		for id, e := range before {
@@ -284,7 +284,7 @@ func TestExportImport_CellsASpreadsheetWouldRunAreQuotedAndComeBackByteForByte(t
 	require.NoError(t, err)
 	res, err := importFile(t, b.db.Pool, org, file)
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Changed: len(before)}, res)
+	require.Equal(t, directory.ImportResult{Changed: len(before)}, counts(res))
 	after := read(t, b.db.Pool, org)
 	for id, e := range before {
 		got := after[id]
@@ -379,7 +379,7 @@ func TestImport_KeepsWhatAnOldFileDoesNotMention(t *testing.T) {
 	}
 	res, err := importFile(t, b.db.Pool, fk, writeRecords(t, [][]string{oldHeader, line}))
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Changed: 1}, res)
+	require.Equal(t, directory.ImportResult{Changed: 1}, counts(res))
 
 	got := read(t, b.db.Pool, fk)[id]
 	require.Equal(t, "010-116 11 11", got.Channels[0].Value)
@@ -432,7 +432,7 @@ func TestImport_AnIdSaysWhichEntryALineIs(t *testing.T) {
 		"\"Samordning av rehabilitering, Höglandet\",Ny text,SJUKERSATTNING,PUBLIC,0686,\n"+
 		"Ny kontakt,,SIP,PUBLIC,0686,Samordnad rehabilitering Höglandet (Eksjö och Nässjö)\n")
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Added: 1, Changed: 1}, res)
+	require.Equal(t, directory.ImportResult{Added: 1, Changed: 1}, counts(res))
 	names := map[string][]entryWithChannels{}
 	for _, e := range read(t, b.db.Pool, fk) {
 		names[e.FunctionName] = append(names[e.FunctionName], e)
@@ -601,4 +601,10 @@ func TestParseCSV_ReportsEveryMalformedCellByLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// counts is what an import did, without which entries it saved.
+func counts(res directory.ImportResult) directory.ImportResult {
+	res.Saved = nil
+	return res
 }

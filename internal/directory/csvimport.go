@@ -16,6 +16,8 @@ import (
 // ImportResult counts the entries of an import file by what became of them.
 type ImportResult struct {
 	Added, Changed, Unchanged int
+	// Saved are the entries added or changed.
+	Saved []uuid.UUID
 }
 
 // Import saves the rows as entries of owner in q's transaction. A line is
@@ -132,13 +134,15 @@ func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string,
 			res.Unchanged++
 			continue
 		}
-		if _, err := Save(ctx, q, owner, reviewer, now, inputs[i]); err != nil {
+		saved, err := Save(ctx, q, owner, reviewer, now, inputs[i])
+		if err != nil {
 			if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.NotFound {
 				bad(r.line, "%s", entryProblems(err))
 				continue
 			}
 			return res, err
 		}
+		res.Saved = append(res.Saved, saved.ID)
 		if olds[i] == nil {
 			res.Added++
 		} else {

@@ -24,7 +24,7 @@ func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel)
 		national = excluded.national, visibility = excluded.visibility, expected_answer = excluded.expected_answer,
 		fallback_entry_id = excluded.fallback_entry_id, staffed_by_roles = excluded.staffed_by_roles,
 		contact_persons = excluded.contact_persons, reviewed_at = excluded.reviewed_at,
-		reviewed_by = excluded.reviewed_by, updated_at = now()`,
+		reviewed_by = excluded.reviewed_by, updated_at = hub_now()`,
 		e.ID, e.OrgID, e.UnitID, e.FunctionName, e.Description, e.Topics, nonNil(e.LeadTopics), nonNil(e.TargetGroups),
 		nonNil(e.MunicipalityCodes), e.National, string(e.Visibility), e.ExpectedAnswer, e.FallbackEntryID,
 		nonNil(e.StaffedByRoles), nonNil(e.ContactPersons), e.ReviewedAt, e.ReviewedBy)

@@ -95,7 +95,7 @@ func (s Store) Register(ctx context.Context, q db.Querier, p *identity.Principal
 	}
 	_, err = q.Exec(ctx, `INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id,
 		given_name, family_name, protected_identity, handle, registered_at, registered_by)
-	SELECT $1, u.org_id, u.id, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11
+	SELECT $1, u.org_id, u.id, $3, $4, $5, $6, $7, $8, $9, $10, hub_now(), $11
 	FROM units u WHERE u.id = $2 AND u.org_id = hub_current_org()`,
 		id, *unit, string(num.Kind()), s.Keys.Index([]byte(num.Digits())), sealed, keyID, given, family, in.ProtectedIdentity, handle, p.UserID)
 	var pgErr *pgconn.PgError

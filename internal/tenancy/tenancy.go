@@ -150,8 +150,12 @@ func mustLoadLocation(name string) *time.Location {
 
 // Today returns the current calendar date in Sweden, as midnight UTC of that
 // date (the representation Postgres date values scan into).
-func Today() time.Time {
-	y, m, d := time.Now().In(stockholm).Date()
+func Today() time.Time { return DayOf(time.Now()) }
+
+// DayOf is the Swedish calendar day of t, as a date at midnight UTC (as
+// SQL's hub_today() gives it for the transaction's time).
+func DayOf(t time.Time) time.Time {
+	y, m, d := t.In(stockholm).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -272,16 +272,3 @@ func (r *lockedRow) Scan(dest ...any) error {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
-
-type sessionKey struct{}
-
-// WithSession returns a context carrying s.
-func WithSession(ctx context.Context, s *Session) context.Context {
-	return context.WithValue(ctx, sessionKey{}, s)
-}
-
-// FromContext returns the request's session, or nil outside a request.
-func FromContext(ctx context.Context) *Session {
-	s, _ := ctx.Value(sessionKey{}).(*Session)
-	return s
-}

@@ -1,4 +1,4 @@
-package graph
+package app
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/logging"
 )
 
-// refusals audits requests of identified people that were refused at the
+// Refusals audits requests of identified people that were refused at the
 // door, before any operation ran: a role their organisation does not
 // grant, a purpose their roles do not act under, an unknown purpose, a
 // connection over their limit. Each refusal is a record of its own,
@@ -23,7 +23,7 @@ import (
 // fill the trail (or the database's connections), at most
 // refusalsPerWindow records per person are written per refusalWindow.
 // The first record of the next window says how many were not written.
-type refusals struct {
+type Refusals struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 
@@ -45,18 +45,19 @@ type refusalCount struct {
 	suppressed int // in windows before this one, not yet reported
 }
 
-func newRefusals(pool *pgxpool.Pool) *refusals {
-	return &refusals{pool: pool, now: time.Now, windows: map[string]*refusalCount{}}
+// NewRefusals returns the auditor of refusals, writing through pool.
+func NewRefusals(pool *pgxpool.Pool) *Refusals {
+	return &Refusals{pool: pool, now: time.Now, windows: map[string]*refusalCount{}}
 }
 
 // admit decides whether a refusal of p is written now, and returns the
 // number of p's refusals left unwritten since the last written one, and
 // whether this is the first one held back in the window.
-func (a *refusals) admit(p *identity.Principal) (write bool, unwritten int, firstHeld bool) {
+func (a *Refusals) admit(p *identity.Principal) (write bool, unwritten int, firstHeld bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
-	key := userKey(p)
+	key := p.Issuer + "\x00" + p.OrgID.String() + "\x00" + p.UserID
 	w, ok := a.windows[key]
 	if !ok {
 		if len(a.windows) >= maxRefusalWindows {
@@ -82,13 +83,13 @@ func (a *refusals) admit(p *identity.Principal) (write bool, unwritten int, firs
 	return true, unwritten, false
 }
 
-// atTheDoor is the identity middleware's hook (identity.Refusal).
-func (a *refusals) atTheDoor(r *http.Request, p *identity.Principal, reason string) {
-	a.record(r.Context(), p, "http", r.Method+" "+r.URL.Path, reason)
+// AtTheDoor is the identity middleware's hook (identity.Refusal).
+func (a *Refusals) AtTheDoor(r *http.Request, p *identity.Principal, reason string) {
+	a.Record(r.Context(), p, Operation{Type: "http", Name: r.Method + " " + r.URL.Path}, reason)
 }
 
-// record audits one refusal of p, unless the limiter holds it back.
-func (a *refusals) record(ctx context.Context, p *identity.Principal, opType, opName, reason string) {
+// Record audits one refusal of p, unless the limiter holds it back.
+func (a *Refusals) Record(ctx context.Context, p *identity.Principal, op Operation, reason string) {
 	if a == nil || p == nil {
 		return
 	}
@@ -107,12 +108,12 @@ func (a *refusals) record(ctx context.Context, p *identity.Principal, opType, op
 	// The record must be written, and the transaction ended, even if the
 	// client has gone: a session left behind would hold a lane of the
 	// organisation's audit chain.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	ctx, cancel := detached(ctx)
 	defer cancel()
-	s := db.NewSession(a.pool, db.Settings{Values: sessionSettings(p)})
+	s := db.NewSession(a.pool, db.Settings{Values: SessionSettings(Actor{Principal: p})})
 	now, err := s.Now(ctx)
 	if err == nil {
-		_, err = audit.Append(ctx, s, recordFor(ctx, p, now, opType, opName, nil, audit.Denied, &reason))
+		_, err = audit.Append(ctx, s, Record(ctx, p, now, op, nil, audit.Denied, &reason))
 	}
 	if err == nil {
 		err = s.Commit(ctx)

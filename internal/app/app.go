@@ -1,0 +1,45 @@
+// Package app is the hub's application layer: the lawful order of every use
+// case on protected data lives here, once. A use case runs in a unit of
+// work (Work) that belongs to one request: the actor (principal, declared
+// purpose), one database transaction with the actor's settings (which
+// row-level security reads), one clock (the transaction's time), and one
+// audit trail. A service method of a capability (internal/app/casework,
+// samtycke, auditreview, vagin, orgs) takes the Work and does, in its
+// transaction: the purpose check, authorization through internal/authz,
+// the domain call, and the notes for the audit record and the loggutdrag.
+// Finish writes the audit record and commits, or rolls back; nothing is
+// committed without its audit record.
+//
+// Transports (graph/, cmd/hub) build Actors, begin and finish Work, and
+// call services; they never touch the transaction or the trail themselves.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+)
+
+// App holds what every use case needs, built once in the composition root.
+type App struct {
+	Pool  *pgxpool.Pool
+	Authz *authz.Authorizer
+	Keys  *piicrypt.Keys
+	// StatementTimeout bounds each SQL statement of a unit of work (0:
+	// the server's default).
+	StatementTimeout time.Duration
+}
+
+// finishTimeout bounds writing the audit record and committing, which must
+// happen even when the client has gone.
+const finishTimeout = 10 * time.Second
+
+// detached is ctx without its cancellation, bounded by finishTimeout: for
+// ending a transaction properly after the request ended.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+}

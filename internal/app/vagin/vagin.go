@@ -1,0 +1,213 @@
+// Package vagin holds the use cases of en väg in, the role-based contact
+// directory: whom to contact about a topic for a person living in a
+// municipality (waysIn), free-text search, a förbund's coverage report,
+// and the organisation administrator's keeping of the own entries, from
+// the API or a CSV file. Every reader sees the entries whose visibility
+// admits them; changes are authorised by the policy and audited.
+package vagin
+
+import (
+	"context"
+	"io"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/tenancy"
+)
+
+// Service is the directory of one hub.
+type Service struct {
+	app  *app.App
+	ways *directory.WaysCache // kept answers; nil: none
+}
+
+// New returns the service, keeping up to waysCacheSize waysIn answers in
+// memory (0: none; see directory.WaysCache).
+func New(a *app.App, waysCacheSize int) *Service {
+	s := &Service{app: a}
+	if waysCacheSize > 0 {
+		s.ways = directory.NewWaysCache(waysCacheSize)
+	}
+	return s
+}
+
+// DefaultWaysIn is how many ways in an answer holds unless asked.
+const DefaultWaysIn = 20
+
+// WaysInRequest asks for the ways in for a topic in a municipality.
+type WaysInRequest struct {
+	Topic            directory.Topic
+	MunicipalityCode string
+	OrganizationKind *tenancy.OrganizationKind // only this kind of organisation
+	First            *int                      // default DefaultWaysIn
+}
+
+// WaysIn answers whom to contact, best first.
+func (s *Service) WaysIn(ctx context.Context, w *app.Work, r WaysInRequest) ([]directory.WayIn, error) {
+	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
+		return nil, err
+	}
+	n := DefaultWaysIn
+	if r.First != nil {
+		n = *r.First
+	}
+	if n < 1 || n > directory.MaxWaysIn {
+		return nil, apperr.Invalidf("first must be between 1 and %d", directory.MaxWaysIn)
+	}
+	if err := tenancy.ValidateKommunkod(r.MunicipalityCode); err != nil {
+		return nil, err
+	}
+	var kind *string
+	if r.OrganizationKind != nil {
+		k := string(*r.OrganizationKind)
+		kind = &k
+	}
+	viewer := w.Principal().OrgID
+	// The directory's version is read on the pool, outside the request's
+	// transaction: see directory.CurrentSnapshot.
+	ways, err := s.ways.CachedWaysIn(ctx, s.app.Pool, w.Tx(), viewer, r.Topic, r.MunicipalityCode, kind, n)
+	if err != nil {
+		return nil, err
+	}
+	if len(ways) == 0 { // only then is it worth asking whether the place exists
+		if _, ok, err := tenancy.MunicipalityByCode(ctx, w.Tx(), r.MunicipalityCode); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, apperr.Invalidf("unknown municipality code %q", r.MunicipalityCode)
+		}
+	}
+	return ways, nil
+}
+
+// SearchRequest is a free-text search of the directory.
+type SearchRequest struct {
+	Query  string
+	Filter directory.SearchFilter
+	Page   page.Request
+}
+
+// Search finds the entries matching a query, best first.
+func (s *Service) Search(ctx context.Context, w *app.Work, r SearchRequest) (page.Result[directory.Hit], error) {
+	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
+		return page.Result[directory.Hit]{}, err
+	}
+	if r.Filter.MunicipalityCode != nil {
+		if err := tenancy.ValidateKommunkod(*r.Filter.MunicipalityCode); err != nil {
+			return page.Result[directory.Hit]{}, err
+		}
+	}
+	return directory.Search(ctx, w.Tx(), w.Principal().OrgID, r.Query, r.Filter, r.Page)
+}
+
+// CountSearch counts a search's matches, up to page.MaxCount.
+func (s *Service) CountSearch(ctx context.Context, w *app.Work, query string, f directory.SearchFilter) (int, error) {
+	return directory.CountSearch(ctx, w.Tx(), w.Principal().OrgID, query, f)
+}
+
+// Coverage is a förbund's report of which topics each member municipality
+// has a way in for.
+func (s *Service) Coverage(ctx context.Context, w *app.Work, federationID uuid.UUID) ([]directory.CoverageCell, error) {
+	feds, err := tenancy.FederationsByID(ctx, w.Tx(), []uuid.UUID{federationID})
+	if err != nil {
+		return nil, err
+	}
+	fed, ok := feds[federationID]
+	if !ok {
+		return nil, apperr.NotFoundf("no federation with that id")
+	}
+	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryCoverage, OwnerOrgID: fed.OrgID,
+		ID: relay.ID(relay.TypeFederation, federationID)}); err != nil {
+		return nil, err
+	}
+	now, err := w.Now(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return directory.Coverage(ctx, w.Tx(), w.Principal().OrgID, federationID, now)
+}
+
+// Entries loads the entries among ids visible to the actor.
+func (s *Service) Entries(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]directory.Entry, error) {
+	return directory.EntriesByID(ctx, w.Tx(), w.Principal().OrgID, ids)
+}
+
+// Channels lists the channels of entries visible to the actor.
+func (s *Service) Channels(ctx context.Context, w *app.Work, entryIDs []uuid.UUID) (map[uuid.UUID][]directory.Channel, error) {
+	return directory.ChannelsByEntry(ctx, w.Tx(), w.Principal().OrgID, entryIDs)
+}
+
+// Save creates an entry of the actor's organisation (in.ID nil) or
+// replaces one; saving counts as a review.
+func (s *Service) Save(ctx context.Context, w *app.Work, in directory.EntryInput) (directory.Entry, error) {
+	p := w.Principal()
+	act := authz.Create
+	if in.ID != nil {
+		act = authz.Update
+		w.Touch(relay.ID(relay.TypeDirectoryEntry, *in.ID))
+	}
+	if err := w.Allow(ctx, act, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
+		return directory.Entry{}, err
+	}
+	now, err := w.Now(ctx)
+	if err != nil {
+		return directory.Entry{}, err
+	}
+	e, err := directory.Save(ctx, w.Tx(), p.OrgID, p.UserID, now, in)
+	if err != nil {
+		return directory.Entry{}, err
+	}
+	w.Touch(relay.ID(relay.TypeDirectoryEntry, e.ID))
+	return e, nil
+}
+
+// Archive archives an entry of the actor's organisation and returns it
+// with the live entries that name it as their fallback.
+func (s *Service) Archive(ctx context.Context, w *app.Work, id uuid.UUID) (directory.Entry, []directory.Entry, error) {
+	p := w.Principal()
+	gid := relay.ID(relay.TypeDirectoryEntry, id)
+	w.Touch(gid)
+	if err := w.Allow(ctx, authz.Delete, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID, ID: gid}); err != nil {
+		return directory.Entry{}, nil, err
+	}
+	now, err := w.Now(ctx)
+	if err != nil {
+		return directory.Entry{}, nil, err
+	}
+	return directory.Archive(ctx, w.Tx(), p.OrgID, p.UserID, now, id)
+}
+
+// Import saves the entries of a CSV file (the phone-list format of
+// docs/directory.md) for the actor's organisation, all or nothing: one bad
+// line and nothing is saved. Each entry saved is in the audit record.
+func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (directory.ImportResult, error) {
+	p := w.Principal()
+	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
+		return directory.ImportResult{}, err
+	}
+	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
+		return directory.ImportResult{}, err
+	}
+	rows, err := directory.ParseCSV(r)
+	if err != nil {
+		return directory.ImportResult{}, err
+	}
+	now, err := w.Now(ctx)
+	if err != nil {
+		return directory.ImportResult{}, err
+	}
+	w.Touch()
+	res, err := directory.Import(ctx, w.Tx(), p.OrgID, p.UserID, now, rows)
+	if err != nil {
+		return res, err
+	}
+	for _, id := range res.Saved {
+		w.Touch(relay.ID(relay.TypeDirectoryEntry, id))
+	}
+	return res, nil
+}

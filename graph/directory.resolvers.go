@@ -16,6 +16,7 @@ import (
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
@@ -79,7 +80,7 @@ func (r *directoryEntryResolver) OpenNow(ctx context.Context, objs []*model.Dire
 func (r *directoryEntryConnectionResolver) TotalCount(ctx context.Context, objs []*model.DirectoryEntryConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {
-		n, err := directory.CountSearch(ctx, querier(ctx), c.Viewer, c.Query, c.Filter)
+		n, err := search.Count(ctx, querier(ctx), c.Viewer, c.Query, c.Filter)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +193,7 @@ func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first
 	if err != nil {
 		return nil, err
 	}
-	f := directory.SearchFilter{MunicipalityCode: municipalityCode, Topic: topic}
+	f := search.Filter{MunicipalityCode: municipalityCode, Topic: topic}
 	if municipalityCode != nil {
 		if err := tenancy.ValidateKommunkod(*municipalityCode); err != nil {
 			return nil, err
@@ -203,7 +204,7 @@ func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first
 		f.Kind = &k
 	}
 	viewer := viewerOf(ctx)
-	res, err := directory.Search(ctx, querier(ctx), viewer, query, f, pg)
+	res, err := search.Find(ctx, querier(ctx), viewer, query, f, pg)
 	if err != nil {
 		return nil, err
 	}

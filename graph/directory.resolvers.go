@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -153,7 +154,7 @@ func (r *queryResolver) DirectorySearch(ctx context.Context, query string, first
 	if err != nil {
 		return nil, err
 	}
-	f := directory.SearchFilter{MunicipalityCode: municipalityCode, Topic: topic}
+	f := search.Filter{MunicipalityCode: municipalityCode, Topic: topic}
 	if organizationKind != nil {
 		k := string(*organizationKind)
 		f.Kind = &k

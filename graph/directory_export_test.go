@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/internal/directory"
+	directorycsv "github.com/samverkanshub/hub/internal/directory/csv"
 )
 
 // formulaAttacks are what an ORG_ADMIN may save in any free-text field of
@@ -54,21 +54,21 @@ func TestDirectoryExport_NoCellOfTheNationalExportStartsAsAFormula(t *testing.T)
 
 	// What `hub directory export` without --org runs, on the owner's pool.
 	var buf bytes.Buffer
-	_, err := directory.Export(context.Background(), b.db.Pool, nil, &buf)
+	_, err := directorycsv.Export(context.Background(), b.db.Pool, nil, &buf)
 	require.NoError(t, err)
 	recs, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err)
 	for i, r := range recs {
 		for j, cell := range r {
 			if cell != "" {
-				require.NotContains(t, "=+-@\t\r", cell[:1], "record %d, column %s: %q", i, directory.CSVHeader[j], cell)
+				require.NotContains(t, "=+-@\t\r", cell[:1], "record %d, column %s: %q", i, directorycsv.Header[j], cell)
 			}
 		}
 	}
 	// The attacks are there, each behind a quote, in every column they
 	// were saved in.
 	count := func(column, cell string) int {
-		j := slices.Index(directory.CSVHeader, column)
+		j := slices.Index(directorycsv.Header, column)
 		n := 0
 		for _, r := range recs {
 			if r[j] == cell {

@@ -9,7 +9,7 @@
 //     population (mostly another kommun's: not found).
 //
 // Each is run with one client and with -c clients; medians over -runs are
-// reported. The numbers come from demo.NationalIndividual, so -seed and
+// reported. The numbers come from national.Individual, so -seed and
 // -individuals must be those of the seed. It only talks to -url.
 //
 //	go run ./bench/cases -url http://127.0.0.1:18290/graphql \
@@ -29,7 +29,7 @@ import (
 	"time"
 
 	"github.com/samverkanshub/hub/bench/internal/load"
-	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/demo/national"
 )
 
 const casesQuery = `query($first: Int) { cases(first: $first) { nodes { id sgi individual { handle givenName }
@@ -68,7 +68,7 @@ func main() {
 	// The population's numbers, without the database.
 	var own, all []string
 	for i := range *individuals {
-		p := demo.NationalIndividual(*seed, i)
+		p := national.Individual(*seed, i)
 		all = append(all, p.Personnummer)
 		if p.Municipality == *municipality {
 			own = append(own, p.Personnummer)

@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/csv"
 	"github.com/samverkanshub/hub/internal/platform/config"
 )
 
@@ -63,7 +63,7 @@ func directoryCmd(ctx context.Context, args []string) error {
 		org = &id
 	}
 	if verb == "export" {
-		n, err := directory.Export(ctx, pool, org, os.Stdout)
+		n, err := csv.Export(ctx, pool, org, os.Stdout)
 		if err != nil {
 			return err
 		}
@@ -78,13 +78,13 @@ func directoryCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("hub directory import: %w", err)
 	}
 	defer f.Close()
-	rows, err := directory.ParseCSV(f)
+	rows, err := csv.Parse(f)
 	if err != nil {
 		return err
 	}
-	var res directory.ImportResult
+	var res csv.ImportResult
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		res, err = directory.Import(ctx, tx, *org, "import:"+filepath.Base(positional[0]), time.Now(), rows)
+		res, err = csv.Import(ctx, tx, *org, "import:"+filepath.Base(positional[0]), time.Now(), rows)
 		return err
 	})
 	if err != nil {

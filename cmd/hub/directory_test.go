@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/csv"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
 
@@ -80,9 +80,9 @@ func TestDirectoryImport_AllOrNothingWithALineNumberedReport(t *testing.T) {
 	require.NoError(t, f.Close())
 	exported, err := os.ReadFile(out)
 	require.NoError(t, err)
-	require.True(t, strings.HasPrefix(string(exported), strings.Join(directory.CSVHeader, ",")+"\n"))
+	require.True(t, strings.HasPrefix(string(exported), strings.Join(csv.Header, ",")+"\n"))
 	require.Contains(t, string(exported), "phone: 0555-420 00 | hours: mån-fre 08:00-12:00")
-	rows, err := directory.ParseCSV(strings.NewReader(string(exported)))
+	rows, err := csv.Parse(strings.NewReader(string(exported)))
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	require.NoError(t, run(ctx, []string{"directory", "import", out, "--database-url", d.URL, "--org", "212000-1827"}))

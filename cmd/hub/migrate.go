@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/demo/national"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
 )
@@ -127,12 +128,12 @@ func seedCmd(ctx context.Context, args []string) error {
 			*cases, *consents = 0, 0
 		}
 		start := time.Now()
-		opts := demo.NationalOptions{Seed: *seed, Entries: *entries, Vardcentrals: *vcs,
+		opts := national.Options{Seed: *seed, Entries: *entries, Vardcentrals: *vcs,
 			Individuals: *individuals, Cases: *cases, Consents: *consents, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
 			}}
-		if err := demo.LoadNational(ctx, pool, opts); err != nil {
+		if err := national.Load(ctx, pool, opts); err != nil {
 			return fmt.Errorf("load national data: %w", err)
 		}
 		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken) in %s\n",

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
@@ -95,13 +96,13 @@ type DirectoryEntryConnection struct {
 
 	Viewer uuid.UUID
 	Query  string
-	Filter directory.SearchFilter
+	Filter search.Filter
 }
 
 // NewDirectoryEntryConnection builds a connection from a page of hits.
-func NewDirectoryEntryConnection(p page.Result[directory.Hit], now time.Time, viewer uuid.UUID, query string, f directory.SearchFilter) *DirectoryEntryConnection {
+func NewDirectoryEntryConnection(p page.Result[search.Hit], now time.Time, viewer uuid.UUID, query string, f search.Filter) *DirectoryEntryConnection {
 	c := &DirectoryEntryConnection{Viewer: viewer, Query: query, Filter: f}
-	c.Edges, c.Nodes, c.PageInfo = connect(p, func(h directory.Hit) *DirectoryEntry { return FromEntry(h.Entry, now) }, directory.HitKey,
+	c.Edges, c.Nodes, c.PageInfo = connect(p, func(h search.Hit) *DirectoryEntry { return FromEntry(h.Entry, now) }, search.HitKey,
 		func(cursor string, n *DirectoryEntry) *DirectoryEntryEdge {
 			return &DirectoryEntryEdge{Cursor: cursor, Node: n}
 		})

@@ -48,7 +48,7 @@ func (c CoverageCell) Status() CoverageStatus {
 // a member of the federation today, how well the entries visible to viewer
 // cover it: one SQL statement.
 func Coverage(ctx context.Context, q db.Querier, viewer, federationID uuid.UUID, now time.Time) ([]CoverageCell, error) {
-	cells, err := db.Collect[CoverageCell](ctx, q, `WITH `+peersCTE+`,
+	cells, err := db.Collect[CoverageCell](ctx, q, `WITH `+PeersCTE+`,
 	munis AS (
 		SELECT DISTINCT om.municipality_code AS code
 		FROM federation_memberships fm
@@ -66,8 +66,8 @@ func Coverage(ctx context.Context, q db.Querier, viewer, federationID uuid.UUID,
 	LEFT JOIN directory_entries e ON e.archived_at IS NULL
 		AND e.topics @> ARRAY[t.topic]
 		AND (e.national OR e.municipality_codes @> ARRAY[m.code]::char(4)[])
-		AND `+visible("e")+`
-	LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id AND fb.archived_at IS NULL AND `+visible("fb")+`
+		AND `+Visible("e")+`
+	LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id AND fb.archived_at IS NULL AND `+Visible("fb")+`
 	GROUP BY t.topic, m.code
 	ORDER BY t.topic, m.code`, viewer, federationID, now.Add(-StaleAfter))
 	if err != nil {

@@ -32,6 +32,13 @@ const (
 	Organisation Visibility = "ORGANISATION"
 )
 
+// visibilityRank orders visibilities from narrowest to widest.
+var visibilityRank = map[Visibility]int{Organisation: 0, Federation: 1, Public: 2}
+
+// Wider reports whether v shows an entry or channel to more viewers than o:
+// PUBLIC is wider than FEDERATION, which is wider than ORGANISATION.
+func (v Visibility) Wider(o Visibility) bool { return visibilityRank[v] > visibilityRank[o] }
+
 // ChannelKind is how one reaches a function.
 type ChannelKind string
 

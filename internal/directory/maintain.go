@@ -48,8 +48,10 @@ var (
 	clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-// validate checks the input on its own and names every problem.
-func (in EntryInput) validate() error {
+// Validate checks the input on its own, without the database, and names
+// every problem in one INVALID error. Save calls it; the CSV import calls
+// it on a line that gives a whole entry, before the database is asked.
+func (in EntryInput) Validate() error {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	if n := len([]rune(strings.TrimSpace(in.FunctionName))); n < 1 || n > 200 {
@@ -96,7 +98,7 @@ func (in EntryInput) validate() error {
 	}
 	for i, c := range in.Channels {
 		where := fmt.Sprintf("channels[%d]", i)
-		problems = append(problems, c.problems(where)...)
+		problems = append(problems, c.Problems(where)...)
 		if _, ok := visibilityRank[c.Visibility]; !ok {
 			add("%s: visibility must be PUBLIC, FEDERATION or ORGANISATION", where)
 		} else if visibilityRank[c.Visibility] > visibilityRank[in.Visibility] {
@@ -109,9 +111,9 @@ func (in EntryInput) validate() error {
 	return nil
 }
 
-// problems checks a channel on its own (not against its entry), naming it
-// where.
-func (c Channel) problems(where string) []string {
+// Problems checks a channel on its own (not against its entry), naming it
+// where ("channels[2]"), and returns every problem found.
+func (c Channel) Problems(where string) []string {
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, where+": "+fmt.Sprintf(format, args...)) }
 	if strings.TrimSpace(c.Value) == "" || len([]rune(c.Value)) > 500 {
@@ -136,9 +138,6 @@ func (c Channel) problems(where string) []string {
 	}
 	return problems
 }
-
-// visibilityRank orders visibilities from narrowest to widest.
-var visibilityRank = map[Visibility]int{Organisation: 0, Federation: 1, Public: 2}
 
 // maxHours bounds the opening intervals of one channel (a week of
 // split days fits easily).
@@ -167,7 +166,7 @@ func truncate(s string) string {
 // reviewer at now. Replacing an entry that is not owner's live entry is
 // NOT_FOUND.
 func Save(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, in EntryInput) (Entry, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return Entry{}, err
 	}
 	id := uuid.New()
@@ -273,16 +272,16 @@ func Archive(ctx context.Context, q db.Querier, owner uuid.UUID, by string, now 
 	if err := Reindex(ctx, q, []uuid.UUID{id}); err != nil {
 		return Entry{}, nil, err
 	}
-	entries, err := db.Collect[Entry](ctx, q, `SELECT `+entryColumns+` FROM directory_entries e WHERE e.id = $1`, id)
+	entries, err := db.Collect[Entry](ctx, q, `SELECT `+EntryColumns+` FROM directory_entries e WHERE e.id = $1`, id)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("read archived entry: %w", err)
 	}
 	if len(entries) == 0 {
 		return Entry{}, nil, errors.New("read archived entry: it is gone")
 	}
-	dependants, err := db.Collect[Entry](ctx, q, `WITH `+peersCTE+`
-	SELECT `+entryColumns+` FROM directory_entries e
-	WHERE e.fallback_entry_id = $2 AND e.archived_at IS NULL AND `+visible("e")+`
+	dependants, err := db.Collect[Entry](ctx, q, `WITH `+PeersCTE+`
+	SELECT `+EntryColumns+` FROM directory_entries e
+	WHERE e.fallback_entry_id = $2 AND e.archived_at IS NULL AND `+Visible("e")+`
 	ORDER BY e.function_name, e.id LIMIT `+strconv.Itoa(MaxFallbackOf), owner, id)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("find entries falling back on the archived one: %w", err)

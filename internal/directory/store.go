@@ -10,11 +10,13 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
-// peersCTE names, for the viewer organisation $1, the organisations whose
+// PeersCTE names, for the viewer organisation $1, the organisations whose
 // FEDERATION-visible entries it may see: fellow members of a förbund it is
 // a member of today, those förbund themselves, and (for a förbund) its own
-// members.
-const peersCTE = `peers AS (
+// members. It is exported, with Visible and EntryColumns, so that the
+// directory's other packages (search, csv) read entries by the same rule
+// and columns instead of restating them.
+const PeersCTE = `peers AS (
 	SELECT y.member_org_id AS org_id
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
@@ -33,19 +35,21 @@ const peersCTE = `peers AS (
 	  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
 )`
 
-// visible is the one visibility rule, as SQL over an aliased row with a
-// visibility and an org_id column; it needs peersCTE and the viewer as $1.
-func visible(alias string) string {
+// Visible is the one visibility rule, as SQL over an aliased row with a
+// visibility and an org_id column; it needs PeersCTE and the viewer as $1.
+func Visible(alias string) string {
 	return fmt.Sprintf(`(%[1]s.visibility = 'PUBLIC' OR %[1]s.org_id = $1
 		OR (%[1]s.visibility = 'FEDERATION' AND %[1]s.org_id IN (SELECT org_id FROM peers)))`, alias)
 }
 
-const entryColumns = `e.id, e.org_id, e.unit_id, e.function_name, e.description, e.topics::text[] AS topics,
+// EntryColumns is the column list an Entry is read with, from
+// directory_entries aliased e (by name, or by position: scanTargets).
+const EntryColumns = `e.id, e.org_id, e.unit_id, e.function_name, e.description, e.topics::text[] AS topics,
 	e.lead_topics::text[] AS lead_topics,
 	e.target_groups, e.municipality_codes::text[] AS municipality_codes, e.national, e.visibility,
 	e.expected_answer, e.fallback_entry_id, e.staffed_by_roles, e.contact_persons, e.reviewed_at, e.reviewed_by`
 
-// scanTargets returns the fields of e in the order of entryColumns, for
+// scanTargets returns the fields of e in the order of EntryColumns, for
 // reading rows by position: on the hottest path (waysIn) pgx's reading by
 // column name cost a third of the hub's CPU. TestEntryColumns_ScanByPosition
 // checks the order against the column names.
@@ -73,13 +77,13 @@ const MaxWaysIn = 100
 // directory's version and date, so that the answer can be cached
 // (WaysCache); an empty answer has a zero Snapshot.
 func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, Snapshot, error) {
-	rows, err := q.Query(ctx, `WITH `+peersCTE+`,
+	rows, err := q.Query(ctx, `WITH `+PeersCTE+`,
 	ranked AS (
 		-- Entries naming the municipality or covering its county (levels 1, 2)…
 		(SELECT w.* FROM directory_ways w
 		 WHERE w.key = $2 || ':' || $3
 		   AND ($4::organization_kind IS NULL OR w.org_kind = $4::organization_kind)
-		   AND `+visible("w")+`
+		   AND `+Visible("w")+`
 		 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 		 LIMIT $5)
 		UNION ALL
@@ -89,20 +93,20 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 		 WHERE w.key = $2 || ':*'
 		   AND EXISTS (SELECT 1 FROM municipalities m WHERE m.code = $3)
 		   AND ($4::organization_kind IS NULL OR w.org_kind = $4::organization_kind)
-		   AND `+visible("w")+`
+		   AND `+Visible("w")+`
 		   -- (OFFSET 0 keeps this a primary-key probe per row, for the
 		   -- few rows read, instead of an anti-join over every local way.)
 		   AND NOT EXISTS (SELECT 1 FROM directory_ways d WHERE d.key = $2 || ':' || $3 AND d.entry_id = w.entry_id OFFSET 0)
 		 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 		 LIMIT $5)
 	)
-	SELECT `+entryColumns+`,
+	SELECT `+EntryColumns+`,
 		CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level,
 		dv.version AS directory_version, current_date AS today
 	FROM ranked w
 	JOIN directory_entries e ON e.id = w.entry_id
 	CROSS JOIN directory_version dv
-	WHERE e.archived_at IS NULL AND `+visible("e")+`
+	WHERE e.archived_at IS NULL AND `+Visible("e")+`
 	ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 	LIMIT $5`, viewer, string(topic), municipalityCode, kind, first)
 	if err != nil {
@@ -125,9 +129,9 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 
 // EntriesByID loads the live entries among ids that viewer may see.
 func EntriesByID(ctx context.Context, q db.Querier, viewer uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]Entry, error) {
-	entries, err := db.Collect[Entry](ctx, q, `WITH `+peersCTE+`
-	SELECT `+entryColumns+` FROM directory_entries e
-	WHERE e.id = ANY($2) AND e.archived_at IS NULL AND `+visible("e"), viewer, ids)
+	entries, err := db.Collect[Entry](ctx, q, `WITH `+PeersCTE+`
+	SELECT `+EntryColumns+` FROM directory_entries e
+	WHERE e.id = ANY($2) AND e.archived_at IS NULL AND `+Visible("e"), viewer, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load directory entries: %w", err)
 	}
@@ -141,13 +145,13 @@ func EntriesByID(ctx context.Context, q db.Querier, viewer uuid.UUID, ids []uuid
 // ChannelsByEntry returns, for each entry id, the channels viewer may see,
 // in their order.
 func ChannelsByEntry(ctx context.Context, q db.Querier, viewer uuid.UUID, entryIDs []uuid.UUID) (map[uuid.UUID][]Channel, error) {
-	chs, err := db.Collect[Channel](ctx, q, `WITH `+peersCTE+`
+	chs, err := db.Collect[Channel](ctx, q, `WITH `+PeersCTE+`
 	SELECT c.id, c.entry_id, c.kind, c.value, c.note, c.opening_hours, c.visibility
 	FROM unnest($2::uuid[]) AS wanted(id)
 	-- An index lookup per entry: under row-level security the planner
 	-- otherwise scans every channel.
 	CROSS JOIN LATERAL (SELECT * FROM directory_channels x WHERE x.entry_id = wanted.id OFFSET 0) c
-	WHERE `+visible("c")+`
+	WHERE `+Visible("c")+`
 	ORDER BY c.entry_id, c.position, c.id`, viewer, entryIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load directory channels: %w", err)

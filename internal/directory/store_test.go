@@ -7,15 +7,20 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // WaysIn reads entries by position (for speed); the positions must be
 // those of the column names: every demo entry reads the same both ways.
 func TestEntryColumns_ScanByPosition(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := setupSearch(t)
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
 	_, err := d.Pool.Exec(ctx, `UPDATE directory_entries SET contact_persons = '{Anna Berg}'
 		WHERE id = (SELECT min(id::text)::uuid FROM directory_entries)`)
 	require.NoError(t, err)

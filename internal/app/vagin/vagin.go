@@ -15,6 +15,8 @@ import (
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/csv"
+	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/relay"
@@ -88,26 +90,26 @@ func (s *Service) WaysIn(ctx context.Context, w *app.Work, r WaysInRequest) ([]d
 // SearchRequest is a free-text search of the directory.
 type SearchRequest struct {
 	Query  string
-	Filter directory.SearchFilter
+	Filter search.Filter
 	Page   page.Request
 }
 
 // Search finds the entries matching a query, best first.
-func (s *Service) Search(ctx context.Context, w *app.Work, r SearchRequest) (page.Result[directory.Hit], error) {
+func (s *Service) Search(ctx context.Context, w *app.Work, r SearchRequest) (page.Result[search.Hit], error) {
 	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
-		return page.Result[directory.Hit]{}, err
+		return page.Result[search.Hit]{}, err
 	}
 	if r.Filter.MunicipalityCode != nil {
 		if err := tenancy.ValidateKommunkod(*r.Filter.MunicipalityCode); err != nil {
-			return page.Result[directory.Hit]{}, err
+			return page.Result[search.Hit]{}, err
 		}
 	}
-	return directory.Search(ctx, w.Tx(), w.Principal().OrgID, r.Query, r.Filter, r.Page)
+	return search.Find(ctx, w.Tx(), w.Principal().OrgID, r.Query, r.Filter, r.Page)
 }
 
 // CountSearch counts a search's matches, up to page.MaxCount.
-func (s *Service) CountSearch(ctx context.Context, w *app.Work, query string, f directory.SearchFilter) (int, error) {
-	return directory.CountSearch(ctx, w.Tx(), w.Principal().OrgID, query, f)
+func (s *Service) CountSearch(ctx context.Context, w *app.Work, query string, f search.Filter) (int, error) {
+	return search.Count(ctx, w.Tx(), w.Principal().OrgID, query, f)
 }
 
 // Coverage is a förbund's report of which topics each member municipality
@@ -185,24 +187,24 @@ func (s *Service) Archive(ctx context.Context, w *app.Work, id uuid.UUID) (direc
 // Import saves the entries of a CSV file (the phone-list format of
 // docs/directory.md) for the actor's organisation, all or nothing: one bad
 // line and nothing is saved. Each entry saved is in the audit record.
-func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (directory.ImportResult, error) {
+func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.ImportResult, error) {
 	p := w.Principal()
 	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
-		return directory.ImportResult{}, err
+		return csv.ImportResult{}, err
 	}
 	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
-		return directory.ImportResult{}, err
+		return csv.ImportResult{}, err
 	}
-	rows, err := directory.ParseCSV(r)
+	rows, err := csv.Parse(r)
 	if err != nil {
-		return directory.ImportResult{}, err
+		return csv.ImportResult{}, err
 	}
 	now, err := w.Now(ctx)
 	if err != nil {
-		return directory.ImportResult{}, err
+		return csv.ImportResult{}, err
 	}
 	w.Touch()
-	res, err := directory.Import(ctx, w.Tx(), p.OrgID, p.UserID, now, rows)
+	res, err := csv.Import(ctx, w.Tx(), p.OrgID, p.UserID, now, rows)
 	if err != nil {
 		return res, err
 	}

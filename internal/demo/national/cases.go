@@ -1,4 +1,4 @@
-package demo
+package national
 
 // The samtycke part of the national data set (issue 5, "Targets"):
 // individuals of every kommun with sealed, Luhn-valid synthetic
@@ -7,7 +7,7 @@ package demo
 //
 // Every row is a pure function of the seed, the anchor day and its own
 // number: individual i draws from its own random stream, so a benchmark can
-// ask NationalIndividual for the i-th person's number without the
+// ask Individual for the i-th person's number without the
 // database, and the generator streams each table through COPY without
 // holding more than one person's consents in memory.
 
@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/personnummer"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -82,9 +83,9 @@ type nationalKommun struct {
 func nationalFKOffice(county string) uuid.UUID {
 	switch county {
 	case "17":
-		return ID("unit/fk/karlstad")
+		return demo.ID("unit/fk/karlstad")
 	case "06":
-		return ID("unit/fk/jonkoping")
+		return demo.ID("unit/fk/jonkoping")
 	}
 	return nationalID("fk-office/", county)
 }
@@ -92,33 +93,36 @@ func nationalFKOffice(county string) uuid.UUID {
 func nationalRegion(county string) uuid.UUID {
 	switch county {
 	case "17":
-		return ID("org/region-varmland")
+		return demo.ID("org/region-varmland")
 	case "06":
-		return ID("org/region-jonkoping")
+		return demo.ID("org/region-jonkoping")
 	}
 	return nationalID("region/", county)
 }
 
 // nationalKommuner describes every kommun of munis, in the same order.
 func nationalKommuner(munis []muni, vcPerMuni int) []nationalKommun {
-	demoOrg := map[string]organization{}
-	for _, o := range organizations {
-		if o.kind == tenancy.Kommun {
-			demoOrg[o.municipalities[0]] = o
-		}
-	}
+	demoOrg := map[string]demo.Organization{}
 	demoVCs := map[string][]uuid.UUID{}
-	for _, o := range organizations {
-		for _, u := range o.units {
-			if u.kind == tenancy.UnitVardcentral && len(u.municipalities) == 1 {
-				demoVCs[u.municipalities[0]] = append(demoVCs[u.municipalities[0]], ID("unit/"+o.key+"/"+u.key))
+	// Arbetsförmedlingen's offices, by the municipalities they serve.
+	var afOffices []demo.Unit
+	for _, o := range demo.Organizations() {
+		if o.Kind == tenancy.Kommun {
+			demoOrg[o.Municipalities[0]] = o
+		}
+		for _, u := range o.Units {
+			if u.Kind == tenancy.UnitVardcentral && len(u.Municipalities) == 1 {
+				demoVCs[u.Municipalities[0]] = append(demoVCs[u.Municipalities[0]], demo.ID("unit/"+o.Key+"/"+u.Key))
+			}
+			if o.Key == "af" && u.Kind == tenancy.UnitLokalkontor {
+				afOffices = append(afOffices, u)
 			}
 		}
 	}
-	demoFederation := map[string]federation{}
-	for _, f := range federations {
-		for _, m := range f.members {
-			demoFederation[m.orgKey] = f
+	demoFederation := map[string]demo.Federation{}
+	for _, f := range demo.Federations() {
+		for _, m := range f.Members {
+			demoFederation[m] = f
 		}
 	}
 	// Zipf within each county: the seat (the first municipality where the
@@ -146,15 +150,15 @@ func nationalKommuner(munis []muni, vcPerMuni int) []nationalKommun {
 		k := nationalKommun{code: m.code, county: m.county, region: nationalRegion(m.county), fkOffice: nationalFKOffice(m.county),
 			federation: nationalID("federation/", m.county), federationOrg: nationalID("forbund/", m.county)}
 		if o, ok := demoOrg[m.code]; ok {
-			k.org, k.eb = ID("org/"+o.key), ID("unit/"+o.key+"/eb")
+			k.org, k.eb = demo.ID("org/"+o.Key), demo.ID("unit/"+o.Key+"/eb")
 			k.leadUnits = []uuid.UUID{k.eb}
-			for _, u := range o.units {
-				if u.kind == tenancy.UnitArbetsmarknad {
-					k.leadUnits = append(k.leadUnits, ID("unit/"+o.key+"/"+u.key))
+			for _, u := range o.Units {
+				if u.Kind == tenancy.UnitArbetsmarknad {
+					k.leadUnits = append(k.leadUnits, demo.ID("unit/"+o.Key+"/"+u.Key))
 				}
 			}
-			if f, ok := demoFederation[o.key]; ok {
-				k.federation, k.federationOrg = ID("federation/"+f.key), ID("org/"+f.orgKey)
+			if f, ok := demoFederation[o.Key]; ok {
+				k.federation, k.federationOrg = demo.ID("federation/"+f.Key), demo.ID("org/"+f.OrgKey)
 			}
 		} else {
 			k.org, k.eb = nationalID("kommun/", m.code), nationalID("eb/", m.code)
@@ -164,13 +168,12 @@ func nationalKommuner(munis []muni, vcPerMuni int) []nationalKommun {
 		for v := range vcPerMuni {
 			k.vcs = append(k.vcs, nationalID("vc/", m.code, v))
 		}
-		switch {
-		case slices.Contains(varmland, m.code):
-			u := ID("unit/af/karlstad")
-			k.afOffice = &u
-		case slices.Contains(hoglandet, m.code):
-			u := ID("unit/af/hoglandet")
-			k.afOffice = &u
+		for _, office := range afOffices {
+			if slices.Contains(office.Municipalities, m.code) {
+				u := demo.ID("unit/af/" + office.Key)
+				k.afOffice = &u
+				break
+			}
 		}
 		k.weight = countyPopulation[m.county] / harmonic[m.county] / float64(rank[len(out)])
 		for n := range 6 {
@@ -365,8 +368,8 @@ func nationalHandle(key uint64, i int) string {
 	return string(b)
 }
 
-// NationalPerson is a generated individual as a benchmark sees it.
-type NationalPerson struct {
+// Person is a generated individual as a benchmark sees it.
+type Person struct {
 	// Personnummer is written YYYYMMDD-NNNN.
 	Personnummer string
 	// Municipality is the kommunkod of the owning kommun.
@@ -381,11 +384,11 @@ var benchKommuner = sync.OnceValue(func() []nationalKommun {
 	return nationalKommuner(munis, 1)
 })
 
-// NationalIndividual returns the i-th individual LoadNational generates
-// with seed (0 <= i < NationalOptions.Individuals), without the database.
-func NationalIndividual(seed uint64, i int) NationalPerson {
+// Individual returns the i-th individual Load generates
+// with seed (0 <= i < Options.Individuals), without the database.
+func Individual(seed uint64, i int) Person {
 	per := newPopulation(seed, time.Time{}, benchKommuner(), 0, 0).person(i)
-	return NationalPerson{Personnummer: per.digits[:8] + "-" + per.digits[8:], Municipality: per.kommun.code, Protected: per.protected}
+	return Person{Personnummer: per.digits[:8] + "-" + per.digits[8:], Municipality: per.kommun.code, Protected: per.protected}
 }
 
 // caseIndividual is the individual of case j (and of consent slot j).
@@ -504,7 +507,7 @@ func (p *population) slot(s int) []genConsent {
 			g.purposes = purposes(r, []consent.Purpose{consent.SamordnadRehabilitering, consent.SIP, consent.GemensamKartlaggning,
 				consent.ArbetslivsinriktadRehabilitering, consent.AnsokanErsattning}, 90, 30, 20, 15, 10)
 			g.grants = oslGrants(k, r)
-			g.requestedBy = pick(r, []uuid.UUID{ID("org/fk"), k.org, ID("org/af"), k.region}, 50, 35, 10, 5)
+			g.requestedBy = pick(r, []uuid.UUID{demo.ID("org/fk"), k.org, demo.ID("org/af"), k.region}, 50, 35, 10, 5)
 		case consent.PDL:
 			g.purposes = purposes(r, []consent.Purpose{consent.SamordnadRehabilitering, consent.SIP}, 70, 50)
 			g.grants = []genGrant{{org: k.region, unit: maybeUnit(r, 50, k.vcs),
@@ -605,7 +608,7 @@ func oslGrants(k *nationalKommun, r *rand.Rand) []genGrant {
 			u := k.fkOffice
 			unit = &u
 		}
-		gs = append(gs, genGrant{org: ID("org/fk"), unit: unit, classes: classes(r, []consent.Class{consent.KommunEkonomisktBistand,
+		gs = append(gs, genGrant{org: demo.ID("org/fk"), unit: unit, classes: classes(r, []consent.Class{consent.KommunEkonomisktBistand,
 			consent.KommunPlanering, consent.AFInskrivningsstatus, consent.AFInsatser, consent.VardSjukskrivning, consent.VardMedicinsktUnderlag,
 			consent.VardRehabilitering}, 95, 90, 50, 25, 70, 40, 30)})
 	}
@@ -618,7 +621,7 @@ func oslGrants(k *nationalKommun, r *rand.Rand) []genGrant {
 		if k.afOffice != nil && r.IntN(100) < 20 {
 			unit = k.afOffice
 		}
-		gs = append(gs, genGrant{org: ID("org/af"), unit: unit, classes: classes(r, []consent.Class{consent.KommunEkonomisktBistand,
+		gs = append(gs, genGrant{org: demo.ID("org/af"), unit: unit, classes: classes(r, []consent.Class{consent.KommunEkonomisktBistand,
 			consent.KommunPlanering, consent.FKSamordning, consent.VardRehabilitering}, 50, 90, 70, 30)})
 	}
 	if r.IntN(100) < 65 {
@@ -626,7 +629,7 @@ func oslGrants(k *nationalKommun, r *rand.Rand) []genGrant {
 			consent.AFInskrivningsstatus, consent.AFInsatser, consent.VardSjukskrivning, consent.VardRehabilitering}, 70, 90, 60, 30, 80, 40)})
 	}
 	if len(gs) == 0 {
-		gs = append(gs, genGrant{org: ID("org/fk"), classes: []string{string(consent.KommunEkonomisktBistand), string(consent.KommunPlanering)}})
+		gs = append(gs, genGrant{org: demo.ID("org/fk"), classes: []string{string(consent.KommunEkonomisktBistand), string(consent.KommunPlanering)}})
 	}
 	return gs
 }
@@ -695,7 +698,7 @@ func (s *consentStream) next() bool {
 
 // copyPopulation streams the individuals, cases, samtycken and grants into
 // their tables with COPY.
-func copyPopulation(ctx context.Context, tx pgx.Tx, opts NationalOptions, kommuner []nationalKommun, progress func(string, int, time.Time)) error {
+func copyPopulation(ctx context.Context, tx pgx.Tx, opts Options, kommuner []nationalKommun, progress func(string, int, time.Time)) error {
 	if opts.Individuals == 0 {
 		return nil
 	}

@@ -1,7 +1,14 @@
-package directory
+// Package csv is the directory's phone-list format (docs/directory.md): a
+// CSV file of entries with their channels, read and written by
+// `hub directory import` and `hub directory export`. Export writes the
+// live entries; Parse reads a file and checks each line on its own; Import
+// saves the lines as entries of one organisation (through directory.Save),
+// all or nothing, reporting every bad line. Importing an export changes
+// nothing.
+package csv
 
 import (
-	"encoding/csv"
+	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -10,19 +17,20 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 )
 
-// CSVHeader is the header export writes: every column of the phone-list
+// Header is the header export writes: every column of the phone-list
 // format (docs/directory.md), so that an export carries all of an entry.
 // Lists inside a cell are separated by ";"; the channels cell holds one
-// channel per line (csvcells.go).
+// channel per line (cells.go).
 //
 // An import file may name any of these columns in any order; only
 // function_name is required. A column the file leaves out keeps what the
 // entry has. The per-kind channel columns of the first format (kindColumns)
 // still import.
-var CSVHeader = []string{
+var Header = []string{
 	"function_name", "unit", "topics", "lead_topics", "target_groups", "municipality_codes", "national",
 	"visibility", "expected_answer", "fallback", "staffed_by_roles", "contact_persons", "channels",
 	"description", "id",
@@ -31,14 +39,14 @@ var CSVHeader = []string{
 // kindColumns are the channel columns of the first format: each stands for
 // the first channel of its kind, and two for its hours.
 var kindColumns = []struct {
-	kind         ChannelKind
+	kind         directory.ChannelKind
 	value, hours string
 }{
-	{Phone, "phone", "phone_hours"},
-	{Funktionsbrevlada, "funktionsbrevlada", ""},
-	{SecureMessage, "secure_message", ""},
-	{VisitingAddress, "visiting_address", ""},
-	{OnSite, "on_site", "on_site_hours"},
+	{directory.Phone, "phone", "phone_hours"},
+	{directory.Funktionsbrevlada, "funktionsbrevlada", ""},
+	{directory.SecureMessage, "secure_message", ""},
+	{directory.VisitingAddress, "visiting_address", ""},
+	{directory.OnSite, "on_site", "on_site_hours"},
 }
 
 // LineError is a problem with one line of an import file.
@@ -66,7 +74,7 @@ type columns map[string]bool
 // complete reports whether the file gives every part of an entry, so that
 // each line can be checked as a whole entry before the database is asked.
 func (c columns) complete() bool {
-	for _, h := range CSVHeader {
+	for _, h := range Header {
 		if h != "id" && !c[h] {
 			return false
 		}
@@ -77,26 +85,28 @@ func (c columns) complete() bool {
 // kindCell is a per-kind channel column of one line.
 type kindCell struct {
 	value      string
-	hours      []Hours
+	hours      []directory.Hours
 	hoursGiven bool // the file has this kind's hours column
 }
 
-type csvRow struct {
+// Row is one line of an import file as Parse read and checked it; Import
+// resolves its units, fallbacks and entry against the hub.
+type Row struct {
 	line int
 	cols columns
 	id   *uuid.UUID
 	// in holds the cells of the file's columns; a channel whose visibility
 	// the file leaves to the entry has none yet.
-	in       EntryInput
+	in       directory.EntryInput
 	unit     string
 	fallback string
-	kinds    map[ChannelKind]kindCell
+	kinds    map[directory.ChannelKind]kindCell
 }
 
 // readHeader checks the header line and returns its column names.
 func readHeader(header []string) ([]string, columns, []LineError) {
 	known := columns{}
-	for _, h := range CSVHeader {
+	for _, h := range Header {
 		known[h] = true
 	}
 	for _, k := range kindColumns {
@@ -136,14 +146,14 @@ func readHeader(header []string) ([]string, columns, []LineError) {
 	if len(problems) == 0 {
 		return names, cols, nil
 	}
-	problems = append(problems, "the columns are: "+strings.Join(CSVHeader, ",")+" (any of them, function_name required)")
+	problems = append(problems, "the columns are: "+strings.Join(Header, ",")+" (any of them, function_name required)")
 	return nil, nil, []LineError{{1, strings.Join(problems, "; ")}}
 }
 
-// ParseCSV reads an import file and checks each line on its own. It
+// Parse reads an import file and checks each line on its own. It
 // returns the rows or every problem found.
-func ParseCSV(r io.Reader) ([]csvRow, error) {
-	cr := csv.NewReader(r)
+func Parse(r io.Reader) ([]Row, error) {
+	cr := stdcsv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -153,9 +163,9 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 	if headerProblems != nil {
 		return nil, &ImportError{Lines: headerProblems}
 	}
-	var rows []csvRow
+	var rows []Row
 	var problems []LineError
-	seenName := map[string]csvRow{}
+	seenName := map[string]Row{}
 	seenID := map[uuid.UUID]int{}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
@@ -200,8 +210,8 @@ func ParseCSV(r io.Reader) ([]csvRow, error) {
 }
 
 // parseRow reads the cells f of one line, reporting each bad one.
-func parseRow(line int, cols columns, f map[string]string, bad func(string, ...any)) csvRow {
-	row := csvRow{line: line, cols: cols, unit: f["unit"], fallback: f["fallback"]}
+func parseRow(line int, cols columns, f map[string]string, bad func(string, ...any)) Row {
+	row := Row{line: line, cols: cols, unit: f["unit"], fallback: f["fallback"]}
 	in := &row.in
 	in.FunctionName, in.Description = f["function_name"], f["description"]
 	if v := f["id"]; v != "" {
@@ -211,13 +221,13 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 			row.id = &id
 		}
 	}
-	topics := func(col string) []Topic {
-		var out []Topic
+	topics := func(col string) []directory.Topic {
+		var out []directory.Topic
 		for _, t := range splitList(f[col]) {
-			if !slices.Contains(Topics, Topic(t)) {
+			if !slices.Contains(directory.Topics, directory.Topic(t)) {
 				bad("unknown topic %q", truncate(t))
 			}
-			out = append(out, Topic(t))
+			out = append(out, directory.Topic(t))
 		}
 		return out
 	}
@@ -237,7 +247,7 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 		bad("national must be ja or nej, got %q", truncate(f["national"]))
 	}
 	if cols["visibility"] {
-		in.Visibility = Visibility(strings.ToUpper(f["visibility"]))
+		in.Visibility = directory.Visibility(strings.ToUpper(f["visibility"]))
 		if !slices.Contains(visibilities, in.Visibility) {
 			bad("visibility must be PUBLIC, FEDERATION or ORGANISATION, got %q", truncate(f["visibility"]))
 		}
@@ -255,7 +265,7 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 			bad("%s", p)
 		}
 	}
-	row.kinds = map[ChannelKind]kindCell{}
+	row.kinds = map[directory.ChannelKind]kindCell{}
 	for _, k := range kindColumns {
 		if !cols[k.value] {
 			continue
@@ -273,7 +283,7 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 		}
 		row.kinds[k.kind] = cell
 		if cell.value != "" {
-			in.Channels = append(in.Channels, Channel{Kind: k.kind, Value: cell.value, OpeningHours: cell.hours})
+			in.Channels = append(in.Channels, directory.Channel{Kind: k.kind, Value: cell.value, OpeningHours: cell.hours})
 		}
 	}
 	if cols["visibility"] {
@@ -290,11 +300,11 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 	// goes, and the entry it makes with what the hub has when it is saved.
 	var err error
 	if cols.complete() {
-		err = in.validate()
+		err = in.Validate()
 	} else {
 		var problems []string
 		for i, c := range in.Channels {
-			problems = append(problems, c.problems(fmt.Sprintf("channels[%d]", i))...)
+			problems = append(problems, c.Problems(fmt.Sprintf("channels[%d]", i))...)
 		}
 		if len(problems) > 0 {
 			err = apperr.Invalidf("invalid directory entry: %s", strings.Join(problems, "; "))

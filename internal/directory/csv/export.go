@@ -1,28 +1,29 @@
-package directory
+package csv
 
 import (
 	"context"
-	"encoding/csv"
+	stdcsv "encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
 // storedEntry is a live entry with all its channels, in their order.
 type storedEntry struct {
-	Entry
-	Channels []Channel
+	directory.Entry
+	Channels []directory.Channel
 }
 
 // liveEntries loads the live entries of org (of every organisation when
 // nil) with all their channels, whatever their visibility, ordered by
 // organisation name and function name.
 func liveEntries(ctx context.Context, q db.Querier, org *uuid.UUID) ([]storedEntry, error) {
-	entries, err := db.Collect[Entry](ctx, q, `SELECT `+entryColumns+`
+	entries, err := db.Collect[directory.Entry](ctx, q, `SELECT `+directory.EntryColumns+`
 	FROM directory_entries e
 	JOIN organizations o ON o.id = e.org_id
 	WHERE e.archived_at IS NULL AND ($1::uuid IS NULL OR e.org_id = $1)
@@ -30,7 +31,7 @@ func liveEntries(ctx context.Context, q db.Querier, org *uuid.UUID) ([]storedEnt
 	if err != nil {
 		return nil, fmt.Errorf("load directory entries: %w", err)
 	}
-	chs, err := db.Collect[Channel](ctx, q, `SELECT c.id, c.entry_id, c.kind, c.value, c.note, c.opening_hours, c.visibility
+	chs, err := db.Collect[directory.Channel](ctx, q, `SELECT c.id, c.entry_id, c.kind, c.value, c.note, c.opening_hours, c.visibility
 	FROM directory_channels c
 	JOIN directory_entries e ON e.id = c.entry_id
 	WHERE e.archived_at IS NULL AND ($1::uuid IS NULL OR e.org_id = $1)
@@ -38,7 +39,7 @@ func liveEntries(ctx context.Context, q db.Querier, org *uuid.UUID) ([]storedEnt
 	if err != nil {
 		return nil, fmt.Errorf("load directory channels: %w", err)
 	}
-	byEntry := map[uuid.UUID][]Channel{}
+	byEntry := map[uuid.UUID][]directory.Channel{}
 	for _, c := range chs {
 		byEntry[c.EntryID] = append(byEntry[c.EntryID], c)
 	}
@@ -71,7 +72,7 @@ func loadUnits(ctx context.Context, q db.Querier, org *uuid.UUID) ([]unitRecord,
 }
 
 // Export writes the live entries of org (every organisation when nil) in
-// the import format with every column (CSVHeader), ordered by organisation
+// the import format with every column (Header), ordered by organisation
 // and function name. Importing the file into the same organisation
 // changes nothing, and exporting again writes the same bytes. Every cell
 // is neutralised, since any of them may be text an administrator wrote
@@ -100,14 +101,14 @@ func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int
 		unitByID[u.ID] = u
 		count[orgName{u.OrgID, "unit:" + nameKey(u.Name)}]++
 	}
-	entryByID := map[uuid.UUID]Entry{}
+	entryByID := map[uuid.UUID]directory.Entry{}
 	for _, e := range entries {
 		entryByID[e.ID] = e.Entry
 		count[orgName{e.OrgID, "entry:" + nameKey(e.FunctionName)}]++
 	}
 
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	cw := stdcsv.NewWriter(w)
+	if err := cw.Write(Header); err != nil {
 		return 0, err
 	}
 	for _, e := range entries {

@@ -1,9 +1,9 @@
-package directory_test
+package csv_test
 
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
+	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/csv"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -149,21 +150,21 @@ func save(t *testing.T, q db.Querier, org uuid.UUID, in directory.EntryInput) uu
 func export(t *testing.T, q db.Querier, org uuid.UUID) string {
 	t.Helper()
 	var buf bytes.Buffer
-	_, err := directory.Export(context.Background(), q, &org, &buf)
+	_, err := csv.Export(context.Background(), q, &org, &buf)
 	require.NoError(t, err)
 	return buf.String()
 }
 
-func importFile(t *testing.T, pool *pgxpool.Pool, org uuid.UUID, file string) (directory.ImportResult, error) {
+func importFile(t *testing.T, pool *pgxpool.Pool, org uuid.UUID, file string) (csv.ImportResult, error) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := directory.ParseCSV(strings.NewReader(file))
+	rows, err := csv.Parse(strings.NewReader(file))
 	if err != nil {
-		return directory.ImportResult{}, err
+		return csv.ImportResult{}, err
 	}
-	var res directory.ImportResult
+	var res csv.ImportResult
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		res, err = directory.Import(ctx, tx, org, "import:test.csv", time.Now(), rows)
+		res, err = csv.Import(ctx, tx, org, "import:test.csv", time.Now(), rows)
 		return err
 	})
 	return res, err
@@ -178,7 +179,7 @@ func TestExportImport_RoundTripOfEveryDemoOrganisationChangesNothing(t *testing.
 
 		res, err := importFile(t, b.db.Pool, org, file)
 		require.NoError(t, err)
-		require.Equal(t, directory.ImportResult{Unchanged: len(before)}, counts(res), "org %s", org)
+		require.Equal(t, csv.ImportResult{Unchanged: len(before)}, counts(res), "org %s", org)
 		require.Equal(t, file, export(t, b.db.Pool, org), "export → import → export gives the same bytes")
 		require.Equal(t, before, read(t, b.db.Pool, org), "the entries, their review and their channels are as they were")
 	}
@@ -201,7 +202,7 @@ func TestImport_OfAnExportRestoresEverythingAnEntryHas(t *testing.T) {
 
 		res, err := importFile(t, b.db.Pool, org, file)
 		require.NoError(t, err)
-		require.Equal(t, directory.ImportResult{Changed: len(before)}, counts(res))
+		require.Equal(t, csv.ImportResult{Changed: len(before)}, counts(res))
 		require.Equal(t, file, export(t, b.db.Pool, org))
 		after := read(t, b.db.Pool, org)
 		for id, e := range before {
@@ -265,13 +266,13 @@ func TestExportImport_CellsASpreadsheetWouldRunAreQuotedAndComeBackByteForByte(t
 	for _, r := range records(t, file)[1:] {
 		for j, cell := range r {
 			if cell != "" {
-				require.NotContains(t, "=+-@\t\r", cell[:1], "column %s: %q", directory.CSVHeader[j], cell)
+				require.NotContains(t, "=+-@\t\r", cell[:1], "column %s: %q", csv.Header[j], cell)
 			}
 		}
 		byName[r[0]] = r
 	}
 	for _, v := range values {
-		require.Equal(t, "'"+v, byName["'"+v][slices.Index(directory.CSVHeader, "description")], "export quotes %q", v)
+		require.Equal(t, "'"+v, byName["'"+v][slices.Index(csv.Header, "description")], "export quotes %q", v)
 	}
 	require.Contains(t, byName, "'+46 771 524 524")
 	require.Contains(t, byName, "''t Hooft", "a value starting with ' gets another")
@@ -284,7 +285,7 @@ func TestExportImport_CellsASpreadsheetWouldRunAreQuotedAndComeBackByteForByte(t
 	require.NoError(t, err)
 	res, err := importFile(t, b.db.Pool, org, file)
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Changed: len(before)}, counts(res))
+	require.Equal(t, csv.ImportResult{Changed: len(before)}, counts(res))
 	after := read(t, b.db.Pool, org)
 	for id, e := range before {
 		got := after[id]
@@ -331,7 +332,7 @@ func TestExport_WritesEveryChannelOnItsOwnLineOfTheChannelsCell(t *testing.T) {
 	t.Parallel()
 	_, b := setup(t)
 	file := export(t, b.db.Pool, demo.ID("org/fk"))
-	require.True(t, strings.HasPrefix(file, strings.Join(directory.CSVHeader, ",")+"\n"))
+	require.True(t, strings.HasPrefix(file, strings.Join(csv.Header, ",")+"\n"))
 	for _, want := range []string{
 		`"phone: 010-116 10 00 | hours: tis 09:00-11:30; tor 09:00-11:30 | note: telefontid \| för handläggare` + "\n" +
 			"secure_message: Försäkringskassan, samordningsteam Värmland\n" +
@@ -342,7 +343,7 @@ func TestExport_WritesEveryChannelOnItsOwnLineOfTheChannelsCell(t *testing.T) {
 	} {
 		require.Contains(t, file, want)
 	}
-	fallback := slices.Index(directory.CSVHeader, "fallback")
+	fallback := slices.Index(csv.Header, "fallback")
 	for _, r := range records(t, file)[1:] {
 		switch r[0] {
 		case "Försäkringskassan, samverkanspartner (nationellt)":
@@ -379,7 +380,7 @@ func TestImport_KeepsWhatAnOldFileDoesNotMention(t *testing.T) {
 	}
 	res, err := importFile(t, b.db.Pool, fk, writeRecords(t, [][]string{oldHeader, line}))
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Changed: 1}, counts(res))
+	require.Equal(t, csv.ImportResult{Changed: 1}, counts(res))
 
 	got := read(t, b.db.Pool, fk)[id]
 	require.Equal(t, "010-116 11 11", got.Channels[0].Value)
@@ -432,7 +433,7 @@ func TestImport_AnIdSaysWhichEntryALineIs(t *testing.T) {
 		"\"Samordning av rehabilitering, Höglandet\",Ny text,SJUKERSATTNING,PUBLIC,0686,\n"+
 		"Ny kontakt,,SIP,PUBLIC,0686,Samordnad rehabilitering Höglandet (Eksjö och Nässjö)\n")
 	require.NoError(t, err)
-	require.Equal(t, directory.ImportResult{Added: 1, Changed: 1}, counts(res))
+	require.Equal(t, csv.ImportResult{Added: 1, Changed: 1}, counts(res))
 	names := map[string][]entryWithChannels{}
 	for _, e := range read(t, b.db.Pool, fk) {
 		names[e.FunctionName] = append(names[e.FunctionName], e)
@@ -481,7 +482,7 @@ func TestImport_ReportsWhatOnlyTheHubCanTellAndChangesNothing(t *testing.T) {
 // requireLines requires an import error of so many lines that says want.
 func records(t *testing.T, file string) [][]string {
 	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(file)).ReadAll()
+	recs, err := stdcsv.NewReader(strings.NewReader(file)).ReadAll()
 	require.NoError(t, err)
 	return recs
 }
@@ -489,13 +490,13 @@ func records(t *testing.T, file string) [][]string {
 func writeRecords(t *testing.T, recs [][]string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, csv.NewWriter(&buf).WriteAll(recs))
+	require.NoError(t, stdcsv.NewWriter(&buf).WriteAll(recs))
 	return buf.String()
 }
 
 func requireLines(t *testing.T, err error, lines int, want ...string) {
 	t.Helper()
-	var ie *directory.ImportError
+	var ie *csv.ImportError
 	require.True(t, errors.As(err, &ie), "want an ImportError, got %v", err)
 	for _, w := range want {
 		require.ErrorContains(t, err, w)
@@ -521,8 +522,8 @@ func full(set map[string]string) []string {
 	for k, v := range set {
 		cells[k] = v
 	}
-	line := make([]string, len(directory.CSVHeader))
-	for i, h := range directory.CSVHeader {
+	line := make([]string, len(csv.Header))
+	for i, h := range csv.Header {
 		line[i] = cells[h]
 	}
 	return line
@@ -530,7 +531,7 @@ func full(set map[string]string) []string {
 
 func TestParseCSV_ReportsEveryMalformedCellByLine(t *testing.T) {
 	t.Parallel()
-	header := directory.CSVHeader
+	header := csv.Header
 	id := "0b9c6c55-5d0e-4a57-9d3e-1f0a3c6a2b11"
 	for _, c := range []struct {
 		name string
@@ -587,13 +588,13 @@ func TestParseCSV_ReportsEveryMalformedCellByLine(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
-			require.NoError(t, csv.NewWriter(&buf).WriteAll(c.recs))
-			_, err := directory.ParseCSV(&buf)
+			require.NoError(t, stdcsv.NewWriter(&buf).WriteAll(c.recs))
+			_, err := csv.Parse(&buf)
 			if c.want == nil {
 				require.NoError(t, err)
 				return
 			}
-			var ie *directory.ImportError
+			var ie *csv.ImportError
 			require.True(t, errors.As(err, &ie), "want an ImportError, got %v", err)
 			require.Len(t, ie.Lines, len(c.want), "%v", err)
 			for i, w := range c.want {
@@ -604,7 +605,7 @@ func TestParseCSV_ReportsEveryMalformedCellByLine(t *testing.T) {
 }
 
 // counts is what an import did, without which entries it saved.
-func counts(res directory.ImportResult) directory.ImportResult {
+func counts(res csv.ImportResult) csv.ImportResult {
 	res.Saved = nil
 	return res
 }

@@ -1,4 +1,10 @@
-package directory
+// Package search is the directory's free-text search (the directorySearch
+// query): it finds the live entries a viewer may see that match a query's
+// words, typos and prefixes included, most relevant first, and counts them.
+// It reads the search terms and the lexicon that directory.Reindex keeps,
+// in rounds that stop as soon as they prove the page (rounds.go), and
+// shows entries by directory's one visibility rule.
+package search
 
 import (
 	"context"
@@ -10,21 +16,22 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
-// SearchFilter narrows Search. Zero fields do not filter.
-type SearchFilter struct {
+// Filter narrows Find and Count. Zero fields do not filter.
+type Filter struct {
 	Kind             *string
 	MunicipalityCode *string
-	Topic            *Topic
+	Topic            *directory.Topic
 }
 
 // Hit is a search result with its relevance.
 type Hit struct {
-	Entry
+	directory.Entry
 	Score float64 `db:"score"`
 }
 
@@ -84,9 +91,9 @@ type reading struct {
 	scored func(head, first int) int
 }
 
-// MaxSearchCount is the largest number CountSearch counts to: a count of
-// MaxSearchCount means that many matches or more.
-const MaxSearchCount = 1000
+// MaxCount is the largest number Count counts to: a count of
+// MaxCount means that many matches or more.
+const MaxCount = 1000
 
 var (
 	// searchReading serves a page from 200 entries of each list in
@@ -100,15 +107,15 @@ var (
 		{head: 1600, drive: true, smallBelow: driverSample},
 		{},
 	}, scored: candidatesScored}
-	// countReading must read MaxSearchCount entries of each list to count
+	// countReading must read MaxCount entries of each list to count
 	// that many; it drives from a small word at once; when that does not
 	// settle the count, it counts the entries with every word if there
-	// are at most MaxSearchCount, else reads whole lists. (The heads come
-	// first: a together round that finds more than MaxSearchCount costs
+	// are at most MaxCount, else reads whole lists. (The heads come
+	// first: a together round that finds more than MaxCount costs
 	// as much as they do, and words often together settle there.)
 	countReading = reading{rounds: []round{
-		{head: MaxSearchCount, drive: true, smallBelow: driverSample},
-		{together: MaxSearchCount},
+		{head: MaxCount, drive: true, smallBelow: driverSample},
+		{together: MaxCount},
 		{},
 	}, scored: candidatesScored}
 )
@@ -123,7 +130,7 @@ const togetherMost = 1000
 // a together round for one word and no filter of terms would find the
 // word's whole list, which the other rounds read better. (The last round
 // is never skipped: it must settle the search.)
-func skip(rs []round, i int, words []string, f SearchFilter) bool {
+func skip(rs []round, i int, words []string, f Filter) bool {
 	return rs[i].together > 0 && i < len(rs)-1 && len(words) == 1 && f.MunicipalityCode == nil && f.Topic == nil
 }
 
@@ -144,20 +151,20 @@ func candidatesScored(head, first int) int {
 	return 6*(first+1) + head/4
 }
 
-// Search finds the live entries visible to viewer that match query, most
+// Find finds the live entries visible to viewer that match query, most
 // relevant first.
 //
 // It reads the best-weighted head of each expanded word's list, and more
 // only when it cannot prove that nothing further down outranks the page
 // (see pageSQL): a common word costs about what a rare one does.
-func Search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f SearchFilter, p page.Request) (page.Result[Hit], error) {
-	res, _, err := search(ctx, q, viewer, query, f, p, searchReading)
+func Find(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f Filter, p page.Request) (page.Result[Hit], error) {
+	res, _, err := find(ctx, q, viewer, query, f, p, searchReading)
 	return res, err
 }
 
-// search is Search reading as r says; it also reports how many rounds it
+// find is Find reading as r says; it also reports how many rounds it
 // took.
-func search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f SearchFilter, p page.Request, r reading) (page.Result[Hit], int, error) {
+func find(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f Filter, p page.Request, r reading) (page.Result[Hit], int, error) {
 	words, err := queryWords(query)
 	if err != nil {
 		return page.Result[Hit]{}, 0, err
@@ -208,10 +215,10 @@ func search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f
 	if len(ids) == 0 {
 		return page.Result[Hit]{Items: []Hit{}}, n, nil
 	}
-	hits, err := db.Collect[Hit](ctx, q, `WITH `+peersCTE+`
-	SELECT `+entryColumns+`, p.score
+	hits, err := db.Collect[Hit](ctx, q, `WITH `+directory.PeersCTE+`
+	SELECT `+directory.EntryColumns+`, p.score
 	FROM unnest($2::uuid[], $3::float8[]) AS p(id, score) JOIN directory_entries e ON e.id = p.id
-	WHERE e.archived_at IS NULL AND `+visible("e")+`
+	WHERE e.archived_at IS NULL AND `+directory.Visible("e")+`
 	ORDER BY p.score DESC, p.id DESC`, viewer, ids, scores)
 	if err != nil {
 		return page.Result[Hit]{}, n, fmt.Errorf("read search hits: %w", err)
@@ -219,20 +226,20 @@ func search(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f
 	return page.Trim(hits, p.First), n, nil
 }
 
-// CountSearch counts the matches of a search up to MaxSearchCount: more
-// matches count as MaxSearchCount.
+// Count counts the matches of a search up to MaxCount: more
+// matches count as MaxCount.
 //
-// It reads MaxSearchCount entries of each expanded word's list, best
+// It reads MaxCount entries of each expanded word's list, best
 // first, and counts the candidates that have every word (looking up the
 // words the heads did not show for them). That is exact when some word's
 // heads hold all of its entries, and enough once it reaches
-// MaxSearchCount; otherwise it reads more.
-func CountSearch(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f SearchFilter) (int, error) {
-	return countSearch(ctx, q, viewer, query, f, MaxSearchCount, countReading)
+// MaxCount; otherwise it reads more.
+func Count(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f Filter) (int, error) {
+	return countUpTo(ctx, q, viewer, query, f, MaxCount, countReading)
 }
 
-// countSearch is CountSearch counting up to limit, reading as r says.
-func countSearch(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f SearchFilter, limit int, r reading) (int, error) {
+// countUpTo is Count counting up to limit, reading as r says.
+func countUpTo(ctx context.Context, q db.Querier, viewer uuid.UUID, query string, f Filter, limit int, r reading) (int, error) {
 	words, err := queryWords(query)
 	if err != nil {
 		return 0, err

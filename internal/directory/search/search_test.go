@@ -1,4 +1,4 @@
-package directory_test
+package search_test
 
 import (
 	"context"
@@ -14,10 +14,13 @@ import (
 
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var (
 	karlstad        = demo.ID("org/karlstad")
@@ -153,43 +156,43 @@ var (
 	// heads read so little of each list that every common word's list is
 	// cut: 3 entries first, twice as many each round up to 48, then a
 	// driven round.
-	heads = []directory.Round{directory.Head(3), directory.Head(6), directory.Head(12), directory.Head(24),
-		directory.Head(48), directory.Driven(48, 0)}
+	heads = []search.Round{search.Head(3), search.Head(6), search.Head(12), search.Head(24),
+		search.Head(48), search.Driven(48, 0)}
 	// headReadings read so, scoring as few candidates as the page needs, a
-	// few more, or as Search does; or as Search does with small heads:
+	// few more, or as Find does; or as Find does with small heads:
 	// driving only from a word with fewer than 40 entries per expansion,
 	// else whole lists.
-	headReadings = []directory.Reading{{Rounds: heads, Spare: &none}, {Rounds: heads, Spare: &few}, {Rounds: heads},
-		{Rounds: []directory.Round{directory.Head(3), directory.Driven(6, 40), directory.Head(0)}, Spare: &none},
+	headReadings = []search.Reading{{Rounds: heads, Spare: &none}, {Rounds: heads, Spare: &few}, {Rounds: heads},
+		{Rounds: []search.Round{search.Head(3), search.Driven(6, 40), search.Head(0)}, Spare: &none},
 		// together rounds that prove nothing when more than 5 entries
 		// have every word, then settle, or settle alone
-		{Rounds: []directory.Round{directory.Head(3), directory.Together(5), directory.Driven(6, 40), directory.Head(0)}, Spare: &none},
-		{Rounds: []directory.Round{directory.Head(3), directory.Together(5), directory.Together(10000)}},
-		{Rounds: []directory.Round{directory.Together(10000)}}}
+		{Rounds: []search.Round{search.Head(3), search.Together(5), search.Driven(6, 40), search.Head(0)}, Spare: &none},
+		{Rounds: []search.Round{search.Head(3), search.Together(5), search.Together(10000)}},
+		{Rounds: []search.Round{search.Together(10000)}}}
 	// countReadings count with small heads: driving at once from a word
 	// with fewer than 40 or 1,000 entries per expansion, or in rounds.
-	countReadings = []directory.Reading{
-		{Rounds: []directory.Round{directory.Driven(3, 40), directory.Head(0)}},
-		{Rounds: []directory.Round{directory.Driven(3, 1000), directory.Driven(3, 0)}},
+	countReadings = []search.Reading{
+		{Rounds: []search.Round{search.Driven(3, 40), search.Head(0)}},
+		{Rounds: []search.Round{search.Driven(3, 1000), search.Driven(3, 0)}},
 		{Rounds: heads},
-		{Rounds: []directory.Round{directory.Driven(3, 0), directory.Together(5), directory.Head(0)}},
-		{Rounds: []directory.Round{directory.Head(3), directory.Together(10000)}},
+		{Rounds: []search.Round{search.Driven(3, 0), search.Together(5), search.Head(0)}},
+		{Rounds: []search.Round{search.Head(3), search.Together(10000)}},
 	}
 	// wholeReading reads whole lists at once: the exhaustive answer.
-	wholeReading = directory.Reading{Rounds: []directory.Round{directory.Head(0)}}
+	wholeReading = search.Reading{Rounds: []search.Round{search.Head(0)}}
 )
 
 // pages walks the pages of a search (at most limit of them), size entries
 // at a time, and returns the hits in order with the most rounds a page
 // took.
-func pages(t *testing.T, s *db.Session, viewer uuid.UUID, query string, f directory.SearchFilter, size, limit int, r directory.Reading) ([]ranked, int) {
+func pages(t *testing.T, s *db.Session, viewer uuid.UUID, query string, f search.Filter, size, limit int, r search.Reading) ([]ranked, int) {
 	t.Helper()
 	ctx := context.Background()
 	var out []ranked
 	most := 0
 	req := page.Request{First: size}
 	for range limit {
-		res, rounds, err := directory.SearchReading(ctx, s, viewer, query, f, req, r)
+		res, rounds, err := search.FindWith(ctx, s, viewer, query, f, req, r)
 		require.NoError(t, err)
 		most = max(most, rounds)
 		for _, h := range res.Items {
@@ -199,7 +202,7 @@ func pages(t *testing.T, s *db.Session, viewer uuid.UUID, query string, f direct
 			break
 		}
 		require.NotEmpty(t, res.Items)
-		k := directory.HitKey(res.Items[len(res.Items)-1])
+		k := search.HitKey(res.Items[len(res.Items)-1])
 		req.After = &k
 	}
 	return out, most
@@ -226,37 +229,37 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 		name   string
 		viewer uuid.UUID
 		query  string
-		filter directory.SearchFilter
+		filter search.Filter
 	}{
-		{"common word", karlstad, "samverkan", directory.SearchFilter{}},
-		{"common word, typo", karlstad, "vardcentral", directory.SearchFilter{}},
-		{"two common words", karlstad, "rehabilitering samordning", directory.SearchFilter{}},
-		{"three words", karlstad, "ekonomiskt bistånd karlstad", directory.SearchFilter{}},
-		{"two words, one rare", karlstad, "psykiatri värmland", directory.SearchFilter{}},
-		{"rare word, typo", karlstad, "rehabkordinator", directory.SearchFilter{}},
-		{"words of the name and the description", karlstad, "funktion mottagning", directory.SearchFilter{}},
-		{"organisation, typo", karlstad, "försäkringskasan", directory.SearchFilter{}},
-		{"common words seldom together", karlstad, "vårdcentral försäkringskassan", directory.SearchFilter{}},
-		{"a rare word and a common one", karlstad, "12 psykiatri", directory.SearchFilter{}},
-		{"a common word and a rare one", karlstad, "vardcentral 12", directory.SearchFilter{}},
-		{"two common words, some together", karlstad, "rehabilitering psykiatri", directory.SearchFilter{}},
-		{"two words at the same weight, together and apart", karlstad, "kontaktväg ingång", directory.SearchFilter{}},
-		{"kind", karlstad, "samverkan", directory.SearchFilter{Kind: str("KOMMUN")}},
-		{"municipality", karlstad, "samverkan vardcentral", directory.SearchFilter{MunicipalityCode: str("1780")}},
-		{"topic, prefix", karlstad, "rehab", directory.SearchFilter{Topic: &topic}},
-		{"every filter", karlstad, "samverkan", directory.SearchFilter{Kind: str("REGION"), MunicipalityCode: str("0686"), Topic: &topic}},
-		{"another viewer", eksjo, "samverkan", directory.SearchFilter{}},
-		{"another viewer, two words", eksjo, "vardcentral rehabilitering", directory.SearchFilter{}},
-		{"another viewer, a typo", eksjo, "rehabilitering rehabkordinator", directory.SearchFilter{}},
-		{"a third viewer", fk, "samverkan psykiatri", directory.SearchFilter{}},
-		{"common words seldom together, few with both", karlstad, "hörselvård skuldsanering", directory.SearchFilter{}},
-		{"seldom together, typos", karlstad, "horselvard skuldsanerng", directory.SearchFilter{}},
-		{"seldom together, a third word", karlstad, "hörselvård skuldsanering mottagning", directory.SearchFilter{}},
-		{"seldom together, municipality", karlstad, "skuldsanering hörselvård", directory.SearchFilter{MunicipalityCode: str("1780")}},
-		{"seldom together, every filter", karlstad, "hörselvård skuldsanering", directory.SearchFilter{Kind: str("KOMMUN"), MunicipalityCode: str("0686"), Topic: &topic}},
-		{"seldom together, another viewer", eksjo, "hörselvård skuldsanering", directory.SearchFilter{}},
-		{"seldom together, a third viewer, topic", fk, "hörselvård skuldsanering", directory.SearchFilter{Topic: &topic}},
-		{"one word, seldom with its filter", fk, "hörselvård", directory.SearchFilter{MunicipalityCode: str("0682"), Topic: &topic}},
+		{"common word", karlstad, "samverkan", search.Filter{}},
+		{"common word, typo", karlstad, "vardcentral", search.Filter{}},
+		{"two common words", karlstad, "rehabilitering samordning", search.Filter{}},
+		{"three words", karlstad, "ekonomiskt bistånd karlstad", search.Filter{}},
+		{"two words, one rare", karlstad, "psykiatri värmland", search.Filter{}},
+		{"rare word, typo", karlstad, "rehabkordinator", search.Filter{}},
+		{"words of the name and the description", karlstad, "funktion mottagning", search.Filter{}},
+		{"organisation, typo", karlstad, "försäkringskasan", search.Filter{}},
+		{"common words seldom together", karlstad, "vårdcentral försäkringskassan", search.Filter{}},
+		{"a rare word and a common one", karlstad, "12 psykiatri", search.Filter{}},
+		{"a common word and a rare one", karlstad, "vardcentral 12", search.Filter{}},
+		{"two common words, some together", karlstad, "rehabilitering psykiatri", search.Filter{}},
+		{"two words at the same weight, together and apart", karlstad, "kontaktväg ingång", search.Filter{}},
+		{"kind", karlstad, "samverkan", search.Filter{Kind: str("KOMMUN")}},
+		{"municipality", karlstad, "samverkan vardcentral", search.Filter{MunicipalityCode: str("1780")}},
+		{"topic, prefix", karlstad, "rehab", search.Filter{Topic: &topic}},
+		{"every filter", karlstad, "samverkan", search.Filter{Kind: str("REGION"), MunicipalityCode: str("0686"), Topic: &topic}},
+		{"another viewer", eksjo, "samverkan", search.Filter{}},
+		{"another viewer, two words", eksjo, "vardcentral rehabilitering", search.Filter{}},
+		{"another viewer, a typo", eksjo, "rehabilitering rehabkordinator", search.Filter{}},
+		{"a third viewer", fk, "samverkan psykiatri", search.Filter{}},
+		{"common words seldom together, few with both", karlstad, "hörselvård skuldsanering", search.Filter{}},
+		{"seldom together, typos", karlstad, "horselvard skuldsanerng", search.Filter{}},
+		{"seldom together, a third word", karlstad, "hörselvård skuldsanering mottagning", search.Filter{}},
+		{"seldom together, municipality", karlstad, "skuldsanering hörselvård", search.Filter{MunicipalityCode: str("1780")}},
+		{"seldom together, every filter", karlstad, "hörselvård skuldsanering", search.Filter{Kind: str("KOMMUN"), MunicipalityCode: str("0686"), Topic: &topic}},
+		{"seldom together, another viewer", eksjo, "hörselvård skuldsanering", search.Filter{}},
+		{"seldom together, a third viewer, topic", fk, "hörselvård skuldsanering", search.Filter{Topic: &topic}},
+		{"one word, seldom with its filter", fk, "hörselvård", search.Filter{MunicipalityCode: str("0682"), Topic: &topic}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +276,7 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 					require.Equal(t, want[:len(got)], got, "the first pages of %d, reading %d", size, i)
 				}
 			}
-			first, err := directory.Search(ctx, s, tt.viewer, tt.query, tt.filter, page.Request{First: 20})
+			first, err := search.Find(ctx, s, tt.viewer, tt.query, tt.filter, page.Request{First: 20})
 			require.NoError(t, err)
 			require.Len(t, first.Items, min(20, len(want)))
 			for i, h := range first.Items {
@@ -281,16 +284,16 @@ func TestSearch_StoppingEarlyAnswersAsReadingEverything(t *testing.T) {
 			}
 
 			for i, r := range countReadings {
-				n, err := directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10000, r)
+				n, err := search.CountWith(ctx, s, tt.viewer, tt.query, tt.filter, 10000, r)
 				require.NoError(t, err)
 				require.Equal(t, len(want), n, "reading %d", i)
-				n, err = directory.CountSearchReading(ctx, s, tt.viewer, tt.query, tt.filter, 10, r)
+				n, err = search.CountWith(ctx, s, tt.viewer, tt.query, tt.filter, 10, r)
 				require.NoError(t, err)
 				require.Equal(t, min(10, len(want)), n, "reading %d", i)
 			}
-			n, err := directory.CountSearch(ctx, s, tt.viewer, tt.query, tt.filter)
+			n, err := search.Count(ctx, s, tt.viewer, tt.query, tt.filter)
 			require.NoError(t, err)
-			require.Equal(t, min(directory.MaxSearchCount, len(want)), n)
+			require.Equal(t, min(search.MaxCount, len(want)), n)
 		})
 	}
 }
@@ -304,9 +307,9 @@ func TestSearch_CommonWordBestEntriesComeFirstFromTheFirstRound(t *testing.T) {
 	d := setupSearch(t)
 	ctx := context.Background()
 	s := as(t, d, karlstad)
-	require.Greater(t, generated, directory.SearchFirstHead)
+	require.Greater(t, generated, search.FirstHead)
 
-	res, rounds, err := directory.SearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, page.Request{First: 5}, directory.SearchReadingDefault)
+	res, rounds, err := search.FindWith(ctx, s, karlstad, "samverkan", search.Filter{}, page.Request{First: 5}, search.DefaultReading)
 	require.NoError(t, err)
 	require.Equal(t, 1, rounds, "the first round proves the page")
 	var got []uuid.UUID
@@ -316,10 +319,10 @@ func TestSearch_CommonWordBestEntriesComeFirstFromTheFirstRound(t *testing.T) {
 	require.Equal(t, bestSamverkan, got[:3])
 	require.True(t, res.HasNext)
 
-	all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, directory.SearchReadingDefault)
-	want, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 100, 100, wholeReading)
+	all, _ := pages(t, s, karlstad, "samverkan", search.Filter{}, 20, 100, search.DefaultReading)
+	want, _ := pages(t, s, karlstad, "samverkan", search.Filter{}, 100, 100, wholeReading)
 	require.Equal(t, want, all)
-	require.Greater(t, len(all), directory.SearchFirstHead)
+	require.Greater(t, len(all), search.FirstHead)
 }
 
 // Entries Karlstad may not see have the word at the highest weight and the
@@ -331,16 +334,16 @@ func TestSearch_InvisibleEntryAtTheHeadOfTheListNeverAppears(t *testing.T) {
 	d := setupSearch(t)
 	ctx := context.Background()
 	s := as(t, d, karlstad)
-	for _, r := range append(headReadings, directory.SearchReadingDefault, wholeReading) {
-		all, _ := pages(t, s, karlstad, "samverkan", directory.SearchFilter{}, 20, 100, r)
+	for _, r := range append(headReadings, search.DefaultReading, wholeReading) {
+		all, _ := pages(t, s, karlstad, "samverkan", search.Filter{}, 20, 100, r)
 		require.NotContains(t, ids(all), eksjoInternal)
 		require.NotContains(t, ids(all), jonkopingFederated)
-		n, err := directory.CountSearchReading(ctx, s, karlstad, "samverkan", directory.SearchFilter{}, 10000, countReadings[0])
+		n, err := search.CountWith(ctx, s, karlstad, "samverkan", search.Filter{}, 10000, countReadings[0])
 		require.NoError(t, err)
 		require.Equal(t, len(all), n, "the count is of the visible entries")
 	}
 
-	res, err := directory.Search(ctx, as(t, d, eksjo), eksjo, "samverkan", directory.SearchFilter{}, page.Request{First: 2})
+	res, err := search.Find(ctx, as(t, d, eksjo), eksjo, "samverkan", search.Filter{}, page.Request{First: 2})
 	require.NoError(t, err)
 	require.Equal(t, eksjoInternal, res.Items[0].ID, "its owner sees it first")
 	require.Equal(t, jonkopingFederated, res.Items[1].ID, "its förbund's members see it")
@@ -351,7 +354,7 @@ func TestSearch_InvisibleEntryAtTheHeadOfTheListNeverAppears(t *testing.T) {
 func TestSearch_RejectsACursorWithAnImpossibleScore(t *testing.T) {
 	t.Parallel()
 	for _, sort := range []string{"1e300", "NaN", "-Inf", "x"} {
-		_, err := directory.Search(context.Background(), nil, karlstad, "samverkan", directory.SearchFilter{},
+		_, err := search.Find(context.Background(), nil, karlstad, "samverkan", search.Filter{},
 			page.Request{First: 5, After: &page.Key{Sort: sort, ID: uuid.New()}})
 		require.ErrorContains(t, err, "the cursor is not one of this search's", sort)
 	}
@@ -368,9 +371,9 @@ func TestSearch_WordsSeldomTogetherAreSettledByTheTogetherRound(t *testing.T) {
 	ctx := context.Background()
 	for _, viewer := range []uuid.UUID{karlstad, eksjo, fk} {
 		s := as(t, d, viewer)
-		// (Heads of 3: the test's lists are shorter than Search's heads.)
-		r := directory.Reading{Rounds: []directory.Round{directory.Head(3), directory.Together(1000), directory.Head(0)}}
-		res, rounds, err := directory.SearchReading(ctx, s, viewer, "hörselvård skuldsanering", directory.SearchFilter{},
+		// (Heads of 3: the test's lists are shorter than Find's heads.)
+		r := search.Reading{Rounds: []search.Round{search.Head(3), search.Together(1000), search.Head(0)}}
+		res, rounds, err := search.FindWith(ctx, s, viewer, "hörselvård skuldsanering", search.Filter{},
 			page.Request{First: 5}, r)
 		require.NoError(t, err)
 		require.Equal(t, 2, rounds, "the first round cannot prove it; the together round does")

@@ -1,9 +1,10 @@
-package directory
+package search
 
 import (
 	"strconv"
 	"strings"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
@@ -58,7 +59,7 @@ func contribution(sim, weight string) string {
 // pointsPerUnit converts scores to the integer points a search sums.
 const pointsPerUnit = 10000
 
-// rankingSQL renders the part of a search that Search and CountSearch
+// rankingSQL renders the part of a search that Find and Count
 // share, over the search terms of visible live entries (see migrations
 // 010 and 011). Each query word is expanded to the lexicon words like it
 // or beginning with it. An entry matches when it has some expansion of
@@ -89,7 +90,7 @@ const pointsPerUnit = 10000
 //
 // It returns the SQL, the arguments and the number of groups (words, and
 // filters when reading whole lists) an entry must match.
-func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, []any, int) {
+func rankingSQL(words []string, f Filter, rd round, args []any) (string, []any, int) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -101,7 +102,7 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 	if f.Topic != nil {
 		filters = append(filters, []string{"~t:" + string(*f.Topic)})
 	}
-	cond := visible("t")
+	cond := directory.Visible("t")
 	kind := ""
 	if f.Kind != nil {
 		kind = arg(*f.Kind) + "::organization_kind"
@@ -122,7 +123,7 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 		wordRows = append(wordRows, values(i+1, []string{w})...)
 	}
 	n := len(words)
-	sql := `WITH ` + peersCTE + `,
+	sql := `WITH ` + directory.PeersCTE + `,
 	words AS (
 		SELECT n, hub_fold(w) AS w FROM (VALUES ` + strings.Join(wordRows, ", ") + `) AS q(n, w)
 	),
@@ -162,7 +163,7 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 		for i, g := range filters {
 			groups = append(groups, "SELECT g, term FROM (VALUES "+strings.Join(values(n+1+i, g), ", ")+") AS f(g, term)")
 		}
-		visibleKind := visible("d")
+		visibleKind := directory.Visible("d")
 		if kind != "" {
 			visibleKind += " AND d.org_kind = " + kind
 		}
@@ -304,7 +305,7 @@ func rankingSQL(words []string, f SearchFilter, rd round, args []any) (string, [
 // when every candidate not scored and every entry outside the heads ranks
 // below its last row; a page of fewer rows is exact only when nothing
 // outside the heads can match and every candidate was scored.
-func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after *page.Key, points int64, args []any) (string, []any) {
+func pageSQL(words []string, f Filter, rd round, probes, first int, after *page.Key, points int64, args []any) (string, []any) {
 	sql, args, n := rankingSQL(words, f, rd, args)
 	arg := func(v any) string {
 		args = append(args, v)
@@ -360,7 +361,7 @@ func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after 
 		SELECT c.entry_id, b.n, ` + contribution("b.sim", "t.weight") + ` AS s
 		FROM top c CROSS JOIN bounds b CROSS JOIN LATERAL (
 			SELECT t.weight FROM directory_search_terms t
-			WHERE t.term = b.term AND t.entry_id = c.entry_id AND ` + visible("t") + `
+			WHERE t.term = b.term AND t.entry_id = c.entry_id AND ` + directory.Visible("t") + `
 			LIMIT 1
 		) t
 		WHERE NOT c.known AND b.n <> ALL (coalesce(c.settled, '{}'))
@@ -395,7 +396,7 @@ func pageSQL(words []string, f SearchFilter, rd round, probes, first int, after 
 // countSQL renders one round of counting up to limit: the candidates
 // that have every word, those the heads showed first (the rest are looked
 // up in the lists that were cut), and whether the heads hold every match.
-func countSQL(words []string, f SearchFilter, rd round, limit int, args []any) (string, []any) {
+func countSQL(words []string, f Filter, rd round, limit int, args []any) (string, []any) {
 	sql, args, n := rankingSQL(words, f, rd, args)
 	if rd.head == 0 {
 		// Whole lists (or a together round's entries): the entries seen
@@ -415,7 +416,7 @@ func countSQL(words []string, f SearchFilter, rd round, limit int, args []any) (
 			WHERE g.n <> ALL (c.words) AND (
 				SELECT count(*) FROM bounds b WHERE b.n = g.n AND EXISTS (
 					SELECT 1 FROM directory_search_terms t
-					WHERE t.term = b.term AND t.entry_id = c.entry_id AND ` + visible("t") + `)) = 0)
+					WHERE t.term = b.term AND t.entry_id = c.entry_id AND ` + directory.Visible("t") + `)) = 0)
 		LIMIT ` + strconv.Itoa(limit) + `
 	)
 	SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched`, args

@@ -1,4 +1,4 @@
-package directory
+package csv
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
@@ -30,7 +31,7 @@ type ImportResult struct {
 // are named (unit name; function name of the same organisation) or given
 // by id. On any problem it returns every one, line by line; the caller
 // rolls back.
-func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, rows []csvRow) (ImportResult, error) {
+func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, rows []Row) (ImportResult, error) {
 	var res ImportResult
 	units, err := loadUnits(ctx, q, &owner)
 	if err != nil {
@@ -103,7 +104,7 @@ func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string,
 		}
 	}
 	ref := references{units: units, names: names}
-	inputs := make([]EntryInput, len(rows))
+	inputs := make([]directory.EntryInput, len(rows))
 	for i, r := range rows {
 		in, msgs := r.merge(olds[i], ref)
 		for _, m := range msgs {
@@ -134,7 +135,7 @@ func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string,
 			res.Unchanged++
 			continue
 		}
-		saved, err := Save(ctx, q, owner, reviewer, now, inputs[i])
+		saved, err := directory.Save(ctx, q, owner, reviewer, now, inputs[i])
 		if err != nil {
 			if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.NotFound {
 				bad(r.line, "%s", entryProblems(err))
@@ -205,9 +206,9 @@ func (ref references) fallback(cell string) (*uuid.UUID, error) {
 
 // merge makes the entry a line describes: its cells over what old (nil for
 // a new entry) has.
-func (r csvRow) merge(old *storedEntry, ref references) (EntryInput, []string) {
-	var in EntryInput
-	var oldVis Visibility
+func (r Row) merge(old *storedEntry, ref references) (directory.EntryInput, []string) {
+	var in directory.EntryInput
+	var oldVis directory.Visibility
 	if old != nil {
 		in, oldVis = old.input(), old.Visibility
 	}
@@ -272,7 +273,7 @@ func (r csvRow) merge(old *storedEntry, ref references) (EntryInput, []string) {
 		// entry's visibility follows it; a narrower one stays narrower,
 		// but never wider than the entry.
 		for i, ch := range in.Channels {
-			if ch.Visibility == oldVis || visibilityRank[ch.Visibility] > visibilityRank[in.Visibility] {
+			if ch.Visibility == oldVis || ch.Visibility.Wider(in.Visibility) {
 				in.Channels[i].Visibility = in.Visibility
 			}
 		}
@@ -282,7 +283,7 @@ func (r csvRow) merge(old *storedEntry, ref references) (EntryInput, []string) {
 			if !ok {
 				continue
 			}
-			at := slices.IndexFunc(in.Channels, func(ch Channel) bool { return ch.Kind == k.kind })
+			at := slices.IndexFunc(in.Channels, func(ch directory.Channel) bool { return ch.Kind == k.kind })
 			switch {
 			case cell.value == "" && at >= 0:
 				in.Channels = slices.Delete(in.Channels, at, at+1)
@@ -293,7 +294,7 @@ func (r csvRow) merge(old *storedEntry, ref references) (EntryInput, []string) {
 					in.Channels[at].OpeningHours = cell.hours
 				}
 			default:
-				in.Channels = append(in.Channels, Channel{Kind: k.kind, Value: cell.value, OpeningHours: cell.hours})
+				in.Channels = append(in.Channels, directory.Channel{Kind: k.kind, Value: cell.value, OpeningHours: cell.hours})
 			}
 		}
 	}
@@ -306,9 +307,9 @@ func (r csvRow) merge(old *storedEntry, ref references) (EntryInput, []string) {
 }
 
 // input is the stored entry as the input that would save it unchanged.
-func (e storedEntry) input() EntryInput {
+func (e storedEntry) input() directory.EntryInput {
 	id := e.ID
-	return EntryInput{
+	return directory.EntryInput{
 		ID: &id, UnitID: e.UnitID, FunctionName: e.FunctionName, Description: e.Description,
 		Topics: topicsOf(e.Topics), LeadTopics: topicsOf(e.LeadTopics), TargetGroups: e.TargetGroups,
 		MunicipalityCodes: e.MunicipalityCodes, National: e.National, Visibility: e.Visibility,
@@ -320,7 +321,7 @@ func (e storedEntry) input() EntryInput {
 // same reports whether saving in would leave the entry as it is (apart
 // from its review). unitCodes are the municipalities of each unit, which
 // an entry without its own takes.
-func (e storedEntry) same(in EntryInput, unitCodes map[uuid.UUID][]string) bool {
+func (e storedEntry) same(in directory.EntryInput, unitCodes map[uuid.UUID][]string) bool {
 	codes := in.MunicipalityCodes
 	if len(codes) == 0 && !in.National && in.UnitID != nil {
 		codes = unitCodes[*in.UnitID]
@@ -331,7 +332,7 @@ func (e storedEntry) same(in EntryInput, unitCodes map[uuid.UUID][]string) bool 
 		slices.Equal(e.MunicipalityCodes, codes) && e.National == in.National && e.Visibility == in.Visibility &&
 		deref(e.ExpectedAnswer) == deref(in.ExpectedAnswer) && samePtr(e.FallbackEntryID, in.FallbackEntryID) &&
 		slices.Equal(e.StaffedByRoles, in.StaffedByRoles) && slices.Equal(e.ContactPersons, in.ContactPersons) &&
-		slices.EqualFunc(e.Channels, in.Channels, func(a, b Channel) bool {
+		slices.EqualFunc(e.Channels, in.Channels, func(a, b directory.Channel) bool {
 			return a.Kind == b.Kind && a.Value == b.Value && a.Note == b.Note && a.Visibility == b.Visibility &&
 				slices.Equal(a.OpeningHours, b.OpeningHours)
 		})
@@ -344,10 +345,18 @@ func samePtr[T comparable](a, b *T) bool {
 	return *a == *b
 }
 
-func topicsOf(ts []string) []Topic {
-	out := make([]Topic, len(ts))
+func strs[T ~string](ts []T) []string {
+	out := make([]string, len(ts))
 	for i, t := range ts {
-		out[i] = Topic(t)
+		out[i] = string(t)
+	}
+	return out
+}
+
+func topicsOf(ts []string) []directory.Topic {
+	out := make([]directory.Topic, len(ts))
+	for i, t := range ts {
+		out[i] = directory.Topic(t)
 	}
 	return out
 }

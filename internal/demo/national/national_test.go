@@ -1,4 +1,4 @@
-package demo
+package national
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/personnummer"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -17,17 +18,17 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // A small national data set: the same shape as the benchmark's, a
 // five-hundredth of its size.
-var smallNational = NationalOptions{Entries: 200, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200,
+var smallNational = Options{Entries: 200, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200,
 	Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
 
 func loadSmallNational(t *testing.T, seed uint64) *pgtest.DB {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, Load(ctx, d.Pool, DevKeys()))
+	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
 	opts := smallNational
-	opts.Seed, opts.Keys = seed, DevKeys()
-	require.NoError(t, LoadNational(ctx, d.Pool, opts))
+	opts.Seed, opts.Keys = seed, demo.DevKeys()
+	require.NoError(t, Load(ctx, d.Pool, opts))
 	return d
 }
 
@@ -49,7 +50,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	require.Equal(t, 600+1, count(`SELECT count(DISTINCT individual_id) FROM cases`), "one case per person")
 
 	t.Run("every number opens, matches its blind index and is the generator's", func(t *testing.T) {
-		keys := DevKeys()
+		keys := demo.DevKeys()
 		rows, err := d.Pool.Query(ctx, `SELECT id, number_kind, number_index, number_sealed, number_key_id, org_id, unit_id, protected_identity
 			FROM individuals WHERE handle NOT LIKE 'P-DEMO%'`)
 		require.NoError(t, err)
@@ -75,8 +76,8 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 			seen[string(plain)] = true
 			i, ok := byID[id]
 			require.True(t, ok)
-			want := NationalIndividual(seed, i)
-			require.Equal(t, want.Personnummer, num.Formatted(), "NationalIndividual gives the bench the same number")
+			want := Individual(seed, i)
+			require.Equal(t, want.Personnummer, num.Formatted(), "Individual gives the bench the same number")
 			require.Equal(t, want.Protected, prot)
 			if prot {
 				protected++
@@ -100,7 +101,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 			WHERE c.org_id <> i.org_id OR c.registered_at < i.registered_at OR c.registered_at >= $1
 			   OR c.revoked_at < c.registered_at OR c.revoked_at >= $1`, smallNational.Today))
 		require.Greater(t, count(`SELECT count(DISTINCT org_id) FROM individuals`), 100, "spread over the country")
-		require.Greater(t, count(`SELECT count(*) FROM individuals WHERE org_id = $1`, ID("org/karlstad")), 2, "Karlstad has people")
+		require.Greater(t, count(`SELECT count(*) FROM individuals WHERE org_id = $1`, demo.ID("org/karlstad")), 2, "Karlstad has people")
 	})
 
 	t.Run("grants mirror their samtycke as consent.Record writes them", func(t *testing.T) {
@@ -131,19 +132,19 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 			"not yet valid": {`revoked_at IS NULL AND valid_from > $1`, 0.04},
 			"revoked":       {`revoked_at IS NOT NULL AND $1::date IS NOT NULL`, 0.16},
 		} {
-			got := count(`SELECT count(*) FROM consents WHERE id <> $2 AND `+want.where, smallNational.Today, DemoConsent)
+			got := count(`SELECT count(*) FROM consents WHERE id <> $2 AND `+want.where, smallNational.Today, demo.DemoConsent)
 			require.InDelta(t, want.share, float64(got)/total, 0.06, state)
 		}
 		require.InDelta(t, 0.75, float64(count(`SELECT count(*) FROM consents WHERE kind = 'OSL_SEKRETESSBRYTANDE'`))/total, 0.08)
 		require.Positive(t, count(`SELECT count(*) FROM consents WHERE kind = 'PDL_SAMMANHALLEN_JOURNALFORING'`))
-		require.Positive(t, count(`SELECT count(*) FROM consent_grants WHERE grantee_unit_id IS NOT NULL AND grantee_org_id = $1`, ID("org/region-varmland"))+
+		require.Positive(t, count(`SELECT count(*) FROM consent_grants WHERE grantee_unit_id IS NOT NULL AND grantee_org_id = $1`, demo.ID("org/region-varmland"))+
 			count(`SELECT count(*) FROM consent_grants g JOIN units u ON u.id = g.grantee_unit_id WHERE u.kind = 'VARDCENTRAL'`))
 		// What the rule (consent_grants_in_force) shows ph.fk, on the anchor day.
 		fk := count(`SELECT count(*) FROM cases c WHERE EXISTS (SELECT 1 FROM consent_grants g
 			WHERE g.individual_id = c.individual_id AND g.revoked_at IS NULL AND g.grantee_org_id = $1
 			  AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = $2) AND g.kind IN ('OSL_SEKRETESSBRYTANDE', 'PDL_SAMMANHALLEN_JOURNALFORING')
 			  AND 'SAMORDNAD_REHABILITERING' = ANY (g.purposes) AND g.valid_from <= $3 AND $3 <= g.valid_until)`,
-			ID("org/fk"), ID("unit/fk/karlstad"), smallNational.Today)
+			demo.ID("org/fk"), demo.ID("unit/fk/karlstad"), smallNational.Today)
 		require.InDelta(t, 0.5, float64(fk)/float64(smallNational.Cases), 0.25, "ph.fk sees a large share of the cases (%d)", fk)
 	})
 

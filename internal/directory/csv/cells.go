@@ -1,9 +1,11 @@
-package directory
+package csv
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/samverkanshub/hub/internal/directory"
 )
 
 // The cell syntax of the phone-list format (docs/directory.md): lists
@@ -18,14 +20,17 @@ import (
 // channelWords names the channel kinds in the channels cell and in the
 // per-kind columns of the first format.
 var channelWords = []struct {
-	kind ChannelKind
+	kind directory.ChannelKind
 	word string
 }{
-	{Phone, "phone"}, {Funktionsbrevlada, "funktionsbrevlada"}, {SecureMessage, "secure_message"},
-	{VisitingAddress, "visiting_address"}, {OnSite, "on_site"},
+	{directory.Phone, "phone"},
+	{directory.Funktionsbrevlada, "funktionsbrevlada"},
+	{directory.SecureMessage, "secure_message"},
+	{directory.VisitingAddress, "visiting_address"},
+	{directory.OnSite, "on_site"},
 }
 
-func channelWord(k ChannelKind) string {
+func channelWord(k directory.ChannelKind) string {
 	for _, w := range channelWords {
 		if w.kind == k {
 			return w.word
@@ -34,7 +39,7 @@ func channelWord(k ChannelKind) string {
 	return strings.ToLower(string(k))
 }
 
-func channelKindOf(word string) (ChannelKind, bool) {
+func channelKindOf(word string) (directory.ChannelKind, bool) {
 	word = strings.ToLower(strings.TrimSpace(word))
 	for _, w := range channelWords {
 		if w.word == word || strings.ToLower(string(w.kind)) == word {
@@ -44,7 +49,7 @@ func channelKindOf(word string) (ChannelKind, bool) {
 	return "", false
 }
 
-var visibilities = []Visibility{Public, Federation, Organisation}
+var visibilities = []directory.Visibility{directory.Public, directory.Federation, directory.Organisation}
 
 // formulaStarts are the first characters that make a spreadsheet read a
 // cell as a formula (OWASP, "CSV Injection"): = + - @, and tab and carriage
@@ -167,8 +172,8 @@ var dayNames = []string{"", "mån", "tis", "ons", "tor", "fre", "lör", "sön"}
 
 // parseHours reads "mån-fre 08:00-16:00; tis 13:00-15:00": a day range
 // stands for each of its days, in order.
-func parseHours(s string) ([]Hours, error) {
-	var out []Hours
+func parseHours(s string) ([]directory.Hours, error) {
+	var out []directory.Hours
 	for _, part := range strings.Split(s, ";") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -190,7 +195,7 @@ func parseHours(s string) ([]Hours, error) {
 			return nil, fmt.Errorf("days %q are not like mån, tis, … or mån-fre", days)
 		}
 		for d := d1; d <= d2; d++ {
-			out = append(out, Hours{Day: d, From: strings.TrimSpace(from), To: strings.TrimSpace(to)})
+			out = append(out, directory.Hours{Day: d, From: strings.TrimSpace(from), To: strings.TrimSpace(to)})
 		}
 	}
 	return out, nil
@@ -198,7 +203,7 @@ func parseHours(s string) ([]Hours, error) {
 
 // formatHours writes hours as parseHours reads them, joining consecutive
 // days with the same times into a range ("mån-fre 08:00-12:00").
-func formatHours(hs []Hours) string {
+func formatHours(hs []directory.Hours) string {
 	var parts []string
 	for i := 0; i < len(hs); {
 		j := i
@@ -217,7 +222,7 @@ func formatHours(hs []Hours) string {
 
 func dayName(d int) string {
 	if d < 1 || d >= len(dayNames) {
-		return fmt.Sprint(d) // never saved (validate), but never a panic either
+		return fmt.Sprint(d) // never saved (EntryInput.Validate), but never a panic either
 	}
 	return dayNames[d]
 }
@@ -228,9 +233,10 @@ func dayName(d int) string {
 //
 // kind and value first, then any of hours, note and visibility. A channel
 // without visibility gets the entry's: its Visibility is left empty here.
-// Problems are named by the channel's index, as validate names them.
-func parseChannels(cell string) ([]Channel, []string) {
-	var out []Channel
+// Problems are named by the channel's index, as EntryInput.Validate names
+// them.
+func parseChannels(cell string) ([]directory.Channel, []string) {
+	var out []directory.Channel
 	var problems []string
 	for _, line := range strings.Split(strings.ReplaceAll(cell, "\r\n", "\n"), "\n") {
 		if strings.TrimSpace(line) == "" {
@@ -241,7 +247,7 @@ func parseChannels(cell string) ([]Channel, []string) {
 			problems = append(problems, where+": "+fmt.Sprintf(format, args...))
 		}
 		parts := splitEscaped(line, '|')
-		var ch Channel
+		var ch directory.Channel
 		word, value, ok := strings.Cut(parts[0], ":")
 		kind, known := channelKindOf(word)
 		if !ok || !known {
@@ -276,7 +282,7 @@ func parseChannels(cell string) ([]Channel, []string) {
 				ch.Note = unescape(val)
 			case "visibility":
 				if val != "" {
-					ch.Visibility = Visibility(strings.ToUpper(val))
+					ch.Visibility = directory.Visibility(strings.ToUpper(val))
 					if !slices.Contains(visibilities, ch.Visibility) {
 						bad("visibility must be PUBLIC, FEDERATION or ORGANISATION, got %q", truncate(val))
 					}
@@ -290,7 +296,7 @@ func parseChannels(cell string) ([]Channel, []string) {
 
 // formatChannels writes channels as parseChannels reads them; a channel's
 // visibility is written only where it differs from the entry's.
-func formatChannels(chs []Channel, entry Visibility) string {
+func formatChannels(chs []directory.Channel, entry directory.Visibility) string {
 	lines := make([]string, len(chs))
 	for i, c := range chs {
 		s := channelWord(c.Kind) + ": " + escape(c.Value, '|')
@@ -306,4 +312,12 @@ func formatChannels(chs []Channel, entry Visibility) string {
 		lines[i] = s
 	}
 	return strings.Join(lines, "\n")
+}
+
+// truncate shortens a value quoted in a problem.
+func truncate(s string) string {
+	if len(s) > 30 {
+		return s[:30] + "…"
+	}
+	return s
 }

@@ -1,4 +1,11 @@
-package demo
+// Package national generates the national-scale data set the benchmarks
+// run on (docs/samtycke-benchmarks.md): on top of the demo data, every
+// county and municipality of Sweden with their kommuner, regions, offices
+// and förbund, directory entries by the hundred thousand and, if asked,
+// individuals, cases and samtycken by the million; reproducibly, from a
+// seed. Only `hub seed national` and the benchmarks use it: the server
+// (`hub serve`, `hub dev`, graph) does not import it.
+package national
 
 import (
 	"context"
@@ -10,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -38,8 +46,8 @@ type vardcentral struct {
 	code      string
 }
 
-// NationalOptions size the synthetic national data set.
-type NationalOptions struct {
+// Options size the synthetic national data set.
+type Options struct {
 	Seed         uint64
 	Entries      int // directory entries (the target scale is 100,000)
 	Vardcentrals int // about 1,100 at national scale
@@ -60,7 +68,7 @@ type NationalOptions struct {
 	Progress func(step string, rows int, took time.Duration)
 }
 
-func (o NationalOptions) validate() error {
+func (o Options) validate() error {
 	switch {
 	case o.Entries < 0 || o.Vardcentrals < 0 || o.Individuals < 0 || o.Cases < 0 || o.Consents < 0:
 		return fmt.Errorf("national: sizes must not be negative")
@@ -85,12 +93,12 @@ func nationalMunicipalities() ([]muni, map[string][]string) {
 	byCounty := map[string][]string{}
 	for _, c := range nationalCounties {
 		existing := map[string]bool{}
-		for _, dc := range counties {
-			if dc.code == c.code {
-				for _, m := range dc.municipalities {
-					existing[m[0]] = true
-					munis = append(munis, muni{m[0], c.code})
-					byCounty[c.code] = append(byCounty[c.code], m[0])
+		for _, dc := range demo.Counties() {
+			if dc.Code == c.code {
+				for _, code := range dc.Municipalities {
+					existing[code] = true
+					munis = append(munis, muni{code, c.code})
+					byCounty[c.code] = append(byCounty[c.code], code)
 				}
 			}
 		}
@@ -115,16 +123,16 @@ func countyName(code string) string {
 	return ""
 }
 
-// LoadNational adds a reproducible, synthetic national-scale tenancy and
+// Load adds a reproducible, synthetic national-scale tenancy and
 // directory on top of the demo data: all 21 counties and 290
 // municipalities with a kommun each (with an ekonomiskt bistånd unit), a
 // region per county with vårdcentraler, an FK office per county, a
 // samordningsförbund per county, and opts.Entries directory entries with
 // realistic topic, coverage and visibility distributions. With
-// opts.Individuals it adds the samtycke data set (national_cases.go):
+// opts.Individuals it adds the samtycke data set (cases.go):
 // individuals with sealed personnummer, their cases and samtycken. It is
 // for benchmarks; the demo data must be loaded first.
-func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions) error {
+func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	if err := opts.validate(); err != nil {
 		return err
 	}
@@ -146,9 +154,9 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 		start := time.Now()
 		// Municipalities and their kommuner.
 		demoMunicipality := map[string]bool{}
-		for _, dc := range counties {
-			for _, m := range dc.municipalities {
-				demoMunicipality[m[0]] = true
+		for _, dc := range demo.Counties() {
+			for _, code := range dc.Municipalities {
+				demoMunicipality[code] = true
 			}
 		}
 		for _, m := range munis {
@@ -160,9 +168,9 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 			}
 		}
 		demoKommun := map[string]uuid.UUID{}
-		for _, o := range organizations {
-			if o.kind == tenancy.Kommun {
-				demoKommun[o.municipalities[0]] = ID("org/" + o.key)
+		for _, o := range demo.Organizations() {
+			if o.Kind == tenancy.Kommun {
+				demoKommun[o.Municipalities[0]] = demo.ID("org/" + o.Key)
 			}
 		}
 		kommunOrg := map[string]uuid.UUID{}
@@ -193,7 +201,7 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 			}
 		}
 		// Regions with vårdcentraler, FK and AF offices, a förbund per county.
-		regionOrg := map[string]uuid.UUID{"17": ID("org/region-varmland"), "06": ID("org/region-jonkoping")}
+		regionOrg := map[string]uuid.UUID{"17": demo.ID("org/region-varmland"), "06": demo.ID("org/region-jonkoping")}
 		vcPerMuni := max(1, opts.Vardcentrals/len(munis))
 		var vcs []vardcentral
 		for ci, c := range nationalCounties {
@@ -217,8 +225,8 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 			// FK is one national organisation; the demo has its Karlstad
 			// and Jönköping offices, the other counties get one here.
 			if office := nationalFKOffice(c.code); office == id("fk-office/", c.code) {
-				parent := ID("unit/fk/sjuk")
-				if err := tenancy.EnsureUnit(ctx, tx, tenancy.Unit{ID: office, OrgID: ID("org/fk"), ParentID: &parent, Kind: tenancy.UnitLokalkontor,
+				parent := demo.ID("unit/fk/sjuk")
+				if err := tenancy.EnsureUnit(ctx, tx, tenancy.Unit{ID: office, OrgID: demo.ID("org/fk"), ParentID: &parent, Kind: tenancy.UnitLokalkontor,
 					Name: "Försäkringskassan " + c.name}, byCounty[c.code]); err != nil {
 					return err
 				}
@@ -232,7 +240,7 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 			if err := tenancy.EnsureFederation(ctx, tx, tenancy.Federation{ID: fed, OrgID: fedOrg, Name: "Samordningsförbundet " + c.name}); err != nil {
 				return err
 			}
-			members := []uuid.UUID{regionOrg[c.code], ID("org/fk"), ID("org/af")}
+			members := []uuid.UUID{regionOrg[c.code], demo.ID("org/fk"), demo.ID("org/af")}
 			for _, code := range byCounty[c.code] {
 				members = append(members, kommunOrg[code])
 			}
@@ -272,7 +280,7 @@ func LoadNational(ctx context.Context, pool *pgxpool.Pool, opts NationalOptions)
 
 // nationalID is the id of a generated object.
 func nationalID(kind string, parts ...any) uuid.UUID {
-	return ID(fmt.Sprint(append([]any{"national/", kind}, parts...)...))
+	return demo.ID(fmt.Sprint(append([]any{"national/", kind}, parts...)...))
 }
 
 // copyEntries bulk-loads directory entries and their channels with COPY and
@@ -306,9 +314,9 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 				}
 			}
 		case r < 85:
-			kind, org = "FK", ID("org/fk")
+			kind, org = "FK", demo.ID("org/fk")
 		default:
-			kind, org = "AF", ID("org/af")
+			kind, org = "AF", demo.ID("org/af")
 		}
 		if kind == "REGION" && unit == nil {
 			org = regionOrg[m.county]
@@ -328,7 +336,7 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 			codes, national = []string{}, true
 		}
 		reviewed := now.Add(-time.Duration(rng.IntN(400)) * 24 * time.Hour)
-		eid := ID(fmt.Sprint("national/entry/", i))
+		eid := demo.ID(fmt.Sprint("national/entry/", i))
 		visibility := visibilities[rng.IntN(len(visibilities))]
 		entries = append(entries, []any{eid, org, unit, fmt.Sprintf("%s funktion %d (%s)", kind, i, m.code), "",
 			topics, topics[:1], []string{}, codes, national, visibility, reviewed, "generator"})

@@ -11,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
@@ -22,21 +21,16 @@ import (
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/vagin"
-	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
-	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
 // Options configure the GraphQL endpoint.
 type Options struct {
-	Pool *pgxpool.Pool
+	// App is the application layer the resolvers call (required).
+	App *app.App
 	// Authenticator verifies the bearer token of every request (required).
 	Authenticator *identity.Authenticator
-	// Authorizer is the one authorization entry point (required).
-	Authorizer *authz.Authorizer
-	// PIIKeys seal and index identity numbers (required).
-	PIIKeys *piicrypt.Keys
 	// ConsentEvents feeds the consentEvents subscription (nil: the
 	// subscription is refused).
 	ConsentEvents *consent.Listener
@@ -57,9 +51,6 @@ type Options struct {
 	// MaxResponseBytes bounds the data of one response (default
 	// DefaultMaxResponseBytes).
 	MaxResponseBytes int
-	// StatementTimeout bounds each SQL statement of a request (0: server
-	// default).
-	StatementTimeout time.Duration
 	// BatchWait is how long dataloaders collect keys of nested lists
 	// (default 500µs; see loaders.go).
 	BatchWait time.Duration
@@ -105,8 +96,8 @@ func newExecutableSchema(r *Resolver) graphql.ExecutableSchema {
 // application/graphql-response+json and application/json) with the hub's
 // limits, error presentation and per-request transaction.
 func NewHandler(o Options) http.Handler {
-	if o.Authenticator == nil || o.Authorizer == nil || o.PIIKeys == nil {
-		panic("graph.NewHandler: an Authenticator, an Authorizer and PIIKeys are required")
+	if o.Authenticator == nil || o.App == nil || o.App.Authz == nil || o.App.Keys == nil {
+		panic("graph.NewHandler: an Authenticator and an App with an Authorizer and PII keys are required")
 	}
 	if o.MaxDepth == 0 {
 		o.MaxDepth = DefaultMaxDepth
@@ -138,7 +129,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxOperationsPerConnection == 0 {
 		o.MaxOperationsPerConnection = DefaultMaxOperationsPerConnection
 	}
-	application := &app.App{Pool: o.Pool, Authz: o.Authorizer, Keys: o.PIIKeys, StatementTimeout: o.StatementTimeout}
+	application := o.App
 	people := casework.New(application)
 	resolver := &Resolver{
 		App:           application,
@@ -149,7 +140,7 @@ func NewHandler(o Options) http.Handler {
 		Orgs:          orgs.New(),
 		ConsentEvents: o.ConsentEvents,
 	}
-	refused := app.NewRefusals(o.Pool)
+	refused := application.NewRefusals()
 	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection, o.RequestTimeout)
 	srv := handler.New(newExecutableSchema(resolver))
 	srv.AddTransport(transport.Websocket{

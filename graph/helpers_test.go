@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
@@ -167,18 +168,16 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	listenCtx, stopListening := context.WithCancel(ctx)
 	t.Cleanup(stopListening)
 	go events.Run(listenCtx, d.AppURL, logger)
-	opts := graph.Options{
-		ConsentEvents:    events,
-		Pool:             d.AppPool,
-		Authenticator:    identity.NewAuthenticator(d.AppPool),
-		Authorizer:       authorizer,
-		PIIKeys:          demo.DevKeys(),
-		StatementTimeout: 5 * time.Second,
-		Introspection:    true,
-		WaysCacheSize:    config.Defaults().WaysCacheSize, // as served
-	}
+	application := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
 	if asOwner {
-		opts.Pool = d.Pool
+		application.Pool = d.Pool
+	}
+	opts := graph.Options{
+		App:           application,
+		ConsentEvents: events,
+		Authenticator: identity.NewAuthenticator(d.AppPool),
+		Introspection: true,
+		WaysCacheSize: config.Defaults().WaysCacheSize, // as served
 	}
 	for _, f := range adjust {
 		f(&opts)

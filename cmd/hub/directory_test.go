@@ -91,3 +91,50 @@ func TestDirectoryImport_AllOrNothingWithALineNumberedReport(t *testing.T) {
 	require.ErrorContains(t, run(ctx, []string{"directory", "import", good, "--database-url", d.URL, "--org", "999999-9999"}), "no organisation")
 	require.ErrorContains(t, run(ctx, []string{"directory", "import", writeFile(t, "name,phone\n"), "--database-url", d.URL, "--org", "212000-1827"}), `line 1: unknown column "name"`)
 }
+
+// The import runs through the directory's use case, as the organisation's
+// ORG_ADMIN in the operator's name, and leaves an audit record like the
+// API: the entries it saved, or why it failed.
+func TestDirectoryImport_IsAudited(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "demo"}))
+	good := writeFile(t, header+
+		"Socialförvaltningen Grums växel,,EKONOMISKT_BISTAND,,,1764,nej,PUBLIC,,,,0555-420 10,mån-fre 08:00-16:30,,,,,,\n")
+	require.NoError(t, run(ctx, []string{"directory", "import", good, "--database-url", d.URL, "--org", "212000-1827", "--as", "anna.admin"}))
+	bad := writeFile(t, header+"Okänt ämne,,FIKA,,,1764,nej,PUBLIC,,,,,,eb@grums.example,,,,,\n")
+	require.Error(t, run(ctx, []string{"directory", "import", bad, "--database-url", d.URL, "--org", "212000-1827", "--as", "anna.admin"}))
+
+	type record struct {
+		UserID, OperationType, OperationName, Decision string
+		Roles                                          []string
+		ObjectIDs                                      []string
+		Reason                                         *string
+	}
+	rows, err := d.Pool.Query(ctx, `SELECT r.user_id, r.operation_type, r.operation_name, r.decision, r.roles, r.object_ids, r.reason
+		FROM audit_records r JOIN organizations o ON o.id = r.org_id WHERE o.org_number = '212000-1827' ORDER BY r.at, r.lane, r.seq`)
+	require.NoError(t, err)
+	var recs []record
+	for rows.Next() {
+		var r record
+		require.NoError(t, rows.Scan(&r.UserID, &r.OperationType, &r.OperationName, &r.Decision, &r.Roles, &r.ObjectIDs, &r.Reason))
+		recs = append(recs, r)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, recs, 2)
+	require.Equal(t, "cli:anna.admin", recs[0].UserID)
+	require.Equal(t, []string{"ORG_ADMIN"}, recs[0].Roles)
+	require.Equal(t, "cli", recs[0].OperationType)
+	require.Equal(t, "directory import lista.csv", recs[0].OperationName)
+	require.Equal(t, "ALLOWED", recs[0].Decision)
+	require.Len(t, recs[0].ObjectIDs, 1, "the entry it saved")
+	require.Nil(t, recs[0].Reason)
+	require.Equal(t, "cli", recs[1].OperationType)
+	require.NotNil(t, recs[1].Reason)
+	require.Contains(t, *recs[1].Reason, "rolled back")
+
+	var reviewer string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT reviewed_by FROM directory_entries WHERE function_name = 'Socialförvaltningen Grums växel'`).Scan(&reviewer))
+	require.Equal(t, "cli:anna.admin", reviewer, "saving counts as the operator's review")
+	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/devidp"
@@ -143,16 +144,13 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		Logger: logger,
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
-			Pool:             pool,
-			Authenticator:    authenticator,
-			Authorizer:       authorizer,
-			PIIKeys:          keys,
-			ConsentEvents:    consentEvents,
-			MaxDepth:         cfg.MaxDepth,
-			MaxComplexity:    cfg.MaxComplexity,
-			StatementTimeout: cfg.StatementTimeout,
-			Introspection:    cfg.Introspection,
-			WaysCacheSize:    cfg.WaysCacheSize,
+			App:           &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout},
+			Authenticator: authenticator,
+			ConsentEvents: consentEvents,
+			MaxDepth:      cfg.MaxDepth,
+			MaxComplexity: cfg.MaxComplexity,
+			Introspection: cfg.Introspection,
+			WaysCacheSize: cfg.WaysCacheSize,
 
 			MaxCostlyFields:            cfg.MaxCostlyFields,
 			MaxLookups:                 cfg.MaxLookups,

@@ -45,9 +45,9 @@ type refusalCount struct {
 	suppressed int // in windows before this one, not yet reported
 }
 
-// NewRefusals returns the auditor of refusals, writing through pool.
-func NewRefusals(pool *pgxpool.Pool) *Refusals {
-	return &Refusals{pool: pool, now: time.Now, windows: map[string]*refusalCount{}}
+// NewRefusals returns the auditor of refusals of the application.
+func (a *App) NewRefusals() *Refusals {
+	return &Refusals{pool: a.Pool, now: time.Now, windows: map[string]*refusalCount{}}
 }
 
 // admit decides whether a refusal of p is written now, and returns the

@@ -14,7 +14,7 @@ import (
 // the first record of a later window reports how many were held back.
 func TestRefusals_LimitPerPersonAndWindow(t *testing.T) {
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	a := NewRefusals(nil)
+	a := (&App{}).NewRefusals()
 	a.now = func() time.Time { return now }
 	p := &identity.Principal{Issuer: "https://idp", OrgID: uuid.New(), UserID: "ph.fk"}
 	other := &identity.Principal{Issuer: "https://idp", OrgID: p.OrgID, UserID: "ph.fk2"}

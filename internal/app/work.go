@@ -53,6 +53,16 @@ func (a *App) NewActor(p *identity.Principal, declared string) (Actor, error) {
 	return Actor{Principal: p, Purpose: purpose}, nil
 }
 
+// CommandLineActor is the actor of a command-line tool acting for an
+// organisation: the operator (their login on the machine running it) in
+// the role the command needs. The tools connect as the database's owner,
+// so nothing but this says who acted; their audit records name the
+// operator as "cli:<login>".
+func CommandLineActor(orgID uuid.UUID, kind tenancy.OrganizationKind, operator string, role identity.Role) Actor {
+	return Actor{Principal: &identity.Principal{OrgID: orgID, OrgKind: kind, UserID: "cli:" + operator,
+		DisplayName: operator, Roles: []identity.Role{role}, Issuer: "hub command line"}}
+}
+
 // Work is one request's unit of work. Its methods are safe for concurrent
 // use (GraphQL resolves sibling fields in parallel).
 type Work struct {

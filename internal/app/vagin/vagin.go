@@ -195,6 +195,7 @@ func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.Imp
 	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
 		return csv.ImportResult{}, err
 	}
+	w.Touch() // an attempt to change the directory is audited, whatever its outcome
 	rows, err := csv.Parse(r)
 	if err != nil {
 		return csv.ImportResult{}, err
@@ -203,7 +204,6 @@ func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.Imp
 	if err != nil {
 		return csv.ImportResult{}, err
 	}
-	w.Touch()
 	res, err := csv.Import(ctx, w.Tx(), p.OrgID, p.UserID, now, rows)
 	if err != nil {
 		return res, err

@@ -1,0 +1,130 @@
+package graph_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/samverkanshub/hub/graph"
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/relay"
+)
+
+// auditExpectation is what one root field of the schema leaves in the
+// audit trail, proved by running an example of it.
+type auditExpectation struct {
+	// audited: the field touches protected data (personal data, the audit
+	// trail, the directory's keeping) and must leave a record naming it.
+	audited bool
+	login   string
+	purpose string
+	query   string
+	vars    map[string]any
+	// subscription examples: what makes an event arrive.
+	trigger func(t *testing.T, srv *testServer)
+}
+
+var freshNumber, _ = testNumber(801)
+
+// auditCoverage classifies every root field of the schema. A field added
+// to the schema without a line here fails the test: a new operation
+// cannot be added unaudited by oversight.
+var auditCoverage = map[string]auditExpectation{
+	// Query: the catalogue and the directory hold no personal data.
+	"Query.me":                {login: "soc.karlstad", query: `{ me { userId } }`},
+	"Query.federations":       {login: "soc.karlstad", query: `{ federations { totalCount } }`},
+	"Query.organizations":     {login: "soc.karlstad", query: `{ organizations { totalCount } }`},
+	"Query.waysIn":            {login: "soc.karlstad", query: `{ waysIn(topic: SAMORDNAD_REHABILITERING, municipalityCode: "1780") { match } }`},
+	"Query.directorySearch":   {login: "soc.karlstad", query: `{ directorySearch(query: "rehabilitering") { totalCount } }`},
+	"Query.directoryCoverage": {login: "koord.karlstad", query: `query($f: ID!) { directoryCoverage(federationId: $f) { cells { status } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
+	// Query: personal data and the audit trail.
+	"Query.node":                     {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoCaseID}},
+	"Query.nodes":                    {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { nodes(ids: [$id]) { id } }`, vars: map[string]any{"id": demoCaseID}},
+	"Query.individuals":              {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { id } } }`},
+	"Query.individualByPersonnummer": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individualByPersonnummer(personnummer: "19850312-9804") { id } }`},
+	"Query.cases":                    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { id } } }`},
+	"Query.accessLog":                {audited: true, login: "logg.karlstad", query: `query($id: ID!) { accessLog(individualId: $id) { totalCount } }`, vars: map[string]any{"id": demoIndividualID}},
+	"Query.auditTrail":               {audited: true, login: "logg.karlstad", query: `{ auditTrail(first: 1) { totalCount } }`},
+	// Mutations: every change is audited.
+	"Mutation.registerIndividual": {audited: true, login: "soc.karlstad", purpose: rehab, query: registerMutation,
+		vars: map[string]any{"in": map[string]any{"personnummer": freshNumber, "givenName": "Ny", "familyName": "Person"}}},
+	"Mutation.recordConsent": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "UPPFOLJNING", "purposes": []string{"UPPFOLJNING"}, "grants": []any{},
+			"givenBy": "PERSON", "validFrom": "2026-01-01", "validUntil": "2027-01-01", "evidence": "ORAL", "witnessedBy": "Sara Lindqvist",
+			"requestedById": relay.ID(relay.TypeOrganization, demo.ID("org/karlstad"))}}},
+	"Mutation.revokeConsent": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { revokeConsent(id: $id, reason: "test") { id } }`,
+		vars: map[string]any{"id": demoConsentID}},
+	"Mutation.openCase": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: OpenCaseInput!) { openCase(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"individualId": demoIndividualID, "federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")),
+			"sgi": "NO", "onForsorjningsstod": true, "healthObstacle": true, "careContact": true, "afStatus": "UNKNOWN"}}},
+	"Mutation.addCaseParticipant": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($c: ID!, $o: ID!) { addCaseParticipant(caseId: $c, organizationId: $o) { id } }`,
+		vars: map[string]any{"c": demoCaseID, "o": relay.ID(relay.TypeOrganization, demo.ID("org/af"))}},
+	"Mutation.addCaseItem": {audited: true, login: "ph.fk", purpose: rehab, query: `mutation($c: ID!) { addCaseItem(caseId: $c, class: FK_BESLUT, summary: "Beslut") { id } }`,
+		vars: map[string]any{"c": demoCaseID}},
+	"Mutation.upsertDirectoryEntry": {audited: true, login: "admin.samspelet", query: upsertMutation, vars: map[string]any{"input": insatsInput()}},
+	"Mutation.archiveDirectoryEntry": {audited: true, login: "admin.samspelet", query: `mutation($id: ID!) { archiveDirectoryEntry(id: $id) { entry { id } } }`,
+		vars: map[string]any{"id": relay.ID(relay.TypeDirectoryEntry, demo.ID("entry/samspelet-insatser"))}},
+	// Subscriptions: each delivered event is audited.
+	"Subscription.consentEvents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `subscription { consentEvents { kind } }`,
+		trigger: func(t *testing.T, srv *testServer) {
+			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($id: ID!) { revokeConsent(id: $id, reason: "test") { id } }`,
+				map[string]any{"id": demoConsentID}), &struct{}{})
+		}},
+}
+
+func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testing.T) {
+	t.Parallel()
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: string(graph.SchemaSDL())})
+	require.NoError(t, err)
+	var fields []string
+	for _, root := range []struct{ name string }{{"Query"}, {"Mutation"}, {"Subscription"}} {
+		for _, f := range schema.Types[root.name].Fields {
+			if f.Name[0] == '_' {
+				continue // __schema, __type: introspection
+			}
+			fields = append(fields, root.name+"."+f.Name)
+		}
+	}
+	for _, f := range fields {
+		_, ok := auditCoverage[f]
+		require.True(t, ok, "%s has no audit expectation: say in auditCoverage whether it touches protected data, with an example", f)
+	}
+	for f := range auditCoverage {
+		require.Contains(t, fields, f, "auditCoverage names a field the schema does not have")
+	}
+
+	for _, name := range slices.Sorted(maps.Keys(auditCoverage)) {
+		e := auditCoverage[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, b := setup(t)
+			_, field, _ := strings.Cut(name, ".")
+			if e.trigger != nil {
+				ws := wsAs(t, srv, e.login, e.purpose)
+				ws.start("1", e.query)
+				time.Sleep(300 * time.Millisecond) // the subscription is registered
+				e.trigger(t, srv)
+				m, ok, _ := ws.read(5 * time.Second)
+				require.True(t, ok, "an event arrives")
+				require.Equal(t, "next", m.Type, string(m.Payload))
+			} else {
+				mustData(t, postFor(t, srv, e.login, e.purpose, e.query, e.vars), &map[string]any{})
+			}
+			var records int
+			require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_records
+				WHERE user_id = $1 AND $2 = ANY (string_to_array(operation_name, ','))`, e.login, field).Scan(&records))
+			if e.audited {
+				require.Positive(t, records, "%s leaves an audit record naming it", name)
+			} else {
+				require.Zero(t, records, "%s holds no protected data and is not audited", name)
+			}
+		})
+	}
+}

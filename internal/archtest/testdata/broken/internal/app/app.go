@@ -1,0 +1,5 @@
+package app
+
+type Work struct{}
+
+func (w *Work) Tx() any { return nil }

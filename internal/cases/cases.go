@@ -120,9 +120,12 @@ func Open(ctx context.Context, q db.Querier, p *identity.Principal, in OpenInput
 	if !slices.Contains([]AFStatus{AFInskriven, AFInteInskriven, AFStatusUnknown}, in.AFStatus) {
 		bad = append(bad, fmt.Sprintf("afStatus must be INSKRIVEN, INTE_INSKRIVEN or UNKNOWN, got %q", in.AFStatus))
 	}
-	for name, v := range map[string]*string{"leadUserId": in.LeadUserID, "leadName": in.LeadName} {
-		if v != nil && (strings.TrimSpace(*v) == "" || len([]rune(*v)) > 200) {
-			bad = append(bad, name+" must be 1–200 characters")
+	for _, f := range []struct {
+		name  string
+		value *string
+	}{{"leadUserId", in.LeadUserID}, {"leadName", in.LeadName}} { // in field order: the same message every time
+		if f.value != nil && (strings.TrimSpace(*f.value) == "" || len([]rune(*f.value)) > 200) {
+			bad = append(bad, f.name+" must be 1–200 characters")
 		}
 	}
 	unit := in.UnitID

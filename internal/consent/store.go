@@ -82,9 +82,12 @@ func (in Input) validate() []string {
 	default:
 		bad = append(bad, fmt.Sprintf("evidence must be WRITTEN or ORAL, got %q", in.Evidence))
 	}
-	for name, s := range map[string]*string{"representativeName": in.RepresentativeName, "formReference": in.FormReference, "witnessedBy": in.WitnessedBy} {
-		if s != nil && len([]rune(*s)) > maxTextLen {
-			bad = append(bad, fmt.Sprintf("%s is longer than %d characters", name, maxTextLen))
+	for _, f := range []struct {
+		name  string
+		value *string
+	}{{"representativeName", in.RepresentativeName}, {"formReference", in.FormReference}, {"witnessedBy", in.WitnessedBy}} {
+		if f.value != nil && len([]rune(*f.value)) > maxTextLen {
+			bad = append(bad, fmt.Sprintf("%s is longer than %d characters", f.name, maxTextLen))
 		}
 	}
 	if in.ValidUntil.Before(in.ValidFrom) {

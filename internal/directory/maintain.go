@@ -71,21 +71,21 @@ func (in EntryInput) Validate() error {
 			add("leadTopics: %s is not among the entry's topics", t)
 		}
 	}
-	for name, list := range map[string][]string{"topics": strs(in.Topics), "leadTopics": strs(in.LeadTopics), "municipalityCodes": in.MunicipalityCodes} {
-		if d := firstDuplicate(list); d != "" {
-			add("%s lists %s twice", name, d)
+	for _, f := range []namedList{{"topics", strs(in.Topics)}, {"leadTopics", strs(in.LeadTopics)}, {"municipalityCodes", in.MunicipalityCodes}} {
+		if d := firstDuplicate(f.list); d != "" {
+			add("%s lists %s twice", f.name, d)
 		}
 	}
 	if in.National && len(in.MunicipalityCodes) > 0 {
 		add("a national entry lists no municipalityCodes")
 	}
-	for name, list := range map[string][]string{"targetGroups": in.TargetGroups, "contactPersons": in.ContactPersons, "staffedByRoles": in.StaffedByRoles} {
-		if len(list) > maxListLen {
-			add("%s takes at most %d items", name, maxListLen)
+	for _, f := range []namedList{{"targetGroups", in.TargetGroups}, {"contactPersons", in.ContactPersons}, {"staffedByRoles", in.StaffedByRoles}} {
+		if len(f.list) > maxListLen {
+			add("%s takes at most %d items", f.name, maxListLen)
 		}
-		for _, s := range list {
+		for _, s := range f.list {
 			if n := len([]rune(strings.TrimSpace(s))); n < 1 || n > maxTextLen {
-				add("%s: every item must be 1–%d characters", name, maxTextLen)
+				add("%s: every item must be 1–%d characters", f.name, maxTextLen)
 				break
 			}
 		}
@@ -295,4 +295,12 @@ func strs[T ~string](ts []T) []string {
 		out[i] = string(t)
 	}
 	return out
+}
+
+// namedList is a list field with its name, for checks that go through
+// several fields in their order (the problems then come out in the same
+// order every time).
+type namedList struct {
+	name string
+	list []string
 }

@@ -69,9 +69,9 @@ func (s Store) Register(ctx context.Context, q db.Querier, p *identity.Principal
 		bad = append(bad, err.Error())
 	}
 	given, family := strings.TrimSpace(in.GivenName), strings.TrimSpace(in.FamilyName)
-	for name, v := range map[string]string{"givenName": given, "familyName": family} {
-		if v == "" || len([]rune(v)) > maxNameLen {
-			bad = append(bad, fmt.Sprintf("%s must be 1–%d characters", name, maxNameLen))
+	for _, f := range [][2]string{{"givenName", given}, {"familyName", family}} { // in field order
+		if f[1] == "" || len([]rune(f[1])) > maxNameLen {
+			bad = append(bad, fmt.Sprintf("%s must be 1–%d characters", f[0], maxNameLen))
 		}
 	}
 	unit := in.UnitID

@@ -164,12 +164,12 @@ func (c *Config) Validate(needDatabase bool) error {
 	if c.HTTPAddr == "" {
 		errs = append(errs, errors.New("--http-addr must not be empty"))
 	}
-	positive := map[string]time.Duration{
-		"request-timeout": c.RequestTimeout, "shutdown-timeout": c.ShutdownTimeout, "statement-timeout": c.StatementTimeout,
-	}
-	for name, d := range positive {
-		if d <= 0 {
-			errs = append(errs, fmt.Errorf("--%s must be positive, got %s", name, d))
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{{"request-timeout", c.RequestTimeout}, {"shutdown-timeout", c.ShutdownTimeout}, {"statement-timeout", c.StatementTimeout}} {
+		if d.value <= 0 {
+			errs = append(errs, fmt.Errorf("--%s must be positive, got %s", d.flag, d.value))
 		}
 	}
 	if c.BodyLimitBytes < 1024 {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,4 +39,17 @@ func TestMaskURL_HidesPasswords(t *testing.T) {
 	require.Equal(t, "postgres://hub:xxxxx@db:5432/hub", MaskURL("postgres://hub:s3cret@db:5432/hub"))
 	require.Equal(t, "host=db user=hub password=xxxxx", MaskURL("host=db user=hub password=s3cret"))
 	require.Equal(t, "postgres://hub@db/hub", MaskURL("postgres://hub@db/hub"))
+}
+
+// Several problems come out together, in the order of the fields, the same
+// every time.
+func TestValidate_ProblemsInFieldOrder(t *testing.T) {
+	c := Defaults()
+	c.RequestTimeout, c.ShutdownTimeout, c.StatementTimeout = 0, 0, 0
+	first := c.Validate(false).Error()
+	require.Less(t, strings.Index(first, "--request-timeout"), strings.Index(first, "--shutdown-timeout"))
+	require.Less(t, strings.Index(first, "--shutdown-timeout"), strings.Index(first, "--statement-timeout"))
+	for range 20 {
+		require.Equal(t, first, c.Validate(false).Error())
+	}
 }

@@ -68,3 +68,24 @@ func TrustIssuerWithKeys(ctx context.Context, pool *pgxpool.Pool, issuerURL stri
 		return nil
 	})
 }
+
+// Principal is the demo user login as the hub knows them once their token
+// is verified: for tests of the application layer, which starts after
+// authentication (the GraphQL tests authenticate real tokens instead).
+func Principal(login string) (*identity.Principal, bool) {
+	for _, u := range users {
+		if u.login != login {
+			continue
+		}
+		unit := ID("unit/" + u.orgKey + "/" + u.unitKey)
+		p := &identity.Principal{OrgID: ID("org/" + u.orgKey), UnitID: &unit, UserID: u.login, DisplayName: u.name,
+			Roles: append([]identity.Role(nil), u.roles...), Issuer: "demo"}
+		for _, o := range organizations {
+			if o.key == u.orgKey {
+				p.OrgKind = o.kind
+			}
+		}
+		return p, true
+	}
+	return nil, false
+}

@@ -162,10 +162,20 @@ func truncate(s string) string {
 	return s
 }
 
+// Author is who changes the directory, and when: a person of the
+// organisation that owns the entries, at the request's time (which is
+// also the review's).
+type Author struct {
+	OrgID  uuid.UUID
+	UserID string
+	At     time.Time
+}
+
 // Save creates or replaces an entry of organisation owner, as a review by
 // reviewer at now. Replacing an entry that is not owner's live entry is
 // NOT_FOUND.
-func Save(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, in EntryInput) (Entry, error) {
+func Save(ctx context.Context, q db.Querier, by Author, in EntryInput) (Entry, error) {
+	owner, reviewer, now := by.OrgID, by.UserID, by.At
 	if err := in.Validate(); err != nil {
 		return Entry{}, err
 	}
@@ -260,7 +270,8 @@ const MaxFallbackOf = 100
 
 // Archive archives an entry of owner and returns it with the live entries
 // that name it as fallback.
-func Archive(ctx context.Context, q db.Querier, owner uuid.UUID, by string, now time.Time, id uuid.UUID) (Entry, []Entry, error) {
+func Archive(ctx context.Context, q db.Querier, author Author, id uuid.UUID) (Entry, []Entry, error) {
+	owner, by, now := author.OrgID, author.UserID, author.At
 	tag, err := q.Exec(ctx, `UPDATE directory_entries SET archived_at = $3, archived_by = $4, updated_at = $3
 		WHERE id = $1 AND org_id = $2 AND archived_at IS NULL`, id, owner, now, by)
 	if err != nil {

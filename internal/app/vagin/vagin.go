@@ -160,7 +160,7 @@ func (s *Service) Save(ctx context.Context, w *app.Work, in directory.EntryInput
 	if err != nil {
 		return directory.Entry{}, err
 	}
-	e, err := directory.Save(ctx, w.Tx(), p.OrgID, p.UserID, now, in)
+	e, err := directory.Save(ctx, w.Tx(), directory.Author{OrgID: p.OrgID, UserID: p.UserID, At: now}, in)
 	if err != nil {
 		return directory.Entry{}, err
 	}
@@ -181,7 +181,7 @@ func (s *Service) Archive(ctx context.Context, w *app.Work, id uuid.UUID) (direc
 	if err != nil {
 		return directory.Entry{}, nil, err
 	}
-	return directory.Archive(ctx, w.Tx(), p.OrgID, p.UserID, now, id)
+	return directory.Archive(ctx, w.Tx(), directory.Author{OrgID: p.OrgID, UserID: p.UserID, At: now}, id)
 }
 
 // Import saves the entries of a CSV file (the phone-list format of
@@ -204,7 +204,7 @@ func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.Imp
 	if err != nil {
 		return csv.ImportResult{}, err
 	}
-	res, err := csv.Import(ctx, w.Tx(), p.OrgID, p.UserID, now, rows)
+	res, err := csv.Import(ctx, w.Tx(), directory.Author{OrgID: p.OrgID, UserID: p.UserID, At: now}, rows)
 	if err != nil {
 		return res, err
 	}

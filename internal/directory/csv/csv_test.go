@@ -79,7 +79,7 @@ func setup(t *testing.T) (context.Context, *testBundle) {
 		Channels: []directory.Channel{{Kind: directory.Phone, Value: "054-61 00 00", Visibility: directory.Public}},
 	})
 	edit(t, d.Pool, rv, demo.ID("entry/rv-rehab"), func(in *directory.EntryInput) { in.FallbackEntryID = &vaxel })
-	_, _, err := directory.Archive(ctx, d.Pool, rv, "test", now, vaxel)
+	_, _, err := directory.Archive(ctx, d.Pool, directory.Author{OrgID: rv, UserID: "test", At: now}, vaxel)
 	require.NoError(t, err)
 
 	b := &testBundle{db: d}
@@ -142,7 +142,7 @@ func edit(t *testing.T, q db.Querier, org, id uuid.UUID, change func(*directory.
 
 func save(t *testing.T, q db.Querier, org uuid.UUID, in directory.EntryInput) uuid.UUID {
 	t.Helper()
-	e, err := directory.Save(context.Background(), q, org, "test", time.Now(), in)
+	e, err := directory.Save(context.Background(), q, directory.Author{OrgID: org, UserID: "test", At: time.Now()}, in)
 	require.NoError(t, err)
 	return e.ID
 }
@@ -164,7 +164,7 @@ func importFile(t *testing.T, pool *pgxpool.Pool, org uuid.UUID, file string) (c
 	}
 	var res csv.ImportResult
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		res, err = csv.Import(ctx, tx, org, "import:test.csv", time.Now(), rows)
+		res, err = csv.Import(ctx, tx, directory.Author{OrgID: org, UserID: "import:test.csv", At: time.Now()}, rows)
 		return err
 	})
 	return res, err

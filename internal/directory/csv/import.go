@@ -21,17 +21,18 @@ type ImportResult struct {
 	Saved []uuid.UUID
 }
 
-// Import saves the rows as entries of owner in q's transaction. A line is
+// Import saves the rows as entries of by's organisation in q's transaction. A line is
 // the live entry its id names; without an id, the live entry of that
 // function name (unless another line's id names it); otherwise a new entry.
 // What a line leaves out (a column the file does not have, what the
 // per-kind channel columns cannot say) the entry keeps. Entries the file
 // does not change are not saved again, so their review stays as it was;
-// the others are saved as a review by reviewer at now. Units and fallbacks
+// the others are saved as a review by by. Units and fallbacks
 // are named (unit name; function name of the same organisation) or given
 // by id. On any problem it returns every one, line by line; the caller
 // rolls back.
-func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string, now time.Time, rows []Row) (ImportResult, error) {
+func Import(ctx context.Context, q db.Querier, by directory.Author, rows []Row) (ImportResult, error) {
+	owner, reviewer, now := by.OrgID, by.UserID, by.At
 	var res ImportResult
 	units, err := loadUnits(ctx, q, &owner)
 	if err != nil {
@@ -135,7 +136,7 @@ func Import(ctx context.Context, q db.Querier, owner uuid.UUID, reviewer string,
 			res.Unchanged++
 			continue
 		}
-		saved, err := directory.Save(ctx, q, owner, reviewer, now, inputs[i])
+		saved, err := directory.Save(ctx, q, by, inputs[i])
 		if err != nil {
 			if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.NotFound {
 				bad(r.line, "%s", entryProblems(err))

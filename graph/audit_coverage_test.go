@@ -29,13 +29,18 @@ type auditExpectation struct {
 	vars    map[string]any
 	// subscription examples: what makes an event arrive.
 	trigger func(t *testing.T, srv *testServer)
+	// logged: for personal data, the type of object (relay type) whose
+	// read must be a row of the person's loggutdrag.
+	logged string
 }
 
 var freshNumber, _ = testNumber(801)
 
-// auditCoverage classifies every root field of the schema. A field added
-// to the schema without a line here fails the test: a new operation
-// cannot be added unaudited by oversight.
+// auditCoverage classifies every root field of the schema, and every
+// field of a personal type that reaches other personal data. A field
+// added to the schema without a line here fails the test: a new operation
+// cannot be added unaudited by oversight. A key may carry a variant after
+// '#' (another example of the same field).
 var auditCoverage = map[string]auditExpectation{
 	// Query: the catalogue and the directory hold no personal data.
 	"Query.me":                {login: "soc.karlstad", query: `{ me { userId } }`},
@@ -45,13 +50,23 @@ var auditCoverage = map[string]auditExpectation{
 	"Query.directorySearch":   {login: "soc.karlstad", query: `{ directorySearch(query: "rehabilitering") { totalCount } }`},
 	"Query.directoryCoverage": {login: "koord.karlstad", query: `query($f: ID!) { directoryCoverage(federationId: $f) { cells { status } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
 	// Query: personal data and the audit trail.
-	"Query.node":                     {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoCaseID}},
-	"Query.nodes":                    {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { nodes(ids: [$id]) { id } }`, vars: map[string]any{"id": demoCaseID}},
-	"Query.individuals":              {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { id } } }`},
-	"Query.individualByPersonnummer": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individualByPersonnummer(personnummer: "19850312-9804") { id } }`},
-	"Query.cases":                    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { id } } }`},
-	"Query.accessLog":                {audited: true, login: "logg.karlstad", query: `query($id: ID!) { accessLog(individualId: $id) { totalCount } }`, vars: map[string]any{"id": demoIndividualID}},
-	"Query.auditTrail":               {audited: true, login: "logg.karlstad", query: `{ auditTrail(first: 1) { totalCount } }`},
+	"Query.node#Case":                {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoCaseID}, logged: relay.TypeCase},
+	"Query.node#Individual":          {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoIndividualID}, logged: relay.TypeIndividual},
+	"Query.node#CaseItem":            {audited: true, login: "soc.karlstad", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": relay.ID(relay.TypeCaseItem, demo.ID("case-item/karlstad/kim/plan"))}, logged: relay.TypeCaseItem},
+	"Query.node#Consent":             {audited: true, login: "soc.karlstad", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoConsentID}, logged: relay.TypeConsent},
+	"Query.nodes":                    {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { nodes(ids: [$id]) { id } }`, vars: map[string]any{"id": demoCaseID}, logged: relay.TypeCase},
+	"Query.individuals":              {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { id } } }`, logged: relay.TypeIndividual},
+	"Query.individualByPersonnummer": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individualByPersonnummer(personnummer: "19850312-9804") { id } }`, logged: relay.TypeIndividual},
+	"Query.cases":                    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { id } } }`, logged: relay.TypeCase},
+	// Fields of personal types that reach other personal data: each read
+	// is a row of the person's loggutdrag, under the root field's name.
+	"Case.individual":     {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { individual { id } } } }`, logged: relay.TypeIndividual},
+	"Case.items":          {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { items { id } } } }`, logged: relay.TypeCaseItem},
+	"Individual.cases":    {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { cases { id } } } }`, logged: relay.TypeCase},
+	"Individual.consents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { consents { id } } } }`, logged: relay.TypeConsent},
+	"Consent.individual":  {audited: true, login: "soc.karlstad", purpose: rehab, query: `query($id: ID!) { node(id: $id) { ... on Consent { individual { id } } } }`, vars: map[string]any{"id": demoConsentID}, logged: relay.TypeIndividual},
+	"Query.accessLog":     {audited: true, login: "logg.karlstad", query: `query($id: ID!) { accessLog(individualId: $id) { totalCount } }`, vars: map[string]any{"id": demoIndividualID}, logged: relay.TypeAccessLog},
+	"Query.auditTrail":    {audited: true, login: "logg.karlstad", query: `{ auditTrail(first: 1) { totalCount } }`},
 	// Mutations: every change is audited.
 	"Mutation.registerIndividual": {audited: true, login: "soc.karlstad", purpose: rehab, query: registerMutation,
 		vars: map[string]any{"in": map[string]any{"personnummer": freshNumber, "givenName": "Ny", "familyName": "Person"}}},
@@ -84,20 +99,31 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphql", Input: string(graph.SchemaSDL())})
 	require.NoError(t, err)
 	var fields []string
-	for _, root := range []struct{ name string }{{"Query"}, {"Mutation"}, {"Subscription"}} {
-		for _, f := range schema.Types[root.name].Fields {
+	for _, root := range []string{"Query", "Mutation", "Subscription"} {
+		for _, f := range schema.Types[root].Fields {
 			if f.Name[0] == '_' {
 				continue // __schema, __type: introspection
 			}
-			fields = append(fields, root.name+"."+f.Name)
+			fields = append(fields, root+"."+f.Name)
 		}
 	}
-	for _, f := range fields {
-		_, ok := auditCoverage[f]
-		require.True(t, ok, "%s has no audit expectation: say in auditCoverage whether it touches protected data, with an example", f)
+	// Fields of personal types that lead to other personal objects.
+	personal := []string{"Individual", "Case", "CaseItem", "Consent"}
+	for _, typ := range personal {
+		for _, f := range schema.Types[typ].Fields {
+			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {
+				fields = append(fields, typ+"."+f.Name)
+			}
+		}
 	}
-	for f := range auditCoverage {
-		require.Contains(t, fields, f, "auditCoverage names a field the schema does not have")
+	covered := map[string]bool{}
+	for key := range auditCoverage {
+		field, _, _ := strings.Cut(key, "#")
+		covered[field] = true
+		require.Contains(t, fields, field, "auditCoverage names a field the schema does not have (or one that reaches no personal data)")
+	}
+	for _, f := range fields {
+		require.True(t, covered[f], "%s has no audit expectation: say in auditCoverage whether it touches protected data, with an example", f)
 	}
 
 	for _, name := range slices.Sorted(maps.Keys(auditCoverage)) {
@@ -105,7 +131,8 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, b := setup(t)
-			_, field, _ := strings.Cut(name, ".")
+			qualified, _, _ := strings.Cut(name, "#")
+			_, field, _ := strings.Cut(qualified, ".")
 			if e.trigger != nil {
 				ws := wsAs(t, srv, e.login, e.purpose)
 				ws.start("1", e.query)
@@ -117,13 +144,32 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 			} else {
 				mustData(t, postFor(t, srv, e.login, e.purpose, e.query, e.vars), &map[string]any{})
 			}
-			var records int
-			require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_records
-				WHERE user_id = $1 AND $2 = ANY (string_to_array(operation_name, ','))`, e.login, field).Scan(&records))
 			if e.audited {
+				var records int
+				require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_records
+					WHERE user_id = $1 AND ($2 = ANY (string_to_array(operation_name, ',')) OR $3)`,
+					e.login, field, strings.Contains(qualified, ".") && !strings.HasPrefix(qualified, "Query.") &&
+						!strings.HasPrefix(qualified, "Mutation.") && !strings.HasPrefix(qualified, "Subscription.")).Scan(&records))
 				require.Positive(t, records, "%s leaves an audit record naming it", name)
 			} else {
+				var records int
+				require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_records
+					WHERE user_id = $1 AND $2 = ANY (string_to_array(operation_name, ','))`, e.login, field).Scan(&records))
 				require.Zero(t, records, "%s holds no protected data and is not audited", name)
+			}
+			if e.logged != "" {
+				rows, err := b.db.Pool.Query(context.Background(), `SELECT object_id FROM personal_data_access WHERE user_id = $1`, e.login)
+				require.NoError(t, err)
+				found := false
+				for rows.Next() {
+					var gid string
+					require.NoError(t, rows.Scan(&gid))
+					if typ, _, err := relay.ParseID(gid); err == nil && typ == e.logged {
+						found = true
+					}
+				}
+				require.NoError(t, rows.Err())
+				require.True(t, found, "%s: a read of a %s is a row of the person's loggutdrag", name, e.logged)
 			}
 		})
 	}

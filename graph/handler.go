@@ -132,7 +132,6 @@ func NewHandler(o Options) http.Handler {
 	application := o.App
 	people := casework.New(application)
 	resolver := &Resolver{
-		App:           application,
 		Casework:      people,
 		Samtycke:      samtycke.New(application, people),
 		AuditReview:   auditreview.New(application),

@@ -119,9 +119,6 @@ func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uu
 		return nil
 	}
 	w := work(ctx)
-	if _, err := w.RequirePurpose(); err != nil {
-		return err
-	}
 	if ids := byType[relay.TypeIndividual]; len(ids) > 0 {
 		found, err := r.personal(ctx).individuals.load(ctx, ids)
 		if err != nil {

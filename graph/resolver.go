@@ -22,7 +22,6 @@ import (
 
 // Resolver is the root resolver: the application and its use cases.
 type Resolver struct {
-	App         *app.App
 	Casework    *casework.Service
 	Samtycke    *samtycke.Service
 	AuditReview *auditreview.Service

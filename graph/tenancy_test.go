@@ -395,7 +395,7 @@ func TestOrganizations_StatementsPerRequestDoNotGrowWithPageSize(t *testing.T) {
 func TestCatalogue_FollowsThePolicy(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
-	require.NoError(t, b.authz.Use(2, "p, LOGGRANSKARE, organization, read, OWN, allow\n"))
+	require.NoError(t, b.authz.Use(2, "p, LOGGRANSKARE, organization, read, OWN, allow\np, SOCIALSEKRETERARE, purpose, SIP, OWN, allow\n"))
 	requireError(t, post(t, srv, `{ organizations { totalCount } }`, nil), "FORBIDDEN", "do not allow read on organization")
 	requireError(t, post(t, srv, `{ federations { totalCount } }`, nil), "FORBIDDEN", "do not allow read on federation")
 	var got struct{ Node *struct{} }

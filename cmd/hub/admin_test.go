@@ -59,8 +59,14 @@ func TestPolicyCommand_ChecksAndLoads(t *testing.T) {
 	require.ErrorContains(t, run(ctx, []string{"policy", "check", bad}), `line 1: "anyone" is neither a role nor a group`)
 	require.ErrorContains(t, run(ctx, []string{"policy", "--database-url", d.URL, "load", bad}), `unknown action "fly"`)
 
+	// A policy from before the purposes moved into it is refused: loaded,
+	// it would let nobody declare a purpose.
+	old := filepath.Join(dir, "old.csv")
+	require.NoError(t, os.WriteFile(old, []byte("p, LOGGRANSKARE, audit_record, read, OWN, allow\n"), 0o600))
+	require.ErrorContains(t, run(ctx, []string{"policy", "check", old}), "names no purposes")
+
 	good := filepath.Join(dir, "good.csv")
-	require.NoError(t, os.WriteFile(good, []byte("p, LOGGRANSKARE, audit_record, read, OWN, allow\n"), 0o600))
+	require.NoError(t, os.WriteFile(good, []byte("p, LOGGRANSKARE, audit_record, read, OWN, allow\np, SOCIALSEKRETERARE, purpose, SIP, OWN, allow\n"), 0o600))
 	require.NoError(t, run(ctx, []string{"policy", "check", good}))
 	require.NoError(t, run(ctx, []string{"policy", "--database-url", d.URL, "load", good}))
 	var n int

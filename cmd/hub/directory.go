@@ -111,10 +111,8 @@ func importDirectory(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, kin
 	w := application.Begin(app.CommandLineActor(org, kind, operator, identity.OrgAdmin))
 	res, err := vagin.New(application, 0).Import(ctx, w, r)
 	op := app.Operation{Type: "cli", Name: "directory import " + file}
-	if finishErr := w.Finish(ctx, op, err != nil, "the import failed and was rolled back"); finishErr != nil && err == nil {
-		return res, finishErr
-	}
-	return res, err
+	// A lost audit record is said, whether the import worked or not.
+	return res, errors.Join(err, w.Finish(ctx, op, err != nil, "the import failed and was rolled back"))
 }
 
 // operatorName is who runs a command: $USER, or the login of the

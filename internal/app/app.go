@@ -2,8 +2,8 @@
 // case on protected data lives here, once. A use case runs in a unit of
 // work (Work) that belongs to one request: the actor (principal, declared
 // purpose), one database transaction with the actor's settings (which
-// row-level security reads), one clock (the transaction's time), and one
-// audit trail. A service method of a capability (internal/app/casework,
+// row-level security reads), one clock (read when the work begins; SQL's
+// hub_now() in its transaction), and one audit trail. A service method of a capability (internal/app/casework,
 // samtycke, auditreview, vagin, orgs) takes the Work and does, in its
 // transaction: the purpose check, authorization through internal/authz,
 // the domain call, and the notes for the audit record and the loggutdrag.

@@ -67,6 +67,7 @@ func CommandLineActor(orgID uuid.UUID, kind tenancy.OrganizationKind, operator s
 // use (GraphQL resolves sibling fields in parallel).
 type Work struct {
 	app      *App
+	authz    *authz.Authorizer // the policy as it was when the work began
 	actor    Actor
 	now      time.Time
 	settings db.Settings
@@ -82,7 +83,8 @@ func (a *App) Begin(actor Actor) *Work {
 	values := SessionSettings(actor)
 	values["hub.now"] = now.Format(time.RFC3339Nano)
 	settings := db.Settings{Values: values, StatementTimeout: a.StatementTimeout}
-	return &Work{app: a, actor: actor, now: now, settings: settings, session: db.NewSession(a.Pool, settings), trail: &audit.Trail{}}
+	return &Work{app: a, authz: a.Authz.Snapshot(), actor: actor, now: now, settings: settings,
+		session: db.NewSession(a.Pool, settings), trail: &audit.Trail{}}
 }
 
 // SessionSettings are the hub.* settings that row-level security reads: who
@@ -114,9 +116,6 @@ func (w *Work) Actor() Actor { return w.actor }
 
 // Principal is the acting person.
 func (w *Work) Principal() *identity.Principal { return w.actor.Principal }
-
-// App is the application the work belongs to (for services).
-func (w *Work) App() *App { return w.app }
 
 // Tx is the unit of work's transaction, for the services of this layer;
 // transports never use it (the architecture test holds graph to that).
@@ -151,7 +150,7 @@ func (w *Work) Allow(ctx context.Context, act authz.Action, obj authz.Object) er
 	if p == nil {
 		return apperr.New(apperr.Unauthenticated, "authentication required")
 	}
-	err := w.app.Authz.Require(ctx, w.session, p, act, obj)
+	err := w.authz.Require(ctx, w.session, p, act, obj)
 	if apperr.CodeOf(err) == apperr.Forbidden {
 		w.trail.Deny(apperr.MessageOf(err), obj.ID)
 	}
@@ -160,7 +159,7 @@ func (w *Work) Allow(ctx context.Context, act authz.Action, obj authz.Object) er
 
 // Scope is what the actor may read of a kind of personal data.
 func (w *Work) Scope(act authz.Action, kind authz.ObjectKind) consent.Scope {
-	return w.app.Authz.Scope(w.actor.Principal, act, kind)
+	return w.authz.Scope(w.actor.Principal, act, kind)
 }
 
 // ReadScope is Scope for reading; an actor who may read none of it is

@@ -32,9 +32,13 @@ func TestLayers_CheckerFindsEveryKindOfViolation(t *testing.T) {
 	require.NoError(t, err)
 	want := []string{
 		`graph/resolver.go: graph imports example.com/hub/internal/platform/db`,
-		`graph/resolver.go: graph calls cases.ByID, which takes a transaction: call a use case of internal/app instead`,
-		`graph/resolver.go: graph builds a cases.Store: call a use case of internal/app instead`,
-		`graph/resolver.go: graph asks a unit of work for its transaction (.Tx())`,
+		`graph/resolver.go: graph uses cases.ByID, which takes a transaction: call a use case of internal/app instead`,
+		`graph/resolver.go: graph uses cases.ByID, which takes a transaction: call a use case of internal/app instead`,
+		`graph/resolver.go: graph uses a cases.Store: call a use case of internal/app instead`,
+		`graph/resolver.go: graph uses a cases.Store: call a use case of internal/app instead`,
+		`graph/resolver.go: graph asks a unit of work for its transaction (.Tx)`,
+		`graph/resolver.go: graph asks a unit of work for its transaction (.Tx)`,
+		`graph/resolver.go: graph reaches for a database pool (.Pool)`,
 		`internal/cases/cases.go: internal/cases imports example.com/hub/graph`,
 		`internal/cases/cases.go: internal/cases imports example.com/hub/internal/app: the domain is below the application layer`,
 	}
@@ -145,26 +149,28 @@ func importRules(rel, dir, module, path string) []string {
 func callRules(rel string, file *ast.File, module string, imports map[string]string, takesDB map[string]map[string]bool, stores map[string]bool) []string {
 	var out []string
 	ast.Inspect(file, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.CallExpr:
-			sel, ok := x.Fun.(*ast.SelectorExpr)
-			if !ok {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if path, ok := imports[id.Name]; ok && strings.HasPrefix(path, module+"/internal/") {
+				// A reference, called or not (a function value calls it
+				// just the same).
+				if takesDB[path][sel.Sel.Name] {
+					out = append(out, fmt.Sprintf("%s: graph uses %s.%s, which takes a transaction: call a use case of internal/app instead", rel, id.Name, sel.Sel.Name))
+				}
+				if sel.Sel.Name == "Store" && stores[path] {
+					out = append(out, fmt.Sprintf("%s: graph uses a %s.Store: call a use case of internal/app instead", rel, id.Name))
+				}
 				return true
 			}
-			if id, ok := sel.X.(*ast.Ident); ok {
-				if path, ok := imports[id.Name]; ok && strings.HasPrefix(path, module+"/internal/") && takesDB[path][sel.Sel.Name] {
-					out = append(out, fmt.Sprintf("%s: graph calls %s.%s, which takes a transaction: call a use case of internal/app instead", rel, id.Name, sel.Sel.Name))
-				}
-			}
-			if sel.Sel.Name == "Tx" && len(x.Args) == 0 {
-				out = append(out, fmt.Sprintf("%s: graph asks a unit of work for its transaction (.Tx())", rel))
-			}
-		case *ast.CompositeLit:
-			if sel, ok := x.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Store" {
-				if id, ok := sel.X.(*ast.Ident); ok && stores[imports[id.Name]] {
-					out = append(out, fmt.Sprintf("%s: graph builds a %s.Store: call a use case of internal/app instead", rel, id.Name))
-				}
-			}
+		}
+		switch sel.Sel.Name {
+		case "Tx":
+			out = append(out, fmt.Sprintf("%s: graph asks a unit of work for its transaction (.Tx)", rel))
+		case "Pool":
+			out = append(out, fmt.Sprintf("%s: graph reaches for a database pool (.Pool)", rel))
 		}
 		return true
 	})

@@ -210,6 +210,16 @@ func (a *Authorizer) Use(version int64, policyText string) error {
 	return nil
 }
 
+// Snapshot is the authorizer with the policy active now, for one unit of
+// work: a reload while the request runs does not change its decisions
+// half-way.
+func (a *Authorizer) Snapshot() *Authorizer {
+	s := &Authorizer{consent: a.consent}
+	s.decisions.Store(a.decisions.Load())
+	s.version.Store(a.version.Load())
+	return s
+}
+
 // Version is the stored version of the active policy (0: the default).
 func (a *Authorizer) Version() int64 { return a.version.Load() }
 
@@ -310,7 +320,11 @@ func (a *Authorizer) Require(ctx context.Context, q db.Querier, p *identity.Prin
 		return err
 	}
 	if !ok {
-		return apperr.Errorf(apperr.Forbidden, "your roles do not allow %s on %s", act, strings.ReplaceAll(string(obj.Kind), "_", " "))
+		kind := strings.ReplaceAll(string(obj.Kind), "_", " ")
+		if obj.OwnerOrgID == p.OrgID && !a.Allows(p.Roles, act, obj.Kind, Own) && a.Allows(p.Roles, act, obj.Kind, Lead) {
+			return apperr.Errorf(apperr.Forbidden, "your roles allow %s on %s only to the lead of one of the person's cases, and you lead none", act, kind)
+		}
+		return apperr.Errorf(apperr.Forbidden, "your roles do not allow %s on %s", act, kind)
 	}
 	return nil
 }
@@ -361,6 +375,7 @@ func Validate(policyText string) error {
 		fields []string
 	}
 	var ps []pline
+	purposeRules := 0
 	for i, line := range lines {
 		n := i + 1
 		line = strings.TrimSpace(line)
@@ -404,6 +419,7 @@ func Validate(policyText string) error {
 		}
 		switch {
 		case f[2] == purposeKind:
+			purposeRules++
 			if !slices.Contains(consent.Purposes, consent.Purpose(f[3])) {
 				errs = append(errs, fmt.Errorf("line %d: unknown purpose %q", l.n, f[3]))
 			}
@@ -427,6 +443,12 @@ func Validate(policyText string) error {
 	}
 	if len(ps) == 0 && len(errs) == 0 {
 		errs = append(errs, errors.New("the policy has no rules"))
+	} else if purposeRules == 0 && len(errs) == 0 {
+		// A policy written before the purposes moved into it: loading it
+		// would let nobody declare a purpose. Refusing it makes hub serve
+		// fail at start, naming the problem, instead of refusing every
+		// read of personal data later.
+		errs = append(errs, errors.New("the policy names no purposes a role may declare: add \"p, ROLE, purpose, PURPOSE, OWN, allow\" rules (see policy/policy.csv and policy/README.md)"))
 	}
 	return apperrJoin(errs)
 }

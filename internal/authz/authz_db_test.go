@@ -36,7 +36,8 @@ func TestCan_WorksOutTheRelationToTheOwner(t *testing.T) {
 p, SOCIALSEKRETERARE, unit, update, OWN, allow
 p, SOCIALSEKRETERARE, unit, delete, FEDERATION, allow
 p, SOCIALSEKRETERARE, unit, create, OTHER, allow
-p, PERSONLIG_HANDLAGGARE, case, read, CONSENTED, allow`))
+p, PERSONLIG_HANDLAGGARE, case, read, CONSENTED, allow
+p, PERSONLIG_HANDLAGGARE, purpose, SAMORDNAD_REHABILITERING, OWN, allow`))
 	soc := principal("karlstad", tenancy.Kommun, identity.Socialsekreterare)
 	unitOf := func(orgKey string) authz.Object {
 		return authz.Object{Kind: authz.Unit, OwnerOrgID: demo.ID("org/" + orgKey)}
@@ -110,7 +111,7 @@ func TestWatch_EveryReplicaReloadsAStoredPolicy(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // let the watchers LISTEN
 
 	// The new policy no longer lets the loggranskare read the trail.
-	version, err := authz.StorePolicy(ctx, d.Pool, "g, ORG_ADMIN, anyone\np, anyone, organization, read, OWN, allow\n", "test")
+	version, err := authz.StorePolicy(ctx, d.Pool, "g, ORG_ADMIN, anyone\np, anyone, organization, read, OWN, allow\np, ORG_ADMIN, purpose, SIP, OWN, allow\n", "test")
 	require.NoError(t, err)
 	stored := time.Now()
 	for i, a := range replicas {
@@ -126,6 +127,6 @@ func TestWatch_EveryReplicaReloadsAStoredPolicy(t *testing.T) {
 	require.Equal(t, 1, n)
 
 	// The application role cannot store policies.
-	_, err = authz.StorePolicy(ctx, d.AppPool, "g, ORG_ADMIN, anyone\np, anyone, unit, read, OWN, allow\n", "app")
+	_, err = authz.StorePolicy(ctx, d.AppPool, "g, ORG_ADMIN, anyone\np, anyone, unit, read, OWN, allow\np, ORG_ADMIN, purpose, SIP, OWN, allow\n", "app")
 	require.ErrorContains(t, err, "permission denied")
 }

@@ -209,7 +209,7 @@ func TestValidate_NamesEveryBadLine(t *testing.T) {
 func TestDenyRuleOverridesAllow(t *testing.T) {
 	a, err := authz.New(nil)
 	require.NoError(t, err)
-	require.NoError(t, a.Use(1, "g, ORG_ADMIN, anyone\np, anyone, unit, read, OWN, allow\np, ORG_ADMIN, unit, read, OWN, deny\n"))
+	require.NoError(t, a.Use(1, "g, ORG_ADMIN, anyone\np, anyone, unit, read, OWN, allow\np, ORG_ADMIN, unit, read, OWN, deny\np, anyone, purpose, SIP, OWN, allow\n"))
 	require.False(t, a.Allows([]identity.Role{identity.OrgAdmin}, authz.Read, authz.Unit, authz.Own))
 	require.True(t, slices.Contains(identity.Roles, identity.OrgAdmin))
 }

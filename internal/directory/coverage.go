@@ -55,7 +55,7 @@ func Coverage(ctx context.Context, q db.Querier, viewer, federationID uuid.UUID,
 		JOIN organizations o ON o.id = fm.member_org_id AND o.kind = 'KOMMUN'
 		JOIN organization_municipalities om ON om.org_id = o.id
 		WHERE fm.federation_id = $2
-		  AND fm.valid_from <= current_date AND (fm.valid_to IS NULL OR fm.valid_to > current_date)
+		  AND fm.valid_from <= hub_today() AND (fm.valid_to IS NULL OR fm.valid_to > hub_today())
 	),
 	topics AS (SELECT unnest(enum_range(NULL::directory_topic)) AS topic)
 	SELECT t.topic::text AS topic, m.code::text AS code,

@@ -21,18 +21,18 @@ const PeersCTE = `peers AS (
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
-	  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= current_date AND (x.valid_to IS NULL OR x.valid_to > current_date)
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= current_date AND (y.valid_to IS NULL OR y.valid_to > current_date)
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
 )`
 
 // Visible is the one visibility rule, as SQL over an aliased row with a
@@ -102,7 +102,7 @@ func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, mu
 	)
 	SELECT `+EntryColumns+`,
 		CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level,
-		dv.version AS directory_version, current_date AS today
+		dv.version AS directory_version, hub_today() AS today
 	FROM ranked w
 	JOIN directory_entries e ON e.id = w.entry_id
 	CROSS JOIN directory_version dv

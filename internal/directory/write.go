@@ -16,8 +16,8 @@ import (
 func EnsureEntry(ctx context.Context, q db.Querier, e Entry, channels []Channel) error {
 	_, err := q.Exec(ctx, `INSERT INTO directory_entries (id, org_id, unit_id, function_name, description, topics,
 		lead_topics, target_groups, municipality_codes, national, visibility, expected_answer, fallback_entry_id,
-		staffed_by_roles, contact_persons, reviewed_at, reviewed_by)
-	VALUES ($1, $2, $3, $4, $5, $6::directory_topic[], $7::directory_topic[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		staffed_by_roles, contact_persons, reviewed_at, reviewed_by, created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6::directory_topic[], $7::directory_topic[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, hub_now(), hub_now())
 	ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, function_name = excluded.function_name,
 		description = excluded.description, topics = excluded.topics, lead_topics = excluded.lead_topics,
 		target_groups = excluded.target_groups, municipality_codes = excluded.municipality_codes,

@@ -48,7 +48,7 @@ func (f OrganizationFilter) where(args []any) (string, []any) {
 			WHERE om.org_id = o.id AND om.municipality_code = `+arg(*f.MunicipalityCode)+`)`)
 	}
 	if f.FederationID != nil {
-		day := "current_date"
+		day := "hub_today()"
 		if !f.ActiveOn.IsZero() {
 			day = arg(f.ActiveOn) + "::date"
 		}

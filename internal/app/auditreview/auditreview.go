@@ -86,9 +86,20 @@ func (s *Service) AccessLog(ctx context.Context, w *app.Work, individualID uuid.
 }
 
 // CountAccessLog counts a person's loggutdrag rows, up to page.MaxCount,
-// for a caller that may read the log (AccessLog checked it).
+// under the same rules as AccessLog.
 func (s *Service) CountAccessLog(ctx context.Context, w *app.Work, individualID uuid.UUID) (int, error) {
-	return audit.CountAccessLog(ctx, w.Tx(), individualID)
+	if err := requireAccessLogPurpose(w); err != nil {
+		return 0, err
+	}
+	ind, err := s.ownIndividual(ctx, w, individualID)
+	if err != nil {
+		return 0, err
+	}
+	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.AccessLog, OwnerOrgID: ind.OrgID,
+		ID: relay.ID(relay.TypeIndividual, ind.ID), IndividualID: &ind.ID}); err != nil {
+		return 0, err
+	}
+	return audit.CountAccessLog(ctx, w.Tx(), ind.ID)
 }
 
 // ownIndividual is the person if they are the actor's organisation's.

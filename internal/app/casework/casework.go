@@ -33,6 +33,9 @@ func New(a *app.App) *Service { return &Service{people: individuals.Store{Keys: 
 // Individuals loads the people among ids the actor may see (absent ones
 // are not), noting each read.
 func (s *Service) Individuals(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]individuals.Individual, error) {
+	if _, err := w.RequirePurpose(); err != nil {
+		return nil, err
+	}
 	found, err := s.people.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Individual), ids)
 	if err != nil {
 		return nil, err
@@ -43,10 +46,11 @@ func (s *Service) Individuals(ctx context.Context, w *app.Work, ids []uuid.UUID)
 	return found, nil
 }
 
-// Individual loads one person the actor may see; NOT_FOUND otherwise. The
-// read is not noted: the caller decides whether it is a read or the
-// target of a change.
-func (s *Service) individual(ctx context.Context, w *app.Work, id uuid.UUID) (individuals.Individual, error) {
+// VisibleIndividual loads one person the actor may see; NOT_FOUND
+// otherwise, exactly as if they did not exist. The read is not noted: the
+// caller decides whether it is a read or the target of a change (recording
+// a samtycke, opening a case).
+func (s *Service) VisibleIndividual(ctx context.Context, w *app.Work, id uuid.UUID) (individuals.Individual, error) {
 	found, err := s.people.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Individual), []uuid.UUID{id})
 	if err != nil {
 		return individuals.Individual{}, err
@@ -56,13 +60,6 @@ func (s *Service) individual(ctx context.Context, w *app.Work, id uuid.UUID) (in
 		return individuals.Individual{}, apperr.NotFoundf("no such individual")
 	}
 	return ind, nil
-}
-
-// VisibleIndividual is the person id if the actor may see them
-// (NOT_FOUND otherwise), for use cases of other capabilities that act on
-// a person (recording a samtycke). The read is not noted.
-func (s *Service) VisibleIndividual(ctx context.Context, w *app.Work, id uuid.UUID) (individuals.Individual, error) {
-	return s.individual(ctx, w, id)
 }
 
 // ListIndividuals is a page of the people the actor may see.
@@ -163,6 +160,9 @@ func (s *Service) CasesOfIndividuals(ctx context.Context, w *app.Work, individua
 
 // Cases loads the cases among ids the actor may see, noting each read.
 func (s *Service) Cases(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]cases.Case, error) {
+	if _, err := w.RequirePurpose(); err != nil {
+		return nil, err
+	}
 	found, err := cases.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), ids)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (s *Service) OpenCase(ctx context.Context, w *app.Work, in cases.OpenInput)
 	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Case{}, err
 	}
-	ind, err := s.individual(ctx, w, in.IndividualID)
+	ind, err := s.VisibleIndividual(ctx, w, in.IndividualID)
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -300,6 +300,9 @@ func (s *Service) Items(ctx context.Context, w *app.Work, caseIDs []uuid.UUID, c
 
 // ItemsByID loads the items among ids the actor may see, noting each read.
 func (s *Service) ItemsByID(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]cases.Item, error) {
+	if _, err := w.RequirePurpose(); err != nil {
+		return nil, err
+	}
 	found, err := cases.ItemsByID(ctx, w.Tx(), w.Scope(authz.Read, authz.CaseItem), ids)
 	if err != nil {
 		return nil, err

@@ -122,9 +122,3 @@ func (s *Service) MembersOfFederations(ctx context.Context, w *app.Work, ids []u
 func (s *Service) MembershipsOfOrganizations(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID][]tenancy.Membership, error) {
 	return tenancy.MembershipsByMember(ctx, w.Tx(), ids)
 }
-
-// MunicipalityExists reports whether a kommunkod names a municipality.
-func (s *Service) MunicipalityExists(ctx context.Context, w *app.Work, code string) (bool, error) {
-	_, ok, err := tenancy.MunicipalityByCode(ctx, w.Tx(), code)
-	return ok, err
-}

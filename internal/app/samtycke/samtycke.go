@@ -78,6 +78,9 @@ func (s *Service) Revoke(ctx context.Context, w *app.Work, id uuid.UUID, reason 
 // ByID loads the samtycken among ids the actor may read (their own
 // organisation's only), noting each read.
 func (s *Service) ByID(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]consent.Consent, error) {
+	if _, err := w.RequirePurpose(); err != nil {
+		return nil, err
+	}
 	if !w.Scope(authz.Read, authz.Consent).Own {
 		return map[uuid.UUID]consent.Consent{}, nil
 	}

@@ -120,8 +120,9 @@ func (s *Session) begin(ctx context.Context) error {
 // from the program, never from a request, but are quoted all the same.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// Now returns the transaction's timestamp: every row written in one request
-// carries the same time. It begins the transaction if needed.
+// Now returns the transaction's timestamp, the database's now() (the
+// application layer's units of work keep their own clock, hub.now). It
+// begins the transaction if needed.
 func (s *Session) Now(ctx context.Context) (time.Time, error) {
 	if err := s.lock(ctx); err != nil {
 		return time.Time{}, err

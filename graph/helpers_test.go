@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
@@ -28,6 +29,14 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// demoTemplate holds the demo data of `hub dev`, sealed with the development
+// keys: loaded once per test cluster and cloned for each test. What depends
+// on the test (the issuer registrations naming its identity provider) is
+// added per test.
+var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
+	return demo.Load(ctx, pool, demo.DevKeys())
+}}
 
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
@@ -142,8 +151,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	d := pgtest.NewDatabaseFrom(t, demoTemplate)
 
 	idpServer := httptest.NewUnstartedServer(nil)
 	idpURL := "http://" + idpServer.Listener.Addr().String()

@@ -38,6 +38,42 @@ var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context
 	return demo.Load(ctx, pool, demo.DevKeys())
 }}
 
+// authorizers lends each test an authorizer with the default policy.
+// Making one evaluates the whole policy (about a second under the race
+// detector on a loaded 2-core machine, most of a GraphQL test's setup), so
+// they are reused: one test at a time has each, and one whose test changed
+// the policy (Use with a version, as the policy store does) is dropped.
+var authorizers authorizerPool
+
+type authorizerPool struct {
+	mu   sync.Mutex
+	free []*authz.Authorizer
+}
+
+func (p *authorizerPool) get(t *testing.T) *authz.Authorizer {
+	t.Helper()
+	p.mu.Lock()
+	var a *authz.Authorizer
+	if n := len(p.free); n > 0 {
+		a, p.free = p.free[n-1], p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if a == nil {
+		var err error
+		a, err = authz.New(authz.SamtyckeInForce)
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() {
+		if a.Version() != 0 {
+			return
+		}
+		p.mu.Lock()
+		p.free = append(p.free, a)
+		p.mu.Unlock()
+	})
+	return a
+}
+
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
 	db    *pgtest.DB
@@ -151,6 +187,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
+	authorizer := authorizers.get(t) // first: given back after every other cleanup
 	d := pgtest.NewDatabaseFrom(t, demoTemplate)
 
 	idpServer := httptest.NewUnstartedServer(nil)
@@ -169,8 +206,6 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		logs = io.MultiWriter(captured, os.Stderr)
 	}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	authorizer, err := authz.New(authz.SamtyckeInForce)
-	require.NoError(t, err)
 	events := consent.NewListener()
 	listenCtx, stopListening := context.WithCancel(ctx)
 	t.Cleanup(stopListening)

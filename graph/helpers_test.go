@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
@@ -29,6 +30,50 @@ import (
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// demoTemplate holds the demo data of `hub dev`, sealed with the development
+// keys: loaded once per test cluster and cloned for each test. What depends
+// on the test (the issuer registrations naming its identity provider) is
+// added per test.
+var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
+	return demo.Load(ctx, pool, demo.DevKeys())
+}}
+
+// authorizers lends each test an authorizer with the default policy.
+// Making one evaluates the whole policy (about a second under the race
+// detector on a loaded 2-core machine, most of a GraphQL test's setup), so
+// they are reused: one test at a time has each, and one whose test changed
+// the policy (Use with a version, as the policy store does) is dropped.
+var authorizers authorizerPool
+
+type authorizerPool struct {
+	mu   sync.Mutex
+	free []*authz.Authorizer
+}
+
+func (p *authorizerPool) get(t *testing.T) *authz.Authorizer {
+	t.Helper()
+	p.mu.Lock()
+	var a *authz.Authorizer
+	if n := len(p.free); n > 0 {
+		a, p.free = p.free[n-1], p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if a == nil {
+		var err error
+		a, err = authz.New(authz.SamtyckeInForce)
+		require.NoError(t, err)
+	}
+	t.Cleanup(func() {
+		if a.Version() != 0 {
+			return
+		}
+		p.mu.Lock()
+		p.free = append(p.free, a)
+		p.mu.Unlock()
+	})
+	return a
+}
 
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
@@ -143,8 +188,8 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	authorizer := authorizers.get(t) // first: given back after every other cleanup
+	d := pgtest.NewDatabaseFrom(t, demoTemplate)
 
 	idpServer := httptest.NewUnstartedServer(nil)
 	idpURL := "http://" + idpServer.Listener.Addr().String()
@@ -162,8 +207,6 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		logs = io.MultiWriter(captured, os.Stderr)
 	}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	authorizer, err := authz.New(authz.SamtyckeInForce)
-	require.NoError(t, err)
 	events := consent.NewListener()
 	listenCtx, stopListening := context.WithCancel(ctx)
 	t.Cleanup(stopListening)

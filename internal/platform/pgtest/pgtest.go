@@ -1,7 +1,12 @@
-// Package pgtest gives tests a real PostgreSQL: one throwaway cluster per
-// test binary (started by Main from the local server binaries), or the
-// server named by HUB_DATABASE_URL, and a fresh, migrated database per test,
-// cloned from a template in a few milliseconds and dropped afterwards.
+// Package pgtest gives tests a real PostgreSQL and a fresh database per
+// test, cloned from a template database in a few milliseconds and dropped
+// afterwards.
+//
+// The server is one throwaway cluster shared by every test package of a
+// `go test` run (see rundir.go: the first package to need it starts it,
+// the others join, and a reaper stops it when `go test` exits), or the
+// server HUB_DATABASE_URL names. Templates are made once per cluster: the
+// migrated schema, and any Template a package declares on top of it.
 //
 // Use it from TestMain:
 //
@@ -16,7 +21,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,77 +29,40 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/samverkanshub/hub/internal/platform/db"
-	"github.com/samverkanshub/hub/internal/platform/migrate"
-	"github.com/samverkanshub/hub/internal/platform/pgcluster"
 )
 
-var (
-	serverURL    string // the server, database "postgres" (or the one in HUB_DATABASE_URL)
-	templateName string // migrated template database
-	admin        *pgxpool.Pool
-	cloneMu      sync.Mutex // CREATE DATABASE … TEMPLATE wants the template to itself
-)
-
-// Main starts the cluster, prepares the template database, runs the tests
-// and tears everything down.
+// Main runs the tests and then lets go of the test server. (In the reaper
+// process it started, it does the reaper's work instead.)
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	if dir := os.Getenv(reaperEnv); dir != "" {
+		os.Exit(reap(dir))
+	}
+	mainCalled = true
+	code := m.Run()
+	if theServer != nil {
+		// A cleanup that fails leaves litter, not a wrong result: the next
+		// run sweeps a cluster left behind.
+		if err := theServer.close(); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest: clean up:", err)
+		}
+	}
+	os.Exit(code)
 }
 
-func run(m *testing.M) int {
-	ctx := context.Background()
-	var cluster *pgcluster.Cluster
-	if u := os.Getenv("HUB_DATABASE_URL"); u != "" {
-		serverURL = u
-	} else {
-		dir, err := os.MkdirTemp("", "hubpg-")
-		if err != nil {
-			return fail("create temp dir: %v", err)
-		}
-		defer os.RemoveAll(dir)
-		_ = os.Chmod(dir, 0o755) // the server may run as another user
-		cluster, err = pgcluster.New(pgcluster.Options{DataDir: dir + "/data", SocketDir: dir + "/s"})
-		if err != nil {
-			return fail("%v", err)
-		}
-		if err := cluster.Init(ctx); err != nil {
-			return fail("%v", err)
-		}
-		if err := cluster.Start(ctx); err != nil {
-			return fail("%v", err)
-		}
-		defer func() { _ = cluster.Stop(context.Background(), true) }()
-		serverURL = cluster.DSN("postgres")
-	}
-	var err error
-	admin, err = pgxpool.New(ctx, serverURL)
-	if err != nil {
-		return fail("connect to test server: %v", err)
-	}
-	defer admin.Close()
+// mainCalled guards against a test binary whose TestMain does not call
+// Main: started again as the reaper, it would run its tests instead.
+var mainCalled bool
 
-	templateName = "hub_template_" + randomSuffix()
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+templateName); err != nil {
-		return fail("create template database: %v", err)
-	}
-	defer func() {
-		_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+templateName+" WITH (FORCE)")
-	}()
-	conn, err := pgx.Connect(ctx, WithDatabase(serverURL, templateName))
-	if err != nil {
-		return fail("connect to template: %v", err)
-	}
-	err = migrate.Up(ctx, conn)
-	conn.Close(ctx)
-	if err != nil {
-		return fail("migrate template: %v", err)
-	}
-	return m.Run()
-}
-
-func fail(format string, args ...any) int {
-	fmt.Fprintf(os.Stderr, "pgtest: "+format+"\n", args...)
-	return 1
+// Template is a database that test databases are cloned from: the migrated
+// schema plus what Seed writes into it. It is made once per test cluster,
+// by whichever test binary of the run needs it first, and Name identifies
+// it across the packages of the run: every package that declares a
+// template of that Name must seed the same data.
+type Template struct {
+	// Name: lower-case letters, digits and underscores, at most 31.
+	Name string
+	// Seed fills the template, connected as the owner.
+	Seed func(ctx context.Context, pool *pgxpool.Pool) error
 }
 
 func randomSuffix() string {
@@ -148,52 +115,68 @@ type DB struct {
 // NewDatabase creates a migrated database for t, dropped when t ends.
 func NewDatabase(t testing.TB) *DB {
 	t.Helper()
-	return newDatabase(t, templateName)
+	return newDatabase(t, migrated)
+}
+
+// NewDatabaseFrom creates a database for t cloned from tpl, dropped when t
+// ends.
+func NewDatabaseFrom(t testing.TB, tpl *Template) *DB {
+	t.Helper()
+	return newDatabase(t, tpl)
 }
 
 // NewEmptyDatabase creates a database without any migration, for tests of
 // the migrations themselves.
 func NewEmptyDatabase(t testing.TB) *DB {
 	t.Helper()
-	return newDatabase(t, "template0")
+	return newDatabase(t, nil)
 }
 
-func newDatabase(t testing.TB, template string) *DB {
+func newDatabase(t testing.TB, tpl *Template) *DB {
 	t.Helper()
-	if admin == nil {
+	if !mainCalled {
 		t.Fatal("pgtest: call pgtest.Main from TestMain")
 	}
-	ctx := context.Background()
-	name := "test_" + randomSuffix()
-	cloneMu.Lock()
-	_, err := admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template)
-	cloneMu.Unlock()
+	s, err := getServer()
 	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	ctx := context.Background()
+	template := "template0"
+	if tpl != nil {
+		if template, err = s.template(ctx, tpl); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+	}
+	name := "test_" + randomSuffix()
+	if err := s.createDatabase(ctx, name, template); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
-	d := &DB{URL: WithDatabase(serverURL, name), Statements: &atomic.Int64{}}
+	d := &DB{URL: WithDatabase(s.url, name), Statements: &atomic.Int64{}}
 	d.AppURL = WithUser(d.URL, AppRole)
+	t.Cleanup(func() {
+		if d.AppPool != nil {
+			d.AppPool.Close()
+		}
+		if d.Pool != nil {
+			d.Pool.Close()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := s.admin.Exec(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: drop database: %v", err)
+		}
+	})
 	d.Pool, err = db.NewPool(ctx, db.PoolConfig{URL: d.URL, MaxConns: 4})
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	if template == templateName {
+	if tpl != nil {
 		d.AppPool, err = db.NewPool(ctx, db.PoolConfig{URL: d.AppURL, MaxConns: 8, Tracer: counter{d.Statements}})
 		if err != nil {
 			t.Fatalf("pgtest: connect as %s: %v", AppRole, err)
 		}
 	}
-	t.Cleanup(func() {
-		if d.AppPool != nil {
-			d.AppPool.Close()
-		}
-		d.Pool.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("pgtest: drop database: %v", err)
-		}
-	})
 	return d
 }
 

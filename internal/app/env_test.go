@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/app"
@@ -28,6 +29,12 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// demoTemplate is the demo data of `hub dev`, loaded once per test run
+// (the GraphQL tests share it by name).
+var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
+	return demo.Load(ctx, pool, demo.DevKeys())
+}}
+
 // env is the application over a fresh database with the demo data, as
 // hub_app (row-level security applies), with every service.
 type env struct {
@@ -43,8 +50,7 @@ type env struct {
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(context.Background(), d.Pool, demo.DevKeys()))
+	d := pgtest.NewDatabaseFrom(t, demoTemplate)
 	authorizer, err := authz.New(authz.SamtyckeInForce)
 	require.NoError(t, err)
 	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}

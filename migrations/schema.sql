@@ -565,6 +565,49 @@ CREATE FUNCTION public.hub_own_class_prefix() RETURNS text
 
 
 --
+-- Name: hub_shares_class(uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_shares_class(p_individual uuid, p_class public.information_class) RETURNS TABLE(consent_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT g.consent_id FROM consent_grants_in_force g
+          WHERE g.individual_id = p_individual AND p_class = ANY (g.classes) OFFSET 0 $$;
+
+
+--
+-- Name: hub_shares_person(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consent_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT g.consent_id FROM consent_grants_in_force g
+          WHERE g.individual_id = p_individual AND g.shares_person OFFSET 0 $$;
+
+
+--
+-- Name: hub_tenant_policies(regclass, name); Type: PROCEDURE; Schema: public; Owner: -
+--
+
+CREATE PROCEDURE public.hub_tenant_policies(IN p_table regclass, IN p_org_column name)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    own constant text := format('%I = (SELECT hub_current_org())', p_org_column);
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', p_table);
+    EXECUTE format('DROP POLICY IF EXISTS catalogue_read ON %s', p_table);
+    EXECUTE format('DROP POLICY IF EXISTS own_insert ON %s', p_table);
+    EXECUTE format('DROP POLICY IF EXISTS own_update ON %s', p_table);
+    EXECUTE format('DROP POLICY IF EXISTS own_delete ON %s', p_table);
+    EXECUTE format('CREATE POLICY catalogue_read ON %s FOR SELECT USING (true)', p_table);
+    EXECUTE format('CREATE POLICY own_insert ON %s FOR INSERT WITH CHECK (%s)', p_table, own);
+    EXECUTE format('CREATE POLICY own_update ON %s FOR UPDATE USING (%s) WITH CHECK (%s)', p_table, own, own);
+    EXECUTE format('CREATE POLICY own_delete ON %s FOR DELETE USING (%s)', p_table, own);
+END
+$$;
+
+
+--
 -- Name: hub_today(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2466,9 +2509,7 @@ CREATE POLICY owner_only ON public.consents FOR SELECT USING ((org_id = ( SELECT
 --
 
 CREATE POLICY owner_or_consented ON public.case_participants FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.consent_grants_in_force g
-  WHERE ((g.individual_id = case_participants.individual_id) AND g.shares_person AND ('KOMMUN_PLANERING'::public.information_class = ANY (g.classes)))
- OFFSET 0))));
+   FROM public.hub_shares_class(case_participants.individual_id, 'KOMMUN_PLANERING'::public.information_class) hub_shares_class(consent_id)))));
 
 
 --
@@ -2476,9 +2517,7 @@ CREATE POLICY owner_or_consented ON public.case_participants FOR SELECT USING ((
 --
 
 CREATE POLICY owner_or_consented ON public.cases FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.consent_grants_in_force g
-  WHERE ((g.individual_id = cases.individual_id) AND g.shares_person)
- OFFSET 0))));
+   FROM public.hub_shares_person(cases.individual_id) hub_shares_person(consent_id)))));
 
 
 --
@@ -2486,9 +2525,7 @@ CREATE POLICY owner_or_consented ON public.cases FOR SELECT USING (((org_id = ( 
 --
 
 CREATE POLICY owner_or_consented ON public.individuals FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.consent_grants_in_force g
-  WHERE ((g.individual_id = individuals.id) AND g.shares_person)
- OFFSET 0))));
+   FROM public.hub_shares_person(individuals.id) hub_shares_person(consent_id)))));
 
 
 --
@@ -2586,9 +2623,7 @@ CREATE POLICY writer_insert ON public.case_items FOR INSERT WITH CHECK (((org_id
 --
 
 CREATE POLICY writer_or_consented ON public.case_items FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.consent_grants_in_force g
-  WHERE ((g.individual_id = case_items.individual_id) AND (case_items.class = ANY (g.classes)))
- OFFSET 0))));
+   FROM public.hub_shares_class(case_items.individual_id, case_items.class) hub_shares_class(consent_id)))));
 
 
 --
@@ -2719,6 +2754,29 @@ GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org 
 --
 
 GRANT ALL ON FUNCTION public.hub_own_class_prefix() TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_shares_class(p_individual uuid, p_class public.information_class); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_shares_class(p_individual uuid, p_class public.information_class) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_shares_class(p_individual uuid, p_class public.information_class) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_shares_person(p_individual uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_shares_person(p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
+
+
+--
+-- Name: PROCEDURE hub_tenant_policies(IN p_table regclass, IN p_org_column name); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON PROCEDURE public.hub_tenant_policies(IN p_table regclass, IN p_org_column name) FROM PUBLIC;
 
 
 --

@@ -2,7 +2,7 @@
 # `make test` is the test command (CI runs exactly this).
 GO ?= go
 
-.PHONY: dev test generate build bench-http tidy
+.PHONY: dev test generate schema build bench-http tidy
 
 dev:
 	$(GO) run ./cmd/hub dev
@@ -13,6 +13,12 @@ test:
 
 generate:
 	$(GO) generate ./...
+
+# Rewrite migrations/schema.sql, the schema every migration together builds
+# (pg_dump of a freshly migrated database); `make test` fails until the
+# file matches the migrations.
+schema:
+	$(GO) test -count=1 -run '^TestSchema_CommittedFileIsTheMigratedSchema$$' ./internal/platform/migrate -args -update-schema
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/hub ./cmd/hub

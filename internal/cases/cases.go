@@ -159,21 +159,18 @@ func Open(ctx context.Context, q db.Querier, p *identity.Principal, in OpenInput
 		RETURNING id
 	)
 	SELECT CASE
-		WHEN NOT individual_ok THEN 'no such individual in your organisation'
-		WHEN NOT unit_ok THEN 'the owning unit is not one of your organisation''s'
-		WHEN NOT lead_ok THEN 'the lead unit is not one of your organisation''s'
-		WHEN NOT member_ok THEN 'your organisation is not a member of that federation today'
+		WHEN NOT individual_ok THEN 'individual_not_own'
+		WHEN NOT unit_ok THEN 'unit_not_own'
+		WHEN NOT lead_ok THEN 'lead_unit_not_own'
+		WHEN NOT member_ok THEN 'not_federation_member'
 		ELSE '' END
 	FROM checks`, id, in.IndividualID, *unit, in.FederationID, *lead, trim(in.LeadUserID), trim(in.LeadName),
 		string(in.SGI), in.OnForsorjningsstod, in.HealthObstacle, in.CareContact, string(in.AFStatus), p.UserID).Scan(&problem)
 	if err != nil {
 		return Case{}, fmt.Errorf("open case: %w", err)
 	}
-	if problem == "no such individual in your organisation" {
-		return Case{}, apperr.NotFoundf("no such individual")
-	}
-	if problem != "" {
-		return Case{}, apperr.Invalidf("the case cannot be opened: %s", problem)
+	if err := problemError(problem); err != nil {
+		return Case{}, err
 	}
 	got, err := ByID(ctx, q, consent.Scope{Own: true}, []uuid.UUID{id})
 	if err != nil {
@@ -301,22 +298,39 @@ func AddParticipant(ctx context.Context, q db.Querier, p *identity.Principal, ca
 		ON CONFLICT DO NOTHING
 		RETURNING 1
 	)
-	SELECT CASE WHEN NOT case_ok THEN 'case' WHEN NOT org_ok THEN 'org' WHEN NOT unit_ok THEN 'unit'
-		WHEN NOT EXISTS (SELECT 1 FROM ins) THEN 'dup' ELSE '' END FROM checks`, caseID, orgID, unitID, p.UserID).Scan(&problem)
+	SELECT CASE WHEN NOT case_ok THEN 'case_not_own' WHEN NOT org_ok THEN 'org_unknown' WHEN NOT unit_ok THEN 'unit_not_of_org'
+		WHEN NOT EXISTS (SELECT 1 FROM ins) THEN 'already_participant' ELSE '' END FROM checks`, caseID, orgID, unitID, p.UserID).Scan(&problem)
 	if err != nil {
 		return fmt.Errorf("add participant: %w", err)
 	}
-	switch problem {
-	case "case":
-		return apperr.NotFoundf("no such case")
-	case "org":
-		return apperr.Invalidf("no such organisation")
-	case "unit":
-		return apperr.Invalidf("the unit is not one of the organisation's")
-	case "dup":
-		return apperr.Errorf(apperr.Conflict, "that party already takes part in the case")
+	return problemError(problem)
+}
+
+// problems maps the codes the statements of Open and AddParticipant return
+// for a check that failed to the error the caller sees: the one place for
+// each message.
+var problems = map[string]apperr.Error{
+	"individual_not_own":    {Code: apperr.NotFound, Message: "no such individual"},
+	"unit_not_own":          {Code: apperr.Invalid, Message: "the case cannot be opened: the owning unit is not one of your organisation's"},
+	"lead_unit_not_own":     {Code: apperr.Invalid, Message: "the case cannot be opened: the lead unit is not one of your organisation's"},
+	"not_federation_member": {Code: apperr.Invalid, Message: "the case cannot be opened: your organisation is not a member of that federation today"},
+	"case_not_own":          {Code: apperr.NotFound, Message: "no such case"},
+	"org_unknown":           {Code: apperr.Invalid, Message: "no such organisation"},
+	"unit_not_of_org":       {Code: apperr.Invalid, Message: "the unit is not one of the organisation's"},
+	"already_participant":   {Code: apperr.Conflict, Message: "that party already takes part in the case"},
+}
+
+// problemError is the error for a statement's problem code: nil for none
+// (""), and an internal error for a code problems does not know.
+func problemError(code string) error {
+	if code == "" {
+		return nil
 	}
-	return nil
+	p, ok := problems[code]
+	if !ok {
+		return fmt.Errorf("unknown problem code %q", code)
+	}
+	return apperr.New(p.Code, p.Message)
 }
 
 // Participants lists the parties of the visible cases among caseIDs.

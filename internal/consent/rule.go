@@ -37,23 +37,28 @@ func render(s Scope, orgCol, individualCol, classCol string) string {
 	return "(" + own + " OR " + shared + ")"
 }
 
-// grantsFor selects the grants in force that share the person (no class:
+// sharing names the samtycken in force that share the person (no class:
 // only a secrecy waiver, OSL, shares the person and the case core) or one
-// class of their information (any kind that shares; PDL only VARD_*).
+// class of their information (any kind that shares; PDL only VARD_*) with
+// the transaction's principal under its declared purpose.
 //
-// OFFSET 0 keeps the probe a per-row index lookup: without it the planner,
-// which cannot estimate the view's current_setting() filters, may hash
-// every grant in force for the organisation (176,000 for FK at national
-// scale) before returning the first row of a page, or pull the EXISTS up
-// into a join and sort every visible case (docs/samtycke-benchmarks.md).
-func grantsFor(individualCol, classCol string) string {
-	q := "SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = " + individualCol
-	if classCol != "" {
-		q += " AND " + classCol + "::information_class = ANY (g.classes)"
-	} else {
-		q += " AND g.shares_person"
+// The rule itself lives in the database, in the functions hub_shares_person
+// and hub_shares_class (migration 021), which the row-security policies call
+// too. They are inlined into the query, and each call is a per-row index
+// lookup: Postgres can neither pull an EXISTS over one of them up into a
+// join nor hash every grant in force for the organisation (176,000 for FK at
+// national scale) before the first row of a page
+// (docs/samtycke-benchmarks.md).
+func sharing(individualCol, classCol string) string {
+	if classCol == "" {
+		return "hub_shares_person(" + individualCol + ")"
 	}
-	return q + " OFFSET 0"
+	return "hub_shares_class(" + individualCol + ", " + classCol + "::information_class)"
+}
+
+// grantsFor selects a row for each samtycke that shares (see sharing).
+func grantsFor(individualCol, classCol string) string {
+	return "SELECT 1 FROM " + sharing(individualCol, classCol)
 }
 
 // ClassShared renders whether one class of a person's information is the
@@ -68,11 +73,6 @@ func ClassShared(orgCol, individualCol string, class Class) string {
 // organisation's rows), for the audit trail and the loggutdrag. Of several,
 // the lowest id is named, so that the answer is stable.
 func AllowingConsent(orgCol, individualCol, classCol string) string {
-	q := "SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = " + individualCol
-	if classCol != "" {
-		q += " AND " + classCol + "::information_class = ANY (g.classes)"
-	} else {
-		q += " AND g.shares_person"
-	}
-	return fmt.Sprintf("CASE WHEN %s = hub_current_org() THEN NULL ELSE (%s ORDER BY g.consent_id LIMIT 1) END", orgCol, q)
+	return fmt.Sprintf("CASE WHEN %s = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM %s s ORDER BY s.consent_id LIMIT 1) END",
+		orgCol, sharing(individualCol, classCol))
 }

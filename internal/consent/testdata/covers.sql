@@ -2,9 +2,9 @@
 
 -- case: the person
 -- $1 = 1d000000-0000-4000-8000-000000000001
-SELECT EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = $1::uuid AND g.shares_person OFFSET 0);
+SELECT EXISTS (SELECT 1 FROM hub_shares_person($1::uuid));
 
 -- case: a class
 -- $1 = 1d000000-0000-4000-8000-000000000001
 -- $2 = "KOMMUN_PLANERING"
-SELECT EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = $1::uuid AND $2::text::information_class = ANY (g.classes) OFFSET 0);
+SELECT EXISTS (SELECT 1 FROM hub_shares_class($1::uuid, $2::text::information_class));

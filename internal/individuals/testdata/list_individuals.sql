@@ -8,9 +8,9 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
-WHERE (i.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person OFFSET 0)) AND true
+WHERE (i.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(i.id))) AND true
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;
 
 -- case: own organisation and samtycken, after a cursor
@@ -23,9 +23,9 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
-WHERE (i.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person OFFSET 0)) AND (i.registered_at, i.id) < ($2, $3)
+WHERE (i.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(i.id))) AND (i.registered_at, i.id) < ($2, $3)
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;
 
 -- case: own organisation only, the first page
@@ -36,7 +36,7 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
 WHERE (i.org_id = hub_current_org() OR false) AND true
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;
@@ -51,7 +51,7 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
 WHERE (i.org_id = hub_current_org() OR false) AND (i.registered_at, i.id) < ($2, $3)
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;
@@ -64,9 +64,9 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
-WHERE (false OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person OFFSET 0)) AND true
+WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(i.id))) AND true
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;
 
 -- case: samtycken only, after a cursor
@@ -79,7 +79,7 @@ SELECT i.id, i.org_id, i.unit_id, i.handle, i.protected_identity, i.number_kind,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.family_name END AS family_name,
 	CASE WHEN (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit())) THEN i.number_sealed END AS number_sealed,
 	i.number_key_id,
-	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT g.consent_id FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person ORDER BY g.consent_id LIMIT 1) END AS consent_id
+	CASE WHEN i.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(i.id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM individuals i
-WHERE (false OR EXISTS (SELECT 1 FROM consent_grants_in_force g WHERE g.individual_id = i.id AND g.shares_person OFFSET 0)) AND (i.registered_at, i.id) < ($2, $3)
+WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(i.id))) AND (i.registered_at, i.id) < ($2, $3)
 ORDER BY i.registered_at DESC, i.id DESC LIMIT $1;

@@ -69,7 +69,7 @@ type Position struct {
 // transaction already holds, else one no other transaction holds.
 func Append(ctx context.Context, q db.Querier, r Record) (Position, error) {
 	var pos Position
-	err := q.QueryRow(ctx, `SELECT lane, seq FROM audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+	err := q.QueryRow(ctx, qAppendRecord,
 		r.At, r.RequestID, r.UserID, r.UnitID, r.Roles, r.ClientID, r.OperationType, r.OperationName,
 		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID, r.ClientOperationName).Scan(&pos.Lane, &pos.Seq)
 	if err != nil {

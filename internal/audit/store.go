@@ -43,44 +43,52 @@ func (f Filter) where(args []any) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-const recordColumns = `r.org_id, r.lane, r.seq, r.id, r.at, r.request_id, r.user_id, r.unit_id, r.roles, r.client_id,
-	r.operation_type, r.operation_name, r.object_ids, r.decision, r.reason, r.purpose, r.consent_id,
-	r.client_operation_name`
-
 // List returns one page of the organisation's records, newest first:
 // by time, then lane and sequence number (a lane's seq says nothing about
 // another lane's). Row security limits it to the transaction's
 // organisation; the explicit org_id condition says so in the query too.
 func List(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter, p page.Request) (page.Result[Record], error) {
-	where, args := f.where([]any{orgID})
-	if p.After != nil {
-		at, lane, seq, ok := parseKey(p.After.Sort)
-		if !ok {
-			return page.Result[Record]{}, apperr.Invalidf("the cursor is not one of the audit trail's")
-		}
-		n := len(args)
-		where += fmt.Sprintf(" AND (r.at, r.lane, r.seq) < ($%d, $%d, $%d)", n+1, n+2, n+3)
-		args = append(args, at, lane, seq)
+	sql, args, err := listSQL(orgID, f, p)
+	if err != nil {
+		return page.Result[Record]{}, err
 	}
-	args = append(args, p.First+1)
-	recs, err := db.Collect[Record](ctx, q, `SELECT `+recordColumns+`
-	FROM audit_records r
-	WHERE r.org_id = $1 AND `+where+`
-	ORDER BY r.at DESC, r.lane DESC, r.seq DESC
-	LIMIT $`+strconv.Itoa(len(args)), args...)
+	recs, err := db.Collect[Record](ctx, q, sql, args...)
 	if err != nil {
 		return page.Result[Record]{}, fmt.Errorf("list audit records: %w", err)
 	}
 	return page.Trim(recs, p.First), nil
 }
 
+// listSQL renders the statement of List (testdata/list_records.sql shows
+// what it renders).
+func listSQL(orgID uuid.UUID, f Filter, p page.Request) (string, []any, error) {
+	where, args := f.where([]any{orgID})
+	if p.After != nil {
+		at, lane, seq, ok := parseKey(p.After.Sort)
+		if !ok {
+			return "", nil, apperr.Invalidf("the cursor is not one of the audit trail's")
+		}
+		n := len(args)
+		where += fmt.Sprintf(" AND (r.at, r.lane, r.seq) < ($%d, $%d, $%d)", n+1, n+2, n+3)
+		args = append(args, at, lane, seq)
+	}
+	args = append(args, p.First+1)
+	return tListRecords.Render(where, "$"+strconv.Itoa(len(args))), args, nil
+}
+
+// countSQL renders the statement of Count.
+func countSQL(orgID uuid.UUID, f Filter) (string, []any) {
+	where, args := f.where([]any{orgID})
+	return page.BoundedCount(tCountRecords.Render(where)), args
+}
+
 // Count counts the organisation's records matching f, up to
 // page.MaxCount: an organisation's trail holds millions of records, and an
 // unbounded count(*) over them would hold a connection for seconds.
 func Count(ctx context.Context, q db.Querier, orgID uuid.UUID, f Filter) (int, error) {
-	where, args := f.where([]any{orgID})
+	sql, args := countSQL(orgID, f)
 	var n int
-	if err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM audit_records r WHERE r.org_id = $1 AND `+where), args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count audit records: %w", err)
 	}
 	return n, nil
@@ -127,44 +135,7 @@ type Break struct {
 // lane's head is found. It must run as a role that sees every
 // organisation's records (the owner).
 func Verify(ctx context.Context, q db.Querier) ([]Break, error) {
-	breaks, err := db.Collect[Break](ctx, q, `
-	WITH checked AS (
-		SELECT r.org_id, r.lane, r.seq, r.id, 1 AS rank,
-			CASE
-				WHEN r.seq <> coalesce(lag(r.seq) OVER w, 0) + 1 THEN 'a record before this one is missing (sequence jumps)'
-				WHEN r.prev_hash <> coalesce(lag(r.hash) OVER w, '\x'::bytea) THEN 'does not link to the record before it'
-				WHEN r.hash <> audit_hash(r.prev_hash, r) THEN 'content does not match its hash (changed after writing)'
-			END AS problem
-		FROM audit_records r
-		WINDOW w AS (PARTITION BY r.org_id, r.lane ORDER BY r.seq)
-	), newest AS (
-		SELECT DISTINCT ON (r.org_id, r.lane) r.org_id, r.lane, r.seq, r.hash
-		FROM audit_records r
-		ORDER BY r.org_id, r.lane, r.seq DESC
-	), heads AS (
-		SELECT h.org_id, h.lane, greatest(h.seq, coalesce(n.seq, 0)) AS seq, NULL::uuid AS id, 2 AS rank,
-			CASE
-				WHEN h.seq > coalesce(n.seq, 0) THEN 'the newest records are missing'
-				WHEN h.seq < n.seq THEN 'records follow the chain head'
-				ELSE 'the chain head does not match the newest record'
-			END || ' (chain head is at ' || h.seq || ', records end at ' || coalesce(n.seq, 0) || ')' AS problem
-		FROM audit_chain_heads h LEFT JOIN newest n ON n.org_id = h.org_id AND n.lane = h.lane
-		WHERE h.seq <> coalesce(n.seq, 0) OR h.hash <> coalesce(n.hash, '\x'::bytea)
-	), lanes AS (
-		SELECT o.org_id, l.lane::smallint AS lane, 0::bigint AS seq, NULL::uuid AS id, 0 AS rank,
-			'the chain head of this lane is missing' AS problem
-		FROM (SELECT org_id FROM audit_chain_heads UNION SELECT org_id FROM audit_records) o
-		CROSS JOIN generate_series(0, audit_lanes() - 1) l(lane)
-		WHERE NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.org_id = o.org_id AND h.lane = l.lane)
-		UNION ALL
-		SELECT n.org_id, n.lane, 0::bigint, NULL::uuid, 0, 'the chain head of this lane is missing'
-		FROM newest n
-		WHERE n.lane >= audit_lanes()
-		  AND NOT EXISTS (SELECT 1 FROM audit_chain_heads h WHERE h.org_id = n.org_id AND h.lane = n.lane)
-	)
-	SELECT DISTINCT ON (org_id, lane) org_id, lane, seq, coalesce(id, '00000000-0000-0000-0000-000000000000') AS id, problem
-	FROM (SELECT * FROM checked WHERE problem IS NOT NULL UNION ALL SELECT * FROM heads UNION ALL SELECT * FROM lanes) b
-	ORDER BY org_id, lane, seq, rank`)
+	breaks, err := db.Collect[Break](ctx, q, qVerifyChains)
 	if err != nil {
 		return nil, fmt.Errorf("verify audit chains: %w", err)
 	}
@@ -194,10 +165,7 @@ func AppendAccesses(ctx context.Context, q db.Querier, r Record, pos Position, a
 			actions[i] = "WRITE"
 		}
 	}
-	_, err := q.Exec(ctx, `INSERT INTO personal_data_access (owner_org_id, individual_id, at, actor_org_id, actor_unit_id,
-		user_id, roles, purpose, operation, action, object_id, consent_id, audit_lane, audit_seq)
-	SELECT a.owner, a.individual, $6, $7, $8, $9, $10, $11::consent_purpose, $12, a.action, a.object, a.consent, $13, $14
-	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS a(individual, owner, consent, object, action)`,
+	_, err := q.Exec(ctx, qAppendAccesses,
 		individuals, owners, consents, objects, actions, r.At, r.OrgID, r.UnitID, r.UserID, r.Roles, r.Purpose, r.OperationName,
 		pos.Lane, pos.Seq)
 	if err != nil {
@@ -226,32 +194,34 @@ type AccessEntry struct {
 // AccessLog returns a page of the loggutdrag of one of the own
 // organisation's individuals, newest first.
 func AccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID, p page.Request) (page.Result[AccessEntry], error) {
-	args := []any{individualID, p.First + 1}
-	after := ""
-	if p.After != nil {
-		id, err := strconv.ParseInt(p.After.Sort, 10, 64)
-		if err != nil {
-			return page.Result[AccessEntry]{}, apperr.Invalidf("the cursor is not one of the access log's")
-		}
-		args = append(args, id)
-		after = " AND a.id < $3"
+	sql, args, err := accessLogSQL(individualID, p)
+	if err != nil {
+		return page.Result[AccessEntry]{}, err
 	}
-	list, err := db.Collect[AccessEntry](ctx, q, `SELECT a.id, a.at, a.actor_org_id, a.actor_unit_id, a.user_id, a.roles,
-		a.purpose::text AS purpose, a.operation, a.action, a.object_id, a.consent_id, a.audit_lane, a.audit_seq
-	FROM personal_data_access a
-	WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`+after+`
-	ORDER BY a.id DESC LIMIT $2`, args...)
+	list, err := db.Collect[AccessEntry](ctx, q, sql, args...)
 	if err != nil {
 		return page.Result[AccessEntry]{}, fmt.Errorf("read loggutdrag: %w", err)
 	}
 	return page.Trim(list, p.First), nil
 }
 
+// accessLogSQL renders the statement of AccessLog.
+func accessLogSQL(individualID uuid.UUID, p page.Request) (string, []any, error) {
+	if p.After == nil {
+		return tAccessLog.Render("true"), []any{individualID, p.First + 1}, nil
+	}
+	id, err := strconv.ParseInt(p.After.Sort, 10, 64)
+	if err != nil {
+		return "", nil, apperr.Invalidf("the cursor is not one of the access log's")
+	}
+	return tAccessLog.Render("a.id < $3"), []any{individualID, p.First + 1, id}, nil
+}
+
 // CountAccessLog counts an individual's loggutdrag rows, up to
 // page.MaxCount.
 func CountAccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM personal_data_access a WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()`), individualID).Scan(&n)
+	err := q.QueryRow(ctx, qCountAccessLog, individualID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count loggutdrag: %w", err)
 	}

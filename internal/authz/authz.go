@@ -334,9 +334,7 @@ func (a *Authorizer) Require(ctx context.Context, q db.Querier, p *identity.Prin
 // lead unit.
 func leadsCaseOf(ctx context.Context, q db.Querier, p *identity.Principal, individualID uuid.UUID) (bool, error) {
 	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cases c
-		WHERE c.individual_id = $1 AND c.org_id = hub_current_org()
-		  AND (c.lead_user_id = $2 OR c.lead_unit_id = hub_current_unit()))`, individualID, p.UserID).Scan(&ok)
+	err := q.QueryRow(ctx, qLeadsCaseOf, individualID, p.UserID).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("case lead relation: %w", err)
 	}
@@ -348,17 +346,7 @@ func leadsCaseOf(ctx context.Context, q db.Querier, p *identity.Principal, indiv
 // one is a förbund the other is a member of.
 func fellowMembers(ctx context.Context, q db.Querier, a, b uuid.UUID) (bool, error) {
 	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (
-		SELECT 1 FROM federation_memberships x
-		JOIN federation_memberships y ON y.federation_id = x.federation_id
-		WHERE x.member_org_id = $1 AND y.member_org_id = $2
-		  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
-		  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
-	) OR EXISTS (
-		SELECT 1 FROM federations f
-		JOIN federation_memberships x ON x.federation_id = f.id
-		WHERE ((f.org_id = $1 AND x.member_org_id = $2) OR (f.org_id = $2 AND x.member_org_id = $1))
-		  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today()))`, a, b).Scan(&ok)
+	err := q.QueryRow(ctx, qFellowMembers, a, b).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("federation relation: %w", err)
 	}

@@ -22,10 +22,7 @@ func StorePolicy(ctx context.Context, q db.Querier, policyText, loadedBy string)
 		return 0, err
 	}
 	var version int64
-	err := q.QueryRow(ctx, `WITH stored AS (
-		INSERT INTO authz_policies (policy, loaded_by) VALUES ($1, $2) RETURNING version
-	)
-	SELECT version FROM stored, pg_notify($3, (SELECT version FROM stored)::text)`, policyText, loadedBy, NotifyChannel).Scan(&version)
+	err := q.QueryRow(ctx, qStorePolicy, policyText, loadedBy, NotifyChannel).Scan(&version)
 	if err != nil {
 		return 0, fmt.Errorf("store policy: %w", err)
 	}
@@ -38,7 +35,7 @@ func StorePolicy(ctx context.Context, q db.Querier, policyText, loadedBy string)
 func (a *Authorizer) Load(ctx context.Context, q db.Querier) error {
 	var version int64
 	var text string
-	err := q.QueryRow(ctx, `SELECT version, policy FROM authz_policies ORDER BY version DESC LIMIT 1`).Scan(&version, &text)
+	err := q.QueryRow(ctx, qNewestPolicy).Scan(&version, &text)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil // keep the default

@@ -42,7 +42,7 @@ func announce(ctx context.Context, q db.Querier, e Event) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `SELECT pg_notify($1, $2)`, NotifyChannel, string(payload))
+	_, err = q.Exec(ctx, qAnnounce, NotifyChannel, string(payload))
 	return err
 }
 

@@ -194,11 +194,7 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 	} else {
 		c.FormReference = nil
 	}
-	err = q.QueryRow(ctx, `INSERT INTO consents (id, org_id, individual_id, kind, purposes, given_by, representative_name,
-		valid_from, valid_until, evidence, form_reference, witnessed_by, requested_by_org_id, registered_at, registered_by, registered_by_name)
-	SELECT $1, i.org_id, i.id, $3::text::consent_kind, $4::text[]::consent_purpose[], $5, $6, $7, $8, $9, $10, $11, $12, hub_now(), $13, $14
-	FROM individuals i WHERE i.id = $2 AND i.org_id = hub_current_org()
-	RETURNING registered_at`,
+	err = q.QueryRow(ctx, qRecordConsent,
 		c.ID, c.IndividualID, string(c.Kind), purposeNames(c.Purposes), string(c.GivenBy), c.RepresentativeName, c.ValidFrom, c.ValidUntil, string(c.Evidence),
 		c.FormReference, c.WitnessedBy, c.RequestedByOrgID, c.RegisteredBy, c.RegisteredByName).Scan(&c.RegisteredAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -219,10 +215,7 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 			}
 			classes[i] = "{" + strings.Join(names, ",") + "}"
 		}
-		_, err = q.Exec(ctx, `INSERT INTO consent_grants (consent_id, org_id, individual_id, grantee_org_id, grantee_unit_id, classes, kind, purposes, valid_from, valid_until)
-		SELECT c.id, c.org_id, c.individual_id, g.org_id, g.unit_id, g.classes::information_class[], c.kind, c.purposes, c.valid_from, c.valid_until
-		FROM consents c, unnest($2::uuid[], $3::uuid[], $4::text[]) AS g(org_id, unit_id, classes)
-		WHERE c.id = $1`, c.ID, orgs, units, classes)
+		_, err = q.Exec(ctx, qRecordConsentGrants, c.ID, orgs, units, classes)
 		if err != nil {
 			return Consent{}, fmt.Errorf("record consent grants: %w", err)
 		}
@@ -264,8 +257,7 @@ func granteeKinds(ctx context.Context, q db.Querier, grants []Grant, extra uuid.
 			unitIDs = append(unitIDs, *g.UnitID)
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT o.id, o.kind::text, NULL::uuid FROM organizations o WHERE o.id = ANY($1)
-		UNION ALL SELECT u.org_id, '', u.id FROM units u WHERE u.id = ANY($2)`, orgIDs, unitIDs)
+	rows, err := q.Query(ctx, qGranteeKinds, orgIDs, unitIDs)
 	if err != nil {
 		return info, fmt.Errorf("look up grantees: %w", err)
 	}
@@ -300,17 +292,7 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 	var found, revoked bool
 	// No FOR UPDATE: a concurrent revocation makes the UPDATE below wait
 	// for it and then find revoked_at set (CONFLICT).
-	err := q.QueryRow(ctx, `WITH target AS (
-		SELECT id, revoked_at FROM consents WHERE id = $1 AND org_id = hub_current_org()
-	), revoked AS (
-		UPDATE consents c SET revoked_at = hub_now(), revoked_by = $2, revocation_reason = $3
-		FROM target t WHERE c.id = t.id AND c.revoked_at IS NULL
-		RETURNING c.id
-	), grants AS (
-		UPDATE consent_grants g SET revoked_at = hub_now() FROM revoked r WHERE g.consent_id = r.id
-		RETURNING 1
-	)
-	SELECT EXISTS (SELECT 1 FROM target), EXISTS (SELECT 1 FROM revoked), (SELECT count(*) FROM grants)`, id, p.UserID, reason).Scan(&found, &revoked, new(int64))
+	err := q.QueryRow(ctx, qRevokeConsent, id, p.UserID, reason).Scan(&found, &revoked, new(int64))
 	if err != nil {
 		return Consent{}, fmt.Errorf("revoke consent: %w", err)
 	}
@@ -333,18 +315,10 @@ func Revoke(ctx context.Context, q db.Querier, p *identity.Principal, id uuid.UU
 	return c, nil
 }
 
-// consentColumns hide the legal representative's name (a relative, often)
-// of a person with skyddade personuppgifter outside the owning unit.
-const consentColumns = `c.id, c.org_id, c.individual_id, c.kind, c.purposes::text[] AS purposes, c.given_by,
-	CASE WHEN NOT i.protected_identity OR i.unit_id IS NOT DISTINCT FROM hub_current_unit() THEN c.representative_name END AS representative_name,
-	c.valid_from, c.valid_until, c.evidence, c.form_reference, c.witnessed_by, c.requested_by_org_id,
-	c.registered_at, c.registered_by, c.registered_by_name, c.revoked_at, c.revoked_by, c.revocation_reason`
-
 // ByID loads samtycken of the principal's own organisation with their
 // grants (row security hides every other organisation's).
 func ByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Consent, error) {
-	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c JOIN individuals i ON i.id = c.individual_id
-	WHERE c.id = ANY($1) AND c.org_id = hub_current_org()`, ids)
+	cs, err := db.Collect[Consent](ctx, q, qConsentsByID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load consents: %w", err)
 	}
@@ -354,9 +328,7 @@ func ByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Con
 // ForIndividuals lists the samtycken of the own organisation's
 // individuals, newest first, revoked and expired ones included.
 func ForIndividuals(ctx context.Context, q db.Querier, individualIDs []uuid.UUID) (map[uuid.UUID][]Consent, error) {
-	cs, err := db.Collect[Consent](ctx, q, `SELECT `+consentColumns+` FROM consents c JOIN individuals i ON i.id = c.individual_id
-	WHERE c.individual_id = ANY($1) AND c.org_id = hub_current_org()
-	ORDER BY c.registered_at DESC, c.id`, individualIDs)
+	cs, err := db.Collect[Consent](ctx, q, qConsentsForIndividuals, individualIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load consents: %w", err)
 	}
@@ -381,9 +353,7 @@ func withGrants(ctx context.Context, q db.Querier, cs []Consent) (map[uuid.UUID]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := q.Query(ctx, `SELECT g.consent_id, g.grantee_org_id, g.grantee_unit_id, g.classes::text[]
-	FROM consent_grants g WHERE g.consent_id = ANY($1) AND g.org_id = hub_current_org()
-	ORDER BY g.consent_id, g.grantee_org_id, g.grantee_unit_id NULLS FIRST`, ids)
+	rows, err := q.Query(ctx, qConsentGrants, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load consent grants: %w", err)
 	}
@@ -410,16 +380,24 @@ func withGrants(ctx context.Context, q db.Querier, cs []Consent) (map[uuid.UUID]
 // its declared purpose: the rule for one object.
 func Covers(ctx context.Context, q db.Querier, individualID uuid.UUID, class Class) (bool, error) {
 	var ok bool
-	sql := "SELECT EXISTS (" + grantsFor("$1::uuid", "") + ")"
 	args := []any{individualID}
 	if class != "" {
-		sql = "SELECT EXISTS (" + grantsFor("$1::uuid", "$2::text") + ")"
 		args = append(args, string(class))
 	}
-	if err := q.QueryRow(ctx, sql, args...).Scan(&ok); err != nil {
+	if err := q.QueryRow(ctx, coversSQL(class), args...).Scan(&ok); err != nil {
 		return false, fmt.Errorf("check samtycke: %w", err)
 	}
 	return ok, nil
+}
+
+// coversSQL renders the statement of Covers: the rule (grantsFor) for the
+// individual $1 and, if class is not empty, the class $2
+// (testdata/covers.sql shows it).
+func coversSQL(class Class) string {
+	if class == "" {
+		return "SELECT EXISTS (" + grantsFor("$1::uuid", "") + ")"
+	}
+	return "SELECT EXISTS (" + grantsFor("$1::uuid", "$2::text") + ")"
 }
 
 // SharesPersonWith reports whether the samtycke consentID, for the
@@ -428,8 +406,7 @@ func Covers(ctx context.Context, q db.Querier, individualID uuid.UUID, class Cla
 // purpose, is valid today, and shares the person (a secrecy waiver).
 func SharesPersonWith(ctx context.Context, q db.Querier, consentID, individualID uuid.UUID) (bool, error) {
 	var ok bool
-	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM consent_grants_in_force g
-		WHERE g.consent_id = $1 AND g.individual_id = $2 AND g.shares_person)`, consentID, individualID).Scan(&ok)
+	err := q.QueryRow(ctx, qSharesPersonWith, consentID, individualID).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("check samtycke: %w", err)
 	}

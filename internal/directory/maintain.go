@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -182,8 +181,7 @@ func Save(ctx context.Context, q db.Querier, by Author, in EntryInput) (Entry, e
 	id := uuid.New()
 	if in.ID != nil {
 		var exists bool
-		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM directory_entries
-			WHERE id = $1 AND org_id = $2 AND archived_at IS NULL)`, *in.ID, owner).Scan(&exists); err != nil {
+		if err := q.QueryRow(ctx, qLiveEntryExists, *in.ID, owner).Scan(&exists); err != nil {
 			return Entry{}, fmt.Errorf("find directory entry: %w", err)
 		}
 		if !exists {
@@ -194,9 +192,7 @@ func Save(ctx context.Context, q db.Querier, by Author, in EntryInput) (Entry, e
 	codes := in.MunicipalityCodes
 	if in.UnitID != nil {
 		var unitCodes []string
-		err := q.QueryRow(ctx, `SELECT coalesce(array_agg(um.municipality_code::text ORDER BY um.municipality_code), '{}')
-			FROM units u LEFT JOIN unit_municipalities um ON um.unit_id = u.id
-			WHERE u.id = $1 AND u.org_id = $2 GROUP BY u.id`, *in.UnitID, owner).Scan(&unitCodes)
+		err := q.QueryRow(ctx, qUnitMunicipalities, *in.UnitID, owner).Scan(&unitCodes)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return Entry{}, apperr.Invalidf("unitId is not a unit of your organisation")
 		}
@@ -211,8 +207,7 @@ func Save(ctx context.Context, q db.Querier, by Author, in EntryInput) (Entry, e
 		return Entry{}, apperr.Invalidf("say which municipalities the entry serves: municipalityCodes, a unit that serves some, or national: true")
 	}
 	var unknown []string
-	if err := q.QueryRow(ctx, `SELECT coalesce(array_agg(c), '{}') FROM unnest($1::text[]) c
-		WHERE NOT EXISTS (SELECT 1 FROM municipalities m WHERE m.code = c)`, codes).Scan(&unknown); err != nil {
+	if err := q.QueryRow(ctx, qUnknownMunicipalities, codes).Scan(&unknown); err != nil {
 		return Entry{}, fmt.Errorf("check kommunkoder: %w", err)
 	}
 	if len(unknown) > 0 {
@@ -272,8 +267,7 @@ const MaxFallbackOf = 100
 // that name it as fallback.
 func Archive(ctx context.Context, q db.Querier, author Author, id uuid.UUID) (Entry, []Entry, error) {
 	owner, by, now := author.OrgID, author.UserID, author.At
-	tag, err := q.Exec(ctx, `UPDATE directory_entries SET archived_at = $3, archived_by = $4, updated_at = $3
-		WHERE id = $1 AND org_id = $2 AND archived_at IS NULL`, id, owner, now, by)
+	tag, err := q.Exec(ctx, qArchiveEntry, id, owner, now, by)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("archive directory entry: %w", err)
 	}
@@ -283,17 +277,14 @@ func Archive(ctx context.Context, q db.Querier, author Author, id uuid.UUID) (En
 	if err := Reindex(ctx, q, []uuid.UUID{id}); err != nil {
 		return Entry{}, nil, err
 	}
-	entries, err := db.Collect[Entry](ctx, q, `SELECT `+EntryColumns+` FROM directory_entries e WHERE e.id = $1`, id)
+	entries, err := db.Collect[Entry](ctx, q, qEntryByID, id)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("read archived entry: %w", err)
 	}
 	if len(entries) == 0 {
 		return Entry{}, nil, errors.New("read archived entry: it is gone")
 	}
-	dependants, err := db.Collect[Entry](ctx, q, `WITH `+PeersCTE+`
-	SELECT `+EntryColumns+` FROM directory_entries e
-	WHERE e.fallback_entry_id = $2 AND e.archived_at IS NULL AND `+Visible("e")+`
-	ORDER BY e.function_name, e.id LIMIT `+strconv.Itoa(MaxFallbackOf), owner, id)
+	dependants, err := db.Collect[Entry](ctx, q, qFallbackDependants, owner, id)
 	if err != nil {
 		return Entry{}, nil, fmt.Errorf("find entries falling back on the archived one: %w", err)
 	}

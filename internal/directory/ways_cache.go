@@ -28,7 +28,7 @@ func (s Snapshot) same(o Snapshot) bool { return s.Version == o.Version && s.Tod
 // any request's transaction.
 func CurrentSnapshot(ctx context.Context, q db.Querier) (Snapshot, error) {
 	var s Snapshot
-	if err := q.QueryRow(ctx, `SELECT version, hub_today() FROM directory_version`).Scan(&s.Version, &s.Today); err != nil {
+	if err := q.QueryRow(ctx, qCurrentSnapshot).Scan(&s.Version, &s.Today); err != nil {
 		return Snapshot{}, fmt.Errorf("read the directory's version: %w", err)
 	}
 	return s, nil

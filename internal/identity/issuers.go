@@ -39,12 +39,7 @@ func RegisterIssuer(ctx context.Context, q db.Querier, is Issuer) error {
 	if is.IssuerURL == "" || is.Audience == "" {
 		return apperr.Invalidf("an issuer needs an issuer URL and an audience")
 	}
-	_, err := q.Exec(ctx, `INSERT INTO identity_issuers
-		(org_id, issuer_url, audience, jwks_url, user_claim, name_claim, org_claim, unit_claim, roles_claim)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-	ON CONFLICT (org_id, issuer_url) DO UPDATE SET audience = excluded.audience, jwks_url = excluded.jwks_url,
-		user_claim = excluded.user_claim, name_claim = excluded.name_claim, org_claim = excluded.org_claim,
-		unit_claim = excluded.unit_claim, roles_claim = excluded.roles_claim`,
+	_, err := q.Exec(ctx, qRegisterIssuer,
 		is.OrgID, is.IssuerURL, is.Audience, is.JWKSURL, is.UserClaim, is.NameClaim, is.OrgClaim, is.UnitClaim, is.RolesClaim)
 	if err != nil {
 		return fmt.Errorf("register issuer %s: %w", is.IssuerURL, err)
@@ -54,9 +49,7 @@ func RegisterIssuer(ctx context.Context, q db.Querier, is Issuer) error {
 
 // IssuersByURL loads every registration of an issuer URL.
 func IssuersByURL(ctx context.Context, q db.Querier, issuerURL string) ([]Issuer, error) {
-	is, err := db.Collect[Issuer](ctx, q, `SELECT id, org_id, issuer_url, audience, jwks_url,
-		user_claim, name_claim, org_claim, unit_claim, roles_claim
-	FROM identity_issuers WHERE issuer_url = $1 ORDER BY org_id`, issuerURL)
+	is, err := db.Collect[Issuer](ctx, q, qIssuersByURL, issuerURL)
 	if err != nil {
 		return nil, fmt.Errorf("load issuers: %w", err)
 	}
@@ -75,9 +68,7 @@ type orgAndUnit struct {
 // lookupOrg finds the organisation with orgNumber among orgIDs and checks
 // that unitID (if any) is one of its units.
 func lookupOrg(ctx context.Context, q db.Querier, orgIDs []uuid.UUID, orgNumber string, unitID *uuid.UUID) (*orgAndUnit, error) {
-	rows, err := db.Collect[orgAndUnit](ctx, q, `SELECT o.id AS org_id, o.kind, o.org_number,
-		($3::uuid IS NULL OR EXISTS (SELECT 1 FROM units u WHERE u.id = $3 AND u.org_id = o.id)) AS unit_ok
-	FROM organizations o WHERE o.id = ANY($1) AND o.org_number = $2`, orgIDs, orgNumber, unitID)
+	rows, err := db.Collect[orgAndUnit](ctx, q, qOrganizationByNumber, orgIDs, orgNumber, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("look up organisation: %w", err)
 	}
@@ -88,9 +79,7 @@ func lookupOrg(ctx context.Context, q db.Querier, orgIDs []uuid.UUID, orgNumber 
 }
 
 func lookupOrgByID(ctx context.Context, q db.Querier, orgID uuid.UUID, unitID *uuid.UUID) (*orgAndUnit, error) {
-	rows, err := db.Collect[orgAndUnit](ctx, q, `SELECT o.id AS org_id, o.kind, o.org_number,
-		($2::uuid IS NULL OR EXISTS (SELECT 1 FROM units u WHERE u.id = $2 AND u.org_id = o.id)) AS unit_ok
-	FROM organizations o WHERE o.id = $1`, orgID, unitID)
+	rows, err := db.Collect[orgAndUnit](ctx, q, qOrganizationByID, orgID, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("look up organisation: %w", err)
 	}

@@ -93,10 +93,7 @@ func (s Store) Register(ctx context.Context, q db.Querier, p *identity.Principal
 	if err != nil {
 		return Individual{}, err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id,
-		given_name, family_name, protected_identity, handle, registered_at, registered_by)
-	SELECT $1, u.org_id, u.id, $3, $4, $5, $6, $7, $8, $9, $10, hub_now(), $11
-	FROM units u WHERE u.id = $2 AND u.org_id = hub_current_org()`,
+	_, err = q.Exec(ctx, qRegisterIndividual,
 		id, *unit, string(num.Kind()), s.Keys.Index([]byte(num.Digits())), sealed, keyID, given, family, in.ProtectedIdentity, handle, p.UserID)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
@@ -130,20 +127,8 @@ func newHandle() (string, error) {
 	return "P-" + string(b), nil
 }
 
-// columns selects what the viewer may see: name and sealed number only
-// when the identity is shown (not protected, or the viewer is in the
-// owning unit of the owning organisation).
-func columns(alias string) string {
-	shown := fmt.Sprintf("(NOT %[1]s.protected_identity OR (%[1]s.org_id = hub_current_org() AND %[1]s.unit_id IS NOT DISTINCT FROM hub_current_unit()))", alias)
-	return fmt.Sprintf(`%[1]s.id, %[1]s.org_id, %[1]s.unit_id, %[1]s.handle, %[1]s.protected_identity, %[1]s.number_kind, %[1]s.registered_at,
-	%[2]s AS shown,
-	CASE WHEN %[2]s THEN %[1]s.given_name END AS given_name,
-	CASE WHEN %[2]s THEN %[1]s.family_name END AS family_name,
-	CASE WHEN %[2]s THEN %[1]s.number_sealed END AS number_sealed,
-	%[1]s.number_key_id,
-	%[3]s AS consent_id`, alias, shown, consent.AllowingConsent(alias+".org_id", alias+".id", ""))
-}
-
+// scan reads rows of individual_columns (queries.sql): name and sealed
+// number only when the identity is shown.
 func (s Store) scan(rows pgx.Rows) ([]Individual, error) {
 	defer rows.Close()
 	var out []Individual
@@ -174,8 +159,7 @@ func (s Store) scan(rows pgx.Rows) ([]Individual, error) {
 
 // ByID loads the individuals the viewer may see among ids.
 func (s Store) ByID(ctx context.Context, q db.Querier, scope consent.Scope, ids []uuid.UUID) (map[uuid.UUID]Individual, error) {
-	rows, err := q.Query(ctx, `SELECT `+columns("i")+` FROM individuals i
-	WHERE i.id = ANY($1) AND `+consent.Visible(scope, "i.org_id", "i.id"), ids)
+	rows, err := q.Query(ctx, byIDSQL(scope), ids)
 	if err != nil {
 		return nil, fmt.Errorf("load individuals: %w", err)
 	}
@@ -199,11 +183,7 @@ func (s Store) ByNumber(ctx context.Context, q db.Querier, scope consent.Scope, 
 	if err != nil {
 		return nil, apperr.Invalidf("personnummer: %s", err.Error())
 	}
-	rows, err := q.Query(ctx, `SELECT `+columns("i")+` FROM individuals i
-	WHERE i.number_index = $1 AND `+consent.Visible(scope, "i.org_id", "i.id")+`
-	  AND (NOT i.protected_identity OR (i.org_id = hub_current_org() AND i.unit_id IS NOT DISTINCT FROM hub_current_unit()))
-	ORDER BY i.org_id = hub_current_org() DESC, i.registered_at DESC, i.id
-	LIMIT 1`, s.Keys.Index([]byte(num.Digits())))
+	rows, err := q.Query(ctx, byNumberSQL(scope), s.Keys.Index([]byte(num.Digits())))
 	if err != nil {
 		return nil, fmt.Errorf("find individual: %w", err)
 	}
@@ -233,18 +213,14 @@ const lookupTracePrefix = "personnummer-index:"
 // registration first.
 func (s Store) List(ctx context.Context, q db.Querier, scope consent.Scope, pr page.Request) (page.Result[Individual], error) {
 	args := []any{pr.First + 1}
-	after := ""
 	if pr.After != nil {
 		at, err := time.Parse(time.RFC3339Nano, pr.After.Sort)
 		if err != nil {
 			return page.Result[Individual]{}, apperr.Invalidf("the cursor is not one of this list's")
 		}
 		args = append(args, at, pr.After.ID)
-		after = " AND (i.registered_at, i.id) < ($2, $3)"
 	}
-	rows, err := q.Query(ctx, `SELECT `+columns("i")+` FROM individuals i
-	WHERE `+consent.Visible(scope, "i.org_id", "i.id")+after+`
-	ORDER BY i.registered_at DESC, i.id DESC LIMIT $1`, args...)
+	rows, err := q.Query(ctx, listSQL(scope, pr.After != nil), args...)
 	if err != nil {
 		return page.Result[Individual]{}, fmt.Errorf("list individuals: %w", err)
 	}
@@ -258,7 +234,7 @@ func (s Store) List(ctx context.Context, q db.Querier, scope consent.Scope, pr p
 // Count counts the individuals the viewer may see, up to page.MaxCount.
 func Count(ctx context.Context, q db.Querier, scope consent.Scope) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, page.BoundedCount(`SELECT 1 FROM individuals i WHERE `+consent.Visible(scope, "i.org_id", "i.id"))).Scan(&n)
+	err := q.QueryRow(ctx, countSQL(scope)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count individuals: %w", err)
 	}

@@ -19,8 +19,7 @@ func (s Store) Rekey(ctx context.Context, pool *pgxpool.Pool, batch int) (int, e
 	for {
 		n := 0
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			rows, err := tx.Query(ctx, `SELECT id, number_key_id, number_sealed FROM individuals
-				WHERE number_key_id <> $1 ORDER BY id LIMIT $2 FOR UPDATE`, active, batch)
+			rows, err := tx.Query(ctx, qRekeyBatch, active, batch)
 			if err != nil {
 				return err
 			}
@@ -47,8 +46,7 @@ func (s Store) Rekey(ctx context.Context, pool *pgxpool.Pool, batch int) (int, e
 				}
 				ids[i] = r.id
 			}
-			if _, err := tx.Exec(ctx, `UPDATE individuals i SET number_sealed = x.sealed, number_key_id = $3
-				FROM unnest($1::uuid[], $2::bytea[]) AS x(id, sealed) WHERE i.id = x.id`, ids, sealed, active); err != nil {
+			if _, err := tx.Exec(ctx, qRekeyUpdate, ids, sealed, active); err != nil {
 				return err
 			}
 			n = len(list)

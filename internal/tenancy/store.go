@@ -32,7 +32,8 @@ func (f OrganizationFilter) Validate() error {
 }
 
 // where renders the filter as a SQL condition on organizations o, with
-// placeholders numbered from len(args)+1.
+// placeholders numbered from len(args)+1 (testdata/list_organizations.sql
+// shows what it renders).
 func (f OrganizationFilter) where(args []any) (string, []any) {
 	var conds []string
 	arg := func(v any) string {
@@ -44,8 +45,8 @@ func (f OrganizationFilter) where(args []any) (string, []any) {
 	}
 	if f.MunicipalityCode != nil {
 		conds = append(conds, `EXISTS (
-			SELECT 1 FROM organization_municipalities om
-			WHERE om.org_id = o.id AND om.municipality_code = `+arg(*f.MunicipalityCode)+`)`)
+	SELECT 1 FROM organization_municipalities om
+	WHERE om.org_id = o.id AND om.municipality_code = `+arg(*f.MunicipalityCode)+`)`)
 	}
 	if f.FederationID != nil {
 		day := "hub_today()"
@@ -53,32 +54,31 @@ func (f OrganizationFilter) where(args []any) (string, []any) {
 			day = arg(f.ActiveOn) + "::date"
 		}
 		conds = append(conds, `EXISTS (
-			SELECT 1 FROM federation_memberships m
-			WHERE m.member_org_id = o.id AND m.federation_id = `+arg(*f.FederationID)+`
-			  AND m.valid_from <= `+day+` AND (m.valid_to IS NULL OR m.valid_to > `+day+`))`)
+	SELECT 1 FROM federation_memberships m
+	WHERE m.member_org_id = o.id AND m.federation_id = `+arg(*f.FederationID)+`
+	  AND m.valid_from <= `+day+` AND (m.valid_to IS NULL OR m.valid_to > `+day+`))`)
 	}
 	if len(conds) == 0 {
 		return "true", args
 	}
-	return strings.Join(conds, "\n\t  AND "), args
+	return strings.Join(conds, "\n  AND "), args
 }
 
-const organizationColumns = "o.id, o.kind, o.name, o.org_number, o.created_at"
+// listOrganizationsSQL renders the statement of ListOrganizations.
+func listOrganizationsSQL(f OrganizationFilter, p page.Request) (string, []any) {
+	where, args := f.where(nil)
+	if p.After != nil {
+		args = append(args, p.After.Sort, p.After.ID)
+		where += fmt.Sprintf("\n  AND (o.name, o.id) > ($%d, $%d)", len(args)-1, len(args))
+	}
+	args = append(args, p.First+1)
+	return tListOrganizations.Render(where, "$"+fmt.Sprint(len(args))), args
+}
 
 // ListOrganizations returns one page of organisations matching f, ordered by
 // name.
 func ListOrganizations(ctx context.Context, q db.Querier, f OrganizationFilter, p page.Request) (page.Result[Organization], error) {
-	where, args := f.where(nil)
-	if p.After != nil {
-		args = append(args, p.After.Sort, p.After.ID)
-		where += fmt.Sprintf("\n\t  AND (o.name, o.id) > ($%d, $%d)", len(args)-1, len(args))
-	}
-	args = append(args, p.First+1)
-	sql := `SELECT ` + organizationColumns + `
-	FROM organizations o
-	WHERE ` + where + `
-	ORDER BY o.name, o.id
-	LIMIT $` + fmt.Sprint(len(args))
+	sql, args := listOrganizationsSQL(f, p)
 	orgs, err := db.Collect[Organization](ctx, q, sql, args...)
 	if err != nil {
 		return page.Result[Organization]{}, fmt.Errorf("list organizations: %w", err)
@@ -90,7 +90,7 @@ func ListOrganizations(ctx context.Context, q db.Querier, f OrganizationFilter, 
 func CountOrganizations(ctx context.Context, q db.Querier, f OrganizationFilter) (int, error) {
 	where, args := f.where(nil)
 	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM organizations o WHERE `+where, args...).Scan(&n)
+	err := q.QueryRow(ctx, tCountOrganizations.Render(where), args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count organizations: %w", err)
 	}
@@ -103,15 +103,12 @@ func OrganizationKey(o Organization) page.Key { return page.Key{Sort: o.Name, ID
 // OrganizationsByID loads organisations by id; missing ids are absent from
 // the map.
 func OrganizationsByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Organization, error) {
-	orgs, err := db.Collect[Organization](ctx, q, `SELECT `+organizationColumns+`
-	FROM organizations o WHERE o.id = ANY($1)`, ids)
+	orgs, err := db.Collect[Organization](ctx, q, qOrganizationsByID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load organizations: %w", err)
 	}
 	return indexBy(orgs, func(o Organization) uuid.UUID { return o.ID }), nil
 }
-
-const municipalityColumns = "mu.code, mu.name, mu.county_code, c.name AS county_name"
 
 // MunicipalitiesByOrganization returns, for each organisation id, the
 // municipalities it serves ordered by code.
@@ -120,12 +117,7 @@ func MunicipalitiesByOrganization(ctx context.Context, q db.Querier, orgIDs []uu
 		OwnerID uuid.UUID `db:"owner_id"`
 		Municipality
 	}
-	rows, err := db.Collect[row](ctx, q, `SELECT om.org_id AS owner_id, `+municipalityColumns+`
-	FROM organization_municipalities om
-	JOIN municipalities mu ON mu.code = om.municipality_code
-	JOIN counties c ON c.code = mu.county_code
-	WHERE om.org_id = ANY($1)
-	ORDER BY om.org_id, mu.code`, orgIDs)
+	rows, err := db.Collect[row](ctx, q, qMunicipalitiesByOrganization, orgIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load municipalities of organizations: %w", err)
 	}
@@ -139,12 +131,7 @@ func MunicipalitiesByUnit(ctx context.Context, q db.Querier, unitIDs []uuid.UUID
 		OwnerID uuid.UUID `db:"owner_id"`
 		Municipality
 	}
-	rows, err := db.Collect[row](ctx, q, `SELECT um.unit_id AS owner_id, `+municipalityColumns+`
-	FROM unit_municipalities um
-	JOIN municipalities mu ON mu.code = um.municipality_code
-	JOIN counties c ON c.code = mu.county_code
-	WHERE um.unit_id = ANY($1)
-	ORDER BY um.unit_id, mu.code`, unitIDs)
+	rows, err := db.Collect[row](ctx, q, qMunicipalitiesByUnit, unitIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load municipalities of units: %w", err)
 	}
@@ -154,23 +141,17 @@ func MunicipalitiesByUnit(ctx context.Context, q db.Querier, unitIDs []uuid.UUID
 // MunicipalityByCode loads one municipality; ok is false if the code is
 // unknown.
 func MunicipalityByCode(ctx context.Context, q db.Querier, code string) (m Municipality, ok bool, err error) {
-	ms, err := db.Collect[Municipality](ctx, q, `SELECT `+municipalityColumns+`
-	FROM municipalities mu JOIN counties c ON c.code = mu.county_code
-	WHERE mu.code = $1`, code)
+	ms, err := db.Collect[Municipality](ctx, q, qMunicipalityByCode, code)
 	if err != nil || len(ms) == 0 {
 		return Municipality{}, false, err
 	}
 	return ms[0], true, nil
 }
 
-const unitColumns = "u.id, u.org_id, u.parent_id, u.kind, u.name"
-
 // UnitsByOrganization returns, for each organisation id, all its units
 // ordered by name.
 func UnitsByOrganization(ctx context.Context, q db.Querier, orgIDs []uuid.UUID) (map[uuid.UUID][]Unit, error) {
-	units, err := db.Collect[Unit](ctx, q, `SELECT `+unitColumns+`
-	FROM units u WHERE u.org_id = ANY($1)
-	ORDER BY u.org_id, u.name, u.id`, orgIDs)
+	units, err := db.Collect[Unit](ctx, q, qUnitsByOrganization, orgIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load units of organizations: %w", err)
 	}
@@ -180,9 +161,7 @@ func UnitsByOrganization(ctx context.Context, q db.Querier, orgIDs []uuid.UUID) 
 // UnitsByParent returns, for each unit id, its direct children ordered by
 // name.
 func UnitsByParent(ctx context.Context, q db.Querier, parentIDs []uuid.UUID) (map[uuid.UUID][]Unit, error) {
-	units, err := db.Collect[Unit](ctx, q, `SELECT `+unitColumns+`
-	FROM units u WHERE u.parent_id = ANY($1)
-	ORDER BY u.parent_id, u.name, u.id`, parentIDs)
+	units, err := db.Collect[Unit](ctx, q, qUnitsByParent, parentIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load child units: %w", err)
 	}
@@ -191,28 +170,25 @@ func UnitsByParent(ctx context.Context, q db.Querier, parentIDs []uuid.UUID) (ma
 
 // UnitsByID loads units by id.
 func UnitsByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Unit, error) {
-	units, err := db.Collect[Unit](ctx, q, `SELECT `+unitColumns+` FROM units u WHERE u.id = ANY($1)`, ids)
+	units, err := db.Collect[Unit](ctx, q, qUnitsByID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load units: %w", err)
 	}
 	return indexBy(units, func(u Unit) uuid.UUID { return u.ID }), nil
 }
 
-const federationColumns = "f.id, f.org_id, f.name, f.created_at"
+// listFederationsSQL renders the statement of ListFederations.
+func listFederationsSQL(p page.Request) (string, []any) {
+	if p.After == nil {
+		return tListFederations.Render("true"), []any{p.First + 1}
+	}
+	return tListFederations.Render("(f.name, f.id) > ($2, $3)"), []any{p.First + 1, p.After.Sort, p.After.ID}
+}
 
 // ListFederations returns one page of federations ordered by name.
 func ListFederations(ctx context.Context, q db.Querier, p page.Request) (page.Result[Federation], error) {
-	args := []any{p.First + 1}
-	where := "true"
-	if p.After != nil {
-		args = append(args, p.After.Sort, p.After.ID)
-		where = "(f.name, f.id) > ($2, $3)"
-	}
-	feds, err := db.Collect[Federation](ctx, q, `SELECT `+federationColumns+`
-	FROM federations f
-	WHERE `+where+`
-	ORDER BY f.name, f.id
-	LIMIT $1`, args...)
+	sql, args := listFederationsSQL(p)
+	feds, err := db.Collect[Federation](ctx, q, sql, args...)
 	if err != nil {
 		return page.Result[Federation]{}, fmt.Errorf("list federations: %w", err)
 	}
@@ -222,7 +198,7 @@ func ListFederations(ctx context.Context, q db.Querier, p page.Request) (page.Re
 // CountFederations counts all federations.
 func CountFederations(ctx context.Context, q db.Querier) (int, error) {
 	var n int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM federations`).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, qCountFederations).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count federations: %w", err)
 	}
 	return n, nil
@@ -233,23 +209,17 @@ func FederationKey(f Federation) page.Key { return page.Key{Sort: f.Name, ID: f.
 
 // FederationsByID loads federations by id.
 func FederationsByID(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Federation, error) {
-	feds, err := db.Collect[Federation](ctx, q, `SELECT `+federationColumns+` FROM federations f WHERE f.id = ANY($1)`, ids)
+	feds, err := db.Collect[Federation](ctx, q, qFederationsByID, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load federations: %w", err)
 	}
 	return indexBy(feds, func(f Federation) uuid.UUID { return f.ID }), nil
 }
 
-const membershipColumns = "m.id, m.federation_id, m.member_org_id, m.valid_from, m.valid_to"
-
 // MembershipsByFederation returns, for each federation id, its membership
 // periods ordered by member name and start.
 func MembershipsByFederation(ctx context.Context, q db.Querier, fedIDs []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	ms, err := db.Collect[Membership](ctx, q, `SELECT `+membershipColumns+`
-	FROM federation_memberships m
-	JOIN organizations o ON o.id = m.member_org_id
-	WHERE m.federation_id = ANY($1)
-	ORDER BY m.federation_id, o.name, m.valid_from`, fedIDs)
+	ms, err := db.Collect[Membership](ctx, q, qMembershipsByFederation, fedIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load federation memberships: %w", err)
 	}
@@ -259,11 +229,7 @@ func MembershipsByFederation(ctx context.Context, q db.Querier, fedIDs []uuid.UU
 // MembershipsByMember returns, for each organisation id, its memberships in
 // federations ordered by federation name and start.
 func MembershipsByMember(ctx context.Context, q db.Querier, orgIDs []uuid.UUID) (map[uuid.UUID][]Membership, error) {
-	ms, err := db.Collect[Membership](ctx, q, `SELECT `+membershipColumns+`
-	FROM federation_memberships m
-	JOIN federations f ON f.id = m.federation_id
-	WHERE m.member_org_id = ANY($1)
-	ORDER BY m.member_org_id, f.name, m.valid_from`, orgIDs)
+	ms, err := db.Collect[Membership](ctx, q, qMembershipsByMember, orgIDs)
 	if err != nil {
 		return nil, fmt.Errorf("load memberships of organizations: %w", err)
 	}
@@ -294,15 +260,7 @@ func MunicipalitiesByFederation(ctx context.Context, q db.Querier, fedIDs []uuid
 		OwnerID uuid.UUID `db:"owner_id"`
 		Municipality
 	}
-	rows, err := db.Collect[row](ctx, q, `SELECT DISTINCT m.federation_id AS owner_id, `+municipalityColumns+`
-	FROM federation_memberships m
-	JOIN organizations o ON o.id = m.member_org_id AND o.kind = 'KOMMUN'
-	JOIN organization_municipalities om ON om.org_id = o.id
-	JOIN municipalities mu ON mu.code = om.municipality_code
-	JOIN counties c ON c.code = mu.county_code
-	WHERE m.federation_id = ANY($1)
-	  AND m.valid_from <= $2::date AND (m.valid_to IS NULL OR m.valid_to > $2::date)
-	ORDER BY m.federation_id, mu.code`, fedIDs, day)
+	rows, err := db.Collect[row](ctx, q, qMunicipalitiesByFederation, fedIDs, day)
 	if err != nil {
 		return nil, fmt.Errorf("load municipalities of federations: %w", err)
 	}

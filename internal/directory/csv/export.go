@@ -23,19 +23,11 @@ type storedEntry struct {
 // nil) with all their channels, whatever their visibility, ordered by
 // organisation name and function name.
 func liveEntries(ctx context.Context, q db.Querier, org *uuid.UUID) ([]storedEntry, error) {
-	entries, err := db.Collect[directory.Entry](ctx, q, `SELECT `+directory.EntryColumns+`
-	FROM directory_entries e
-	JOIN organizations o ON o.id = e.org_id
-	WHERE e.archived_at IS NULL AND ($1::uuid IS NULL OR e.org_id = $1)
-	ORDER BY o.name, e.org_id, e.function_name, e.id`, org)
+	entries, err := db.Collect[directory.Entry](ctx, q, qLiveEntries, org)
 	if err != nil {
 		return nil, fmt.Errorf("load directory entries: %w", err)
 	}
-	chs, err := db.Collect[directory.Channel](ctx, q, `SELECT c.id, c.entry_id, c.kind, c.value, c.note, c.opening_hours, c.visibility
-	FROM directory_channels c
-	JOIN directory_entries e ON e.id = c.entry_id
-	WHERE e.archived_at IS NULL AND ($1::uuid IS NULL OR e.org_id = $1)
-	ORDER BY c.entry_id, c.position, c.id`, org)
+	chs, err := db.Collect[directory.Channel](ctx, q, qLiveChannels, org)
 	if err != nil {
 		return nil, fmt.Errorf("load directory channels: %w", err)
 	}
@@ -59,12 +51,7 @@ type unitRecord struct {
 }
 
 func loadUnits(ctx context.Context, q db.Querier, org *uuid.UUID) ([]unitRecord, error) {
-	units, err := db.Collect[unitRecord](ctx, q, `SELECT u.id, u.org_id, u.name,
-		coalesce(array_agg(um.municipality_code::text ORDER BY um.municipality_code)
-			FILTER (WHERE um.municipality_code IS NOT NULL), '{}') AS codes
-	FROM units u LEFT JOIN unit_municipalities um ON um.unit_id = u.id
-	WHERE $1::uuid IS NULL OR u.org_id = $1
-	GROUP BY u.id`, org)
+	units, err := db.Collect[unitRecord](ctx, q, qUnits, org)
 	if err != nil {
 		return nil, fmt.Errorf("load units: %w", err)
 	}

@@ -366,8 +366,7 @@ func topicsOf(ts []string) []directory.Topic {
 // of the same file can name each other as fallback in any order; Save then
 // fills it in.
 func ensureExists(ctx context.Context, q db.Querier, owner, id uuid.UUID, name, reviewer string, now time.Time) error {
-	_, err := q.Exec(ctx, `INSERT INTO directory_entries (id, org_id, function_name, topics, national, visibility, reviewed_at, reviewed_by)
-	VALUES ($1, $2, $3, '{SAMORDNAD_REHABILITERING}', true, 'ORGANISATION', $4, $5) ON CONFLICT (id) DO NOTHING`, id, owner, name, now, reviewer)
+	_, err := q.Exec(ctx, qPlaceholderEntry, id, owner, name, now, reviewer)
 	if err != nil {
 		return fmt.Errorf("prepare entry %s: %w", name, err)
 	}

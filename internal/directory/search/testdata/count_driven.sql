@@ -1,0 +1,343 @@
+-- What the code renders, written by TestGolden_CountRounds (go test -run '^TestGolden_CountRounds$' -update).
+
+-- case: heads of 1000, driven by a word below 4096; no filter
+-- $1 = 0a000000-0000-4000-8000-000000000001
+-- $2 = "rehab"
+-- $3 = "karlstad"
+WITH peers AS (
+	SELECT y.member_org_id AS org_id
+	FROM federation_memberships x
+	JOIN federation_memberships y ON y.federation_id = x.federation_id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	UNION
+	SELECT f.org_id FROM federations f
+	JOIN federation_memberships x ON x.federation_id = f.id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	UNION
+	SELECT y.member_org_id FROM federations f
+	JOIN federation_memberships y ON y.federation_id = f.id
+	WHERE f.org_id = $1
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+),
+	words AS (
+		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $2::text), (2, $3::text)) AS q(n, w)
+	),
+	expansions AS (
+		SELECT DISTINCT ON (x.n, x.term) x.n, x.term, x.sim FROM (
+			-- the lexicon words most like the query word…
+			SELECT words.n, l.term, l.sim
+			FROM words CROSS JOIN LATERAL (
+				SELECT term, similarity(term, words.w)::float8 AS sim FROM directory_search_lexicon
+				WHERE term % words.w
+				ORDER BY sim DESC, term
+				LIMIT 8
+			) l
+			UNION ALL
+			-- …and the shortest it begins (a byte-wise range, which the
+			-- text_pattern_ops index serves; chr(1114111) sorts after
+			-- every character).
+			SELECT words.n, l.term, 0.7::float8
+			FROM words CROSS JOIN LATERAL (
+				SELECT term FROM directory_search_lexicon
+				WHERE term ~>=~ words.w AND term ~<~ (words.w || chr(1114111))
+				ORDER BY length(term), term
+				LIMIT 8
+			) l
+		) x
+		WHERE x.sim >= 0.45
+		ORDER BY x.n, x.term, x.sim DESC
+	),
+	sizes AS (
+		SELECT x.n, sum(c.c) AS size, bool_and(c.c < 4096) AS small
+		FROM expansions x CROSS JOIN LATERAL (
+			SELECT count(*) AS c FROM (
+				SELECT 1 FROM directory_search_terms t WHERE t.term = x.term LIMIT 4096
+			) q
+		) c GROUP BY x.n
+	),
+	driver AS (
+		SELECT n FROM sizes s WHERE s.small ORDER BY size, n LIMIT 1
+	),
+	heads AS (
+		SELECT x.n, x.term, x.sim, h.entry_id, h.k, round(x.sim * h.weight * 10000)::int AS s
+		FROM expansions x CROSS JOIN LATERAL (
+			SELECT t.entry_id, t.weight, row_number() OVER (ORDER BY t.weight DESC, t.entry_id DESC) AS k
+			FROM directory_search_terms t
+			WHERE t.term = x.term AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers)))
+			ORDER BY t.weight DESC, t.entry_id DESC
+			LIMIT CASE WHEN x.n = (SELECT n FROM driver) THEN NULL ELSE 1000 END
+		) h
+	),
+	bounds AS (
+		SELECT n, term, sim, s AS b, entry_id FROM heads WHERE k = 1000 AND n IS DISTINCT FROM (SELECT n FROM driver)
+	),
+	seen AS (
+		SELECT entry_id, n, max(s) AS s FROM heads GROUP BY entry_id, n
+	),
+	reach AS (
+		SELECT DISTINCT ON (n) n, b, entry_id AS id FROM bounds ORDER BY n, b DESC, entry_id DESC
+	),
+	outside AS (
+		SELECT sum(b) AS ub, (array_agg(id ORDER BY id))[1] AS id FROM reach
+		HAVING count(*) = 2
+	),
+	cand AS (
+		SELECT c.*, CASE WHEN c.below OR EXISTS (SELECT 1 FROM reach r WHERE r.id < c.entry_id AND r.n <> ALL (c.words))
+			THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE c.entry_id END AS rank_id
+		FROM (
+			SELECT s.entry_id,
+				sum(greatest(s.s, r.b)) + (SELECT coalesce(sum(b), 0) FROM reach) - sum(coalesce(r.b, 0)) AS ub,
+				count(*) = 2 AND bool_and(r.b IS NULL OR s.s >= r.b) AS known,
+				(SELECT count(*) FROM reach) - count(r.b) = 2 - count(*) AS possible,
+				coalesce(bool_or(s.s < r.b AND s.entry_id > r.id), false) AS below,
+				count(*) AS nseen,
+				array_agg(s.n) AS words,
+				array_agg(s.n) FILTER (WHERE r.b IS NULL OR s.s >= r.b) AS settled
+			FROM seen s LEFT JOIN reach r ON r.n = s.n
+			GROUP BY s.entry_id
+		) c
+	),
+	matched AS (
+		SELECT 1 FROM (SELECT * FROM cand WHERE possible ORDER BY nseen DESC OFFSET 0) c
+		WHERE c.nseen = 2 OR NOT EXISTS (
+			SELECT 1 FROM generate_series(1, 2) g(n)
+			-- (A scalar subquery, so that only the cut lists of that word
+			-- are looked up, and only until a word is missing.)
+			WHERE g.n <> ALL (c.words) AND (
+				SELECT count(*) FROM bounds b WHERE b.n = g.n AND EXISTS (
+					SELECT 1 FROM directory_search_terms t
+					WHERE t.term = b.term AND t.entry_id = c.entry_id AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers))))) = 0)
+		LIMIT 1000
+	)
+	SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched;
+
+-- case: heads of 1000, driven by a word below 4096; every filter
+-- $1 = 0a000000-0000-4000-8000-000000000001
+-- $2 = "FK"
+-- $3 = "rehab"
+-- $4 = "karlstad"
+-- $5 = "~m:1780"
+-- $6 = "~m:*"
+-- $7 = "~t:SAMORDNAD_REHABILITERING"
+WITH peers AS (
+	SELECT y.member_org_id AS org_id
+	FROM federation_memberships x
+	JOIN federation_memberships y ON y.federation_id = x.federation_id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	UNION
+	SELECT f.org_id FROM federations f
+	JOIN federation_memberships x ON x.federation_id = f.id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	UNION
+	SELECT y.member_org_id FROM federations f
+	JOIN federation_memberships y ON y.federation_id = f.id
+	WHERE f.org_id = $1
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+),
+	words AS (
+		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $3::text), (2, $4::text)) AS q(n, w)
+	),
+	expansions AS (
+		SELECT DISTINCT ON (x.n, x.term) x.n, x.term, x.sim FROM (
+			-- the lexicon words most like the query word…
+			SELECT words.n, l.term, l.sim
+			FROM words CROSS JOIN LATERAL (
+				SELECT term, similarity(term, words.w)::float8 AS sim FROM directory_search_lexicon
+				WHERE term % words.w
+				ORDER BY sim DESC, term
+				LIMIT 8
+			) l
+			UNION ALL
+			-- …and the shortest it begins (a byte-wise range, which the
+			-- text_pattern_ops index serves; chr(1114111) sorts after
+			-- every character).
+			SELECT words.n, l.term, 0.7::float8
+			FROM words CROSS JOIN LATERAL (
+				SELECT term FROM directory_search_lexicon
+				WHERE term ~>=~ words.w AND term ~<~ (words.w || chr(1114111))
+				ORDER BY length(term), term
+				LIMIT 8
+			) l
+		) x
+		WHERE x.sim >= 0.45
+		ORDER BY x.n, x.term, x.sim DESC
+	),
+	sizes AS (
+		SELECT x.n, sum(c.c) AS size, bool_and(c.c < 4096) AS small
+		FROM expansions x CROSS JOIN LATERAL (
+			SELECT count(*) AS c FROM (
+				SELECT 1 FROM directory_search_terms t WHERE t.term = x.term LIMIT 4096
+			) q
+		) c GROUP BY x.n
+	),
+	driver AS (
+		SELECT n FROM sizes s WHERE s.small ORDER BY size, n LIMIT 1
+	),
+	heads AS (
+		SELECT x.n, x.term, x.sim, h.entry_id, h.k, round(x.sim * h.weight * 10000)::int AS s
+		FROM expansions x CROSS JOIN LATERAL (
+			SELECT t.entry_id, t.weight, row_number() OVER (ORDER BY t.weight DESC, t.entry_id DESC) AS k
+			FROM directory_search_terms t
+			WHERE t.term = x.term AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers))) AND t.org_kind = $2::organization_kind AND EXISTS (SELECT 1 FROM directory_search_terms f
+				WHERE f.term IN ($5::text, $6::text) AND f.entry_id = t.entry_id) AND EXISTS (SELECT 1 FROM directory_search_terms f
+				WHERE f.term IN ($7::text) AND f.entry_id = t.entry_id)
+			ORDER BY t.weight DESC, t.entry_id DESC
+			LIMIT CASE WHEN x.n = (SELECT n FROM driver) THEN NULL ELSE 1000 END
+		) h
+	),
+	bounds AS (
+		SELECT n, term, sim, s AS b, entry_id FROM heads WHERE k = 1000 AND n IS DISTINCT FROM (SELECT n FROM driver)
+	),
+	seen AS (
+		SELECT entry_id, n, max(s) AS s FROM heads GROUP BY entry_id, n
+	),
+	reach AS (
+		SELECT DISTINCT ON (n) n, b, entry_id AS id FROM bounds ORDER BY n, b DESC, entry_id DESC
+	),
+	outside AS (
+		SELECT sum(b) AS ub, (array_agg(id ORDER BY id))[1] AS id FROM reach
+		HAVING count(*) = 2
+	),
+	cand AS (
+		SELECT c.*, CASE WHEN c.below OR EXISTS (SELECT 1 FROM reach r WHERE r.id < c.entry_id AND r.n <> ALL (c.words))
+			THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE c.entry_id END AS rank_id
+		FROM (
+			SELECT s.entry_id,
+				sum(greatest(s.s, r.b)) + (SELECT coalesce(sum(b), 0) FROM reach) - sum(coalesce(r.b, 0)) AS ub,
+				count(*) = 2 AND bool_and(r.b IS NULL OR s.s >= r.b) AS known,
+				(SELECT count(*) FROM reach) - count(r.b) = 2 - count(*) AS possible,
+				coalesce(bool_or(s.s < r.b AND s.entry_id > r.id), false) AS below,
+				count(*) AS nseen,
+				array_agg(s.n) AS words,
+				array_agg(s.n) FILTER (WHERE r.b IS NULL OR s.s >= r.b) AS settled
+			FROM seen s LEFT JOIN reach r ON r.n = s.n
+			GROUP BY s.entry_id
+		) c
+	),
+	matched AS (
+		SELECT 1 FROM (SELECT * FROM cand WHERE possible ORDER BY nseen DESC OFFSET 0) c
+		WHERE c.nseen = 2 OR NOT EXISTS (
+			SELECT 1 FROM generate_series(1, 2) g(n)
+			-- (A scalar subquery, so that only the cut lists of that word
+			-- are looked up, and only until a word is missing.)
+			WHERE g.n <> ALL (c.words) AND (
+				SELECT count(*) FROM bounds b WHERE b.n = g.n AND EXISTS (
+					SELECT 1 FROM directory_search_terms t
+					WHERE t.term = b.term AND t.entry_id = c.entry_id AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers))))) = 0)
+		LIMIT 1000
+	)
+	SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched;
+
+-- case: heads of 1000; one word, no filter
+-- $1 = 0a000000-0000-4000-8000-000000000001
+-- $2 = "rehab"
+WITH peers AS (
+	SELECT y.member_org_id AS org_id
+	FROM federation_memberships x
+	JOIN federation_memberships y ON y.federation_id = x.federation_id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	UNION
+	SELECT f.org_id FROM federations f
+	JOIN federation_memberships x ON x.federation_id = f.id
+	WHERE x.member_org_id = $1
+	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	UNION
+	SELECT y.member_org_id FROM federations f
+	JOIN federation_memberships y ON y.federation_id = f.id
+	WHERE f.org_id = $1
+	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+),
+	words AS (
+		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $2::text)) AS q(n, w)
+	),
+	expansions AS (
+		SELECT DISTINCT ON (x.n, x.term) x.n, x.term, x.sim FROM (
+			-- the lexicon words most like the query word…
+			SELECT words.n, l.term, l.sim
+			FROM words CROSS JOIN LATERAL (
+				SELECT term, similarity(term, words.w)::float8 AS sim FROM directory_search_lexicon
+				WHERE term % words.w
+				ORDER BY sim DESC, term
+				LIMIT 8
+			) l
+			UNION ALL
+			-- …and the shortest it begins (a byte-wise range, which the
+			-- text_pattern_ops index serves; chr(1114111) sorts after
+			-- every character).
+			SELECT words.n, l.term, 0.7::float8
+			FROM words CROSS JOIN LATERAL (
+				SELECT term FROM directory_search_lexicon
+				WHERE term ~>=~ words.w AND term ~<~ (words.w || chr(1114111))
+				ORDER BY length(term), term
+				LIMIT 8
+			) l
+		) x
+		WHERE x.sim >= 0.45
+		ORDER BY x.n, x.term, x.sim DESC
+	),
+	heads AS (
+		SELECT x.n, x.term, x.sim, h.entry_id, h.k, round(x.sim * h.weight * 10000)::int AS s
+		FROM expansions x CROSS JOIN LATERAL (
+			SELECT t.entry_id, t.weight, row_number() OVER (ORDER BY t.weight DESC, t.entry_id DESC) AS k
+			FROM directory_search_terms t
+			WHERE t.term = x.term AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers)))
+			ORDER BY t.weight DESC, t.entry_id DESC
+			LIMIT 1000
+		) h
+	),
+	bounds AS (
+		SELECT n, term, sim, s AS b, entry_id FROM heads WHERE k = 1000
+	),
+	seen AS (
+		SELECT entry_id, n, max(s) AS s FROM heads GROUP BY entry_id, n
+	),
+	reach AS (
+		SELECT DISTINCT ON (n) n, b, entry_id AS id FROM bounds ORDER BY n, b DESC, entry_id DESC
+	),
+	outside AS (
+		SELECT sum(b) AS ub, (array_agg(id ORDER BY id))[1] AS id FROM reach
+		HAVING count(*) = 1
+	),
+	cand AS (
+		SELECT c.*, CASE WHEN c.below OR EXISTS (SELECT 1 FROM reach r WHERE r.id < c.entry_id AND r.n <> ALL (c.words))
+			THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE c.entry_id END AS rank_id
+		FROM (
+			SELECT s.entry_id,
+				sum(greatest(s.s, r.b)) + (SELECT coalesce(sum(b), 0) FROM reach) - sum(coalesce(r.b, 0)) AS ub,
+				count(*) = 1 AND bool_and(r.b IS NULL OR s.s >= r.b) AS known,
+				(SELECT count(*) FROM reach) - count(r.b) = 1 - count(*) AS possible,
+				coalesce(bool_or(s.s < r.b AND s.entry_id > r.id), false) AS below,
+				count(*) AS nseen,
+				array_agg(s.n) AS words,
+				array_agg(s.n) FILTER (WHERE r.b IS NULL OR s.s >= r.b) AS settled
+			FROM seen s LEFT JOIN reach r ON r.n = s.n
+			GROUP BY s.entry_id
+		) c
+	),
+	matched AS (
+		SELECT 1 FROM (SELECT * FROM cand WHERE possible ORDER BY nseen DESC OFFSET 0) c
+		WHERE c.nseen = 1 OR NOT EXISTS (
+			SELECT 1 FROM generate_series(1, 1) g(n)
+			-- (A scalar subquery, so that only the cut lists of that word
+			-- are looked up, and only until a word is missing.)
+			WHERE g.n <> ALL (c.words) AND (
+				SELECT count(*) FROM bounds b WHERE b.n = g.n AND EXISTS (
+					SELECT 1 FROM directory_search_terms t
+					WHERE t.term = b.term AND t.entry_id = c.entry_id AND (t.visibility = 'PUBLIC' OR t.org_id = $1
+	OR (t.visibility = 'FEDERATION' AND t.org_id IN (SELECT org_id FROM peers))))) = 0)
+		LIMIT 1000
+	)
+	SELECT count(*), NOT EXISTS (SELECT 1 FROM outside) FROM matched;

@@ -10,11 +10,14 @@
 -- personal data restrict reads as well (see the audit trail).
 
 -- The role is cluster-wide: another database on the server (or a
--- concurrent migration) may have created it already.
+-- concurrent migration) may have created it already. Two migrations of
+-- different databases creating it at the same moment collide on the
+-- catalogue's unique index instead (unique_violation): the advisory lock
+-- of a migration run is per database and does not keep them apart.
 DO $$
 BEGIN
     CREATE ROLE hub_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-EXCEPTION WHEN duplicate_object THEN
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
     NULL;
 END
 $$;

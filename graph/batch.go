@@ -71,6 +71,3 @@ func mapOptional[P, D, G any](ctx context.Context, objs []*P, key func(*P) *uuid
 	}
 	return out, nil
 }
-
-// maxFallbacks bounds a directory entry's fallback chain.
-const maxFallbacks = 5

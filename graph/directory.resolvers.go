@@ -184,50 +184,26 @@ func (r *queryResolver) DirectoryCoverage(ctx context.Context, federationID stri
 }
 
 func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) ([][]*model.DirectoryEntry, error) {
-	// One level of fallbacks per query, at most maxFallbacks levels, for
-	// all ways in at once; a loop in the chain ends it.
-	chains := make([][]*model.DirectoryEntry, len(objs))
-	next := make([]*uuid.UUID, len(objs))
-	seen := make([]map[uuid.UUID]bool, len(objs))
+	starts := make([]vagin.ChainStart, len(objs))
 	for i, w := range objs {
-		chains[i] = []*model.DirectoryEntry{}
-		next[i] = w.Entry.FallbackKey
-		seen[i] = map[uuid.UUID]bool{w.Entry.Key: true}
+		starts[i] = vagin.ChainStart{EntryID: w.Entry.Key, Fallback: w.Entry.FallbackKey}
+	}
+	chains, err := r.Directory.FallbackChains(ctx, work(ctx), starts)
+	if err != nil {
+		return nil, err
 	}
 	now, err := work(ctx).Now(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for level := 0; level < maxFallbacks; level++ {
-		var ids []uuid.UUID
-		for i := range objs {
-			if next[i] != nil && !seen[i][*next[i]] {
-				ids = append(ids, *next[i])
-			}
-		}
-		if len(ids) == 0 {
-			break
-		}
-		found, err := loaders(ctx).directoryEntries.load(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range objs {
-			if next[i] == nil || seen[i][*next[i]] {
-				next[i] = nil
-				continue
-			}
-			e, ok := found[*next[i]]
-			if !ok { // archived, or not visible to the viewer: the chain ends
-				next[i] = nil
-				continue
-			}
-			seen[i][e.ID] = true
-			chains[i] = append(chains[i], model.FromEntry(e, now))
-			next[i] = e.FallbackEntryID
+	out := make([][]*model.DirectoryEntry, len(chains))
+	for i, chain := range chains {
+		out[i] = make([]*model.DirectoryEntry, len(chain))
+		for j, e := range chain {
+			out[i][j] = model.FromEntry(e, now)
 		}
 	}
-	return chains, nil
+	return out, nil
 }
 
 func (r *Resolver) CoverageReport() generated.CoverageReportResolver {

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/samverkanshub/hub/graph/generated"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
@@ -220,7 +221,7 @@ func complexity() generated.ComplexityRoot {
 	}
 	// Lists without paging are priced at the most they can return.
 	c.DirectoryEntry.Channels = list(directory.MaxChannels)
-	c.WayIn.FallbackChain = list(maxFallbacks)
+	c.WayIn.FallbackChain = list(vagin.MaxFallbacks)
 	c.ArchiveDirectoryEntryPayload.FallbackOf = list(directory.MaxFallbackOf)
 	c.CoverageReport.Cells = list(len(directory.Topics) * maxCoverageMunicipalities)
 	c.Query.DirectorySearch = func(child int, _ string, first *int, _ *string, _ *tenancy.OrganizationKind, _ *string, _ *directory.Topic) int {

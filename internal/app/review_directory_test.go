@@ -162,3 +162,63 @@ func TestOrgs_Catalogue(t *testing.T) {
 	_, ok := e.lastRecord(e.actor("af.karlstad", ""), "federations")
 	require.False(t, ok, "the catalogue holds no personal data")
 }
+
+// A fallback chain is followed as far as the reader may see, and at most
+// vagin.MaxFallbacks deep.
+func TestVagin_FallbackChains(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	admin := app.CommandLineActor(demo.ID("org/grums"), tenancy.Kommun, "anna", identity.OrgAdmin)
+	// Seven entries, each falling back to the one saved before it; the
+	// first three only for Grums's own staff.
+	var ids []uuid.UUID
+	require.NoError(t, e.do(admin, "directory", func(ctx context.Context, w *app.Work) error {
+		for i := range 7 {
+			in := directory.EntryInput{
+				FunctionName:      "Grums fallback " + string(rune('A'+i)),
+				Topics:            []directory.Topic{"EKONOMISKT_BISTAND"},
+				MunicipalityCodes: []string{"1764"},
+				Visibility:        directory.Public,
+				Channels:          []directory.Channel{{Kind: directory.Phone, Value: "0555-420 10", Visibility: directory.Public}},
+			}
+			if i < 3 {
+				in.Visibility = directory.Organisation
+				in.Channels[0].Visibility = directory.Organisation
+			}
+			if i > 0 {
+				in.FallbackEntryID = &ids[i-1]
+			}
+			saved, err := e.vagin.Save(ctx, w, in)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, saved.ID)
+		}
+		return nil
+	}))
+	last := len(ids) - 1
+	chains := func(actor app.Actor, starts ...vagin.ChainStart) [][]string {
+		var names [][]string
+		require.NoError(t, e.do(actor, "directory", func(ctx context.Context, w *app.Work) error {
+			got, err := e.vagin.FallbackChains(ctx, w, starts)
+			for _, chain := range got {
+				var n []string
+				for _, entry := range chain {
+					n = append(n, strings.TrimPrefix(entry.FunctionName, "Grums fallback "))
+				}
+				names = append(names, n)
+			}
+			return err
+		}))
+		return names
+	}
+	fromLast := vagin.ChainStart{EntryID: ids[last], Fallback: &ids[last-1]}
+	self := vagin.ChainStart{EntryID: ids[0], Fallback: &ids[0]}
+	none := vagin.ChainStart{EntryID: ids[0]}
+
+	// Grums's own staff see the whole chain, cut at five.
+	require.Equal(t, [][]string{{"F", "E", "D", "C", "B"}, nil, nil}, chains(admin, fromLast, self, none))
+	// Another organisation's reader sees it end where the entries only
+	// for Grums's staff begin.
+	require.Equal(t, [][]string{{"F", "E", "D"}}, chains(e.actor("ph.fk", ""), fromLast))
+}

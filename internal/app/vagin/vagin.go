@@ -139,6 +139,63 @@ func (s *Service) Entries(ctx context.Context, w *app.Work, ids []uuid.UUID) (ma
 	return directory.EntriesByID(ctx, w.Tx(), w.Principal().OrgID, ids)
 }
 
+// MaxFallbacks bounds the length of an entry's fallback chain.
+const MaxFallbacks = 5
+
+// ChainStart is an entry whose fallback chain is asked for: its id and
+// the first entry it falls back to (nil: none).
+type ChainStart struct {
+	EntryID  uuid.UUID
+	Fallback *uuid.UUID
+}
+
+// FallbackChains follows each start's fallback entries, at most
+// MaxFallbacks deep, loading one level of all the chains at a time. A
+// chain ends at an entry the actor cannot see (archived, or not visible),
+// and where it would return to an entry already in it.
+func (s *Service) FallbackChains(ctx context.Context, w *app.Work, starts []ChainStart) ([][]directory.Entry, error) {
+	chains := make([][]directory.Entry, len(starts))
+	next := make([]*uuid.UUID, len(starts))
+	seen := make([]map[uuid.UUID]bool, len(starts))
+	for i, st := range starts {
+		chains[i] = []directory.Entry{}
+		next[i] = st.Fallback
+		seen[i] = map[uuid.UUID]bool{st.EntryID: true}
+	}
+	for level := 0; level < MaxFallbacks; level++ {
+		var ids []uuid.UUID
+		for i := range starts {
+			if next[i] != nil && seen[i][*next[i]] {
+				next[i] = nil
+			}
+			if next[i] != nil {
+				ids = append(ids, *next[i])
+			}
+		}
+		if len(ids) == 0 {
+			break
+		}
+		found, err := s.Entries(ctx, w, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range starts {
+			if next[i] == nil {
+				continue
+			}
+			e, ok := found[*next[i]]
+			if !ok {
+				next[i] = nil
+				continue
+			}
+			seen[i][e.ID] = true
+			chains[i] = append(chains[i], e)
+			next[i] = e.FallbackEntryID
+		}
+	}
+	return chains, nil
+}
+
 // Channels lists the channels of entries visible to the actor.
 func (s *Service) Channels(ctx context.Context, w *app.Work, entryIDs []uuid.UUID) (map[uuid.UUID][]directory.Channel, error) {
 	return directory.ChannelsByEntry(ctx, w.Tx(), w.Principal().OrgID, entryIDs)

@@ -224,19 +224,11 @@ func (r *mutationResolver) OpenCase(ctx context.Context, input model.OpenCaseInp
 }
 
 func (r *mutationResolver) AddCaseParticipant(ctx context.Context, caseID string, organizationID string, unitID *string) (*model.Case, error) {
-	key, err := parseKey(caseID, relay.TypeCase, "case")
+	in, err := toNewParticipant(caseID, organizationID, unitID)
 	if err != nil {
 		return nil, err
 	}
-	org, err := parseKey(organizationID, relay.TypeOrganization, "organisation")
-	if err != nil {
-		return nil, apperr.Invalidf("organizationId: no such organisation")
-	}
-	unit, err := parseOptionalKey(unitID, relay.TypeUnit, "unit")
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Casework.AddParticipant(ctx, work(ctx), key, org, unit)
+	c, err := r.Casework.AddParticipant(ctx, work(ctx), in)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +240,7 @@ func (r *mutationResolver) AddCaseItem(ctx context.Context, caseID string, class
 	if err != nil {
 		return nil, err
 	}
-	it, err := r.Casework.AddItem(ctx, work(ctx), key, class, summary)
+	it, err := r.Casework.AddItem(ctx, work(ctx), cases.NewItem{CaseID: key, Class: class, Summary: summary})
 	if err != nil {
 		return nil, err
 	}

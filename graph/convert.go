@@ -110,6 +110,22 @@ func toOpenCaseInput(input model.OpenCaseInput) (cases.OpenInput, error) {
 	return in, nil
 }
 
+// toNewParticipant converts the arguments of addCaseParticipant.
+func toNewParticipant(caseID, organizationID string, unitID *string) (cases.NewParticipant, error) {
+	var in cases.NewParticipant
+	var err error
+	if in.CaseID, err = parseKey(caseID, relay.TypeCase, "case"); err != nil {
+		return in, err
+	}
+	if in.OrgID, err = parseKey(organizationID, relay.TypeOrganization, "organisation"); err != nil {
+		return in, apperr.Invalidf("organizationId: no such organisation")
+	}
+	if in.UnitID, err = parseOptionalKey(unitID, relay.TypeUnit, "unit"); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
 // consentOf converts a samtycke with its status on the request's day.
 func consentOf(ctx context.Context, c consent.Consent) (*model.Consent, error) {
 	day, err := today(ctx)

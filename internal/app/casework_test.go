@@ -64,6 +64,12 @@ func TestCasework_UseCases(t *testing.T) {
 			run: addItem(e, privateCase.ID, consent.FKBeslut), code: "NOT_FOUND"},
 		{name: "AF cannot see the shared case either", login: "af.karlstad", purpose: rehab, op: "addCaseItem",
 			run: addItem(e, sharedCase.ID, consent.AFInsatser), code: "NOT_FOUND"},
+		{name: "the municipality adds AF as a party to its case", login: "soc.karlstad", purpose: rehab, op: "addCaseParticipant",
+			run: addParticipant(e, privateCase.ID, "org/af"), decision: "ALLOWED", person: &private.ID, rows: 1},
+		{name: "a party added twice is a conflict", login: "soc.karlstad", purpose: rehab, op: "addCaseParticipant",
+			run: addParticipant(e, privateCase.ID, "org/af"), code: "CONFLICT"},
+		{name: "FK adds no party to the case shared with it", login: "ph.fk", purpose: rehab, op: "addCaseParticipant",
+			run: addParticipant(e, sharedCase.ID, "org/af"), code: "FORBIDDEN", decision: "DENIED"},
 		{name: "a number registered twice is a conflict, audited as refused", login: "soc.karlstad", purpose: rehab, op: "registerIndividual",
 			run: register(e, demo.DemoPersonnummer), code: "CONFLICT", decision: "DENIED"},
 		{name: "FK registers nobody", login: "ph.fk", purpose: rehab, op: "registerIndividual",
@@ -145,7 +151,14 @@ func openCaseFor(e *env, individual uuid.UUID) func(context.Context, *app.Work) 
 
 func addItem(e *env, caseID uuid.UUID, class consent.Class) func(context.Context, *app.Work) error {
 	return func(ctx context.Context, w *app.Work) error {
-		_, err := e.casework.AddItem(ctx, w, caseID, class, "Beslut om samordning")
+		_, err := e.casework.AddItem(ctx, w, cases.NewItem{CaseID: caseID, Class: class, Summary: "Beslut om samordning"})
+		return err
+	}
+}
+
+func addParticipant(e *env, caseID uuid.UUID, org string) func(context.Context, *app.Work) error {
+	return func(ctx context.Context, w *app.Work) error {
+		_, err := e.casework.AddParticipant(ctx, w, cases.NewParticipant{CaseID: caseID, OrgID: demo.ID(org)})
 		return err
 	}
 }

@@ -225,7 +225,7 @@ func (s *Service) OpenCase(ctx context.Context, w *app.Work, in cases.OpenInput)
 	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.Case, OwnerOrgID: ind.OrgID, IndividualID: &ind.ID}); err != nil {
 		return cases.Case{}, err
 	}
-	c, err := cases.Open(ctx, w.Tx(), w.Principal(), in)
+	c, err := cases.Open(ctx, w.Tx(), author(w), in)
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -235,18 +235,18 @@ func (s *Service) OpenCase(ctx context.Context, w *app.Work, in cases.OpenInput)
 
 // AddParticipant adds an organisation (or one of its units) as a party to
 // a case.
-func (s *Service) AddParticipant(ctx context.Context, w *app.Work, caseID, orgID uuid.UUID, unitID *uuid.UUID) (cases.Case, error) {
+func (s *Service) AddParticipant(ctx context.Context, w *app.Work, in cases.NewParticipant) (cases.Case, error) {
 	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Case{}, err
 	}
-	c, err := s.visibleCase(ctx, w, caseID)
+	c, err := s.visibleCase(ctx, w, in.CaseID)
 	if err != nil {
 		return cases.Case{}, err
 	}
 	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.Case, OwnerOrgID: c.OrgID, ID: relay.ID(relay.TypeCase, c.ID), IndividualID: &c.IndividualID}); err != nil {
 		return cases.Case{}, err
 	}
-	if err := cases.AddParticipant(ctx, w.Tx(), w.Principal(), c.ID, orgID, unitID); err != nil {
+	if err := cases.AddParticipant(ctx, w.Tx(), author(w), in); err != nil {
 		return cases.Case{}, err
 	}
 	w.Accessed(caseAccess(c, true))
@@ -256,19 +256,18 @@ func (s *Service) AddParticipant(ctx context.Context, w *app.Work, caseID, orgID
 // AddItem records an item of the actor's own information classes in a
 // case they can see: their own case, or one a samtycke shares with them
 // (any class: what a party writes is its own information).
-func (s *Service) AddItem(ctx context.Context, w *app.Work, caseID uuid.UUID, class consent.Class, summary string) (cases.Item, error) {
-	purpose, err := w.RequirePurpose()
-	if err != nil {
+func (s *Service) AddItem(ctx context.Context, w *app.Work, in cases.NewItem) (cases.Item, error) {
+	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Item{}, err
 	}
-	c, err := s.visibleCase(ctx, w, caseID)
+	c, err := s.visibleCase(ctx, w, in.CaseID)
 	if err != nil {
 		return cases.Item{}, err
 	}
 	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.CaseItem, OwnerOrgID: c.OrgID, ID: relay.ID(relay.TypeCase, c.ID), IndividualID: &c.IndividualID}); err != nil {
 		return cases.Item{}, err
 	}
-	it, err := cases.AddItem(ctx, w.Tx(), w.Principal(), w.Scope(authz.Read, authz.Case), c.ID, class, purpose, summary)
+	it, err := cases.AddItem(ctx, w.Tx(), author(w), w.Scope(authz.Read, authz.Case), in)
 	if err != nil {
 		return cases.Item{}, err
 	}
@@ -317,6 +316,14 @@ func (s *Service) ItemsByID(ctx context.Context, w *app.Work, ids []uuid.UUID) (
 // force shares with the actor under the declared purpose.
 func (s *Service) SharedClasses(ctx context.Context, w *app.Work, individualIDs []uuid.UUID) (map[uuid.UUID][]consent.Class, error) {
 	return cases.SharedClasses(ctx, w.Tx(), individualIDs)
+}
+
+// author is the actor as the author of what a use case writes in a case:
+// who, of which organisation and unit, under the declared purpose.
+func author(w *app.Work) cases.Author {
+	a := w.Actor()
+	p := a.Principal
+	return cases.Author{OrgID: p.OrgID, OrgKind: p.OrgKind, UnitID: p.UnitID, UserID: p.UserID, Purpose: a.Purpose}
 }
 
 // Loggutdrag rows for what a use case read or wrote.

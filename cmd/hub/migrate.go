@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/demo/national"
 	"github.com/samverkanshub/hub/internal/platform/config"
@@ -91,7 +92,8 @@ func seedCmd(ctx context.Context, args []string) error {
 	individuals := fs.Int("individuals", 1_000_000, "national: individuals to generate (0: none, and no cases or samtycken)")
 	cases := fs.Int("cases", 300_000, "national: cases to generate, each for a different individual")
 	consents := fs.Int("consents", 600_000, "national: samtycken to generate")
-	seed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
+	randomSeed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
+	operator := fs.String("as", operatorName(), "who seeds, for the audit trail (default: your login)")
 	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -111,7 +113,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.Load(ctx, pool, keys); err != nil {
+	if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	if *issuer != "" {
@@ -128,7 +130,7 @@ func seedCmd(ctx context.Context, args []string) error {
 			*cases, *consents = 0, 0
 		}
 		start := time.Now()
-		opts := national.Options{Seed: *seed, Entries: *entries, Vardcentrals: *vcs,
+		opts := national.Options{Seed: *randomSeed, Entries: *entries, Vardcentrals: *vcs,
 			Individuals: *individuals, Cases: *cases, Consents: *consents, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/platform/page"
 )
 
@@ -142,7 +143,7 @@ func Open(ctx context.Context, q db.Querier, p *identity.Principal, in OpenInput
 	if lead == nil {
 		lead = unit
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	var problem string
 	err := q.QueryRow(ctx, `WITH checks AS (
 		SELECT
@@ -394,7 +395,7 @@ func AddItem(ctx context.Context, q db.Querier, p *identity.Principal, caseScope
 	if len(bad) > 0 {
 		return Item{}, apperr.Invalidf("the item cannot be recorded: %s", strings.Join(bad, "; "))
 	}
-	it := Item{ID: uuid.New(), CaseID: caseID, OrgID: p.OrgID, Class: class, Purpose: purpose, Summary: summary,
+	it := Item{ID: ids.New(ctx), CaseID: caseID, OrgID: p.OrgID, Class: class, Purpose: purpose, Summary: summary,
 		RecordedBy: p.UserID, IndividualID: c.IndividualID, CaseOrgID: c.OrgID}
 	err = q.QueryRow(ctx, `INSERT INTO case_items (id, case_id, individual_id, case_org_id, org_id, class, purpose, summary, recorded_at, recorded_by)
 	VALUES ($1, $2, $3, $4, hub_current_org(), $5, $6, $7, hub_now(), $8) RETURNING recorded_at`,

@@ -97,6 +97,13 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
 	require.Equal(t, []int{1000 + 2, 300 + 1, 600 + 1}, []int{people, cases, consents}, "the generated ones and the demo's")
+
+	// The bulk load is accounted for in every organisation's trail.
+	var orgs, records int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM organizations),
+		(SELECT count(*) FROM audit_records WHERE operation_type = 'cli' AND operation_name LIKE 'seedNational: bulk load (seed 1); %')`).Scan(&orgs, &records))
+	require.Equal(t, orgs, records)
+	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
 }
 
 // A key is rotated by putting a new one first in the ring, running

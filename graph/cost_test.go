@@ -101,9 +101,10 @@ func TestCost_LookupsAreCappedAndEveryNumberTriedIsAudited(t *testing.T) {
 			}
 		}
 	}
-	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad", first: 10) { nodes { operationName objectIds } } }`, nil), &trail)
-	require.Len(t, trail.AuditTrail.Nodes, 2)
-	bad, good := trail.AuditTrail.Nodes[0], trail.AuditTrail.Nodes[1] // newest first
+	mustData(t, postAs(t, srv, "logg.karlstad", `{ auditTrail(userId: "soc.karlstad", first: 50) { nodes { operationName objectIds } } }`, nil), &trail)
+	nodes := trail.AuditTrail.Nodes[:min(2, len(trail.AuditTrail.Nodes))] // newest first; the seed's come after
+	require.Len(t, nodes, 2)
+	bad, good := nodes[0], nodes[1]
 	require.Equal(t, "individualByPersonnummer", good.OperationName)
 	require.Len(t, good.ObjectIds, graph.DefaultMaxLookups, "one entry per number tried")
 	seen := map[string]bool{}
@@ -248,6 +249,6 @@ func TestDeferAndStreamAreRefused(t *testing.T) {
 		requireError(t, r, "BAD_USER_INPUT", "@defer and @stream are not supported")
 	}
 	var rows int
-	require.NoError(t, b.db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM personal_data_access WHERE user_id = 'ph.fk'`).Scan(&rows))
+	require.NoError(t, b.db.Pool.QueryRow(t.Context(), `SELECT count(*) FROM personal_data_access WHERE user_id = 'ph.fk' AND operation NOT LIKE 'seedDemo: %'`).Scan(&rows))
 	require.Zero(t, rows, "nothing was read")
 }

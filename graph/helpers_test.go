@@ -19,6 +19,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // on the test (the issuer registrations naming its identity provider) is
 // added per test.
 var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
-	return demo.Load(ctx, pool, demo.DevKeys())
+	return seed.Demo(ctx, pool, demo.DevKeys(), "test")
 }}
 
 // authorizers lends each test an authorizer with the default policy.

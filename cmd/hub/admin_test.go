@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/app/keys"
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/individuals"
@@ -45,9 +50,13 @@ func TestAuditVerifyCommand_ReportsABrokenChain(t *testing.T) {
 	conn.Release()
 
 	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
-	_, err = d.Pool.Exec(ctx, `UPDATE audit_records SET user_id = 'forged'`)
+	_, err = d.Pool.Exec(ctx, `UPDATE audit_records SET user_id = 'forged' WHERE user_id = 'u'`)
 	require.NoError(t, err)
-	require.ErrorContains(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}), "1 of 1 audit chains are broken")
+	// The seed left records in every demo organisation's chain; only
+	// Karlstad's is broken.
+	var chains int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(DISTINCT org_id) FROM audit_records`).Scan(&chains))
+	require.ErrorContains(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}), fmt.Sprintf("1 of %d audit chains are broken", chains))
 }
 
 func TestPolicyCommand_ChecksAndLoads(t *testing.T) {
@@ -88,6 +97,13 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
 	require.Equal(t, []int{1000 + 2, 300 + 1, 600 + 1}, []int{people, cases, consents}, "the generated ones and the demo's")
+
+	// The bulk load is accounted for in every organisation's trail.
+	var orgs, records int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM organizations),
+		(SELECT count(*) FROM audit_records WHERE operation_type = 'cli' AND operation_name LIKE 'seedNational: bulk load (seed 1); %')`).Scan(&orgs, &records))
+	require.Equal(t, orgs, records)
+	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
 }
 
 // A key is rotated by putting a new one first in the ring, running
@@ -100,7 +116,7 @@ func TestIndividualsRekey_RotatesTheKey(t *testing.T) {
 	oldRing, index := "old:"+piicrypt.NewKey(), piicrypt.NewKey()
 	oldKeys, err := piicrypt.ParseKeys(oldRing, index)
 	require.NoError(t, err)
-	require.NoError(t, demo.Load(ctx, d.Pool, oldKeys))
+	require.NoError(t, seed.Demo(ctx, d.Pool, oldKeys, "test"))
 
 	newRing := "new:" + piicrypt.NewKey()
 	require.NoError(t, run(ctx, []string{"individuals", "--database-url", d.URL, "--pii-keys", newRing + "," + oldRing, "--pii-index-key", index, "--batch", "1", "rekey"}))
@@ -121,4 +137,51 @@ func TestIndividualsRekey_RotatesTheKey(t *testing.T) {
 	var stale int
 	require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM individuals WHERE number_key_id <> 'new'`).Scan(&stale))
 	require.Zero(t, stale)
+}
+
+// Each batch of a rekey is audited in the trail of the organisation whose
+// people it re-sealed, in the operator's name, with the count and the key
+// and nothing about a person; the chains still verify, the loggutdrag
+// gets no rows, and a rekey with nothing to do leaves nothing.
+func TestIndividualsRekey_AuditsEachBatchInTheOrganisationsTrail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	oldRing, index := "old:"+piicrypt.NewKey(), piicrypt.NewKey()
+	oldKeys, err := piicrypt.ParseKeys(oldRing, index)
+	require.NoError(t, err)
+	require.NoError(t, seed.Demo(ctx, d.Pool, oldKeys, "test"))
+	var loggutdrag int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM personal_data_access`).Scan(&loggutdrag))
+
+	rekey := []string{"individuals", "--database-url", d.URL, "--pii-keys", "new:" + piicrypt.NewKey() + "," + oldRing,
+		"--pii-index-key", index, "--batch", "1", "--as", "kim.operator", "rekey"}
+	require.NoError(t, run(ctx, rekey))
+
+	type record struct {
+		OrgID                           uuid.UUID
+		UserID, OperationType, Decision string
+		OperationName                   string
+		Roles, ObjectIDs                []string
+		Purpose                         *string
+	}
+	rows, err := d.Pool.Query(ctx, `SELECT org_id, user_id, operation_type, decision, operation_name, roles, object_ids, purpose
+		FROM audit_records WHERE operation_name LIKE 'individualsRekey%' ORDER BY at, lane, seq`)
+	require.NoError(t, err)
+	recs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[record])
+	require.NoError(t, err)
+	require.Len(t, recs, 2, "the two demo people, one per batch")
+	for _, r := range recs {
+		require.Equal(t, record{OrgID: demo.ID("org/karlstad"), UserID: "cli:kim.operator", OperationType: "cli", Decision: "ALLOWED",
+			OperationName: keys.OperationName(1, "new"), Roles: []string{}, ObjectIDs: []string{}}, r)
+	}
+	var after int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM personal_data_access`).Scan(&after))
+	require.Equal(t, loggutdrag, after, "re-sealing reads no one's data: no loggutdrag rows")
+	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
+
+	require.NoError(t, run(ctx, rekey))
+	var n int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_records WHERE operation_name LIKE 'individualsRekey%'`).Scan(&n))
+	require.Equal(t, 2, n, "nothing left to re-seal, nothing audited")
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/config"
@@ -92,7 +93,7 @@ func devCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ownerPool.Close()
-	if err := demo.Load(ctx, ownerPool, keys); err != nil {
+	if err := seed.Demo(ctx, ownerPool, keys, operatorName()); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	pool, err := openPool(ctx, &cfg)

@@ -4,17 +4,21 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/demo/national"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
+	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // databaseFlags parses the flags of a command that only needs the database.
@@ -91,7 +95,8 @@ func seedCmd(ctx context.Context, args []string) error {
 	individuals := fs.Int("individuals", 1_000_000, "national: individuals to generate (0: none, and no cases or samtycken)")
 	cases := fs.Int("cases", 300_000, "national: cases to generate, each for a different individual")
 	consents := fs.Int("consents", 600_000, "national: samtycken to generate")
-	seed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
+	randomSeed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
+	operator := fs.String("as", operatorName(), "who seeds, for the audit trail (default: your login)")
 	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -111,7 +116,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.Load(ctx, pool, keys); err != nil {
+	if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	if *issuer != "" {
@@ -128,7 +133,7 @@ func seedCmd(ctx context.Context, args []string) error {
 			*cases, *consents = 0, 0
 		}
 		start := time.Now()
-		opts := national.Options{Seed: *seed, Entries: *entries, Vardcentrals: *vcs,
+		opts := national.Options{Seed: *randomSeed, Entries: *entries, Vardcentrals: *vcs,
 			Individuals: *individuals, Cases: *cases, Consents: *consents, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
@@ -136,10 +141,33 @@ func seedCmd(ctx context.Context, args []string) error {
 		if err := national.Load(ctx, pool, opts); err != nil {
 			return fmt.Errorf("load national data: %w", err)
 		}
+		if err := auditNational(ctx, pool, *operator, *randomSeed); err != nil {
+			return err
+		}
 		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken) in %s\n",
 			*entries, *individuals, *cases, *consents, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	fmt.Println("demo data loaded")
+	return nil
+}
+
+// auditNational leaves one audit record per organisation of what it holds
+// after `hub seed national`: the load is a bulk copy for speed, outside
+// the use cases, so this record is the trail's account of it (operation
+// type cli, in the operator's name).
+func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, randomSeed uint64) error {
+	sums, err := national.Summaries(ctx, pool)
+	if err != nil {
+		return err
+	}
+	a := &app.App{Pool: pool}
+	for _, s := range sums {
+		op := app.Operation{Type: "cli", Name: fmt.Sprintf("seedNational: bulk load (seed %d); the organisation holds %d units, %d directory entries, %d individuals, %d cases, %d samtycken",
+			randomSeed, s.Units, s.Entries, s.Individuals, s.Cases, s.Samtycken)}
+		if err := a.RecordOperation(ctx, app.OperatorActor(s.OrgID, s.Kind, operator), op, relay.ID(relay.TypeOrganization, s.OrgID)); err != nil {
+			return fmt.Errorf("audit record of the national data: %w", err)
+		}
+	}
 	return nil
 }

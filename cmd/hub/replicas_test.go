@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
@@ -33,7 +34,7 @@ func TestServeReplicas_RevocationHoldsForTheNextRequestOnEveryReplica(t *testing
 	ring, index := "k1:"+piicrypt.NewKey(), piicrypt.NewKey()
 	keys, err := piicrypt.ParseKeys(ring, index)
 	require.NoError(t, err)
-	require.NoError(t, demo.Load(ctx, d.Pool, keys))
+	require.NoError(t, seed.Demo(ctx, d.Pool, keys, "test"))
 
 	idpServer := httptest.NewUnstartedServer(nil)
 	issuer := "http://" + idpServer.Listener.Addr().String()

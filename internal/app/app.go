@@ -26,7 +26,9 @@ import (
 
 // App holds what every use case needs, built once in the composition root.
 type App struct {
-	Pool  *pgxpool.Pool
+	Pool *pgxpool.Pool
+	// Authz is the policy; nil for an App that runs only the operator's
+	// use cases, which ask none (internal/app/keys).
 	Authz *authz.Authorizer
 	Keys  *piicrypt.Keys
 	// StatementTimeout bounds each SQL statement of a unit of work (0:

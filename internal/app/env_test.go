@@ -16,6 +16,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // demoTemplate is the demo data of `hub dev`, loaded once per test run
 // (the GraphQL tests share it by name).
 var demoTemplate = &pgtest.Template{Name: "demo", Seed: func(ctx context.Context, pool *pgxpool.Pool) error {
-	return demo.Load(ctx, pool, demo.DevKeys())
+	return seed.Demo(ctx, pool, demo.DevKeys(), "test")
 }}
 
 // env is the application over a fresh database with the demo data, as

@@ -43,7 +43,7 @@ func appendN(t *testing.T, d *pgtest.DB, org uuid.UUID, n int) {
 func setupTrail(t *testing.T) *pgtest.DB {
 	t.Helper()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(context.Background(), d.Pool, demo.DevKeys()))
+	require.NoError(t, demo.LoadReference(context.Background(), d.Pool))
 	appendN(t, d, karlstad, 3)
 	appendN(t, d, eksjo, 2)
 	return d

@@ -310,9 +310,16 @@ func TestLanes_LoggutdragLinksToTheRecordsLaneAndSeq(t *testing.T) {
 	ctx := context.Background()
 	d := setupTrail(t)
 
+	// The person the row is about (the trail's tests load no demo people).
+	_, err := d.Pool.Exec(ctx, `INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id,
+		given_name, family_name, handle, registered_at, registered_by)
+	VALUES ($1, $2, $3, 'PERSONNUMMER', $4, '\x00', 'k', 'Kim', 'Andersson', 'P-AUDITTEST1', now(), 'test')`,
+		demo.DemoIndividual, karlstad, demo.ID("unit/karlstad/eb"), make([]byte, 32))
+	require.NoError(t, err)
+
 	holder := as(d, karlstad)
 	defer holder.Rollback(ctx)
-	_, err := audit.Append(ctx, holder, record("holder"))
+	_, err = audit.Append(ctx, holder, record("holder"))
 	require.NoError(t, err)
 
 	s := db.NewSession(d.AppPool, db.Settings{Values: map[string]string{

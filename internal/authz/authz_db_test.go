@@ -27,7 +27,7 @@ func TestCan_WorksOutTheRelationToTheOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, demo.LoadReference(ctx, d.Pool))
 
 	a, err := authz.New(nil)
 	require.NoError(t, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -89,7 +90,7 @@ func Open(ctx context.Context, q db.Querier, by Author, in OpenInput) (Case, err
 	if lead == nil {
 		lead = unit
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	var problem string
 	err := q.QueryRow(ctx, qOpenCase, id, in.IndividualID, *unit, in.FederationID, *lead, trim(in.LeadUserID), trim(in.LeadName),
 		string(in.SGI), in.OnForsorjningsstod, in.HealthObstacle, in.CareContact, string(in.AFStatus), by.UserID).Scan(&problem)
@@ -199,7 +200,7 @@ func AddItem(ctx context.Context, q db.Querier, by Author, caseScope consent.Sco
 	if len(bad) > 0 {
 		return Item{}, apperr.Invalidf("the item cannot be recorded: %s", strings.Join(bad, "; "))
 	}
-	it := Item{ID: uuid.New(), CaseID: in.CaseID, OrgID: by.OrgID, Class: in.Class, Purpose: by.Purpose, Summary: strings.TrimSpace(in.Summary),
+	it := Item{ID: ids.New(ctx), CaseID: in.CaseID, OrgID: by.OrgID, Class: in.Class, Purpose: by.Purpose, Summary: strings.TrimSpace(in.Summary),
 		RecordedBy: by.UserID, IndividualID: c.IndividualID, CaseOrgID: c.OrgID}
 	err = q.QueryRow(ctx, qRecordItem,
 		it.ID, it.CaseID, it.IndividualID, it.CaseOrgID, string(it.Class), string(it.Purpose), it.Summary, it.RecordedBy).Scan(&it.RecordedAt)

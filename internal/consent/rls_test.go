@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -23,7 +24,7 @@ func TestRowLevelSecurity_StatementsWithoutPredicatesSeeOnlyWhatIsShared(t *test
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 
 	as := func(org, unit, purpose string, f func(tx pgx.Tx)) {
 		t.Helper()
@@ -94,7 +95,7 @@ func TestRowLevelSecurity_WritesAreAsNarrowAsTheRule(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 	// An Eksjö person, a revoked grant, for the attempts below.
 	eksjo := uuid.New()
 	_, err := d.Pool.Exec(ctx, `INSERT INTO individuals (id, org_id, unit_id, number_kind, number_index, number_sealed, number_key_id, given_name, family_name, handle, registered_at, registered_by)

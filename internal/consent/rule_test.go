@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
@@ -50,7 +51,7 @@ func TestRule_ProbesEachRowWithTheFunctionsInlined(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 	both := consent.Scope{Own: true, Consented: true}
 	shared := consent.Scope{Consented: true}
 
@@ -111,7 +112,7 @@ func TestRule_ParticipantsFollowKommunPlanering(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 	grant := func(kind, grantee, unit, classes string) {
 		t.Helper()
 		var unitID any

@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -184,7 +185,7 @@ func Record(ctx context.Context, q db.Querier, p *identity.Principal, in Input) 
 	}
 
 	c := Consent{
-		ID: uuid.New(), OrgID: p.OrgID, IndividualID: in.IndividualID, Kind: in.Kind, Purposes: in.Purposes,
+		ID: ids.New(ctx), OrgID: p.OrgID, IndividualID: in.IndividualID, Kind: in.Kind, Purposes: in.Purposes,
 		GivenBy: in.GivenBy, RepresentativeName: trimmed(in.RepresentativeName), ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil,
 		Evidence: in.Evidence, FormReference: trimmed(in.FormReference), WitnessedBy: trimmed(in.WitnessedBy),
 		RequestedByOrgID: in.RequestedByOrgID, RegisteredBy: p.UserID, RegisteredByName: p.DisplayName, Grants: in.Grants,

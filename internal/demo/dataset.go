@@ -3,6 +3,9 @@ package demo
 import (
 	"slices"
 
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -75,6 +78,43 @@ func Federations() []Federation {
 		for _, m := range f.members {
 			out[i].Members = append(out[i].Members, m.orgKey)
 		}
+	}
+	return out
+}
+
+// Reference is what LoadReference writes for one organisation: itself,
+// its units, the förbund it runs and its directory entries, by global id,
+// for the audit record the seed leaves in the organisation's trail.
+type Reference struct {
+	OrgID                       uuid.UUID
+	Kind                        tenancy.OrganizationKind
+	Units, Federations, Entries int
+	ObjectIDs                   []string
+}
+
+// References returns what LoadReference writes, per organisation, in the
+// order it writes them.
+func References() []Reference {
+	out := make([]Reference, len(organizations))
+	for i, o := range organizations {
+		r := Reference{OrgID: ID("org/" + o.key), Kind: o.kind, Units: len(o.units)}
+		r.ObjectIDs = append(r.ObjectIDs, relay.ID(relay.TypeOrganization, r.OrgID))
+		for _, u := range o.units {
+			r.ObjectIDs = append(r.ObjectIDs, relay.ID(relay.TypeUnit, ID("unit/"+o.key+"/"+u.key)))
+		}
+		for _, f := range federations {
+			if f.orgKey == o.key {
+				r.Federations++
+				r.ObjectIDs = append(r.ObjectIDs, relay.ID(relay.TypeFederation, ID("federation/"+f.key)))
+			}
+		}
+		for _, e := range directoryEntries {
+			if e.orgKey == o.key {
+				r.Entries++
+				r.ObjectIDs = append(r.ObjectIDs, relay.ID(relay.TypeDirectoryEntry, ID("entry/"+e.key)))
+			}
+		}
+		out[i] = r
 	}
 	return out
 }

@@ -1,7 +1,14 @@
 // Package demo loads the demo data set of DESIGN.md §4: the two federations
 // Samordningsförbundet Samspelet (Värmland) and Höglandets
 // samordningsförbund (Jönköpings län) with their member organisations,
-// realistic units and the municipalities they serve.
+// realistic units and the municipalities they serve, and the scenario of
+// the case work on top of it (Scenario).
+//
+// This package is data, and the plain load of the reference data
+// (LoadReference). The whole demo, with its people, case and samtycke
+// written by the demo users through the use cases and audited like the
+// API, is loaded by internal/app/seed (`hub seed demo`, `hub dev`, the
+// tests' demo template).
 //
 // Ids are derived from stable names (UUID v5), so loading twice updates the
 // same rows instead of duplicating them, and global ids stay the same across
@@ -13,7 +20,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,9 +36,13 @@ var namespace = uuid.MustParse("6f1c3c1e-6a8e-4f4e-9a57-5b8c0d7e2a10")
 // ("org/karlstad", "unit/karlstad/eb", "federation/samspelet", …).
 func ID(name string) uuid.UUID { return uuid.NewSHA1(namespace, []byte(name)) }
 
-// Load writes the demo data in one transaction; it is idempotent. keys
-// seal the demo people's numbers (hub dev uses the development keys).
-func Load(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys) error {
+// LoadReference writes the demo's reference data in one transaction: the
+// counties and municipalities, the organisations with their units, the
+// förbund and their members, and the directory entries. It is idempotent.
+// It writes no personal data and leaves no audit record: the whole demo,
+// its people, cases and samtycken through the use cases, and a record per
+// organisation of what was loaded, is internal/app/seed's Demo.
+func LoadReference(ctx context.Context, pool *pgxpool.Pool) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, c := range counties {
 			for _, m := range c.municipalities {
@@ -82,9 +92,6 @@ func Load(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys) error {
 				}
 			}
 		}
-		if err := loadDirectory(ctx, tx); err != nil {
-			return err
-		}
-		return loadCases(ctx, tx, keys)
+		return loadDirectory(ctx, tx)
 	})
 }

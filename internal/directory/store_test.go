@@ -20,7 +20,7 @@ func TestEntryColumns_ScanByPosition(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, demo.LoadReference(ctx, d.Pool))
 	_, err := d.Pool.Exec(ctx, `UPDATE directory_entries SET contact_persons = '{Anna Berg}'
 		WHERE id = (SELECT min(id::text)::uuid FROM directory_entries)`)
 	require.NoError(t, err)

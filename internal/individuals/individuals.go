@@ -24,6 +24,7 @@ import (
 	"github.com/samverkanshub/hub/internal/personnummer"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
@@ -84,7 +85,7 @@ func (s Store) Register(ctx context.Context, q db.Querier, p *identity.Principal
 	if len(bad) > 0 {
 		return Individual{}, apperr.Invalidf("the person cannot be registered: %s", strings.Join(bad, "; "))
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	keyID, sealed, err := s.Keys.Seal([]byte(num.Digits()), id[:])
 	if err != nil {
 		return Individual{}, err

@@ -25,6 +25,7 @@ var (
 	tIndividualByNumber = queries.Template("individual_by_number", "allowing_consent", "visible")
 	tListIndividuals    = queries.Template("list_individuals", "allowing_consent", "visible", "after")
 	tCountIndividuals   = queries.Template("count_individuals", "visible")
+	qRekeyOrganizations = queries.Must("rekey_organizations")
 	qRekeyBatch         = queries.Must("rekey_batch")
 	qRekeyUpdate        = queries.Must("rekey_update")
 )

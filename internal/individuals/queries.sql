@@ -65,10 +65,22 @@ SELECT 1 FROM individuals i WHERE {{visible}}
 
 -- Re-sealing numbers with the active key (Rekey, as the owner).
 
+-- name: rekey_organizations
+-- The organisations (id, kind) some of whose people's numbers are not
+-- sealed with the key $1, in id order.
+SELECT o.id, o.kind::text FROM organizations o
+WHERE EXISTS (SELECT 1 FROM individuals i WHERE i.org_id = o.id AND i.number_key_id <> $1)
+ORDER BY o.id
+
 -- name: rekey_batch
--- The next $2 people whose number is not sealed with the key $1, locked.
-SELECT id, number_key_id, number_sealed FROM individuals
-WHERE number_key_id <> $1 ORDER BY id LIMIT $2 FOR UPDATE
+-- The next $2 people of organisation $3 whose number is not sealed with the
+-- key $1, locked, after the position ($4, $5) in the order of the index
+-- individuals_org_registered: newest registration first, so that each
+-- batch continues where the one before it stopped instead of scanning the
+-- numbers already re-sealed again.
+SELECT id, number_key_id, number_sealed, registered_at FROM individuals
+WHERE org_id = $3 AND (registered_at, id) < ($4, $5) AND number_key_id <> $1
+ORDER BY registered_at DESC, id DESC LIMIT $2 FOR UPDATE
 
 -- name: rekey_update
 -- Stores the numbers $2 of the people $1, sealed with the key $3.

@@ -39,7 +39,7 @@ func setup(t *testing.T) (context.Context, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, demo.LoadReference(ctx, d.Pool))
 	now := time.Now()
 
 	fk := demo.ID("org/fk")

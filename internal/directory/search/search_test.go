@@ -61,7 +61,7 @@ func setupSearch(t *testing.T) *pgtest.DB {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
-	require.NoError(t, demo.Load(ctx, d.Pool, demo.DevKeys()))
+	require.NoError(t, demo.LoadReference(ctx, d.Pool))
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	vocabulary := []string{"vårdcentral", "vårdcentralen", "rehabilitering", "samordning", "psykiatri",

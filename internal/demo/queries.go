@@ -1,0 +1,50 @@
+package demo
+
+import (
+	"context"
+	"embed"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/sqlfile"
+)
+
+//go:embed queries.sql
+var queryFiles embed.FS
+
+var queries = sqlfile.MustParse(queryFiles, "queries.sql")
+
+var (
+	qPresent      = queries.Must("present")
+	qParticipants = queries.Must("participants")
+)
+
+// Present says which of ids are already written: people, cases,
+// samtycken, case items.
+func Present(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	return idSet(ctx, q, qPresent, ids)
+}
+
+// ParticipantOrgs are the organisations already taking part in a case.
+func ParticipantOrgs(ctx context.Context, q db.Querier, caseID uuid.UUID) (map[uuid.UUID]bool, error) {
+	return idSet(ctx, q, qParticipants, caseID)
+}
+
+func idSet(ctx context.Context, q db.Querier, sql string, args ...any) (map[uuid.UUID]bool, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("demo data present: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("demo data present: %w", err)
+	}
+	out := make(map[uuid.UUID]bool, len(list))
+	for _, id := range list {
+		out[id] = true
+	}
+	return out, nil
+}

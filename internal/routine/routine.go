@@ -30,6 +30,48 @@ type Definition struct {
 	Initial     string       `json:"initial"`
 	States      []State      `json:"states"`
 	Transitions []Transition `json:"transitions"`
+	// Screening is the target group's criteria, answered per case
+	// (guard ELIGIBLE).
+	Screening []Criterion `json:"screening,omitempty"`
+}
+
+// Criterion is a screening question. The person is in the target group
+// when every criterion that is not an exclusion is answered yes and no
+// exclusion is.
+type Criterion struct {
+	Key      string `json:"key"`      // UPPER_SNAKE, e.g. SGI_SAKNAS
+	Question string `json:"question"` // for people
+	// Excludes: a yes excludes the person (Landskrona: missbruk), and the
+	// case is handled outside the routine.
+	Excludes bool `json:"excludes,omitempty"`
+	// ClosureReason closes the case of a person this criterion keeps out
+	// (default EJ_MALGRUPP).
+	ClosureReason ClosureReason `json:"closureReason,omitempty"`
+}
+
+// Eligible derives the screening's finding from the answers, which must
+// answer every criterion and nothing else; failed names the criteria that
+// kept the person out, in the definition's order.
+func (d Definition) Eligible(answers map[string]bool) (eligible bool, failed []string, bad []string) {
+	for k := range answers {
+		if !slices.ContainsFunc(d.Screening, func(c Criterion) bool { return c.Key == k }) {
+			bad = append(bad, fmt.Sprintf("answers: %q is not a criterion of this routine", k))
+		}
+	}
+	slices.Sort(bad)
+	for _, c := range d.Screening {
+		yes, ok := answers[c.Key]
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("answers: answer %s (%s)", c.Key, c.Question))
+		case c.Excludes && yes, !c.Excludes && !yes:
+			failed = append(failed, c.Key)
+		}
+	}
+	if len(d.Screening) == 0 {
+		bad = append(bad, "this routine has no screening criteria")
+	}
+	return len(bad) == 0 && len(failed) == 0, failed, bad
 }
 
 // State is a step of a routine.
@@ -128,9 +170,14 @@ const (
 	maxTransitions = 100
 	maxLabelLen    = 80
 	maxForumLen    = 80
+	maxCriteria    = 20
+	maxQuestionLen = 200
 )
 
-var stateName = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,39}$`)
+var (
+	stateName  = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,39}$`)
+	keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,39}$`)
+)
 
 // Validate names every problem of a definition, in the order of its
 // fields: the initial state, then each state, then each transition.
@@ -235,6 +282,31 @@ func (d Definition) Validate() []string {
 		} else if ok && to.Waiting && !kinds[WaitStated] {
 			bad = append(bad, fmt.Sprintf("%s.guards: waiting (to %s) needs %s", at, t.To, WaitStated))
 		}
+	}
+	keys := map[string]bool{}
+	for i, c := range d.Screening {
+		at := fmt.Sprintf("screening[%d]", i)
+		if !stateName.MatchString(c.Key) {
+			bad = append(bad, fmt.Sprintf("%s.key: %q is not an UPPER_SNAKE name of at most 40 characters", at, c.Key))
+		}
+		if keys[c.Key] {
+			bad = append(bad, fmt.Sprintf("%s.key: %s is given twice", at, c.Key))
+		}
+		keys[c.Key] = true
+		if strings.TrimSpace(c.Question) == "" || len([]rune(c.Question)) > maxQuestionLen {
+			bad = append(bad, fmt.Sprintf("%s.question: give a question of 1 to %d characters", at, maxQuestionLen))
+		}
+		if c.ClosureReason != "" && !slices.Contains(ClosureReasons, c.ClosureReason) {
+			bad = append(bad, fmt.Sprintf("%s.closureReason: unknown closure reason %q", at, c.ClosureReason))
+		}
+	}
+	if len(d.Screening) > maxCriteria {
+		bad = append(bad, fmt.Sprintf("screening: at most %d criteria", maxCriteria))
+	}
+	if len(d.Screening) == 0 && slices.ContainsFunc(d.Transitions, func(t Transition) bool {
+		return slices.ContainsFunc(t.Guards, func(g Guard) bool { return g.Kind == Eligible })
+	}) {
+		bad = append(bad, "screening: a transition guarded by ELIGIBLE needs screening criteria")
 	}
 	// Every state but the initial one must be reachable, and every
 	// open state must lead somewhere: a case must never be stuck.

@@ -13,8 +13,8 @@ import (
 
 func TestShippedRoutinesAreValid(t *testing.T) {
 	t.Parallel()
-	require.Empty(t, Samverkan().Validate())
-	require.Empty(t, FMS().Validate())
+	require.Empty(t, shipped(t, KeySamverkan).Validate())
+	require.Empty(t, shipped(t, KeyFMS).Validate())
 }
 
 func TestValidate_NamesEveryProblemInFieldOrder(t *testing.T) {
@@ -78,7 +78,7 @@ func TestCheck_SaysWhichGuardFailed(t *testing.T) {
 		return "Arbetsförmedlingen"
 	}
 	yes, no := true, false
-	d := Samverkan()
+	d := shipped(t, KeySamverkan)
 	step := func(from, to string) Transition {
 		tr, ok := d.Step(from, to)
 		require.True(t, ok, "%s → %s", from, to)
@@ -102,17 +102,17 @@ func TestCheck_SaysWhichGuardFailed(t *testing.T) {
 		{"closing needs a reason and an outcome", Kartlaggning, Avslutad, Move{Routes: []Route{RouteAFInskrivning}}, Facts{},
 			[]string{"CLOSURE_RECORDED: give a closure reason and an outcome", "routes: this transition chooses no routes"}},
 		{"waiting says for what", VagVald, Vantar, Move{}, Facts{}, []string{"WAIT_STATED: say what is awaited and until when"}},
-		{"kartläggning needs a screening", Screenad, Kartlaggning, Move{}, Facts{}, []string{"ELIGIBLE: the case is not screened"}},
-		{"kartläggning needs the target group", Screenad, Kartlaggning, Move{}, Facts{Eligible: &no},
+		{"screened needs a screening", Identifierad, Screenad, Move{}, Facts{}, []string{"ELIGIBLE: the case is not screened"}},
+		{"screened needs the target group", Identifierad, Screenad, Move{}, Facts{Eligible: &no},
 			[]string{"ELIGIBLE: the screening found the person outside the target group; close the case with reason EJ_MALGRUPP"}},
-		{"kartläggning of the target group", Screenad, Kartlaggning, Move{}, Facts{Eligible: &yes}, nil},
+		{"screened, in the target group", Identifierad, Screenad, Move{}, Facts{Eligible: &yes}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.failed, step(tc.from, tc.to).Check(tc.move, tc.facts, names))
 		})
 	}
 
-	fms := FMS()
+	fms := shipped(t, KeyFMS)
 	include, ok := fms.Step(FMSBedomning, FMSInkluderad)
 	require.True(t, ok)
 	require.Equal(t, []string{"DECISION_RECORDED: record the decision of basgruppen (who decided and when) and its reason"},
@@ -140,4 +140,29 @@ func TestMoveValidate(t *testing.T) {
 		Decision: &Decision{Forum: "basgruppen", DecidedOn: today.AddDate(0, 0, 1)},
 	}.Validate(today))
 	require.Empty(t, Move{Wait: &Wait{What: "FK:s prövning av överklagandet", ExpectedUntil: today.AddDate(1, 0, 0)}}.Validate(today))
+}
+
+func TestEligible_DerivesTheFindingFromTheAnswers(t *testing.T) {
+	t.Parallel()
+	d := shipped(t, KeySamverkan)
+	all := map[string]bool{"SGI_SAKNAS": true, "FORSORJNINGSSTOD": true, "SJUKSKRIVEN_ELLER_OHALSA": true, "MISSBRUK": false}
+	ok, failed, bad := d.Eligible(all)
+	require.True(t, ok)
+	require.Empty(t, failed)
+	require.Empty(t, bad)
+
+	withSGI := map[string]bool{"SGI_SAKNAS": false, "FORSORJNINGSSTOD": true, "SJUKSKRIVEN_ELLER_OHALSA": true, "MISSBRUK": true}
+	ok, failed, bad = d.Eligible(withSGI)
+	require.False(t, ok)
+	require.Equal(t, []string{"SGI_SAKNAS", "MISSBRUK"}, failed)
+	require.Empty(t, bad)
+
+	ok, _, bad = d.Eligible(map[string]bool{"SGI_SAKNAS": true, "SKOSTORLEK": true})
+	require.False(t, ok)
+	require.Equal(t, []string{
+		`answers: "SKOSTORLEK" is not a criterion of this routine`,
+		"answers: answer FORSORJNINGSSTOD (Har personen försörjningsstöd?)",
+		"answers: answer SJUKSKRIVEN_ELLER_OHALSA (Är personen sjukskriven eller uppger arbetshinder på grund av ohälsa?)",
+		"answers: answer MISSBRUK (Har personen missbruksproblem? (Då handläggs ärendet inom ordinarie ekonomiskt bistånd.))",
+	}, bad)
 }

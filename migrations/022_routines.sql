@@ -156,6 +156,36 @@ CREATE POLICY owner_insert ON case_transitions FOR INSERT WITH CHECK (
     AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_transitions.case_id
                 AND c.org_id = case_transitions.org_id AND c.individual_id = case_transitions.individual_id));
 
+-- How a case starts, stated once for every way a case is written (the
+-- API, the demo, the national generator): on the förbund's current
+-- routine unless one is given, in that routine's initial state unless
+-- one is given, and with its opening as the first step of its history.
+CREATE FUNCTION hub_case_starts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.routine_id IS NULL THEN
+        NEW.routine_id := hub_current_routine(NEW.federation_id);
+    END IF;
+    IF NEW.state IS NULL THEN
+        NEW.state := (SELECT r.definition ->> 'initial' FROM routines r WHERE r.id = NEW.routine_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER case_starts BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION hub_case_starts();
+
+CREATE FUNCTION hub_case_opened() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, at, by_unit_id, by_user_id)
+    VALUES (gen_random_uuid(), NEW.id, NEW.org_id, NEW.individual_id, NEW.routine_id, NULL, NEW.state, NEW.opened_at, NEW.unit_id, NEW.opened_by);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER case_opened AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION hub_case_opened();
+
 -- A case's screening against its routine's criteria: the answers, and the
 -- finding derived from them (eligible, and the criteria that kept the
 -- person out). One per case; screening again replaces it.
@@ -183,6 +213,10 @@ CREATE POLICY owner_update ON case_screenings FOR UPDATE
     USING (org_id = (SELECT hub_current_org())) WITH CHECK (org_id = (SELECT hub_current_org()));
 
 ---- create above / drop below ----
+DROP TRIGGER case_opened ON cases;
+DROP TRIGGER case_starts ON cases;
+DROP FUNCTION hub_case_opened();
+DROP FUNCTION hub_case_starts();
 DROP TABLE case_screenings;
 DROP TABLE case_transitions;
 REVOKE UPDATE (routine_id) ON cases FROM hub_app;

@@ -137,7 +137,6 @@ CREATE TABLE case_transitions (
     at             timestamptz NOT NULL,
     by_unit_id     uuid REFERENCES units (id),
     by_user_id     text NOT NULL,
-    by_name        text,
     CHECK ((closure_reason IS NULL) = (outcome IS NULL)),
     CHECK ((wait_what IS NULL) = (wait_until IS NULL)),
     CHECK ((decision_forum IS NULL) = (decided_on IS NULL))

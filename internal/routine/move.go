@@ -7,6 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
 )
 
 // Route is a way forward chosen for a person (Landskrona's S5, R1–R5, and
@@ -69,8 +73,8 @@ var Outcomes = []Outcome{OutcomeRattErsattning, OutcomeRattInsats, OutcomeEgenFo
 
 // Party is an organisation, or one of its units, invited to take part.
 type Party struct {
-	OrgID  uuid.UUID
-	UnitID *uuid.UUID
+	OrgID  uuid.UUID  `json:"orgId"`
+	UnitID *uuid.UUID `json:"unitId,omitempty"`
 }
 
 // Closure is why a case closed and what came of it.
@@ -164,9 +168,9 @@ func (m Move) Validate(today time.Time) []string {
 // Facts are what the guards need from the database, gathered by the
 // caller in the case's transaction.
 type Facts struct {
-	// Consented says, per CONSENT_IN_FORCE purpose, which of the move's
-	// parties a samtycke in force for the person names for it.
-	Consented map[string][]Party
+	// Grantees are, per purpose of the transition's CONSENT_IN_FORCE
+	// guard, whom the samtycken in force for the person name for it.
+	Grantees map[consent.Purpose][]consent.Grantee
 	// Eligible is the screening's finding: nil when not screened.
 	Eligible *bool
 }
@@ -211,7 +215,7 @@ func (g Guard) check(m Move, f Facts, partyName func(Party) string) string {
 		}
 		var missing []string
 		for _, p := range m.Parties {
-			if !slices.ContainsFunc(f.Consented[string(g.Purpose)], func(q Party) bool { return q.OrgID == p.OrgID && equalUnit(q.UnitID, p.UnitID) }) {
+			if !slices.ContainsFunc(f.Grantees[g.Purpose], func(gr consent.Grantee) bool { return gr.Names(p.OrgID, p.UnitID) }) {
 				missing = append(missing, partyName(p))
 			}
 		}
@@ -250,4 +254,44 @@ func equalUnit(a, b *uuid.UUID) bool {
 		return a == nil && b == nil
 	}
 	return *a == *b
+}
+
+// Decide finds the transition a move asks for from the state a case is in,
+// checks that one of roles may take it, gathers what its guards need
+// (facts, called only for a transition that exists and may be taken) and
+// runs them. A refusal names the problem: an unknown state, a step the
+// routine does not have (with the steps it has from here), the roles that
+// may take it, or each guard that failed.
+func (d Definition) Decide(from string, m Move, roles []identity.Role, facts func(Transition) (Facts, error), partyName func(Party) string) (Transition, error) {
+	if _, ok := d.State(m.To); !ok {
+		return Transition{}, apperr.Invalidf("to: %q is not a state of the case's routine", m.To)
+	}
+	t, ok := d.Step(from, m.To)
+	if !ok {
+		var next []string
+		for _, t := range d.Transitions {
+			if slices.Contains(t.From, from) {
+				next = append(next, t.To)
+			}
+		}
+		if len(next) == 0 {
+			return Transition{}, apperr.Invalidf("to: the case is %s, and no step leaves it", from)
+		}
+		return Transition{}, apperr.Invalidf("to: the routine has no step from %s to %s; from %s it goes to %s", from, m.To, from, strings.Join(next, ", "))
+	}
+	if !slices.ContainsFunc(roles, func(r identity.Role) bool { return slices.Contains(t.Roles, r) }) {
+		names := make([]string, len(t.Roles))
+		for i, r := range t.Roles {
+			names[i] = string(r)
+		}
+		return Transition{}, apperr.Errorf(apperr.Forbidden, "only %s may move a case from %s to %s", strings.Join(names, ", "), from, m.To)
+	}
+	f, err := facts(t)
+	if err != nil {
+		return Transition{}, err
+	}
+	if failed := t.Check(m, f, partyName); len(failed) > 0 {
+		return Transition{}, apperr.Invalidf("the case cannot move from %s to %s: %s", from, m.To, strings.Join(failed, "; "))
+	}
+	return t, nil
 }

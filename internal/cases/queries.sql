@@ -191,9 +191,26 @@ SELECT $5, m.id, m.org_id, m.individual_id, m.routine_id, $2, $4, $6, $7, $8, $9
 FROM moved m
 RETURNING id
 
+-- name: move_case_to_routine
+-- Moves the own organisation's case $1, in the state $2 of the routine
+-- $3, to the state $5 of the routine $4 and records it as the step $6 with
+-- the reason $7, by the unit $8 and the user $9 at the request's time. No
+-- row when the case is no longer in $2 on $3.
+WITH moved AS (
+	UPDATE cases c SET routine_id = $4, state = $5
+	WHERE c.id = $1 AND c.org_id = hub_current_org() AND c.state = $2 AND c.routine_id = $3
+	RETURNING c.id, c.org_id, c.individual_id
+)
+INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, reason, at, by_unit_id, by_user_id)
+SELECT $6, m.id, m.org_id, m.individual_id, $4, $2, $5, $7, hub_now(), $8, $9
+FROM moved m
+RETURNING id
+
 -- name: screening_columns
--- A Screening, from case_screenings s.
-s.case_id, s.org_id, s.individual_id, s.routine_id, s.answers, s.eligible, s.failed, s.screened_at, s.screened_by
+-- A Screening, from case_screenings s; {{allowing_consent}} is the
+-- samtycke that lets the viewer see another organisation's.
+s.case_id, s.org_id, s.individual_id, s.routine_id, s.answers, s.eligible, s.failed, s.screened_at, s.screened_by,
+	{{allowing_consent}} AS consent_id
 
 -- name: screenings_of_cases
 -- The screenings of the cases $1 that the viewer may see ({{visible}}:

@@ -116,16 +116,37 @@ func Move(ctx context.Context, q db.Querier, by Author, c Case, m routine.Move) 
 	if err != nil {
 		return Transition{}, fmt.Errorf("move case: %w", err)
 	}
-	ts, err := Transitions(ctx, q, consent.Scope{Own: true}, []uuid.UUID{c.ID})
+	return transitionByID(ctx, q, c.ID, id)
+}
+
+// MoveToRoutine moves a case of the author's organisation onto another
+// routine version, in one of its states (the caller checked both), and
+// records it as a step with the reason: a case stays on the version it
+// started on unless moved so, explicitly.
+func MoveToRoutine(ctx context.Context, q db.Querier, by Author, c Case, routineID uuid.UUID, state, reason string) (Transition, error) {
+	id := uuid.New()
+	var got uuid.UUID
+	err := q.QueryRow(ctx, qMoveToRoutine, c.ID, c.State, c.RoutineID, routineID, state, id, reason, by.UnitID, by.UserID).Scan(&got)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Transition{}, apperr.Errorf(apperr.Conflict, "the case is no longer %s: it moved meanwhile; load it again", c.State)
+	}
+	if err != nil {
+		return Transition{}, fmt.Errorf("move case to routine: %w", err)
+	}
+	return transitionByID(ctx, q, c.ID, id)
+}
+
+func transitionByID(ctx context.Context, q db.Querier, caseID, id uuid.UUID) (Transition, error) {
+	ts, err := Transitions(ctx, q, consent.Scope{Own: true}, []uuid.UUID{caseID})
 	if err != nil {
 		return Transition{}, err
 	}
-	for _, t := range ts[c.ID] {
+	for _, t := range ts[caseID] {
 		if t.ID == id {
 			return t, nil
 		}
 	}
-	return Transition{}, fmt.Errorf("move case: step %s not found after writing it", id)
+	return Transition{}, fmt.Errorf("step %s of case %s not found after writing it", id, caseID)
 }
 
 // Screening is a case's screening against its routine's criteria.
@@ -139,7 +160,11 @@ type Screening struct {
 	Failed       []string        `db:"failed"` // the criteria that kept the person out
 	ScreenedAt   time.Time       `db:"screened_at"`
 	ScreenedBy   string          `db:"screened_by"`
+	ConsentID    *uuid.UUID      `db:"consent_id"` // the samtycke that let the viewer see it
 }
+
+// screeningClassSQL is ScreeningClass as an SQL literal.
+const screeningClassSQL = "'" + string(ScreeningClass) + "'"
 
 // Screenings loads the screenings of the cases the viewer may see them of
 // (ScreeningClass).
@@ -156,7 +181,8 @@ func Screenings(ctx context.Context, q db.Querier, scope consent.Scope, caseIDs 
 }
 
 func screeningsSQL(scope consent.Scope) string {
-	return tScreeningsOfCases.Render(consent.ClassVisible(scope, "s.org_id", "s.individual_id", "'"+string(ScreeningClass)+"'"))
+	return tScreeningsOfCases.Render(consent.ClassVisible(scope, "s.org_id", "s.individual_id", screeningClassSQL),
+		consent.AllowingConsent("s.org_id", "s.individual_id", screeningClassSQL))
 }
 
 // Screen records the screening of a case of the author's organisation

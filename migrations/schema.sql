@@ -813,7 +813,6 @@ CREATE TABLE public.case_transitions (
     at timestamp with time zone NOT NULL,
     by_unit_id uuid,
     by_user_id text NOT NULL,
-    by_name text,
     CONSTRAINT case_transitions_check CHECK (((closure_reason IS NULL) = (outcome IS NULL))),
     CONSTRAINT case_transitions_check1 CHECK (((wait_what IS NULL) = (wait_until IS NULL))),
     CONSTRAINT case_transitions_check2 CHECK (((decision_forum IS NULL) = (decided_on IS NULL))),

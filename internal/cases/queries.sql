@@ -148,28 +148,32 @@ WHERE g.individual_id = ANY($1) ORDER BY 1, 2
 -- The case in its routine.
 
 -- name: transition_columns
--- A Transition, from case_transitions t. The step's details are the
--- municipality's planning: each is shown when {{details_visible}} (the
--- rule for KOMMUN_PLANERING), else NULL or empty. {{allowing_consent}}
--- is the samtycke that lets the viewer see another organisation's case.
+-- A Transition, from case_transitions t joined with its details' rule d
+-- (transition_details). The step's details are the municipality's
+-- planning: each is shown when d.shown, else NULL or empty.
+-- {{allowing_consent}} is the samtycke that lets the viewer see another
+-- organisation's case.
 t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t.to_state, t.at, t.by_unit_id, t.by_user_id,
-	{{details_visible}} AS details_visible,
-	CASE WHEN {{details_visible}} THEN t.reason END AS reason,
-	CASE WHEN {{details_visible}} THEN t.parties ELSE '[]' END AS parties,
-	CASE WHEN {{details_visible}} THEN t.routes ELSE '{}' END AS routes,
-	CASE WHEN {{details_visible}} THEN t.closure_reason END AS closure_reason,
-	CASE WHEN {{details_visible}} THEN t.outcome END AS outcome,
-	CASE WHEN {{details_visible}} THEN t.wait_what END AS wait_what,
-	CASE WHEN {{details_visible}} THEN t.wait_until END AS wait_until,
-	CASE WHEN {{details_visible}} THEN t.decision_forum END AS decision_forum,
-	CASE WHEN {{details_visible}} THEN t.decided_on END AS decided_on,
+	d.shown AS details_visible,
+	CASE WHEN d.shown THEN t.reason END AS reason,
+	CASE WHEN d.shown THEN t.parties ELSE '[]' END AS parties,
+	CASE WHEN d.shown THEN t.routes ELSE '{}' END AS routes,
+	CASE WHEN d.shown THEN t.closure_reason END AS closure_reason,
+	CASE WHEN d.shown THEN t.outcome END AS outcome,
+	CASE WHEN d.shown THEN t.wait_what END AS wait_what,
+	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
+	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
+	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
 	{{allowing_consent}} AS consent_id
 
 -- name: transitions_of_cases
 -- The history of the cases $1 that the viewer may see ({{visible}}: the
--- rule for the case core), in the order it happened.
+-- rule for the case core), in the order it happened. The rule for the
+-- details ({{details_visible}}: KOMMUN_PLANERING's) runs once per step
+-- (OFFSET 0 keeps the planner from copying it into each column).
 SELECT {{transition_columns}}
 FROM case_transitions t
+CROSS JOIN LATERAL (SELECT {{details_visible}} AS shown OFFSET 0) d
 WHERE t.case_id = ANY($1) AND {{visible}}
 ORDER BY t.case_id, t.at, t.id
 

@@ -111,7 +111,7 @@ type Move struct {
 const (
 	MaxReasonLen  = 2000
 	maxWaitLen    = 200
-	maxParties    = 20
+	MaxParties    = 20
 	maxWaitPeriod = 3 * 366 * 24 * time.Hour
 )
 
@@ -121,8 +121,8 @@ func (m Move) Validate(today time.Time) []string {
 	if len([]rune(m.Reason)) > MaxReasonLen {
 		bad = append(bad, fmt.Sprintf("reason: at most %d characters", MaxReasonLen))
 	}
-	if len(m.Parties) > maxParties {
-		bad = append(bad, fmt.Sprintf("parties: at most %d", maxParties))
+	if len(m.Parties) > MaxParties {
+		bad = append(bad, fmt.Sprintf("parties: at most %d", MaxParties))
 	}
 	for i, p := range m.Parties {
 		if slices.ContainsFunc(m.Parties[:i], func(q Party) bool { return q.OrgID == p.OrgID && equalUnit(q.UnitID, p.UnitID) }) {

@@ -166,11 +166,11 @@ func (d Definition) State(name string) (State, bool) {
 
 // Limits on a definition.
 const (
-	maxStates      = 30
-	maxTransitions = 100
+	MaxStates      = 30
+	MaxTransitions = 100
 	maxLabelLen    = 80
 	maxForumLen    = 80
-	maxCriteria    = 20
+	MaxCriteria    = 20
 	maxQuestionLen = 200
 )
 
@@ -187,8 +187,8 @@ func (d Definition) Validate() []string {
 	if len(d.States) == 0 {
 		bad = append(bad, "states: name at least one state")
 	}
-	if len(d.States) > maxStates {
-		bad = append(bad, fmt.Sprintf("states: at most %d", maxStates))
+	if len(d.States) > MaxStates {
+		bad = append(bad, fmt.Sprintf("states: at most %d", MaxStates))
 	}
 	if _, ok := d.State(d.Initial); !ok {
 		bad = append(bad, fmt.Sprintf("initial: %q is not one of the states", d.Initial))
@@ -219,8 +219,8 @@ func (d Definition) Validate() []string {
 	if s, ok := d.State(d.Initial); ok && s.Final {
 		bad = append(bad, "initial: a case cannot start closed")
 	}
-	if len(d.Transitions) > maxTransitions {
-		bad = append(bad, fmt.Sprintf("transitions: at most %d", maxTransitions))
+	if len(d.Transitions) > MaxTransitions {
+		bad = append(bad, fmt.Sprintf("transitions: at most %d", MaxTransitions))
 	}
 	seen := map[[2]string]bool{}
 	for i, t := range d.Transitions {
@@ -300,8 +300,8 @@ func (d Definition) Validate() []string {
 			bad = append(bad, fmt.Sprintf("%s.closureReason: unknown closure reason %q", at, c.ClosureReason))
 		}
 	}
-	if len(d.Screening) > maxCriteria {
-		bad = append(bad, fmt.Sprintf("screening: at most %d criteria", maxCriteria))
+	if len(d.Screening) > MaxCriteria {
+		bad = append(bad, fmt.Sprintf("screening: at most %d criteria", MaxCriteria))
 	}
 	if len(d.Screening) == 0 && slices.ContainsFunc(d.Transitions, func(t Transition) bool {
 		return slices.ContainsFunc(t.Guards, func(g Guard) bool { return g.Kind == Eligible })

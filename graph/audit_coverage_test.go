@@ -49,6 +49,8 @@ var auditCoverage = map[string]auditExpectation{
 	"Query.waysIn":            {login: "soc.karlstad", query: `{ waysIn(topic: SAMORDNAD_REHABILITERING, municipalityCode: "1780") { match } }`},
 	"Query.directorySearch":   {login: "soc.karlstad", query: `{ directorySearch(query: "rehabilitering") { totalCount } }`},
 	"Query.directoryCoverage": {login: "koord.karlstad", query: `query($f: ID!) { directoryCoverage(federationId: $f) { cells { status } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
+	"Query.node#Routine":      {login: "soc.eksjo", query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": relay.ID(relay.TypeRoutine, fmsRoutine)}},
+	"Query.routines":          {login: "admin.samspelet", query: `query($f: ID!) { routines(federationId: $f) { id states { name } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
 	// Query: personal data and the audit trail.
 	"Query.node#Case":                {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoCaseID}, logged: relay.TypeCase},
 	"Query.node#Individual":          {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoIndividualID}, logged: relay.TypeIndividual},
@@ -61,6 +63,8 @@ var auditCoverage = map[string]auditExpectation{
 	// Fields of personal types that reach other personal data: each read
 	// is a row of the person's loggutdrag, under the root field's name.
 	"Case.individual":     {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { individual { id } } } }`, logged: relay.TypeIndividual},
+	"Case.transitions":    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { transitions { to } } } }`, logged: relay.TypeCase},
+	"Case.screening":      {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ cases { nodes { screening { eligible } } } }`, logged: relay.TypeCase},
 	"Case.items":          {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { items { id } } } }`, logged: relay.TypeCaseItem},
 	"Individual.cases":    {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { cases { id } } } }`, logged: relay.TypeCase},
 	"Individual.consents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { consents { id } } } }`, logged: relay.TypeConsent},
@@ -86,6 +90,14 @@ var auditCoverage = map[string]auditExpectation{
 	"Mutation.upsertDirectoryEntry": {audited: true, login: "admin.samspelet", query: upsertMutation, vars: map[string]any{"input": insatsInput()}},
 	"Mutation.archiveDirectoryEntry": {audited: true, login: "admin.samspelet", query: `mutation($id: ID!) { archiveDirectoryEntry(id: $id) { entry { id } } }`,
 		vars: map[string]any{"id": relay.ID(relay.TypeDirectoryEntry, demo.ID("entry/samspelet-insatser"))}},
+	"Mutation.screenCase": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { screening { eligible } } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}},
+	"Mutation.transitionCase": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: TransitionCaseInput!) { transitionCase(input: $in) { case { state } } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "AVSLUTAD", "closure": map[string]any{"reason": "FLYTTAT", "outcome": "INGET_UTFALL"}}}},
+	"Mutation.moveCaseToRoutine": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: MoveCaseToRoutineInput!) { moveCaseToRoutine(input: $in) { case { state } } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "routineId": relay.ID(relay.TypeRoutine, fmsRoutine), "state": "BEDOMNING", "reason": "Förbundet går över till FMS"}}},
+	"Mutation.saveRoutine": {audited: true, login: "admin.samspelet", query: `mutation($in: SaveRoutineInput!) { saveRoutine(input: $in) { version } }`,
+		vars: map[string]any{"in": map[string]any{"federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")), "key": "samverkan", "name": "Samspelets rutin", "definition": smallRoutine()}}},
 	// Subscriptions: each delivered event is audited.
 	"Subscription.consentEvents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `subscription { consentEvents { kind } }`,
 		trigger: func(t *testing.T, srv *testServer) {
@@ -108,7 +120,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {

@@ -262,7 +262,7 @@ func TestCases_OpenAddItemsAndParticipants(t *testing.T) {
 		}
 	}
 	mustData(t, open("soc.karlstad", in), &opened)
-	require.Equal(t, "OPEN", opened.OpenCase.State)
+	require.Equal(t, "IDENTIFIERAD", opened.OpenCase.State)
 	require.Equal(t, "Ekonomiskt bistånd", opened.OpenCase.Lead.Unit.Name)
 
 	in["federationId"] = relay.ID(relay.TypeFederation, demo.ID("federation/hoglandet"))

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/routine"
 )
 
 // toEntryInput converts the GraphQL input of upsertDirectoryEntry.
@@ -133,4 +135,50 @@ func consentOf(ctx context.Context, c consent.Consent) (*model.Consent, error) {
 		return nil, err
 	}
 	return model.FromConsent(c, day), nil
+}
+
+// toMove decodes a step to take.
+func toMove(in model.TransitionCaseInput) (uuid.UUID, routine.Move, error) {
+	caseID, err := parseKey(in.CaseID, relay.TypeCase, "case")
+	if err != nil {
+		return uuid.Nil, routine.Move{}, err
+	}
+	m := routine.Move{To: in.To, Routes: in.Routes}
+	if in.Reason != nil {
+		m.Reason = strings.TrimSpace(*in.Reason)
+	}
+	for i, p := range in.Parties {
+		org, err := parseKey(p.OrganizationID, relay.TypeOrganization, "organisation")
+		if err != nil {
+			return uuid.Nil, m, apperr.Invalidf("parties[%d].organizationId: no such organisation", i)
+		}
+		unit, err := parseOptionalKey(p.UnitID, relay.TypeUnit, "unit")
+		if err != nil {
+			return uuid.Nil, m, apperr.Invalidf("parties[%d].unitId: no such unit", i)
+		}
+		m.Parties = append(m.Parties, routine.Party{OrgID: org, UnitID: unit})
+	}
+	if c := in.Closure; c != nil {
+		m.Closure = &routine.Closure{Reason: c.Reason, Outcome: c.Outcome}
+	}
+	if w := in.Wait; w != nil {
+		m.Wait = &routine.Wait{What: strings.TrimSpace(w.What), ExpectedUntil: w.ExpectedUntil}
+	}
+	if d := in.Decision; d != nil {
+		m.Decision = &routine.Decision{Forum: strings.TrimSpace(d.DecidedBy), DecidedOn: d.DecidedOn}
+	}
+	return caseID, m, nil
+}
+
+// toAnswers decodes a screening's answers; a criterion answered twice is
+// refused rather than one answer kept.
+func toAnswers(in []*model.ScreeningAnswerInput) (map[string]bool, error) {
+	out := make(map[string]bool, len(in))
+	for i, a := range in {
+		if _, twice := out[a.Key]; twice {
+			return nil, apperr.Invalidf("answers[%d]: %s is answered twice", i, a.Key)
+		}
+		out[a.Key] = a.Yes
+	}
+	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
@@ -132,12 +133,13 @@ func NewHandler(o Options) http.Handler {
 	application := o.App
 	people := casework.New(application)
 	resolver := &Resolver{
-		Casework:      people,
-		Samtycke:      samtycke.New(application, people),
-		AuditReview:   auditreview.New(application),
-		Directory:     vagin.New(application, o.WaysCacheSize),
-		Orgs:          orgs.New(),
-		ConsentEvents: o.ConsentEvents,
+		Casework:       people,
+		Samtycke:       samtycke.New(application, people),
+		AuditReview:    auditreview.New(application),
+		Directory:      vagin.New(application, o.WaysCacheSize),
+		Orgs:           orgs.New(),
+		RoutineService: routines.New(),
+		ConsentEvents:  o.ConsentEvents,
 	}
 	refused := application.NewRefusals()
 	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection, o.RequestTimeout)

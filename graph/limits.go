@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
+	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -240,5 +241,13 @@ func complexity() generated.ComplexityRoot {
 	c.Case.Participants = list(10)
 	c.Case.Items = func(child int, _ []consent.Class) int { return 1 + 50*child }
 	c.Case.SharedClasses = list(len(consent.Classes))
+	// A case's history grows with each step (a long case loops through
+	// follow-up for years); routines are bounded by their validation.
+	c.Case.Transitions = list(50)
+	c.CaseTransition.Parties = list(routine.MaxParties)
+	c.Query.Routines = func(child int, _ *string) int { return tenancyListPrice + 20*child }
+	c.Routine.States = list(routine.MaxStates)
+	c.Routine.Transitions = list(routine.MaxTransitions)
+	c.Routine.Screening = list(routine.MaxCriteria)
 	return c
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -161,6 +162,7 @@ type requestLoaders struct {
 	fedMunicipalities         *relation[[]tenancy.Municipality]
 	membersOfFederation       *relation[[]tenancy.Membership]
 	membershipsOfOrganization *relation[[]tenancy.Membership]
+	routines                  *relation[routine.Routine]
 	// Directory relations apply the viewer's visibility.
 	directoryEntries  *relation[directory.Entry]
 	directoryChannels *relation[[]directory.Channel]
@@ -180,6 +182,7 @@ func newRequestLoaders(wait time.Duration, r *Resolver) *requestLoaders {
 		fedMunicipalities:         newRelation(wait, fetcher(r.Orgs.MunicipalitiesOfFederations)),
 		membersOfFederation:       newRelation(wait, fetcher(r.Orgs.MembersOfFederations)),
 		membershipsOfOrganization: newRelation(wait, fetcher(r.Orgs.MembershipsOfOrganizations)),
+		routines:                  newRelation(wait, fetcher(r.RoutineService.ByID)),
 		directoryEntries:          newRelation(wait, fetcher(r.Directory.Entries)),
 		directoryChannels:         newRelation(wait, fetcher(r.Directory.Channels)),
 		personal:                  newPersonalLoaders(wait, r),

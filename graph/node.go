@@ -76,6 +76,15 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 			found[ref{relay.TypeDirectoryEntry, id}] = model.FromEntry(e, now)
 		}
 	}
+	if ids := byType[relay.TypeRoutine]; len(ids) > 0 && readable(authz.Routine) {
+		found2, err := loaders(ctx).routines.load(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, rt := range found2 {
+			found[ref{relay.TypeRoutine, id}] = model.FromRoutine(rt)
+		}
+	}
 	if err := r.loadPersonalNodes(ctx, byType, func(typ string, id uuid.UUID, n model.Node) { found[ref{typ, id}] = n }); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,8 @@ type personalLoaders struct {
 	participants         *relation[[]cases.Participant]
 	sharedClasses        *relation[[]consent.Class]
 	consentsOfIndividual *relation[[]consent.Consent]
+	transitions          *relation[[]cases.Transition]
+	screenings           *relation[cases.Screening]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -41,6 +43,8 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		participants:         newRelation(wait, fetcher(r.Casework.Participants)),
 		sharedClasses:        newRelation(wait, fetcher(r.Casework.SharedClasses)),
 		consentsOfIndividual: newRelation(wait, fetcher(r.Samtycke.OfIndividuals)),
+		transitions:          newRelation(wait, fetcher(r.Casework.Transitions)),
+		screenings:           newRelation(wait, fetcher(r.Casework.Screenings)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }
@@ -184,3 +188,23 @@ func (r *Resolver) individualsOf(ctx context.Context, keys []uuid.UUID, keyOf fu
 
 // today is the Swedish day of the request's clock.
 func today(ctx context.Context) (time.Time, error) { return work(ctx).Today(ctx) }
+
+// screeningsOf converts the screenings of cases, each with its answers in
+// the order of its routine's criteria.
+func (r *Resolver) screeningsOf(ctx context.Context, objs []*model.Case, found map[uuid.UUID]cases.Screening) ([]*model.CaseScreening, error) {
+	var routineIDs []uuid.UUID
+	for _, sc := range found {
+		routineIDs = append(routineIDs, sc.RoutineID)
+	}
+	routines, err := loaders(ctx).routines.load(ctx, distinct(routineIDs))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CaseScreening, len(objs))
+	for i, c := range objs {
+		if sc, ok := found[c.Key]; ok {
+			out[i] = model.FromScreening(sc, routines[sc.RoutineID].Definition)
+		}
+	}
+	return out, nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
@@ -22,11 +23,12 @@ import (
 
 // Resolver is the root resolver: the application and its use cases.
 type Resolver struct {
-	Casework    *casework.Service
-	Samtycke    *samtycke.Service
-	AuditReview *auditreview.Service
-	Directory   *vagin.Service
-	Orgs        *orgs.Service
+	Casework       *casework.Service
+	Samtycke       *samtycke.Service
+	AuditReview    *auditreview.Service
+	Directory      *vagin.Service
+	Orgs           *orgs.Service
+	RoutineService *routines.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
 }

@@ -508,6 +508,40 @@ $$;
 
 
 --
+-- Name: hub_case_opened(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_case_opened() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, at, by_unit_id, by_user_id)
+    VALUES (gen_random_uuid(), NEW.id, NEW.org_id, NEW.individual_id, NEW.routine_id, NULL, NEW.state, NEW.opened_at, NEW.unit_id, NEW.opened_by);
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: hub_case_starts(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_case_starts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NEW.routine_id IS NULL THEN
+        NEW.routine_id := hub_current_routine(NEW.federation_id);
+    END IF;
+    IF NEW.state IS NULL THEN
+        NEW.state := (SELECT r.definition ->> 'initial' FROM routines r WHERE r.id = NEW.routine_id);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
 -- Name: hub_current_org(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -523,6 +557,17 @@ CREATE FUNCTION public.hub_current_org() RETURNS uuid
 CREATE FUNCTION public.hub_current_purpose() RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT nullif(current_setting('hub.purpose', true), '') $$;
+
+
+--
+-- Name: hub_current_routine(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_current_routine(p_federation uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$ SELECT coalesce(
+        (SELECT r.id FROM routines r WHERE r.federation_id = p_federation ORDER BY r.version DESC LIMIT 1),
+        (SELECT r.id FROM routines r WHERE r.federation_id IS NULL AND r.key = 'samverkan' ORDER BY r.version DESC LIMIT 1)) $$;
 
 
 --
@@ -727,6 +772,60 @@ CREATE TABLE public.case_participants (
 
 
 --
+-- Name: case_screenings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_screenings (
+    case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    routine_id uuid NOT NULL,
+    answers jsonb NOT NULL,
+    eligible boolean NOT NULL,
+    failed text[] NOT NULL,
+    screened_at timestamp with time zone NOT NULL,
+    screened_by text NOT NULL,
+    CONSTRAINT case_screenings_answers_check CHECK ((jsonb_typeof(answers) = 'object'::text))
+);
+
+
+--
+-- Name: case_transitions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_transitions (
+    id uuid NOT NULL,
+    case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    routine_id uuid NOT NULL,
+    from_state text,
+    to_state text NOT NULL,
+    reason text,
+    parties jsonb DEFAULT '[]'::jsonb NOT NULL,
+    routes text[] DEFAULT '{}'::text[] NOT NULL,
+    closure_reason text,
+    outcome text,
+    wait_what text,
+    wait_until date,
+    decision_forum text,
+    decided_on date,
+    at timestamp with time zone NOT NULL,
+    by_unit_id uuid,
+    by_user_id text NOT NULL,
+    CONSTRAINT case_transitions_check CHECK (((closure_reason IS NULL) = (outcome IS NULL))),
+    CONSTRAINT case_transitions_check1 CHECK (((wait_what IS NULL) = (wait_until IS NULL))),
+    CONSTRAINT case_transitions_check2 CHECK (((decision_forum IS NULL) = (decided_on IS NULL))),
+    CONSTRAINT case_transitions_decision_forum_check CHECK (((length(decision_forum) >= 1) AND (length(decision_forum) <= 80))),
+    CONSTRAINT case_transitions_from_state_check CHECK ((from_state ~ '^[A-Z][A-Z0-9_]{0,39}$'::text)),
+    CONSTRAINT case_transitions_parties_check CHECK ((jsonb_typeof(parties) = 'array'::text)),
+    CONSTRAINT case_transitions_reason_check CHECK ((length(reason) <= 2000)),
+    CONSTRAINT case_transitions_to_state_check CHECK ((to_state ~ '^[A-Z][A-Z0-9_]{0,39}$'::text)),
+    CONSTRAINT case_transitions_wait_what_check CHECK (((length(wait_what) >= 1) AND (length(wait_what) <= 200)))
+);
+
+
+--
 -- Name: cases; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -744,9 +843,10 @@ CREATE TABLE public.cases (
     health_obstacle boolean NOT NULL,
     care_contact boolean NOT NULL,
     af_status text NOT NULL,
-    state text DEFAULT 'OPEN'::text NOT NULL,
+    state text NOT NULL,
     opened_at timestamp with time zone NOT NULL,
     opened_by text NOT NULL,
+    routine_id uuid NOT NULL,
     CONSTRAINT cases_af_status_check CHECK ((af_status = ANY (ARRAY['INSKRIVEN'::text, 'INTE_INSKRIVEN'::text, 'UNKNOWN'::text]))),
     CONSTRAINT cases_lead_name_check CHECK (((length(lead_name) >= 1) AND (length(lead_name) <= 200))),
     CONSTRAINT cases_lead_user_id_check CHECK (((length(lead_user_id) >= 1) AND (length(lead_user_id) <= 200))),
@@ -1084,6 +1184,28 @@ ALTER TABLE public.personal_data_access ALTER COLUMN id ADD GENERATED ALWAYS AS 
 
 
 --
+-- Name: routines; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.routines (
+    id uuid NOT NULL,
+    org_id uuid,
+    federation_id uuid,
+    key text NOT NULL,
+    name text NOT NULL,
+    version integer NOT NULL,
+    definition jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT routines_check CHECK (((org_id IS NULL) = (federation_id IS NULL))),
+    CONSTRAINT routines_definition_check CHECK ((jsonb_typeof(definition) = 'object'::text)),
+    CONSTRAINT routines_key_check CHECK ((key ~ '^[a-z][a-z0-9_-]{0,39}$'::text)),
+    CONSTRAINT routines_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT routines_version_check CHECK ((version >= 1))
+);
+
+
+--
 -- Name: schema_version; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1163,6 +1285,22 @@ ALTER TABLE ONLY public.authz_policies
 
 ALTER TABLE ONLY public.case_items
     ADD CONSTRAINT case_items_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: case_screenings case_screenings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_pkey PRIMARY KEY (case_id);
+
+
+--
+-- Name: case_transitions case_transitions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_pkey PRIMARY KEY (id);
 
 
 --
@@ -1374,6 +1512,14 @@ ALTER TABLE ONLY public.personal_data_access
 
 
 --
+-- Name: routines routines_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.routines
+    ADD CONSTRAINT routines_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: unit_municipalities unit_municipalities_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1430,6 +1576,13 @@ CREATE INDEX case_items_case ON public.case_items USING btree (case_id, recorded
 --
 
 CREATE UNIQUE INDEX case_participants_unique ON public.case_participants USING btree (case_id, participant_org_id, COALESCE(participant_unit_id, '00000000-0000-0000-0000-000000000000'::uuid));
+
+
+--
+-- Name: case_transitions_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX case_transitions_case ON public.case_transitions USING btree (case_id, at, id);
 
 
 --
@@ -1622,6 +1775,20 @@ CREATE INDEX personal_data_access_individual ON public.personal_data_access USIN
 
 
 --
+-- Name: routines_federation_version; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX routines_federation_version ON public.routines USING btree (federation_id, version) WHERE (federation_id IS NOT NULL);
+
+
+--
+-- Name: routines_template_version; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX routines_template_version ON public.routines USING btree (key, version) WHERE (federation_id IS NULL);
+
+
+--
 -- Name: unit_municipalities_code; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1647,6 +1814,20 @@ CREATE INDEX units_parent ON public.units USING btree (parent_id) WHERE (parent_
 --
 
 CREATE TRIGGER audit_chain_heads_create AFTER INSERT ON public.organizations REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.audit_chain_heads_create();
+
+
+--
+-- Name: cases case_opened; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER case_opened AFTER INSERT ON public.cases FOR EACH ROW EXECUTE FUNCTION public.hub_case_opened();
+
+
+--
+-- Name: cases case_starts; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER case_starts BEFORE INSERT ON public.cases FOR EACH ROW EXECUTE FUNCTION public.hub_case_starts();
 
 
 --
@@ -1787,6 +1968,78 @@ ALTER TABLE ONLY public.case_participants
 
 
 --
+-- Name: case_screenings case_screenings_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_screenings case_screenings_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_screenings case_screenings_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_screenings case_screenings_routine_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_routine_id_fkey FOREIGN KEY (routine_id) REFERENCES public.routines(id);
+
+
+--
+-- Name: case_transitions case_transitions_by_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_by_unit_id_fkey FOREIGN KEY (by_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: case_transitions case_transitions_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_transitions case_transitions_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_transitions case_transitions_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_transitions case_transitions_routine_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_transitions
+    ADD CONSTRAINT case_transitions_routine_id_fkey FOREIGN KEY (routine_id) REFERENCES public.routines(id);
+
+
+--
 -- Name: cases cases_federation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1816,6 +2069,14 @@ ALTER TABLE ONLY public.cases
 
 ALTER TABLE ONLY public.cases
     ADD CONSTRAINT cases_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: cases cases_routine_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.cases
+    ADD CONSTRAINT cases_routine_id_fkey FOREIGN KEY (routine_id) REFERENCES public.routines(id);
 
 
 --
@@ -2019,6 +2280,30 @@ ALTER TABLE ONLY public.organization_municipalities
 
 
 --
+-- Name: routines routines_federation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.routines
+    ADD CONSTRAINT routines_federation_id_fkey FOREIGN KEY (federation_id) REFERENCES public.federations(id);
+
+
+--
+-- Name: routines routines_org_id_federation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.routines
+    ADD CONSTRAINT routines_org_id_federation_id_fkey FOREIGN KEY (org_id, federation_id) REFERENCES public.federations(org_id, id);
+
+
+--
+-- Name: routines routines_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.routines
+    ADD CONSTRAINT routines_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
 -- Name: unit_municipalities unit_municipalities_municipality_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2076,6 +2361,18 @@ ALTER TABLE public.case_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.case_participants ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: case_screenings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_screenings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: case_transitions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_transitions ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: cases; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2114,6 +2411,13 @@ CREATE POLICY catalogue_read ON public.organization_municipalities FOR SELECT US
 --
 
 CREATE POLICY catalogue_read ON public.organizations FOR SELECT USING (true);
+
+
+--
+-- Name: routines catalogue_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY catalogue_read ON public.routines FOR SELECT USING (true);
 
 
 --
@@ -2278,6 +2582,13 @@ CREATE POLICY own_delete ON public.organizations FOR DELETE USING ((id = ( SELEC
 
 
 --
+-- Name: routines own_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_delete ON public.routines FOR DELETE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: unit_municipalities own_delete; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2405,6 +2716,13 @@ CREATE POLICY own_insert ON public.organizations FOR INSERT WITH CHECK ((id = ( 
 
 
 --
+-- Name: routines own_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_insert ON public.routines FOR INSERT WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: unit_municipalities own_insert; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2496,6 +2814,13 @@ CREATE POLICY own_update ON public.organizations FOR UPDATE USING ((id = ( SELEC
 
 
 --
+-- Name: routines own_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_update ON public.routines FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: unit_municipalities own_update; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2507,6 +2832,24 @@ CREATE POLICY own_update ON public.unit_municipalities FOR UPDATE USING ((org_id
 --
 
 CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: case_screenings owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_screenings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_screenings.case_id) AND (c.org_id = case_screenings.org_id) AND (c.individual_id = case_screenings.individual_id))))));
+
+
+--
+-- Name: case_transitions owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_transitions FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_transitions.case_id) AND (c.org_id = case_transitions.org_id) AND (c.individual_id = case_transitions.individual_id))))));
 
 
 --
@@ -2522,6 +2865,22 @@ CREATE POLICY owner_only ON public.consents FOR SELECT USING ((org_id = ( SELECT
 
 CREATE POLICY owner_or_consented ON public.case_participants FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
    FROM public.hub_shares_class(case_participants.individual_id, 'KOMMUN_PLANERING'::public.information_class) hub_shares_class(consent_id)))));
+
+
+--
+-- Name: case_screenings owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_screenings FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(case_screenings.individual_id, 'KOMMUN_EKONOMISKT_BISTAND'::public.information_class) hub_shares_class(consent_id)))));
+
+
+--
+-- Name: case_transitions owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_transitions FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_person(case_transitions.individual_id) hub_shares_person(consent_id)))));
 
 
 --
@@ -2552,6 +2911,13 @@ CREATE POLICY owner_or_grantee ON public.consent_grants FOR SELECT USING (((org_
 --
 
 CREATE POLICY owner_read ON public.personal_data_access FOR SELECT USING ((owner_org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: case_screenings owner_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_update ON public.case_screenings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -2594,6 +2960,12 @@ CREATE POLICY read_visible ON public.directory_search_terms FOR SELECT USING (((
 
 CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibility <> 'ORGANISATION'::public.directory_visibility) OR (org_id = ( SELECT public.hub_current_org() AS hub_current_org))));
 
+
+--
+-- Name: routines; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.routines ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: unit_municipalities; Type: ROW SECURITY; Schema: public; Owner: -
@@ -2740,6 +3112,14 @@ GRANT ALL ON FUNCTION public.hub_current_purpose() TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_current_routine(p_federation uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_current_routine(p_federation uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_current_routine(p_federation uuid) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_current_unit(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -2834,6 +3214,20 @@ GRANT SELECT,INSERT ON TABLE public.case_participants TO hub_app;
 
 
 --
+-- Name: TABLE case_screenings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.case_screenings TO hub_app;
+
+
+--
+-- Name: TABLE case_transitions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.case_transitions TO hub_app;
+
+
+--
 -- Name: TABLE cases; Type: ACL; Schema: public; Owner: -
 --
 
@@ -2901,6 +3295,13 @@ GRANT UPDATE(af_status) ON TABLE public.cases TO hub_app;
 --
 
 GRANT UPDATE(state) ON TABLE public.cases TO hub_app;
+
+
+--
+-- Name: COLUMN cases.routine_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(routine_id) ON TABLE public.cases TO hub_app;
 
 
 --
@@ -3048,6 +3449,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.organizations TO hub_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.personal_data_access TO hub_app;
+
+
+--
+-- Name: TABLE routines; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.routines TO hub_app;
 
 
 --

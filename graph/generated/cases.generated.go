@@ -36,6 +36,9 @@ type CaseResolver interface {
 	Participants(ctx context.Context, objs []*model.Case) ([][]*model.CaseParticipant, error)
 	Items(ctx context.Context, objs []*model.Case, classes []consent.Class) ([][]*model.CaseItem, error)
 	SharedClasses(ctx context.Context, objs []*model.Case) ([][]consent.Class, error)
+	Routine(ctx context.Context, objs []*model.Case) ([]*model.Routine, error)
+	Transitions(ctx context.Context, objs []*model.Case) ([][]*model.CaseTransition, error)
+	Screening(ctx context.Context, objs []*model.Case) ([]*model.CaseScreening, error)
 }
 type CaseConnectionResolver interface {
 	TotalCount(ctx context.Context, objs []*model.CaseConnection) ([]int, error)
@@ -1246,6 +1249,171 @@ func (ec *executionContext) resolveBatch_Case_sharedClasses(ctx context.Context,
 		results,
 		err,
 		"Case.sharedClasses",
+	)
+}
+
+func (ec *executionContext) _Case_routine(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_routine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Case_routine(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Routine) graphql.Marshaler {
+			return ec.marshalNRoutine2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRoutine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_routine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Routine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Case_routine(ctx context.Context, field graphql.CollectedField, obj *model.Case) (any, error) {
+	resolver := ec.Resolvers.Case()
+	if batch, ok := graphql.BatchParentsFor[*model.Case](ctx, "Case"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Routine(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Routine](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Case.routine",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Routine(ctx, []*model.Case{obj})
+	return graphql.ResolveBatchSingleResult[*model.Routine](
+		ctx,
+		results,
+		err,
+		"Case.routine",
+	)
+}
+
+func (ec *executionContext) _Case_transitions(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_transitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Case_transitions(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CaseTransition) graphql.Marshaler {
+			return ec.marshalNCaseTransition2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseTransitionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_transitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseTransition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Case_transitions(ctx context.Context, field graphql.CollectedField, obj *model.Case) (any, error) {
+	resolver := ec.Resolvers.Case()
+	if batch, ok := graphql.BatchParentsFor[*model.Case](ctx, "Case"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Transitions(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*model.CaseTransition](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Case.transitions",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Transitions(ctx, []*model.Case{obj})
+	return graphql.ResolveBatchSingleResult[[]*model.CaseTransition](
+		ctx,
+		results,
+		err,
+		"Case.transitions",
+	)
+}
+
+func (ec *executionContext) _Case_screening(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_screening(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Case_screening(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseScreening) graphql.Marshaler {
+			return ec.marshalOCaseScreening2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseScreening(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_screening(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseScreening(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Case_screening(ctx context.Context, field graphql.CollectedField, obj *model.Case) (any, error) {
+	resolver := ec.Resolvers.Case()
+	if batch, ok := graphql.BatchParentsFor[*model.Case](ctx, "Case"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Screening(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.CaseScreening](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Case.screening",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Screening(ctx, []*model.Case{obj})
+	return graphql.ResolveBatchSingleResult[*model.CaseScreening](
+		ctx,
+		results,
+		err,
+		"Case.screening",
 	)
 }
 
@@ -4134,6 +4302,120 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				}()
 				res = ec._Case_sharedClasses(ctx, field, obj)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "routine":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_routine(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "transitions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_transitions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "screening":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_screening(ctx, field, obj)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

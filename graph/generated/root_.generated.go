@@ -35,6 +35,8 @@ type ResolverRoot interface {
 	CaseItem() CaseItemResolver
 	CaseLead() CaseLeadResolver
 	CaseParticipant() CaseParticipantResolver
+	CaseParty() CasePartyResolver
+	CaseTransition() CaseTransitionResolver
 	Consent() ConsentResolver
 	ConsentGrant() ConsentGrantResolver
 	CoverageReport() CoverageReportResolver
@@ -50,6 +52,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
+	Routine() RoutineResolver
 	Subscription() SubscriptionResolver
 	Unit() UnitResolver
 	WayIn() WayInResolver
@@ -136,9 +139,12 @@ type ComplexityRoot struct {
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
 		Participants       func(childComplexity int) int
+		Routine            func(childComplexity int) int
+		Screening          func(childComplexity int) int
 		Sgi                func(childComplexity int) int
 		SharedClasses      func(childComplexity int) int
 		State              func(childComplexity int) int
+		Transitions        func(childComplexity int) int
 		Unit               func(childComplexity int) int
 	}
 
@@ -174,6 +180,38 @@ type ComplexityRoot struct {
 		AddedAt      func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Unit         func(childComplexity int) int
+	}
+
+	CaseParty struct {
+		Organization func(childComplexity int) int
+		Unit         func(childComplexity int) int
+	}
+
+	CaseScreening struct {
+		Answers        func(childComplexity int) int
+		Eligible       func(childComplexity int) int
+		FailedCriteria func(childComplexity int) int
+		ScreenedAt     func(childComplexity int) int
+		ScreenedBy     func(childComplexity int) int
+	}
+
+	CaseTransition struct {
+		At             func(childComplexity int) int
+		ClosureReason  func(childComplexity int) int
+		DecidedBy      func(childComplexity int) int
+		DecidedOn      func(childComplexity int) int
+		DetailsVisible func(childComplexity int) int
+		ExpectedUntil  func(childComplexity int) int
+		From           func(childComplexity int) int
+		Outcome        func(childComplexity int) int
+		Parties        func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Routes         func(childComplexity int) int
+		Routine        func(childComplexity int) int
+		To             func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		UserID         func(childComplexity int) int
+		WaitingFor     func(childComplexity int) int
 	}
 
 	Consent struct {
@@ -273,6 +311,7 @@ type ComplexityRoot struct {
 		Municipalities func(childComplexity int) int
 		Name           func(childComplexity int) int
 		Organization   func(childComplexity int) int
+		Routine        func(childComplexity int) int
 	}
 
 	FederationConnection struct {
@@ -341,10 +380,14 @@ type ComplexityRoot struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
+		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
+		ScreenCase            func(childComplexity int, input model.ScreenCaseInput) int
+		TransitionCase        func(childComplexity int, input model.TransitionCaseInput) int
 		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
 	}
 
@@ -397,11 +440,70 @@ type ComplexityRoot struct {
 		Node                     func(childComplexity int, id string) int
 		Nodes                    func(childComplexity int, ids []string) int
 		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
+		Routines                 func(childComplexity int, federationID *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+	}
+
+	Routine struct {
+		CreatedAt    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
+		Current      func(childComplexity int) int
+		Federation   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		InitialState func(childComplexity int) int
+		Key          func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Screening    func(childComplexity int) int
+		States       func(childComplexity int) int
+		Transitions  func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	RoutineGuard struct {
+		Forum   func(childComplexity int) int
+		Kind    func(childComplexity int) int
+		Purpose func(childComplexity int) int
+	}
+
+	RoutineState struct {
+		Final   func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Waiting func(childComplexity int) int
+	}
+
+	RoutineTransition struct {
+		From   func(childComplexity int) int
+		Guards func(childComplexity int) int
+		Roles  func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
+	ScreenCasePayload struct {
+		Case      func(childComplexity int) int
+		ClosedBy  func(childComplexity int) int
+		Screening func(childComplexity int) int
+	}
+
+	ScreeningAnswer struct {
+		Key func(childComplexity int) int
+		Yes func(childComplexity int) int
+	}
+
+	ScreeningCriterion struct {
+		ClosureReason func(childComplexity int) int
+		Excludes      func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Question      func(childComplexity int) int
 	}
 
 	Subscription struct {
 		ConsentEvents func(childComplexity int, individualID *string) int
+	}
+
+	TransitionCasePayload struct {
+		Case       func(childComplexity int) int
+		Transition func(childComplexity int) int
 	}
 
 	Unit struct {
@@ -777,6 +879,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Participants(childComplexity), true
+	case "Case.routine":
+		if e.ComplexityRoot.Case.Routine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Routine(childComplexity), true
+	case "Case.screening":
+		if e.ComplexityRoot.Case.Screening == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Screening(childComplexity), true
 	case "Case.sgi":
 		if e.ComplexityRoot.Case.Sgi == nil {
 			break
@@ -795,6 +909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.State(childComplexity), true
+	case "Case.transitions":
+		if e.ComplexityRoot.Case.Transitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Transitions(childComplexity), true
 	case "Case.unit":
 		if e.ComplexityRoot.Case.Unit == nil {
 			break
@@ -920,6 +1040,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseParticipant.Unit(childComplexity), true
+
+	case "CaseParty.organization":
+		if e.ComplexityRoot.CaseParty.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseParty.Organization(childComplexity), true
+	case "CaseParty.unit":
+		if e.ComplexityRoot.CaseParty.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseParty.Unit(childComplexity), true
+
+	case "CaseScreening.answers":
+		if e.ComplexityRoot.CaseScreening.Answers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseScreening.Answers(childComplexity), true
+	case "CaseScreening.eligible":
+		if e.ComplexityRoot.CaseScreening.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseScreening.Eligible(childComplexity), true
+	case "CaseScreening.failedCriteria":
+		if e.ComplexityRoot.CaseScreening.FailedCriteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseScreening.FailedCriteria(childComplexity), true
+	case "CaseScreening.screenedAt":
+		if e.ComplexityRoot.CaseScreening.ScreenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseScreening.ScreenedAt(childComplexity), true
+	case "CaseScreening.screenedBy":
+		if e.ComplexityRoot.CaseScreening.ScreenedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseScreening.ScreenedBy(childComplexity), true
+
+	case "CaseTransition.at":
+		if e.ComplexityRoot.CaseTransition.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.At(childComplexity), true
+	case "CaseTransition.closureReason":
+		if e.ComplexityRoot.CaseTransition.ClosureReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.ClosureReason(childComplexity), true
+	case "CaseTransition.decidedBy":
+		if e.ComplexityRoot.CaseTransition.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.DecidedBy(childComplexity), true
+	case "CaseTransition.decidedOn":
+		if e.ComplexityRoot.CaseTransition.DecidedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.DecidedOn(childComplexity), true
+	case "CaseTransition.detailsVisible":
+		if e.ComplexityRoot.CaseTransition.DetailsVisible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.DetailsVisible(childComplexity), true
+	case "CaseTransition.expectedUntil":
+		if e.ComplexityRoot.CaseTransition.ExpectedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.ExpectedUntil(childComplexity), true
+	case "CaseTransition.from":
+		if e.ComplexityRoot.CaseTransition.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.From(childComplexity), true
+	case "CaseTransition.outcome":
+		if e.ComplexityRoot.CaseTransition.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Outcome(childComplexity), true
+	case "CaseTransition.parties":
+		if e.ComplexityRoot.CaseTransition.Parties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Parties(childComplexity), true
+	case "CaseTransition.reason":
+		if e.ComplexityRoot.CaseTransition.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Reason(childComplexity), true
+	case "CaseTransition.routes":
+		if e.ComplexityRoot.CaseTransition.Routes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Routes(childComplexity), true
+	case "CaseTransition.routine":
+		if e.ComplexityRoot.CaseTransition.Routine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Routine(childComplexity), true
+	case "CaseTransition.to":
+		if e.ComplexityRoot.CaseTransition.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.To(childComplexity), true
+	case "CaseTransition.unit":
+		if e.ComplexityRoot.CaseTransition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Unit(childComplexity), true
+	case "CaseTransition.userId":
+		if e.ComplexityRoot.CaseTransition.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.UserID(childComplexity), true
+	case "CaseTransition.waitingFor":
+		if e.ComplexityRoot.CaseTransition.WaitingFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.WaitingFor(childComplexity), true
 
 	case "Consent.evidence":
 		if e.ComplexityRoot.Consent.Evidence == nil {
@@ -1349,6 +1610,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Federation.Organization(childComplexity), true
+	case "Federation.routine":
+		if e.ComplexityRoot.Federation.Routine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Federation.Routine(childComplexity), true
 
 	case "FederationConnection.edges":
 		if e.ComplexityRoot.FederationConnection.Edges == nil {
@@ -1619,6 +1886,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.moveCaseToRoutine":
+		if e.ComplexityRoot.Mutation.MoveCaseToRoutine == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveCaseToRoutine_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveCaseToRoutine(childComplexity, args["input"].(model.MoveCaseToRoutineInput)), true
 	case "Mutation.openCase":
 		if e.ComplexityRoot.Mutation.OpenCase == nil {
 			break
@@ -1663,6 +1941,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeConsent(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.saveRoutine":
+		if e.ComplexityRoot.Mutation.SaveRoutine == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveRoutine_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveRoutine(childComplexity, args["input"].(model.SaveRoutineInput)), true
+	case "Mutation.screenCase":
+		if e.ComplexityRoot.Mutation.ScreenCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_screenCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScreenCase(childComplexity, args["input"].(model.ScreenCaseInput)), true
+	case "Mutation.transitionCase":
+		if e.ComplexityRoot.Mutation.TransitionCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_transitionCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TransitionCase(childComplexity, args["input"].(model.TransitionCaseInput)), true
 	case "Mutation.upsertDirectoryEntry":
 		if e.ComplexityRoot.Mutation.UpsertDirectoryEntry == nil {
 			break
@@ -1934,6 +2245,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["federationId"].(*string), args["activeOn"].(*time.Time), args["kind"].(*tenancy.OrganizationKind), args["municipalityCode"].(*string)), true
+	case "Query.routines":
+		if e.ComplexityRoot.Query.Routines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_routines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Routines(childComplexity, args["federationId"].(*string)), true
 	case "Query.waysIn":
 		if e.ComplexityRoot.Query.WaysIn == nil {
 			break
@@ -1946,6 +2268,205 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
 
+	case "Routine.createdAt":
+		if e.ComplexityRoot.Routine.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.CreatedAt(childComplexity), true
+	case "Routine.createdBy":
+		if e.ComplexityRoot.Routine.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.CreatedBy(childComplexity), true
+	case "Routine.current":
+		if e.ComplexityRoot.Routine.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Current(childComplexity), true
+	case "Routine.federation":
+		if e.ComplexityRoot.Routine.Federation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Federation(childComplexity), true
+	case "Routine.id":
+		if e.ComplexityRoot.Routine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.ID(childComplexity), true
+	case "Routine.initialState":
+		if e.ComplexityRoot.Routine.InitialState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.InitialState(childComplexity), true
+	case "Routine.key":
+		if e.ComplexityRoot.Routine.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Key(childComplexity), true
+	case "Routine.name":
+		if e.ComplexityRoot.Routine.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Name(childComplexity), true
+	case "Routine.screening":
+		if e.ComplexityRoot.Routine.Screening == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Screening(childComplexity), true
+	case "Routine.states":
+		if e.ComplexityRoot.Routine.States == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.States(childComplexity), true
+	case "Routine.transitions":
+		if e.ComplexityRoot.Routine.Transitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Transitions(childComplexity), true
+	case "Routine.version":
+		if e.ComplexityRoot.Routine.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.Version(childComplexity), true
+
+	case "RoutineGuard.forum":
+		if e.ComplexityRoot.RoutineGuard.Forum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineGuard.Forum(childComplexity), true
+	case "RoutineGuard.kind":
+		if e.ComplexityRoot.RoutineGuard.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineGuard.Kind(childComplexity), true
+	case "RoutineGuard.purpose":
+		if e.ComplexityRoot.RoutineGuard.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineGuard.Purpose(childComplexity), true
+
+	case "RoutineState.final":
+		if e.ComplexityRoot.RoutineState.Final == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineState.Final(childComplexity), true
+	case "RoutineState.label":
+		if e.ComplexityRoot.RoutineState.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineState.Label(childComplexity), true
+	case "RoutineState.name":
+		if e.ComplexityRoot.RoutineState.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineState.Name(childComplexity), true
+	case "RoutineState.waiting":
+		if e.ComplexityRoot.RoutineState.Waiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineState.Waiting(childComplexity), true
+
+	case "RoutineTransition.from":
+		if e.ComplexityRoot.RoutineTransition.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineTransition.From(childComplexity), true
+	case "RoutineTransition.guards":
+		if e.ComplexityRoot.RoutineTransition.Guards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineTransition.Guards(childComplexity), true
+	case "RoutineTransition.roles":
+		if e.ComplexityRoot.RoutineTransition.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineTransition.Roles(childComplexity), true
+	case "RoutineTransition.to":
+		if e.ComplexityRoot.RoutineTransition.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoutineTransition.To(childComplexity), true
+
+	case "ScreenCasePayload.case":
+		if e.ComplexityRoot.ScreenCasePayload.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenCasePayload.Case(childComplexity), true
+	case "ScreenCasePayload.closedBy":
+		if e.ComplexityRoot.ScreenCasePayload.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenCasePayload.ClosedBy(childComplexity), true
+	case "ScreenCasePayload.screening":
+		if e.ComplexityRoot.ScreenCasePayload.Screening == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreenCasePayload.Screening(childComplexity), true
+
+	case "ScreeningAnswer.key":
+		if e.ComplexityRoot.ScreeningAnswer.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningAnswer.Key(childComplexity), true
+	case "ScreeningAnswer.yes":
+		if e.ComplexityRoot.ScreeningAnswer.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningAnswer.Yes(childComplexity), true
+
+	case "ScreeningCriterion.closureReason":
+		if e.ComplexityRoot.ScreeningCriterion.ClosureReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCriterion.ClosureReason(childComplexity), true
+	case "ScreeningCriterion.excludes":
+		if e.ComplexityRoot.ScreeningCriterion.Excludes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCriterion.Excludes(childComplexity), true
+	case "ScreeningCriterion.key":
+		if e.ComplexityRoot.ScreeningCriterion.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCriterion.Key(childComplexity), true
+	case "ScreeningCriterion.question":
+		if e.ComplexityRoot.ScreeningCriterion.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCriterion.Question(childComplexity), true
+
 	case "Subscription.consentEvents":
 		if e.ComplexityRoot.Subscription.ConsentEvents == nil {
 			break
@@ -1957,6 +2478,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.ConsentEvents(childComplexity, args["individualId"].(*string)), true
+
+	case "TransitionCasePayload.case":
+		if e.ComplexityRoot.TransitionCasePayload.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionCasePayload.Case(childComplexity), true
+	case "TransitionCasePayload.transition":
+		if e.ComplexityRoot.TransitionCasePayload.Transition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransitionCasePayload.Transition(childComplexity), true
 
 	case "Unit.children":
 		if e.ComplexityRoot.Unit.Children == nil {
@@ -2028,13 +2562,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCaseClosureInput,
+		ec.unmarshalInputCaseDecisionInput,
+		ec.unmarshalInputCasePartyInput,
+		ec.unmarshalInputCaseWaitInput,
 		ec.unmarshalInputConsentGrantInput,
 		ec.unmarshalInputContactChannelInput,
 		ec.unmarshalInputDirectoryEntryInput,
+		ec.unmarshalInputMoveCaseToRoutineInput,
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputRecordConsentInput,
 		ec.unmarshalInputRegisterIndividualInput,
+		ec.unmarshalInputRoutineDefinitionInput,
+		ec.unmarshalInputRoutineGuardInput,
+		ec.unmarshalInputRoutineStateInput,
+		ec.unmarshalInputRoutineTransitionInput,
+		ec.unmarshalInputSaveRoutineInput,
+		ec.unmarshalInputScreenCaseInput,
+		ec.unmarshalInputScreeningAnswerInput,
+		ec.unmarshalInputScreeningCriterionInput,
+		ec.unmarshalInputTransitionCaseInput,
 	)
 	first := true
 
@@ -2508,7 +3056,7 @@ type Case implements Node {
   careContact: Boolean
   "The person's status at Arbetsförmedlingen, as the municipality knows it (KOMMUN_PLANERING)."
   afStatus: AfStatus
-  "The case's state in the routine (OPEN for now)."
+  "The case's state in its routine (` + "`" + `routine` + "`" + `): one of the routine's states, e.g. IDENTIFIERAD or KARTLAGGNING in the default."
   state: String!
   "When it was opened."
   openedAt: DateTime!
@@ -3193,6 +3741,443 @@ extend type Query {
   me: Me!
 }
 `, BuiltIn: false},
+	{Name: "../schema/routine.graphqls", Input: `# Samverkansrutiner: the state machine a förbund runs its cases through,
+# each case's history in it, and its screening against the target group.
+#
+# A routine is data: states, the steps between them, which roles may take
+# each step and which guards must hold. Two ship with the hub: ` + "`" + `samverkan` + "`" + `
+# (the default, after Landskrona's routine) and ` + "`" + `fms` + "`" + ` (Lysekil's process
+# map). A förbund's FORBUNDSADMINISTRATOR saves its own routine; each save
+# is a new version, and a case stays on the version it started on unless
+# moved with moveCaseToRoutine. See docs/routine.md.
+
+"A check from the hub's catalogue that a step of a routine must pass."
+enum RoutineGuardKind {
+  "A samtycke in force for ` + "`" + `purpose` + "`" + ` names every party the step invites (at least one)."
+  CONSENT_IN_FORCE
+  "The step names one or more routes (` + "`" + `routes` + "`" + `)."
+  ROUTES_NAMED
+  "The step gives a closure reason and an outcome (` + "`" + `closure` + "`" + `)."
+  CLOSURE_RECORDED
+  "The step says what is awaited and until when (` + "`" + `wait` + "`" + `)."
+  WAIT_STATED
+  "The step records who decided (` + "`" + `decision` + "`" + `: the guard's forum, e.g. the basgrupp) and why (` + "`" + `reason` + "`" + `)."
+  DECISION_RECORDED
+  "The case's screening found the person in the target group (screenCase)."
+  ELIGIBLE
+}
+
+"A way forward chosen for a person (Landskrona's R1–R5, and an insats of the förbund)."
+enum CaseRoute {
+  "R1: application to Försäkringskassan for samordning av rehabilitering (form 7434)."
+  FK_SAMORDNING
+  "R2: application for sjuk- or aktivitetsersättning."
+  ANSOKAN_ERSATTNING
+  "R3: registration at Arbetsförmedlingen in the right activity."
+  AF_INSKRIVNING
+  "R4: continued treatment with regular follow-up, without new intyg."
+  FORTSATT_BEHANDLING
+  "R5: kartläggning or arbetsförmågebedömning."
+  KARTLAGGNING_ARBETSFORMAGA
+  "An insats financed by the samordningsförbund."
+  FORBUND_INSATS
+}
+
+"Why a case closed (avslutsorsak)."
+enum ClosureReason {
+  "Work, full or partial."
+  ARBETE
+  "Studies."
+  STUDIER
+  "Moved away."
+  FLYTTAT
+  "Aktivitets-, sjuk- or etableringsersättning granted."
+  ERSATTNING_BEVILJAD
+  "Planning with Arbetsförmedlingen, SFI included."
+  AF_PLANERING
+  "Parental leave."
+  FORALDRALEDIGHET
+  "Supported by a relative."
+  FORSORJD_AV_ANHORIG
+  "Substance abuse: handled within ordinary ekonomiskt bistånd."
+  MISSBRUK
+  "Deprived of liberty."
+  FRIHETSBEROVAD
+  "Deceased."
+  AVLIDEN
+  "Ålderspension."
+  ALDERSPENSION
+  "Screened, and outside the target group."
+  EJ_MALGRUPP
+  "Another path decided (e.g. by the basgrupp)."
+  ANNAN_VAG
+  "Unknown."
+  OKAND
+}
+
+"What the collaboration achieved for the person."
+enum CaseOutcome {
+  "The right benefit granted."
+  RATT_ERSATTNING
+  "The right insats in place (AF, studies, work)."
+  RATT_INSATS
+  "Self-supporting through work or studies."
+  EGEN_FORSORJNING
+  "None of these."
+  INGET_UTFALL
+}
+
+"A state of a routine."
+type RoutineState {
+  "Its name (UPPER_SNAKE), as Case.state gives it."
+  name: String!
+  "Its name for people."
+  label: String!
+  "A case in it is closed; no step leaves it."
+  final: Boolean!
+  "A case in it waits for something outside the routine (the step into it says what, and until when)."
+  waiting: Boolean!
+}
+
+"A guard on a step."
+type RoutineGuard {
+  "Which check."
+  kind: RoutineGuardKind!
+  "The purpose a CONSENT_IN_FORCE guard asks the samtycke for."
+  purpose: Purpose
+  "The forum a DECISION_RECORDED guard asks for (e.g. basgruppen)."
+  forum: String
+}
+
+"A step a routine allows."
+type RoutineTransition {
+  "The states it may be taken from."
+  from: [String!]!
+  "The state it leads to."
+  to: String!
+  "The roles that may take it (one suffices), in the case's own organisation."
+  roles: [Role!]!
+  "What must hold."
+  guards: [RoutineGuard!]!
+}
+
+"A screening question of a routine."
+type ScreeningCriterion {
+  "Its key (UPPER_SNAKE), as in screenCase's answers."
+  key: String!
+  "The question."
+  question: String!
+  "A yes excludes the person; otherwise a yes is required."
+  excludes: Boolean!
+  "The closure reason of a case this criterion keeps out (EJ_MALGRUPP unless given)."
+  closureReason: ClosureReason
+}
+
+"One version of a routine."
+type Routine implements Node {
+  "The version's global id."
+  id: ID!
+  "The förbund whose routine it is; null for a routine shipped with the hub."
+  federation: Federation
+  "The routine it follows (` + "`" + `samverkan` + "`" + `, ` + "`" + `fms` + "`" + `, or the förbund's own key)."
+  key: String!
+  "Its name."
+  name: String!
+  "Its version (1, 2, …) within the förbund's routine, or the shipped routine."
+  version: Int!
+  "Whether new cases start on it: the förbund's latest version, or, for a förbund without its own, the shipped ` + "`" + `samverkan` + "`" + `."
+  current: Boolean!
+  "The state a new case starts in."
+  initialState: String!
+  "Its states."
+  states: [RoutineState!]!
+  "The steps between them."
+  transitions: [RoutineTransition!]!
+  "The target group's criteria, answered per case (screenCase)."
+  screening: [ScreeningCriterion!]!
+  "When this version was saved."
+  createdAt: DateTime!
+  "Who saved it (user id at their identity provider, or ` + "`" + `hub` + "`" + ` for a shipped routine)."
+  createdBy: String!
+}
+
+"An organisation (or one of its units) invited by a step."
+type CaseParty {
+  "The organisation."
+  organization: Organization!
+  "The unit, if only one unit is invited."
+  unit: Unit
+}
+
+"""
+A step of a case in its routine. That the case moved, and to which state,
+is part of the case core; the step's details (reason, parties, routes,
+closure, waiting, decision) are the municipality's planning
+(KOMMUN_PLANERING) and are null or empty unless your organisation owns the
+case or that class is shared with you.
+"""
+type CaseTransition {
+  "The state it left; null for the case's opening, and for a move onto another routine it is the state on the old one."
+  from: String
+  "The state it entered."
+  to: String!
+  "The routine version the case follows from this step on."
+  routine: Routine!
+  "When."
+  at: DateTime!
+  "The unit of the person who took it."
+  unit: Unit
+  "Who took it (user id at their identity provider)."
+  userId: String!
+  "Whether you may see the details below."
+  detailsVisible: Boolean!
+  "Why (KOMMUN_PLANERING)."
+  reason: String
+  "The parties it invited (KOMMUN_PLANERING)."
+  parties: [CaseParty!]!
+  "The routes chosen (KOMMUN_PLANERING)."
+  routes: [CaseRoute!]!
+  "Why the case closed (KOMMUN_PLANERING)."
+  closureReason: ClosureReason
+  "What came of it (KOMMUN_PLANERING)."
+  outcome: CaseOutcome
+  "What the case waits for (KOMMUN_PLANERING)."
+  waitingFor: String
+  "Until when the wait is expected to last (KOMMUN_PLANERING)."
+  expectedUntil: Date
+  "Who decided the step, e.g. the basgrupp (KOMMUN_PLANERING)."
+  decidedBy: String
+  "When it was decided (KOMMUN_PLANERING)."
+  decidedOn: Date
+}
+
+"One answer of a screening."
+type ScreeningAnswer {
+  "The criterion's key."
+  key: String!
+  "The answer."
+  yes: Boolean!
+}
+
+"A case's screening against its routine's criteria (KOMMUN_EKONOMISKT_BISTAND: ekonomiskt bistånd's assessment)."
+type CaseScreening {
+  "The answers, in the routine's order of criteria."
+  answers: [ScreeningAnswer!]!
+  "Whether the person is in the target group."
+  eligible: Boolean!
+  "The criteria that kept the person out."
+  failedCriteria: [String!]!
+  "When it was screened."
+  screenedAt: DateTime!
+  "Who screened it (user id at their identity provider)."
+  screenedBy: String!
+}
+
+extend type Case {
+  "The routine version the case follows."
+  routine: Routine!
+  "The case's history in its routine, oldest first: its opening, then each step."
+  transitions: [CaseTransition!]!
+  "Its screening (KOMMUN_EKONOMISKT_BISTAND: null unless your organisation owns the case or that class is shared with you, or it is not screened)."
+  screening: CaseScreening
+}
+
+extend type Federation {
+  "The routine version new cases of the förbund start on."
+  routine: Routine!
+}
+
+"A party a step invites."
+input CasePartyInput {
+  "The organisation."
+  organizationId: ID!
+  "Only this unit of it."
+  unitId: ID
+}
+
+"Why a case closes."
+input CaseClosureInput {
+  "The closure reason."
+  reason: ClosureReason!
+  "What came of it."
+  outcome: CaseOutcome!
+}
+
+"What a case waits for."
+input CaseWaitInput {
+  "What is awaited, e.g. Försäkringskassan's review of an appeal (1–200 characters)."
+  what: String!
+  "Until when it is expected to last (after today, at most three years ahead)."
+  expectedUntil: Date!
+}
+
+"Who decided a step."
+input CaseDecisionInput {
+  "The forum that decided, e.g. basgruppen (1–80 characters)."
+  decidedBy: String!
+  "When (not after today)."
+  decidedOn: Date!
+}
+
+"A step to take."
+input TransitionCaseInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The state to move to; the routine must have a step to it from the case's state."
+  to: String!
+  "Why (at most 2,000 characters; required by DECISION_RECORDED)."
+  reason: String @multiline
+  "The parties the step invites (CONSENT_IN_FORCE)."
+  parties: [CasePartyInput!]
+  "The routes chosen (ROUTES_NAMED)."
+  routes: [CaseRoute!]
+  "The closure (CLOSURE_RECORDED)."
+  closure: CaseClosureInput
+  "What the case will wait for (WAIT_STATED)."
+  wait: CaseWaitInput
+  "Who decided (DECISION_RECORDED)."
+  decision: CaseDecisionInput
+}
+
+"The case after a step, and the step."
+type TransitionCasePayload {
+  "The case, in its new state."
+  case: Case!
+  "The step taken."
+  transition: CaseTransition!
+}
+
+"An answer to a screening criterion."
+input ScreeningAnswerInput {
+  "The criterion's key."
+  key: String!
+  "The answer."
+  yes: Boolean!
+}
+
+"A screening to record."
+input ScreenCaseInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "An answer to every criterion of the case's routine, and nothing else."
+  answers: [ScreeningAnswerInput!]!
+}
+
+"The screening recorded, and the case's closure if it found the person outside the target group."
+type ScreenCasePayload {
+  "The case."
+  case: Case!
+  "The screening."
+  screening: CaseScreening!
+  "The step that closed the case, when the person is outside the target group and the routine closes from the case's state; else null."
+  closedBy: CaseTransition
+}
+
+"A move onto another routine version."
+input MoveCaseToRoutineInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "A version of the case's förbund's routine, or a routine shipped with the hub."
+  routineId: ID!
+  "An open state of that version to continue in."
+  state: String!
+  "Why (1–2,000 characters)."
+  reason: String! @multiline
+}
+
+"A routine definition to save."
+input RoutineDefinitionInput {
+  "The state a new case starts in."
+  initialState: String!
+  "The states."
+  states: [RoutineStateInput!]!
+  "The steps."
+  transitions: [RoutineTransitionInput!]!
+  "The screening criteria (needed when a step is guarded by ELIGIBLE)."
+  screening: [ScreeningCriterionInput!] = []
+}
+
+"A state to save."
+input RoutineStateInput {
+  "UPPER_SNAKE, at most 40 characters."
+  name: String!
+  "For people, 1–80 characters."
+  label: String!
+  "Closed: no step leaves it."
+  final: Boolean = false
+  "Waiting for something outside the routine (its steps need WAIT_STATED)."
+  waiting: Boolean = false
+}
+
+"A step to save."
+input RoutineTransitionInput {
+  "The states it may be taken from."
+  from: [String!]!
+  "The state it leads to."
+  to: String!
+  "The roles that may take it."
+  roles: [Role!]!
+  "What must hold."
+  guards: [RoutineGuardInput!] = []
+}
+
+"A guard to save."
+input RoutineGuardInput {
+  "Which check."
+  kind: RoutineGuardKind!
+  "The purpose (CONSENT_IN_FORCE only)."
+  purpose: Purpose
+  "The forum (DECISION_RECORDED only)."
+  forum: String
+}
+
+"A screening criterion to save."
+input ScreeningCriterionInput {
+  "UPPER_SNAKE, at most 40 characters."
+  key: String!
+  "The question, 1–200 characters."
+  question: String!
+  "A yes excludes the person."
+  excludes: Boolean = false
+  "The closure reason of a case it keeps out."
+  closureReason: ClosureReason
+}
+
+"A new version of a förbund's routine."
+input SaveRoutineInput {
+  "The förbund (you must be its FORBUNDSADMINISTRATOR)."
+  federationId: ID!
+  "The routine it follows (` + "`" + `samverkan` + "`" + `, ` + "`" + `fms` + "`" + `) or a key of the förbund's own (lower case, at most 40 characters)."
+  key: String!
+  "Its name (1–200 characters)."
+  name: String!
+  "The definition."
+  definition: RoutineDefinitionInput!
+}
+
+extend type Query {
+  """
+  The versions of a förbund's own routine (latest first), then the
+  routines shipped with the hub. Without ` + "`" + `federationId` + "`" + `, only the shipped
+  ones. No purpose needed: routines say nothing about anyone.
+  """
+  routines(
+    "The förbund."
+    federationId: ID
+  ): [Routine!]!
+}
+
+extend type Mutation {
+  "Moves a case of your organisation one step in its routine. Needs ` + "`" + `Hub-Purpose` + "`" + `. A refusal names each guard that failed."
+  transitionCase("The step." input: TransitionCaseInput!): TransitionCasePayload!
+  "Records a case's screening; a person outside the target group has the case closed with the reason. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  screenCase("The screening." input: ScreenCaseInput!): ScreenCasePayload!
+  "Moves a case of your organisation onto another routine version, explicitly. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  moveCaseToRoutine("The move." input: MoveCaseToRoutineInput!): TransitionCasePayload!
+  "Saves a new version of a förbund's routine (FORBUNDSADMINISTRATOR); new cases start on it, open cases stay on theirs."
+  saveRoutine("The version." input: SaveRoutineInput!): Routine!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 A point in time, RFC 3339 with time zone (e.g. "2026-11-22T09:30:00+01:00").
 """
@@ -3633,6 +4618,12 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_items(ctx, field)
 	case "sharedClasses":
 		return ec.fieldContext_Case_sharedClasses(ctx, field)
+	case "routine":
+		return ec.fieldContext_Case_routine(ctx, field)
+	case "transitions":
+		return ec.fieldContext_Case_transitions(ctx, field)
+	case "screening":
+		return ec.fieldContext_Case_screening(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -3703,6 +4694,70 @@ func (ec *executionContext) childFields_CaseParticipant(ctx context.Context, fie
 		return ec.fieldContext_CaseParticipant_addedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseParticipant", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_CaseParty_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_CaseParty_unit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseParty", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseScreening(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "answers":
+		return ec.fieldContext_CaseScreening_answers(ctx, field)
+	case "eligible":
+		return ec.fieldContext_CaseScreening_eligible(ctx, field)
+	case "failedCriteria":
+		return ec.fieldContext_CaseScreening_failedCriteria(ctx, field)
+	case "screenedAt":
+		return ec.fieldContext_CaseScreening_screenedAt(ctx, field)
+	case "screenedBy":
+		return ec.fieldContext_CaseScreening_screenedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseScreening", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseTransition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CaseTransition_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CaseTransition_to(ctx, field)
+	case "routine":
+		return ec.fieldContext_CaseTransition_routine(ctx, field)
+	case "at":
+		return ec.fieldContext_CaseTransition_at(ctx, field)
+	case "unit":
+		return ec.fieldContext_CaseTransition_unit(ctx, field)
+	case "userId":
+		return ec.fieldContext_CaseTransition_userId(ctx, field)
+	case "detailsVisible":
+		return ec.fieldContext_CaseTransition_detailsVisible(ctx, field)
+	case "reason":
+		return ec.fieldContext_CaseTransition_reason(ctx, field)
+	case "parties":
+		return ec.fieldContext_CaseTransition_parties(ctx, field)
+	case "routes":
+		return ec.fieldContext_CaseTransition_routes(ctx, field)
+	case "closureReason":
+		return ec.fieldContext_CaseTransition_closureReason(ctx, field)
+	case "outcome":
+		return ec.fieldContext_CaseTransition_outcome(ctx, field)
+	case "waitingFor":
+		return ec.fieldContext_CaseTransition_waitingFor(ctx, field)
+	case "expectedUntil":
+		return ec.fieldContext_CaseTransition_expectedUntil(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_CaseTransition_decidedBy(ctx, field)
+	case "decidedOn":
+		return ec.fieldContext_CaseTransition_decidedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseTransition", field.Name)
 }
 
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3899,6 +4954,8 @@ func (ec *executionContext) childFields_Federation(ctx context.Context, field gr
 		return ec.fieldContext_Federation_members(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_Federation_municipalities(ctx, field)
+	case "routine":
+		return ec.fieldContext_Federation_routine(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Federation", field.Name)
 }
@@ -4097,6 +5154,122 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Routine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Routine_id(ctx, field)
+	case "federation":
+		return ec.fieldContext_Routine_federation(ctx, field)
+	case "key":
+		return ec.fieldContext_Routine_key(ctx, field)
+	case "name":
+		return ec.fieldContext_Routine_name(ctx, field)
+	case "version":
+		return ec.fieldContext_Routine_version(ctx, field)
+	case "current":
+		return ec.fieldContext_Routine_current(ctx, field)
+	case "initialState":
+		return ec.fieldContext_Routine_initialState(ctx, field)
+	case "states":
+		return ec.fieldContext_Routine_states(ctx, field)
+	case "transitions":
+		return ec.fieldContext_Routine_transitions(ctx, field)
+	case "screening":
+		return ec.fieldContext_Routine_screening(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Routine_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Routine_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Routine", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutineGuard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RoutineGuard_kind(ctx, field)
+	case "purpose":
+		return ec.fieldContext_RoutineGuard_purpose(ctx, field)
+	case "forum":
+		return ec.fieldContext_RoutineGuard_forum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutineGuard", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutineState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RoutineState_name(ctx, field)
+	case "label":
+		return ec.fieldContext_RoutineState_label(ctx, field)
+	case "final":
+		return ec.fieldContext_RoutineState_final(ctx, field)
+	case "waiting":
+		return ec.fieldContext_RoutineState_waiting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutineState", field.Name)
+}
+
+func (ec *executionContext) childFields_RoutineTransition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RoutineTransition_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RoutineTransition_to(ctx, field)
+	case "roles":
+		return ec.fieldContext_RoutineTransition_roles(ctx, field)
+	case "guards":
+		return ec.fieldContext_RoutineTransition_guards(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoutineTransition", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreenCasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_ScreenCasePayload_case(ctx, field)
+	case "screening":
+		return ec.fieldContext_ScreenCasePayload_screening(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_ScreenCasePayload_closedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreenCasePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreeningAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ScreeningAnswer_key(ctx, field)
+	case "yes":
+		return ec.fieldContext_ScreeningAnswer_yes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreeningCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ScreeningCriterion_key(ctx, field)
+	case "question":
+		return ec.fieldContext_ScreeningCriterion_question(ctx, field)
+	case "excludes":
+		return ec.fieldContext_ScreeningCriterion_excludes(ctx, field)
+	case "closureReason":
+		return ec.fieldContext_ScreeningCriterion_closureReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningCriterion", field.Name)
+}
+
+func (ec *executionContext) childFields_TransitionCasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_TransitionCasePayload_case(ctx, field)
+	case "transition":
+		return ec.fieldContext_TransitionCasePayload_transition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransitionCasePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

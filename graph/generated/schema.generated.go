@@ -33,6 +33,7 @@ type QueryResolver interface {
 	DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error)
 	DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error)
 	Me(ctx context.Context) (*model.Me, error)
+	Routines(ctx context.Context, federationID *string) ([]*model.Routine, error)
 	Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error)
 	Organizations(ctx context.Context, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) (*model.OrganizationConnection, error)
 }
@@ -374,6 +375,20 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["municipalityCode"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_routines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "federationId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["federationId"] = arg0
 	return args, nil
 }
 
@@ -983,6 +998,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_routines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_routines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Routines(ctx, fc.Args["federationId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Routine) graphql.Marshaler {
+			return ec.marshalNRoutine2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRoutineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_routines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Routine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_routines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_federations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1166,6 +1225,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Unit(ctx, sel, obj)
+	case model.Routine:
+		return ec._Routine(ctx, sel, &obj)
+	case *model.Routine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Routine(ctx, sel, obj)
 	case model.Organization:
 		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
@@ -1543,6 +1609,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "routines":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_routines(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "federations":
 			field := field
 
@@ -1662,6 +1750,8 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 	{
 		var batchItemsUnit []*model.Unit
 		batchIdxMapUnit := map[int]int{}
+		var batchItemsRoutine []*model.Routine
+		batchIdxMapRoutine := map[int]int{}
 		var batchItemsOrganization []*model.Organization
 		batchIdxMapOrganization := map[int]int{}
 		var batchItemsIndividual []*model.Individual
@@ -1684,6 +1774,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Unit:
 				batchIdxMapUnit[i] = len(batchItemsUnit)
 				batchItemsUnit = append(batchItemsUnit, concrete)
+			case model.Routine:
+				batchIdxMapRoutine[i] = len(batchItemsRoutine)
+				batchItemsRoutine = append(batchItemsRoutine, &concrete)
+			case *model.Routine:
+				batchIdxMapRoutine[i] = len(batchItemsRoutine)
+				batchItemsRoutine = append(batchItemsRoutine, concrete)
 			case model.Organization:
 				batchIdxMapOrganization[i] = len(batchItemsOrganization)
 				batchItemsOrganization = append(batchItemsOrganization, &concrete)
@@ -1730,6 +1826,9 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		}
 		if len(batchItemsUnit) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Unit", batchItemsUnit, batchIdxMapUnit)
+		}
+		if len(batchItemsRoutine) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Routine", batchItemsRoutine, batchIdxMapRoutine)
 		}
 		if len(batchItemsOrganization) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Organization", batchItemsOrganization, batchIdxMapOrganization)

@@ -22,6 +22,7 @@ type FederationResolver interface {
 	Organization(ctx context.Context, objs []*model.Federation) ([]*model.Organization, error)
 	Members(ctx context.Context, objs []*model.Federation, activeOn *time.Time) ([][]*model.FederationMembership, error)
 	Municipalities(ctx context.Context, objs []*model.Federation) ([][]*model.Municipality, error)
+	Routine(ctx context.Context, objs []*model.Federation) ([]*model.Routine, error)
 }
 type FederationConnectionResolver interface {
 	TotalCount(ctx context.Context, objs []*model.FederationConnection) ([]int, error)
@@ -287,6 +288,61 @@ func (ec *executionContext) resolveBatch_Federation_municipalities(ctx context.C
 		results,
 		err,
 		"Federation.municipalities",
+	)
+}
+
+func (ec *executionContext) _Federation_routine(ctx context.Context, field graphql.CollectedField, obj *model.Federation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Federation_routine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Federation_routine(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Routine) graphql.Marshaler {
+			return ec.marshalNRoutine2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRoutine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Federation_routine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Federation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Routine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Federation_routine(ctx context.Context, field graphql.CollectedField, obj *model.Federation) (any, error) {
+	resolver := ec.Resolvers.Federation()
+	if batch, ok := graphql.BatchParentsFor[*model.Federation](ctx, "Federation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Routine(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Routine](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Federation.routine",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Routine(ctx, []*model.Federation{obj})
+	return graphql.ResolveBatchSingleResult[*model.Routine](
+		ctx,
+		results,
+		err,
+		"Federation.routine",
 	)
 }
 
@@ -1672,6 +1728,44 @@ func (ec *executionContext) _Federation(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "routine":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Federation_routine(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2742,6 +2836,13 @@ func (ec *executionContext) marshalNUnitKind2githubᚗcomᚋsamverkanshubᚋhub�
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOFederation2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐFederation(ctx context.Context, sel ast.SelectionSet, v *model.Federation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Federation(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOrganizationKind2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtenancyᚐOrganizationKind(ctx context.Context, v any) (*tenancy.OrganizationKind, error) {

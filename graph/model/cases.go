@@ -145,6 +145,7 @@ type Case struct {
 	OrgKey        uuid.UUID
 	UnitKey       uuid.UUID
 	FederationKey uuid.UUID
+	RoutineKey    uuid.UUID
 }
 
 // IsNode marks Case as a Node.
@@ -159,7 +160,7 @@ func FromCase(c cases.Case) *Case {
 		ID: relay.ID(relay.TypeCase, c.ID), Lead: &CaseLead{UserID: c.LeadUserID, Name: c.LeadName, UnitKey: c.LeadUnitID},
 		Sgi: c.SGI, OnForsorjningsstod: c.OnForsorjningsstod, HealthObstacle: c.HealthObstacle, CareContact: c.CareContact,
 		AfStatus: c.AFStatus, State: c.State, OpenedAt: c.OpenedAt,
-		Key: c.ID, IndividualKey: c.IndividualID, OrgKey: c.OrgID, UnitKey: c.UnitID, FederationKey: c.FederationID,
+		Key: c.ID, IndividualKey: c.IndividualID, OrgKey: c.OrgID, UnitKey: c.UnitID, FederationKey: c.FederationID, RoutineKey: c.RoutineID,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/routine"
 )
 
 // An object with a globally unique, opaque id. Pass the id to `node` to fetch
@@ -44,12 +45,44 @@ type AuditRecordEdge struct {
 	Node *AuditRecord `json:"node"`
 }
 
+// Why a case closes.
+type CaseClosureInput struct {
+	// The closure reason.
+	Reason routine.ClosureReason `json:"reason"`
+	// What came of it.
+	Outcome routine.Outcome `json:"outcome"`
+}
+
+// Who decided a step.
+type CaseDecisionInput struct {
+	// The forum that decided, e.g. basgruppen (1–80 characters).
+	DecidedBy string `json:"decidedBy"`
+	// When (not after today).
+	DecidedOn time.Time `json:"decidedOn"`
+}
+
 // A case in a page, with its cursor.
 type CaseEdge struct {
 	// Pass as `after` to continue after this case.
 	Cursor string `json:"cursor"`
 	// The case.
 	Node *Case `json:"node"`
+}
+
+// A party a step invites.
+type CasePartyInput struct {
+	// The organisation.
+	OrganizationID string `json:"organizationId"`
+	// Only this unit of it.
+	UnitID *string `json:"unitId,omitempty"`
+}
+
+// What a case waits for.
+type CaseWaitInput struct {
+	// What is awaited, e.g. Försäkringskassan's review of an appeal (1–200 characters).
+	What string `json:"what"`
+	// Until when it is expected to last (after today, at most three years ahead).
+	ExpectedUntil time.Time `json:"expectedUntil"`
 }
 
 // A change of a samtycke, announced to those allowed to know of it: the
@@ -162,6 +195,18 @@ type IndividualEdge struct {
 	Node *Individual `json:"node"`
 }
 
+// A move onto another routine version.
+type MoveCaseToRoutineInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// A version of the case's förbund's routine, or a routine shipped with the hub.
+	RoutineID string `json:"routineId"`
+	// An open state of that version to continue in.
+	State string `json:"state"`
+	// Why (1–2,000 characters).
+	Reason string `json:"reason"`
+}
+
 // Changes. Every change is audited; a mutation with any error changes nothing.
 type Mutation struct {
 }
@@ -261,9 +306,187 @@ type RegisterIndividualInput struct {
 	UnitID *string `json:"unitId,omitempty"`
 }
 
+// A routine definition to save.
+type RoutineDefinitionInput struct {
+	// The state a new case starts in.
+	InitialState string `json:"initialState"`
+	// The states.
+	States []*RoutineStateInput `json:"states"`
+	// The steps.
+	Transitions []*RoutineTransitionInput `json:"transitions"`
+	// The screening criteria (needed when a step is guarded by ELIGIBLE).
+	Screening []*ScreeningCriterionInput `json:"screening,omitempty"`
+}
+
+// A guard on a step.
+type RoutineGuard struct {
+	// Which check.
+	Kind routine.GuardKind `json:"kind"`
+	// The purpose a CONSENT_IN_FORCE guard asks the samtycke for.
+	Purpose *consent.Purpose `json:"purpose,omitempty"`
+	// The forum a DECISION_RECORDED guard asks for (e.g. basgruppen).
+	Forum *string `json:"forum,omitempty"`
+}
+
+// A guard to save.
+type RoutineGuardInput struct {
+	// Which check.
+	Kind routine.GuardKind `json:"kind"`
+	// The purpose (CONSENT_IN_FORCE only).
+	Purpose *consent.Purpose `json:"purpose,omitempty"`
+	// The forum (DECISION_RECORDED only).
+	Forum *string `json:"forum,omitempty"`
+}
+
+// A state of a routine.
+type RoutineState struct {
+	// Its name (UPPER_SNAKE), as Case.state gives it.
+	Name string `json:"name"`
+	// Its name for people.
+	Label string `json:"label"`
+	// A case in it is closed; no step leaves it.
+	Final bool `json:"final"`
+	// A case in it waits for something outside the routine (the step into it says what, and until when).
+	Waiting bool `json:"waiting"`
+}
+
+// A state to save.
+type RoutineStateInput struct {
+	// UPPER_SNAKE, at most 40 characters.
+	Name string `json:"name"`
+	// For people, 1–80 characters.
+	Label string `json:"label"`
+	// Closed: no step leaves it.
+	Final *bool `json:"final,omitempty"`
+	// Waiting for something outside the routine (its steps need WAIT_STATED).
+	Waiting *bool `json:"waiting,omitempty"`
+}
+
+// A step a routine allows.
+type RoutineTransition struct {
+	// The states it may be taken from.
+	From []string `json:"from"`
+	// The state it leads to.
+	To string `json:"to"`
+	// The roles that may take it (one suffices), in the case's own organisation.
+	Roles []identity.Role `json:"roles"`
+	// What must hold.
+	Guards []*RoutineGuard `json:"guards"`
+}
+
+// A step to save.
+type RoutineTransitionInput struct {
+	// The states it may be taken from.
+	From []string `json:"from"`
+	// The state it leads to.
+	To string `json:"to"`
+	// The roles that may take it.
+	Roles []identity.Role `json:"roles"`
+	// What must hold.
+	Guards []*RoutineGuardInput `json:"guards,omitempty"`
+}
+
+// A new version of a förbund's routine.
+type SaveRoutineInput struct {
+	// The förbund (you must be its FORBUNDSADMINISTRATOR).
+	FederationID string `json:"federationId"`
+	// The routine it follows (`samverkan`, `fms`) or a key of the förbund's own (lower case, at most 40 characters).
+	Key string `json:"key"`
+	// Its name (1–200 characters).
+	Name string `json:"name"`
+	// The definition.
+	Definition *RoutineDefinitionInput `json:"definition"`
+}
+
+// A screening to record.
+type ScreenCaseInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// An answer to every criterion of the case's routine, and nothing else.
+	Answers []*ScreeningAnswerInput `json:"answers"`
+}
+
+// The screening recorded, and the case's closure if it found the person outside the target group.
+type ScreenCasePayload struct {
+	// The case.
+	Case *Case `json:"case"`
+	// The screening.
+	Screening *CaseScreening `json:"screening"`
+	// The step that closed the case, when the person is outside the target group and the routine closes from the case's state; else null.
+	ClosedBy *CaseTransition `json:"closedBy,omitempty"`
+}
+
+// One answer of a screening.
+type ScreeningAnswer struct {
+	// The criterion's key.
+	Key string `json:"key"`
+	// The answer.
+	Yes bool `json:"yes"`
+}
+
+// An answer to a screening criterion.
+type ScreeningAnswerInput struct {
+	// The criterion's key.
+	Key string `json:"key"`
+	// The answer.
+	Yes bool `json:"yes"`
+}
+
+// A screening question of a routine.
+type ScreeningCriterion struct {
+	// Its key (UPPER_SNAKE), as in screenCase's answers.
+	Key string `json:"key"`
+	// The question.
+	Question string `json:"question"`
+	// A yes excludes the person; otherwise a yes is required.
+	Excludes bool `json:"excludes"`
+	// The closure reason of a case this criterion keeps out (EJ_MALGRUPP unless given).
+	ClosureReason *routine.ClosureReason `json:"closureReason,omitempty"`
+}
+
+// A screening criterion to save.
+type ScreeningCriterionInput struct {
+	// UPPER_SNAKE, at most 40 characters.
+	Key string `json:"key"`
+	// The question, 1–200 characters.
+	Question string `json:"question"`
+	// A yes excludes the person.
+	Excludes *bool `json:"excludes,omitempty"`
+	// The closure reason of a case it keeps out.
+	ClosureReason *routine.ClosureReason `json:"closureReason,omitempty"`
+}
+
 // Live events over WebSocket (protocol graphql-transport-ws on /graphql). The
 // connection_init payload carries `Authorization: Bearer <token>` and
 // `Hub-Purpose`, as the headers of a request would. Whether a subscriber may
 // see an event is decided per event with the samtycke rule, in the database.
 type Subscription struct {
+}
+
+// A step to take.
+type TransitionCaseInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The state to move to; the routine must have a step to it from the case's state.
+	To string `json:"to"`
+	// Why (at most 2,000 characters; required by DECISION_RECORDED).
+	Reason *string `json:"reason,omitempty"`
+	// The parties the step invites (CONSENT_IN_FORCE).
+	Parties []*CasePartyInput `json:"parties,omitempty"`
+	// The routes chosen (ROUTES_NAMED).
+	Routes []routine.Route `json:"routes,omitempty"`
+	// The closure (CLOSURE_RECORDED).
+	Closure *CaseClosureInput `json:"closure,omitempty"`
+	// What the case will wait for (WAIT_STATED).
+	Wait *CaseWaitInput `json:"wait,omitempty"`
+	// Who decided (DECISION_RECORDED).
+	Decision *CaseDecisionInput `json:"decision,omitempty"`
+}
+
+// The case after a step, and the step.
+type TransitionCasePayload struct {
+	// The case, in its new state.
+	Case *Case `json:"case"`
+	// The step taken.
+	Transition *CaseTransition `json:"transition"`
 }

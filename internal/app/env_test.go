@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/app/vagin"
@@ -47,6 +48,7 @@ type env struct {
 	auditreview *auditreview.Service
 	vagin       *vagin.Service
 	orgs        *orgs.Service
+	routines    *routines.Service
 }
 
 func setup(t *testing.T) *env {
@@ -57,7 +59,7 @@ func setup(t *testing.T) *env {
 	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
 	people := casework.New(a)
 	return &env{t: t, db: d, app: a, casework: people, samtycke: samtycke.New(a, people),
-		auditreview: auditreview.New(a), vagin: vagin.New(a, 0), orgs: orgs.New()}
+		auditreview: auditreview.New(a), vagin: vagin.New(a, 0), orgs: orgs.New(), routines: routines.New()}
 }
 
 // actor is a demo user acting under purpose ("" for none).

@@ -35,10 +35,12 @@ const (
 	Create Action = "create"
 	Update Action = "update"
 	Delete Action = "delete"
+	// Transition moves a case a step in its routine.
+	Transition Action = "transition"
 )
 
 // Actions lists every action.
-var Actions = []Action{Read, Create, Update, Delete}
+var Actions = []Action{Read, Create, Update, Delete, Transition}
 
 // ObjectKind is a kind of object the policy speaks about.
 type ObjectKind string
@@ -58,10 +60,11 @@ const (
 	Consent              ObjectKind = "consent"
 	CaseItem             ObjectKind = "case_item"
 	AccessLog            ObjectKind = "access_log"
+	Routine              ObjectKind = "routine"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

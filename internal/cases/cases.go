@@ -54,7 +54,8 @@ type Case struct {
 	HealthObstacle     *bool      `db:"health_obstacle"`
 	CareContact        *bool      `db:"care_contact"`
 	AFStatus           *AFStatus  `db:"af_status"`
-	State              string     `db:"state"`
+	RoutineID          uuid.UUID  `db:"routine_id"` // the routine version it follows
+	State              string     `db:"state"`      // its state in that routine
 	OpenedAt           time.Time  `db:"opened_at"`
 	OpenedBy           string     `db:"opened_by"`
 	ConsentID          *uuid.UUID `db:"consent_id"` // the samtycke that let the viewer see it

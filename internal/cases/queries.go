@@ -31,10 +31,16 @@ var (
 	tItemsOfCases        = queries.Template("items_of_cases", "visible", "allowing_consent")
 	tItemsByID           = queries.Template("items_by_id", "visible", "allowing_consent")
 
-	qOpenCase       = queries.Must("open_case")
-	qAddParticipant = queries.Must("add_participant")
-	qRecordItem     = queries.Must("record_item")
-	qSharedClasses  = queries.Must("shared_classes")
+	tTransitionsOfCases = queries.Template("transitions_of_cases", "visible", "details_visible", "allowing_consent")
+	tScreeningsOfCases  = queries.Template("screenings_of_cases", "visible", "allowing_consent")
+
+	qOpenCase        = queries.Must("open_case")
+	qAddParticipant  = queries.Must("add_participant")
+	qRecordItem      = queries.Must("record_item")
+	qSharedClasses   = queries.Must("shared_classes")
+	qMoveCase        = queries.Must("move_case")
+	qMoveToRoutine   = queries.Must("move_case_to_routine")
+	qRecordScreening = queries.Must("record_screening")
 )
 
 // factColumns are the target group facts of a case, in the order of

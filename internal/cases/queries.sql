@@ -18,7 +18,7 @@ c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_id, c.l
 	CASE WHEN {{health_obstacle_visible}} THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN {{care_contact_visible}} THEN c.care_contact END AS care_contact,
 	CASE WHEN {{af_status_visible}} THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, {{allowing_consent}} AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, {{allowing_consent}} AS consent_id
 
 -- name: cases_by_id
 -- The cases among the ids $1 that the viewer may see ({{visible}}).
@@ -144,3 +144,93 @@ WHERE it.id = ANY($1) AND {{visible}}
 SELECT DISTINCT g.individual_id, c::text
 FROM consent_grants_in_force g, unnest(g.classes) c
 WHERE g.individual_id = ANY($1) ORDER BY 1, 2
+
+-- The case in its routine.
+
+-- name: transition_columns
+-- A Transition, from case_transitions t joined with its details' rule d
+-- (transition_details). The step's details are the municipality's
+-- planning: each is shown when d.shown, else NULL or empty.
+-- {{allowing_consent}} is the samtycke that lets the viewer see another
+-- organisation's case.
+t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t.to_state, t.at, t.by_unit_id, t.by_user_id,
+	d.shown AS details_visible,
+	CASE WHEN d.shown THEN t.reason END AS reason,
+	CASE WHEN d.shown THEN t.parties ELSE '[]' END AS parties,
+	CASE WHEN d.shown THEN t.routes ELSE '{}' END AS routes,
+	CASE WHEN d.shown THEN t.closure_reason END AS closure_reason,
+	CASE WHEN d.shown THEN t.outcome END AS outcome,
+	CASE WHEN d.shown THEN t.wait_what END AS wait_what,
+	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
+	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
+	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
+	{{allowing_consent}} AS consent_id
+
+-- name: transitions_of_cases
+-- The history of the cases $1 that the viewer may see ({{visible}}: the
+-- rule for the case core), in the order it happened. The rule for the
+-- details ({{details_visible}}: KOMMUN_PLANERING's) runs once per step
+-- (OFFSET 0 keeps the planner from copying it into each column).
+SELECT {{transition_columns}}
+FROM case_transitions t
+CROSS JOIN LATERAL (SELECT {{details_visible}} AS shown OFFSET 0) d
+WHERE t.case_id = ANY($1) AND {{visible}}
+ORDER BY t.case_id, t.at, t.id
+
+-- name: move_case
+-- Moves the own organisation's case $1 from the state $2 of its routine
+-- $3 to the state $4 and records the step $5: reason $6, parties $7,
+-- routes $8, closure reason $9 and outcome $10, what is awaited $11 until
+-- $12, the forum $13 that decided on $14, by the unit $15 and the user
+-- $16, at the request's time. Answers the step's id, or no row when the
+-- case is no longer in $2 on $3 (it moved meanwhile).
+WITH moved AS (
+	UPDATE cases c SET state = $4
+	WHERE c.id = $1 AND c.org_id = hub_current_org() AND c.state = $2 AND c.routine_id = $3
+	RETURNING c.id, c.org_id, c.individual_id, c.routine_id
+)
+INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, reason, parties, routes,
+	closure_reason, outcome, wait_what, wait_until, decision_forum, decided_on, at, by_unit_id, by_user_id)
+SELECT $5, m.id, m.org_id, m.individual_id, m.routine_id, $2, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, hub_now(), $15, $16
+FROM moved m
+RETURNING id
+
+-- name: move_case_to_routine
+-- Moves the own organisation's case $1, in the state $2 of the routine
+-- $3, to the state $5 of the routine $4 and records it as the step $6 with
+-- the reason $7, by the unit $8 and the user $9 at the request's time. No
+-- row when the case is no longer in $2 on $3.
+WITH moved AS (
+	UPDATE cases c SET routine_id = $4, state = $5
+	WHERE c.id = $1 AND c.org_id = hub_current_org() AND c.state = $2 AND c.routine_id = $3
+	RETURNING c.id, c.org_id, c.individual_id
+)
+INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, reason, at, by_unit_id, by_user_id)
+SELECT $6, m.id, m.org_id, m.individual_id, $4, $2, $5, $7, hub_now(), $8, $9
+FROM moved m
+RETURNING id
+
+-- name: screening_columns
+-- A Screening, from case_screenings s; {{allowing_consent}} is the
+-- samtycke that lets the viewer see another organisation's.
+s.case_id, s.org_id, s.individual_id, s.routine_id, s.answers, s.eligible, s.failed, s.screened_at, s.screened_by,
+	{{allowing_consent}} AS consent_id
+
+-- name: screenings_of_cases
+-- The screenings of the cases $1 that the viewer may see ({{visible}}:
+-- the rule for KOMMUN_EKONOMISKT_BISTAND, whose assessment it is).
+SELECT {{screening_columns}}
+FROM case_screenings s
+WHERE s.case_id = ANY($1) AND {{visible}}
+
+-- name: record_screening
+-- Records (or replaces) the screening of the own organisation's case $1
+-- against its routine: answers $2, eligible $3, the criteria that kept the
+-- person out $4, by $5 at the request's time. No row: not the
+-- organisation's case.
+INSERT INTO case_screenings (case_id, org_id, individual_id, routine_id, answers, eligible, failed, screened_at, screened_by)
+SELECT c.id, c.org_id, c.individual_id, c.routine_id, $2, $3, $4, hub_now(), $5
+FROM cases c WHERE c.id = $1 AND c.org_id = hub_current_org()
+ON CONFLICT (case_id) DO UPDATE SET routine_id = excluded.routine_id, answers = excluded.answers, eligible = excluded.eligible,
+	failed = excluded.failed, screened_at = excluded.screened_at, screened_by = excluded.screened_by
+RETURNING case_id

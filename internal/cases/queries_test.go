@@ -100,3 +100,17 @@ func TestListCasesSQL_RefusesAForeignCursor(t *testing.T) {
 	_, _, err := listCasesSQL(consent.Scope{Own: true}, Filter{}, page.Request{First: 20, After: &page.Key{Sort: "Karlstads kommun", ID: goldenIDs[0]}})
 	require.EqualError(t, err, "the cursor is not one of this list's")
 }
+
+// What Transitions and Screenings send for each scope: the case core's
+// rule for the history, KOMMUN_PLANERING's for a step's details and
+// KOMMUN_EKONOMISKT_BISTAND's for the screening.
+func TestGolden_Routine(t *testing.T) {
+	t.Parallel()
+	var transitions, screenings []sqlgolden.Case
+	for _, s := range goldenScopes {
+		transitions = append(transitions, sqlgolden.Case{Name: s.name, SQL: transitionsSQL(s.scope), Args: []any{goldenIDs}})
+		screenings = append(screenings, sqlgolden.Case{Name: s.name, SQL: screeningsSQL(s.scope), Args: []any{goldenIDs}})
+	}
+	sqlgolden.Check(t, "testdata/transitions_of_cases.sql", transitions...)
+	sqlgolden.Check(t, "testdata/screenings_of_cases.sql", screenings...)
+}

@@ -25,4 +25,5 @@ var (
 	qConsentGrants          = queries.Must("consent_grants")
 	qSharesPersonWith       = queries.Must("shares_person_with")
 	qAnnounce               = queries.Must("announce")
+	qGranteesInForce        = queries.Must("grantees_in_force")
 )

@@ -88,3 +88,15 @@ SELECT EXISTS (SELECT 1 FROM consent_grants_in_force g
 -- name: announce
 -- Announces the event $2 (JSON, ids only) on the channel $1, at commit.
 SELECT pg_notify($1, $2)
+
+-- name: grantees_in_force
+-- Whom the samtycken in force today for the own organisation's person $1
+-- name for the purpose $2: the organisations and units of their grants
+-- (a secrecy waiver or, for care, PDL; UPPFOLJNING names no one).
+SELECT DISTINCT g.grantee_org_id, g.grantee_unit_id
+FROM consent_grants g
+WHERE g.individual_id = $1 AND g.org_id = hub_current_org() AND g.revoked_at IS NULL
+	AND g.kind IN ('OSL_SEKRETESSBRYTANDE', 'PDL_SAMMANHALLEN_JOURNALFORING')
+	AND $2::text::consent_purpose = ANY (g.purposes)
+	AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+ORDER BY 1, 2

@@ -413,3 +413,26 @@ func SharesPersonWith(ctx context.Context, q db.Querier, consentID, individualID
 	}
 	return ok, nil
 }
+
+// Grantee is an organisation, or one of its units, that a samtycke names.
+type Grantee struct {
+	OrgID  uuid.UUID  `db:"grantee_org_id"`
+	UnitID *uuid.UUID `db:"grantee_unit_id"`
+}
+
+// Names reports whether the grantee covers a party: the same organisation,
+// and the whole of it or the party's unit.
+func (g Grantee) Names(orgID uuid.UUID, unitID *uuid.UUID) bool {
+	return g.OrgID == orgID && (g.UnitID == nil || (unitID != nil && *g.UnitID == *unitID))
+}
+
+// GranteesInForce lists whom the samtycken in force today for one of the
+// own organisation's people name for a purpose: the owner asking whom it
+// may bring together (a SIP invites only parties a samtycke names).
+func GranteesInForce(ctx context.Context, q db.Querier, individualID uuid.UUID, purpose Purpose) ([]Grantee, error) {
+	gs, err := db.Collect[Grantee](ctx, q, qGranteesInForce, individualID, string(purpose))
+	if err != nil {
+		return nil, fmt.Errorf("list grantees in force: %w", err)
+	}
+	return gs, nil
+}

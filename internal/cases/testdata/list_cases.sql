@@ -7,7 +7,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id)))
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 21;
 
@@ -20,7 +20,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND (c.opened_at, c.id) < ($1, $2)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 51;
 
@@ -32,7 +32,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND c.federation_id = $1
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 6;
 
@@ -46,7 +46,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND c.federation_id = $1 AND (c.opened_at, c.id) < ($2, $3)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 101;
 
@@ -57,7 +57,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR false)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 21;
 
@@ -70,7 +70,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR false) AND (c.opened_at, c.id) < ($1, $2)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 51;
 
@@ -82,7 +82,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR false) AND c.federation_id = $1
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 6;
 
@@ -96,7 +96,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (c.org_id = hub_current_org() OR false) AND c.federation_id = $1 AND (c.opened_at, c.id) < ($2, $3)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 101;
 
@@ -107,7 +107,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id)))
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 21;
 
@@ -120,7 +120,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND (c.opened_at, c.id) < ($1, $2)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 51;
 
@@ -132,7 +132,7 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND c.federation_id = $1
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 6;
 
@@ -146,6 +146,6 @@ SELECT c.id, c.org_id, c.unit_id, c.individual_id, c.federation_id, c.lead_unit_
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.health_obstacle END AS health_obstacle,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.care_contact END AS care_contact,
 	CASE WHEN (c.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(c.individual_id, 'KOMMUN_PLANERING'::information_class))) THEN c.af_status END AS af_status,
-	c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+	c.routine_id, c.state, c.opened_at, c.opened_by, CASE WHEN c.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(c.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM cases c WHERE (false OR EXISTS (SELECT 1 FROM hub_shares_person(c.individual_id))) AND c.federation_id = $1 AND (c.opened_at, c.id) < ($2, $3)
 ORDER BY c.opened_at DESC, c.id DESC LIMIT 101;

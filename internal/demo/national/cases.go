@@ -756,7 +756,7 @@ func copyPopulation(ctx context.Context, tx pgx.Tx, opts Options, kommuner []nat
 				leadUser, leadName = &c.lead.login, &c.lead.name
 			}
 			return []any{c.id, c.org, c.unit, c.individual, c.federation, c.leadUnit, leadUser, leadName,
-				c.sgi, c.forsorjningsstod, c.health, c.care, c.afStatus, "OPEN", c.openedAt, c.openedBy}, nil
+				c.sgi, c.forsorjningsstod, c.health, c.care, c.afStatus, nil, c.openedAt, c.openedBy}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy cases: %w", err)

@@ -22,6 +22,7 @@ const (
 	TypeCase           = "Case"
 	TypeCaseItem       = "CaseItem"
 	TypeConsent        = "Consent"
+	TypeRoutine        = "Routine"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

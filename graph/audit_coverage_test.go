@@ -29,6 +29,8 @@ type auditExpectation struct {
 	vars    map[string]any
 	// subscription examples: what makes an event arrive.
 	trigger func(t *testing.T, srv *testServer)
+	// prepare makes the data the example reads, before it runs.
+	prepare func(t *testing.T, srv *testServer)
 	// logged: for personal data, the type of object (relay type) whose
 	// read must be a row of the person's loggutdrag.
 	logged string
@@ -62,9 +64,13 @@ var auditCoverage = map[string]auditExpectation{
 	"Query.cases":                    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { id } } }`, logged: relay.TypeCase},
 	// Fields of personal types that reach other personal data: each read
 	// is a row of the person's loggutdrag, under the root field's name.
-	"Case.individual":     {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { individual { id } } } }`, logged: relay.TypeIndividual},
-	"Case.transitions":    {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { transitions { to } } } }`, logged: relay.TypeCase},
-	"Case.screening":      {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ cases { nodes { screening { eligible } } } }`, logged: relay.TypeCase},
+	"Case.individual":  {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { individual { id } } } }`, logged: relay.TypeIndividual},
+	"Case.transitions": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { transitions { to } } } }`, logged: relay.TypeCaseHistory},
+	"Case.screening": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ cases { nodes { screening { eligible } } } }`, logged: relay.TypeCaseScreening,
+		prepare: func(t *testing.T, srv *testServer) {
+			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { case { id } } }`,
+				map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}), &struct{}{})
+		}},
 	"Case.items":          {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { items { id } } } }`, logged: relay.TypeCaseItem},
 	"Individual.cases":    {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { cases { id } } } }`, logged: relay.TypeCase},
 	"Individual.consents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { consents { id } } } }`, logged: relay.TypeConsent},
@@ -145,6 +151,9 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 			srv, b := setup(t)
 			qualified, _, _ := strings.Cut(name, "#")
 			_, field, _ := strings.Cut(qualified, ".")
+			if e.prepare != nil {
+				e.prepare(t, srv)
+			}
 			if e.trigger != nil {
 				ws := wsAs(t, srv, e.login, e.purpose)
 				ws.start("1", e.query)

@@ -3119,8 +3119,10 @@ type AccessLogEntry {
   action: String!
   """
   Global id of what was read or changed. A reading of this very log has
-  the id of type ` + "`" + `AccessLog` + "`" + ` with the person's id (it is not a Node:
-  ` + "`" + `node` + "`" + ` returns null for it).
+  the id of type ` + "`" + `AccessLog` + "`" + ` with the person's id, a reading of a case's
+  history in its routine (` + "`" + `Case.transitions` + "`" + `) the type ` + "`" + `CaseHistory` + "`" + ` and of
+  its screening the type ` + "`" + `CaseScreening` + "`" + `, each with the case's id (they
+  are not Nodes: ` + "`" + `node` + "`" + ` returns null for them).
   """
   objectId: ID!
   "The samtycke that allowed it (null for the municipality's own access)."

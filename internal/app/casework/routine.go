@@ -207,7 +207,8 @@ func partyNames(ctx context.Context, w *app.Work, parties []routine.Party) (func
 }
 
 // Transitions lists, per case, the history the actor may see (the steps'
-// details only under KOMMUN_PLANERING), noting a read of each case's.
+// details only under KOMMUN_PLANERING), noting a read of each case's
+// (object CaseHistory:<case>).
 func (s *Service) Transitions(ctx context.Context, w *app.Work, caseIDs []uuid.UUID) (map[uuid.UUID][]cases.Transition, error) {
 	found, err := cases.Transitions(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), caseIDs)
 	if err != nil {
@@ -217,14 +218,15 @@ func (s *Service) Transitions(ctx context.Context, w *app.Work, caseIDs []uuid.U
 		if len(list) > 0 {
 			t := list[0]
 			w.Accessed(audit.Access{IndividualID: t.IndividualID, OwnerOrgID: t.OrgID,
-				ObjectID: relay.ID(relay.TypeCase, t.CaseID), ConsentID: t.ConsentID})
+				ObjectID: relay.ID(relay.TypeCaseHistory, t.CaseID), ConsentID: t.ConsentID})
 		}
 	}
 	return found, nil
 }
 
 // Screenings loads the screenings of cases the actor may see them of
-// (KOMMUN_EKONOMISKT_BISTAND), noting each read.
+// (KOMMUN_EKONOMISKT_BISTAND), noting each read (object
+// CaseScreening:<case>).
 func (s *Service) Screenings(ctx context.Context, w *app.Work, caseIDs []uuid.UUID) (map[uuid.UUID]cases.Screening, error) {
 	found, err := cases.Screenings(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), caseIDs)
 	if err != nil {
@@ -232,7 +234,7 @@ func (s *Service) Screenings(ctx context.Context, w *app.Work, caseIDs []uuid.UU
 	}
 	for _, sc := range found {
 		w.Accessed(audit.Access{IndividualID: sc.IndividualID, OwnerOrgID: sc.OrgID,
-			ObjectID: relay.ID(relay.TypeCase, sc.CaseID), ConsentID: sc.ConsentID})
+			ObjectID: relay.ID(relay.TypeCaseScreening, sc.CaseID), ConsentID: sc.ConsentID})
 	}
 	return found, nil
 }

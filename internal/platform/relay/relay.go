@@ -32,6 +32,14 @@ const (
 // null for the id), but its id says what was read, and whose.
 const TypeAccessLog = "AccessLog"
 
+// TypeCaseHistory and TypeCaseScreening name, in the same way, what a
+// reading of a case's history in its routine (Case.transitions) and of
+// its screening (Case.screening) read: the id carries the case's uuid.
+const (
+	TypeCaseHistory   = "CaseHistory"
+	TypeCaseScreening = "CaseScreening"
+)
+
 // ID renders the global id of the object of type typ with id.
 func ID(typ string, id uuid.UUID) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id.String()))

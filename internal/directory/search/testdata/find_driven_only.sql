@@ -9,18 +9,18 @@ WITH peers AS (
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
-	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
+	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
 ),
 	words AS (
 		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $2::text), (2, $3::text)) AS q(n, w)
@@ -164,18 +164,18 @@ WITH peers AS (
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
-	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
+	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= hub_today() AND (x.valid_to IS NULL OR x.valid_to > hub_today())
+	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= hub_today() AND (y.valid_to IS NULL OR y.valid_to > hub_today())
+	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
 ),
 	words AS (
 		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $3::text), (2, $4::text)) AS q(n, w)

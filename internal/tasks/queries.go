@@ -28,6 +28,7 @@ var (
 	qSent         = queries.Must("sent")
 	qTaskSamtycke = queries.Must("task_samtycke")
 	qInsertTask   = queries.Must("insert_task")
+	qTaskCreated  = queries.Must("task_created")
 	qChangeState  = queries.Must("change_state")
 	qAssign       = queries.Must("assign")
 )

@@ -197,13 +197,16 @@ func Send(ctx context.Context, q db.Querier, by Author, purpose consent.Purpose,
 	var got uuid.UUID
 	err := q.QueryRow(ctx, qInsertTask, id, by.UnitID, by.UserID, string(in.Kind), string(purpose), classes,
 		caseID, individualID, caseOrgID, to.Topic, to.MunicipalityCode, to.EntryID, to.OrgID, to.UnitID,
-		strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body), to.DueOn, to.ConsentID, eventID).Scan(&got)
+		strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body), to.DueOn, to.ConsentID).Scan(&got)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // row security: the case is no longer the sender's to see
 			return uuid.Nil, apperr.NotFoundf("no such case")
 		}
 		return uuid.Nil, fmt.Errorf("send task: %w", err)
+	}
+	if _, err := q.Exec(ctx, qTaskCreated, id, eventID, by.UnitID, by.UserID, to.EntryID); err != nil {
+		return uuid.Nil, fmt.Errorf("record the task's sending: %w", err)
 	}
 	return id, nil
 }

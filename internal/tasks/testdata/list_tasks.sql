@@ -1,7 +1,7 @@
 -- What the code renders, written by TestGolden_ListTasks (go test -run '^TestGolden_ListTasks$' -update).
 
 -- case: the inbox, the first page of 20
-SELECT t.id, t.kind, t.state, t.purpose, t.classes, v.shown AS content_visible,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
 	CASE WHEN v.shown THEN t.case_id END AS case_id,
 	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
 	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,
@@ -21,7 +21,7 @@ ORDER BY t.created_at DESC, t.id DESC LIMIT 21;
 -- case: the inbox, a page of 50 after a cursor
 -- $1 = 2026-03-14T09:30:00Z
 -- $2 = 7a000000-0000-4000-8000-000000000002
-SELECT t.id, t.kind, t.state, t.purpose, t.classes, v.shown AS content_visible,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
 	CASE WHEN v.shown THEN t.case_id END AS case_id,
 	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
 	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,
@@ -43,7 +43,7 @@ ORDER BY t.created_at DESC, t.id DESC LIMIT 51;
 -- $2 = "SIGNAL_SJUKSKRIVNING"
 -- $3 = 2026-03-20T00:00:00Z
 -- $4 = ca000000-0000-4000-8000-000000000001
-SELECT t.id, t.kind, t.state, t.purpose, t.classes, v.shown AS content_visible,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
 	CASE WHEN v.shown THEN t.case_id END AS case_id,
 	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
 	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,

@@ -2,7 +2,7 @@
 
 -- case: own organisation's and under samtycken
 -- $1 = [7a000000-0000-4000-8000-000000000001]
-SELECT t.id, t.kind, t.state, t.purpose, t.classes, v.shown AS content_visible,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
 	CASE WHEN v.shown THEN t.case_id END AS case_id,
 	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
 	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,
@@ -21,7 +21,7 @@ WHERE t.id = ANY($1) AND (t.sender_org_id = hub_current_org()
 
 -- case: own organisation's only
 -- $1 = [7a000000-0000-4000-8000-000000000001]
-SELECT t.id, t.kind, t.state, t.purpose, t.classes, v.shown AS content_visible,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
 	CASE WHEN v.shown THEN t.case_id END AS case_id,
 	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
 	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,

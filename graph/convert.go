@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // toEntryInput converts the GraphQL input of upsertDirectoryEntry.
@@ -181,4 +182,37 @@ func toAnswers(in []*model.ScreeningAnswerInput) (map[string]bool, error) {
 		out[a.Key] = a.Yes
 	}
 	return out, nil
+}
+
+// toNewTask decodes a task to send; a case id that names no case is
+// NOT_FOUND, exactly like a case the caller may not see.
+func toNewTask(in model.CreateTaskInput) (tasks.NewTask, error) {
+	out := tasks.NewTask{Kind: in.Kind, Topic: in.Topic, OrganizationKind: in.OrganizationKind, MunicipalityCode: in.MunicipalityCode,
+		Classes: in.Classes, Subject: in.Subject, DueOn: in.DueOn}
+	if in.Body != nil {
+		out.Body = *in.Body
+	}
+	if in.CaseID != nil {
+		id, err := parseKey(*in.CaseID, relay.TypeCase, "case")
+		if err != nil {
+			return out, err
+		}
+		out.CaseID = &id
+	}
+	return out, nil
+}
+
+// toChange decodes a change of a task.
+func toChange(in model.UpdateTaskInput) tasks.Change {
+	ch := tasks.Change{State: in.State}
+	if in.Reason != nil {
+		ch.Reason = *in.Reason
+	}
+	if in.AssignToMe != nil {
+		ch.AssignToMe = *in.AssignToMe
+	}
+	if a := in.Assignee; a != nil {
+		ch.Assignee = &tasks.Assignee{UserID: a.UserID, Name: a.Name}
+	}
+	return ch
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
+	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
@@ -132,11 +133,13 @@ func NewHandler(o Options) http.Handler {
 	}
 	application := o.App
 	people := casework.New(application)
+	directory := vagin.New(application, o.WaysCacheSize)
 	resolver := &Resolver{
 		Casework:       people,
 		Samtycke:       samtycke.New(application, people),
 		AuditReview:    auditreview.New(application),
-		Directory:      vagin.New(application, o.WaysCacheSize),
+		Directory:      directory,
+		TaskWork:       apptasks.New(directory),
 		Orgs:           orgs.New(),
 		RoutineService: routines.New(),
 		ConsentEvents:  o.ConsentEvents,

@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
@@ -249,5 +250,12 @@ func complexity() generated.ComplexityRoot {
 	c.Routine.States = list(routine.MaxStates)
 	c.Routine.Transitions = list(routine.MaxTransitions)
 	c.Routine.Screening = list(routine.MaxCriteria)
+	// Tasks between agencies: a page of an inbox, each task's history
+	// (sent, received, accepted, started, done, a few assignments and
+	// escalations).
+	c.Query.Tasks = func(child int, _ *tasks.Box, _ *tasks.State, _ *tasks.Kind, _ *time.Time, _ *string, first *int, _ *string) int {
+		return personalListPrice + pageOf(first)*child
+	}
+	c.Task.History = list(20)
 	return c
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // personalLoaders are the request's relations over personal data. The use
@@ -30,6 +31,8 @@ type personalLoaders struct {
 	consentsOfIndividual *relation[[]consent.Consent]
 	transitions          *relation[[]cases.Transition]
 	screenings           *relation[cases.Screening]
+	cases                *relation[cases.Case]
+	taskEvents           *relation[[]tasks.Event]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -45,6 +48,8 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		consentsOfIndividual: newRelation(wait, fetcher(r.Samtycke.OfIndividuals)),
 		transitions:          newRelation(wait, fetcher(r.Casework.Transitions)),
 		screenings:           newRelation(wait, fetcher(r.Casework.Screenings)),
+		cases:                newRelation(wait, fetcher(r.Casework.Cases)),
+		taskEvents:           newRelation(wait, fetcher(r.TaskWork.Events)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }
@@ -116,7 +121,7 @@ func unitsOf[P any](ctx context.Context, objs []*P, key func(*P) uuid.UUID) ([]*
 // declare a purpose like every other.
 func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uuid.UUID, put func(string, uuid.UUID, model.Node)) error {
 	personal := 0
-	for _, typ := range []string{relay.TypeIndividual, relay.TypeCase, relay.TypeCaseItem, relay.TypeConsent} {
+	for _, typ := range []string{relay.TypeIndividual, relay.TypeCase, relay.TypeCaseItem, relay.TypeConsent, relay.TypeTask} {
 		personal += len(byType[typ])
 	}
 	if personal == 0 {
@@ -148,6 +153,19 @@ func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uu
 		}
 		for id, it := range found {
 			put(relay.TypeCaseItem, id, model.FromItem(it))
+		}
+	}
+	if ids := byType[relay.TypeTask]; len(ids) > 0 {
+		found, err := r.TaskWork.ByID(ctx, w, ids)
+		if err != nil {
+			return err
+		}
+		day, err := w.Today(ctx)
+		if err != nil {
+			return err
+		}
+		for id, t := range found {
+			put(relay.TypeTask, id, model.FromTask(t, day))
 		}
 	}
 	if ids := byType[relay.TypeConsent]; len(ids) > 0 {

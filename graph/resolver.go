@@ -17,6 +17,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
+	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 )
@@ -29,6 +30,7 @@ type Resolver struct {
 	Directory      *vagin.Service
 	Orgs           *orgs.Service
 	RoutineService *routines.Service
+	TaskWork       *apptasks.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
 }

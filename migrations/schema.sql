@@ -165,6 +165,36 @@ CREATE TYPE public.organization_kind AS ENUM (
 
 
 --
+-- Name: task_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.task_kind AS ENUM (
+    'SIGNAL_SJUKSKRIVNING',
+    'ANSOKAN_SAMORDNAD_REHABILITERING',
+    'FRAGA_MEDICINSKT_UNDERLAG',
+    'BEGARAN_GEMENSAM_KARTLAGGNING',
+    'KALLELSE_SIP',
+    'AF_INSKRIVNING',
+    'KONSULTATION'
+);
+
+
+--
+-- Name: task_state; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.task_state AS ENUM (
+    'SKICKAD',
+    'MOTTAGEN',
+    'ACCEPTERAD',
+    'AVVISAD',
+    'PAGAENDE',
+    'KLAR',
+    'AVBRUTEN'
+);
+
+
+--
 -- Name: unit_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -639,6 +669,29 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT g.consent_id FROM consent_grants_in_force g
           WHERE g.individual_id = p_individual AND g.shares_person OFFSET 0 $$;
+
+
+--
+-- Name: hub_task_samtycke(uuid, uuid, uuid, public.consent_purpose, public.information_class[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT g.consent_id FROM consent_grants g
+    WHERE g.individual_id = p_individual
+      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+           OR EXISTS (SELECT 1 FROM hub_shares_person(p_individual)))
+      AND g.revoked_at IS NULL
+      AND g.grantee_org_id = p_org
+      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+      AND p_purpose = ANY (g.purposes)
+      AND g.classes @> p_classes
+      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+    ORDER BY g.consent_id
+    LIMIT 1 $$;
 
 
 --
@@ -1215,6 +1268,76 @@ CREATE TABLE public.schema_version (
 
 
 --
+-- Name: task_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_events (
+    id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor_org_id uuid NOT NULL,
+    actor_unit_id uuid,
+    actor_user_id text NOT NULL,
+    kind text NOT NULL,
+    from_state public.task_state,
+    to_state public.task_state NOT NULL,
+    note text,
+    routed_entry_id uuid,
+    CONSTRAINT task_events_kind_check CHECK ((kind = ANY (ARRAY['CREATED'::text, 'STATE'::text, 'ASSIGNED'::text, 'ESCALATED'::text]))),
+    CONSTRAINT task_events_note_check CHECK (((length(note) >= 1) AND (length(note) <= 2000)))
+);
+
+
+--
+-- Name: tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tasks (
+    id uuid NOT NULL,
+    kind public.task_kind NOT NULL,
+    state public.task_state NOT NULL,
+    purpose public.consent_purpose NOT NULL,
+    classes public.information_class[] NOT NULL,
+    case_id uuid,
+    individual_id uuid,
+    case_org_id uuid,
+    sender_org_id uuid NOT NULL,
+    sender_unit_id uuid,
+    sender_user_id text NOT NULL,
+    topic text NOT NULL,
+    municipality_code text NOT NULL,
+    routed_entry_id uuid NOT NULL,
+    recipient_org_id uuid NOT NULL,
+    recipient_unit_id uuid,
+    assignee_user_id text,
+    assignee_name text,
+    subject text NOT NULL,
+    body text NOT NULL,
+    due_on date NOT NULL,
+    escalation_level integer DEFAULT 0 NOT NULL,
+    reject_reason text,
+    consent_id uuid,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
+    CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
+    CONSTRAINT tasks_body_check CHECK ((length(body) <= 4000)),
+    CONSTRAINT tasks_check CHECK (((kind = 'KONSULTATION'::public.task_kind) = (case_id IS NULL))),
+    CONSTRAINT tasks_check1 CHECK ((((case_id IS NULL) = (individual_id IS NULL)) AND ((case_id IS NULL) = (case_org_id IS NULL)))),
+    CONSTRAINT tasks_check2 CHECK (((kind = 'KONSULTATION'::public.task_kind) = (cardinality(classes) = 0))),
+    CONSTRAINT tasks_check3 CHECK (((state = 'AVVISAD'::public.task_state) = (reject_reason IS NOT NULL))),
+    CONSTRAINT tasks_check4 CHECK (((assignee_user_id IS NULL) = (assignee_name IS NULL))),
+    CONSTRAINT tasks_check5 CHECK ((sender_org_id <> recipient_org_id)),
+    CONSTRAINT tasks_classes_check CHECK ((cardinality(classes) <= 9)),
+    CONSTRAINT tasks_escalation_level_check CHECK (((escalation_level >= 0) AND (escalation_level <= 10))),
+    CONSTRAINT tasks_municipality_code_check CHECK ((municipality_code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT tasks_reject_reason_check CHECK (((length(reject_reason) >= 1) AND (length(reject_reason) <= 2000))),
+    CONSTRAINT tasks_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 200))),
+    CONSTRAINT tasks_topic_check CHECK ((topic ~ '^[A-Z][A-Z_]{0,39}$'::text))
+);
+
+
+--
 -- Name: unit_municipalities; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1520,6 +1643,22 @@ ALTER TABLE ONLY public.routines
 
 
 --
+-- Name: task_events task_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: unit_municipalities unit_municipalities_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1786,6 +1925,41 @@ CREATE UNIQUE INDEX routines_federation_version ON public.routines USING btree (
 --
 
 CREATE UNIQUE INDEX routines_template_version ON public.routines USING btree (key, version) WHERE (federation_id IS NULL);
+
+
+--
+-- Name: task_events_task; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_events_task ON public.task_events USING btree (task_id, at, id);
+
+
+--
+-- Name: tasks_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_case ON public.tasks USING btree (case_id) WHERE (case_id IS NOT NULL);
+
+
+--
+-- Name: tasks_due; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_due ON public.tasks USING btree (due_on) WHERE (state = ANY (ARRAY['SKICKAD'::public.task_state, 'MOTTAGEN'::public.task_state, 'ACCEPTERAD'::public.task_state, 'PAGAENDE'::public.task_state]));
+
+
+--
+-- Name: tasks_inbox; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_inbox ON public.tasks USING btree (recipient_org_id, recipient_unit_id, created_at DESC, id DESC);
+
+
+--
+-- Name: tasks_sent; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_sent ON public.tasks USING btree (sender_org_id, created_at DESC, id DESC);
 
 
 --
@@ -2304,6 +2478,110 @@ ALTER TABLE ONLY public.routines
 
 
 --
+-- Name: task_events task_events_actor_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_actor_org_id_fkey FOREIGN KEY (actor_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: task_events task_events_actor_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_actor_unit_id_fkey FOREIGN KEY (actor_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: task_events task_events_routed_entry_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_routed_entry_id_fkey FOREIGN KEY (routed_entry_id) REFERENCES public.directory_entries(id);
+
+
+--
+-- Name: task_events task_events_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
+
+
+--
+-- Name: tasks tasks_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: tasks tasks_case_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_case_org_id_fkey FOREIGN KEY (case_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: tasks tasks_consent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_consent_id_fkey FOREIGN KEY (consent_id) REFERENCES public.consents(id);
+
+
+--
+-- Name: tasks tasks_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: tasks tasks_recipient_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_recipient_org_id_fkey FOREIGN KEY (recipient_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: tasks tasks_recipient_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_recipient_unit_id_fkey FOREIGN KEY (recipient_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: tasks tasks_routed_entry_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_routed_entry_id_fkey FOREIGN KEY (routed_entry_id) REFERENCES public.directory_entries(id);
+
+
+--
+-- Name: tasks tasks_sender_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_sender_org_id_fkey FOREIGN KEY (sender_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: tasks tasks_sender_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_sender_unit_id_fkey FOREIGN KEY (sender_unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: unit_municipalities unit_municipalities_municipality_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2340,6 +2618,15 @@ ALTER TABLE ONLY public.units
 --
 
 CREATE POLICY actor_insert ON public.personal_data_access FOR INSERT WITH CHECK ((actor_org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: task_events actor_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY actor_insert ON public.task_events FOR INSERT WITH CHECK (((actor_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.tasks t
+  WHERE (t.id = task_events.task_id)))));
 
 
 --
@@ -2921,6 +3208,29 @@ CREATE POLICY owner_update ON public.case_screenings FOR UPDATE USING ((org_id =
 
 
 --
+-- Name: task_events party_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_read ON public.task_events FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM public.tasks t
+  WHERE (t.id = task_events.task_id))));
+
+
+--
+-- Name: tasks party_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_read ON public.tasks FOR SELECT USING (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((recipient_unit_id IS NULL) OR (recipient_unit_id = ( SELECT public.hub_current_unit() AS hub_current_unit))))));
+
+
+--
+-- Name: tasks party_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_update ON public.tasks FOR UPDATE USING (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((recipient_unit_id IS NULL) OR (recipient_unit_id = ( SELECT public.hub_current_unit() AS hub_current_unit)))))) WITH CHECK (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org))));
+
+
+--
 -- Name: personal_data_access; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2966,6 +3276,27 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 --
 
 ALTER TABLE public.routines ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tasks sender_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY sender_insert ON public.tasks FOR INSERT WITH CHECK (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = tasks.case_id) AND (c.individual_id = tasks.individual_id) AND (c.org_id = tasks.case_org_id)))))));
+
+
+--
+-- Name: task_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tasks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: unit_municipalities; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3169,6 +3500,14 @@ GRANT ALL ON FUNCTION public.hub_shares_class(p_individual uuid, p_class public.
 
 REVOKE ALL ON FUNCTION public.hub_shares_person(p_individual uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) TO hub_app;
 
 
 --
@@ -3463,6 +3802,55 @@ GRANT SELECT,INSERT ON TABLE public.routines TO hub_app;
 --
 
 GRANT SELECT ON TABLE public.schema_version TO hub_app;
+
+
+--
+-- Name: TABLE task_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: TABLE tasks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(state) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.assignee_user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(assignee_user_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.assignee_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(assignee_name) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.reject_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(reject_reason) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.tasks TO hub_app;
 
 
 --

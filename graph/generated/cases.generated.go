@@ -6181,6 +6181,13 @@ func (ec *executionContext) marshalOAfStatus2ᚖgithubᚗcomᚋsamverkanshubᚋh
 	return res
 }
 
+func (ec *executionContext) marshalOCase2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCase(ctx context.Context, sel ast.SelectionSet, v *model.Case) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Case(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOConsentGrantInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐConsentGrantInputᚄ(ctx context.Context, v any) ([]*model.ConsentGrantInput, error) {
 	if v == nil {
 		return nil, nil

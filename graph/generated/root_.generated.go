@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -54,6 +55,9 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Routine() RoutineResolver
 	Subscription() SubscriptionResolver
+	Task() TaskResolver
+	TaskConnection() TaskConnectionResolver
+	TaskEvent() TaskEventResolver
 	Unit() UnitResolver
 	WayIn() WayInResolver
 }
@@ -380,6 +384,7 @@ type ComplexityRoot struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		CreateTask            func(childComplexity int, input model.CreateTaskInput) int
 		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
@@ -388,6 +393,7 @@ type ComplexityRoot struct {
 		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
 		ScreenCase            func(childComplexity int, input model.ScreenCaseInput) int
 		TransitionCase        func(childComplexity int, input model.TransitionCaseInput) int
+		UpdateTask            func(childComplexity int, input model.UpdateTaskInput) int
 		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
 	}
 
@@ -441,6 +447,7 @@ type ComplexityRoot struct {
 		Nodes                    func(childComplexity int, ids []string) int
 		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
 		Routines                 func(childComplexity int, federationID *string) int
+		Tasks                    func(childComplexity int, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
 	}
 
@@ -499,6 +506,62 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		ConsentEvents func(childComplexity int, individualID *string) int
+	}
+
+	Task struct {
+		Assignee              func(childComplexity int) int
+		Body                  func(childComplexity int) int
+		Case                  func(childComplexity int) int
+		Classes               func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DueOn                 func(childComplexity int) int
+		EscalationLevel       func(childComplexity int) int
+		History               func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		Kind                  func(childComplexity int) int
+		MunicipalityCode      func(childComplexity int) int
+		Overdue               func(childComplexity int) int
+		Purpose               func(childComplexity int) int
+		RecipientOrganization func(childComplexity int) int
+		RecipientUnit         func(childComplexity int) int
+		RejectReason          func(childComplexity int) int
+		RoutedTo              func(childComplexity int) int
+		SenderOrganization    func(childComplexity int) int
+		SenderUnit            func(childComplexity int) int
+		State                 func(childComplexity int) int
+		Subject               func(childComplexity int) int
+		Topic                 func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Withdrawn             func(childComplexity int) int
+	}
+
+	TaskAssignee struct {
+		Name   func(childComplexity int) int
+		UserID func(childComplexity int) int
+	}
+
+	TaskConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TaskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TaskEvent struct {
+		At           func(childComplexity int) int
+		From         func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		RoutedTo     func(childComplexity int) int
+		To           func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		UserID       func(childComplexity int) int
 	}
 
 	TransitionCasePayload struct {
@@ -1886,6 +1949,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.createTask":
+		if e.ComplexityRoot.Mutation.CreateTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTask(childComplexity, args["input"].(model.CreateTaskInput)), true
 	case "Mutation.moveCaseToRoutine":
 		if e.ComplexityRoot.Mutation.MoveCaseToRoutine == nil {
 			break
@@ -1974,6 +2048,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TransitionCase(childComplexity, args["input"].(model.TransitionCaseInput)), true
+	case "Mutation.updateTask":
+		if e.ComplexityRoot.Mutation.UpdateTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTask(childComplexity, args["input"].(model.UpdateTaskInput)), true
 	case "Mutation.upsertDirectoryEntry":
 		if e.ComplexityRoot.Mutation.UpsertDirectoryEntry == nil {
 			break
@@ -2256,6 +2341,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Routines(childComplexity, args["federationId"].(*string)), true
+	case "Query.tasks":
+		if e.ComplexityRoot.Query.Tasks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tasks(childComplexity, args["box"].(*tasks.Box), args["state"].(*tasks.State), args["kind"].(*tasks.Kind), args["dueBefore"].(*time.Time), args["caseId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.waysIn":
 		if e.ComplexityRoot.Query.WaysIn == nil {
 			break
@@ -2479,6 +2575,257 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ConsentEvents(childComplexity, args["individualId"].(*string)), true
 
+	case "Task.assignee":
+		if e.ComplexityRoot.Task.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Assignee(childComplexity), true
+	case "Task.body":
+		if e.ComplexityRoot.Task.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Body(childComplexity), true
+	case "Task.case":
+		if e.ComplexityRoot.Task.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Case(childComplexity), true
+	case "Task.classes":
+		if e.ComplexityRoot.Task.Classes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Classes(childComplexity), true
+	case "Task.createdAt":
+		if e.ComplexityRoot.Task.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.CreatedAt(childComplexity), true
+	case "Task.dueOn":
+		if e.ComplexityRoot.Task.DueOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.DueOn(childComplexity), true
+	case "Task.escalationLevel":
+		if e.ComplexityRoot.Task.EscalationLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.EscalationLevel(childComplexity), true
+	case "Task.history":
+		if e.ComplexityRoot.Task.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.History(childComplexity), true
+	case "Task.id":
+		if e.ComplexityRoot.Task.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.ID(childComplexity), true
+	case "Task.kind":
+		if e.ComplexityRoot.Task.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Kind(childComplexity), true
+	case "Task.municipalityCode":
+		if e.ComplexityRoot.Task.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.MunicipalityCode(childComplexity), true
+	case "Task.overdue":
+		if e.ComplexityRoot.Task.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Overdue(childComplexity), true
+	case "Task.purpose":
+		if e.ComplexityRoot.Task.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Purpose(childComplexity), true
+	case "Task.recipientOrganization":
+		if e.ComplexityRoot.Task.RecipientOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RecipientOrganization(childComplexity), true
+	case "Task.recipientUnit":
+		if e.ComplexityRoot.Task.RecipientUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RecipientUnit(childComplexity), true
+	case "Task.rejectReason":
+		if e.ComplexityRoot.Task.RejectReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RejectReason(childComplexity), true
+	case "Task.routedTo":
+		if e.ComplexityRoot.Task.RoutedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.RoutedTo(childComplexity), true
+	case "Task.senderOrganization":
+		if e.ComplexityRoot.Task.SenderOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.SenderOrganization(childComplexity), true
+	case "Task.senderUnit":
+		if e.ComplexityRoot.Task.SenderUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.SenderUnit(childComplexity), true
+	case "Task.state":
+		if e.ComplexityRoot.Task.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.State(childComplexity), true
+	case "Task.subject":
+		if e.ComplexityRoot.Task.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Subject(childComplexity), true
+	case "Task.topic":
+		if e.ComplexityRoot.Task.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Topic(childComplexity), true
+	case "Task.updatedAt":
+		if e.ComplexityRoot.Task.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.UpdatedAt(childComplexity), true
+	case "Task.withdrawn":
+		if e.ComplexityRoot.Task.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.Withdrawn(childComplexity), true
+
+	case "TaskAssignee.name":
+		if e.ComplexityRoot.TaskAssignee.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAssignee.Name(childComplexity), true
+	case "TaskAssignee.userId":
+		if e.ComplexityRoot.TaskAssignee.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAssignee.UserID(childComplexity), true
+
+	case "TaskConnection.edges":
+		if e.ComplexityRoot.TaskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskConnection.Edges(childComplexity), true
+	case "TaskConnection.nodes":
+		if e.ComplexityRoot.TaskConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskConnection.Nodes(childComplexity), true
+	case "TaskConnection.pageInfo":
+		if e.ComplexityRoot.TaskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskConnection.PageInfo(childComplexity), true
+	case "TaskConnection.totalCount":
+		if e.ComplexityRoot.TaskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskConnection.TotalCount(childComplexity), true
+
+	case "TaskEdge.cursor":
+		if e.ComplexityRoot.TaskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEdge.Cursor(childComplexity), true
+	case "TaskEdge.node":
+		if e.ComplexityRoot.TaskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEdge.Node(childComplexity), true
+
+	case "TaskEvent.at":
+		if e.ComplexityRoot.TaskEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.At(childComplexity), true
+	case "TaskEvent.from":
+		if e.ComplexityRoot.TaskEvent.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.From(childComplexity), true
+	case "TaskEvent.kind":
+		if e.ComplexityRoot.TaskEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Kind(childComplexity), true
+	case "TaskEvent.note":
+		if e.ComplexityRoot.TaskEvent.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Note(childComplexity), true
+	case "TaskEvent.organization":
+		if e.ComplexityRoot.TaskEvent.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Organization(childComplexity), true
+	case "TaskEvent.routedTo":
+		if e.ComplexityRoot.TaskEvent.RoutedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.RoutedTo(childComplexity), true
+	case "TaskEvent.to":
+		if e.ComplexityRoot.TaskEvent.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.To(childComplexity), true
+	case "TaskEvent.unit":
+		if e.ComplexityRoot.TaskEvent.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Unit(childComplexity), true
+	case "TaskEvent.userId":
+		if e.ComplexityRoot.TaskEvent.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.UserID(childComplexity), true
+
 	case "TransitionCasePayload.case":
 		if e.ComplexityRoot.TransitionCasePayload.Case == nil {
 			break
@@ -2568,6 +2915,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCaseWaitInput,
 		ec.unmarshalInputConsentGrantInput,
 		ec.unmarshalInputContactChannelInput,
+		ec.unmarshalInputCreateTaskInput,
 		ec.unmarshalInputDirectoryEntryInput,
 		ec.unmarshalInputMoveCaseToRoutineInput,
 		ec.unmarshalInputOpenCaseInput,
@@ -2582,7 +2930,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputScreenCaseInput,
 		ec.unmarshalInputScreeningAnswerInput,
 		ec.unmarshalInputScreeningCriterionInput,
+		ec.unmarshalInputTaskAssigneeInput,
 		ec.unmarshalInputTransitionCaseInput,
+		ec.unmarshalInputUpdateTaskInput,
 	)
 	first := true
 
@@ -4241,6 +4591,247 @@ type Query {
   nodes("Global ids." ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/tasks.graphqls", Input: `# Tasks between agencies: a request from one organisation to another about
+# a case (or a de-identified KONSULTATION), addressed through en väg in to
+# a function's queue, never to a named person. The sender and the
+# recipient's queue see a task; its personal content (case, subject, body,
+# a rejection's reason) reaches the recipient only while a samtycke in
+# force shares the person and every class of the task with it under the
+# purpose declared in ` + "`" + `Hub-Purpose` + "`" + `. See docs/tasks.md.
+
+"What a task asks for."
+enum TaskKind {
+  "The vårdcentral tells ekonomiskt bistånd that a patient on försörjningsstöd asked for sick leave."
+  SIGNAL_SJUKSKRIVNING
+  "Ekonomiskt bistånd applies to Försäkringskassan for samordning av rehabilitering (form 7434)."
+  ANSOKAN_SAMORDNAD_REHABILITERING
+  "A question for the medical underlag, after the sources' question templates; never a request for a läkarintyg by default."
+  FRAGA_MEDICINSKT_UNDERLAG
+  "A request to Försäkringskassan or Arbetsförmedlingen for a joint kartläggning."
+  BEGARAN_GEMENSAM_KARTLAGGNING
+  "An invitation to a SIP meeting."
+  KALLELSE_SIP
+  "A request to Arbetsförmedlingen to register the person."
+  AF_INSKRIVNING
+  "A de-identified question about a case: no person, no samtycke, no personnummer."
+  KONSULTATION
+}
+
+"Where a task is: SKICKAD → MOTTAGEN → ACCEPTERAD | AVVISAD → PAGAENDE → KLAR, or AVBRUTEN by the sender while open."
+enum TaskState {
+  "Sent, not yet received."
+  SKICKAD
+  "Received by the recipient's queue."
+  MOTTAGEN
+  "Accepted by the recipient."
+  ACCEPTERAD
+  "Rejected by the recipient, with a reason (final)."
+  AVVISAD
+  "Being worked on."
+  PAGAENDE
+  "Done (final)."
+  KLAR
+  "Cancelled by the sender (final)."
+  AVBRUTEN
+}
+
+"Which of your tasks to list."
+enum TaskBox {
+  "Your unit's queue: tasks sent to your unit, or to your organisation through an entry that names no unit."
+  INBOX
+  "The tasks your organisation sent."
+  SENT
+}
+
+"What a step of a task's history records."
+enum TaskEventKind {
+  "The task was sent and routed (` + "`" + `routedTo` + "`" + `)."
+  CREATED
+  "Its state changed."
+  STATE
+  "One of the recipient's staff took it (` + "`" + `note` + "`" + `: the name)."
+  ASSIGNED
+  "It was escalated along its entry's fallback chain (` + "`" + `routedTo` + "`" + `)."
+  ESCALATED
+}
+
+"A request from one organisation to another about a case, or a de-identified consultation."
+type Task implements Node {
+  "The global id."
+  id: ID!
+  "What it asks for."
+  kind: TaskKind!
+  "Where it is."
+  state: TaskState!
+  "The purpose it was sent under."
+  purpose: Purpose!
+  "The information classes it carries (none for a KONSULTATION)."
+  classes: [InformationClass!]!
+  "The case it is about: null for a KONSULTATION, when its content is hidden from you (` + "`" + `withdrawn` + "`" + `), or when you may not see the case itself."
+  case: Case
+  "Its subject: null when its content is hidden from you."
+  subject: String
+  "Its text: null when its content is hidden from you."
+  body: String
+  "True when the samtycke no longer shares the task's content with you: the task was withdrawn, and only this remainder is left."
+  withdrawn: Boolean!
+  "The organisation that sent it."
+  senderOrganization: Organization!
+  "The sender's unit, if known."
+  senderUnit: Unit
+  "The topic it was routed by (en väg in)."
+  topic: Topic!
+  "The municipality it concerns."
+  municipalityCode: String!
+  "The entry of en väg in it was routed to (null if you may not see that entry)."
+  routedTo: DirectoryEntry
+  "The organisation whose queue it is in."
+  recipientOrganization: Organization!
+  "The unit whose queue it is in (null: the organisation's)."
+  recipientUnit: Unit
+  "Who of the recipient's staff took it."
+  assignee: TaskAssignee
+  "When the recipient should have answered."
+  dueOn: Date!
+  "Open past its due date."
+  overdue: Boolean!
+  "How far along its entry's fallback chain it has been escalated (0: not)."
+  escalationLevel: Int!
+  "Why it was rejected (AVVISAD): null when its content is hidden from you."
+  rejectReason: String
+  "Its history, oldest first: sent and routed, each change of state, assignment and escalation, with who and when."
+  history: [TaskEvent!]!
+  "When it was sent."
+  createdAt: DateTime!
+  "When it last changed."
+  updatedAt: DateTime!
+}
+
+"One of the recipient's staff who took a task."
+type TaskAssignee {
+  "Their user id."
+  userId: String!
+  "Their name."
+  name: String!
+}
+
+"A step of a task's history."
+type TaskEvent {
+  "What happened."
+  kind: TaskEventKind!
+  "When."
+  at: DateTime!
+  "The state before (null for CREATED and ASSIGNED)."
+  from: TaskState
+  "The state after."
+  to: TaskState!
+  "The organisation that acted."
+  organization: Organization!
+  "The acting person's unit, if known."
+  unit: Unit
+  "The acting person's user id."
+  userId: String!
+  "A rejection's reason or an assignee's name: null when the task's content is hidden from you."
+  note: String
+  "Where it was routed (CREATED, ESCALATED), if you may see the entry."
+  routedTo: DirectoryEntry
+}
+
+"A page of tasks."
+type TaskConnection {
+  "The tasks on this page with their cursors."
+  edges: [TaskEdge!]!
+  "The tasks on this page."
+  nodes: [Task!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many tasks the list holds, on all pages together, counted up to 1,000: 1,000 means that many or more."
+  totalCount: Int!
+}
+
+"A task in a page, with its cursor."
+type TaskEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this task."
+  cursor: String!
+  "The task."
+  node: Task!
+}
+
+"A task to send."
+input CreateTaskInput {
+  "What it asks for."
+  kind: TaskKind!
+  "The case it is about (one you may see); leave it out for a KONSULTATION."
+  caseId: ID
+  "The topic to route it by in en väg in (default: the kind's; required for a KONSULTATION)."
+  topic: Topic
+  "Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING)."
+  organizationKind: OrganizationKind
+  "The municipality a KONSULTATION concerns; a case's task goes to the case's municipality."
+  municipalityCode: String
+  "The information classes it carries: your organisation's own (none for a KONSULTATION)."
+  classes: [InformationClass!]
+  "Its subject (1–200 characters; no personnummer in a KONSULTATION)."
+  subject: String!
+  "Its text (at most 4,000 characters; no personnummer in a KONSULTATION; a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions)."
+  body: String @multiline
+  "When the recipient should answer (default: the working days the case's routine gives the kind)."
+  dueOn: Date
+}
+
+"A colleague of the recipient unit who takes a task."
+input TaskAssigneeInput {
+  "Their user id."
+  userId: String!
+  "Their name."
+  name: String!
+}
+
+"A change of a task."
+input UpdateTaskInput {
+  "The task."
+  taskId: ID!
+  "The state to move to; the task's state machine must give it to your side."
+  state: TaskState
+  "Why (required when rejecting: AVVISAD; at most 2,000 characters)."
+  reason: String @multiline
+  "Take the task yourself (the recipient's staff)."
+  assignToMe: Boolean
+  "Give the task to a colleague of the recipient unit."
+  assignee: TaskAssigneeInput
+}
+
+extend type Query {
+  """
+  Your unit's inbox, or what your organisation sent, newest first,
+  filtered in the database. Needs ` + "`" + `Hub-Purpose` + "`" + `; a task's content is
+  shown under the samtycke for that purpose.
+  """
+  tasks(
+    "Which tasks."
+    box: TaskBox = INBOX
+    "Only tasks in this state."
+    state: TaskState
+    "Only tasks of this kind."
+    kind: TaskKind
+    "Only tasks due before this day."
+    dueBefore: Date
+    "Only tasks about this case (among those whose content you may see)."
+    caseId: ID
+    "How many to return (0–100, default 20)."
+    first: Int = 20
+    "Return the tasks after this cursor."
+    after: String
+  ): TaskConnection!
+}
+
+extend type Mutation {
+  "Sends a task through en väg in. Needs ` + "`" + `Hub-Purpose` + "`" + `; a task about a person needs a samtycke that shares it with the recipient."
+  createTask("The task." input: CreateTaskInput!): Task!
+  "Changes a task your organisation is a party to: its state, or who takes it. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  updateTask("The change." input: UpdateTaskInput!): Task!
+}
+`, BuiltIn: false},
 	{Name: "../schema/tenancy.graphqls", Input: `"What kind of public party an organisation is."
 enum OrganizationKind {
   "A municipality (kommun): socialtjänst, ekonomiskt bistånd. Owns the cases."
@@ -5262,6 +5853,118 @@ func (ec *executionContext) childFields_ScreeningCriterion(ctx context.Context, 
 		return ec.fieldContext_ScreeningCriterion_closureReason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScreeningCriterion", field.Name)
+}
+
+func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Task_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Task_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_Task_state(ctx, field)
+	case "purpose":
+		return ec.fieldContext_Task_purpose(ctx, field)
+	case "classes":
+		return ec.fieldContext_Task_classes(ctx, field)
+	case "case":
+		return ec.fieldContext_Task_case(ctx, field)
+	case "subject":
+		return ec.fieldContext_Task_subject(ctx, field)
+	case "body":
+		return ec.fieldContext_Task_body(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_Task_withdrawn(ctx, field)
+	case "senderOrganization":
+		return ec.fieldContext_Task_senderOrganization(ctx, field)
+	case "senderUnit":
+		return ec.fieldContext_Task_senderUnit(ctx, field)
+	case "topic":
+		return ec.fieldContext_Task_topic(ctx, field)
+	case "municipalityCode":
+		return ec.fieldContext_Task_municipalityCode(ctx, field)
+	case "routedTo":
+		return ec.fieldContext_Task_routedTo(ctx, field)
+	case "recipientOrganization":
+		return ec.fieldContext_Task_recipientOrganization(ctx, field)
+	case "recipientUnit":
+		return ec.fieldContext_Task_recipientUnit(ctx, field)
+	case "assignee":
+		return ec.fieldContext_Task_assignee(ctx, field)
+	case "dueOn":
+		return ec.fieldContext_Task_dueOn(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Task_overdue(ctx, field)
+	case "escalationLevel":
+		return ec.fieldContext_Task_escalationLevel(ctx, field)
+	case "rejectReason":
+		return ec.fieldContext_Task_rejectReason(ctx, field)
+	case "history":
+		return ec.fieldContext_Task_history(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Task_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Task_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Task", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskAssignee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_TaskAssignee_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_TaskAssignee_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskAssignee", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TaskConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_TaskConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TaskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TaskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TaskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TaskEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_TaskEvent_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_TaskEvent_at(ctx, field)
+	case "from":
+		return ec.fieldContext_TaskEvent_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TaskEvent_to(ctx, field)
+	case "organization":
+		return ec.fieldContext_TaskEvent_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_TaskEvent_unit(ctx, field)
+	case "userId":
+		return ec.fieldContext_TaskEvent_userId(ctx, field)
+	case "note":
+		return ec.fieldContext_TaskEvent_note(ctx, field)
+	case "routedTo":
+		return ec.fieldContext_TaskEvent_routedTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_TransitionCasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

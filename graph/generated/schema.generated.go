@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/samverkanshub/hub/internal/tenancy"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -34,6 +35,7 @@ type QueryResolver interface {
 	DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error)
 	Me(ctx context.Context) (*model.Me, error)
 	Routines(ctx context.Context, federationID *string) ([]*model.Routine, error)
+	Tasks(ctx context.Context, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) (*model.TaskConnection, error)
 	Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error)
 	Organizations(ctx context.Context, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) (*model.OrganizationConnection, error)
 }
@@ -389,6 +391,68 @@ func (ec *executionContext) field_Query_routines_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["federationId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "box",
+		func(ctx context.Context, v any) (*tasks.Box, error) {
+			return ec.unmarshalOTaskBox2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐBox(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["box"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "state",
+		func(ctx context.Context, v any) (*tasks.State, error) {
+			return ec.unmarshalOTaskState2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐState(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["state"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*tasks.Kind, error) {
+			return ec.unmarshalOTaskKind2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueBefore",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dueBefore"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "caseId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["caseId"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -1042,6 +1106,50 @@ func (ec *executionContext) fieldContext_Query_routines(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tasks(ctx, fc.Args["box"].(*tasks.Box), fc.Args["state"].(*tasks.State), fc.Args["kind"].(*tasks.Kind), fc.Args["dueBefore"].(*time.Time), fc.Args["caseId"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskConnection) graphql.Marshaler {
+			return ec.marshalNTaskConnection2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tasks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tasks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_federations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1225,6 +1333,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Unit(ctx, sel, obj)
+	case model.Task:
+		return ec._Task(ctx, sel, &obj)
+	case *model.Task:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Task(ctx, sel, obj)
 	case model.Routine:
 		return ec._Routine(ctx, sel, &obj)
 	case *model.Routine:
@@ -1631,6 +1746,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "tasks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_tasks(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "federations":
 			field := field
 
@@ -1750,6 +1887,8 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 	{
 		var batchItemsUnit []*model.Unit
 		batchIdxMapUnit := map[int]int{}
+		var batchItemsTask []*model.Task
+		batchIdxMapTask := map[int]int{}
 		var batchItemsRoutine []*model.Routine
 		batchIdxMapRoutine := map[int]int{}
 		var batchItemsOrganization []*model.Organization
@@ -1774,6 +1913,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Unit:
 				batchIdxMapUnit[i] = len(batchItemsUnit)
 				batchItemsUnit = append(batchItemsUnit, concrete)
+			case model.Task:
+				batchIdxMapTask[i] = len(batchItemsTask)
+				batchItemsTask = append(batchItemsTask, &concrete)
+			case *model.Task:
+				batchIdxMapTask[i] = len(batchItemsTask)
+				batchItemsTask = append(batchItemsTask, concrete)
 			case model.Routine:
 				batchIdxMapRoutine[i] = len(batchItemsRoutine)
 				batchItemsRoutine = append(batchItemsRoutine, &concrete)
@@ -1826,6 +1971,9 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		}
 		if len(batchItemsUnit) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Unit", batchItemsUnit, batchIdxMapUnit)
+		}
+		if len(batchItemsTask) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Task", batchItemsTask, batchIdxMapTask)
 		}
 		if len(batchItemsRoutine) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Routine", batchItemsRoutine, batchIdxMapRoutine)

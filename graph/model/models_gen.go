@@ -10,6 +10,8 @@ import (
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/tasks"
+	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
 // An object with a globally unique, opaque id. Pass the id to `node` to fetch
@@ -135,6 +137,28 @@ type CoverageCell struct {
 	Entries int `json:"entries"`
 	// How well it is covered.
 	Status directory.CoverageStatus `json:"status"`
+}
+
+// A task to send.
+type CreateTaskInput struct {
+	// What it asks for.
+	Kind tasks.Kind `json:"kind"`
+	// The case it is about (one you may see); leave it out for a KONSULTATION.
+	CaseID *string `json:"caseId,omitempty"`
+	// The topic to route it by in en väg in (default: the kind's; required for a KONSULTATION).
+	Topic *directory.Topic `json:"topic,omitempty"`
+	// Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING).
+	OrganizationKind *tenancy.OrganizationKind `json:"organizationKind,omitempty"`
+	// The municipality a KONSULTATION concerns; a case's task goes to the case's municipality.
+	MunicipalityCode *string `json:"municipalityCode,omitempty"`
+	// The information classes it carries: your organisation's own (none for a KONSULTATION).
+	Classes []consent.Class `json:"classes,omitempty"`
+	// Its subject (1–200 characters; no personnummer in a KONSULTATION).
+	Subject string `json:"subject"`
+	// Its text (at most 4,000 characters; no personnummer in a KONSULTATION; a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions).
+	Body *string `json:"body,omitempty"`
+	// When the recipient should answer (default: the working days the case's routine gives the kind).
+	DueOn *time.Time `json:"dueOn,omitempty"`
 }
 
 // A directory entry in a page, with its cursor.
@@ -463,6 +487,30 @@ type ScreeningCriterionInput struct {
 type Subscription struct {
 }
 
+// One of the recipient's staff who took a task.
+type TaskAssignee struct {
+	// Their user id.
+	UserID string `json:"userId"`
+	// Their name.
+	Name string `json:"name"`
+}
+
+// A colleague of the recipient unit who takes a task.
+type TaskAssigneeInput struct {
+	// Their user id.
+	UserID string `json:"userId"`
+	// Their name.
+	Name string `json:"name"`
+}
+
+// A task in a page, with its cursor.
+type TaskEdge struct {
+	// Pass as `after` to continue after this task.
+	Cursor string `json:"cursor"`
+	// The task.
+	Node *Task `json:"node"`
+}
+
 // A step to take.
 type TransitionCaseInput struct {
 	// The case (your organisation's).
@@ -489,4 +537,18 @@ type TransitionCasePayload struct {
 	Case *Case `json:"case"`
 	// The step taken.
 	Transition *CaseTransition `json:"transition"`
+}
+
+// A change of a task.
+type UpdateTaskInput struct {
+	// The task.
+	TaskID string `json:"taskId"`
+	// The state to move to; the task's state machine must give it to your side.
+	State *tasks.State `json:"state,omitempty"`
+	// Why (required when rejecting: AVVISAD; at most 2,000 characters).
+	Reason *string `json:"reason,omitempty"`
+	// Take the task yourself (the recipient's staff).
+	AssignToMe *bool `json:"assignToMe,omitempty"`
+	// Give the task to a colleague of the recipient unit.
+	Assignee *TaskAssigneeInput `json:"assignee,omitempty"`
 }

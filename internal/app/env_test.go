@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/seed"
+	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
@@ -49,6 +50,7 @@ type env struct {
 	vagin       *vagin.Service
 	orgs        *orgs.Service
 	routines    *routines.Service
+	tasks       *apptasks.Service
 }
 
 func setup(t *testing.T) *env {
@@ -58,8 +60,9 @@ func setup(t *testing.T) *env {
 	require.NoError(t, err)
 	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
 	people := casework.New(a)
+	directory := vagin.New(a, 0)
 	return &env{t: t, db: d, app: a, casework: people, samtycke: samtycke.New(a, people),
-		auditreview: auditreview.New(a), vagin: vagin.New(a, 0), orgs: orgs.New(), routines: routines.New()}
+		auditreview: auditreview.New(a), vagin: directory, orgs: orgs.New(), routines: routines.New(), tasks: apptasks.New(directory)}
 }
 
 // actor is a demo user acting under purpose ("" for none).

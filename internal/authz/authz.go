@@ -61,10 +61,14 @@ const (
 	CaseItem             ObjectKind = "case_item"
 	AccessLog            ObjectKind = "access_log"
 	Routine              ObjectKind = "routine"
+	// Task is a task between agencies. OWN: the principal's organisation
+	// is a party to it (sent it, or has it in its queue); CONSENTED: a
+	// samtycke shares the task's personal content with the principal.
+	Task ObjectKind = "task"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

@@ -73,6 +73,13 @@ var expected = []struct {
 	{authz.Individual, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Individual, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
 	{authz.Individual, authz.Read, authz.Consented, "PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR SAMVERKANSKOORDINATOR"},
+	// Tasks between agencies: every party's case workers and coordinators
+	// send them and work those their organisation is a party to; a
+	// samtycke shares a task's personal content (CONSENTED).
+	{authz.Task, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Task, authz.Read, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Task, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Task, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	// Samtycken: the municipality's case workers record and revoke them.
 	{authz.Consent, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
 	{authz.Consent, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
@@ -106,7 +113,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine task"
 )
 
 func TestPolicyMatrix(t *testing.T) {

@@ -76,3 +76,29 @@ func AllowingConsent(orgCol, individualCol, classCol string) string {
 	return fmt.Sprintf("CASE WHEN %s = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM %s s ORDER BY s.consent_id LIMIT 1) END",
 		orgCol, sharing(individualCol, classCol))
 }
+
+// EveryClassShared renders whether a samtycke in force shares with the
+// principal, under its declared purpose, the person in individualCol (the
+// case core: only a secrecy waiver does) and every information class in
+// the array classesCol: for something another organisation wrote that
+// carries several classes at once (a task between agencies).
+func EveryClassShared(individualCol, classesCol string) string {
+	return fmt.Sprintf("(EXISTS (%s) AND NOT EXISTS (SELECT 1 FROM unnest(%s) AS cls(class) WHERE NOT EXISTS (%s)))",
+		grantsFor(individualCol, ""), classesCol, grantsFor(individualCol, "cls.class"))
+}
+
+// ForeignClassesShared is EveryClassShared for the person's own
+// organisation, which sees the person and its own classes anyway: every
+// class in classesCol that is not its own must be shared.
+func ForeignClassesShared(individualCol, classesCol string) string {
+	return fmt.Sprintf("NOT EXISTS (SELECT 1 FROM unnest(%s) AS cls(class) WHERE NOT starts_with(cls.class::text, hub_own_class_prefix()) AND NOT EXISTS (%s))",
+		classesCol, grantsFor(individualCol, "cls.class"))
+}
+
+// ClassesConsent renders the samtycke (the lowest id) that shares one of
+// the classes in classesCol of the person with the principal, for the
+// audit trail of a read EveryClassShared or ForeignClassesShared allowed.
+func ClassesConsent(individualCol, classesCol string) string {
+	return fmt.Sprintf("(SELECT s.consent_id FROM unnest(%s) AS cls(class), %s s ORDER BY s.consent_id LIMIT 1)",
+		classesCol, sharing(individualCol, "cls.class"))
+}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -176,4 +177,23 @@ func FromDigits(digits string, today time.Time) (Number, error) {
 		return Number{}, ErrFormat
 	}
 	return Parse(digits, today)
+}
+
+// candidate is a run of digits written as a number could be: six or eight
+// digits, an optional separator ("-", "+" or a space), four digits, not
+// part of a longer run of digits.
+var candidate = regexp.MustCompile(`(?:^|[^0-9])((?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4})(?:[^0-9]|$)`)
+
+// Contains reports whether text holds a valid personnummer or
+// samordningsnummer (as Parse reads one, a space also allowed as the
+// separator): for refusing free text that must be de-identified. It never
+// says which.
+func Contains(text string, today time.Time) bool {
+	for _, m := range candidate.FindAllStringSubmatchIndex(text, -1) {
+		s := strings.Replace(text[m[2]:m[3]], " ", "-", 1)
+		if _, err := Parse(s, today); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -118,3 +118,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestContains_FindsANumberInFreeTextAndNothingElse(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Gäller 19850312-9804, se journal":       true,
+		"pnr 850312-9804.":                       true,
+		"pnr 198503129804":                       true,
+		"pnr 850312 9804":                        true,
+		"samordningsnummer 850372-9801?":         true,
+		"Kvinna 40 år, sjukskriven sedan mars.":  false,
+		"tel 054-540 00 00, dnr 2026/0113":       false,
+		"ordernummer 1198503129804 (13 siffror)": false,
+		"19850312-9805":                          false, // check digit wrong
+	} {
+		if got := Contains(text, today); got != want {
+			t.Errorf("Contains(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -13,6 +13,7 @@ package routine
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // Definition is a routine's states and transitions.
@@ -33,7 +35,24 @@ type Definition struct {
 	// Screening is the target group's criteria, answered per case
 	// (guard ELIGIBLE).
 	Screening []Criterion `json:"screening,omitempty"`
+	// TaskDueDays is how many working days each kind of task between
+	// agencies gives its recipient in this förbund (by task kind, e.g.
+	// "SIGNAL_SJUKSKRIVNING": 5); a kind not named takes the hub's
+	// default (tasks.DefaultDueDays).
+	TaskDueDays map[string]int `json:"taskDueDays,omitempty"`
 }
+
+// DueDays is the working days a task of kind gives its recipient under
+// this routine, or def when the routine names none.
+func (d Definition) DueDays(kind string, def int) int {
+	if n, ok := d.TaskDueDays[kind]; ok {
+		return n
+	}
+	return def
+}
+
+// MaxTaskDueDays bounds a routine's due period of a task.
+const MaxTaskDueDays = 120
 
 // Criterion is a screening question. The person is in the target group
 // when every criterion that is not an exclusion is answered yes and no
@@ -307,6 +326,13 @@ func (d Definition) Validate() []string {
 		return slices.ContainsFunc(t.Guards, func(g Guard) bool { return g.Kind == Eligible })
 	}) {
 		bad = append(bad, "screening: a transition guarded by ELIGIBLE needs screening criteria")
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.TaskDueDays)) {
+		if !slices.Contains(tasks.Kinds, tasks.Kind(k)) {
+			bad = append(bad, fmt.Sprintf("taskDueDays: %q is not a task kind", k))
+		} else if n := d.TaskDueDays[k]; n < 1 || n > MaxTaskDueDays {
+			bad = append(bad, fmt.Sprintf("taskDueDays.%s: give 1 to %d working days", k, MaxTaskDueDays))
+		}
 	}
 	// Every state but the initial one must be reachable, and every
 	// open state must lead somewhere: a case must never be stuck.

@@ -166,3 +166,16 @@ func TestEligible_DerivesTheFindingFromTheAnswers(t *testing.T) {
 		"answers: answer MISSBRUK (Har personen missbruksproblem? (Då handläggs ärendet inom ordinarie ekonomiskt bistånd.))",
 	}, bad)
 }
+
+// A förbund may give each kind of task its own due period; an unknown
+// kind or a period out of range is named.
+func TestDefinition_TaskDueDaysAreOptionalAndChecked(t *testing.T) {
+	d := shipped(t, KeySamverkan)
+	require.Equal(t, 5, d.DueDays("SIGNAL_SJUKSKRIVNING", 5), "absent: the default")
+	d.TaskDueDays = map[string]int{"SIGNAL_SJUKSKRIVNING": 3, "KAFFE": 2, "KALLELSE_SIP": 0}
+	require.Equal(t, 3, d.DueDays("SIGNAL_SJUKSKRIVNING", 5))
+	require.Equal(t, []string{
+		`taskDueDays: "KAFFE" is not a task kind`,
+		"taskDueDays.KALLELSE_SIP: give 1 to 120 working days",
+	}, d.Validate())
+}

@@ -23,6 +23,7 @@ const (
 	TypeCaseItem       = "CaseItem"
 	TypeConsent        = "Consent"
 	TypeRoutine        = "Routine"
+	TypeTask           = "Task"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

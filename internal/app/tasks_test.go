@@ -1,0 +1,97 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/tasks"
+)
+
+// Sending and working a task: who asks and why decides; every attempt on
+// a person is audited, a task sent or changed is a WRITE row of the
+// person's loggutdrag, and a refused or failed one leaves no task and no
+// row behind.
+func TestTasks_CreateAndUpdate(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	soc := e.actor("soc.karlstad", rehab)
+	ind := e.person(soc)
+	c := e.openCase(soc, ind)
+	e.share(soc, ind, "fk", consent.KommunPlanering)
+
+	var sent uuid.UUID
+	create := func(kind tasks.Kind, classes ...consent.Class) func(app.Actor) error {
+		return func(a app.Actor) error {
+			return e.do(a, "createTask", func(ctx context.Context, w *app.Work) error {
+				t, err := e.tasks.Create(ctx, w, tasks.NewTask{Kind: kind, CaseID: &c.ID, Classes: classes, Subject: "Ärende"})
+				if err == nil {
+					sent = t.ID
+				}
+				return err
+			})
+		}
+	}
+	update := func(to tasks.State) func(app.Actor) error {
+		return func(a app.Actor) error {
+			return e.do(a, "updateTask", func(ctx context.Context, w *app.Work) error {
+				_, err := e.tasks.Update(ctx, w, sent, tasks.Change{State: &to})
+				return err
+			})
+		}
+	}
+	for _, tc := range []struct {
+		name, login string
+		purpose     consent.Purpose
+		op          string
+		run         func(app.Actor) error
+		code        string
+		decision    string // of the newest audit record of op; "" for none allowed
+		wrote       bool   // a WRITE row of the loggutdrag
+	}{
+		{"no purpose declared", "soc.karlstad", "", "createTask", create(tasks.AnsokanSamordnadRehabilitering, consent.KommunPlanering), "BAD_USER_INPUT", "", false},
+		{"AF is named by no samtycke: refused, naming it", "soc.karlstad", rehab, "createTask", create(tasks.AFInskrivning, consent.KommunPlanering), "FORBIDDEN", "DENIED", false},
+		{"a class the samtycke does not share with FK", "soc.karlstad", rehab, "createTask", create(tasks.AnsokanSamordnadRehabilitering, consent.KommunEkonomisktBistand), "FORBIDDEN", "DENIED", false},
+		{"AF does not see the case", "af.karlstad", rehab, "createTask", create(tasks.AFInskrivning, consent.AFInskrivningsstatus), "NOT_FOUND", "", false},
+		{"the municipality applies to FK", "soc.karlstad", rehab, "createTask", create(tasks.AnsokanSamordnadRehabilitering, consent.KommunPlanering), "", "ALLOWED", true},
+		{"AF cannot touch it", "af.karlstad", rehab, "updateTask", update(tasks.Mottagen), "NOT_FOUND", "", false},
+		{"the sender does not receive it", "soc.karlstad", rehab, "updateTask", update(tasks.Mottagen), "BAD_USER_INPUT", "", false},
+		{"FK receives it", "ph.fk", rehab, "updateTask", update(tasks.Mottagen), "", "ALLOWED", true},
+		{"FK accepts it", "ph.fk", rehab, "updateTask", update(tasks.Accepterad), "", "ALLOWED", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			actor := e.actor(tc.login, tc.purpose)
+			before := e.loggutdrag(actor, tc.op, ind.ID)
+			err := tc.run(actor)
+			require.Equal(t, tc.code, code(err), "%v", err)
+			rec, ok := e.lastRecord(actor, tc.op)
+			if tc.decision == "" {
+				require.False(t, ok && rec.Decision == "ALLOWED" && tc.code != "", "no record of a change")
+			} else {
+				require.True(t, ok)
+				require.Equal(t, tc.decision, rec.Decision)
+			}
+			if tc.decision == "DENIED" {
+				require.Contains(t, *rec.Reason, "no samtycke in force shares the person and")
+			}
+			wrote := e.loggutdrag(actor, tc.op, ind.ID) - before
+			if tc.wrote {
+				require.Positive(t, wrote)
+			} else {
+				require.Zero(t, wrote)
+			}
+		})
+	}
+	var n, events int
+	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM tasks WHERE case_id = $1`, c.ID).Scan(&n))
+	require.Equal(t, 1, n, "the refused tasks left nothing behind")
+	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM task_events WHERE task_id = $1`, sent).Scan(&events))
+	require.Equal(t, 3, events, "sent, received, accepted")
+	var consentID *uuid.UUID
+	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT consent_id FROM tasks WHERE id = $1`, sent).Scan(&consentID))
+	require.NotNil(t, consentID, "the task names the samtycke it was sent under")
+}

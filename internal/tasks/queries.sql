@@ -1,0 +1,133 @@
+-- The SQL of tasks between agencies. A task's row is the sender
+-- organisation's and the recipient queue's ({{party}}); its personal
+-- content is shown when {{content_visible}}, the sharing rule rendered by
+-- queries.go for the reader's scope (internal/consent). {{hole}} is
+-- otherwise a fragment of this file. Loaded by queries.go (see
+-- internal/platform/sqlfile).
+
+-- name: party
+-- The task t is the reader's: its organisation sent it, or it is in the
+-- reader's queue (the recipient organisation, and its unit when the entry
+-- it was routed to names one).
+(t.sender_org_id = hub_current_org()
+	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())))
+
+-- name: inbox
+-- The reader's queue: tasks to its organisation, and to its unit when the
+-- entry names one.
+t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())
+
+-- name: sent
+-- What the reader's organisation sent.
+t.sender_org_id = hub_current_org()
+
+-- name: task_columns
+-- A Task, from tasks t joined with its content's rule v (shown). The
+-- personal content is NULL unless v.shown; {{allowing_consent}} is the
+-- samtycke that lets a recipient see it.
+t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
+	CASE WHEN v.shown THEN t.case_id END AS case_id,
+	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
+	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,
+	t.sender_org_id, t.sender_unit_id, t.sender_user_id, t.topic, t.municipality_code, t.routed_entry_id,
+	t.recipient_org_id, t.recipient_unit_id, t.assignee_user_id, t.assignee_name,
+	CASE WHEN v.shown THEN t.subject END AS subject,
+	CASE WHEN v.shown THEN t.body END AS body,
+	t.due_on, t.escalation_level,
+	CASE WHEN v.shown THEN t.reject_reason END AS reject_reason,
+	t.created_at, t.updated_at,
+	CASE WHEN v.shown AND t.case_id IS NOT NULL AND t.sender_org_id <> hub_current_org() THEN {{allowing_consent}} END AS consent_id
+
+-- name: tasks_by_id
+-- The tasks among the ids $1 that are the reader's. The content's rule
+-- runs once per task (OFFSET 0 keeps the planner from copying it into
+-- each column).
+SELECT {{task_columns}}
+FROM tasks t
+CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+WHERE t.id = ANY($1) AND {{party}}
+
+-- name: list_tasks
+-- One page of the reader's inbox or sent tasks ({{box}}), newest first.
+-- {{filter}} is the conditions of the filter and the cursor, each
+-- " AND …", or nothing: their parameter numbers depend on the filter.
+-- {{limit}} is the number of rows to read, written into the statement.
+SELECT {{task_columns}}
+FROM tasks t
+CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+WHERE {{box}}{{filter}}
+ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}
+
+-- name: count_tasks
+-- The tasks of the box, narrowed by {{filter}} (as list_tasks'), as rows
+-- to count (Count bounds the count: page.BoundedCount).
+SELECT 1
+FROM tasks t
+CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+WHERE {{box}}{{filter}}
+
+-- name: events_of_tasks
+-- The history of the tasks $1 that are the reader's, in the order it
+-- happened; a step's note (a rejection's reason, an assignee's name) is
+-- the task's content, shown when {{content_visible}}.
+SELECT e.id, e.task_id, e.at, e.actor_org_id, e.actor_unit_id, e.actor_user_id, e.kind, e.from_state, e.to_state,
+	CASE WHEN v.shown THEN e.note END AS note, e.routed_entry_id
+FROM task_events e
+JOIN tasks t ON t.id = e.task_id
+CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+WHERE e.task_id = ANY($1) AND {{party}}
+ORDER BY e.task_id, e.at, e.id
+
+-- name: task_samtycke
+-- The samtycke in force that shares the person $1 and the classes $5 with
+-- the organisation $2 (its unit $3) for the purpose $4, or NULL (migration
+-- 023: hub_task_samtycke answers only about a person the reader may see).
+SELECT hub_task_samtycke($1, $2, $3, $4::consent_purpose, $5::information_class[])
+
+-- name: insert_task
+-- Sends the task $1 from the reader's organisation (its unit $2, user $3):
+-- kind $4, purpose $5, classes $6, case $7 of the person $8 owned by $9,
+-- topic $10 in the municipality $11, routed to the entry $12 of the
+-- organisation $13 (unit $14), subject $15, body $16, due $17, under the
+-- samtycke $18, at the request's time. (Its creation is recorded by
+-- task_created, a statement of its own: the history's row security asks
+-- for the task, which a later part of the same statement would not see.)
+INSERT INTO tasks (id, kind, state, purpose, classes, case_id, individual_id, case_org_id,
+	sender_org_id, sender_unit_id, sender_user_id, topic, municipality_code, routed_entry_id,
+	recipient_org_id, recipient_unit_id, subject, body, due_on, consent_id, created_at, updated_at)
+VALUES ($1, $4, 'SKICKAD', $5, $6, $7, $8, $9, hub_current_org(), $2, $3, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+	hub_now(), hub_now())
+RETURNING id
+
+-- name: task_created
+-- Records the sending of the task $1 as the step $2 by the unit $3 and
+-- the user $4, routed to the entry $5, at the request's time.
+INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state, routed_entry_id)
+VALUES ($2, $1, hub_now(), hub_current_org(), $3, $4, 'CREATED', NULL, 'SKICKAD', $5)
+
+-- name: change_state
+-- Moves the reader's task $1 from the state $2 to $3 (the reason $4 of a
+-- rejection), at the request's time, and records it as the step $5 by
+-- the unit $6 and the user $7. No row: the task is no longer in $2 (it
+-- changed meanwhile).
+WITH moved AS (
+	UPDATE tasks t SET state = $3, reject_reason = $4, updated_at = hub_now()
+	WHERE t.id = $1 AND t.state = $2 AND {{party}}
+	RETURNING t.id
+)
+INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state, note)
+SELECT $5, m.id, hub_now(), hub_current_org(), $6, $7, 'STATE', $2, $3, $4 FROM moved m
+RETURNING task_id
+
+-- name: assign
+-- Assigns the task $1, in the reader's queue and in the state $2, to the
+-- user $3 named $4, and records it as the step $5 by the unit $6 and the
+-- user $7. No row: the task is not in $2 any more.
+WITH assigned AS (
+	UPDATE tasks t SET assignee_user_id = $3, assignee_name = $4, updated_at = hub_now()
+	WHERE t.id = $1 AND t.state = $2 AND {{inbox}}
+	RETURNING t.id, t.state
+)
+INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state, note)
+SELECT $5, a.id, hub_now(), hub_current_org(), $6, $7, 'ASSIGNED', NULL, a.state, $4 FROM assigned a
+RETURNING task_id

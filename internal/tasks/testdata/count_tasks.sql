@@ -1,0 +1,23 @@
+-- What the code renders, written by TestGolden_ListTasks (go test -run '^TestGolden_ListTasks$' -update).
+
+-- case: the inbox, the first page of 20
+SELECT count(*) FROM (SELECT 1
+FROM tasks t
+CROSS JOIN LATERAL (SELECT (t.case_id IS NULL OR t.sender_org_id = hub_current_org() OR CASE WHEN t.case_org_id = hub_current_org() THEN NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT starts_with(cls.class::text, hub_own_class_prefix()) AND NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class))) ELSE (EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id)) AND NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class)))) END) AS shown OFFSET 0) v
+WHERE t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit()) LIMIT 1000) counted;
+
+-- case: the inbox, a page of 50 after a cursor
+SELECT count(*) FROM (SELECT 1
+FROM tasks t
+CROSS JOIN LATERAL (SELECT (t.case_id IS NULL OR t.sender_org_id = hub_current_org() OR CASE WHEN t.case_org_id = hub_current_org() THEN NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT starts_with(cls.class::text, hub_own_class_prefix()) AND NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class))) ELSE (EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id)) AND NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class)))) END) AS shown OFFSET 0) v
+WHERE t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit()) LIMIT 1000) counted;
+
+-- case: sent, of a state, kind and case, due before a day
+-- $1 = "MOTTAGEN"
+-- $2 = "SIGNAL_SJUKSKRIVNING"
+-- $3 = 2026-03-20T00:00:00Z
+-- $4 = ca000000-0000-4000-8000-000000000001
+SELECT count(*) FROM (SELECT 1
+FROM tasks t
+CROSS JOIN LATERAL (SELECT (t.case_id IS NULL OR t.sender_org_id = hub_current_org() OR CASE WHEN t.case_org_id = hub_current_org() THEN NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT starts_with(cls.class::text, hub_own_class_prefix()) AND NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class))) ELSE (EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id)) AND NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class)))) END) AS shown OFFSET 0) v
+WHERE t.sender_org_id = hub_current_org() AND t.state = $1::task_state AND t.kind = $2::task_kind AND t.due_on < $3::date AND t.case_id = $4 AND v.shown LIMIT 1000) counted;

@@ -98,6 +98,8 @@ CREATE POLICY party_update ON tasks FOR UPDATE
 
 CREATE TABLE task_events (
     id              uuid PRIMARY KEY,
+    -- The order of a task's events: several may share one request's time.
+    seq             bigint GENERATED ALWAYS AS IDENTITY,
     task_id         uuid NOT NULL REFERENCES tasks (id),
     at              timestamptz NOT NULL,
     actor_org_id    uuid NOT NULL REFERENCES organizations (id),
@@ -111,7 +113,7 @@ CREATE TABLE task_events (
     note            text CHECK (length(note) BETWEEN 1 AND 2000),
     routed_entry_id uuid REFERENCES directory_entries (id)
 );
-CREATE INDEX task_events_task ON task_events (task_id, at, id);
+CREATE INDEX task_events_task ON task_events (task_id, seq);
 GRANT SELECT, INSERT ON task_events TO hub_app;
 ALTER TABLE task_events ENABLE ROW LEVEL SECURITY;
 -- A task's history is seen by whoever sees the task (its row security).

@@ -1273,6 +1273,7 @@ CREATE TABLE public.schema_version (
 
 CREATE TABLE public.task_events (
     id uuid NOT NULL,
+    seq bigint NOT NULL,
     task_id uuid NOT NULL,
     at timestamp with time zone NOT NULL,
     actor_org_id uuid NOT NULL,
@@ -1285,6 +1286,20 @@ CREATE TABLE public.task_events (
     routed_entry_id uuid,
     CONSTRAINT task_events_kind_check CHECK ((kind = ANY (ARRAY['CREATED'::text, 'STATE'::text, 'ASSIGNED'::text, 'ESCALATED'::text]))),
     CONSTRAINT task_events_note_check CHECK (((length(note) >= 1) AND (length(note) <= 2000)))
+);
+
+
+--
+-- Name: task_events_seq_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_events ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.task_events_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 
@@ -1931,7 +1946,7 @@ CREATE UNIQUE INDEX routines_template_version ON public.routines USING btree (ke
 -- Name: task_events_task; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX task_events_task ON public.task_events USING btree (task_id, at, id);
+CREATE INDEX task_events_task ON public.task_events USING btree (task_id, seq);
 
 
 --

@@ -76,7 +76,7 @@ FROM task_events e
 JOIN tasks t ON t.id = e.task_id
 CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
 WHERE e.task_id = ANY($1) AND {{party}}
-ORDER BY e.task_id, e.at, e.id
+ORDER BY e.task_id, e.seq
 
 -- name: task_samtycke
 -- The samtycke in force that shares the person $1 and the classes $5 with

@@ -9,7 +9,7 @@ JOIN tasks t ON t.id = e.task_id
 CROSS JOIN LATERAL (SELECT (t.case_id IS NULL OR t.sender_org_id = hub_current_org() OR CASE WHEN t.case_org_id = hub_current_org() THEN NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT starts_with(cls.class::text, hub_own_class_prefix()) AND NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class))) ELSE (EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id)) AND NOT EXISTS (SELECT 1 FROM unnest(t.classes) AS cls(class) WHERE NOT EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, cls.class::information_class)))) END) AS shown OFFSET 0) v
 WHERE e.task_id = ANY($1) AND (t.sender_org_id = hub_current_org()
 	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())))
-ORDER BY e.task_id, e.at, e.id;
+ORDER BY e.task_id, e.seq;
 
 -- case: own organisation's only
 -- $1 = [7a000000-0000-4000-8000-000000000001]
@@ -20,4 +20,4 @@ JOIN tasks t ON t.id = e.task_id
 CROSS JOIN LATERAL (SELECT (t.case_id IS NULL OR t.sender_org_id = hub_current_org() OR false) AS shown OFFSET 0) v
 WHERE e.task_id = ANY($1) AND (t.sender_org_id = hub_current_org()
 	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())))
-ORDER BY e.task_id, e.at, e.id;
+ORDER BY e.task_id, e.seq;

@@ -59,13 +59,40 @@ type Step struct {
 	Forum   string
 }
 
-// The number of cases each demo municipality owns: for tests that count
-// what soc.karlstad and soc.eksjo see. The scenario's case and Karlstad's
-// journeys; Eksjö's journeys.
+// What each demo municipality owns, for tests that count what
+// soc.karlstad and soc.eksjo see (internal/demo's tests check them
+// against TheScenario): Karlstad the scenario's two people and its case,
+// and its journeys; Eksjö its journeys. No other organisation owns demo
+// people or cases.
 const (
-	KarlstadCases = 5
-	EksjoCases    = 3
+	KarlstadPeople = 6
+	KarlstadCases  = 5
+	EksjoPeople    = 3
+	EksjoCases     = 3
+	People         = KarlstadPeople + EksjoPeople
+	Cases          = KarlstadCases + EksjoCases
 )
+
+// IndividualIDs are the ids of every person of the scenario.
+func (sc Scenario) IndividualIDs() []uuid.UUID {
+	var out []uuid.UUID
+	for _, p := range sc.People {
+		out = append(out, p.ID)
+	}
+	for _, j := range sc.Journeys {
+		out = append(out, j.Person.ID)
+	}
+	return out
+}
+
+// CaseIDs are the ids of every case of the scenario.
+func (sc Scenario) CaseIDs() []uuid.UUID {
+	out := []uuid.UUID{sc.Case.ID}
+	for _, j := range sc.Journeys {
+		out = append(out, j.Case.ID)
+	}
+	return out
+}
 
 // HoglandetRoutine is Höglandet's own routine, version 1: Lysekil's FMS.
 var HoglandetRoutine = ID("routine/hoglandet/1")

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/routine"
 )
 
@@ -82,7 +83,7 @@ func Transitions(ctx context.Context, q db.Querier, scope consent.Scope, caseIDs
 // records it. A case that moved meanwhile is a CONFLICT: the step was
 // decided from a state it is no longer in.
 func Move(ctx context.Context, q db.Querier, by Author, c Case, m routine.Move) (Transition, error) {
-	id := uuid.New()
+	id := ids.New(ctx)
 	parties := m.Parties
 	if parties == nil {
 		parties = []routine.Party{}
@@ -124,7 +125,7 @@ func Move(ctx context.Context, q db.Querier, by Author, c Case, m routine.Move) 
 // records it as a step with the reason: a case stays on the version it
 // started on unless moved so, explicitly.
 func MoveToRoutine(ctx context.Context, q db.Querier, by Author, c Case, routineID uuid.UUID, state, reason string) (Transition, error) {
-	id := uuid.New()
+	id := ids.New(ctx)
 	var got uuid.UUID
 	err := q.QueryRow(ctx, qMoveToRoutine, c.ID, c.State, c.RoutineID, routineID, state, id, reason, by.UnitID, by.UserID).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -156,7 +156,7 @@ func TestRule_ParticipantsFollowKommunPlanering(t *testing.T) {
 		{"FK under another purpose", "fk", "karlstad", "SIP", 0, 0},
 		{"AF: a secrecy waiver without KOMMUN_PLANERING", "af", "karlstad", "SAMORDNAD_REHABILITERING", 1, 0},
 		{"a vårdcentral with a PDL samtycke only", "region-varmland", "vc-herrhagen", "SAMORDNAD_REHABILITERING", 0, 0},
-		{"the owning municipality", "karlstad", "eb", "", 1, 2},
+		{"the owning municipality: the demo case and its others", "karlstad", "eb", "", demo.KarlstadCases, 2},
 	} {
 		require.Equal(t, tc.cases, count(d.AppPool, tc.org, tc.unit, tc.purpose, `SELECT count(*) FROM cases`), "%s: cases, row-level security", tc.who)
 		require.Equal(t, tc.participants, count(d.AppPool, tc.org, tc.unit, tc.purpose, `SELECT count(*) FROM case_participants`),

@@ -65,13 +65,17 @@ type Item struct {
 
 // Scenario is the case work of the demo, in the order it is done: who
 // registers whom, opens the case, adds the parties, records the samtycke,
-// and writes which items.
+// and writes which items; then the förbund that adopt a routine of their
+// own do, and the journeys of the people whose cases move through the
+// routines (journeys.go).
 type Scenario struct {
 	People       []Person
 	Case         Case
 	Participants []Participant
 	Samtycke     Samtycke
 	Items        []Item
+	Adoptions    []Adoption
+	Journeys     []Journey
 }
 
 // TheScenario returns the demo scenario.
@@ -107,5 +111,7 @@ func TheScenario() Scenario {
 			item("vc", "rehab.vc", consent.VardSjukskrivning, "Sjukskrivning 100 % utfärdad 2026-01-15 till 2026-03-15 (intyg finns hos vårdcentralen)."),
 			item("fk", "ph.fk", consent.FKSamordning, "Samordningsansvar bekräftat. Avstämningsmöte bokat 2026-02-10."),
 		},
+		Adoptions: adoptions(),
+		Journeys:  journeys(),
 	}
 }

@@ -20,12 +20,18 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 var (
 	qPresent      = queries.Must("present")
 	qParticipants = queries.Must("participants")
+	qScreened     = queries.Must("screened")
 )
 
 // Present says which of ids are already written: people, cases,
-// samtycken, case items.
+// samtycken, case items, steps of a case's history, routines.
 func Present(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 	return idSet(ctx, q, qPresent, ids)
+}
+
+// Screened says which of the cases are screened.
+func Screened(ctx context.Context, q db.Querier, caseIDs []uuid.UUID) (map[uuid.UUID]bool, error) {
+	return idSet(ctx, q, qScreened, caseIDs)
 }
 
 // ParticipantOrgs are the organisations already taking part in a case.

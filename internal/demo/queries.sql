@@ -4,11 +4,18 @@
 -- owner.
 
 -- name: present
--- Which of the ids $1 are already people, cases, samtycken or case items.
+-- Which of the ids $1 are already people, cases, samtycken, case items,
+-- steps of a case's history or routines.
 SELECT id FROM individuals WHERE id = ANY($1)
 UNION ALL SELECT id FROM cases WHERE id = ANY($1)
 UNION ALL SELECT id FROM consents WHERE id = ANY($1)
 UNION ALL SELECT id FROM case_items WHERE id = ANY($1)
+UNION ALL SELECT id FROM case_transitions WHERE id = ANY($1)
+UNION ALL SELECT id FROM routines WHERE id = ANY($1)
+
+-- name: screened
+-- Which of the cases $1 are screened.
+SELECT case_id FROM case_screenings WHERE case_id = ANY($1)
 
 -- name: participants
 -- The organisations already taking part in the case $1.

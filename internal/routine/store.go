@@ -11,6 +11,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 )
 
 // ByID loads routines by id. Routines are no one's secret: every
@@ -100,7 +101,7 @@ func Save(ctx context.Context, q db.Querier, by Author, in NewVersion) (Routine,
 	if err := in.Validate(); err != nil {
 		return Routine{}, err
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	var got uuid.UUID
 	err := q.QueryRow(ctx, qInsertVersion, id, in.FederationID, in.Key, strings.TrimSpace(in.Name), in.Definition, by.UserID).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {

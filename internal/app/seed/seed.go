@@ -7,17 +7,24 @@
 // internal/app/casework and internal/app/samtycke, each step a unit of
 // work with its audit record and loggutdrag rows, exactly as the API's
 // mutations of the same name would leave them, with operation type cli.
+// Höglandet's own routine (Lysekil's FMS, read from the routine shipped
+// with the hub) is saved by its förbund administrator from the command
+// line (internal/app/routines), and the demo people's cases are moved
+// through their förbund's routines by the demo users (screenCase,
+// transitionCase), so that their histories are real.
 //
-// Loading twice writes no person, case, party, samtycke or item twice:
-// each step is skipped when what it writes is there (the demo's ids are
-// fixed, see internal/platform/ids). Each load leaves its reference
-// records again: they say that a load ran.
+// Loading twice writes no person, case, party, samtycke, item, routine or
+// step of a case's history twice: each step is skipped when what it writes
+// is there (the demo's ids are fixed, see internal/platform/ids), a
+// förbund's routine when the förbund has one. Each load leaves its
+// reference records again: they say that a load ran.
 package seed
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,15 +32,18 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/platform/logging"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+	"github.com/samverkanshub/hub/internal/routine"
 )
 
 // OperationPrefix begins the operation name of every audit record the
@@ -67,7 +77,7 @@ func Demo(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys, operator
 		}
 	}
 	people := casework.New(a)
-	s := &seeder{app: a, operator: operator, casework: people, samtycke: samtycke.New(a, people)}
+	s := &seeder{app: a, operator: operator, casework: people, samtycke: samtycke.New(a, people), routines: routines.New()}
 	return s.scenario(ctx, demo.TheScenario())
 }
 
@@ -76,6 +86,7 @@ type seeder struct {
 	operator string
 	casework *casework.Service
 	samtycke *samtycke.Service
+	routines *routines.Service
 }
 
 // actor is the demo user login acting from the command line: the user
@@ -99,6 +110,12 @@ func (s *seeder) step(ctx context.Context, login, mutation string, id uuid.UUID,
 	if err != nil {
 		return err
 	}
+	return s.stepAs(ctx, actor, login, mutation, id, do)
+}
+
+// stepAs is step for an actor other than a demo user (who names it in
+// messages).
+func (s *seeder) stepAs(ctx context.Context, actor app.Actor, who, mutation string, id uuid.UUID, do func(context.Context, *app.Work) (uuid.UUID, error)) error {
 	w := s.app.Begin(actor)
 	if id != uuid.Nil {
 		ctx = ids.Preset(ctx, id)
@@ -109,7 +126,7 @@ func (s *seeder) step(ctx context.Context, login, mutation string, id uuid.UUID,
 	}
 	op := app.Operation{Type: "cli", Name: OperationPrefix + mutation}
 	if err := errors.Join(err, w.Finish(ctx, op, err != nil, "the seed step failed and was rolled back")); err != nil {
-		return fmt.Errorf("demo %s as %s: %w", mutation, login, err)
+		return fmt.Errorf("demo %s as %s: %w", mutation, who, err)
 	}
 	return nil
 }
@@ -141,14 +158,7 @@ func (s *seeder) scenario(ctx context.Context, sc demo.Scenario) error {
 		}
 	}
 	if c := sc.Case; !present[c.ID] {
-		err := s.step(ctx, c.Login, "openCase", c.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-			lead, name := c.Login, c.LeadName
-			opened, err := s.casework.OpenCase(ctx, w, cases.OpenInput{IndividualID: c.IndividualID, FederationID: c.FederationID,
-				LeadUserID: &lead, LeadName: &name, SGI: cases.SGI(c.SGI), AFStatus: cases.AFStatus(c.AFStatus),
-				OnForsorjningsstod: c.OnForsorjningsstod, HealthObstacle: c.HealthObstacle, CareContact: c.CareContact})
-			return opened.ID, err
-		})
-		if err != nil {
+		if err := s.open(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -194,7 +204,129 @@ func (s *seeder) scenario(ctx context.Context, sc demo.Scenario) error {
 			return err
 		}
 	}
+	for _, a := range sc.Adoptions {
+		if err := s.adopt(ctx, a); err != nil {
+			return err
+		}
+	}
+	for _, j := range sc.Journeys {
+		if err := s.journey(ctx, j); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// adopt saves a förbund's routine following a shipped one, as the
+// förbund's administrator from the command line, unless the förbund has a
+// routine of its own already.
+func (s *seeder) adopt(ctx context.Context, a demo.Adoption) error {
+	own, err := routine.OfFederation(ctx, s.app.Pool, a.FederationID)
+	if err != nil || len(own) > 0 {
+		return err
+	}
+	templates, err := routine.Templates(ctx, s.app.Pool)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(templates, func(r routine.Routine) bool { return r.Key == a.Template })
+	if i < 0 {
+		return fmt.Errorf("demo routine of %s: no shipped routine %q; are the migrations applied?", a.Name, a.Template)
+	}
+	admin := app.CommandLineActor(a.OrgID, a.OrgKind, s.operator, identity.Forbundsadministrator)
+	return s.stepAs(ctx, admin, admin.Principal.UserID, "saveRoutine", a.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+		saved, err := s.routines.Save(ctx, w, routine.NewVersion{FederationID: a.FederationID, Key: a.Template, Name: a.Name,
+			Definition: templates[i].Definition})
+		return saved.ID, err
+	})
+}
+
+// journey writes what of a person's case and its steps is not there yet:
+// each step is skipped when its entry in the case's history (or, for a
+// screening that moves nothing, the case's screening) is there.
+func (s *seeder) journey(ctx context.Context, j demo.Journey) error {
+	want := []uuid.UUID{j.Person.ID, j.Case.ID}
+	for _, st := range j.Steps {
+		if st.ID != uuid.Nil {
+			want = append(want, st.ID)
+		}
+	}
+	present, err := demo.Present(ctx, s.app.Pool, want)
+	if err != nil {
+		return err
+	}
+	screened, err := demo.Screened(ctx, s.app.Pool, []uuid.UUID{j.Case.ID})
+	if err != nil {
+		return err
+	}
+	if p := j.Person; !present[p.ID] {
+		err := s.step(ctx, p.Login, "registerIndividual", p.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+			ind, err := s.casework.RegisterIndividual(ctx, w, individuals.RegisterInput{
+				Personnummer: p.Number, GivenName: p.Given, FamilyName: p.Family, ProtectedIdentity: p.Protected})
+			return ind.ID, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if c := j.Case; !present[c.ID] {
+		if err := s.open(ctx, c); err != nil {
+			return err
+		}
+	}
+	for _, st := range j.Steps {
+		if st.Answers != nil {
+			if screened[j.Case.ID] {
+				continue
+			}
+			err := s.step(ctx, j.Case.Login, "screenCase", st.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+				_, _, closed, err := s.casework.ScreenCase(ctx, w, j.Case.ID, st.Answers)
+				switch {
+				case err != nil:
+					return uuid.Nil, err
+				case closed == nil:
+					return uuid.Nil, nil
+				case closed.To != st.To:
+					return uuid.Nil, fmt.Errorf("the screening closed the case into %s, not %s", closed.To, st.To)
+				}
+				return closed.ID, nil
+			})
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if present[st.ID] {
+			continue
+		}
+		err := s.step(ctx, j.Case.Login, "transitionCase", st.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+			m := routine.Move{To: st.To, Reason: st.Reason, Routes: st.Routes, Closure: st.Closure}
+			if st.Forum != "" {
+				today, err := w.Today(ctx)
+				if err != nil {
+					return uuid.Nil, err
+				}
+				m.Decision = &routine.Decision{Forum: st.Forum, DecidedOn: today}
+			}
+			_, t, err := s.casework.TransitionCase(ctx, w, j.Case.ID, m)
+			return t.ID, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// open opens a demo case as its login.
+func (s *seeder) open(ctx context.Context, c demo.Case) error {
+	return s.step(ctx, c.Login, "openCase", c.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+		lead, name := c.Login, c.LeadName
+		opened, err := s.casework.OpenCase(ctx, w, cases.OpenInput{IndividualID: c.IndividualID, FederationID: c.FederationID,
+			LeadUserID: &lead, LeadName: &name, SGI: cases.SGI(c.SGI), AFStatus: cases.AFStatus(c.AFStatus),
+			OnForsorjningsstod: c.OnForsorjningsstod, HealthObstacle: c.HealthObstacle, CareContact: c.CareContact})
+		return opened.ID, err
+	})
 }
 
 func consentInput(c demo.Samtycke) (consent.Input, error) {

@@ -44,16 +44,17 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 		return n
 	}
 
-	// The demo has 2 people, 1 case, 1 samtycke with 3 grants.
-	require.Equal(t, 2000+2, count(`SELECT count(*) FROM individuals`))
-	require.Equal(t, 600+1, count(`SELECT count(*) FROM cases`))
+	// The demo has its people and cases (demo.People, demo.Cases) and
+	// 1 samtycke with 3 grants.
+	require.Equal(t, 2000+demo.People, count(`SELECT count(*) FROM individuals`))
+	require.Equal(t, 600+demo.Cases, count(`SELECT count(*) FROM cases`))
 	require.Equal(t, 1200+1, count(`SELECT count(*) FROM consents`))
-	require.Equal(t, 600+1, count(`SELECT count(DISTINCT individual_id) FROM cases`), "one case per person")
+	require.Equal(t, 600+demo.Cases, count(`SELECT count(DISTINCT individual_id) FROM cases`), "one case per person")
 
 	t.Run("every number opens, matches its blind index and is the generator's", func(t *testing.T) {
 		keys := demo.DevKeys()
 		rows, err := d.Pool.Query(ctx, `SELECT id, number_kind, number_index, number_sealed, number_key_id, org_id, unit_id, protected_identity
-			FROM individuals WHERE id <> ALL($1)`, []uuid.UUID{demo.DemoIndividual, demo.DemoProtectedIndividual})
+			FROM individuals WHERE id <> ALL($1)`, demo.TheScenario().IndividualIDs())
 		require.NoError(t, err)
 		defer rows.Close()
 		byID := map[uuid.UUID]int{}
@@ -92,15 +93,15 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	t.Run("people, cases and samtycken belong to a kommun, its units and its förbund", func(t *testing.T) {
 		require.Zero(t, count(`SELECT count(*) FROM individuals i JOIN organizations o ON o.id = i.org_id
 			LEFT JOIN units u ON u.id = i.unit_id AND u.org_id = i.org_id WHERE o.kind <> 'KOMMUN' OR u.kind <> 'EKONOMISKT_BISTAND'`))
-		// The demo's own case and samtycke were written when the demo was
+		// The demo's own cases and samtycke were written when the demo was
 		// loaded, through the use cases, on the real clock: not the
 		// generator's.
 		require.Zero(t, count(`SELECT count(*) FROM cases c JOIN individuals i ON i.id = c.individual_id
-			WHERE c.id <> $2 AND (c.org_id <> i.org_id OR c.unit_id <> i.unit_id
+			WHERE c.id <> ALL($2) AND (c.org_id <> i.org_id OR c.unit_id <> i.unit_id
 			   OR NOT EXISTS (SELECT 1 FROM units u WHERE u.id = c.lead_unit_id AND u.org_id = c.org_id)
 			   OR NOT EXISTS (SELECT 1 FROM federation_memberships m WHERE m.federation_id = c.federation_id AND m.member_org_id = c.org_id
 			                  AND m.valid_from <= c.opened_at::date AND (m.valid_to IS NULL OR m.valid_to > $1))
-			   OR c.opened_at < i.registered_at OR c.opened_at >= $1)`, smallNational.Today, demo.DemoCase))
+			   OR c.opened_at < i.registered_at OR c.opened_at >= $1)`, smallNational.Today, demo.TheScenario().CaseIDs()))
 		require.Zero(t, count(`SELECT count(*) FROM consents c JOIN individuals i ON i.id = c.individual_id
 			WHERE c.id <> $2 AND (c.org_id <> i.org_id OR c.registered_at < i.registered_at OR c.registered_at >= $1
 			   OR c.revoked_at < c.registered_at OR c.revoked_at >= $1)`, smallNational.Today, demo.DemoConsent))
@@ -166,7 +167,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 				// (random handles, the real clock): only the generator's
 				// rows are reproducible.
 				var s string
-				require.NoError(t, d.Pool.QueryRow(ctx, sql, []uuid.UUID{demo.DemoIndividual, demo.DemoProtectedIndividual}).Scan(&s))
+				require.NoError(t, d.Pool.QueryRow(ctx, sql, demo.TheScenario().IndividualIDs()).Scan(&s))
 				out = append(out, s)
 			}
 			return out

@@ -29,8 +29,9 @@ type auditExpectation struct {
 	vars    map[string]any
 	// subscription examples: what makes an event arrive.
 	trigger func(t *testing.T, srv *testServer)
-	// prepare makes the data the example reads, before it runs.
-	prepare func(t *testing.T, srv *testServer)
+	// prepare makes the data the example reads, before it runs; the
+	// variables it returns replace the example's of the same name.
+	prepare func(t *testing.T, srv *testServer) map[string]any
 	// logged: for personal data, the type of object (relay type) whose
 	// read must be a row of the person's loggutdrag.
 	logged string
@@ -52,6 +53,7 @@ var auditCoverage = map[string]auditExpectation{
 	"Query.directorySearch":   {login: "soc.karlstad", query: `{ directorySearch(query: "rehabilitering") { totalCount } }`},
 	"Query.directoryCoverage": {login: "koord.karlstad", query: `query($f: ID!) { directoryCoverage(federationId: $f) { cells { status } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
 	"Query.node#Routine":      {login: "soc.eksjo", query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": relay.ID(relay.TypeRoutine, fmsRoutine)}},
+	"Query.screeningCohorts":  {login: "soc.karlstad", purpose: rehab, query: `query($f: ID!) { screeningCohorts(federationId: $f) { name screened } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
 	"Query.routines":          {login: "admin.samspelet", query: `query($f: ID!) { routines(federationId: $f) { id states { name } } }`, vars: map[string]any{"f": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet"))}},
 	// Query: personal data and the audit trail.
 	"Query.node#Case":                {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, vars: map[string]any{"id": demoCaseID}, logged: relay.TypeCase},
@@ -67,9 +69,10 @@ var auditCoverage = map[string]auditExpectation{
 	"Case.individual":  {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { individual { id } } } }`, logged: relay.TypeIndividual},
 	"Case.transitions": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { transitions { to } } } }`, logged: relay.TypeCaseHistory},
 	"Case.screening": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ cases { nodes { screening { eligible } } } }`, logged: relay.TypeCaseScreening,
-		prepare: func(t *testing.T, srv *testServer) {
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
 			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { case { id } } }`,
 				map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}), &struct{}{})
+			return nil
 		}},
 	"Case.items":          {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { items { id } } } }`, logged: relay.TypeCaseItem},
 	"Individual.cases":    {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ individuals { nodes { cases { id } } } }`, logged: relay.TypeCase},
@@ -113,6 +116,13 @@ var auditCoverage = map[string]auditExpectation{
 		vars: map[string]any{"id": "task"}, logged: relay.TypeCase},
 	"Mutation.saveRoutine": {audited: true, login: "admin.samspelet", query: `mutation($in: SaveRoutineInput!) { saveRoutine(input: $in) { version } }`,
 		vars: map[string]any{"in": map[string]any{"federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")), "key": "samverkan", "name": "Samspelets rutin", "definition": smallRoutine()}}},
+	"Mutation.createScreeningCohort": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: CreateScreeningCohortInput!) { createScreeningCohort(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")), "name": "Förstudie"}}},
+	"Mutation.importScreeningCohort": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: ImportScreeningCohortInput!) { importScreeningCohort(input: $in) { households } }`,
+		logged: relay.TypeIndividual,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			return map[string]any{"in": map[string]any{"cohortId": createCohort(t, srv, "Förstudie"), "csv": cohortFile(1)}}
+		}},
 	// Subscriptions: each delivered event is audited.
 	"Subscription.consentEvents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `subscription { consentEvents { kind } }`,
 		trigger: func(t *testing.T, srv *testServer) {
@@ -160,8 +170,10 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 			srv, b := setup(t)
 			qualified, _, _ := strings.Cut(name, "#")
 			_, field, _ := strings.Cut(qualified, ".")
+			vars := map[string]any{}
+			maps.Copy(vars, e.vars)
 			if e.prepare != nil {
-				e.prepare(t, srv)
+				maps.Copy(vars, e.prepare(t, srv))
 			}
 			if e.trigger != nil {
 				ws := wsAs(t, srv, e.login, e.purpose)
@@ -172,7 +184,6 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 				require.True(t, ok, "an event arrives")
 				require.Equal(t, "next", m.Type, string(m.Payload))
 			} else {
-				vars := e.vars
 				if vars["id"] == "task" { // a task the vårdcentral sent to Karlstad's ekonomiskt bistånd
 					var sent struct{ CreateTask struct{ ID string } }
 					mustData(t, postFor(t, srv, "rehab.vc", rehab, createTaskMutation, map[string]any{"in": signal()}), &sent)

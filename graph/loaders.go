@@ -14,6 +14,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -163,6 +164,7 @@ type requestLoaders struct {
 	membersOfFederation       *relation[[]tenancy.Membership]
 	membershipsOfOrganization *relation[[]tenancy.Membership]
 	routines                  *relation[routine.Routine]
+	cohortCounts              *relation[cases.CohortCount]
 	// Directory relations apply the viewer's visibility.
 	directoryEntries  *relation[directory.Entry]
 	directoryChannels *relation[[]directory.Channel]
@@ -183,6 +185,7 @@ func newRequestLoaders(wait time.Duration, r *Resolver) *requestLoaders {
 		membersOfFederation:       newRelation(wait, fetcher(r.Orgs.MembersOfFederations)),
 		membershipsOfOrganization: newRelation(wait, fetcher(r.Orgs.MembershipsOfOrganizations)),
 		routines:                  newRelation(wait, fetcher(r.RoutineService.ByID)),
+		cohortCounts:              newRelation(wait, fetcher(r.Casework.CohortCounts)),
 		directoryEntries:          newRelation(wait, fetcher(r.Directory.Entries)),
 		directoryChannels:         newRelation(wait, fetcher(r.Directory.Channels)),
 		personal:                  newPersonalLoaders(wait, r),

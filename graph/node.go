@@ -7,6 +7,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/authz"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
@@ -83,6 +84,17 @@ func (r *Resolver) loadNodes(ctx context.Context, ids []string) ([]model.Node, e
 		}
 		for id, rt := range found2 {
 			found[ref{relay.TypeRoutine, id}] = model.FromRoutine(rt)
+		}
+	}
+	if ids := byType[relay.TypeScreeningCohort]; len(ids) > 0 {
+		// A cohort is its municipality's alone: anyone else finds nothing
+		// (the refusal is audited as any other).
+		ks, err := r.Casework.Cohorts(ctx, w, nil, ids)
+		if err != nil && apperr.CodeOf(err) != apperr.Forbidden {
+			return nil, err
+		}
+		for _, k := range ks {
+			found[ref{relay.TypeScreeningCohort, k.ID}] = model.FromCohort(k)
 		}
 	}
 	if err := r.loadPersonalNodes(ctx, byType, func(typ string, id uuid.UUID, n model.Node) { found[ref{typ, id}] = n }); err != nil {

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
@@ -77,6 +78,35 @@ func (r *federationResolver) Routine(ctx context.Context, objs []*model.Federati
 	return out, nil
 }
 
+func (r *mutationResolver) CreateScreeningCohort(ctx context.Context, input model.CreateScreeningCohortInput) (*model.ScreeningCohort, error) {
+	fedID, err := parseKey(input.FederationID, relay.TypeFederation, "federation")
+	if err != nil {
+		return nil, apperr.Invalidf("federationId: no such federation")
+	}
+	k, err := r.Casework.CreateCohort(ctx, work(ctx), cases.NewCohort{FederationID: fedID, Name: input.Name})
+	if err != nil {
+		return nil, err
+	}
+	return model.FromCohort(k), nil
+}
+
+func (r *mutationResolver) ImportScreeningCohort(ctx context.Context, input model.ImportScreeningCohortInput) (*model.ImportScreeningCohortPayload, error) {
+	cohortID, err := parseKey(input.CohortID, relay.TypeScreeningCohort, "cohort")
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Casework.ImportCohort(ctx, work(ctx), cohortID, strings.NewReader(input.CSV))
+	if err != nil {
+		return nil, err
+	}
+	ks, err := r.Casework.Cohorts(ctx, work(ctx), nil, []uuid.UUID{cohortID})
+	if err != nil || len(ks) == 0 {
+		return nil, err
+	}
+	return &model.ImportScreeningCohortPayload{Cohort: model.FromCohort(ks[0]), Households: res.Households, Registered: res.Registered,
+		Opened: res.Opened, Eligible: res.Eligible, Closed: res.Closed}, nil
+}
+
 func (r *mutationResolver) TransitionCase(ctx context.Context, input model.TransitionCaseInput) (*model.TransitionCasePayload, error) {
 	caseID, move, err := toMove(input)
 	if err != nil {
@@ -98,7 +128,11 @@ func (r *mutationResolver) ScreenCase(ctx context.Context, input model.ScreenCas
 	if err != nil {
 		return nil, err
 	}
-	c, sc, closed, err := r.Casework.ScreenCase(ctx, work(ctx), caseID, answers)
+	cohortID, err := parseOptionalKey(input.CohortID, relay.TypeScreeningCohort, "cohort")
+	if err != nil {
+		return nil, err
+	}
+	c, sc, closed, err := r.Casework.ScreenCase(ctx, work(ctx), caseID, answers, cohortID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +176,22 @@ func (r *mutationResolver) SaveRoutine(ctx context.Context, input model.SaveRout
 	return model.FromRoutine(saved), nil
 }
 
+func (r *queryResolver) ScreeningCohorts(ctx context.Context, federationID string) ([]*model.ScreeningCohort, error) {
+	fedID, err := parseKey(federationID, relay.TypeFederation, "federation")
+	if err != nil {
+		return nil, err
+	}
+	ks, err := r.Casework.Cohorts(ctx, work(ctx), &fedID, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ScreeningCohort, len(ks))
+	for i, k := range ks {
+		out[i] = model.FromCohort(k)
+	}
+	return out, nil
+}
+
 func (r *queryResolver) Routines(ctx context.Context, federationID *string) ([]*model.Routine, error) {
 	fedID, err := parseOptionalKey(federationID, relay.TypeFederation, "federation")
 	if err != nil {
@@ -162,6 +212,59 @@ func (r *routineResolver) Federation(ctx context.Context, objs []*model.Routine)
 	return mapOptional(ctx, objs, func(rt *model.Routine) *uuid.UUID { return rt.FederationKey }, loaders(ctx).federations, model.FromFederation)
 }
 
+func (r *screeningCohortResolver) Federation(ctx context.Context, objs []*model.ScreeningCohort) ([]*model.Federation, error) {
+	key := func(k *model.ScreeningCohort) uuid.UUID { return k.FederationKey }
+	feds, err := loaders(ctx).federations.load(ctx, keysOf(objs, key))
+	if err != nil {
+		return nil, err
+	}
+	return mapOne(objs, key, feds, model.FromFederation), nil
+}
+
+func (r *screeningCohortResolver) Screened(ctx context.Context, objs []*model.ScreeningCohort) ([]int, error) {
+	counts, err := loaders(ctx).cohortCounts.load(ctx, keysOf(objs, func(k *model.ScreeningCohort) uuid.UUID { return k.Key }))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(objs))
+	for i, k := range objs {
+		out[i] = counts[k.Key].Screened
+	}
+	return out, nil
+}
+
+func (r *screeningCohortResolver) Eligible(ctx context.Context, objs []*model.ScreeningCohort) ([]int, error) {
+	counts, err := loaders(ctx).cohortCounts.load(ctx, keysOf(objs, func(k *model.ScreeningCohort) uuid.UUID { return k.Key }))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(objs))
+	for i, k := range objs {
+		out[i] = counts[k.Key].Eligible
+	}
+	return out, nil
+}
+
+func (r *screeningCohortResolver) Criteria(ctx context.Context, objs []*model.ScreeningCohort) ([][]*model.CohortCriterionCount, error) {
+	counts, err := loaders(ctx).cohortCounts.load(ctx, keysOf(objs, func(k *model.ScreeningCohort) uuid.UUID { return k.Key }))
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*model.CohortCriterionCount, len(objs))
+	for i, k := range objs {
+		current, err := r.RoutineService.Current(ctx, work(ctx), k.FederationKey)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = []*model.CohortCriterionCount{}
+		for _, c := range current.Definition.Screening {
+			n := counts[k.Key].PerCriterion[c.Key]
+			out[i] = append(out[i], &model.CohortCriterionCount{Key: c.Key, Question: c.Question, Excludes: c.Excludes, Yes: n.Yes, KeptOut: n.KeptOut})
+		}
+	}
+	return out, nil
+}
+
 func (r *Resolver) CaseParty() generated.CasePartyResolver { return &casePartyResolver{r} }
 
 func (r *Resolver) CaseTransition() generated.CaseTransitionResolver {
@@ -170,8 +273,13 @@ func (r *Resolver) CaseTransition() generated.CaseTransitionResolver {
 
 func (r *Resolver) Routine() generated.RoutineResolver { return &routineResolver{r} }
 
+func (r *Resolver) ScreeningCohort() generated.ScreeningCohortResolver {
+	return &screeningCohortResolver{r}
+}
+
 type (
-	casePartyResolver      struct{ *Resolver }
-	caseTransitionResolver struct{ *Resolver }
-	routineResolver        struct{ *Resolver }
+	casePartyResolver       struct{ *Resolver }
+	caseTransitionResolver  struct{ *Resolver }
+	routineResolver         struct{ *Resolver }
+	screeningCohortResolver struct{ *Resolver }
 )

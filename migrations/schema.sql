@@ -838,6 +838,7 @@ CREATE TABLE public.case_screenings (
     failed text[] NOT NULL,
     screened_at timestamp with time zone NOT NULL,
     screened_by text NOT NULL,
+    cohort_id uuid,
     CONSTRAINT case_screenings_answers_check CHECK ((jsonb_typeof(answers) = 'object'::text))
 );
 
@@ -1268,6 +1269,21 @@ CREATE TABLE public.schema_version (
 
 
 --
+-- Name: screening_cohorts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.screening_cohorts (
+    id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    federation_id uuid NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT screening_cohorts_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+
+--
 -- Name: task_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1658,6 +1674,22 @@ ALTER TABLE ONLY public.routines
 
 
 --
+-- Name: screening_cohorts screening_cohorts_org_id_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.screening_cohorts
+    ADD CONSTRAINT screening_cohorts_org_id_name_key UNIQUE (org_id, name);
+
+
+--
+-- Name: screening_cohorts screening_cohorts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.screening_cohorts
+    ADD CONSTRAINT screening_cohorts_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: task_events task_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1730,6 +1762,13 @@ CREATE INDEX case_items_case ON public.case_items USING btree (case_id, recorded
 --
 
 CREATE UNIQUE INDEX case_participants_unique ON public.case_participants USING btree (case_id, participant_org_id, COALESCE(participant_unit_id, '00000000-0000-0000-0000-000000000000'::uuid));
+
+
+--
+-- Name: case_screenings_cohort; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX case_screenings_cohort ON public.case_screenings USING btree (cohort_id) WHERE (cohort_id IS NOT NULL);
 
 
 --
@@ -2165,6 +2204,14 @@ ALTER TABLE ONLY public.case_screenings
 
 
 --
+-- Name: case_screenings case_screenings_cohort_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_screenings
+    ADD CONSTRAINT case_screenings_cohort_id_fkey FOREIGN KEY (cohort_id) REFERENCES public.screening_cohorts(id);
+
+
+--
 -- Name: case_screenings case_screenings_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2490,6 +2537,22 @@ ALTER TABLE ONLY public.routines
 
 ALTER TABLE ONLY public.routines
     ADD CONSTRAINT routines_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: screening_cohorts screening_cohorts_federation_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.screening_cohorts
+    ADD CONSTRAINT screening_cohorts_federation_id_fkey FOREIGN KEY (federation_id) REFERENCES public.federations(id);
+
+
+--
+-- Name: screening_cohorts screening_cohorts_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.screening_cohorts
+    ADD CONSTRAINT screening_cohorts_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
 
 
 --
@@ -3155,10 +3218,24 @@ CREATE POLICY owner_insert ON public.case_transitions FOR INSERT WITH CHECK (((o
 
 
 --
+-- Name: screening_cohorts owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.screening_cohorts FOR INSERT WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: consents owner_only; Type: POLICY; Schema: public; Owner: -
 --
 
 CREATE POLICY owner_only ON public.consents FOR SELECT USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: screening_cohorts owner_only; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_only ON public.screening_cohorts FOR SELECT USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -3291,6 +3368,12 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 --
 
 ALTER TABLE public.routines ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: screening_cohorts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.screening_cohorts ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: tasks sender_insert; Type: POLICY; Schema: public; Owner: -
@@ -3817,6 +3900,13 @@ GRANT SELECT,INSERT ON TABLE public.routines TO hub_app;
 --
 
 GRANT SELECT ON TABLE public.schema_version TO hub_app;
+
+
+--
+-- Name: TABLE screening_cohorts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.screening_cohorts TO hub_app;
 
 
 --

@@ -41,6 +41,8 @@ type MutationResolver interface {
 	OpenCase(ctx context.Context, input model.OpenCaseInput) (*model.Case, error)
 	AddCaseParticipant(ctx context.Context, caseID string, organizationID string, unitID *string) (*model.Case, error)
 	AddCaseItem(ctx context.Context, caseID string, class consent.Class, summary string) (*model.CaseItem, error)
+	CreateScreeningCohort(ctx context.Context, input model.CreateScreeningCohortInput) (*model.ScreeningCohort, error)
+	ImportScreeningCohort(ctx context.Context, input model.ImportScreeningCohortInput) (*model.ImportScreeningCohortPayload, error)
 	TransitionCase(ctx context.Context, input model.TransitionCaseInput) (*model.TransitionCasePayload, error)
 	ScreenCase(ctx context.Context, input model.ScreenCaseInput) (*model.ScreenCasePayload, error)
 	MoveCaseToRoutine(ctx context.Context, input model.MoveCaseToRoutineInput) (*model.TransitionCasePayload, error)
@@ -130,12 +132,40 @@ func (ec *executionContext) field_Mutation_archiveDirectoryEntry_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createScreeningCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateScreeningCohortInput, error) {
+			return ec.unmarshalNCreateScreeningCohortInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCreateScreeningCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateTaskInput, error) {
 			return ec.unmarshalNCreateTaskInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCreateTaskInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importScreeningCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ImportScreeningCohortInput, error) {
+			return ec.unmarshalNImportScreeningCohortInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐImportScreeningCohortInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1791,6 +1821,94 @@ func (ec *executionContext) fieldContext_Mutation_addCaseItem(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createScreeningCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createScreeningCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateScreeningCohort(ctx, fc.Args["input"].(model.CreateScreeningCohortInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScreeningCohort) graphql.Marshaler {
+			return ec.marshalNScreeningCohort2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createScreeningCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningCohort(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createScreeningCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importScreeningCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importScreeningCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportScreeningCohort(ctx, fc.Args["input"].(model.ImportScreeningCohortInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportScreeningCohortPayload) graphql.Marshaler {
+			return ec.marshalNImportScreeningCohortPayload2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐImportScreeningCohortPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importScreeningCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportScreeningCohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importScreeningCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_transitionCase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3172,6 +3290,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addCaseItem":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addCaseItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createScreeningCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createScreeningCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importScreeningCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importScreeningCohort(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -54,6 +54,7 @@ type ResolverRoot interface {
 	OrganizationConnection() OrganizationConnectionResolver
 	Query() QueryResolver
 	Routine() RoutineResolver
+	ScreeningCohort() ScreeningCohortResolver
 	Subscription() SubscriptionResolver
 	Task() TaskResolver
 	TaskConnection() TaskConnectionResolver
@@ -218,6 +219,14 @@ type ComplexityRoot struct {
 		WaitingFor     func(childComplexity int) int
 	}
 
+	CohortCriterionCount struct {
+		Excludes func(childComplexity int) int
+		KeptOut  func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Question func(childComplexity int) int
+		Yes      func(childComplexity int) int
+	}
+
 	Consent struct {
 		Evidence           func(childComplexity int) int
 		FormReference      func(childComplexity int) int
@@ -338,6 +347,15 @@ type ComplexityRoot struct {
 		ValidTo      func(childComplexity int) int
 	}
 
+	ImportScreeningCohortPayload struct {
+		Closed     func(childComplexity int) int
+		Cohort     func(childComplexity int) int
+		Eligible   func(childComplexity int) int
+		Households func(childComplexity int) int
+		Opened     func(childComplexity int) int
+		Registered func(childComplexity int) int
+	}
+
 	Individual struct {
 		Cases              func(childComplexity int) int
 		Consents           func(childComplexity int) int
@@ -384,7 +402,9 @@ type ComplexityRoot struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		CreateScreeningCohort func(childComplexity int, input model.CreateScreeningCohortInput) int
 		CreateTask            func(childComplexity int, input model.CreateTaskInput) int
+		ImportScreeningCohort func(childComplexity int, input model.ImportScreeningCohortInput) int
 		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
@@ -447,6 +467,7 @@ type ComplexityRoot struct {
 		Nodes                    func(childComplexity int, ids []string) int
 		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
 		Routines                 func(childComplexity int, federationID *string) int
+		ScreeningCohorts         func(childComplexity int, federationID string) int
 		Tasks                    func(childComplexity int, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
 	}
@@ -495,6 +516,17 @@ type ComplexityRoot struct {
 	ScreeningAnswer struct {
 		Key func(childComplexity int) int
 		Yes func(childComplexity int) int
+	}
+
+	ScreeningCohort struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		Criteria   func(childComplexity int) int
+		Eligible   func(childComplexity int) int
+		Federation func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Screened   func(childComplexity int) int
 	}
 
 	ScreeningCriterion struct {
@@ -1245,6 +1277,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseTransition.WaitingFor(childComplexity), true
 
+	case "CohortCriterionCount.excludes":
+		if e.ComplexityRoot.CohortCriterionCount.Excludes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortCriterionCount.Excludes(childComplexity), true
+	case "CohortCriterionCount.keptOut":
+		if e.ComplexityRoot.CohortCriterionCount.KeptOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortCriterionCount.KeptOut(childComplexity), true
+	case "CohortCriterionCount.key":
+		if e.ComplexityRoot.CohortCriterionCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortCriterionCount.Key(childComplexity), true
+	case "CohortCriterionCount.question":
+		if e.ComplexityRoot.CohortCriterionCount.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortCriterionCount.Question(childComplexity), true
+	case "CohortCriterionCount.yes":
+		if e.ComplexityRoot.CohortCriterionCount.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortCriterionCount.Yes(childComplexity), true
+
 	case "Consent.evidence":
 		if e.ComplexityRoot.Consent.Evidence == nil {
 			break
@@ -1749,6 +1812,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FederationMembership.ValidTo(childComplexity), true
 
+	case "ImportScreeningCohortPayload.closed":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Closed(childComplexity), true
+	case "ImportScreeningCohortPayload.cohort":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Cohort(childComplexity), true
+	case "ImportScreeningCohortPayload.eligible":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Eligible(childComplexity), true
+	case "ImportScreeningCohortPayload.households":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Households == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Households(childComplexity), true
+	case "ImportScreeningCohortPayload.opened":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Opened(childComplexity), true
+	case "ImportScreeningCohortPayload.registered":
+		if e.ComplexityRoot.ImportScreeningCohortPayload.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportScreeningCohortPayload.Registered(childComplexity), true
+
 	case "Individual.cases":
 		if e.ComplexityRoot.Individual.Cases == nil {
 			break
@@ -1949,6 +2049,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.createScreeningCohort":
+		if e.ComplexityRoot.Mutation.CreateScreeningCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createScreeningCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateScreeningCohort(childComplexity, args["input"].(model.CreateScreeningCohortInput)), true
 	case "Mutation.createTask":
 		if e.ComplexityRoot.Mutation.CreateTask == nil {
 			break
@@ -1960,6 +2071,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTask(childComplexity, args["input"].(model.CreateTaskInput)), true
+	case "Mutation.importScreeningCohort":
+		if e.ComplexityRoot.Mutation.ImportScreeningCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importScreeningCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportScreeningCohort(childComplexity, args["input"].(model.ImportScreeningCohortInput)), true
 	case "Mutation.moveCaseToRoutine":
 		if e.ComplexityRoot.Mutation.MoveCaseToRoutine == nil {
 			break
@@ -2341,6 +2463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Routines(childComplexity, args["federationId"].(*string)), true
+	case "Query.screeningCohorts":
+		if e.ComplexityRoot.Query.ScreeningCohorts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_screeningCohorts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScreeningCohorts(childComplexity, args["federationId"].(string)), true
 	case "Query.tasks":
 		if e.ComplexityRoot.Query.Tasks == nil {
 			break
@@ -2537,6 +2670,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScreeningAnswer.Yes(childComplexity), true
+
+	case "ScreeningCohort.createdAt":
+		if e.ComplexityRoot.ScreeningCohort.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.CreatedAt(childComplexity), true
+	case "ScreeningCohort.createdBy":
+		if e.ComplexityRoot.ScreeningCohort.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.CreatedBy(childComplexity), true
+	case "ScreeningCohort.criteria":
+		if e.ComplexityRoot.ScreeningCohort.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.Criteria(childComplexity), true
+	case "ScreeningCohort.eligible":
+		if e.ComplexityRoot.ScreeningCohort.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.Eligible(childComplexity), true
+	case "ScreeningCohort.federation":
+		if e.ComplexityRoot.ScreeningCohort.Federation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.Federation(childComplexity), true
+	case "ScreeningCohort.id":
+		if e.ComplexityRoot.ScreeningCohort.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.ID(childComplexity), true
+	case "ScreeningCohort.name":
+		if e.ComplexityRoot.ScreeningCohort.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.Name(childComplexity), true
+	case "ScreeningCohort.screened":
+		if e.ComplexityRoot.ScreeningCohort.Screened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScreeningCohort.Screened(childComplexity), true
 
 	case "ScreeningCriterion.closureReason":
 		if e.ComplexityRoot.ScreeningCriterion.ClosureReason == nil {
@@ -2915,8 +3097,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCaseWaitInput,
 		ec.unmarshalInputConsentGrantInput,
 		ec.unmarshalInputContactChannelInput,
+		ec.unmarshalInputCreateScreeningCohortInput,
 		ec.unmarshalInputCreateTaskInput,
 		ec.unmarshalInputDirectoryEntryInput,
+		ec.unmarshalInputImportScreeningCohortInput,
 		ec.unmarshalInputMoveCaseToRoutineInput,
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
@@ -4413,6 +4597,84 @@ input ScreenCaseInput {
   caseId: ID!
   "An answer to every criterion of the case's routine, and nothing else."
   answers: [ScreeningAnswerInput!]!
+  "The cohort the screening belongs to (your organisation's, in the case's förbund)."
+  cohortId: ID
+}
+
+"""
+A screening of many households at once by a municipality in one förbund
+(Landskrona's förstudie: 780 households, 280 eligible). Only the
+municipality that made it sees it; its counts are of its own screenings.
+"""
+type ScreeningCohort implements Node {
+  "The cohort's global id."
+  id: ID!
+  "The förbund whose target group it screens for."
+  federation: Federation!
+  "Its name, unique in your organisation."
+  name: String!
+  "When it was created."
+  createdAt: DateTime!
+  "Who created it (user id at their identity provider)."
+  createdBy: String!
+  "How many households were screened into it."
+  screened: Int!
+  "How many of them are in the target group."
+  eligible: Int!
+  "Per criterion of the förbund's current routine: the answers and how many each kept out."
+  criteria: [CohortCriterionCount!]!
+}
+
+"How one screening criterion was answered in a cohort."
+type CohortCriterionCount {
+  "The criterion's key."
+  key: String!
+  "Its question."
+  question: String!
+  "Whether a yes excludes."
+  excludes: Boolean!
+  "How many answered yes."
+  yes: Int!
+  "How many it kept out of the target group."
+  keptOut: Int!
+}
+
+"A cohort to create."
+input CreateScreeningCohortInput {
+  "The förbund (your organisation must be a member today)."
+  federationId: ID!
+  "Its name (1–200 characters, unique in your organisation)."
+  name: String!
+}
+
+"Households to screen into a cohort, from a CSV file."
+input ImportScreeningCohortInput {
+  "The cohort (your organisation's)."
+  cohortId: ID!
+  """
+  The file: a header with the columns personnummer, fornamn, efternamn and
+  one column per screening criterion of the förbund's routine (its key, in
+  any case), then one line per household with ja or nej for each criterion.
+  At most 5,000 households and 2 MiB. All or nothing: every problem is
+  named with its line and column, and nothing is imported if there is one.
+  """
+  csv: String! @multiline
+}
+
+"What an import did."
+type ImportScreeningCohortPayload {
+  "The cohort, with its counts."
+  cohort: ScreeningCohort!
+  "The households of the file."
+  households: Int!
+  "People new to your municipality, registered by the import."
+  registered: Int!
+  "Cases opened (the others had an open case in the förbund, which was screened)."
+  opened: Int!
+  "Households in the target group."
+  eligible: Int!
+  "Cases closed because the person is outside the target group."
+  closed: Int!
 }
 
 "The screening recorded, and the case's closure if it found the person outside the target group."
@@ -4508,6 +4770,8 @@ input SaveRoutineInput {
 }
 
 extend type Query {
+  "Your municipality's screening cohorts in a förbund, newest first. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  screeningCohorts("The förbund." federationId: ID!): [ScreeningCohort!]!
   """
   The versions of a förbund's own routine (latest first), then the
   routines shipped with the hub. Without ` + "`" + `federationId` + "`" + `, only the shipped
@@ -4520,6 +4784,10 @@ extend type Query {
 }
 
 extend type Mutation {
+  "Starts a screening cohort of your municipality. Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  createScreeningCohort("The cohort." input: CreateScreeningCohortInput!): ScreeningCohort!
+  "Screens the households of a CSV file into a cohort, all or nothing: registers the people new to your municipality, opens their cases in the förbund where they have none open, screens each (closing the cases of people outside the target group). Needs ` + "`" + `Hub-Purpose` + "`" + `."
+  importScreeningCohort("The file." input: ImportScreeningCohortInput!): ImportScreeningCohortPayload!
   "Moves a case of your organisation one step in its routine. Needs ` + "`" + `Hub-Purpose` + "`" + `. A refusal names each guard that failed."
   transitionCase("The step." input: TransitionCaseInput!): TransitionCasePayload!
   "Records a case's screening; a person outside the target group has the case closed with the reason. Needs ` + "`" + `Hub-Purpose` + "`" + `."
@@ -5353,6 +5621,22 @@ func (ec *executionContext) childFields_CaseTransition(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CaseTransition", field.Name)
 }
 
+func (ec *executionContext) childFields_CohortCriterionCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CohortCriterionCount_key(ctx, field)
+	case "question":
+		return ec.fieldContext_CohortCriterionCount_question(ctx, field)
+	case "excludes":
+		return ec.fieldContext_CohortCriterionCount_excludes(ctx, field)
+	case "yes":
+		return ec.fieldContext_CohortCriterionCount_yes(ctx, field)
+	case "keptOut":
+		return ec.fieldContext_CohortCriterionCount_keptOut(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortCriterionCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5591,6 +5875,24 @@ func (ec *executionContext) childFields_FederationMembership(ctx context.Context
 		return ec.fieldContext_FederationMembership_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FederationMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportScreeningCohortPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohort":
+		return ec.fieldContext_ImportScreeningCohortPayload_cohort(ctx, field)
+	case "households":
+		return ec.fieldContext_ImportScreeningCohortPayload_households(ctx, field)
+	case "registered":
+		return ec.fieldContext_ImportScreeningCohortPayload_registered(ctx, field)
+	case "opened":
+		return ec.fieldContext_ImportScreeningCohortPayload_opened(ctx, field)
+	case "eligible":
+		return ec.fieldContext_ImportScreeningCohortPayload_eligible(ctx, field)
+	case "closed":
+		return ec.fieldContext_ImportScreeningCohortPayload_closed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportScreeningCohortPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Individual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5839,6 +6141,28 @@ func (ec *executionContext) childFields_ScreeningAnswer(ctx context.Context, fie
 		return ec.fieldContext_ScreeningAnswer_yes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScreeningAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_ScreeningCohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScreeningCohort_id(ctx, field)
+	case "federation":
+		return ec.fieldContext_ScreeningCohort_federation(ctx, field)
+	case "name":
+		return ec.fieldContext_ScreeningCohort_name(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ScreeningCohort_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ScreeningCohort_createdBy(ctx, field)
+	case "screened":
+		return ec.fieldContext_ScreeningCohort_screened(ctx, field)
+	case "eligible":
+		return ec.fieldContext_ScreeningCohort_eligible(ctx, field)
+	case "criteria":
+		return ec.fieldContext_ScreeningCohort_criteria(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScreeningCohort", field.Name)
 }
 
 func (ec *executionContext) childFields_ScreeningCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -32,6 +32,13 @@ type CaseTransitionResolver interface {
 type RoutineResolver interface {
 	Federation(ctx context.Context, objs []*model.Routine) ([]*model.Federation, error)
 }
+type ScreeningCohortResolver interface {
+	Federation(ctx context.Context, objs []*model.ScreeningCohort) ([]*model.Federation, error)
+
+	Screened(ctx context.Context, objs []*model.ScreeningCohort) ([]int, error)
+	Eligible(ctx context.Context, objs []*model.ScreeningCohort) ([]int, error)
+	Criteria(ctx context.Context, objs []*model.ScreeningCohort) ([][]*model.CohortCriterionCount, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -714,6 +721,268 @@ func (ec *executionContext) _CaseTransition_decidedOn(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CaseTransition_decidedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseTransition", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CohortCriterionCount_key(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortCriterionCount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortCriterionCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortCriterionCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CohortCriterionCount_question(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortCriterionCount_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortCriterionCount_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortCriterionCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CohortCriterionCount_excludes(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortCriterionCount_excludes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excludes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortCriterionCount_excludes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortCriterionCount", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CohortCriterionCount_yes(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortCriterionCount_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortCriterionCount_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortCriterionCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CohortCriterionCount_keptOut(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortCriterionCount_keptOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeptOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortCriterionCount_keptOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortCriterionCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_cohort(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScreeningCohort) graphql.Marshaler {
+			return ec.marshalNScreeningCohort2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportScreeningCohortPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningCohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_households(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_households(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Households, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_households(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportScreeningCohortPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_registered(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportScreeningCohortPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_opened(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportScreeningCohortPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_eligible(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportScreeningCohortPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ImportScreeningCohortPayload_closed(ctx context.Context, field graphql.CollectedField, obj *model.ImportScreeningCohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportScreeningCohortPayload_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportScreeningCohortPayload_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportScreeningCohortPayload", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Routine_id(ctx context.Context, field graphql.CollectedField, obj *model.Routine) (ret graphql.Marshaler) {
@@ -1455,6 +1724,300 @@ func (ec *executionContext) fieldContext_ScreeningAnswer_yes(_ context.Context, 
 	return graphql.NewScalarFieldContext("ScreeningAnswer", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _ScreeningCohort_id(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ScreeningCohort_federation(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_federation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_ScreeningCohort_federation(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Federation) graphql.Marshaler {
+			return ec.marshalNFederation2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐFederation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_federation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningCohort",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Federation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_ScreeningCohort_federation(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (any, error) {
+	resolver := ec.Resolvers.ScreeningCohort()
+	if batch, ok := graphql.BatchParentsFor[*model.ScreeningCohort](ctx, "ScreeningCohort"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Federation(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Federation](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"ScreeningCohort.federation",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Federation(ctx, []*model.ScreeningCohort{obj})
+	return graphql.ResolveBatchSingleResult[*model.Federation](
+		ctx,
+		results,
+		err,
+		"ScreeningCohort.federation",
+	)
+}
+
+func (ec *executionContext) _ScreeningCohort_name(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScreeningCohort_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ScreeningCohort_createdBy(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScreeningCohort_screened(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_screened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_ScreeningCohort_screened(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_screened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+func (ec *executionContext) resolveBatch_ScreeningCohort_screened(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (any, error) {
+	resolver := ec.Resolvers.ScreeningCohort()
+	if batch, ok := graphql.BatchParentsFor[*model.ScreeningCohort](ctx, "ScreeningCohort"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Screened(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[int](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"ScreeningCohort.screened",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Screened(ctx, []*model.ScreeningCohort{obj})
+	return graphql.ResolveBatchSingleResult[int](
+		ctx,
+		results,
+		err,
+		"ScreeningCohort.screened",
+	)
+}
+
+func (ec *executionContext) _ScreeningCohort_eligible(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_ScreeningCohort_eligible(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScreeningCohort", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+func (ec *executionContext) resolveBatch_ScreeningCohort_eligible(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (any, error) {
+	resolver := ec.Resolvers.ScreeningCohort()
+	if batch, ok := graphql.BatchParentsFor[*model.ScreeningCohort](ctx, "ScreeningCohort"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Eligible(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[int](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"ScreeningCohort.eligible",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Eligible(ctx, []*model.ScreeningCohort{obj})
+	return graphql.ResolveBatchSingleResult[int](
+		ctx,
+		results,
+		err,
+		"ScreeningCohort.eligible",
+	)
+}
+
+func (ec *executionContext) _ScreeningCohort_criteria(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScreeningCohort_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_ScreeningCohort_criteria(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CohortCriterionCount) graphql.Marshaler {
+			return ec.marshalNCohortCriterionCount2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCohortCriterionCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScreeningCohort_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScreeningCohort",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortCriterionCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_ScreeningCohort_criteria(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCohort) (any, error) {
+	resolver := ec.Resolvers.ScreeningCohort()
+	if batch, ok := graphql.BatchParentsFor[*model.ScreeningCohort](ctx, "ScreeningCohort"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Criteria(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*model.CohortCriterionCount](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"ScreeningCohort.criteria",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Criteria(ctx, []*model.ScreeningCohort{obj})
+	return graphql.ResolveBatchSingleResult[[]*model.CohortCriterionCount](
+		ctx,
+		results,
+		err,
+		"ScreeningCohort.criteria",
+	)
+}
+
 func (ec *executionContext) _ScreeningCriterion_key(ctx context.Context, field graphql.CollectedField, obj *model.ScreeningCriterion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1758,6 +2321,80 @@ func (ec *executionContext) unmarshalInputCaseWaitInput(ctx context.Context, obj
 				return it, err
 			}
 			it.ExpectedUntil = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateScreeningCohortInput(ctx context.Context, obj any) (model.CreateScreeningCohortInput, error) {
+	var it model.CreateScreeningCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"federationId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "federationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("federationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FederationID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputImportScreeningCohortInput(ctx context.Context, obj any) (model.ImportScreeningCohortInput, error) {
+	var it model.ImportScreeningCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"cohortId", "csv"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
+		case "csv":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("csv"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CSV = data
 		}
 	}
 	return it, nil
@@ -2088,7 +2725,7 @@ func (ec *executionContext) unmarshalInputScreenCaseInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"caseId", "answers"}
+	fieldsInOrder := [...]string{"caseId", "answers", "cohortId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2109,6 +2746,13 @@ func (ec *executionContext) unmarshalInputScreenCaseInput(ctx context.Context, o
 				return it, err
 			}
 			it.Answers = data
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
 		}
 	}
 	return it, nil
@@ -2639,6 +3283,127 @@ func (ec *executionContext) _CaseTransition(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var cohortCriterionCountImplementors = []string{"CohortCriterionCount"}
+
+func (ec *executionContext) _CohortCriterionCount(ctx context.Context, sel ast.SelectionSet, obj *model.CohortCriterionCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortCriterionCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortCriterionCount")
+		case "key":
+			out.Values[i] = ec._CohortCriterionCount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "question":
+			out.Values[i] = ec._CohortCriterionCount_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "excludes":
+			out.Values[i] = ec._CohortCriterionCount_excludes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yes":
+			out.Values[i] = ec._CohortCriterionCount_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keptOut":
+			out.Values[i] = ec._CohortCriterionCount_keptOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var importScreeningCohortPayloadImplementors = []string{"ImportScreeningCohortPayload"}
+
+func (ec *executionContext) _ImportScreeningCohortPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportScreeningCohortPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importScreeningCohortPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportScreeningCohortPayload")
+		case "cohort":
+			out.Values[i] = ec._ImportScreeningCohortPayload_cohort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "households":
+			out.Values[i] = ec._ImportScreeningCohortPayload_households(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registered":
+			out.Values[i] = ec._ImportScreeningCohortPayload_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opened":
+			out.Values[i] = ec._ImportScreeningCohortPayload_opened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eligible":
+			out.Values[i] = ec._ImportScreeningCohortPayload_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closed":
+			out.Values[i] = ec._ImportScreeningCohortPayload_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var routineImplementors = []string{"Routine", "Node"}
 
 func (ec *executionContext) _Routine(ctx context.Context, sel ast.SelectionSet, obj *model.Routine) graphql.Marshaler {
@@ -3010,6 +3775,211 @@ func (ec *executionContext) _ScreeningAnswer(ctx context.Context, sel ast.Select
 	return out
 }
 
+var screeningCohortImplementors = []string{"ScreeningCohort", "Node"}
+
+func (ec *executionContext) _ScreeningCohort(ctx context.Context, sel ast.SelectionSet, obj *model.ScreeningCohort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, screeningCohortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScreeningCohort")
+		case "id":
+			out.Values[i] = ec._ScreeningCohort_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "federation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScreeningCohort_federation(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "name":
+			out.Values[i] = ec._ScreeningCohort_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ScreeningCohort_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.Values[i] = ec._ScreeningCohort_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "screened":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScreeningCohort_screened(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "eligible":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScreeningCohort_eligible(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "criteria":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScreeningCohort_criteria(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var screeningCriterionImplementors = []string{"ScreeningCriterion"}
 
 func (ec *executionContext) _ScreeningCriterion(ctx context.Context, sel ast.SelectionSet, obj *model.ScreeningCriterion) graphql.Marshaler {
@@ -3260,6 +4230,52 @@ func (ec *executionContext) marshalNClosureReason2githubᚗcomᚋsamverkanshub�
 	return res
 }
 
+func (ec *executionContext) marshalNCohortCriterionCount2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCohortCriterionCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohortCriterionCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortCriterionCount2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCohortCriterionCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCohortCriterionCount2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCohortCriterionCount(ctx context.Context, sel ast.SelectionSet, v *model.CohortCriterionCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CohortCriterionCount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateScreeningCohortInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCreateScreeningCohortInput(ctx context.Context, v any) (model.CreateScreeningCohortInput, error) {
+	res, err := ec.unmarshalInputCreateScreeningCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNImportScreeningCohortInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐImportScreeningCohortInput(ctx context.Context, v any) (model.ImportScreeningCohortInput, error) {
+	res, err := ec.unmarshalInputImportScreeningCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportScreeningCohortPayload2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐImportScreeningCohortPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportScreeningCohortPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImportScreeningCohortPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMoveCaseToRoutineInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐMoveCaseToRoutineInput(ctx context.Context, v any) (model.MoveCaseToRoutineInput, error) {
 	res, err := ec.unmarshalInputMoveCaseToRoutineInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3498,6 +4514,33 @@ func (ec *executionContext) unmarshalNScreeningAnswerInput2ᚕᚖgithubᚗcomᚋ
 func (ec *executionContext) unmarshalNScreeningAnswerInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningAnswerInput(ctx context.Context, v any) (*model.ScreeningAnswerInput, error) {
 	res, err := ec.unmarshalInputScreeningAnswerInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScreeningCohort2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScreeningCohort) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "ScreeningCohort", v, nil)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScreeningCohort2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohort(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScreeningCohort2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohort(ctx context.Context, sel ast.SelectionSet, v *model.ScreeningCohort) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScreeningCohort(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNScreeningCriterion2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCriterionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScreeningCriterion) graphql.Marshaler {

@@ -34,6 +34,7 @@ type QueryResolver interface {
 	DirectorySearch(ctx context.Context, query string, first *int, after *string, organizationKind *tenancy.OrganizationKind, municipalityCode *string, topic *directory.Topic) (*model.DirectoryEntryConnection, error)
 	DirectoryCoverage(ctx context.Context, federationID string) (*model.CoverageReport, error)
 	Me(ctx context.Context) (*model.Me, error)
+	ScreeningCohorts(ctx context.Context, federationID string) ([]*model.ScreeningCohort, error)
 	Routines(ctx context.Context, federationID *string) ([]*model.Routine, error)
 	Tasks(ctx context.Context, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) (*model.TaskConnection, error)
 	Federations(ctx context.Context, first *int, after *string) (*model.FederationConnection, error)
@@ -386,6 +387,20 @@ func (ec *executionContext) field_Query_routines_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "federationId",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["federationId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_screeningCohorts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "federationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1062,6 +1077,50 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_screeningCohorts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_screeningCohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScreeningCohorts(ctx, fc.Args["federationId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScreeningCohort) graphql.Marshaler {
+			return ec.marshalNScreeningCohort2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCohortᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_screeningCohorts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScreeningCohort(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_screeningCohorts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_routines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1340,6 +1399,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Task(ctx, sel, obj)
+	case model.ScreeningCohort:
+		return ec._ScreeningCohort(ctx, sel, &obj)
+	case *model.ScreeningCohort:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ScreeningCohort(ctx, sel, obj)
 	case model.Routine:
 		return ec._Routine(ctx, sel, &obj)
 	case *model.Routine:
@@ -1724,6 +1790,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "screeningCohorts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_screeningCohorts(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "routines":
 			field := field
 
@@ -1889,6 +1977,8 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		batchIdxMapUnit := map[int]int{}
 		var batchItemsTask []*model.Task
 		batchIdxMapTask := map[int]int{}
+		var batchItemsScreeningCohort []*model.ScreeningCohort
+		batchIdxMapScreeningCohort := map[int]int{}
 		var batchItemsRoutine []*model.Routine
 		batchIdxMapRoutine := map[int]int{}
 		var batchItemsOrganization []*model.Organization
@@ -1919,6 +2009,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Task:
 				batchIdxMapTask[i] = len(batchItemsTask)
 				batchItemsTask = append(batchItemsTask, concrete)
+			case model.ScreeningCohort:
+				batchIdxMapScreeningCohort[i] = len(batchItemsScreeningCohort)
+				batchItemsScreeningCohort = append(batchItemsScreeningCohort, &concrete)
+			case *model.ScreeningCohort:
+				batchIdxMapScreeningCohort[i] = len(batchItemsScreeningCohort)
+				batchItemsScreeningCohort = append(batchItemsScreeningCohort, concrete)
 			case model.Routine:
 				batchIdxMapRoutine[i] = len(batchItemsRoutine)
 				batchItemsRoutine = append(batchItemsRoutine, &concrete)
@@ -1974,6 +2070,9 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		}
 		if len(batchItemsTask) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Task", batchItemsTask, batchIdxMapTask)
+		}
+		if len(batchItemsScreeningCohort) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "ScreeningCohort", batchItemsScreeningCohort, batchIdxMapScreeningCohort)
 		}
 		if len(batchItemsRoutine) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Routine", batchItemsRoutine, batchIdxMapRoutine)

@@ -87,6 +87,20 @@ type CaseWaitInput struct {
 	ExpectedUntil time.Time `json:"expectedUntil"`
 }
 
+// How one screening criterion was answered in a cohort.
+type CohortCriterionCount struct {
+	// The criterion's key.
+	Key string `json:"key"`
+	// Its question.
+	Question string `json:"question"`
+	// Whether a yes excludes.
+	Excludes bool `json:"excludes"`
+	// How many answered yes.
+	Yes int `json:"yes"`
+	// How many it kept out of the target group.
+	KeptOut int `json:"keptOut"`
+}
+
 // A change of a samtycke, announced to those allowed to know of it: the
 // person's municipality (RECORDED and REVOKED, with the samtycke's id), and a
 // grantee when a samtycke recorded for it is in force for its declared purpose
@@ -137,6 +151,14 @@ type CoverageCell struct {
 	Entries int `json:"entries"`
 	// How well it is covered.
 	Status directory.CoverageStatus `json:"status"`
+}
+
+// A cohort to create.
+type CreateScreeningCohortInput struct {
+	// The förbund (your organisation must be a member today).
+	FederationID string `json:"federationId"`
+	// Its name (1–200 characters, unique in your organisation).
+	Name string `json:"name"`
 }
 
 // A task to send.
@@ -209,6 +231,34 @@ type FederationEdge struct {
 	Cursor string `json:"cursor"`
 	// The federation.
 	Node *Federation `json:"node"`
+}
+
+// Households to screen into a cohort, from a CSV file.
+type ImportScreeningCohortInput struct {
+	// The cohort (your organisation's).
+	CohortID string `json:"cohortId"`
+	// The file: a header with the columns personnummer, fornamn, efternamn and
+	// one column per screening criterion of the förbund's routine (its key, in
+	// any case), then one line per household with ja or nej for each criterion.
+	// At most 5,000 households and 2 MiB. All or nothing: every problem is
+	// named with its line and column, and nothing is imported if there is one.
+	CSV string `json:"csv"`
+}
+
+// What an import did.
+type ImportScreeningCohortPayload struct {
+	// The cohort, with its counts.
+	Cohort *ScreeningCohort `json:"cohort"`
+	// The households of the file.
+	Households int `json:"households"`
+	// People new to your municipality, registered by the import.
+	Registered int `json:"registered"`
+	// Cases opened (the others had an open case in the förbund, which was screened).
+	Opened int `json:"opened"`
+	// Households in the target group.
+	Eligible int `json:"eligible"`
+	// Cases closed because the person is outside the target group.
+	Closed int `json:"closed"`
 }
 
 // An individual in a page, with its cursor.
@@ -428,6 +478,8 @@ type ScreenCaseInput struct {
 	CaseID string `json:"caseId"`
 	// An answer to every criterion of the case's routine, and nothing else.
 	Answers []*ScreeningAnswerInput `json:"answers"`
+	// The cohort the screening belongs to (your organisation's, in the case's förbund).
+	CohortID *string `json:"cohortId,omitempty"`
 }
 
 // The screening recorded, and the case's closure if it found the person outside the target group.

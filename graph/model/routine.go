@@ -174,3 +174,26 @@ func FromScreening(s cases.Screening, def routine.Definition) *CaseScreening {
 	}
 	return out
 }
+
+// ScreeningCohort is the GraphQL ScreeningCohort.
+type ScreeningCohort struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+	CreatedBy string
+
+	Key           uuid.UUID
+	FederationKey uuid.UUID
+}
+
+// IsNode marks ScreeningCohort as a Node.
+func (ScreeningCohort) IsNode() {}
+
+// GetID returns the global id.
+func (k ScreeningCohort) GetID() string { return k.ID }
+
+// FromCohort converts a cohort.
+func FromCohort(k cases.Cohort) *ScreeningCohort {
+	return &ScreeningCohort{ID: relay.ID(relay.TypeScreeningCohort, k.ID), Name: k.Name, CreatedAt: k.CreatedAt, CreatedBy: k.CreatedBy,
+		Key: k.ID, FederationKey: k.FederationID}
+}

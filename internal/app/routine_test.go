@@ -33,7 +33,7 @@ func TestCasework_TransitionCase(t *testing.T) {
 
 	screen := func(actor app.Actor) error {
 		return e.do(actor, "screenCase", func(ctx context.Context, w *app.Work) error {
-			_, _, _, err := e.casework.ScreenCase(ctx, w, c.ID, inTargetGroup)
+			_, _, _, err := e.casework.ScreenCase(ctx, w, c.ID, inTargetGroup, nil)
 			return err
 		})
 	}

@@ -41,6 +41,13 @@ var (
 	qMoveCase        = queries.Must("move_case")
 	qMoveToRoutine   = queries.Must("move_case_to_routine")
 	qRecordScreening = queries.Must("record_screening")
+
+	qCreateCohort          = queries.Must("create_cohort")
+	qCohortsByID           = queries.Must("cohorts_by_id")
+	qCohortsOfFederation   = queries.Must("cohorts_of_federation")
+	qCohortCounts          = queries.Must("cohort_counts")
+	qCohortCriterionCounts = queries.Must("cohort_criterion_counts")
+	qOpenCaseInFederation  = queries.Must("open_case_in_federation")
 )
 
 // factColumns are the target group facts of a case, in the order of

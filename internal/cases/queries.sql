@@ -213,7 +213,7 @@ RETURNING id
 -- name: screening_columns
 -- A Screening, from case_screenings s; {{allowing_consent}} is the
 -- samtycke that lets the viewer see another organisation's.
-s.case_id, s.org_id, s.individual_id, s.routine_id, s.answers, s.eligible, s.failed, s.screened_at, s.screened_by,
+s.case_id, s.org_id, s.individual_id, s.routine_id, s.answers, s.eligible, s.failed, s.screened_at, s.screened_by, s.cohort_id,
 	{{allowing_consent}} AS consent_id
 
 -- name: screenings_of_cases
@@ -226,11 +226,67 @@ WHERE s.case_id = ANY($1) AND {{visible}}
 -- name: record_screening
 -- Records (or replaces) the screening of the own organisation's case $1
 -- against its routine: answers $2, eligible $3, the criteria that kept the
--- person out $4, by $5 at the request's time. No row: not the
--- organisation's case.
-INSERT INTO case_screenings (case_id, org_id, individual_id, routine_id, answers, eligible, failed, screened_at, screened_by)
-SELECT c.id, c.org_id, c.individual_id, c.routine_id, $2, $3, $4, hub_now(), $5
+-- person out $4, by $5 at the request's time, in the cohort $6 (or none).
+-- No row: not the organisation's case.
+INSERT INTO case_screenings (case_id, org_id, individual_id, routine_id, answers, eligible, failed, screened_at, screened_by, cohort_id)
+SELECT c.id, c.org_id, c.individual_id, c.routine_id, $2, $3, $4, hub_now(), $5, $6
 FROM cases c WHERE c.id = $1 AND c.org_id = hub_current_org()
 ON CONFLICT (case_id) DO UPDATE SET routine_id = excluded.routine_id, answers = excluded.answers, eligible = excluded.eligible,
-	failed = excluded.failed, screened_at = excluded.screened_at, screened_by = excluded.screened_by
+	failed = excluded.failed, screened_at = excluded.screened_at, screened_by = excluded.screened_by, cohort_id = excluded.cohort_id
 RETURNING case_id
+
+-- Screening cohorts.
+
+-- name: cohort_columns
+-- A Cohort, from screening_cohorts k.
+k.id, k.org_id, k.federation_id, k.name, k.created_at, k.created_by
+
+-- name: create_cohort
+-- Creates the own organisation's cohort $1 in the förbund $2 (the
+-- organisation a member today) named $3, by $4 at the request's time.
+-- Answers 'cohort_not_federation_member', 'cohort_name_taken' or ''.
+WITH checks AS (
+	SELECT EXISTS (SELECT 1 FROM federation_memberships m WHERE m.federation_id = $2 AND m.member_org_id = hub_current_org()
+			AND m.valid_from <= hub_today() AND (m.valid_to IS NULL OR m.valid_to > hub_today())) AS member_ok,
+		NOT EXISTS (SELECT 1 FROM screening_cohorts k WHERE k.org_id = hub_current_org() AND k.name = $3) AS name_ok
+), ins AS (
+	INSERT INTO screening_cohorts (id, org_id, federation_id, name, created_at, created_by)
+	SELECT $1, hub_current_org(), $2, $3, hub_now(), $4 FROM checks WHERE member_ok AND name_ok
+	RETURNING id
+)
+SELECT CASE WHEN NOT member_ok THEN 'cohort_not_federation_member' WHEN NOT name_ok THEN 'cohort_name_taken' ELSE '' END FROM checks
+
+-- name: cohorts_by_id
+-- The own organisation's cohorts among the ids $1.
+SELECT {{cohort_columns}} FROM screening_cohorts k WHERE k.id = ANY($1) AND k.org_id = hub_current_org()
+
+-- name: cohorts_of_federation
+-- The own organisation's cohorts in the förbund $1, newest first.
+SELECT {{cohort_columns}} FROM screening_cohorts k
+WHERE k.federation_id = $1 AND k.org_id = hub_current_org()
+ORDER BY k.created_at DESC, k.id DESC
+
+-- name: cohort_counts
+-- Per cohort among $1 (the own organisation's): how many were screened
+-- and how many are in the target group.
+SELECT s.cohort_id, count(*)::int AS screened, (count(*) FILTER (WHERE s.eligible))::int AS eligible
+FROM case_screenings s WHERE s.cohort_id = ANY($1) AND s.org_id = hub_current_org()
+GROUP BY s.cohort_id
+
+-- name: cohort_criterion_counts
+-- Per cohort among $1 and criterion: how many answered yes, and how many
+-- it kept out of the target group.
+SELECT s.cohort_id, a.key, (count(*) FILTER (WHERE a.value = 'true'))::int AS yes,
+	(count(*) FILTER (WHERE a.key = ANY (s.failed)))::int AS kept_out
+FROM case_screenings s CROSS JOIN LATERAL jsonb_each_text(s.answers) a
+WHERE s.cohort_id = ANY($1) AND s.org_id = hub_current_org()
+GROUP BY s.cohort_id, a.key
+
+-- name: open_case_in_federation
+-- The own organisation's open case (not in a final state of its routine)
+-- of the person $1 in the förbund $2, newest first, if any.
+SELECT c.id FROM cases c JOIN routines r ON r.id = c.routine_id
+WHERE c.individual_id = $1 AND c.federation_id = $2 AND c.org_id = hub_current_org()
+	AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(r.definition -> 'states') st
+		WHERE st ->> 'name' = c.state AND coalesce((st ->> 'final')::boolean, false))
+ORDER BY c.opened_at DESC, c.id DESC LIMIT 1

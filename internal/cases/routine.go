@@ -161,6 +161,7 @@ type Screening struct {
 	Failed       []string        `db:"failed"` // the criteria that kept the person out
 	ScreenedAt   time.Time       `db:"screened_at"`
 	ScreenedBy   string          `db:"screened_by"`
+	CohortID     *uuid.UUID      `db:"cohort_id"`
 	ConsentID    *uuid.UUID      `db:"consent_id"` // the samtycke that let the viewer see it
 }
 
@@ -189,7 +190,7 @@ func screeningsSQL(scope consent.Scope) string {
 // Screen records the screening of a case of the author's organisation
 // against its routine's criteria: the answers, and the finding the routine
 // derives from them. Screening again replaces the earlier one.
-func Screen(ctx context.Context, q db.Querier, by Author, c Case, def routine.Definition, answers map[string]bool) (Screening, error) {
+func Screen(ctx context.Context, q db.Querier, by Author, c Case, def routine.Definition, answers map[string]bool, cohortID *uuid.UUID) (Screening, error) {
 	eligible, failed, bad := def.Eligible(answers)
 	if len(bad) > 0 {
 		return Screening{}, apperr.Invalidf("the case cannot be screened: %s", strings.Join(bad, "; "))
@@ -198,7 +199,7 @@ func Screen(ctx context.Context, q db.Querier, by Author, c Case, def routine.De
 		failed = []string{}
 	}
 	var got uuid.UUID
-	err := q.QueryRow(ctx, qRecordScreening, c.ID, answers, eligible, failed, by.UserID).Scan(&got)
+	err := q.QueryRow(ctx, qRecordScreening, c.ID, answers, eligible, failed, by.UserID, cohortID).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Screening{}, apperr.NotFoundf("no such case")
 	}

@@ -136,14 +136,16 @@ func AddParticipant(ctx context.Context, q db.Querier, by Author, in NewParticip
 // for a check that failed to the error the caller sees: the one place for
 // each message.
 var problems = map[string]apperr.Error{
-	"individual_not_own":    {Code: apperr.NotFound, Message: "no such individual"},
-	"unit_not_own":          {Code: apperr.Invalid, Message: "the case cannot be opened: the owning unit is not one of your organisation's"},
-	"lead_unit_not_own":     {Code: apperr.Invalid, Message: "the case cannot be opened: the lead unit is not one of your organisation's"},
-	"not_federation_member": {Code: apperr.Invalid, Message: "the case cannot be opened: your organisation is not a member of that federation today"},
-	"case_not_own":          {Code: apperr.NotFound, Message: "no such case"},
-	"org_unknown":           {Code: apperr.Invalid, Message: "no such organisation"},
-	"unit_not_of_org":       {Code: apperr.Invalid, Message: "the unit is not one of the organisation's"},
-	"already_participant":   {Code: apperr.Conflict, Message: "that party already takes part in the case"},
+	"individual_not_own":           {Code: apperr.NotFound, Message: "no such individual"},
+	"unit_not_own":                 {Code: apperr.Invalid, Message: "the case cannot be opened: the owning unit is not one of your organisation's"},
+	"lead_unit_not_own":            {Code: apperr.Invalid, Message: "the case cannot be opened: the lead unit is not one of your organisation's"},
+	"not_federation_member":        {Code: apperr.Invalid, Message: "the case cannot be opened: your organisation is not a member of that federation today"},
+	"case_not_own":                 {Code: apperr.NotFound, Message: "no such case"},
+	"org_unknown":                  {Code: apperr.Invalid, Message: "no such organisation"},
+	"unit_not_of_org":              {Code: apperr.Invalid, Message: "the unit is not one of the organisation's"},
+	"already_participant":          {Code: apperr.Conflict, Message: "that party already takes part in the case"},
+	"cohort_not_federation_member": {Code: apperr.Invalid, Message: "federationId: your organisation is not a member of that förbund today"},
+	"cohort_name_taken":            {Code: apperr.Conflict, Message: "name: your organisation has a cohort of that name already"},
 }
 
 // problemError is the error for a statement's problem code: nil for none

@@ -41,18 +41,34 @@ func (s *Service) TransitionCase(ctx context.Context, w *app.Work, caseID uuid.U
 // closure reason of the criterion that kept them out (EJ_MALGRUPP unless
 // it names one, as MISSBRUK does), if the routine has a step from the
 // case's state that closes it: closed is that step, else nil.
-func (s *Service) ScreenCase(ctx context.Context, w *app.Work, caseID uuid.UUID, answers map[string]bool) (c cases.Case, sc cases.Screening, closed *cases.Transition, err error) {
+func (s *Service) ScreenCase(ctx context.Context, w *app.Work, caseID uuid.UUID, answers map[string]bool, cohortID *uuid.UUID) (c cases.Case, sc cases.Screening, closed *cases.Transition, err error) {
 	c, def, err := s.caseToMove(ctx, w, caseID)
 	if err != nil {
 		return c, sc, nil, err
 	}
-	if slices.ContainsFunc(def.States, func(st routine.State) bool { return st.Name == c.State && st.Final }) {
-		return c, sc, nil, apperr.Invalidf("the case is closed (%s); open a new case to screen the person again", c.State)
+	if cohortID != nil {
+		ks, err := cases.CohortsByID(ctx, w.Tx(), []uuid.UUID{*cohortID})
+		if err != nil {
+			return c, sc, nil, err
+		}
+		if k, ok := ks[*cohortID]; !ok || k.FederationID != c.FederationID {
+			return c, sc, nil, apperr.Invalidf("cohortId: no such cohort of your organisation in the case's förbund")
+		}
 	}
-	sc, err = cases.Screen(ctx, w.Tx(), author(w), c, def, answers)
+	return s.screen(ctx, w, c, def, answers, cohortID)
+}
+
+// screen records the screening of a case the actor may move, and closes
+// the case of a person outside the target group.
+func (s *Service) screen(ctx context.Context, w *app.Work, c cases.Case, def routine.Definition, answers map[string]bool, cohortID *uuid.UUID) (cases.Case, cases.Screening, *cases.Transition, error) {
+	if slices.ContainsFunc(def.States, func(st routine.State) bool { return st.Name == c.State && st.Final }) {
+		return c, cases.Screening{}, nil, apperr.Invalidf("the case is closed (%s); open a new case to screen the person again", c.State)
+	}
+	sc, err := cases.Screen(ctx, w.Tx(), author(w), c, def, answers, cohortID)
 	if err != nil {
 		return c, sc, nil, err
 	}
+	var closed *cases.Transition
 	if !sc.Eligible {
 		if m, ok := closingMove(def, c.State, sc.Failed); ok {
 			t, err := s.move(ctx, w, c, def, m)

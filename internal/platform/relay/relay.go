@@ -14,16 +14,17 @@ import (
 
 // Type names used in global ids; they equal the GraphQL type names.
 const (
-	TypeOrganization   = "Organization"
-	TypeUnit           = "Unit"
-	TypeFederation     = "Federation"
-	TypeDirectoryEntry = "DirectoryEntry"
-	TypeIndividual     = "Individual"
-	TypeCase           = "Case"
-	TypeCaseItem       = "CaseItem"
-	TypeConsent        = "Consent"
-	TypeRoutine        = "Routine"
-	TypeTask           = "Task"
+	TypeOrganization    = "Organization"
+	TypeUnit            = "Unit"
+	TypeFederation      = "Federation"
+	TypeDirectoryEntry  = "DirectoryEntry"
+	TypeIndividual      = "Individual"
+	TypeCase            = "Case"
+	TypeCaseItem        = "CaseItem"
+	TypeConsent         = "Consent"
+	TypeRoutine         = "Routine"
+	TypeScreeningCohort = "ScreeningCohort"
+	TypeTask            = "Task"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

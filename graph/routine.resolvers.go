@@ -168,8 +168,11 @@ func (r *mutationResolver) SaveRoutine(ctx context.Context, input model.SaveRout
 	if err != nil {
 		return nil, err
 	}
-	saved, err := r.RoutineService.Save(ctx, work(ctx), routine.NewVersion{FederationID: fedID, Key: input.Key, Name: input.Name,
-		Definition: model.ToDefinition(input.Definition)})
+	def, err := model.ToDefinition(input.Definition)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := r.RoutineService.Save(ctx, work(ctx), routine.NewVersion{FederationID: fedID, Key: input.Key, Name: input.Name, Definition: def})
 	if err != nil {
 		return nil, err
 	}

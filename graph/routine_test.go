@@ -416,3 +416,47 @@ func TestRoutine_FMSNeedsTheBasgruppsDecision(t *testing.T) {
 	require.Equal(t, "INKLUDERAD", got.TransitionCase.Case.State)
 	require.Equal(t, "basgruppen", *got.TransitionCase.Transition.DecidedBy)
 }
+
+// A förbund's routine narrows who takes a step, says how long tasks give
+// their recipients, and a step to a state it does not have is refused by
+// name.
+func TestRoutine_AFörbundsOwnStepsAndDuePeriods(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	def := smallRoutine()
+	def["transitions"].([]map[string]any)[0]["roles"] = []string{"FORSTE_SOCIALSEKRETERARE"}
+	def["taskDueDays"] = []map[string]any{{"kind": "SIGNAL_SJUKSKRIVNING", "workingDays": 3}, {"kind": "KALLELSE_SIP", "workingDays": 15}}
+	save := func(def map[string]any) gqlResponse {
+		return postFor(t, srv, "admin.samspelet", "", `mutation($in: SaveRoutineInput!) { saveRoutine(input: $in) { id taskDueDays { kind workingDays } } }`,
+			map[string]any{"in": map[string]any{"federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")), "key": "samspelet", "name": "Samspelets rutin", "definition": def}})
+	}
+	var saved struct {
+		SaveRoutine struct {
+			ID          string
+			TaskDueDays []struct {
+				Kind        string
+				WorkingDays int
+			}
+		}
+	}
+	mustData(t, save(def), &saved)
+	require.Equal(t, []struct {
+		Kind        string
+		WorkingDays int
+	}{{"KALLELSE_SIP", 15}, {"SIGNAL_SJUKSKRIVNING", 3}}, saved.SaveRoutine.TaskDueDays)
+	twice := smallRoutine()
+	twice["taskDueDays"] = []map[string]any{{"kind": "KALLELSE_SIP", "workingDays": 15}, {"kind": "KALLELSE_SIP", "workingDays": 2}}
+	requireError(t, save(twice), "BAD_USER_INPUT", "definition.taskDueDays[1]: KALLELSE_SIP is given twice")
+	tooLong := smallRoutine()
+	tooLong["taskDueDays"] = []map[string]any{{"kind": "KALLELSE_SIP", "workingDays": 0}}
+	requireError(t, save(tooLong), "BAD_USER_INPUT", "taskDueDays.KALLELSE_SIP: give 1 to 120 working days")
+
+	// The demo case moves onto it; only a förste socialsekreterare takes
+	// the step NY → PAGAR.
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: MoveCaseToRoutineInput!) { moveCaseToRoutine(input: $in) { case { state } } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "routineId": saved.SaveRoutine.ID, "state": "NY", "reason": "Förbundets rutin"}}), &struct{}{})
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "PAGAR"}}),
+		"FORBIDDEN", "only FORSTE_SOCIALSEKRETERARE may move a case from NY to PAGAR")
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "KARTLAGGNING"}}),
+		"BAD_USER_INPUT", `to: "KARTLAGGNING" is not a state of the case's routine`)
+}

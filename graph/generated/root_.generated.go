@@ -483,6 +483,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Screening    func(childComplexity int) int
 		States       func(childComplexity int) int
+		TaskDueDays  func(childComplexity int) int
 		Transitions  func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
@@ -577,6 +578,11 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TaskDuePeriod struct {
+		Kind        func(childComplexity int) int
+		WorkingDays func(childComplexity int) int
 	}
 
 	TaskEdge struct {
@@ -2557,6 +2563,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Routine.States(childComplexity), true
+	case "Routine.taskDueDays":
+		if e.ComplexityRoot.Routine.TaskDueDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Routine.TaskDueDays(childComplexity), true
 	case "Routine.transitions":
 		if e.ComplexityRoot.Routine.Transitions == nil {
 			break
@@ -2940,6 +2952,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaskConnection.TotalCount(childComplexity), true
 
+	case "TaskDuePeriod.kind":
+		if e.ComplexityRoot.TaskDuePeriod.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskDuePeriod.Kind(childComplexity), true
+	case "TaskDuePeriod.workingDays":
+		if e.ComplexityRoot.TaskDuePeriod.WorkingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskDuePeriod.WorkingDays(childComplexity), true
+
 	case "TaskEdge.cursor":
 		if e.ComplexityRoot.TaskEdge.Cursor == nil {
 			break
@@ -3115,6 +3140,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputScreeningAnswerInput,
 		ec.unmarshalInputScreeningCriterionInput,
 		ec.unmarshalInputTaskAssigneeInput,
+		ec.unmarshalInputTaskDuePeriodInput,
 		ec.unmarshalInputTransitionCaseInput,
 		ec.unmarshalInputUpdateTaskInput,
 	)
@@ -4431,6 +4457,8 @@ type Routine implements Node {
   transitions: [RoutineTransition!]!
   "The target group's criteria, answered per case (screenCase)."
   screening: [ScreeningCriterion!]!
+  "The working days each kind of task between agencies gives its recipient in this förbund (kinds not listed take the hub's default)."
+  taskDueDays: [TaskDuePeriod!]!
   "When this version was saved."
   createdAt: DateTime!
   "Who saved it (user id at their identity provider, or ` + "`" + `hub` + "`" + ` for a shipped routine)."
@@ -4709,6 +4737,8 @@ input RoutineDefinitionInput {
   transitions: [RoutineTransitionInput!]!
   "The screening criteria (needed when a step is guarded by ELIGIBLE)."
   screening: [ScreeningCriterionInput!] = []
+  "Due periods of tasks between agencies, per kind (others take the hub's default)."
+  taskDueDays: [TaskDuePeriodInput!] = []
 }
 
 "A state to save."
@@ -4743,6 +4773,22 @@ input RoutineGuardInput {
   purpose: Purpose
   "The forum (DECISION_RECORDED only)."
   forum: String
+}
+
+"How long a kind of task gives its recipient."
+type TaskDuePeriod {
+  "The kind of task."
+  kind: TaskKind!
+  "Working days (Monday to Friday) from the day it is sent."
+  workingDays: Int!
+}
+
+"How long a kind of task gives its recipient, to save."
+input TaskDuePeriodInput {
+  "The kind of task."
+  kind: TaskKind!
+  "Working days (1–120)."
+  workingDays: Int!
 }
 
 "A screening criterion to save."
@@ -6073,6 +6119,8 @@ func (ec *executionContext) childFields_Routine(ctx context.Context, field graph
 		return ec.fieldContext_Routine_transitions(ctx, field)
 	case "screening":
 		return ec.fieldContext_Routine_screening(ctx, field)
+	case "taskDueDays":
+		return ec.fieldContext_Routine_taskDueDays(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Routine_createdAt(ctx, field)
 	case "createdBy":
@@ -6255,6 +6303,16 @@ func (ec *executionContext) childFields_TaskConnection(ctx context.Context, fiel
 		return ec.fieldContext_TaskConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskDuePeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_TaskDuePeriod_kind(ctx, field)
+	case "workingDays":
+		return ec.fieldContext_TaskDuePeriod_workingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskDuePeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_TaskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

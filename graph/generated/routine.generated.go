@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -1274,6 +1275,38 @@ func (ec *executionContext) fieldContext_Routine_screening(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Routine_taskDueDays(ctx context.Context, field graphql.CollectedField, obj *model.Routine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Routine_taskDueDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaskDueDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TaskDuePeriod) graphql.Marshaler {
+			return ec.marshalNTaskDuePeriod2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Routine_taskDueDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Routine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskDuePeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Routine_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Routine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2110,6 +2143,52 @@ func (ec *executionContext) fieldContext_ScreeningCriterion_closureReason(_ cont
 	return graphql.NewScalarFieldContext("ScreeningCriterion", field, false, false, errors.New("field of type ClosureReason does not have child fields"))
 }
 
+func (ec *executionContext) _TaskDuePeriod_kind(ctx context.Context, field graphql.CollectedField, obj *model.TaskDuePeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskDuePeriod_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tasks.Kind) graphql.Marshaler {
+			return ec.marshalNTaskKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskDuePeriod_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskDuePeriod", field, false, false, errors.New("field of type TaskKind does not have child fields"))
+}
+
+func (ec *executionContext) _TaskDuePeriod_workingDays(ctx context.Context, field graphql.CollectedField, obj *model.TaskDuePeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskDuePeriod_workingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskDuePeriod_workingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskDuePeriod", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _TransitionCasePayload_case(ctx context.Context, field graphql.CollectedField, obj *model.TransitionCasePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2465,8 +2544,11 @@ func (ec *executionContext) unmarshalInputRoutineDefinitionInput(ctx context.Con
 	if _, present := asMap["screening"]; !present {
 		asMap["screening"] = []any{}
 	}
+	if _, present := asMap["taskDueDays"]; !present {
+		asMap["taskDueDays"] = []any{}
+	}
 
-	fieldsInOrder := [...]string{"initialState", "states", "transitions", "screening"}
+	fieldsInOrder := [...]string{"initialState", "states", "transitions", "screening", "taskDueDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2501,6 +2583,13 @@ func (ec *executionContext) unmarshalInputRoutineDefinitionInput(ctx context.Con
 				return it, err
 			}
 			it.Screening = data
+		case "taskDueDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskDueDays"))
+			data, err := ec.unmarshalOTaskDuePeriodInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskDueDays = data
 		}
 	}
 	return it, nil
@@ -2845,6 +2934,43 @@ func (ec *executionContext) unmarshalInputScreeningCriterionInput(ctx context.Co
 				return it, err
 			}
 			it.ClosureReason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputTaskDuePeriodInput(ctx context.Context, obj any) (model.TaskDuePeriodInput, error) {
+	var it model.TaskDuePeriodInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "workingDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNTaskKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "workingDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workingDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkingDays = data
 		}
 	}
 	return it, nil
@@ -3499,6 +3625,11 @@ func (ec *executionContext) _Routine(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "taskDueDays":
+			out.Values[i] = ec._Routine_taskDueDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdAt":
 			out.Values[i] = ec._Routine_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -4010,6 +4141,49 @@ func (ec *executionContext) _ScreeningCriterion(ctx context.Context, sel ast.Sel
 		case "closureReason":
 			out.Values[i] = ec._ScreeningCriterion_closureReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var taskDuePeriodImplementors = []string{"TaskDuePeriod"}
+
+func (ec *executionContext) _TaskDuePeriod(ctx context.Context, sel ast.SelectionSet, obj *model.TaskDuePeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taskDuePeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaskDuePeriod")
+		case "kind":
+			out.Values[i] = ec._TaskDuePeriod_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workingDays":
+			out.Values[i] = ec._TaskDuePeriod_workingDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -4574,6 +4748,37 @@ func (ec *executionContext) unmarshalNScreeningCriterionInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTaskDuePeriod2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TaskDuePeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskDuePeriod2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTaskDuePeriod2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriod(ctx context.Context, sel ast.SelectionSet, v *model.TaskDuePeriod) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TaskDuePeriod(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTaskDuePeriodInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodInput(ctx context.Context, v any) (*model.TaskDuePeriodInput, error) {
+	res, err := ec.unmarshalInputTaskDuePeriodInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTransitionCaseInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTransitionCaseInput(ctx context.Context, v any) (model.TransitionCaseInput, error) {
 	res, err := ec.unmarshalInputTransitionCaseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4745,6 +4950,23 @@ func (ec *executionContext) unmarshalOScreeningCriterionInput2ᚕᚖgithubᚗcom
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNScreeningCriterionInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐScreeningCriterionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTaskDuePeriodInput2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodInputᚄ(ctx context.Context, v any) ([]*model.TaskDuePeriodInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TaskDuePeriodInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskDuePeriodInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskDuePeriodInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -390,6 +390,8 @@ type RoutineDefinitionInput struct {
 	Transitions []*RoutineTransitionInput `json:"transitions"`
 	// The screening criteria (needed when a step is guarded by ELIGIBLE).
 	Screening []*ScreeningCriterionInput `json:"screening,omitempty"`
+	// Due periods of tasks between agencies, per kind (others take the hub's default).
+	TaskDueDays []*TaskDuePeriodInput `json:"taskDueDays,omitempty"`
 }
 
 // A guard on a step.
@@ -553,6 +555,22 @@ type TaskAssigneeInput struct {
 	UserID string `json:"userId"`
 	// Their name.
 	Name string `json:"name"`
+}
+
+// How long a kind of task gives its recipient.
+type TaskDuePeriod struct {
+	// The kind of task.
+	Kind tasks.Kind `json:"kind"`
+	// Working days (Monday to Friday) from the day it is sent.
+	WorkingDays int `json:"workingDays"`
+}
+
+// How long a kind of task gives its recipient, to save.
+type TaskDuePeriodInput struct {
+	// The kind of task.
+	Kind tasks.Kind `json:"kind"`
+	// Working days (1–120).
+	WorkingDays int `json:"workingDays"`
 }
 
 // A task in a page, with its cursor.

@@ -1,13 +1,17 @@
 package model
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/cases"
+	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // Routine is the GraphQL Routine: one version of a routine.
@@ -21,6 +25,7 @@ type Routine struct {
 	States       []*RoutineState
 	Transitions  []*RoutineTransition
 	Screening    []*ScreeningCriterion
+	TaskDueDays  []*TaskDuePeriod
 	CreatedAt    time.Time
 	CreatedBy    string
 
@@ -39,7 +44,10 @@ func FromRoutine(r routine.Routine) *Routine {
 	out := &Routine{
 		ID: relay.ID(relay.TypeRoutine, r.ID), Key: r.Key, Name: r.Name, Version: r.Version, Current: r.Current,
 		InitialState: d.Initial, CreatedAt: r.CreatedAt, CreatedBy: r.CreatedBy, FederationKey: r.FederationID,
-		States: []*RoutineState{}, Transitions: []*RoutineTransition{}, Screening: []*ScreeningCriterion{},
+		States: []*RoutineState{}, Transitions: []*RoutineTransition{}, Screening: []*ScreeningCriterion{}, TaskDueDays: []*TaskDuePeriod{},
+	}
+	for _, kind := range slices.Sorted(maps.Keys(d.TaskDueDays)) {
+		out.TaskDueDays = append(out.TaskDueDays, &TaskDuePeriod{Kind: tasks.Kind(kind), WorkingDays: d.TaskDueDays[kind]})
 	}
 	for _, s := range d.States {
 		out.States = append(out.States, &RoutineState{Name: s.Name, Label: s.Label, Final: s.Final, Waiting: s.Waiting})
@@ -72,7 +80,7 @@ func FromRoutine(r routine.Routine) *Routine {
 }
 
 // ToDefinition converts a routine definition from its input.
-func ToDefinition(in *RoutineDefinitionInput) routine.Definition {
+func ToDefinition(in *RoutineDefinitionInput) (routine.Definition, error) {
 	d := routine.Definition{Initial: in.InitialState}
 	for _, s := range in.States {
 		d.States = append(d.States, routine.State{Name: s.Name, Label: s.Label, Final: deref(s.Final), Waiting: deref(s.Waiting)})
@@ -98,7 +106,16 @@ func ToDefinition(in *RoutineDefinitionInput) routine.Definition {
 		}
 		d.Screening = append(d.Screening, cr)
 	}
-	return d
+	for i, p := range in.TaskDueDays {
+		if d.TaskDueDays == nil {
+			d.TaskDueDays = map[string]int{}
+		}
+		if _, twice := d.TaskDueDays[string(p.Kind)]; twice {
+			return d, apperr.Invalidf("definition.taskDueDays[%d]: %s is given twice", i, p.Kind)
+		}
+		d.TaskDueDays[string(p.Kind)] = p.WorkingDays
+	}
+	return d, nil
 }
 
 func deref[T any](p *T) T {

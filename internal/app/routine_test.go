@@ -139,7 +139,7 @@ func TestRoutines_Save(t *testing.T) {
 	hoglandetAdmin := app.CommandLineActor(demo.ID("org/hoglandet"), tenancy.Samordningsforbund, "anna", identity.Forbundsadministrator)
 	r, err := save(hoglandetAdmin, "hoglandet")
 	require.NoError(t, err)
-	require.Equal(t, 1, r.Version)
+	require.Equal(t, 2, r.Version, "the demo's Höglandet runs its FMS version 1")
 	require.True(t, r.Current)
 	rec, ok := e.lastRecord(hoglandetAdmin, "saveRoutine")
 	require.True(t, ok)

@@ -280,7 +280,7 @@ func (s *seeder) journey(ctx context.Context, j demo.Journey) error {
 				continue
 			}
 			err := s.step(ctx, j.Case.Login, "screenCase", st.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-				_, _, closed, err := s.casework.ScreenCase(ctx, w, j.Case.ID, st.Answers)
+				_, _, closed, err := s.casework.ScreenCase(ctx, w, j.Case.ID, st.Answers, nil)
 				switch {
 				case err != nil:
 					return uuid.Nil, err

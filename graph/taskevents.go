@@ -16,7 +16,7 @@ import (
 // taskEvents streams the steps of the subscriber's tasks (its unit's
 // inbox, or what its organisation sent), the live inbox. Every step
 // written to a task's history is announced by the database (migration
-// 024) to each replica's listener; each step is then re-read, in a fresh
+// 025) to each replica's listener; each step is then re-read, in a fresh
 // unit of work under the subscriber's identity and purpose, with the
 // task use cases' own read (apptasks.Follower), at the time it arrives:
 // a task the subscriber is no party to is not delivered, and content a

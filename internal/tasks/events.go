@@ -15,7 +15,7 @@ import (
 
 // NotifyChannel is the Postgres channel on which every step written to a
 // task's history is announced, by a trigger on task_events (migration
-// 024), at the commit of the transaction that wrote it.
+// 025), at the commit of the transaction that wrote it.
 const NotifyChannel = "hub_tasks"
 
 // Notice is the announcement of a step of a task's history: ids only,

@@ -129,6 +129,11 @@ var auditCoverage = map[string]auditExpectation{
 			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($id: ID!) { revokeConsent(id: $id, reason: "test") { id } }`,
 				map[string]any{"id": demoConsentID}), &struct{}{})
 		}},
+	"Subscription.taskEvents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `subscription { taskEvents { kind task { id subject } } }`,
+		logged: relay.TypeTask,
+		trigger: func(t *testing.T, srv *testServer) {
+			mustData(t, postFor(t, srv, "rehab.vc", rehab, createTaskMutation, map[string]any{"in": signal()}), &struct{}{})
+		}},
 }
 
 func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testing.T) {

@@ -25,6 +25,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // Options configure the GraphQL endpoint.
@@ -36,6 +37,9 @@ type Options struct {
 	// ConsentEvents feeds the consentEvents subscription (nil: the
 	// subscription is refused).
 	ConsentEvents *consent.Listener
+	// TaskEvents feeds the taskEvents subscription (nil: the subscription
+	// is refused).
+	TaskEvents *tasks.Listener
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
 	// MaxComplexity bounds the priced size of an operation (default 20000;
@@ -134,12 +138,15 @@ func NewHandler(o Options) http.Handler {
 	application := o.App
 	people := casework.New(application)
 	directory := vagin.New(application, o.WaysCacheSize)
+	taskWork := apptasks.New(directory)
 	resolver := &Resolver{
 		Casework:       people,
 		Samtycke:       samtycke.New(application, people),
 		AuditReview:    auditreview.New(application),
 		Directory:      directory,
-		TaskWork:       apptasks.New(directory),
+		TaskWork:       taskWork,
+		Follower:       apptasks.NewFollower(application, taskWork),
+		TaskEvents:     o.TaskEvents,
 		Orgs:           orgs.New(),
 		RoutineService: routines.New(),
 		ConsentEvents:  o.ConsentEvents,

@@ -28,6 +28,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -212,6 +213,8 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	listenCtx, stopListening := context.WithCancel(ctx)
 	t.Cleanup(stopListening)
 	go events.Run(listenCtx, d.AppURL, logger)
+	taskEvents := tasks.NewListener()
+	go taskEvents.Run(listenCtx, d.AppURL, logger)
 	application := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
 	if asOwner {
 		application.Pool = d.Pool
@@ -219,6 +222,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	opts := graph.Options{
 		App:           application,
 		ConsentEvents: events,
+		TaskEvents:    taskEvents,
 		Authenticator: identity.NewAuthenticator(d.AppPool),
 		Introspection: true,
 		WaysCacheSize: config.Defaults().WaysCacheSize, // as served

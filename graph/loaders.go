@@ -211,7 +211,9 @@ func loaders(ctx context.Context) *requestLoaders {
 // count statements set a long wait (Options.BatchWait).
 const defaultBatchWait = 500 * time.Microsecond
 
-// batching installs the request's loaders for queries and mutations.
+// batching installs the request's loaders for queries and mutations, and
+// fresh ones for each event of a subscription (nothing loaded for one
+// event answers for the next).
 type batching struct {
 	wait     time.Duration
 	resolver *Resolver
@@ -225,6 +227,12 @@ var _ interface {
 func (batching) ExtensionName() string                   { return "Batching" }
 func (batching) Validate(graphql.ExecutableSchema) error { return nil }
 func (b batching) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		responses := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			return responses(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, b.resolver)))
+		}
+	}
 	return next(context.WithValue(ctx, loadersKey{}, newRequestLoaders(b.wait, b.resolver)))
 }
 

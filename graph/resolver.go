@@ -20,6 +20,7 @@ import (
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // Resolver is the root resolver: the application and its use cases.
@@ -33,6 +34,10 @@ type Resolver struct {
 	TaskWork       *apptasks.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
+	// TaskEvents announces the steps of tasks' histories to
+	// subscriptions, which Follower checks for each subscriber.
+	TaskEvents *tasks.Listener
+	Follower   *apptasks.Follower
 }
 
 // workKey carries the request's unit of work.
@@ -48,6 +53,9 @@ func withWork(ctx context.Context, w *app.Work) context.Context {
 func work(ctx context.Context) *app.Work {
 	if w, ok := ctx.Value(workKey{}).(*app.Work); ok {
 		return w
+	}
+	if e, ok := ctx.Value(eventWorkKey{}).(*eventWork); ok {
+		return e.get() // a subscription event's (transactions.perEvent)
 	}
 	panic("graph: a resolver ran outside a unit of work")
 }

@@ -77,6 +77,10 @@ func (r *queryResolver) Tasks(ctx context.Context, box *tasks.Box, state *tasks.
 	return model.NewTaskConnection(res, f, day), nil
 }
 
+func (r *subscriptionResolver) TaskEvents(ctx context.Context, box *tasks.Box) (<-chan *model.TaskChange, error) {
+	return r.taskEvents(ctx, box)
+}
+
 func (r *taskResolver) Case(ctx context.Context, objs []*model.Task) ([]*model.Case, error) {
 	return mapOptional(ctx, objs, func(t *model.Task) *uuid.UUID { return t.CaseKey }, r.personal(ctx).cases, model.FromCase)
 }

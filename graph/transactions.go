@@ -19,7 +19,9 @@ import (
 // first statement, and one audit record written in it at the end. A
 // mutation with any error is rolled back whole, so a failed request leaves
 // nothing half-written; the response then carries no data. Subscriptions
-// are checked event by event, each in a unit of work of its own.
+// are checked event by event, each in a unit of work of its own (their
+// feeds'), and the fields of an event's payload are resolved in a unit of
+// work of their own, begun when the first of them needs it (perEvent).
 type transactions struct {
 	app      *app.App
 	refusals *app.Refusals
@@ -35,8 +37,11 @@ func (transactions) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (t transactions) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+	if oc.Operation == nil {
 		return next(ctx)
+	}
+	if oc.Operation.Operation == ast.Subscription {
+		return t.perEvent(ctx, oc, next)
 	}
 	// Over a WebSocket the purpose was declared, and checked, once for the
 	// connection (connection_init); over HTTP each request declares it.
@@ -91,4 +96,61 @@ func internalResponse() *graphql.Response {
 			Extensions: map[string]any{"code": string(apperr.Internal)},
 		}},
 	}
+}
+
+// perEvent gives each event of a subscription a unit of work for
+// resolving the fields of its payload (a task change's task, its case,
+// its history): begun only when the first field needs it, so that its
+// clock is the event's, not the time the subscription began waiting, and
+// finished (its audit record, if it touched protected data, and the
+// commit) once the event's response is made. Each event gets a fresh one:
+// nothing read for one event is kept for the next.
+func (t transactions) perEvent(ctx context.Context, oc *graphql.OperationContext, next graphql.OperationHandler) graphql.ResponseHandler {
+	actor, ok := connectionActor(ctx)
+	if !ok {
+		return next(ctx) // not over a WebSocket: the resolvers refuse it
+	}
+	responses := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		ev := &eventWork{app: t.app, actor: actor}
+		resp := responses(context.WithValue(ctx, eventWorkKey{}, ev))
+		if w := ev.started(); w != nil {
+			if err := w.Finish(ctx, operationOf(oc), false, ""); err != nil {
+				logging.FromContext(ctx).Error("unit of work of a subscription event not finished", "error", err.Error())
+				if resp != nil {
+					return internalResponse()
+				}
+			}
+		}
+		return resp
+	}
+}
+
+// eventWork is the unit of work of one subscription event, begun on
+// first use.
+type eventWork struct {
+	app   *app.App
+	actor app.Actor
+
+	once sync.Once
+	mu   sync.Mutex
+	w    *app.Work
+}
+
+type eventWorkKey struct{}
+
+func (e *eventWork) get() *app.Work {
+	e.once.Do(func() {
+		w := e.app.Begin(e.actor)
+		e.mu.Lock()
+		e.w = w
+		e.mu.Unlock()
+	})
+	return e.started()
+}
+
+func (e *eventWork) started() *app.Work {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.w
 }

@@ -23,8 +23,9 @@ import (
 // MaxOperationsPerConnection at once), when the token that opened it
 // expires (the connection is closed then, with 4403, so that the client
 // reconnects with a fresh token and is authenticated again), and one
-// samtycke event feed shared by all its subscriptions (an event is checked
-// and audited once per connection, not once per duplicate subscription).
+// samtycke event feed and one task event feed shared by all its
+// subscriptions (an event is checked and audited once per connection, not
+// once per duplicate subscription).
 
 // Defaults of the WebSocket limits.
 const (
@@ -73,6 +74,7 @@ type wsConn struct {
 	expiry       time.Time // of the token that opened the connection
 	operations   int       // running now
 	consent      *consentFeed
+	tasks        *taskFeed
 }
 
 type wsConnKey struct{}

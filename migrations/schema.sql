@@ -538,6 +538,26 @@ $$;
 
 
 --
+-- Name: hub_announce_task_event(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_announce_task_event() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    sender uuid;
+    recipient uuid;
+BEGIN
+    SELECT t.sender_org_id, t.recipient_org_id INTO sender, recipient FROM tasks t WHERE t.id = NEW.task_id;
+    PERFORM pg_notify('hub_tasks', json_build_object(
+        'task', NEW.task_id, 'event', NEW.id, 'seq', NEW.seq, 'kind', NEW.kind,
+        'sender', sender, 'recipient', recipient)::text);
+    RETURN NULL;
+END $$;
+
+
+--
 -- Name: hub_case_opened(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2105,6 +2125,13 @@ CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCA
 --
 
 CREATE TRIGGER personal_data_access_owners AFTER INSERT ON public.personal_data_access REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.personal_data_access_check_owners();
+
+
+--
+-- Name: task_events task_events_announce; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_events_announce AFTER INSERT ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.hub_announce_task_event();
 
 
 --

@@ -30,48 +30,9 @@ import (
 func TestServeReplicas_RevocationHoldsForTheNextRequestOnEveryReplica(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
-	ring, index := "k1:"+piicrypt.NewKey(), piicrypt.NewKey()
-	keys, err := piicrypt.ParseKeys(ring, index)
-	require.NoError(t, err)
-	require.NoError(t, seed.Demo(ctx, d.Pool, keys, "test"))
-
-	idpServer := httptest.NewUnstartedServer(nil)
-	issuer := "http://" + idpServer.Listener.Addr().String()
-	idp, err := devidp.New(issuer, demo.Users())
-	require.NoError(t, err)
-	idpServer.Config.Handler = idp
-	idpServer.Start()
-	t.Cleanup(idpServer.Close)
-	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, issuer))
-
-	replica := func() string {
-		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-		runCtx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		go func() {
-			done <- run(runCtx, []string{"serve", "--database-url", d.AppURL, "--http-addr", addr,
-				"--pii-keys", ring, "--pii-index-key", index, "--log-level", "error"})
-		}()
-		t.Cleanup(func() { cancel(); <-done })
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == http.StatusOK {
-					return "http://" + addr
-				}
-			}
-			select {
-			case err := <-done:
-				t.Fatalf("hub serve ended early: %v", err)
-			default:
-			}
-			require.True(t, time.Now().Before(deadline), "hub serve did not become ready")
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	a, b := replica(), replica()
+	cluster := newReplicaCluster(t)
+	a, b := cluster.replica(), cluster.replica()
+	issuer := cluster.issuer
 
 	tokens := map[string]string{}
 	for _, login := range []string{"ph.fk", "soc.karlstad"} {
@@ -141,4 +102,64 @@ func TestServeReplicas_RevocationHoldsForTheNextRequestOnEveryReplica(t *testing
 	wg.Wait()
 	require.Positive(t, readsAfter.Load(), "reads ran after the revocation")
 	require.Zero(t, stale.Load(), "stale reads after the revocation")
+}
+
+// replicaCluster is one database with the demo data and a dev identity
+// provider, for `hub serve` replicas started on it.
+type replicaCluster struct {
+	t           *testing.T
+	d           *pgtest.DB
+	issuer      string
+	ring, index string
+}
+
+func newReplicaCluster(t *testing.T) *replicaCluster {
+	t.Helper()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	ring, index := "k1:"+piicrypt.NewKey(), piicrypt.NewKey()
+	keys, err := piicrypt.ParseKeys(ring, index)
+	require.NoError(t, err)
+	require.NoError(t, seed.Demo(ctx, d.Pool, keys, "test"))
+
+	idpServer := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + idpServer.Listener.Addr().String()
+	idp, err := devidp.New(issuer, demo.Users())
+	require.NoError(t, err)
+	idpServer.Config.Handler = idp
+	idpServer.Start()
+	t.Cleanup(idpServer.Close)
+	require.NoError(t, demo.TrustIssuer(ctx, d.Pool, issuer))
+	return &replicaCluster{t: t, d: d, issuer: issuer, ring: ring, index: index}
+}
+
+// replica starts a `hub serve` replica, stopped when the test ends, and
+// returns its base URL once it is ready.
+func (c *replicaCluster) replica() string {
+	t := c.t
+	t.Helper()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve", "--database-url", c.d.AppURL, "--http-addr", addr,
+			"--pii-keys", c.ring, "--pii-index-key", c.index, "--log-level", "error"})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return "http://" + addr
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("hub serve ended early: %v", err)
+		default:
+		}
+		require.True(t, time.Now().Before(deadline), "hub serve did not become ready")
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/logging"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 func serveCmd(ctx context.Context, args []string) error {
@@ -139,6 +140,8 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	go authorizer.Watch(watchCtx, cfg.DatabaseURL, logger)
 	consentEvents := consent.NewListener()
 	go consentEvents.Run(watchCtx, cfg.DatabaseURL, logger)
+	taskEvents := tasks.NewListener()
+	go taskEvents.Run(watchCtx, cfg.DatabaseURL, logger)
 
 	opts := httpserver.Options{
 		Logger: logger,
@@ -147,6 +150,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			App:           &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout},
 			Authenticator: authenticator,
 			ConsentEvents: consentEvents,
+			TaskEvents:    taskEvents,
 			MaxDepth:      cfg.MaxDepth,
 			MaxComplexity: cfg.MaxComplexity,
 			Introspection: cfg.Introspection,

@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/personnummer"
+	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -73,6 +74,7 @@ type IndividualConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	ConsentEvents(ctx context.Context, individualID *string) (<-chan *model.ConsentEvent, error)
+	TaskEvents(ctx context.Context, box *tasks.Box) (<-chan *model.TaskChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -104,6 +106,20 @@ func (ec *executionContext) field_Subscription_consentEvents_args(ctx context.Co
 		return nil, err
 	}
 	args["individualId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_taskEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "box",
+		func(ctx context.Context, v any) (*tasks.Box, error) {
+			return ec.unmarshalOTaskBox2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtasksᚐBox(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["box"] = arg0
 	return args, nil
 }
 
@@ -3389,6 +3405,50 @@ func (ec *executionContext) fieldContext_Subscription_consentEvents(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_taskEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_taskEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TaskEvents(ctx, fc.Args["box"].(*tasks.Box))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskChange) graphql.Marshaler {
+			return ec.marshalNTaskChange2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_taskEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_taskEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -5586,6 +5646,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "consentEvents":
 		return ec._Subscription_consentEvents(ctx, fields[0])
+	case "taskEvents":
+		return ec._Subscription_taskEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -539,6 +539,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		ConsentEvents func(childComplexity int, individualID *string) int
+		TaskEvents    func(childComplexity int, box *tasks.Box) int
 	}
 
 	Task struct {
@@ -571,6 +572,14 @@ type ComplexityRoot struct {
 	TaskAssignee struct {
 		Name   func(childComplexity int) int
 		UserID func(childComplexity int) int
+	}
+
+	TaskChange struct {
+		At   func(childComplexity int) int
+		Box  func(childComplexity int) int
+		Kind func(childComplexity int) int
+		Step func(childComplexity int) int
+		Task func(childComplexity int) int
 	}
 
 	TaskConnection struct {
@@ -2768,6 +2777,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.ConsentEvents(childComplexity, args["individualId"].(*string)), true
+	case "Subscription.taskEvents":
+		if e.ComplexityRoot.Subscription.TaskEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_taskEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TaskEvents(childComplexity, args["box"].(*tasks.Box)), true
 
 	case "Task.assignee":
 		if e.ComplexityRoot.Task.Assignee == nil {
@@ -2926,6 +2946,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TaskAssignee.UserID(childComplexity), true
+
+	case "TaskChange.at":
+		if e.ComplexityRoot.TaskChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskChange.At(childComplexity), true
+	case "TaskChange.box":
+		if e.ComplexityRoot.TaskChange.Box == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskChange.Box(childComplexity), true
+	case "TaskChange.kind":
+		if e.ComplexityRoot.TaskChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskChange.Kind(childComplexity), true
+	case "TaskChange.step":
+		if e.ComplexityRoot.TaskChange.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskChange.Step(childComplexity), true
+	case "TaskChange.task":
+		if e.ComplexityRoot.TaskChange.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskChange.Task(childComplexity), true
 
 	case "TaskConnection.edges":
 		if e.ComplexityRoot.TaskConnection.Edges == nil {
@@ -5145,6 +5196,41 @@ extend type Mutation {
   "Changes a task your organisation is a party to: its state, or who takes it. Needs ` + "`" + `Hub-Purpose` + "`" + `."
   updateTask("The change." input: UpdateTaskInput!): Task!
 }
+
+"""
+A step of one of your tasks' history, as the ` + "`" + `taskEvents` + "`" + ` subscription
+delivers it: what happened, and the task as you may see it now. It is
+checked when it arrives, under your identity and the purpose your
+connection declared, exactly as ` + "`" + `tasks` + "`" + ` would show the task.
+"""
+type TaskChange {
+  "What happened: the task was sent (CREATED), its state changed (STATE), one of the recipient's staff took it (ASSIGNED), or it was escalated (ESCALATED)."
+  kind: TaskEventKind!
+  "When it happened."
+  at: DateTime!
+  "Which of your boxes the task is in: INBOX (your unit's queue) or SENT (your organisation sent it)."
+  box: TaskBox!
+  "The task as you may see it now: its personal content is null and ` + "`" + `withdrawn` + "`" + ` true when the samtycke no longer shares it with you."
+  task: Task!
+  "The step of the task's history that happened, as in ` + "`" + `Task.history` + "`" + `."
+  step: TaskEvent!
+}
+
+extend type Subscription {
+  """
+  The live inbox: a change each time a task in your unit's inbox (or,
+  with ` + "`" + `box: SENT` + "`" + `, one your organisation sent) is sent, changes state,
+  is taken or is escalated, whoever made the change. Needs ` + "`" + `Hub-Purpose` + "`" + `
+  in the connection_init payload; each change is checked and audited when
+  it arrives, and a task's content reaches you only while a samtycke in
+  force shares it with you for that purpose. Changes made while you were
+  disconnected are not replayed: fetch ` + "`" + `tasks` + "`" + ` after reconnecting.
+  """
+  taskEvents(
+    "Which of your tasks to follow."
+    box: TaskBox = INBOX
+  ): TaskChange!
+}
 `, BuiltIn: false},
 	{Name: "../schema/tenancy.graphqls", Input: `"What kind of public party an organisation is."
 enum OrganizationKind {
@@ -6289,6 +6375,22 @@ func (ec *executionContext) childFields_TaskAssignee(ctx context.Context, field 
 		return ec.fieldContext_TaskAssignee_name(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaskAssignee", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_TaskChange_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_TaskChange_at(ctx, field)
+	case "box":
+		return ec.fieldContext_TaskChange_box(ctx, field)
+	case "task":
+		return ec.fieldContext_TaskChange_task(ctx, field)
+	case "step":
+		return ec.fieldContext_TaskChange_step(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskChange", field.Name)
 }
 
 func (ec *executionContext) childFields_TaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -557,6 +557,23 @@ type TaskAssigneeInput struct {
 	Name string `json:"name"`
 }
 
+// A step of one of your tasks' history, as the `taskEvents` subscription
+// delivers it: what happened, and the task as you may see it now. It is
+// checked when it arrives, under your identity and the purpose your
+// connection declared, exactly as `tasks` would show the task.
+type TaskChange struct {
+	// What happened: the task was sent (CREATED), its state changed (STATE), one of the recipient's staff took it (ASSIGNED), or it was escalated (ESCALATED).
+	Kind tasks.EventKind `json:"kind"`
+	// When it happened.
+	At time.Time `json:"at"`
+	// Which of your boxes the task is in: INBOX (your unit's queue) or SENT (your organisation sent it).
+	Box tasks.Box `json:"box"`
+	// The task as you may see it now: its personal content is null and `withdrawn` true when the samtycke no longer shares it with you.
+	Task *Task `json:"task"`
+	// The step of the task's history that happened, as in `Task.history`.
+	Step *TaskEvent `json:"step"`
+}
+
 // How long a kind of task gives its recipient.
 type TaskDuePeriod struct {
 	// The kind of task.

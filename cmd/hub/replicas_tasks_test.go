@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/relay"
+)
+
+// The live inbox across replicas: a task sent through replica A reaches a
+// subscriber connected to replica B within a second (the database
+// announces the step at commit to every replica's listener), and B checks
+// it under the subscriber's own identity before delivering it.
+func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cluster := newReplicaCluster(t)
+	a, b := cluster.replica(), cluster.replica()
+	token := func(login string) string {
+		tok, err := passwordGrant(ctx, cluster.issuer, login, "demo")
+		require.NoError(t, err)
+		return tok
+	}
+
+	type message struct {
+		ID      string          `json:"id,omitempty"`
+		Type    string          `json:"type"`
+		Payload json.RawMessage `json:"payload,omitempty"`
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(dialCtx, "ws"+strings.TrimPrefix(b, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	init, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + token("soc.karlstad"), "Hub-Purpose": "SAMORDNAD_REHABILITERING"})
+	require.NoError(t, wsjson.Write(dialCtx, ws, message{Type: "connection_init", Payload: init}))
+	var ack message
+	require.NoError(t, wsjson.Read(dialCtx, ws, &ack))
+	require.Equal(t, "connection_ack", ack.Type)
+	sub, _ := json.Marshal(map[string]any{"query": `subscription { taskEvents { kind task { id subject } } }`})
+	require.NoError(t, wsjson.Write(dialCtx, ws, message{ID: "1", Type: "subscribe", Payload: sub}))
+	time.Sleep(300 * time.Millisecond) // the subscription is registered
+
+	body, err := json.Marshal(map[string]any{
+		"query": `mutation($in: CreateTaskInput!) { createTask(input: $in) { id } }`,
+		"variables": map[string]any{"in": map[string]any{"kind": "SIGNAL_SJUKSKRIVNING", "caseId": relay.ID(relay.TypeCase, demo.DemoCase),
+			"classes": []string{"VARD_SJUKSKRIVNING"}, "subject": "Begäran om sjukskrivning"}},
+	})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token("rehab.vc"))
+	req.Header.Set("Hub-Purpose", "SAMORDNAD_REHABILITERING")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	var created struct {
+		Data   struct{ CreateTask struct{ ID string } }
+		Errors []any
+	}
+	require.NoError(t, json.Unmarshal(raw, &created), string(raw))
+	require.Empty(t, created.Errors, string(raw))
+	sentAt := time.Now()
+
+	readCtx, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	var m message
+	for m.Type != "next" {
+		require.NoError(t, wsjson.Read(readCtx, ws, &m), "the step reaches replica B's subscriber within a second")
+		if m.Type == "ping" {
+			_ = wsjson.Write(readCtx, ws, message{Type: "pong"})
+		}
+	}
+	arrived := time.Since(sentAt)
+	var got struct {
+		Data struct {
+			TaskEvents struct {
+				Kind string
+				Task struct{ ID, Subject string }
+			}
+		}
+		Errors []any
+	}
+	require.NoError(t, json.Unmarshal(m.Payload, &got), string(m.Payload))
+	require.Empty(t, got.Errors, string(m.Payload))
+	require.Equal(t, "CREATED", got.Data.TaskEvents.Kind)
+	require.Equal(t, created.Data.CreateTask.ID, got.Data.TaskEvents.Task.ID)
+	require.Equal(t, "Begäran om sjukskrivning", got.Data.TaskEvents.Task.Subject)
+	require.Less(t, arrived, time.Second)
+}

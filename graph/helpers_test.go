@@ -215,6 +215,15 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	go events.Run(listenCtx, d.AppURL, logger)
 	taskEvents := tasks.NewListener()
 	go taskEvents.Run(listenCtx, d.AppURL, logger)
+	// An event committed before a listener listens is lost: tests commit
+	// their events right after subscribing.
+	for _, ready := range []<-chan struct{}{events.Ready(), taskEvents.Ready()} {
+		select {
+		case <-ready:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the event listeners did not start listening")
+		}
+	}
 	application := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
 	if asOwner {
 		application.Pool = d.Pool

@@ -247,6 +247,10 @@ func TestWebSocket_OperationsPerConnectionAreBoundedAndAnEventIsCheckedOnce(t *t
 		refused++
 	}
 
+	// The accepted subscriptions run their resolvers concurrently with the
+	// refusals above; give them a moment to join the connection's feed.
+	time.Sleep(500 * time.Millisecond)
+
 	// One event: each running subscription receives it, and FK's trail and
 	// the person's loggutdrag have one entry for it.
 	var rec struct{ RecordConsent struct{ ID string } }

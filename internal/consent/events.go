@@ -53,10 +53,24 @@ type Listener struct {
 	mu   sync.Mutex
 	next int
 	subs map[int]chan Event
+
+	ready     chan struct{} // closed once it first listens
+	readyOnce sync.Once
 }
 
 // NewListener returns a listener; Run connects it.
-func NewListener() *Listener { return &Listener{subs: map[int]chan Event{}} }
+func NewListener() *Listener {
+	return &Listener{subs: map[int]chan Event{}, ready: make(chan struct{})}
+}
+
+// Ready is closed once the listener first listens: an announcement
+// committed after that reaches it (tests wait for it before they commit).
+func (l *Listener) Ready() <-chan struct{} { return l.ready }
+
+func (l *Listener) listening(context.Context, *pgx.Conn) error {
+	l.readyOnce.Do(func() { close(l.ready) })
+	return nil
+}
 
 // subscriberBuffer bounds the events waiting for one slow subscriber; a
 // subscriber that falls further behind is cut off (its channel closes), so
@@ -100,7 +114,7 @@ func (l *Listener) publish(e Event) {
 // while the connection was down are lost; subscribers refetch after
 // reconnecting their own WebSocket.
 func (l *Listener) Run(ctx context.Context, connString string, log *slog.Logger) {
-	db.Listen(ctx, connString, NotifyChannel, "samtycke listener", log, nil,
+	db.Listen(ctx, connString, NotifyChannel, "samtycke listener", log, l.listening,
 		func(_ context.Context, _ *pgx.Conn, n *pgconn.Notification) error {
 			var e Event
 			if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {

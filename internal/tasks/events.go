@@ -51,10 +51,24 @@ type Listener struct {
 	mu   sync.Mutex
 	next int
 	subs map[int]chan Notice
+
+	ready     chan struct{} // closed once it first listens
+	readyOnce sync.Once
 }
 
 // NewListener returns a listener; Run connects it.
-func NewListener() *Listener { return &Listener{subs: map[int]chan Notice{}} }
+func NewListener() *Listener {
+	return &Listener{subs: map[int]chan Notice{}, ready: make(chan struct{})}
+}
+
+// Ready is closed once the listener first listens: an announcement
+// committed after that reaches it (tests wait for it before they commit).
+func (l *Listener) Ready() <-chan struct{} { return l.ready }
+
+func (l *Listener) listening(context.Context, *pgx.Conn) error {
+	l.readyOnce.Do(func() { close(l.ready) })
+	return nil
+}
 
 // subscriberBuffer bounds the notices waiting for one slow subscriber; a
 // subscriber that falls further behind is cut off (its channel closes),
@@ -98,7 +112,7 @@ func (l *Listener) publish(n Notice) {
 // while the connection was down are lost; subscribers refetch their inbox
 // after reconnecting their own WebSocket.
 func (l *Listener) Run(ctx context.Context, connString string, log *slog.Logger) {
-	db.Listen(ctx, connString, NotifyChannel, "task listener", log, nil,
+	db.Listen(ctx, connString, NotifyChannel, "task listener", log, l.listening,
 		func(_ context.Context, _ *pgx.Conn, n *pgconn.Notification) error {
 			var notice Notice
 			if err := json.Unmarshal([]byte(n.Payload), &notice); err != nil {

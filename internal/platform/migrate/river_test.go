@@ -17,7 +17,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
 
-var updateRiver = flag.Bool("update-river", false, "rewrite migrations/024_river.sql and 025_river.sql from the pinned river's migrations")
+var updateRiver = flag.Bool("update-river", false, "rewrite migrations/026_river.sql and 027_river.sql from the pinned river's migrations")
 
 // riverFiles are the hub migrations that hold river's tables, and the
 // last river version each holds: river runs each of its versions in a
@@ -27,7 +27,7 @@ var updateRiver = flag.Bool("update-river", false, "rewrite migrations/024_river
 var riverFiles = []struct {
 	path string
 	last int
-}{{"../../../migrations/024_river.sql", 4}, {"../../../migrations/025_river.sql", 8}}
+}{{"../../../migrations/026_river.sql", 4}, {"../../../migrations/027_river.sql", 8}}
 
 const riverHeader = `-- River's tables (github.com/riverqueue/river, pinned in go.mod), the
 -- queue of the hub's timers (docs/timers.md): river's own migrations of

@@ -94,7 +94,7 @@ func (r *taskResolver) SenderUnit(ctx context.Context, objs []*model.Task) ([]*m
 }
 
 func (r *taskResolver) RoutedTo(ctx context.Context, objs []*model.Task) ([]*model.DirectoryEntry, error) {
-	return r.entriesOf(ctx, len(objs), func(i int) *uuid.UUID { return &objs[i].RoutedKey })
+	return r.entriesOf(ctx, len(objs), func(i int) *uuid.UUID { return objs[i].RoutedKey })
 }
 
 func (r *taskResolver) RecipientOrganization(ctx context.Context, objs []*model.Task) ([]*model.Organization, error) {

@@ -165,6 +165,22 @@ CREATE TYPE public.organization_kind AS ENUM (
 
 
 --
+-- Name: river_job_state; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.river_job_state AS ENUM (
+    'available',
+    'cancelled',
+    'completed',
+    'discarded',
+    'pending',
+    'retryable',
+    'running',
+    'scheduled'
+);
+
+
+--
 -- Name: task_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -175,7 +191,8 @@ CREATE TYPE public.task_kind AS ENUM (
     'BEGARAN_GEMENSAM_KARTLAGGNING',
     'KALLELSE_SIP',
     'AF_INSKRIVNING',
-    'KONSULTATION'
+    'KONSULTATION',
+    'PAMINNELSE'
 );
 
 
@@ -355,7 +372,7 @@ CREATE TABLE public.audit_records (
     CONSTRAINT audit_records_client_operation_name_check CHECK (((char_length(client_operation_name) >= 1) AND (char_length(client_operation_name) <= 100))),
     CONSTRAINT audit_records_decision_check CHECK ((decision = ANY (ARRAY['ALLOWED'::text, 'DENIED'::text]))),
     CONSTRAINT audit_records_lane_check CHECK ((lane >= 0)),
-    CONSTRAINT audit_records_operation_type_check CHECK ((operation_type = ANY (ARRAY['query'::text, 'mutation'::text, 'subscription'::text, 'http'::text, 'cli'::text]))),
+    CONSTRAINT audit_records_operation_type_check CHECK ((operation_type = ANY (ARRAY['query'::text, 'mutation'::text, 'subscription'::text, 'http'::text, 'cli'::text, 'job'::text]))),
     CONSTRAINT audit_records_seq_check CHECK ((seq > 0))
 );
 
@@ -766,6 +783,27 @@ $$;
 
 
 --
+-- Name: river_job_state_in_bitmask(bit, public.river_job_state); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.river_job_state_in_bitmask(bitmask bit, state public.river_job_state) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE state
+        WHEN 'available' THEN get_bit(bitmask, 7)
+        WHEN 'cancelled' THEN get_bit(bitmask, 6)
+        WHEN 'completed' THEN get_bit(bitmask, 5)
+        WHEN 'discarded' THEN get_bit(bitmask, 4)
+        WHEN 'pending'   THEN get_bit(bitmask, 3)
+        WHEN 'retryable' THEN get_bit(bitmask, 2)
+        WHEN 'running'   THEN get_bit(bitmask, 1)
+        WHEN 'scheduled' THEN get_bit(bitmask, 0)
+        ELSE 0
+    END = 1;
+$$;
+
+
+--
 -- Name: audit_chain_heads; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -841,6 +879,21 @@ CREATE TABLE public.case_participants (
     participant_unit_id uuid,
     added_at timestamp with time zone NOT NULL,
     added_by text NOT NULL
+);
+
+
+--
+-- Name: case_reminders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_reminders (
+    case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    reason text NOT NULL,
+    occasion date NOT NULL,
+    task_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT case_reminders_reason_check CHECK ((reason = ANY (ARRAY['WAIT_ENDED'::text, 'NO_JOINT_PLANNING'::text, 'AF_DEREGISTRATION'::text, 'YEARLY_REVIEW'::text])))
 );
 
 
@@ -1258,6 +1311,128 @@ ALTER TABLE public.personal_data_access ALTER COLUMN id ADD GENERATED ALWAYS AS 
 
 
 --
+-- Name: river_job; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.river_job (
+    id bigint NOT NULL,
+    state public.river_job_state DEFAULT 'available'::public.river_job_state NOT NULL,
+    attempt smallint DEFAULT 0 NOT NULL,
+    max_attempts smallint DEFAULT 25 NOT NULL,
+    attempted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    finalized_at timestamp with time zone,
+    scheduled_at timestamp with time zone DEFAULT now() NOT NULL,
+    priority smallint DEFAULT 1 NOT NULL,
+    args jsonb NOT NULL,
+    attempted_by text[],
+    errors jsonb[],
+    kind text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    queue text DEFAULT 'default'::text NOT NULL,
+    tags character varying(255)[] DEFAULT '{}'::character varying[] NOT NULL,
+    unique_key bytea,
+    unique_states bit(8),
+    CONSTRAINT finalized_or_finalized_at_null CHECK ((((finalized_at IS NULL) AND (state <> ALL (ARRAY['cancelled'::public.river_job_state, 'completed'::public.river_job_state, 'discarded'::public.river_job_state]))) OR ((finalized_at IS NOT NULL) AND (state = ANY (ARRAY['cancelled'::public.river_job_state, 'completed'::public.river_job_state, 'discarded'::public.river_job_state]))))),
+    CONSTRAINT kind_length CHECK (((char_length(kind) > 0) AND (char_length(kind) < 128))),
+    CONSTRAINT max_attempts_is_positive CHECK ((max_attempts > 0)),
+    CONSTRAINT priority_in_range CHECK (((priority >= 1) AND (priority <= 4))),
+    CONSTRAINT queue_length CHECK (((char_length(queue) > 0) AND (char_length(queue) < 128)))
+);
+
+
+--
+-- Name: river_job_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.river_job_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: river_job_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.river_job_id_seq OWNED BY public.river_job.id;
+
+
+--
+-- Name: river_leader; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE UNLOGGED TABLE public.river_leader (
+    elected_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    leader_id text NOT NULL,
+    name text DEFAULT 'default'::text NOT NULL,
+    CONSTRAINT leader_id_length CHECK (((char_length(leader_id) > 0) AND (char_length(leader_id) < 128))),
+    CONSTRAINT name_length CHECK ((name = 'default'::text))
+);
+
+
+--
+-- Name: river_migration; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.river_migration (
+    line text NOT NULL,
+    version bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT line_length CHECK (((char_length(line) > 0) AND (char_length(line) < 128))),
+    CONSTRAINT version_gte_1 CHECK ((version >= 1))
+);
+
+
+--
+-- Name: river_notification; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.river_notification (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    payload text NOT NULL,
+    topic text NOT NULL,
+    CONSTRAINT topic_length CHECK (((length(topic) > 0) AND (length(topic) < 128)))
+);
+
+
+--
+-- Name: river_notification_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.river_notification_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: river_notification_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.river_notification_id_seq OWNED BY public.river_notification.id;
+
+
+--
+-- Name: river_queue; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.river_queue (
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    paused_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL
+);
+
+
+--
 -- Name: routines; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1357,7 +1532,7 @@ CREATE TABLE public.tasks (
     sender_user_id text NOT NULL,
     topic text NOT NULL,
     municipality_code text NOT NULL,
-    routed_entry_id uuid NOT NULL,
+    routed_entry_id uuid,
     recipient_org_id uuid NOT NULL,
     recipient_unit_id uuid,
     assignee_user_id text,
@@ -1378,12 +1553,13 @@ CREATE TABLE public.tasks (
     CONSTRAINT tasks_check2 CHECK (((kind = 'KONSULTATION'::public.task_kind) = (cardinality(classes) = 0))),
     CONSTRAINT tasks_check3 CHECK (((state = 'AVVISAD'::public.task_state) = (reject_reason IS NOT NULL))),
     CONSTRAINT tasks_check4 CHECK (((assignee_user_id IS NULL) = (assignee_name IS NULL))),
-    CONSTRAINT tasks_check5 CHECK ((sender_org_id <> recipient_org_id)),
     CONSTRAINT tasks_classes_check CHECK ((cardinality(classes) <= 9)),
     CONSTRAINT tasks_escalation_level_check CHECK (((escalation_level >= 0) AND (escalation_level <= 10))),
     CONSTRAINT tasks_municipality_code_check CHECK ((municipality_code ~ '^[0-9]{4}$'::text)),
     CONSTRAINT tasks_reject_reason_check CHECK (((length(reject_reason) >= 1) AND (length(reject_reason) <= 2000))),
+    CONSTRAINT tasks_routed_unless_reminder CHECK ((((kind)::text = 'PAMINNELSE'::text) = (routed_entry_id IS NULL))),
     CONSTRAINT tasks_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 200))),
+    CONSTRAINT tasks_to_another_unless_reminder CHECK (((sender_org_id <> recipient_org_id) OR ((kind)::text = 'PAMINNELSE'::text))),
     CONSTRAINT tasks_topic_check CHECK ((topic ~ '^[A-Z][A-Z_]{0,39}$'::text))
 );
 
@@ -1419,6 +1595,20 @@ CREATE TABLE public.units (
 --
 
 ALTER TABLE ONLY public.authz_policies ALTER COLUMN version SET DEFAULT nextval('public.authz_policies_version_seq'::regclass);
+
+
+--
+-- Name: river_job id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_job ALTER COLUMN id SET DEFAULT nextval('public.river_job_id_seq'::regclass);
+
+
+--
+-- Name: river_notification id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_notification ALTER COLUMN id SET DEFAULT nextval('public.river_notification_id_seq'::regclass);
 
 
 --
@@ -1459,6 +1649,14 @@ ALTER TABLE ONLY public.authz_policies
 
 ALTER TABLE ONLY public.case_items
     ADD CONSTRAINT case_items_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: case_reminders case_reminders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reminders
+    ADD CONSTRAINT case_reminders_pkey PRIMARY KEY (case_id, reason, occasion);
 
 
 --
@@ -1683,6 +1881,46 @@ ALTER TABLE ONLY public.organizations
 
 ALTER TABLE ONLY public.personal_data_access
     ADD CONSTRAINT personal_data_access_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: river_job river_job_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_job
+    ADD CONSTRAINT river_job_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: river_leader river_leader_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_leader
+    ADD CONSTRAINT river_leader_pkey PRIMARY KEY (name);
+
+
+--
+-- Name: river_migration river_migration_pkey1; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_migration
+    ADD CONSTRAINT river_migration_pkey1 PRIMARY KEY (line, version);
+
+
+--
+-- Name: river_notification river_notification_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_notification
+    ADD CONSTRAINT river_notification_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: river_queue river_queue_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.river_queue
+    ADD CONSTRAINT river_queue_pkey PRIMARY KEY (name);
 
 
 --
@@ -1988,6 +2226,62 @@ CREATE INDEX personal_data_access_individual ON public.personal_data_access USIN
 
 
 --
+-- Name: river_job_args_index; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_job_args_index ON public.river_job USING gin (args);
+
+
+--
+-- Name: river_job_kind; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_job_kind ON public.river_job USING btree (kind);
+
+
+--
+-- Name: river_job_metadata_index; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_job_metadata_index ON public.river_job USING gin (metadata);
+
+
+--
+-- Name: river_job_prioritized_fetching_index; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_job_prioritized_fetching_index ON public.river_job USING btree (state, queue, priority, scheduled_at, id);
+
+
+--
+-- Name: river_job_state_and_finalized_at_index; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_job_state_and_finalized_at_index ON public.river_job USING btree (state, finalized_at) WHERE (finalized_at IS NOT NULL);
+
+
+--
+-- Name: river_job_unique_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX river_job_unique_idx ON public.river_job USING btree (unique_key) WHERE ((unique_key IS NOT NULL) AND (unique_states IS NOT NULL) AND public.river_job_state_in_bitmask(unique_states, state));
+
+
+--
+-- Name: river_notification_created_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_notification_created_at_idx ON public.river_notification USING btree (created_at);
+
+
+--
+-- Name: river_notification_topic_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX river_notification_topic_id_idx ON public.river_notification USING btree (topic, id);
+
+
+--
 -- Name: routines_federation_version; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2220,6 +2514,30 @@ ALTER TABLE ONLY public.case_participants
 
 ALTER TABLE ONLY public.case_participants
     ADD CONSTRAINT case_participants_participant_unit_id_fkey FOREIGN KEY (participant_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: case_reminders case_reminders_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reminders
+    ADD CONSTRAINT case_reminders_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_reminders case_reminders_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reminders
+    ADD CONSTRAINT case_reminders_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_reminders case_reminders_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reminders
+    ADD CONSTRAINT case_reminders_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
 
 
 --
@@ -2753,6 +3071,12 @@ ALTER TABLE public.case_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.case_participants ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: case_reminders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_reminders ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: case_screenings; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3227,6 +3551,15 @@ CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT pu
 
 
 --
+-- Name: case_reminders owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_reminders FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_reminders.case_id) AND (c.org_id = case_reminders.org_id))))));
+
+
+--
 -- Name: case_screenings owner_insert; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -3310,6 +3643,13 @@ CREATE POLICY owner_or_consented ON public.individuals FOR SELECT USING (((org_i
 --
 
 CREATE POLICY owner_or_grantee ON public.consent_grants FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((grantee_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (revoked_at IS NULL))));
+
+
+--
+-- Name: case_reminders owner_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_read ON public.case_reminders FOR SELECT USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -3657,6 +3997,13 @@ REVOKE ALL ON FUNCTION public.personal_data_access_check_owners() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION river_job_state_in_bitmask(bitmask bit, state public.river_job_state); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.river_job_state_in_bitmask(bitmask bit, state public.river_job_state) TO hub_app;
+
+
+--
 -- Name: TABLE authz_policies; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3675,6 +4022,13 @@ GRANT SELECT,INSERT ON TABLE public.case_items TO hub_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.case_participants TO hub_app;
+
+
+--
+-- Name: TABLE case_reminders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.case_reminders TO hub_app;
 
 
 --
@@ -3916,6 +4270,55 @@ GRANT SELECT,INSERT ON TABLE public.personal_data_access TO hub_app;
 
 
 --
+-- Name: TABLE river_job; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.river_job TO hub_app;
+
+
+--
+-- Name: SEQUENCE river_job_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.river_job_id_seq TO hub_app;
+
+
+--
+-- Name: TABLE river_leader; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.river_leader TO hub_app;
+
+
+--
+-- Name: TABLE river_migration; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.river_migration TO hub_app;
+
+
+--
+-- Name: TABLE river_notification; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.river_notification TO hub_app;
+
+
+--
+-- Name: SEQUENCE river_notification_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,USAGE ON SEQUENCE public.river_notification_id_seq TO hub_app;
+
+
+--
+-- Name: TABLE river_queue; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.river_queue TO hub_app;
+
+
+--
 -- Name: TABLE routines; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3958,6 +4361,27 @@ GRANT UPDATE(state) ON TABLE public.tasks TO hub_app;
 
 
 --
+-- Name: COLUMN tasks.routed_entry_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(routed_entry_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.recipient_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(recipient_org_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.recipient_unit_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(recipient_unit_id) ON TABLE public.tasks TO hub_app;
+
+
+--
 -- Name: COLUMN tasks.assignee_user_id; Type: ACL; Schema: public; Owner: -
 --
 
@@ -3972,10 +4396,31 @@ GRANT UPDATE(assignee_name) ON TABLE public.tasks TO hub_app;
 
 
 --
+-- Name: COLUMN tasks.due_on; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(due_on) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.escalation_level; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(escalation_level) ON TABLE public.tasks TO hub_app;
+
+
+--
 -- Name: COLUMN tasks.reject_reason; Type: ACL; Schema: public; Owner: -
 --
 
 GRANT UPDATE(reject_reason) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.consent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(consent_id) ON TABLE public.tasks TO hub_app;
 
 
 --

@@ -143,11 +143,18 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	taskEvents := tasks.NewListener()
 	go taskEvents.Run(watchCtx, cfg.DatabaseURL, logger)
 
+	application := &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout}
+	stopTimers, err := startTimers(ctx, cfg, logger, application)
+	if err != nil {
+		return err
+	}
+	defer stopTimers()
+
 	opts := httpserver.Options{
 		Logger: logger,
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
-			App:           &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout},
+			App:           application,
 			Authenticator: authenticator,
 			ConsentEvents: consentEvents,
 			TaskEvents:    taskEvents,

@@ -4980,6 +4980,8 @@ enum TaskKind {
   AF_INSKRIVNING
   "A de-identified question about a case: no person, no samtycke, no personnummer."
   KONSULTATION
+  "A reminder from the hub's timers to the case's lead unit (the end of an expected wait, no joint planning two months after opening, AF's deregistration warning, the yearly review); never sent with createTask."
+  PAMINNELSE
 }
 
 "Where a task is: SKICKAD → MOTTAGEN → ACCEPTERAD | AVVISAD → PAGAENDE → KLAR, or AVBRUTEN by the sender while open."

@@ -36,7 +36,7 @@ type Task struct {
 	CaseKey          *uuid.UUID
 	SenderOrgKey     uuid.UUID
 	SenderUnitKey    *uuid.UUID
-	RoutedKey        uuid.UUID
+	RoutedKey        *uuid.UUID
 	RecipientOrgKey  uuid.UUID
 	RecipientUnitKey *uuid.UUID
 }

@@ -74,6 +74,17 @@ func OperatorActor(orgID uuid.UUID, kind tenancy.OrganizationKind, operator stri
 		DisplayName: operator, Roles: []identity.Role{}, Issuer: "hub command line"}}
 }
 
+// JobActor is the hub's timers acting for an organisation (escalating
+// its overdue tasks, reminding its cases' lead units), under the purpose
+// the work serves: a job of the hub in no role of the organisation. Like
+// OperatorActor it asks no policy; row-level security binds it to the
+// organisation's rows, and its audit records (operation type 'job') name
+// the user "job:<name>".
+func JobActor(orgID uuid.UUID, kind tenancy.OrganizationKind, job string, purpose consent.Purpose) Actor {
+	return Actor{Principal: &identity.Principal{OrgID: orgID, OrgKind: kind, UserID: "job:" + job,
+		DisplayName: "hub timer " + job, Roles: []identity.Role{}, Issuer: "hub timers"}, Purpose: purpose}
+}
+
 // Work is one request's unit of work. Its methods are safe for concurrent
 // use (GraphQL resolves sibling fields in parallel).
 type Work struct {

@@ -31,6 +31,13 @@ var (
 	qTaskCreated  = queries.Must("task_created")
 	qChangeState  = queries.Must("change_state")
 	qAssign       = queries.Must("assign")
+
+	qOverdueSent        = queries.Must("overdue_sent")
+	qEscalate           = queries.Must("escalate")
+	qClaimReminder      = queries.Must("claim_reminder")
+	qInsertReminder     = queries.Must("insert_reminder")
+	qRemindersDue       = queries.Must("reminders_due")
+	qTimerOrganizations = queries.Must("timer_organizations")
 )
 
 // contentVisible renders the rule for a task t's personal content in the

@@ -131,3 +131,107 @@ WITH assigned AS (
 INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state, note)
 SELECT $5, a.id, hub_now(), hub_current_org(), $6, $7, 'ASSIGNED', NULL, a.state, $4 FROM assigned a
 RETURNING task_id
+
+-- name: overdue_sent
+-- The reader's organisation's sent tasks that are overdue and not yet
+-- accepted (SKICKAD, MOTTAGEN: due before the request's day), with where
+-- they are now: for the escalation job, which acts as their sender. Not
+-- a reminder (it has no entry). At most $1.
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, t.case_id, t.individual_id, t.case_org_id,
+	t.routed_entry_id, t.escalation_level, t.due_on
+FROM tasks t
+WHERE t.sender_org_id = hub_current_org() AND t.state IN ('SKICKAD', 'MOTTAGEN') AND t.due_on < hub_today()
+	AND t.routed_entry_id IS NOT NULL
+ORDER BY t.due_on, t.id
+LIMIT $1
+
+-- name: escalate
+-- Moves the reader's sent task $1, still at escalation level $2 and not
+-- yet accepted, to the entry $3 of the organisation $4 (unit $5) at level
+-- $2 + 1, due $6, under the samtycke $7, and records it as the step $8 by
+-- the user $9. No row: someone acted on the task meanwhile.
+WITH moved AS (
+	UPDATE tasks t SET routed_entry_id = $3, recipient_org_id = $4, recipient_unit_id = $5, escalation_level = $2 + 1,
+		due_on = $6, consent_id = $7, updated_at = hub_now()
+	WHERE t.id = $1 AND t.escalation_level = $2 AND t.state IN ('SKICKAD', 'MOTTAGEN') AND t.sender_org_id = hub_current_org()
+	RETURNING t.id, t.state
+)
+INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state, routed_entry_id)
+SELECT $8, m.id, hub_now(), hub_current_org(), NULL, $9, 'ESCALATED', m.state, m.state, $3 FROM moved m
+RETURNING task_id
+
+-- name: claim_reminder
+-- Claims the reminder of the reader's case $1 for the reason $2 and the
+-- occasion $3, as the task $4: no row when it was claimed before (each
+-- occasion reminds once).
+INSERT INTO case_reminders (case_id, org_id, reason, occasion, task_id, created_at)
+VALUES ($1, hub_current_org(), $2, $3, $4, hub_now())
+ON CONFLICT DO NOTHING
+RETURNING task_id
+
+-- name: insert_reminder
+-- Writes the reminder $1 about the reader's case $2 (of the person $3) to
+-- the case's lead unit $4, from the reader's organisation as the user $5:
+-- purpose $6, classes $7, topic $8, municipality $9, subject $10, body
+-- $11, due $12, at the request's time. No entry routes it. (Its creation
+-- is recorded by task_created.)
+INSERT INTO tasks (id, kind, state, purpose, classes, case_id, individual_id, case_org_id,
+	sender_org_id, sender_unit_id, sender_user_id, topic, municipality_code, routed_entry_id,
+	recipient_org_id, recipient_unit_id, subject, body, due_on, consent_id, created_at, updated_at)
+VALUES ($1, 'PAMINNELSE', 'SKICKAD', $6, $7, $2, $3, hub_current_org(), hub_current_org(), NULL, $5, $8, $9, NULL,
+	hub_current_org(), $4, $10, $11, $12, NULL, hub_now(), hub_now())
+RETURNING id
+
+-- name: reminders_due
+-- The reminders the reader's organisation's open cases are due on the
+-- request's day and have not had (case_reminders), at most $1, each with
+-- its occasion (the key that makes it once) and a detail for its text:
+--   WAIT_ENDED         in VANTAR, and the wait stated on entering it ended
+--                      before today (occasion: its end; detail: what);
+--   NO_JOINT_PLANNING  opened over two months ago and never in
+--                      GEMENSAM_PLANERING (occasion: the opening day);
+--   AF_DEREGISTRATION  AF status INSKRIVEN and a VARD_SJUKSKRIVNING item
+--                      the reader may see recorded over 30 days ago
+--                      (occasion: the first such item's day);
+--   YEARLY_REVIEW      opened a year or more ago (occasion: the last
+--                      anniversary of the opening).
+-- Row security shows the reader its own cases, and of others' items only
+-- those a samtycke shares with it under its purpose.
+WITH open_cases AS (
+	SELECT c.id, c.individual_id, c.lead_unit_id, c.state, c.af_status,
+		(c.opened_at AT TIME ZONE 'Europe/Stockholm')::date AS opened_on
+	FROM cases c
+	WHERE c.org_id = hub_current_org() AND c.state <> 'AVSLUTAD'
+), due AS (
+	SELECT c.id, c.individual_id, c.lead_unit_id, 'WAIT_ENDED' AS reason, w.wait_until AS occasion, w.wait_what AS detail
+	FROM open_cases c
+	CROSS JOIN LATERAL (SELECT t.wait_until, t.wait_what FROM case_transitions t
+		WHERE t.case_id = c.id AND t.to_state = 'VANTAR' ORDER BY t.at DESC, t.id DESC LIMIT 1) w
+	WHERE c.state = 'VANTAR' AND w.wait_until < hub_today()
+	UNION ALL
+	SELECT c.id, c.individual_id, c.lead_unit_id, 'NO_JOINT_PLANNING', c.opened_on, NULL
+	FROM open_cases c
+	WHERE c.opened_on <= hub_today() - interval '2 months'
+		AND NOT EXISTS (SELECT 1 FROM case_transitions t WHERE t.case_id = c.id AND t.to_state = 'GEMENSAM_PLANERING')
+	UNION ALL
+	SELECT c.id, c.individual_id, c.lead_unit_id, 'AF_DEREGISTRATION', (s.first AT TIME ZONE 'Europe/Stockholm')::date, NULL
+	FROM open_cases c
+	CROSS JOIN LATERAL (SELECT min(i.recorded_at) AS first FROM case_items i
+		WHERE i.case_id = c.id AND i.class = 'VARD_SJUKSKRIVNING') s
+	WHERE c.af_status = 'INSKRIVEN' AND s.first <= hub_now() - interval '30 days'
+	UNION ALL
+	SELECT c.id, c.individual_id, c.lead_unit_id, 'YEARLY_REVIEW', (c.opened_on + y.years * interval '1 year')::date, NULL
+	FROM open_cases c
+	CROSS JOIN LATERAL (SELECT extract(year FROM age(hub_today(), c.opened_on))::int AS years) y
+	WHERE y.years >= 1
+)
+SELECT d.id AS case_id, d.individual_id, d.lead_unit_id, d.reason, d.occasion, d.detail
+FROM due d
+WHERE NOT EXISTS (SELECT 1 FROM case_reminders m WHERE m.case_id = d.id AND m.reason = d.reason AND m.occasion = d.occasion)
+ORDER BY d.occasion, d.id, d.reason
+LIMIT $1
+
+-- name: timer_organizations
+-- Every organisation of the catalogue (readable by all), with its kind:
+-- the timers act as each in turn.
+SELECT o.id, o.kind FROM organizations o ORDER BY o.id

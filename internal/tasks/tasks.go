@@ -52,9 +52,14 @@ const (
 	// Konsultation is a de-identified question about a case (Landskrona's
 	// case reviews with AF every other week): no person, no samtycke.
 	Konsultation Kind = "KONSULTATION"
+	// Paminnelse is a reminder from the hub's timers to a case's lead
+	// unit (the end of a wait, no joint planning yet, AF's deregistration
+	// warning, the yearly review): written by a job for the case's owner,
+	// never sent through createTask (docs/timers.md).
+	Paminnelse Kind = "PAMINNELSE"
 )
 
-// Kinds lists every kind.
+// Kinds lists every kind a party sends (Paminnelse is the timers').
 var Kinds = []Kind{SignalSjukskrivning, AnsokanSamordnadRehabilitering, FragaMedicinsktUnderlag,
 	BegaranGemensamKartlaggning, KallelseSIP, AFInskrivning, Konsultation}
 
@@ -185,7 +190,7 @@ type Task struct {
 	SenderUserID     string     `db:"sender_user_id"`
 	Topic            string     `db:"topic"`
 	MunicipalityCode string     `db:"municipality_code"`
-	RoutedEntryID    uuid.UUID  `db:"routed_entry_id"`
+	RoutedEntryID    *uuid.UUID `db:"routed_entry_id"` // nil for a PAMINNELSE
 	RecipientOrgID   uuid.UUID  `db:"recipient_org_id"`
 	RecipientUnitID  *uuid.UUID `db:"recipient_unit_id"`
 	AssigneeUserID   *string    `db:"assignee_user_id"`
@@ -210,8 +215,12 @@ func (t Task) Personal() bool { return t.Kind != Konsultation }
 func (t Task) Withdrawn() bool { return t.Personal() && !t.ContentVisible }
 
 // SideOf is how the organisation stands to the task (a task is never
-// sent to the sender's own organisation).
+// sent to the sender's own organisation, but for a reminder, which its
+// recipient works).
 func (t Task) SideOf(orgID uuid.UUID) (Side, bool) {
+	if t.Kind == Paminnelse && orgID == t.RecipientOrgID {
+		return Recipient, true
+	}
 	switch orgID {
 	case t.SenderOrgID:
 		return Sender, true
@@ -270,7 +279,9 @@ type NewTask struct {
 func (in NewTask) Problems(sender tenancy.OrganizationKind, today time.Time) []string {
 	var bad []string
 	known := slices.Contains(Kinds, in.Kind)
-	if !known {
+	if in.Kind == Paminnelse {
+		bad = append(bad, "kind: a PAMINNELSE is written by the hub's timers, not sent")
+	} else if !known {
 		bad = append(bad, fmt.Sprintf("kind: unknown task kind %q", in.Kind))
 	}
 	konsultation := in.Kind == Konsultation

@@ -61,6 +61,10 @@ type Config struct {
 	// repository: for the compose demo deployment, never with real data.
 	PIIAllowPublicKeys bool // HUB_PII_ALLOW_PUBLIC_KEYS
 
+	// TimerInterval is how often the timer jobs scan (overdue tasks,
+	// reminders; docs/timers.md); 0 turns the timers off on this replica.
+	TimerInterval time.Duration // HUB_TIMER_INTERVAL
+
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
 
@@ -100,6 +104,7 @@ func Defaults() Config {
 		LogLevel:                "info",
 		DevDataDir:              ".data",
 		DevDBPort:               5439,
+		TimerInterval:           5 * time.Minute,
 
 		// As identity.DefaultJWKSRefetchInterval and DefaultUnknownKeyIDTTL.
 		JWKSRefetchInterval: time.Minute,
@@ -144,6 +149,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	str(&c.PIIKeys, "pii-keys", "HUB_PII_KEYS", "key ring sealing identity numbers: id:base64key[,id:base64key…], the first encrypts")
 	str(&c.PIIIndexKey, "pii-index-key", "HUB_PII_INDEX_KEY", "base64 key of the identity numbers' blind index")
 	fs.BoolVar(&c.PIIAllowPublicKeys, "pii-allow-public-keys", envBool("HUB_PII_ALLOW_PUBLIC_KEYS", c.PIIAllowPublicKeys), "accept the development or demo keys published in the repository (demo deployments only) ($HUB_PII_ALLOW_PUBLIC_KEYS)")
+	dur(&c.TimerInterval, "timer-interval", "HUB_TIMER_INTERVAL", "how often the timer jobs scan for overdue tasks and reminders due (0: no timers on this replica; docs/timers.md)")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
 	str(&c.DebugAddr, "debug-addr", "HUB_DEBUG_ADDR", "address serving the Go profiler at /debug/pprof/ (off when empty; keep it on localhost)")
@@ -205,6 +211,9 @@ func (c *Config) Validate(needDatabase bool) error {
 			errs = append(errs, fmt.Errorf("--%s must be at least %d, got %d", l.flag, l.min, l.value))
 		}
 	}
+	if c.TimerInterval != 0 && (c.TimerInterval < time.Second || c.TimerInterval > 24*time.Hour) {
+		errs = append(errs, fmt.Errorf("--timer-interval must be 0 (off) or between 1s and 24h, got %s", c.TimerInterval))
+	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("--log-format must be json or text, got %q", c.LogFormat))
 	}
@@ -245,6 +254,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("graphiql", c.GraphiQL),
 		slog.Duration("jwks_refetch_interval", c.JWKSRefetchInterval),
 		slog.Duration("jwks_unknown_kid_ttl", c.JWKSUnknownKeyIDTTL),
+		slog.Duration("timer_interval", c.TimerInterval),
 		slog.Bool("pii_keys_set", c.PIIKeys != "" && c.PIIIndexKey != ""),
 	)
 }

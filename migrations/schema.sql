@@ -647,6 +647,15 @@ CREATE FUNCTION public.hub_current_unit() RETURNS uuid
 
 
 --
+-- Name: hub_current_user(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_current_user() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT nullif(current_setting('hub.user_id', true), '') $$;
+
+
+--
 -- Name: hub_fold(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -675,6 +684,19 @@ CREATE FUNCTION public.hub_now() RETURNS timestamp with time zone
                           coalesce(nullif(current_setting('hub.now', true), '')::timestamptz, now()) - now())) <= 30
                       THEN coalesce(nullif(current_setting('hub.now', true), '')::timestamptz, now())
                       ELSE now() END $$;
+
+
+--
+-- Name: hub_org_classes(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_org_classes(p_org uuid) RETURNS public.information_class[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(c ORDER BY c), '{}')
+          FROM organizations o, unnest(enum_range(NULL::information_class)) c
+          WHERE o.id = p_org
+            AND starts_with(c::text, CASE o.kind::text WHEN 'KOMMUN' THEN 'KOMMUN_' WHEN 'FK' THEN 'FK_'
+                                                       WHEN 'AF' THEN 'AF_' WHEN 'REGION' THEN 'VARD_' END) $$;
 
 
 --
@@ -3923,6 +3945,13 @@ GRANT ALL ON FUNCTION public.hub_current_unit() TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_current_user(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_current_user() TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_fold(t text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3942,6 +3971,14 @@ GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org 
 --
 
 GRANT ALL ON FUNCTION public.hub_now() TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_org_classes(p_org uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_org_classes(p_org uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_org_classes(p_org uuid) TO hub_app;
 
 
 --

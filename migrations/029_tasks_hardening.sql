@@ -2,6 +2,10 @@
 -- migration 023 (docs/tasks.md, "Who sees what" and "Row-level
 -- security").
 --
+-- It has three parts: who sees what (the application's rule), the writes
+-- row security lets through (a second line), and the one SECURITY
+-- DEFINER question a sender asks.
+--
 -- WHO SEES WHAT. Each party of a task sees the text it wrote itself (the
 -- sender its subject and body, the recipient its rejection reason, each
 -- its own notes of the history). The text of the other party, and for a
@@ -32,6 +36,258 @@ CREATE FUNCTION hub_org_classes(p_org uuid) RETURNS information_class[]
 REVOKE ALL ON FUNCTION hub_org_classes(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hub_org_classes(uuid) TO hub_app;
 
+
+-- THE WRITES. Migration 023 let a party insert a task in any state, under
+-- any user, unit, escalation level and time, naming any samtycke, insert
+-- history steps back-dated and in another's name, and move a task it sent
+-- to KLAR and assign it. Now row security and one trigger hold hub_app to
+-- what the application writes (internal/tasks/queries.sql):
+--
+--   * a task is inserted by its sender, now (hub_now()), as the session's
+--     user and unit, SKICKAD, unassigned, unescalated, under the declared
+--     purpose, carrying only the sender's own classes, routed to a
+--     directory entry of the recipient it names, due within a year, about
+--     a case the sender sees, and naming exactly the samtycke that shares
+--     the task with the recipient (hub_task_samtycke), or none when none
+--     is needed (a KONSULTATION; the case's own municipality for its own
+--     classes);
+--   * an update is a step of the task's state machine that the writer's
+--     side takes (hub_task_step: the recipient receives, accepts, rejects
+--     with a reason, starts, completes; the sender cancels), the
+--     recipient's columns (assignee) only by the recipient, stamped now
+--     (trigger task_party_update);
+--   * a history step is written now, in the session's user's, unit's and
+--     organisation's name, of its kind's shape: the creation once, by the
+--     sender, with the task; a step of state its side takes, from the
+--     task's state (or to it, in the same request); an assignment by the
+--     recipient. Never an escalation.
+--
+-- What stays possible: a party can write a step of state into the
+-- history that its side may take without the task moving with it in the
+-- same statement (the statement that moves it writes the step in a CTE,
+-- whose policy sees the task before the move). It is in its own name, now.
+--
+-- THE ESCALATION JOB (the timer that escalates overdue tasks along the
+-- routed entry's fallback chain) changes routed_entry_id,
+-- recipient_org_id, recipient_unit_id and escalation_level, which hub_app
+-- may not update at all (migration 023's column grants), and writes the
+-- ESCALATED step, which hub_app may not insert. It is meant to do so as a
+-- system actor: through the owner's connection, or through a narrowly
+-- scoped SECURITY DEFINER function owned by the owner (SET search_path,
+-- EXECUTE granted to the role that runs it, checking that the task is open
+-- and overdue and that the entry is the next of the chain). Row security
+-- does not apply to the owner, and the trigger below holds only writers
+-- that row security holds (row_security_active), so such writes pass; the
+-- hook is that function, to be written with the job.
+
+-- The side that takes the step of a task from p_from to p_to, or NULL: the
+-- state machine of internal/tasks (machine), which a test compares.
+CREATE FUNCTION hub_task_step(p_from task_state, p_to task_state) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE
+              WHEN p_from = 'SKICKAD' AND p_to = 'MOTTAGEN' THEN 'RECIPIENT'
+              WHEN p_from = 'MOTTAGEN' AND p_to IN ('ACCEPTERAD', 'AVVISAD') THEN 'RECIPIENT'
+              WHEN p_from = 'ACCEPTERAD' AND p_to = 'PAGAENDE' THEN 'RECIPIENT'
+              WHEN p_from = 'PAGAENDE' AND p_to = 'KLAR' THEN 'RECIPIENT'
+              WHEN p_from IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND p_to = 'AVBRUTEN' THEN 'SENDER'
+          END $$;
+GRANT EXECUTE ON FUNCTION hub_task_step(task_state, task_state) TO hub_app;
+
+-- The classes of a task that a samtycke must share with its recipient:
+-- all of them, except the case owner's own when it is the recipient (the
+-- person's municipality sees its own information; internal/app/tasks,
+-- requireSamtycke).
+CREATE FUNCTION hub_task_needed_classes(p_classes information_class[], p_recipient uuid, p_case_org uuid)
+    RETURNS information_class[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(c ORDER BY c), '{}') FROM unnest(p_classes) c
+          WHERE p_recipient IS DISTINCT FROM p_case_org OR NOT c = ANY (hub_org_classes(p_case_org)) $$;
+GRANT EXECUTE ON FUNCTION hub_task_needed_classes(information_class[], uuid, uuid) TO hub_app;
+
+-- Whether a samtycke in force shares the person and the classes p_classes
+-- with the organisation p_org (or its unit p_unit) for the purpose
+-- p_purpose: the samtycke's id (the lowest of several), or NULL.
+--
+-- Why it is SECURITY DEFINER: the sender of a task must check a samtycke
+-- that names another organisation (the vårdcentral checks that the
+-- municipality's samtycke names the municipality's ekonomiskt bistånd;
+-- the municipality that FK is named), and row security shows a grant only
+-- to its owner and its grantee. Why it is safe (since this migration):
+--   * it answers only the question a sender asks before sending its own
+--     information: p_purpose must be the purpose the request declared
+--     (hub.purpose), and p_classes one or more of the caller's own
+--     organisation's classes (hub_org_classes); anything else is refused
+--     (insufficient_privilege), so it cannot be used to learn what other
+--     organisations' samtycken share, or for which purposes;
+--   * it answers only about a person the caller may see: one of the
+--     caller's organisation's own, or one a samtycke in force shares with
+--     the caller under the purpose it declared (hub_shares_person, which
+--     reads the caller's hub.* settings as every rule does); anyone else
+--     gets NULL, as if there were no samtycke;
+--   * it returns only the id of the samtycke that allows the caller's own
+--     send, which the task and its audit record then name; never the
+--     samtycke's contents, its other grantees or classes;
+--   * its search_path is fixed, and only the application role may call it.
+CREATE OR REPLACE FUNCTION hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose consent_purpose,
+                                             p_classes information_class[]) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+BEGIN
+    IF p_purpose IS NULL OR p_purpose::text IS DISTINCT FROM hub_current_purpose() THEN
+        RAISE EXCEPTION 'a samtycke for a task is asked for the purpose the request declared'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF coalesce(cardinality(p_classes), 0) = 0 OR NOT p_classes <@ hub_org_classes(hub_current_org()) THEN
+        RAISE EXCEPTION 'a samtycke for a task is asked for one or more of the own organisation''s information classes'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN (
+        SELECT g.consent_id FROM consent_grants g
+        WHERE g.individual_id = p_individual
+          AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+               OR EXISTS (SELECT 1 FROM hub_shares_person(p_individual)))
+          AND g.revoked_at IS NULL
+          AND g.grantee_org_id = p_org
+          AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+          AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+          AND p_purpose = ANY (g.purposes)
+          AND g.classes @> p_classes
+          AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+        ORDER BY g.consent_id
+        LIMIT 1);
+END $$;
+
+DROP POLICY sender_insert ON tasks;
+CREATE POLICY sender_insert ON tasks FOR INSERT WITH CHECK (
+    sender_org_id = (SELECT hub_current_org())
+    AND sender_unit_id IS NOT DISTINCT FROM (SELECT hub_current_unit())
+    AND sender_user_id = (SELECT hub_current_user())
+    AND created_at = (SELECT hub_now()) AND updated_at = created_at
+    AND state = 'SKICKAD' AND escalation_level = 0
+    AND assignee_user_id IS NULL AND assignee_name IS NULL AND reject_reason IS NULL
+    AND purpose::text = (SELECT hub_current_purpose())
+    AND classes <@ (SELECT hub_org_classes(hub_current_org()))
+    AND due_on BETWEEN (SELECT hub_today()) AND (SELECT hub_today()) + 366
+    AND EXISTS (SELECT 1 FROM directory_entries d WHERE d.id = tasks.routed_entry_id
+                AND d.org_id = tasks.recipient_org_id AND d.unit_id IS NOT DISTINCT FROM tasks.recipient_unit_id)
+    AND CASE WHEN case_id IS NULL THEN consent_id IS NULL
+        ELSE EXISTS (SELECT 1 FROM cases c WHERE c.id = tasks.case_id
+                     AND c.individual_id = tasks.individual_id AND c.org_id = tasks.case_org_id)
+             AND CASE WHEN cardinality(hub_task_needed_classes(classes, recipient_org_id, case_org_id)) = 0
+                      THEN consent_id IS NULL
+                      ELSE consent_id = hub_task_samtycke(individual_id, recipient_org_id, recipient_unit_id, purpose,
+                                                          hub_task_needed_classes(classes, recipient_org_id, case_org_id))
+                 END
+        END);
+
+DROP POLICY party_update ON tasks;
+CREATE POLICY party_update ON tasks FOR UPDATE
+    USING (sender_org_id = (SELECT hub_current_org())
+           OR (recipient_org_id = (SELECT hub_current_org())
+               AND (recipient_unit_id IS NULL OR recipient_unit_id = (SELECT hub_current_unit()))))
+    WITH CHECK ((sender_org_id = (SELECT hub_current_org())
+                 OR (recipient_org_id = (SELECT hub_current_org())
+                     AND (recipient_unit_id IS NULL OR recipient_unit_id = (SELECT hub_current_unit()))))
+                AND updated_at = (SELECT hub_now()));
+
+-- What a party's update may change, comparing the row before and after
+-- (row security sees only the row after). Only for writers row security
+-- holds: the owner (the escalation job) is trusted, as row security
+-- trusts it.
+CREATE FUNCTION hub_task_party_update() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = public, pg_temp
+    AS $$
+DECLARE
+    side text;
+BEGIN
+    IF NOT row_security_active('tasks') THEN
+        RETURN NEW;
+    END IF;
+    IF OLD.sender_org_id = hub_current_org() THEN
+        side := 'SENDER';
+    ELSIF OLD.recipient_org_id = hub_current_org()
+          AND (OLD.recipient_unit_id IS NULL OR OLD.recipient_unit_id = hub_current_unit()) THEN
+        side := 'RECIPIENT';
+    ELSE
+        RAISE EXCEPTION 'only the task''s parties change it' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.state IS DISTINCT FROM OLD.state AND hub_task_step(OLD.state, NEW.state) IS DISTINCT FROM side THEN
+        RAISE EXCEPTION 'the task cannot go from % to % as the %', OLD.state, NEW.state, lower(side)
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.reject_reason IS DISTINCT FROM OLD.reject_reason
+       AND NOT (side = 'RECIPIENT' AND NEW.state = 'AVVISAD' AND OLD.state <> 'AVVISAD') THEN
+        RAISE EXCEPTION 'only the recipient, rejecting the task, gives a reason' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (NEW.assignee_user_id, NEW.assignee_name) IS DISTINCT FROM (OLD.assignee_user_id, OLD.assignee_name)
+       AND side <> 'RECIPIENT' THEN
+        RAISE EXCEPTION 'only the recipient assigns the task' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER task_party_update BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION hub_task_party_update();
+
+-- A task is created once.
+CREATE UNIQUE INDEX task_events_created ON task_events (task_id) WHERE kind = 'CREATED';
+
+DROP POLICY actor_insert ON task_events;
+CREATE POLICY actor_insert ON task_events FOR INSERT WITH CHECK (
+    actor_org_id = (SELECT hub_current_org())
+    AND actor_unit_id IS NOT DISTINCT FROM (SELECT hub_current_unit())
+    AND actor_user_id = (SELECT hub_current_user())
+    AND at = (SELECT hub_now())
+    AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_events.task_id
+        AND CASE task_events.kind
+            WHEN 'CREATED' THEN t.sender_org_id = task_events.actor_org_id AND t.created_at = task_events.at
+                 AND task_events.from_state IS NULL AND task_events.to_state = 'SKICKAD'
+                 AND task_events.note IS NULL AND task_events.routed_entry_id = t.routed_entry_id
+            WHEN 'STATE' THEN hub_task_step(task_events.from_state, task_events.to_state)
+                     = CASE WHEN t.sender_org_id = task_events.actor_org_id THEN 'SENDER' ELSE 'RECIPIENT' END
+                 AND (t.state = task_events.from_state OR (t.state = task_events.to_state AND t.updated_at = task_events.at))
+                 AND (task_events.note IS NULL OR task_events.to_state = 'AVVISAD')
+                 AND task_events.routed_entry_id IS NULL
+            WHEN 'ASSIGNED' THEN t.recipient_org_id = task_events.actor_org_id
+                 AND task_events.from_state IS NULL AND task_events.to_state = t.state
+                 AND task_events.note IS NOT NULL AND task_events.routed_entry_id IS NULL
+            ELSE false -- ESCALATED: the escalation job's, as a system actor (above)
+        END));
 ---- create above / drop below ----
+DROP POLICY actor_insert ON task_events;
+CREATE POLICY actor_insert ON task_events FOR INSERT WITH CHECK (
+    actor_org_id = (SELECT hub_current_org())
+    AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_events.task_id));
+DROP INDEX task_events_created;
+DROP TRIGGER task_party_update ON tasks;
+DROP FUNCTION hub_task_party_update();
+DROP POLICY party_update ON tasks;
+CREATE POLICY party_update ON tasks FOR UPDATE
+    USING (sender_org_id = (SELECT hub_current_org())
+           OR (recipient_org_id = (SELECT hub_current_org())
+               AND (recipient_unit_id IS NULL OR recipient_unit_id = (SELECT hub_current_unit()))))
+    WITH CHECK (sender_org_id = (SELECT hub_current_org()) OR recipient_org_id = (SELECT hub_current_org()));
+DROP POLICY sender_insert ON tasks;
+CREATE POLICY sender_insert ON tasks FOR INSERT WITH CHECK (
+    sender_org_id = (SELECT hub_current_org())
+    AND (case_id IS NULL OR EXISTS (SELECT 1 FROM cases c WHERE c.id = tasks.case_id
+         AND c.individual_id = tasks.individual_id AND c.org_id = tasks.case_org_id)));
+CREATE OR REPLACE FUNCTION hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose consent_purpose,
+                                             p_classes information_class[]) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+    SELECT g.consent_id FROM consent_grants g
+    WHERE g.individual_id = p_individual
+      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+           OR EXISTS (SELECT 1 FROM hub_shares_person(p_individual)))
+      AND g.revoked_at IS NULL
+      AND g.grantee_org_id = p_org
+      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+      AND p_purpose = ANY (g.purposes)
+      AND g.classes @> p_classes
+      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+    ORDER BY g.consent_id
+    LIMIT 1 $$;
+DROP FUNCTION hub_task_needed_classes(information_class[], uuid, uuid);
+DROP FUNCTION hub_task_step(task_state, task_state);
 DROP FUNCTION hub_org_classes(uuid);
 DROP FUNCTION hub_current_user();

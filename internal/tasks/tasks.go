@@ -393,8 +393,9 @@ type Assignee struct {
 }
 
 // Problems checks a change on its own against the task as the actor sees
-// it, field by field, in the order of UpdateTaskInput.
-func (c Change) Problems(t Task, side Side) []string {
+// it, field by field, in the order of UpdateTaskInput. today reads the
+// century of a personnummer in a KONSULTATION's reason.
+func (c Change) Problems(t Task, side Side, today time.Time) []string {
 	var bad []string
 	if c.State == nil && !c.AssignToMe && c.Assignee == nil {
 		bad = append(bad, "state: name the new state, an assignee, or both")
@@ -413,6 +414,8 @@ func (c Change) Problems(t Task, side Side) []string {
 		bad = append(bad, fmt.Sprintf("reason: say why the task is rejected, in 1 to %d characters", MaxReasonLen))
 	case !rejecting && reason != "":
 		bad = append(bad, "reason: only a rejection (AVVISAD) takes a reason")
+	case t.Kind == Konsultation && personnummer.Contains(reason, today):
+		bad = append(bad, "reason: a KONSULTATION is de-identified: remove the personnummer")
 	}
 	if c.AssignToMe && c.Assignee != nil {
 		bad = append(bad, "assignee: assign the task to yourself or to a colleague, not both")

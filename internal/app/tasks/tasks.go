@@ -249,7 +249,11 @@ func (s *Service) Update(ctx context.Context, w *app.Work, id uuid.UUID, ch task
 	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.Task, OwnerOrgID: p.OrgID, ID: gid}); err != nil {
 		return task.Task{}, err
 	}
-	if bad := ch.Problems(t, side); len(bad) > 0 {
+	today, err := w.Today(ctx)
+	if err != nil {
+		return task.Task{}, err
+	}
+	if bad := ch.Problems(t, side, today); len(bad) > 0 {
 		return task.Task{}, apperr.Invalidf("the task cannot change: %s", strings.Join(bad, "; "))
 	}
 	by := author(w)

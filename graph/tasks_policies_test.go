@@ -111,14 +111,13 @@ func TestTasks_RowSecurityRefusesForgedWrites(t *testing.T) {
 		requireRefused(t, "a task "+what, copyTask(t, b, karlstad, id, set))
 	}
 
-	// The history: only now, in the writer's own name, never an escalation,
+	// The history: only now, in the writer's own name, an escalation only by the sender,
 	// never a step the writer's side does not take.
 	event := `INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_user_id, kind, from_state, to_state)
 		VALUES (gen_random_uuid(), $1, %s, $2, $3, %s, %s, %s, %s)`
 	for what, parts := range map[string][]string{
 		"back-dated":                      {"'2019-01-01'", "'soc.karlstad'", "'STATE'", "'SKICKAD'", "'AVBRUTEN'"},
 		"in another user's name":          {"hub_now()", "'forged.user'", "'STATE'", "'SKICKAD'", "'AVBRUTEN'"},
-		"an escalation":                   {"hub_now()", "'soc.karlstad'", "'ESCALATED'", "'SKICKAD'", "'SKICKAD'"},
 		"a step only the recipient takes": {"hub_now()", "'soc.karlstad'", "'STATE'", "'PAGAENDE'", "'KLAR'"},
 		"a second creation":               {"hub_now()", "'soc.karlstad'", "'CREATED'", "NULL", "'SKICKAD'"},
 	} {
@@ -127,6 +126,8 @@ func TestTasks_RowSecurityRefusesForgedWrites(t *testing.T) {
 	}
 	_, err = asSession(t, b, af, fmt.Sprintf(event, "hub_now()", "'af.karlstad'", "'STATE'", "'SKICKAD'", "'MOTTAGEN'"), id, af.org, nil)
 	requireRefused(t, "an event by a third party", err)
+	_, err = asSession(t, b, fk, fmt.Sprintf(event, "hub_now()", "'ph.fk'", "'ESCALATED'", "'SKICKAD'", "'SKICKAD'"), id, fk.org, fk.unit)
+	requireRefused(t, "an escalation by the recipient", err)
 
 	// Updates: each side only its own steps and columns, stamped now.
 	for _, tc := range []struct {
@@ -149,6 +150,38 @@ func TestTasks_RowSecurityRefusesForgedWrites(t *testing.T) {
 	tag, err := asSession(t, b, af, `UPDATE tasks SET state = 'MOTTAGEN', updated_at = hub_now() WHERE id = $1`, id)
 	require.NoError(t, err)
 	require.Zero(t, tag.RowsAffected(), "a third party updates nothing")
+
+	// Escalation through hub_app, once it is granted the routing columns
+	// (the escalation job acting as the sender): only the sender, one
+	// level on, to an entry a samtycke allows.
+	_, err = b.db.Pool.Exec(ctx, `GRANT UPDATE (routed_entry_id, recipient_org_id, recipient_unit_id, escalation_level, due_on, consent_id) ON tasks TO hub_app`)
+	require.NoError(t, err)
+	escalate := `UPDATE tasks SET routed_entry_id = %s, recipient_org_id = %s, recipient_unit_id = %s, escalation_level = %s,
+		due_on = hub_today() + 5, consent_id = %s, updated_at = hub_now() WHERE id = $1`
+	afEntry := fmt.Sprintf("'%s'", demo.ID("entry/af-samspelet"))
+	toAF := func(level, consent string) []any {
+		return []any{afEntry, fmt.Sprintf("'%s'", af.org), fmt.Sprintf("'%s'", demo.ID("unit/af/karlstad")), level, consent}
+	}
+	type escalation struct {
+		s    session
+		args []any
+	}
+	stay := func(s session, level string) escalation {
+		return escalation{s, []any{"routed_entry_id", "recipient_org_id", "recipient_unit_id", level, "consent_id"}}
+	}
+	for what, tc := range map[string]escalation{
+		"to AF, which no samtycke names":  {karlstad, toAF("1", "NULL")},
+		"to AF, naming FK's samtycke":     {karlstad, toAF("1", "consent_id")},
+		"to another organisation's entry": {karlstad, []any{afEntry, "recipient_org_id", "recipient_unit_id", "1", "consent_id"}},
+		"two levels on":                   stay(karlstad, "2"),
+		"by the recipient":                stay(fk, "1"),
+	} {
+		_, err := asSession(t, b, tc.s, fmt.Sprintf(escalate, tc.args...), id)
+		requireRefused(t, "an escalation "+what, err)
+	}
+	tag, err = asSession(t, b, karlstad, fmt.Sprintf(escalate, stay(karlstad, "1").args...), id)
+	require.NoError(t, err, "the sender escalates one level on, under the samtycke")
+	require.EqualValues(t, 1, tag.RowsAffected())
 
 	// The steps the application takes pass.
 	tag, err = asSession(t, b, fk, `UPDATE tasks SET state = 'MOTTAGEN', assignee_user_id = 'ph.fk', assignee_name = 'P H', updated_at = hub_now() WHERE id = $1`, id)

@@ -60,25 +60,34 @@ GRANT EXECUTE ON FUNCTION hub_org_classes(uuid) TO hub_app;
 --     organisation's name, of its kind's shape: the creation once, by the
 --     sender, with the task; a step of state its side takes, from the
 --     task's state (or to it, in the same request); an assignment by the
---     recipient. Never an escalation.
+--     recipient; an escalation by the sender, of a task not yet accepted.
 --
--- What stays possible: a party can write a step of state into the
--- history that its side may take without the task moving with it in the
--- same statement (the statement that moves it writes the step in a CTE,
--- whose policy sees the task before the move). It is in its own name, now.
+-- What stays possible: a party can write a step of state (the sender: an
+-- escalation) into the history that its side may take without the task
+-- moving with it in the same statement (the statement that moves it
+-- writes the step in a CTE, whose policy sees the task before the move).
+-- It is in its own name, now.
 --
 -- THE ESCALATION JOB (the timer that escalates overdue tasks along the
 -- routed entry's fallback chain) changes routed_entry_id,
--- recipient_org_id, recipient_unit_id and escalation_level, which hub_app
--- may not update at all (migration 023's column grants), and writes the
--- ESCALATED step, which hub_app may not insert. It is meant to do so as a
--- system actor: through the owner's connection, or through a narrowly
--- scoped SECURITY DEFINER function owned by the owner (SET search_path,
--- EXECUTE granted to the role that runs it, checking that the task is open
--- and overdue and that the entry is the next of the chain). Row security
--- does not apply to the owner, and the trigger below holds only writers
--- that row security holds (row_security_active), so such writes pass; the
--- hook is that function, to be written with the job.
+-- recipient_org_id, recipient_unit_id, escalation_level, due_on and
+-- consent_id, which migration 023 does not let hub_app update. Two ways
+-- are open, and both are held:
+--   * as the sender organisation through hub_app (a unit of work of the
+--     sender, under the task's purpose), once hub_app is granted UPDATE on
+--     those columns: the trigger then allows only the sender to move a
+--     task not yet accepted one level on, to a directory entry of the new
+--     recipient, due within a year, under exactly the samtycke
+--     hub_task_samtycke gives for the new recipient (or none when none is
+--     needed); the ESCALATED step is the sender's, in its own name, now;
+--   * as a system actor: the owner's connection, or a narrowly scoped
+--     SECURITY DEFINER function owned by the owner (SET search_path,
+--     EXECUTE granted to the role that runs it, checking that the task is
+--     open and overdue and that the entry is the next of the chain). Row
+--     security does not apply to the owner, and the trigger holds only
+--     writers row security holds (row_security_active).
+-- A reminder to the own organisation with no entry (routed_entry_id NULL,
+-- sender = recipient), if the table allows one, is inserted like a task.
 
 -- The side that takes the step of a task from p_from to p_to, or NULL: the
 -- state machine of internal/tasks (machine), which a test compares.
@@ -168,8 +177,9 @@ CREATE POLICY sender_insert ON tasks FOR INSERT WITH CHECK (
     AND purpose::text = (SELECT hub_current_purpose())
     AND classes <@ (SELECT hub_org_classes(hub_current_org()))
     AND due_on BETWEEN (SELECT hub_today()) AND (SELECT hub_today()) + 366
-    AND EXISTS (SELECT 1 FROM directory_entries d WHERE d.id = tasks.routed_entry_id
-                AND d.org_id = tasks.recipient_org_id AND d.unit_id IS NOT DISTINCT FROM tasks.recipient_unit_id)
+    AND (EXISTS (SELECT 1 FROM directory_entries d WHERE d.id = tasks.routed_entry_id
+                 AND d.org_id = tasks.recipient_org_id AND d.unit_id IS NOT DISTINCT FROM tasks.recipient_unit_id)
+         OR (routed_entry_id IS NULL AND recipient_org_id = sender_org_id)) -- a reminder to the own organisation, if the table allows one
     AND CASE WHEN case_id IS NULL THEN consent_id IS NULL
         ELSE EXISTS (SELECT 1 FROM cases c WHERE c.id = tasks.case_id
                      AND c.individual_id = tasks.individual_id AND c.org_id = tasks.case_org_id)
@@ -198,30 +208,52 @@ CREATE FUNCTION hub_task_party_update() RETURNS trigger
     LANGUAGE plpgsql SET search_path = public, pg_temp
     AS $$
 DECLARE
-    side text;
+    org       uuid := hub_current_org();
+    sender    boolean := coalesce(OLD.sender_org_id = hub_current_org(), false);
+    recipient boolean := coalesce(OLD.recipient_org_id = hub_current_org()
+                                  AND (OLD.recipient_unit_id IS NULL OR OLD.recipient_unit_id = hub_current_unit()), false);
+    step      text := coalesce(hub_task_step(OLD.state, NEW.state), '');
+    needed    information_class[];
 BEGIN
     IF NOT row_security_active('tasks') THEN
         RETURN NEW;
     END IF;
-    IF OLD.sender_org_id = hub_current_org() THEN
-        side := 'SENDER';
-    ELSIF OLD.recipient_org_id = hub_current_org()
-          AND (OLD.recipient_unit_id IS NULL OR OLD.recipient_unit_id = hub_current_unit()) THEN
-        side := 'RECIPIENT';
-    ELSE
+    IF org IS NULL OR NOT (sender OR recipient) THEN
         RAISE EXCEPTION 'only the task''s parties change it' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NEW.state IS DISTINCT FROM OLD.state AND hub_task_step(OLD.state, NEW.state) IS DISTINCT FROM side THEN
-        RAISE EXCEPTION 'the task cannot go from % to % as the %', OLD.state, NEW.state, lower(side)
+    IF NEW.state IS DISTINCT FROM OLD.state
+       AND NOT ((step = 'SENDER' AND sender) OR (step = 'RECIPIENT' AND recipient)) THEN
+        RAISE EXCEPTION 'the task cannot go from % to % as this party', OLD.state, NEW.state
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NEW.reject_reason IS DISTINCT FROM OLD.reject_reason
-       AND NOT (side = 'RECIPIENT' AND NEW.state = 'AVVISAD' AND OLD.state <> 'AVVISAD') THEN
+       AND NOT (recipient AND step = 'RECIPIENT' AND NEW.state = 'AVVISAD') THEN
         RAISE EXCEPTION 'only the recipient, rejecting the task, gives a reason' USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF (NEW.assignee_user_id, NEW.assignee_name) IS DISTINCT FROM (OLD.assignee_user_id, OLD.assignee_name)
-       AND side <> 'RECIPIENT' THEN
+       AND NOT recipient THEN
         RAISE EXCEPTION 'only the recipient assigns the task' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Escalation, if hub_app is granted the routing columns (the escalation
+    -- job acting as the sender): one level on, while not yet accepted, to
+    -- an entry of the new recipient, due within a year, under exactly the
+    -- samtycke that shares the task with the new recipient (none when none
+    -- is needed). Without that grant hub_app cannot change these at all.
+    IF (NEW.routed_entry_id, NEW.recipient_org_id, NEW.recipient_unit_id, NEW.escalation_level, NEW.due_on, NEW.consent_id)
+       IS DISTINCT FROM (OLD.routed_entry_id, OLD.recipient_org_id, OLD.recipient_unit_id, OLD.escalation_level, OLD.due_on, OLD.consent_id) THEN
+        needed := hub_task_needed_classes(NEW.classes, NEW.recipient_org_id, NEW.case_org_id);
+        IF NOT sender OR NEW.state IS DISTINCT FROM OLD.state OR OLD.state NOT IN ('SKICKAD', 'MOTTAGEN')
+           OR NEW.escalation_level IS DISTINCT FROM OLD.escalation_level + 1
+           OR NOT coalesce(NEW.due_on BETWEEN hub_today() AND hub_today() + 366, false)
+           OR NOT EXISTS (SELECT 1 FROM directory_entries d WHERE d.id = NEW.routed_entry_id
+                          AND d.org_id = NEW.recipient_org_id AND d.unit_id IS NOT DISTINCT FROM NEW.recipient_unit_id)
+           OR NEW.consent_id IS DISTINCT FROM
+              (CASE WHEN NEW.case_id IS NULL OR cardinality(needed) = 0 THEN NULL
+                    ELSE hub_task_samtycke(NEW.individual_id, NEW.recipient_org_id, NEW.recipient_unit_id, NEW.purpose, needed) END)
+           OR (NEW.case_id IS NOT NULL AND cardinality(needed) > 0 AND NEW.consent_id IS NULL) THEN
+            RAISE EXCEPTION 'only the sender escalates the task, one level on, to an entry a samtycke allows'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
     END IF;
     RETURN NEW;
 END $$;
@@ -240,16 +272,25 @@ CREATE POLICY actor_insert ON task_events FOR INSERT WITH CHECK (
         AND CASE task_events.kind
             WHEN 'CREATED' THEN t.sender_org_id = task_events.actor_org_id AND t.created_at = task_events.at
                  AND task_events.from_state IS NULL AND task_events.to_state = 'SKICKAD'
-                 AND task_events.note IS NULL AND task_events.routed_entry_id = t.routed_entry_id
-            WHEN 'STATE' THEN hub_task_step(task_events.from_state, task_events.to_state)
-                     = CASE WHEN t.sender_org_id = task_events.actor_org_id THEN 'SENDER' ELSE 'RECIPIENT' END
+                 AND task_events.note IS NULL AND task_events.routed_entry_id IS NOT DISTINCT FROM t.routed_entry_id
+            WHEN 'STATE' THEN ((hub_task_step(task_events.from_state, task_events.to_state) = 'SENDER'
+                                AND t.sender_org_id = task_events.actor_org_id)
+                               OR (hub_task_step(task_events.from_state, task_events.to_state) = 'RECIPIENT'
+                                   AND t.recipient_org_id = task_events.actor_org_id))
                  AND (t.state = task_events.from_state OR (t.state = task_events.to_state AND t.updated_at = task_events.at))
                  AND (task_events.note IS NULL OR task_events.to_state = 'AVVISAD')
                  AND task_events.routed_entry_id IS NULL
             WHEN 'ASSIGNED' THEN t.recipient_org_id = task_events.actor_org_id
                  AND task_events.from_state IS NULL AND task_events.to_state = t.state
                  AND task_events.note IS NOT NULL AND task_events.routed_entry_id IS NULL
-            ELSE false -- ESCALATED: the escalation job's, as a system actor (above)
+            -- The escalation job acting as the sender (the move itself is
+            -- held by the trigger: in the same statement the policy sees
+            -- the task before it, so not its new entry).
+            WHEN 'ESCALATED' THEN t.sender_org_id = task_events.actor_org_id
+                 AND task_events.from_state = t.state AND task_events.to_state = t.state
+                 AND t.state IN ('SKICKAD', 'MOTTAGEN')
+                 AND task_events.note IS NULL AND task_events.routed_entry_id IS NOT NULL
+            ELSE false
         END));
 ---- create above / drop below ----
 DROP POLICY actor_insert ON task_events;

@@ -194,7 +194,8 @@ func TestTasks_RevocationHidesTheContentAtOnceAndLeavesTheRemainder(t *testing.T
 	updateTask(t, srv, "ph.fk", map[string]any{"taskId": app.ID, "state": "MOTTAGEN"})
 	rejected := updateTask(t, srv, "ph.fk", map[string]any{"taskId": app.ID, "state": "AVVISAD", "reason": "Samtycket återkallat"})
 	require.Equal(t, "AVVISAD", rejected.State)
-	require.Nil(t, rejected.RejectReason, "hidden from the recipient too, now")
+	require.Equal(t, "Samtycket återkallat", *rejected.RejectReason, "the recipient sees what it wrote itself")
+	require.True(t, rejected.Withdrawn, "though the sender's content stays hidden from it")
 	// And a new task about the person cannot be sent.
 	requireError(t, postFor(t, srv, "soc.karlstad", rehab, createTaskMutation, map[string]any{"in": ansokan()}), "FORBIDDEN", "no samtycke in force")
 }

@@ -647,6 +647,15 @@ CREATE FUNCTION public.hub_current_unit() RETURNS uuid
 
 
 --
+-- Name: hub_current_user(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_current_user() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT nullif(current_setting('hub.user_id', true), '') $$;
+
+
+--
 -- Name: hub_fold(text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -675,6 +684,19 @@ CREATE FUNCTION public.hub_now() RETURNS timestamp with time zone
                           coalesce(nullif(current_setting('hub.now', true), '')::timestamptz, now()) - now())) <= 30
                       THEN coalesce(nullif(current_setting('hub.now', true), '')::timestamptz, now())
                       ELSE now() END $$;
+
+
+--
+-- Name: hub_org_classes(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_org_classes(p_org uuid) RETURNS public.information_class[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(c ORDER BY c), '{}')
+          FROM organizations o, unnest(enum_range(NULL::information_class)) c
+          WHERE o.id = p_org
+            AND starts_with(c::text, CASE o.kind::text WHEN 'KOMMUN' THEN 'KOMMUN_' WHEN 'FK' THEN 'FK_'
+                                                       WHEN 'AF' THEN 'AF_' WHEN 'REGION' THEN 'VARD_' END) $$;
 
 
 --
@@ -709,26 +731,122 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
 
 
 --
+-- Name: hub_task_needed_classes(public.information_class[], uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_needed_classes(p_classes public.information_class[], p_recipient uuid, p_case_org uuid) RETURNS public.information_class[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(c ORDER BY c), '{}') FROM unnest(p_classes) c
+          WHERE p_recipient IS DISTINCT FROM p_case_org OR NOT c = ANY (hub_org_classes(p_case_org)) $$;
+
+
+--
+-- Name: hub_task_party_update(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_party_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    org       uuid := hub_current_org();
+    sender    boolean := coalesce(OLD.sender_org_id = hub_current_org(), false);
+    recipient boolean := coalesce(OLD.recipient_org_id = hub_current_org()
+                                  AND (OLD.recipient_unit_id IS NULL OR OLD.recipient_unit_id = hub_current_unit()), false);
+    step      text := coalesce(hub_task_step(OLD.state, NEW.state), '');
+    needed    information_class[];
+BEGIN
+    IF NOT row_security_active('tasks') THEN
+        RETURN NEW;
+    END IF;
+    IF org IS NULL OR NOT (sender OR recipient) THEN
+        RAISE EXCEPTION 'only the task''s parties change it' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.state IS DISTINCT FROM OLD.state
+       AND NOT ((step = 'SENDER' AND sender) OR (step = 'RECIPIENT' AND recipient)) THEN
+        RAISE EXCEPTION 'the task cannot go from % to % as this party', OLD.state, NEW.state
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.reject_reason IS DISTINCT FROM OLD.reject_reason
+       AND NOT (recipient AND step = 'RECIPIENT' AND NEW.state = 'AVVISAD') THEN
+        RAISE EXCEPTION 'only the recipient, rejecting the task, gives a reason' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (NEW.assignee_user_id, NEW.assignee_name) IS DISTINCT FROM (OLD.assignee_user_id, OLD.assignee_name)
+       AND NOT recipient THEN
+        RAISE EXCEPTION 'only the recipient assigns the task' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Escalation, if hub_app is granted the routing columns (the escalation
+    -- job acting as the sender): one level on, while not yet accepted, to
+    -- an entry of the new recipient, due within a year, under exactly the
+    -- samtycke that shares the task with the new recipient (none when none
+    -- is needed). Without that grant hub_app cannot change these at all.
+    IF (NEW.routed_entry_id, NEW.recipient_org_id, NEW.recipient_unit_id, NEW.escalation_level, NEW.due_on, NEW.consent_id)
+       IS DISTINCT FROM (OLD.routed_entry_id, OLD.recipient_org_id, OLD.recipient_unit_id, OLD.escalation_level, OLD.due_on, OLD.consent_id) THEN
+        needed := hub_task_needed_classes(NEW.classes, NEW.recipient_org_id, NEW.case_org_id);
+        IF NOT sender OR NEW.state IS DISTINCT FROM OLD.state OR OLD.state NOT IN ('SKICKAD', 'MOTTAGEN')
+           OR NEW.escalation_level IS DISTINCT FROM OLD.escalation_level + 1
+           OR NOT coalesce(NEW.due_on BETWEEN hub_today() AND hub_today() + 366, false)
+           OR NOT EXISTS (SELECT 1 FROM directory_entries d WHERE d.id = NEW.routed_entry_id
+                          AND d.org_id = NEW.recipient_org_id AND d.unit_id IS NOT DISTINCT FROM NEW.recipient_unit_id)
+           OR NEW.consent_id IS DISTINCT FROM
+              (CASE WHEN NEW.case_id IS NULL OR cardinality(needed) = 0 THEN NULL
+                    ELSE hub_task_samtycke(NEW.individual_id, NEW.recipient_org_id, NEW.recipient_unit_id, NEW.purpose, needed) END)
+           OR (NEW.case_id IS NOT NULL AND cardinality(needed) > 0 AND NEW.consent_id IS NULL) THEN
+            RAISE EXCEPTION 'only the sender escalates the task, one level on, to an entry a samtycke allows'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
 -- Name: hub_task_samtycke(uuid, uuid, uuid, public.consent_purpose, public.information_class[]); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) RETURNS uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    SELECT g.consent_id FROM consent_grants g
-    WHERE g.individual_id = p_individual
-      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
-           OR EXISTS (SELECT 1 FROM hub_shares_person(p_individual)))
-      AND g.revoked_at IS NULL
-      AND g.grantee_org_id = p_org
-      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
-      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
-      AND p_purpose = ANY (g.purposes)
-      AND g.classes @> p_classes
-      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
-    ORDER BY g.consent_id
-    LIMIT 1 $$;
+BEGIN
+    IF p_purpose IS NULL OR p_purpose::text IS DISTINCT FROM hub_current_purpose() THEN
+        RAISE EXCEPTION 'a samtycke for a task is asked for the purpose the request declared'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF coalesce(cardinality(p_classes), 0) = 0 OR NOT p_classes <@ hub_org_classes(hub_current_org()) THEN
+        RAISE EXCEPTION 'a samtycke for a task is asked for one or more of the own organisation''s information classes'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN (
+        SELECT g.consent_id FROM consent_grants g
+        WHERE g.individual_id = p_individual
+          AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+               OR EXISTS (SELECT 1 FROM hub_shares_person(p_individual)))
+          AND g.revoked_at IS NULL
+          AND g.grantee_org_id = p_org
+          AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+          AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+          AND p_purpose = ANY (g.purposes)
+          AND g.classes @> p_classes
+          AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+        ORDER BY g.consent_id
+        LIMIT 1);
+END $$;
+
+
+--
+-- Name: hub_task_step(public.task_state, public.task_state); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_step(p_from public.task_state, p_to public.task_state) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE
+              WHEN p_from = 'SKICKAD' AND p_to = 'MOTTAGEN' THEN 'RECIPIENT'
+              WHEN p_from = 'MOTTAGEN' AND p_to IN ('ACCEPTERAD', 'AVVISAD') THEN 'RECIPIENT'
+              WHEN p_from = 'ACCEPTERAD' AND p_to = 'PAGAENDE' THEN 'RECIPIENT'
+              WHEN p_from = 'PAGAENDE' AND p_to = 'KLAR' THEN 'RECIPIENT'
+              WHEN p_from IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND p_to = 'AVBRUTEN' THEN 'SENDER'
+          END $$;
 
 
 --
@@ -2296,6 +2414,13 @@ CREATE UNIQUE INDEX routines_template_version ON public.routines USING btree (ke
 
 
 --
+-- Name: task_events_created; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX task_events_created ON public.task_events USING btree (task_id) WHERE (kind = 'CREATED'::text);
+
+
+--
 -- Name: task_events_task; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2426,6 +2551,13 @@ CREATE TRIGGER personal_data_access_owners AFTER INSERT ON public.personal_data_
 --
 
 CREATE TRIGGER task_events_announce AFTER INSERT ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.hub_announce_task_event();
+
+
+--
+-- Name: tasks task_party_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_party_update BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION public.hub_task_party_update();
 
 
 --
@@ -3047,9 +3179,16 @@ CREATE POLICY actor_insert ON public.personal_data_access FOR INSERT WITH CHECK 
 -- Name: task_events actor_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY actor_insert ON public.task_events FOR INSERT WITH CHECK (((actor_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+CREATE POLICY actor_insert ON public.task_events FOR INSERT WITH CHECK (((actor_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (NOT (actor_unit_id IS DISTINCT FROM ( SELECT public.hub_current_unit() AS hub_current_unit))) AND (actor_user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND (at = ( SELECT public.hub_now() AS hub_now)) AND (EXISTS ( SELECT 1
    FROM public.tasks t
-  WHERE (t.id = task_events.task_id)))));
+  WHERE ((t.id = task_events.task_id) AND
+        CASE task_events.kind
+            WHEN 'CREATED'::text THEN ((t.sender_org_id = task_events.actor_org_id) AND (t.created_at = task_events.at) AND (task_events.from_state IS NULL) AND (task_events.to_state = 'SKICKAD'::public.task_state) AND (task_events.note IS NULL) AND (NOT (task_events.routed_entry_id IS DISTINCT FROM t.routed_entry_id)))
+            WHEN 'STATE'::text THEN ((((public.hub_task_step(task_events.from_state, task_events.to_state) = 'SENDER'::text) AND (t.sender_org_id = task_events.actor_org_id)) OR ((public.hub_task_step(task_events.from_state, task_events.to_state) = 'RECIPIENT'::text) AND (t.recipient_org_id = task_events.actor_org_id))) AND ((t.state = task_events.from_state) OR ((t.state = task_events.to_state) AND (t.updated_at = task_events.at))) AND ((task_events.note IS NULL) OR (task_events.to_state = 'AVVISAD'::public.task_state)) AND (task_events.routed_entry_id IS NULL))
+            WHEN 'ASSIGNED'::text THEN ((t.recipient_org_id = task_events.actor_org_id) AND (task_events.from_state IS NULL) AND (task_events.to_state = t.state) AND (task_events.note IS NOT NULL) AND (task_events.routed_entry_id IS NULL))
+            WHEN 'ESCALATED'::text THEN ((t.sender_org_id = task_events.actor_org_id) AND (task_events.from_state = t.state) AND (task_events.to_state = t.state) AND (t.state = ANY (ARRAY['SKICKAD'::public.task_state, 'MOTTAGEN'::public.task_state])) AND (task_events.note IS NULL) AND (task_events.routed_entry_id IS NOT NULL))
+            ELSE false
+        END)))));
 
 
 --
@@ -3686,7 +3825,7 @@ CREATE POLICY party_read ON public.tasks FOR SELECT USING (((sender_org_id = ( S
 -- Name: tasks party_update; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY party_update ON public.tasks FOR UPDATE USING (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((recipient_unit_id IS NULL) OR (recipient_unit_id = ( SELECT public.hub_current_unit() AS hub_current_unit)))))) WITH CHECK (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org))));
+CREATE POLICY party_update ON public.tasks FOR UPDATE USING (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((recipient_unit_id IS NULL) OR (recipient_unit_id = ( SELECT public.hub_current_unit() AS hub_current_unit)))))) WITH CHECK ((((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((recipient_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((recipient_unit_id IS NULL) OR (recipient_unit_id = ( SELECT public.hub_current_unit() AS hub_current_unit))))) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
@@ -3746,9 +3885,19 @@ ALTER TABLE public.screening_cohorts ENABLE ROW LEVEL SECURITY;
 -- Name: tasks sender_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY sender_insert ON public.tasks FOR INSERT WITH CHECK (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
-   FROM public.cases c
-  WHERE ((c.id = tasks.case_id) AND (c.individual_id = tasks.individual_id) AND (c.org_id = tasks.case_org_id)))))));
+CREATE POLICY sender_insert ON public.tasks FOR INSERT WITH CHECK (((sender_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (NOT (sender_unit_id IS DISTINCT FROM ( SELECT public.hub_current_unit() AS hub_current_unit))) AND (sender_user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND (created_at = ( SELECT public.hub_now() AS hub_now)) AND (updated_at = created_at) AND (state = 'SKICKAD'::public.task_state) AND (escalation_level = 0) AND (assignee_user_id IS NULL) AND (assignee_name IS NULL) AND (reject_reason IS NULL) AND ((purpose)::text = ( SELECT public.hub_current_purpose() AS hub_current_purpose)) AND (classes <@ ( SELECT public.hub_org_classes(public.hub_current_org()) AS hub_org_classes)) AND ((due_on >= ( SELECT public.hub_today() AS hub_today)) AND (due_on <= (( SELECT public.hub_today() AS hub_today) + 366))) AND ((EXISTS ( SELECT 1
+   FROM public.directory_entries d
+  WHERE ((d.id = tasks.routed_entry_id) AND (d.org_id = tasks.recipient_org_id) AND (NOT (d.unit_id IS DISTINCT FROM tasks.recipient_unit_id))))) OR ((routed_entry_id IS NULL) AND (recipient_org_id = sender_org_id))) AND
+CASE
+    WHEN (case_id IS NULL) THEN (consent_id IS NULL)
+    ELSE ((EXISTS ( SELECT 1
+       FROM public.cases c
+      WHERE ((c.id = tasks.case_id) AND (c.individual_id = tasks.individual_id) AND (c.org_id = tasks.case_org_id)))) AND
+    CASE
+        WHEN (cardinality(public.hub_task_needed_classes(classes, recipient_org_id, case_org_id)) = 0) THEN (consent_id IS NULL)
+        ELSE (consent_id = public.hub_task_samtycke(individual_id, recipient_org_id, recipient_unit_id, purpose, public.hub_task_needed_classes(classes, recipient_org_id, case_org_id)))
+    END)
+END));
 
 
 --
@@ -3923,6 +4072,13 @@ GRANT ALL ON FUNCTION public.hub_current_unit() TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_current_user(); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_current_user() TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_fold(t text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -3942,6 +4098,14 @@ GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org 
 --
 
 GRANT ALL ON FUNCTION public.hub_now() TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_org_classes(p_org uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_org_classes(p_org uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_org_classes(p_org uuid) TO hub_app;
 
 
 --
@@ -3968,11 +4132,25 @@ GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_task_needed_classes(p_classes public.information_class[], p_recipient uuid, p_case_org uuid); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_task_needed_classes(p_classes public.information_class[], p_recipient uuid, p_case_org uuid) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_step(p_from public.task_state, p_to public.task_state); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_task_step(p_from public.task_state, p_to public.task_state) TO hub_app;
 
 
 --

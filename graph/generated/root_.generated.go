@@ -4959,10 +4959,14 @@ type Query {
 	{Name: "../schema/tasks.graphqls", Input: `# Tasks between agencies: a request from one organisation to another about
 # a case (or a de-identified KONSULTATION), addressed through en väg in to
 # a function's queue, never to a named person. The sender and the
-# recipient's queue see a task; its personal content (case, subject, body,
-# a rejection's reason) reaches the recipient only while a samtycke in
-# force shares the person and every class of the task with it under the
-# purpose declared in ` + "`" + `Hub-Purpose` + "`" + `. See docs/tasks.md.
+# recipient's queue see a task. Of its personal content each party sees
+# what it wrote itself; the sender's case, subject and body reach the
+# recipient only while a samtycke in force shares the person and every
+# class of the task with it under the purpose declared in ` + "`" + `Hub-Purpose` + "`" + `;
+# the recipient's text (a rejection's reason, its notes) reaches the sender
+# only while a samtycke shares the person and the recipient's classes with
+# it, and the case a sender does not own only while a samtycke shares the
+# person with it. See docs/tasks.md, "Who sees what".
 
 "What a task asks for."
 enum TaskKind {
@@ -5034,13 +5038,13 @@ type Task implements Node {
   purpose: Purpose!
   "The information classes it carries (none for a KONSULTATION)."
   classes: [InformationClass!]!
-  "The case it is about: null for a KONSULTATION, when its content is hidden from you (` + "`" + `withdrawn` + "`" + `), or when you may not see the case itself."
+  "The case it is about: null for a KONSULTATION, when no samtycke (or ownership of the case) lets you see the case and person now (` + "`" + `withdrawn` + "`" + ` for the recipient), or when you may not see the case itself."
   case: Case
   "Its subject: null when its content is hidden from you."
   subject: String
   "Its text: null when its content is hidden from you."
   body: String
-  "True when the samtycke no longer shares the task's content with you: the task was withdrawn, and only this remainder is left."
+  "True when the samtycke no longer shares the sender's content (subject, text, case) with you: the task was withdrawn, and only this remainder is left. Never for the sender, which always sees what it wrote."
   withdrawn: Boolean!
   "The organisation that sent it."
   senderOrganization: Organization!
@@ -5064,7 +5068,7 @@ type Task implements Node {
   overdue: Boolean!
   "How far along its entry's fallback chain it has been escalated (0: not)."
   escalationLevel: Int!
-  "Why it was rejected (AVVISAD): null when its content is hidden from you."
+  "Why it was rejected (AVVISAD): the recipient's own text; null for the sender unless a samtycke in force shares the person and the recipient's information classes with it."
   rejectReason: String
   "Its history, oldest first: sent and routed, each change of state, assignment and escalation, with who and when."
   history: [TaskEvent!]!
@@ -5098,7 +5102,7 @@ type TaskEvent {
   unit: Unit
   "The acting person's user id."
   userId: String!
-  "A rejection's reason or an assignee's name: null when the task's content is hidden from you."
+  "A rejection's reason or an assignee's name, written by the step's party: yours always; the other party's null unless a samtycke in force shares the person and that party's information with you."
   note: String
   "Where it was routed (CREATED, ESCALATED), if you may see the entry."
   routedTo: DirectoryEntry

@@ -95,3 +95,20 @@ func TestTasks_CreateAndUpdate(t *testing.T) {
 	require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT consent_id FROM tasks WHERE id = $1`, sent).Scan(&consentID))
 	require.NotNil(t, consentID, "the task names the samtycke it was sent under")
 }
+
+// The database's state machine of tasks (migration 029, hub_task_step,
+// which row security holds hub_app to) is the domain's (tasks.Decide).
+func TestTasks_TheDatabaseKnowsTheStateMachine(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	for _, from := range tasks.States {
+		for _, to := range tasks.States {
+			var side *string
+			require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT hub_task_step($1, $2)`, string(from), string(to)).Scan(&side))
+			for _, s := range []tasks.Side{tasks.Sender, tasks.Recipient} {
+				db := side != nil && ((*side == "SENDER") == (s == tasks.Sender))
+				require.Equal(t, tasks.Decide(from, to, s) == nil, db, "%s → %s as %s", from, to, s)
+			}
+		}
+	}
+}

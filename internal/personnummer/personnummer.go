@@ -14,6 +14,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kind tells a personnummer from a samordningsnummer.
@@ -179,21 +182,63 @@ func FromDigits(digits string, today time.Time) (Number, error) {
 	return Parse(digits, today)
 }
 
-// candidate is a run of digits written as a number could be: six or eight
-// digits, an optional separator ("-", "+" or a space), four digits, not
-// part of a longer run of digits.
-var candidate = regexp.MustCompile(`(?:^|[^0-9])((?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4})(?:[^0-9]|$)`)
+// candidate is a number written as a number could be, at the start of
+// the text it is matched against: a date of six or eight digits, or
+// YYYY-MM-DD (YY-MM-DD), then a separator ("-" or "+", with or without
+// spaces around it, or spaces alone, or nothing), then four digits, and
+// then no further digit. The text is normalised first (normalise).
+var candidate = regexp.MustCompile(`^([0-9]{6}|[0-9]{8}|(?:[0-9]{2})?[0-9]{2}-[0-9]{2}-[0-9]{2}) *([-+]?) *([0-9]{4})(?:[^0-9]|$)`)
+
+// normalise folds what free text may write a number with to what
+// candidate reads: compatibility forms (NFKC: full-width digits and
+// dashes, no-break spaces) to their plain forms, every other dash and
+// minus to "-", every space (tab, thin or narrow no-break space, a line
+// break) to " ", and drops invisible characters (zero-width spaces and
+// joiners, the soft hyphen, the byte order mark).
+func normalise(text string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '\u2010' && r <= '\u2015', r == '\u2212', r == '\ufe58', r == '\ufe63', r == '\u2e3a', r == '\u2e3b':
+			return '-'
+		case r == '\u00ad', r == '\u200b', r == '\u200c', r == '\u200d', r == '\u2060', r == '\ufeff':
+			return -1
+		case unicode.IsSpace(r):
+			return ' '
+		}
+		return r
+	}, norm.NFKC.String(text))
+}
 
 // Contains reports whether text holds a valid personnummer or
-// samordningsnummer (as Parse reads one, a space also allowed as the
-// separator): for refusing free text that must be de-identified. It never
-// says which.
+// samordningsnummer, as Parse reads one or as people also write one in
+// free text: with a space, an en dash or a no-break space as the
+// separator, spaces around it, the date written YYYY-MM-DD, in full-width
+// digits. It is for refusing free text that must be de-identified, and
+// it never says which number. Every place a run of digits begins is tried
+// (a candidate that is not a valid number does not hide one after it).
 func Contains(text string, today time.Time) bool {
-	for _, m := range candidate.FindAllStringSubmatchIndex(text, -1) {
-		s := strings.Replace(text[m[2]:m[3]], " ", "-", 1)
-		if _, err := Parse(s, today); err == nil {
+	text = normalise(text)
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) || (i > 0 && isDigit(text[i-1])) {
+			continue
+		}
+		m := candidate.FindStringSubmatchIndex(text[i:])
+		if m == nil {
+			continue
+		}
+		written, sep, last, rest := text[i+m[2]:i+m[3]], text[i+m[4]:i+m[5]], text[i+m[6]:i+m[7]], text[i+m[7]:]
+		date := strings.ReplaceAll(written, "-", "")
+		if date != written && len(rest) > 1 && strings.ContainsRune("-./", rune(rest[0])) && isDigit(rest[1]) {
+			continue // a range of dates, 2026-01-15 - 2026-03-15, not a number
+		}
+		if sep == "" || len(date) == 8 {
+			sep = "-" // with a century the separator says nothing
+		}
+		if _, err := Parse(date+sep+last, today); err == nil {
 			return true
 		}
 	}
 	return false
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -136,3 +136,54 @@ func TestContains_FindsANumberInFreeTextAndNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// The ways a number written in free text slipped past Contains (security
+// review of the tasks, finding 4): other separators, spaces around one,
+// the date written with dashes, full-width digits, and an invalid
+// candidate just before a valid one.
+func TestContains_FindsTheNumberHoweverItIsWritten(t *testing.T) {
+	samordning := "850372980" + string(rune('0'+CheckDigit("850372980")))
+	for _, tc := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"dash", "Gäller 19850312-9804", true},
+		{"no separator", "Gäller 8503129804", true},
+		{"space", "Gäller 19850312 9804", true},
+		{"samordningsnummer", "Gäller " + samordning, true},
+		{"en dash", "Gäller 19850312\u20139804", true},
+		{"em dash", "Gäller 850312\u20149804", true},
+		{"minus sign", "Gäller 850312\u22129804", true},
+		{"no-break space", "Gäller 19850312\u00a09804", true},
+		{"narrow no-break space", "Gäller 850312\u202f9804", true},
+		{"tab", "Gäller 850312\t9804", true},
+		{"line break", "Gäller 850312\n9804", true},
+		{"spaces around the dash", "Gäller 850312 - 9804", true},
+		{"spaces around an en dash", "Gäller 19850312 \u2013 9804", true},
+		{"plus, 100 years or older", "Gäller 150312 + 9809", true},
+		{"dashed date", "Gäller 1985-03-12-9804", true},
+		{"dashed date, space", "Gäller 1985-03-12 9804", true},
+		{"dashed short date", "Gäller 85-03-12-9804", true},
+		{"full-width digits", "Gäller \uff11\uff19\uff18\uff15\uff10\uff13\uff11\uff12-\uff19\uff18\uff10\uff14", true},
+		{"full-width dash", "Gäller 850312\uff0d9804", true},
+		{"zero-width space", "Gäller 850312\u200b9804", true},
+		{"soft hyphen", "Gäller 850312\u00ad9804", true},
+		{"a decoy just before", "Ref 000000-0000 19850312-9804", true},
+		{"a decoy run into it", "Ref 0000000000 8503129804", true},
+		{"a decoy with a dashed date", "1985-13-12-0000 1985-03-12-9804", true},
+
+		{"no number", "Kvinna 40 år, sjukskriven sedan mars.", false},
+		{"a telephone number", "tel 054-540 00 00, dnr 2026/0113", false},
+		{"thirteen digits", "ordernummer 1198503129804 (13 siffror)", false},
+		{"wrong check digit", "19850312\u20139805", false},
+		{"a range of dates", "sjukskriven 2025-03-12 - 2026-03-15", false}, // 20250312-2026 alone is valid
+		{"a range of dates, en dash", "2025-03-12\u20132026-03-15", false},
+		{"a range of dates, compact", "sjukskriven 20250312 - 2026-03-15", true}, // written as a number: refused
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Contains(tc.text, today); got != tc.want {
+				t.Errorf("Contains(%q) = %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}

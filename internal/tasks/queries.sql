@@ -1,9 +1,11 @@
 -- The SQL of tasks between agencies. A task's row is the sender
--- organisation's and the recipient queue's ({{party}}); its personal
--- content is shown when {{content_visible}}, the sharing rule rendered by
--- queries.go for the reader's scope (internal/consent). {{hole}} is
--- otherwise a fragment of this file. Loaded by queries.go (see
--- internal/platform/sqlfile).
+-- organisation's and the recipient queue's ({{party}}); which part of its
+-- personal content the reader sees is {{visibility}} (the columns of the
+-- lateral v: shown, the sender's text; case_shown, the case and person;
+-- reason_shown, the recipient's rejection reason) and {{note_visible}} (a
+-- step of the history), the sharing rule rendered by queries.go for the
+-- reader's scope (internal/consent). {{hole}} is otherwise a fragment of
+-- this file. Loaded by queries.go (see internal/platform/sqlfile).
 
 -- name: party
 -- The task t is the reader's: its organisation sent it, or it is in the
@@ -22,21 +24,25 @@ t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.rec
 t.sender_org_id = hub_current_org()
 
 -- name: task_columns
--- A Task, from tasks t joined with its content's rule v (shown). The
--- personal content is NULL unless v.shown; {{allowing_consent}} is the
--- samtycke that lets a recipient see it.
+-- A Task, from tasks t joined with its content's rule v. Each part of the
+-- personal content is NULL unless v says the reader may see it;
+-- {{allowing_consent}} is the samtycke that allowed what the reader sees
+-- of the other party's. log_individual_id and log_case_org_id are the
+-- person and its municipality as they are, for the loggutdrag row of a
+-- read or write only: the application never shows them.
 t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
-	CASE WHEN v.shown THEN t.case_id END AS case_id,
-	CASE WHEN v.shown THEN t.individual_id END AS individual_id,
-	CASE WHEN v.shown THEN t.case_org_id END AS case_org_id,
+	CASE WHEN v.case_shown THEN t.case_id END AS case_id,
+	CASE WHEN v.case_shown THEN t.individual_id END AS individual_id,
+	CASE WHEN v.case_shown THEN t.case_org_id END AS case_org_id,
+	t.individual_id AS log_individual_id, t.case_org_id AS log_case_org_id,
 	t.sender_org_id, t.sender_unit_id, t.sender_user_id, t.topic, t.municipality_code, t.routed_entry_id,
 	t.recipient_org_id, t.recipient_unit_id, t.assignee_user_id, t.assignee_name,
 	CASE WHEN v.shown THEN t.subject END AS subject,
 	CASE WHEN v.shown THEN t.body END AS body,
 	t.due_on, t.escalation_level,
-	CASE WHEN v.shown THEN t.reject_reason END AS reject_reason,
+	CASE WHEN v.reason_shown THEN t.reject_reason END AS reject_reason,
 	t.created_at, t.updated_at,
-	CASE WHEN v.shown AND t.case_id IS NOT NULL AND t.sender_org_id <> hub_current_org() THEN {{allowing_consent}} END AS consent_id
+	{{allowing_consent}} AS consent_id
 
 -- name: tasks_by_id
 -- The tasks among the ids $1 that are the reader's. The content's rule
@@ -44,7 +50,7 @@ t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS conte
 -- each column).
 SELECT {{task_columns}}
 FROM tasks t
-CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
 WHERE t.id = ANY($1) AND {{party}}
 
 -- name: list_tasks
@@ -54,7 +60,7 @@ WHERE t.id = ANY($1) AND {{party}}
 -- {{limit}} is the number of rows to read, written into the statement.
 SELECT {{task_columns}}
 FROM tasks t
-CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
 WHERE {{box}}{{filter}}
 ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}
 
@@ -63,18 +69,18 @@ ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}
 -- to count (Count bounds the count: page.BoundedCount).
 SELECT 1
 FROM tasks t
-CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
 WHERE {{box}}{{filter}}
 
 -- name: events_of_tasks
 -- The history of the tasks $1 that are the reader's, in the order it
 -- happened; a step's note (a rejection's reason, an assignee's name) is
--- the task's content, shown when {{content_visible}}.
+-- the text of the party that took the step, shown when {{note_visible}}.
 SELECT e.id, e.task_id, e.at, e.actor_org_id, e.actor_unit_id, e.actor_user_id, e.kind, e.from_state, e.to_state,
 	CASE WHEN v.shown THEN e.note END AS note, e.routed_entry_id
 FROM task_events e
 JOIN tasks t ON t.id = e.task_id
-CROSS JOIN LATERAL (SELECT {{content_visible}} AS shown OFFSET 0) v
+CROSS JOIN LATERAL (SELECT {{note_visible}} AS shown OFFSET 0) v
 WHERE e.task_id = ANY($1) AND {{party}}
 ORDER BY e.task_id, e.seq
 

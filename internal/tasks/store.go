@@ -61,8 +61,8 @@ type Filter struct {
 	State     *State
 	Kind      *Kind
 	DueBefore *time.Time // due on a day before this one
-	// CaseID keeps the tasks about the case, among those whose content the
-	// reader may see: a task whose content is hidden names no case.
+	// CaseID keeps the tasks about the case, among those whose case the
+	// reader may see: a task whose case is hidden from it names no case.
 	CaseID *uuid.UUID
 }
 
@@ -82,7 +82,7 @@ func (f Filter) where(args []any) (string, []any) {
 	}
 	if f.CaseID != nil {
 		args = append(args, *f.CaseID)
-		fmt.Fprintf(&b, " AND t.case_id = $%d AND v.shown", len(args))
+		fmt.Fprintf(&b, " AND t.case_id = $%d AND v.case_shown", len(args))
 	}
 	return b.String(), args
 }

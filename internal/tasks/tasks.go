@@ -8,10 +8,13 @@
 // done or withdrawn. Every change is in its history.
 //
 // Who may see what: the task's row is the sender organisation's and the
-// recipient queue's (row-level security); its personal content (the case,
-// subject, body, the reason of a rejection) is the sharing rule's, which
-// every read renders in SQL for the reader (contentVisible): a revoked
-// samtycke hides it on the next statement, and the rest of the task stays.
+// recipient queue's (row-level security). Of its personal content each
+// party sees the text it wrote itself; the other party's text (the
+// sender's subject and body, the recipient's reason of a rejection, their
+// notes of the history) and the case and person are the sharing rule's,
+// which every read renders in SQL for the reader (queries.go, visibility):
+// a revoked samtycke hides them on the next statement, and the rest of
+// the task stays.
 package tasks
 
 import (
@@ -178,13 +181,20 @@ type Task struct {
 	State   State           `db:"state"`
 	Purpose consent.Purpose `db:"purpose"`
 	Classes []consent.Class `db:"classes"`
-	// ContentVisible: the reader may see the personal content below (the
-	// sender, or a recipient the samtycke shares it with); when false the
-	// case, person, subject, body and rejection reason are nil.
-	ContentVisible   bool       `db:"content_visible"`
-	CaseID           *uuid.UUID `db:"case_id"`
-	IndividualID     *uuid.UUID `db:"individual_id"`
-	CaseOrgID        *uuid.UUID `db:"case_org_id"` // the person's municipality
+	// ContentVisible: the reader may see the sender's text, subject and
+	// body (the sender, or a recipient the samtycke shares it with); when
+	// false they are nil. The case and person (CaseID, IndividualID,
+	// CaseOrgID) and the recipient's RejectReason are nil unless the reader
+	// may see them too (docs/tasks.md, "Who sees what").
+	ContentVisible bool       `db:"content_visible"`
+	CaseID         *uuid.UUID `db:"case_id"`
+	IndividualID   *uuid.UUID `db:"individual_id"`
+	CaseOrgID      *uuid.UUID `db:"case_org_id"` // the person's municipality
+	// LogIndividualID and LogCaseOrgID are the person and its
+	// municipality whatever the reader may see (nil for a KONSULTATION):
+	// only for the loggutdrag row of a read or write, never to be shown.
+	LogIndividualID  *uuid.UUID `db:"log_individual_id"`
+	LogCaseOrgID     *uuid.UUID `db:"log_case_org_id"`
 	SenderOrgID      uuid.UUID  `db:"sender_org_id"`
 	SenderUnitID     *uuid.UUID `db:"sender_unit_id"`
 	SenderUserID     string     `db:"sender_user_id"`
@@ -202,16 +212,23 @@ type Task struct {
 	RejectReason     *string    `db:"reject_reason"`
 	CreatedAt        time.Time  `db:"created_at"`
 	UpdatedAt        time.Time  `db:"updated_at"`
-	// ConsentID is the samtycke that lets a recipient see the content
-	// (nil for the sender, a KONSULTATION, or content not shown).
+	// ConsentID is the samtycke that let the reader see what it sees of
+	// the other party's (nil: it sees only its own, or nothing).
 	ConsentID *uuid.UUID `db:"consent_id"`
+}
+
+// ShowsPersonalData reports whether the reader sees any of the task's
+// personal content: a read of the person's data, for the loggutdrag.
+func (t Task) ShowsPersonalData() bool {
+	return t.Personal() && (t.ContentVisible || t.CaseID != nil || t.RejectReason != nil)
 }
 
 // Personal reports whether the task is about a person (not a KONSULTATION).
 func (t Task) Personal() bool { return t.Kind != Konsultation }
 
 // Withdrawn reports whether the task is about a person whose samtycke no
-// longer shares it with the reader: its content is hidden, the rest stays.
+// longer shares the sender's content with the reader (never the sender's
+// own): it is hidden, the rest stays.
 func (t Task) Withdrawn() bool { return t.Personal() && !t.ContentVisible }
 
 // SideOf is how the organisation stands to the task (a task is never
@@ -244,7 +261,7 @@ type Event struct {
 	Kind          EventKind  `db:"kind"`
 	From          *State     `db:"from_state"`
 	To            State      `db:"to_state"`
-	Note          *string    `db:"note"` // nil when the task's content is hidden from the reader
+	Note          *string    `db:"note"` // nil when the reader may not see what the step's party wrote
 	RoutedEntryID *uuid.UUID `db:"routed_entry_id"`
 }
 
@@ -376,8 +393,9 @@ type Assignee struct {
 }
 
 // Problems checks a change on its own against the task as the actor sees
-// it, field by field, in the order of UpdateTaskInput.
-func (c Change) Problems(t Task, side Side) []string {
+// it, field by field, in the order of UpdateTaskInput. today reads the
+// century of a personnummer in a KONSULTATION's reason.
+func (c Change) Problems(t Task, side Side, today time.Time) []string {
 	var bad []string
 	if c.State == nil && !c.AssignToMe && c.Assignee == nil {
 		bad = append(bad, "state: name the new state, an assignee, or both")
@@ -396,6 +414,8 @@ func (c Change) Problems(t Task, side Side) []string {
 		bad = append(bad, fmt.Sprintf("reason: say why the task is rejected, in 1 to %d characters", MaxReasonLen))
 	case !rejecting && reason != "":
 		bad = append(bad, "reason: only a rejection (AVVISAD) takes a reason")
+	case t.Kind == Konsultation && personnummer.Contains(reason, today):
+		bad = append(bad, "reason: a KONSULTATION is de-identified: remove the personnummer")
 	}
 	if c.AssignToMe && c.Assignee != nil {
 		bad = append(bad, "assignee: assign the task to yourself or to a colleague, not both")

@@ -89,3 +89,40 @@ func TestAddWorkingDays_SkipsWeekends(t *testing.T) {
 	require.Equal(t, time.Date(2026, 12, 11, 0, 0, 0, 0, time.UTC), tasks.AddWorkingDays(today, 1))
 	require.Equal(t, time.Date(2026, 12, 14, 0, 0, 0, 0, time.UTC), tasks.AddWorkingDays(today, 2))
 }
+
+// A KONSULTATION's subject, body and rejection reason refuse a
+// personnummer however it is written (security review, finding 4).
+func TestKonsultation_RefusesAPersonnummerHoweverItIsWritten(t *testing.T) {
+	t.Parallel()
+	today := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	topic := directory.Topic("ARBETSLIVSINRIKTAD_REHABILITERING")
+	code := "1780"
+	for _, written := range []string{
+		"19850312-9804",
+		"19850312\u20139804",
+		"19850312\u00a09804",
+		"850312 - 9804",
+		"1985-03-12-9804",
+		"850312\t9804",
+		"000000-0000 19850312-9804",
+		"\uff11\uff19\uff18\uff15\uff10\uff13\uff11\uff12-\uff19\uff18\uff10\uff14",
+	} {
+		text := "Gäller " + written + ", kvinna 40 år"
+		in := tasks.NewTask{Kind: tasks.Konsultation, Topic: &topic, MunicipalityCode: &code, Subject: text, Body: text}
+		require.Equal(t, []string{
+			"subject: a KONSULTATION is de-identified: remove the personnummer",
+			"body: a KONSULTATION is de-identified: remove the personnummer",
+		}, in.Problems(tenancy.Kommun, today), "%q", written)
+
+		rejected := tasks.Avvisad
+		k := tasks.Task{Kind: tasks.Konsultation, State: tasks.Mottagen}
+		require.Equal(t, []string{"reason: a KONSULTATION is de-identified: remove the personnummer"},
+			tasks.Change{State: &rejected, Reason: text}.Problems(k, tasks.Recipient, today), "%q", written)
+		about := tasks.Task{Kind: tasks.AnsokanSamordnadRehabilitering, State: tasks.Mottagen}
+		require.Empty(t, tasks.Change{State: &rejected, Reason: text}.Problems(about, tasks.Recipient, today),
+			"a task about a case may name the person")
+	}
+	k := tasks.Task{Kind: tasks.Konsultation, State: tasks.Mottagen}
+	rejected := tasks.Avvisad
+	require.Empty(t, tasks.Change{State: &rejected, Reason: "Vi tar inte sådana ärenden 2025-03-12 - 2026-03-15"}.Problems(k, tasks.Recipient, today))
+}

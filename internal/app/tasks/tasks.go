@@ -249,7 +249,11 @@ func (s *Service) Update(ctx context.Context, w *app.Work, id uuid.UUID, ch task
 	if err := w.Allow(ctx, authz.Update, authz.Object{Kind: authz.Task, OwnerOrgID: p.OrgID, ID: gid}); err != nil {
 		return task.Task{}, err
 	}
-	if bad := ch.Problems(t, side); len(bad) > 0 {
+	today, err := w.Today(ctx)
+	if err != nil {
+		return task.Task{}, err
+	}
+	if bad := ch.Problems(t, side, today); len(bad) > 0 {
 		return task.Task{}, apperr.Invalidf("the task cannot change: %s", strings.Join(bad, "; "))
 	}
 	by := author(w)
@@ -349,12 +353,16 @@ func (s *Service) Events(ctx context.Context, w *app.Work, taskIDs []uuid.UUID) 
 	return task.Events(ctx, w.Tx(), w.Scope(authz.Read, authz.Task), taskIDs)
 }
 
-// noteTask notes a task read or written: always for the audit record, and
-// as a row of the person's loggutdrag when its content was shown.
+// noteTask notes a task read or written: always for the audit record,
+// and as a row of the person's loggutdrag when the reader saw any of its
+// personal content, or changed a task about the person (even one whose
+// content it no longer sees: a rejection's reason written then is about
+// the person all the same). The row names the samtycke that allowed what
+// the reader saw of the other party's, if any.
 func noteTask(w *app.Work, t task.Task, write bool) {
 	gid := relay.ID(relay.TypeTask, t.ID)
-	if t.Personal() && t.ContentVisible && t.IndividualID != nil && t.CaseOrgID != nil {
-		w.Accessed(audit.Access{IndividualID: *t.IndividualID, OwnerOrgID: *t.CaseOrgID, ObjectID: gid, ConsentID: t.ConsentID, Write: write})
+	if t.Personal() && t.LogIndividualID != nil && t.LogCaseOrgID != nil && (write || t.ShowsPersonalData()) {
+		w.Accessed(audit.Access{IndividualID: *t.LogIndividualID, OwnerOrgID: *t.LogCaseOrgID, ObjectID: gid, ConsentID: t.ConsentID, Write: write})
 		return
 	}
 	w.Touch(gid)

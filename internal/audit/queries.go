@@ -24,4 +24,6 @@ var (
 	qAppendAccesses = queries.Must("append_accesses")
 	tAccessLog      = queries.Template("access_log", "after")
 	qCountAccessLog = page.BoundedCount(queries.Must("count_access_log"))
+	qRecorded       = queries.Must("recorded")
+	qLockObject     = queries.Must("lock_object")
 )

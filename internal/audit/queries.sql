@@ -100,3 +100,15 @@ ORDER BY a.id DESC LIMIT $2
 -- The loggutdrag rows of individual $1, as rows to count (bounded by
 -- page.BoundedCount).
 SELECT 1 FROM personal_data_access a WHERE a.individual_id = $1 AND a.owner_org_id = hub_current_org()
+
+-- name: lock_object
+-- Takes the transaction's advisory lock on the object $1 (a global id):
+-- transactions asking about the same object go one after the other.
+SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1::text, 0))
+
+-- name: recorded
+-- Whether the organisation $1's trail holds a record of the operation type
+-- $2 and name $3 about the object $4 with the decision $5 and reason $6.
+SELECT EXISTS (SELECT 1 FROM audit_records r
+	WHERE r.org_id = $1 AND r.operation_type = $2 AND r.operation_name = $3
+		AND r.object_ids @> ARRAY[$4::text] AND r.decision = $5 AND r.reason = $6)

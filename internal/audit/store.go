@@ -232,3 +232,21 @@ func CountAccessLog(ctx context.Context, q db.Querier, individualID uuid.UUID) (
 func AccessKey(e AccessEntry) page.Key {
 	return page.Key{Sort: strconv.FormatInt(e.ID, 10), ID: uuid.UUID{}}
 }
+
+// Recorded reports whether the organisation's trail already holds a
+// record of the operation (type and name) about objectID with the
+// decision d and the reason: for a job that says a thing once rather
+// than at every scan. Row security limits it to the transaction's
+// organisation. It first locks objectID for the rest of the transaction,
+// so that of two overlapping jobs about the same object the second asks
+// once the first has committed its record (or given up), and sees it.
+func Recorded(ctx context.Context, q db.Querier, orgID uuid.UUID, opType, opName, objectID string, d Decision, reason string) (bool, error) {
+	if _, err := q.Exec(ctx, qLockObject, objectID); err != nil {
+		return false, fmt.Errorf("lock %s: %w", objectID, err)
+	}
+	var ok bool
+	if err := q.QueryRow(ctx, qRecorded, orgID, opType, opName, objectID, string(d), reason).Scan(&ok); err != nil {
+		return false, fmt.Errorf("look up an audit record: %w", err)
+	}
+	return ok, nil
+}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +24,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	task "github.com/samverkanshub/hub/internal/tasks"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -155,11 +157,10 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 				return err
 			}
 			if id == nil {
-				w.Abandon(ctx)
 				res.Blocked++
 				s.log.Warn("an overdue task is not escalated: no samtycke shares it with the next entry of its chain",
 					"task", o.ID, "entry", next.ID)
-				return nil
+				return s.recordBlocked(ctx, w, p, o, next, needed)
 			}
 			to.ConsentID = id
 		}
@@ -193,6 +194,28 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 	res.Escalated++
 	s.log.Info("task escalated", "task", o.ID, "level", o.EscalationLevel+1, "entry", next.ID)
 	return nil
+}
+
+// recordBlocked finishes w, the escalation of o that no samtycke lets
+// reach the entry next, with an audit record saying so (decision DENIED,
+// the reason naming the entry, the level and what is not shared), once
+// per task, entry and level: the task stays where it is, and the next
+// scans find it blocked again without writing it again.
+func (s *Service) recordBlocked(ctx context.Context, w *app.Work, p task.Party, o task.Overdue, next directory.Entry, needed []consent.Class) error {
+	gid := relay.ID(relay.TypeTask, o.ID)
+	classes := make([]string, len(needed))
+	for i, cl := range needed {
+		classes[i] = string(cl)
+	}
+	reason := fmt.Sprintf("not escalated to level %d, %s (entry %s): no samtycke in force shares the person and %s with it for %s",
+		o.EscalationLevel+1, next.FunctionName, next.ID, strings.Join(classes, ", "), o.Purpose)
+	seen, err := audit.Recorded(ctx, w.Tx(), p.ID, "job", EscalateJob, gid, audit.Denied, reason)
+	if err != nil || seen {
+		w.Abandon(ctx)
+		return err
+	}
+	w.Deny(reason, gid)
+	return w.Finish(ctx, app.Operation{Type: "job", Name: EscalateJob}, false, "")
 }
 
 // Reminding is what one scan of reminders did.

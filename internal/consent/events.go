@@ -3,13 +3,9 @@ package consent
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
@@ -46,82 +42,15 @@ func announce(ctx context.Context, q db.Querier, e Event) error {
 	return err
 }
 
-// Listener receives the announcements on one connection per replica and
-// fans them out to subscribers. Who may see an event is decided per event
-// and subscriber by the caller, with the rule, in a fresh transaction.
-type Listener struct {
-	mu   sync.Mutex
-	next int
-	subs map[int]chan Event
+// Listener receives the announcements of samtycke changes on one connection per
+// replica and fans them out to the replica's subscribers.
+type Listener = db.Announcements[Event]
 
-	ready     chan struct{} // closed once it first listens
-	readyOnce sync.Once
-}
+// subscriberBuffer bounds the announcements waiting for one slow
+// subscriber (see db.NewAnnouncements).
+const subscriberBuffer = 256
 
 // NewListener returns a listener; Run connects it.
 func NewListener() *Listener {
-	return &Listener{subs: map[int]chan Event{}, ready: make(chan struct{})}
-}
-
-// Ready is closed once the listener first listens: an announcement
-// committed after that reaches it (tests wait for it before they commit).
-func (l *Listener) Ready() <-chan struct{} { return l.ready }
-
-func (l *Listener) listening(context.Context, *pgx.Conn) error {
-	l.readyOnce.Do(func() { close(l.ready) })
-	return nil
-}
-
-// subscriberBuffer bounds the events waiting for one slow subscriber; a
-// subscriber that falls further behind is cut off (its channel closes), so
-// that it knows it missed events instead of silently losing them.
-const subscriberBuffer = 256
-
-// Subscribe returns a channel of events and a function that ends the
-// subscription. The channel closes when the subscription ends or falls
-// behind.
-func (l *Listener) Subscribe() (<-chan Event, func()) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	id := l.next
-	l.next++
-	ch := make(chan Event, subscriberBuffer)
-	l.subs[id] = ch
-	return ch, func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if c, ok := l.subs[id]; ok {
-			delete(l.subs, id)
-			close(c)
-		}
-	}
-}
-
-func (l *Listener) publish(e Event) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for id, ch := range l.subs {
-		select {
-		case ch <- e:
-		default:
-			delete(l.subs, id)
-			close(ch)
-		}
-	}
-}
-
-// Run listens until ctx ends, reconnecting with backoff. Events announced
-// while the connection was down are lost; subscribers refetch after
-// reconnecting their own WebSocket.
-func (l *Listener) Run(ctx context.Context, connString string, log *slog.Logger) {
-	db.Listen(ctx, connString, NotifyChannel, "samtycke listener", log, l.listening,
-		func(_ context.Context, _ *pgx.Conn, n *pgconn.Notification) error {
-			var e Event
-			if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {
-				log.Error("unreadable samtycke announcement", "error", err.Error())
-				return nil
-			}
-			l.publish(e)
-			return nil
-		})
+	return db.NewAnnouncements[Event](NotifyChannel, "samtycke listener", subscriberBuffer)
 }

@@ -12,27 +12,28 @@
 -- A CTE naming, for the viewer organisation $1, the organisations whose
 -- FEDERATION-visible entries it may see: fellow members of a förbund it is
 -- a member of today, those förbund themselves, and (for a förbund) its own
--- members. The day is a subquery, evaluated once per execution: called
+-- members. The day is computed once per execution (peers_day): called
 -- for every membership row of a generic plan, hub_today() (which reads
 -- and checks the request's clock, hub_now()) cost waysIn a tenth of its
--- time.
+-- time, and even once per use (nine uncorrelated subqueries) 15 %.
+peers_day AS MATERIALIZED (SELECT hub_today() AS d),
 peers AS (
 	SELECT y.member_org_id AS org_id
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 )
 
 -- name: visible
@@ -81,7 +82,7 @@ ranked AS (
 )
 SELECT {{entry_columns}},
 	CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level,
-	dv.version AS directory_version, hub_today() AS today
+	dv.version AS directory_version, (SELECT d FROM peers_day) AS today
 FROM ranked w
 JOIN directory_entries e ON e.id = w.entry_id
 CROSS JOIN directory_version dv
@@ -118,7 +119,7 @@ munis AS (
 	JOIN organizations o ON o.id = fm.member_org_id AND o.kind = 'KOMMUN'
 	JOIN organization_municipalities om ON om.org_id = o.id
 	WHERE fm.federation_id = $2
-	  AND fm.valid_from <= (SELECT hub_today()) AND (fm.valid_to IS NULL OR fm.valid_to > (SELECT hub_today()))
+	  AND fm.valid_from <= (SELECT d FROM peers_day) AND (fm.valid_to IS NULL OR fm.valid_to > (SELECT d FROM peers_day))
 ),
 topics AS (SELECT unnest(enum_range(NULL::directory_topic)) AS topic)
 SELECT t.topic::text AS topic, m.code::text AS code,

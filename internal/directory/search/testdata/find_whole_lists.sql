@@ -4,23 +4,24 @@
 -- $1 = 0a000000-0000-4000-8000-000000000001
 -- $2 = "rehab"
 -- $3 = "karlstad"
-WITH peers AS (
+WITH peers_day AS MATERIALIZED (SELECT hub_today() AS d),
+peers AS (
 	SELECT y.member_org_id AS org_id
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 ),
 	words AS (
 		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $2::text), (2, $3::text)) AS q(n, w)
@@ -108,23 +109,24 @@ WITH peers AS (
 -- $7 = "~t:SAMORDNAD_REHABILITERING"
 -- $8 = 12345
 -- $9 = e0000000-0000-4000-8000-000000000001
-WITH peers AS (
+WITH peers_day AS MATERIALIZED (SELECT hub_today() AS d),
+peers AS (
 	SELECT y.member_org_id AS org_id
 	FROM federation_memberships x
 	JOIN federation_memberships y ON y.federation_id = x.federation_id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT f.org_id FROM federations f
 	JOIN federation_memberships x ON x.federation_id = f.id
 	WHERE x.member_org_id = $1
-	  AND x.valid_from <= (SELECT hub_today()) AND (x.valid_to IS NULL OR x.valid_to > (SELECT hub_today()))
+	  AND x.valid_from <= (SELECT d FROM peers_day) AND (x.valid_to IS NULL OR x.valid_to > (SELECT d FROM peers_day))
 	UNION
 	SELECT y.member_org_id FROM federations f
 	JOIN federation_memberships y ON y.federation_id = f.id
 	WHERE f.org_id = $1
-	  AND y.valid_from <= (SELECT hub_today()) AND (y.valid_to IS NULL OR y.valid_to > (SELECT hub_today()))
+	  AND y.valid_from <= (SELECT d FROM peers_day) AND (y.valid_to IS NULL OR y.valid_to > (SELECT d FROM peers_day))
 ),
 	words AS (
 		SELECT n, hub_fold(w) AS w FROM (VALUES (1, $3::text), (2, $4::text)) AS q(n, w)

@@ -87,16 +87,19 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
 	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
-		"--individuals", "1000", "--cases", "300", "--consents", "600", "national"}))
-	var munis, kommuner, entries, federations, people, cases, consents int
+		"--individuals", "1000", "--cases", "300", "--consents", "600", "--tasks", "1000", "national"}))
+	var munis, kommuner, entries, federations, people, cases, consents, tasks int
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
 		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations),
-		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents))
+		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents), (SELECT count(*) FROM tasks)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents, &tasks))
 	require.Equal(t, 290, munis)
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
-	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1}, []int{people, cases, consents}, "the generated ones and the demo's")
+	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1, 1000}, []int{people, cases, consents, tasks}, "the generated ones and the demo's")
+	// The tasks alone cannot be added to a data set of another day.
+	require.ErrorContains(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
+		"--individuals", "1000", "--cases", "300", "--consents", "600", "--tasks", "10", "--tasks-only", "--data-day", "2020-01-01", "national"}), "--data-day")
 
 	// The bulk load is accounted for in every organisation's trail.
 	var orgs, records int

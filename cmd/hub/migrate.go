@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/migrate"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
 // databaseFlags parses the flags of a command that only needs the database.
@@ -95,6 +96,9 @@ func seedCmd(ctx context.Context, args []string) error {
 	individuals := fs.Int("individuals", 1_000_000, "national: individuals to generate (0: none, and no cases or samtycken)")
 	cases := fs.Int("cases", 300_000, "national: cases to generate, each for a different individual")
 	consents := fs.Int("consents", 600_000, "national: samtycken to generate")
+	nTasks := fs.Int("tasks", 1_000_000, "national: tasks between agencies to generate, about the cases (0: none)")
+	tasksOnly := fs.Bool("tasks-only", false, "national: add only the tasks to a national data set loaded before with the same --seed, sizes and --data-day")
+	dataDay := fs.String("data-day", "", "national: the day (YYYY-MM-DD) the data set was loaded, which anchors its dates (default: today); the tasks' dates follow today")
 	randomSeed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
 	operator := fs.String("as", operatorName(), "who seeds, for the audit trail (default: your login)")
 	jwks := fs.String("trust-jwks", "", "JWKS URL of --trust-issuer, when the hub reaches it at another address than its issuer URL")
@@ -102,7 +106,7 @@ func seedCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "national") {
-		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--seed S] national\"")
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--tasks N] [--tasks-only --data-day D] [--seed S] national\"")
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
@@ -116,8 +120,13 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
-		return fmt.Errorf("load demo data: %w", err)
+	if *tasksOnly && fs.Arg(0) != "national" {
+		return fmt.Errorf("hub seed: --tasks-only is for national")
+	}
+	if !*tasksOnly {
+		if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
 	}
 	if *issuer != "" {
 		var jwksURL *string
@@ -130,22 +139,33 @@ func seedCmd(ctx context.Context, args []string) error {
 	}
 	if fs.Arg(0) == "national" {
 		if *individuals == 0 {
-			*cases, *consents = 0, 0
+			*cases, *consents, *nTasks = 0, 0, 0
 		}
 		start := time.Now()
 		opts := national.Options{Seed: *randomSeed, Entries: *entries, Vardcentrals: *vcs,
-			Individuals: *individuals, Cases: *cases, Consents: *consents, Keys: keys,
+			Individuals: *individuals, Cases: *cases, Consents: *consents, Tasks: *nTasks, TasksOnly: *tasksOnly, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
 			}}
+		if *dataDay != "" {
+			day, err := time.Parse(time.DateOnly, *dataDay)
+			if err != nil {
+				return fmt.Errorf("hub seed: --data-day: %w", err)
+			}
+			opts.Today, opts.TasksToday = day, tenancy.Today()
+		}
 		if err := national.Load(ctx, pool, opts); err != nil {
 			return fmt.Errorf("load national data: %w", err)
 		}
-		if err := auditNational(ctx, pool, *operator, *randomSeed); err != nil {
+		if err := auditNational(ctx, pool, *operator, *randomSeed, *tasksOnly); err != nil {
 			return err
 		}
-		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken) in %s\n",
-			*entries, *individuals, *cases, *consents, time.Since(start).Round(time.Millisecond))
+		if *tasksOnly {
+			fmt.Printf("national tasks loaded (%d tasks) in %s\n", *nTasks, time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken, %d tasks) in %s\n",
+			*entries, *individuals, *cases, *consents, *nTasks, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
 	fmt.Println("demo data loaded")
@@ -156,15 +176,18 @@ func seedCmd(ctx context.Context, args []string) error {
 // after `hub seed national`: the load is a bulk copy for speed, outside
 // the use cases, so this record is the trail's account of it (operation
 // type cli, in the operator's name).
-func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, randomSeed uint64) error {
+func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, randomSeed uint64, tasksOnly bool) error {
 	sums, err := national.Summaries(ctx, pool)
 	if err != nil {
 		return err
 	}
 	a := &app.App{Pool: pool}
 	for _, s := range sums {
-		op := app.Operation{Type: "cli", Name: fmt.Sprintf("seedNational: bulk load (seed %d); the organisation holds %d units, %d directory entries, %d individuals, %d cases, %d samtycken",
-			randomSeed, s.Units, s.Entries, s.Individuals, s.Cases, s.Samtycken)}
+		op := app.Operation{Type: "cli", Name: fmt.Sprintf("seedNational: bulk load (seed %d); the organisation holds %d units, %d directory entries, %d individuals, %d cases, %d samtycken; sent %d tasks, received %d",
+			randomSeed, s.Units, s.Entries, s.Individuals, s.Cases, s.Samtycken, s.TasksSent, s.TasksReceived)}
+		if tasksOnly {
+			op.Name = fmt.Sprintf("seedNational: bulk load of tasks (seed %d); the organisation sent %d tasks, received %d", randomSeed, s.TasksSent, s.TasksReceived)
+		}
 		if err := a.RecordOperation(ctx, app.OperatorActor(s.OrgID, s.Kind, operator), op, relay.ID(relay.TypeOrganization, s.OrgID)); err != nil {
 			return fmt.Errorf("audit record of the national data: %w", err)
 		}

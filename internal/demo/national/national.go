@@ -57,6 +57,16 @@ type Options struct {
 	Individuals int
 	Cases       int
 	Consents    int
+	// Tasks is the tasks between agencies about the cases (tasks.go; the
+	// target scale is 1,000,000); 0 skips them.
+	Tasks int
+	// TasksOnly adds only the tasks, to a data set loaded before with the
+	// same seed, sizes and Today (the day it was loaded): nothing else is
+	// written.
+	TasksOnly bool
+	// TasksToday anchors the tasks' dates (due dates around it, some
+	// overdue); zero means Today.
+	TasksToday time.Time
 	// Keys seal the generated personnummer, as the API's configured keys
 	// do; required when Individuals > 0.
 	Keys *piicrypt.Keys
@@ -78,7 +88,13 @@ func (o Options) validate() error {
 		return fmt.Errorf("national: %d cases need as many individuals, have %d", o.Cases, o.Individuals)
 	case o.Consents > 0 && o.Individuals == 0:
 		return fmt.Errorf("national: consents need individuals")
-	case o.Individuals > 0 && o.Keys == nil:
+	case o.Tasks < 0:
+		return fmt.Errorf("national: sizes must not be negative")
+	case o.Tasks > 0 && o.Cases == 0:
+		return fmt.Errorf("national: tasks need cases")
+	case o.TasksOnly && o.Tasks == 0:
+		return fmt.Errorf("national: only the tasks, but no tasks")
+	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly:
 		return fmt.Errorf("national: individuals need the PII keys")
 	}
 	return nil
@@ -141,6 +157,11 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	}
 	y, mo, d := opts.Today.Date()
 	opts.Today = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	if opts.TasksToday.IsZero() {
+		opts.TasksToday = opts.Today
+	}
+	y, mo, d = opts.TasksToday.Date()
+	opts.TasksToday = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	progress := func(step string, rows int, start time.Time) {
 		if opts.Progress != nil {
 			opts.Progress(step, rows, time.Since(start))
@@ -150,6 +171,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	id := nationalID
 	munis, byCounty := nationalMunicipalities()
 	kommuner := nationalKommuner(munis, max(1, opts.Vardcentrals/len(munis)))
+	if opts.TasksOnly {
+		return loadTasksOnly(ctx, pool, opts, kommuner, progress)
+	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		start := time.Now()
 		// Municipalities and their kommuner.
@@ -257,7 +281,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 			return err
 		}
 		progress("directory entries", opts.Entries, start)
-		return copyPopulation(ctx, tx, opts, kommuner, progress)
+		if err := copyPopulation(ctx, tx, opts, kommuner, progress); err != nil {
+			return err
+		}
+		return copyTasks(ctx, tx, opts, kommuner, progress)
 	})
 	if err != nil {
 		return err
@@ -273,6 +300,46 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) individuals, cases, consents, consent_grants`); err != nil {
 			return err
 		}
+	}
+	if opts.Tasks > 0 {
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) tasks, task_events`); err != nil {
+			return err
+		}
+	}
+	progress("vacuum analyze", 0, start)
+	return nil
+}
+
+// loadTasksOnly adds the tasks to a national data set loaded before,
+// after checking that it is the one the options describe (the same seed,
+// sizes and day): the tasks name its cases, samtycken and entries.
+func loadTasksOnly(ctx context.Context, pool *pgxpool.Pool, opts Options, kommuner []nationalKommun,
+	progress func(string, int, time.Time)) error {
+	p := newPopulation(opts.Seed, opts.Today, kommuner, opts.Individuals, opts.Cases)
+	last := p.caseOf(opts.Cases - 1)
+	var opened time.Time
+	if err := pool.QueryRow(ctx, `SELECT opened_at FROM cases WHERE id = $1`, last.id).Scan(&opened); err != nil {
+		return fmt.Errorf("national: case %d of the data set: %w (were --individuals, --cases and --seed those of the load?)", opts.Cases-1, err)
+	}
+	if !opened.Equal(last.openedAt) {
+		return fmt.Errorf("national: the data set's case %d was opened %s, the generator's %s: give the day it was loaded (--data-day) and its seed",
+			opts.Cases-1, opened, last.openedAt)
+	}
+	s := &consentStream{p: p, left: 1}
+	s.next()
+	var from time.Time
+	if err := pool.QueryRow(ctx, `SELECT valid_from FROM consents WHERE id = $1`, s.current.id).Scan(&from); err != nil || !from.Equal(s.current.validFrom) {
+		return fmt.Errorf("national: the data set's first samtycke is not the generator's (%v): give the day it was loaded (--data-day) and its seed", err)
+	}
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		return copyTasks(ctx, tx, opts, kommuner, progress)
+	})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) tasks, task_events`); err != nil {
+		return err
 	}
 	progress("vacuum analyze", 0, start)
 	return nil

@@ -19,8 +19,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // A small national data set: the same shape as the benchmark's, a
 // five-hundredth of its size.
-var smallNational = Options{Entries: 200, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200,
-	Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
+var smallNational = Options{Entries: 2000, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200, Tasks: 2000,
+	Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), TasksToday: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
 
 func loadSmallNational(t *testing.T, seed uint64) *pgtest.DB {
 	t.Helper()
@@ -29,6 +29,24 @@ func loadSmallNational(t *testing.T, seed uint64) *pgtest.DB {
 	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 	opts := smallNational
 	opts.Seed, opts.Keys = seed, demo.DevKeys()
+	require.NoError(t, Load(ctx, d.Pool, opts))
+	return d
+}
+
+// loadSmallNationalThenTasks loads the data set without tasks, then adds
+// them alone (hub seed national --tasks-only).
+func loadSmallNationalThenTasks(t *testing.T, seed uint64) *pgtest.DB {
+	t.Helper()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
+	opts := smallNational
+	opts.Seed, opts.Keys, opts.Tasks = seed, demo.DevKeys(), 0
+	require.NoError(t, Load(ctx, d.Pool, opts))
+	opts.Tasks, opts.TasksOnly = smallNational.Tasks, true
+	wrongDay := opts
+	wrongDay.Today = wrongDay.Today.AddDate(0, 0, 1)
+	require.ErrorContains(t, Load(ctx, d.Pool, wrongDay), "--data-day")
 	require.NoError(t, Load(ctx, d.Pool, opts))
 	return d
 }
@@ -153,6 +171,8 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 		require.InDelta(t, 0.5, float64(fk)/float64(smallNational.Cases), 0.25, "ph.fk sees a large share of the cases (%d)", fk)
 	})
 
+	t.Run("tasks", func(t *testing.T) { checkTasks(t, d) })
+
 	t.Run("the same seed and day give the same rows, another seed other rows", func(t *testing.T) {
 		fingerprint := func(d *pgtest.DB) []string {
 			var out []string
@@ -162,6 +182,9 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM cases t WHERE t.individual_id <> ALL($1)`,
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM consents t WHERE t.individual_id <> ALL($1)`,
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.consent_id, t.grantee_org_id, t.grantee_unit_id)) FROM consent_grants t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM tasks t WHERE $1::uuid[] IS NOT NULL`,
+				`SELECT md5(string_agg((t.id, t.task_id, t.at, t.actor_org_id, t.actor_unit_id, t.actor_user_id, t.kind, t.from_state, t.to_state, t.note, t.routed_entry_id)::text, ',' ORDER BY t.task_id, t.seq))
+					FROM task_events t WHERE $1::uuid[] IS NOT NULL`,
 			} {
 				// The demo's people were written through the use cases
 				// (random handles, the real clock): only the generator's
@@ -172,7 +195,8 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 			}
 			return out
 		}
-		again := loadSmallNational(t, seed)
+		// The tasks added alone to the same data set are the same tasks.
+		again := loadSmallNationalThenTasks(t, seed)
 		require.Equal(t, fingerprint(d), fingerprint(again))
 		var handles [2][]string
 		for i, db := range []*pgtest.DB{d, loadSmallNational(t, seed+1)} {
@@ -188,6 +212,87 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 			require.NoError(t, rows.Err())
 		}
 		require.NotEqual(t, handles[0], handles[1])
+	})
+}
+
+// checkTasks checks the generated tasks' invariants in d.
+func checkTasks(t *testing.T, d *pgtest.DB) {
+	ctx := context.Background()
+	count := func(sql string, args ...any) (n int) {
+		t.Helper()
+		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
+		return n
+	}
+	today := smallNational.TasksToday
+	require.Equal(t, smallNational.Tasks, count(`SELECT count(*) FROM tasks`))
+
+	t.Run("every task goes to its routed entry's organisation and unit, which serves its topic and municipality", func(t *testing.T) {
+		require.Zero(t, count(`SELECT count(*) FROM tasks t LEFT JOIN directory_entries d ON d.id = t.routed_entry_id
+			WHERE t.kind <> 'PAMINNELSE' AND (d.id IS NULL OR d.org_id <> t.recipient_org_id OR d.unit_id IS DISTINCT FROM t.recipient_unit_id
+			   OR NOT t.topic = ANY (d.topics::text[]) OR NOT (d.national OR t.municipality_code = ANY (d.municipality_codes)))`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE (t.kind = 'PAMINNELSE') <> (t.routed_entry_id IS NULL)
+			OR (t.kind = 'PAMINNELSE') <> (t.sender_org_id = t.recipient_org_id)`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t JOIN organizations s ON s.id = t.sender_org_id JOIN organizations r ON r.id = t.recipient_org_id
+			WHERE (t.kind = 'SIGNAL_SJUKSKRIVNING' AND (s.kind <> 'REGION' OR r.kind <> 'KOMMUN'))
+			   OR (t.kind IN ('ANSOKAN_SAMORDNAD_REHABILITERING', 'AF_INSKRIVNING', 'FRAGA_MEDICINSKT_UNDERLAG', 'BEGARAN_GEMENSAM_KARTLAGGNING') AND s.kind <> 'KOMMUN')
+			   OR (t.kind = 'ANSOKAN_SAMORDNAD_REHABILITERING' AND r.kind <> 'FK') OR (t.kind = 'AF_INSKRIVNING' AND r.kind <> 'AF')
+			   OR (t.kind = 'FRAGA_MEDICINSKT_UNDERLAG' AND r.kind <> 'REGION')`), "realistic parties")
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE t.sender_unit_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM units u WHERE u.id = t.sender_unit_id AND u.org_id = t.sender_org_id)`))
+	})
+
+	t.Run("a task about a person names its case, and the samtycke that shares its classes with the recipient", func(t *testing.T) {
+		require.Zero(t, count(`SELECT count(*) FROM tasks WHERE kind = 'KONSULTATION'
+			AND (case_id IS NOT NULL OR individual_id IS NOT NULL OR case_org_id IS NOT NULL OR cardinality(classes) > 0 OR consent_id IS NOT NULL)`),
+			"a KONSULTATION names no one")
+		require.Zero(t, count(`SELECT count(*) FROM tasks t LEFT JOIN cases c ON c.id = t.case_id
+			WHERE t.kind <> 'KONSULTATION' AND (c.id IS NULL OR c.individual_id <> t.individual_id OR c.org_id <> t.case_org_id
+			   OR c.opened_at >= t.created_at OR cardinality(t.classes) = 0)`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE t.kind NOT IN ('KONSULTATION', 'PAMINNELSE') AND NOT EXISTS (
+			SELECT 1 FROM consent_grants g JOIN consents c ON c.id = g.consent_id WHERE g.consent_id = t.consent_id
+			  AND g.individual_id = t.individual_id AND g.kind = 'OSL_SEKRETESSBRYTANDE' AND g.grantee_org_id = t.recipient_org_id
+			  AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = t.recipient_unit_id) AND t.purpose = ANY (g.purposes)
+			  AND g.classes @> t.classes AND g.valid_from <= (t.created_at AT TIME ZONE 'CET')::date
+			  AND (t.created_at AT TIME ZONE 'CET')::date <= g.valid_until AND c.registered_at < t.created_at
+			  AND (g.revoked_at IS NULL OR g.revoked_at > t.created_at))`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE NOT t.classes <@ hub_org_classes(t.sender_org_id)`), "the sender's own classes")
+	})
+
+	t.Run("each history ends in its task's state, one step of the machine after another", func(t *testing.T) {
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE (SELECT e.to_state FROM task_events e WHERE e.task_id = t.id ORDER BY e.seq DESC LIMIT 1)
+			IS DISTINCT FROM t.state`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE (SELECT e.kind FROM task_events e WHERE e.task_id = t.id ORDER BY e.seq LIMIT 1)
+			IS DISTINCT FROM 'CREATED' OR (SELECT e.at FROM task_events e WHERE e.task_id = t.id ORDER BY e.seq LIMIT 1) <> t.created_at
+			OR (SELECT max(e.at) FROM task_events e WHERE e.task_id = t.id) <> t.updated_at`))
+		require.Zero(t, count(`SELECT count(*) FROM (SELECT e.*, t.sender_org_id, t.recipient_org_id,
+				lag(e.to_state) OVER w AS prev, lag(e.at) OVER w AS prev_at
+			FROM task_events e JOIN tasks t ON t.id = e.task_id WINDOW w AS (PARTITION BY e.task_id ORDER BY e.seq)) x
+			WHERE (x.kind = 'CREATED' AND (x.prev IS NOT NULL OR x.actor_org_id <> x.sender_org_id OR x.to_state <> 'SKICKAD'))
+			   OR (x.kind = 'STATE' AND (x.from_state IS DISTINCT FROM x.prev
+			       OR x.actor_org_id <> CASE hub_task_step(x.from_state, x.to_state) WHEN 'SENDER' THEN x.sender_org_id WHEN 'RECIPIENT' THEN x.recipient_org_id END
+			       OR hub_task_step(x.from_state, x.to_state) IS NULL))
+			   OR (x.kind = 'ASSIGNED' AND (x.to_state IS DISTINCT FROM x.prev OR x.actor_org_id <> x.recipient_org_id OR x.note IS NULL))
+			   OR x.at < x.prev_at`))
+		require.Zero(t, count(`SELECT count(*) FROM tasks t WHERE (t.state = 'AVVISAD') <> (t.reject_reason IS NOT NULL)
+			OR (t.assignee_user_id IS NOT NULL) <> EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.kind = 'ASSIGNED')`))
+		require.Zero(t, count(`SELECT count(*) FROM task_events WHERE at >= $1`, today), "nothing happened today or later")
+	})
+
+	t.Run("every kind and state, due dates around the day, a share overdue", func(t *testing.T) {
+		require.Equal(t, 8, count(`SELECT count(DISTINCT kind) FROM tasks`))
+		require.Equal(t, 7, count(`SELECT count(DISTINCT state) FROM tasks`))
+		open := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')`)
+		overdue := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND due_on < $1`, today)
+		require.InDelta(t, 0.38, float64(open)/float64(smallNational.Tasks), 0.06)
+		require.InDelta(t, 0.4, float64(overdue)/float64(open), 0.25, "overdue %d of %d open", overdue, open)
+		require.Zero(t, count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')
+			AND due_on NOT BETWEEN $1::date - 40 AND $1::date + 60`, today))
+		require.Greater(t, count(`SELECT count(DISTINCT (recipient_org_id, recipient_unit_id)) FROM tasks`), 200, "many queues")
+		require.Greater(t, count(`SELECT count(DISTINCT recipient_org_id) FROM tasks t JOIN organizations o ON o.id = t.recipient_org_id
+			WHERE o.kind = 'KOMMUN'`), 20, "kommuner receive tasks")
+		require.Greater(t, count(`SELECT count(DISTINCT sender_unit_id) FROM tasks t JOIN units u ON u.id = t.sender_unit_id
+			WHERE u.kind = 'VARDCENTRAL'`), 20, "vårdcentraler send")
+		require.Positive(t, count(`SELECT count(*) FROM tasks WHERE recipient_org_id = $1 AND recipient_unit_id IS NULL`, demo.ID("org/fk")))
 	})
 }
 

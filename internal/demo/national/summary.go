@@ -18,6 +18,7 @@ type Summary struct {
 	Kind                          tenancy.OrganizationKind
 	Units, Entries                int
 	Individuals, Cases, Samtycken int
+	TasksSent, TasksReceived      int
 }
 
 // Summaries counts, per organisation, what it holds (as the owner).
@@ -27,7 +28,9 @@ func Summaries(ctx context.Context, q db.Querier) ([]Summary, error) {
 		(SELECT count(*) FROM directory_entries e WHERE e.org_id = o.id),
 		(SELECT count(*) FROM individuals i WHERE i.org_id = o.id),
 		(SELECT count(*) FROM cases c WHERE c.org_id = o.id),
-		(SELECT count(*) FROM consents c WHERE c.org_id = o.id)
+		(SELECT count(*) FROM consents c WHERE c.org_id = o.id),
+		(SELECT count(*) FROM tasks t WHERE t.sender_org_id = o.id),
+		(SELECT count(*) FROM tasks t WHERE t.recipient_org_id = o.id)
 	FROM organizations o ORDER BY o.id`)
 	if err != nil {
 		return nil, fmt.Errorf("summarise the national data: %w", err)
@@ -36,7 +39,7 @@ func Summaries(ctx context.Context, q db.Querier) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		if err := rows.Scan(&s.OrgID, &s.Kind, &s.Units, &s.Entries, &s.Individuals, &s.Cases, &s.Samtycken); err != nil {
+		if err := rows.Scan(&s.OrgID, &s.Kind, &s.Units, &s.Entries, &s.Individuals, &s.Cases, &s.Samtycken, &s.TasksSent, &s.TasksReceived); err != nil {
 			return nil, fmt.Errorf("summarise the national data: %w", err)
 		}
 		out = append(out, s)

@@ -44,32 +44,46 @@ func asSession(t *testing.T, b *testBundle, s session, sql string, args ...any) 
 }
 
 // requireRefused asserts that row security (or its trigger) refused the
-// statement: insufficient privilege, never a malformed statement.
+// statement: insufficient privilege, never a malformed statement, nor a
+// column hub_app may not read.
 func requireRefused(t *testing.T, what string, err error) {
 	t.Helper()
 	var pgErr *pgconn.PgError
 	require.Error(t, err, what)
 	require.True(t, errors.As(err, &pgErr), "%s: %v", what, err)
 	require.Equal(t, "42501", pgErr.Code, "%s: %v", what, err)
+	require.NotContains(t, pgErr.Message, "permission denied for table", "%s: refused for reading a column hub_app may not read, not by the check: %v", what, err)
 }
 
 // copyTask inserts a copy of the task with some columns' values replaced.
+// hub_app may not read the task's content (migration 030): the copy's
+// case, subject, body and reason are the original's, read by the owner and
+// passed in.
 func copyTask(t *testing.T, b *testBundle, s session, id uuid.UUID, set map[string]string) error {
 	t.Helper()
 	cols := []string{"id", "kind", "state", "purpose", "classes", "case_id", "individual_id", "case_org_id", "sender_org_id",
 		"sender_unit_id", "sender_user_id", "topic", "municipality_code", "routed_entry_id", "recipient_org_id", "recipient_unit_id",
 		"assignee_user_id", "assignee_name", "subject", "body", "due_on", "escalation_level", "reject_reason", "consent_id",
 		"created_at", "updated_at"}
+	content := map[string]string{"case_id": "$2::uuid", "subject": "$3::text", "body": "$4::text", "reject_reason": "$5::text"}
+	var caseID *uuid.UUID
+	var subject, body string
+	var reason *string
+	require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT case_id, subject, body, reject_reason FROM tasks WHERE id = $1`, id).
+		Scan(&caseID, &subject, &body, &reason))
 	vals := make([]string, len(cols))
 	for i, c := range cols {
 		vals[i] = "t." + c
+		if v, ok := content[c]; ok {
+			vals[i] = v
+		}
 		if v, ok := set[c]; ok {
 			vals[i] = v
 		}
 	}
 	vals[0] = "gen_random_uuid()"
 	_, err := asSession(t, b, s, fmt.Sprintf(`INSERT INTO tasks (%s) SELECT %s FROM tasks t WHERE t.id = $1`,
-		strings.Join(cols, ", "), strings.Join(vals, ", ")), id)
+		strings.Join(cols, ", "), strings.Join(vals, ", ")), id, caseID, subject, body, reason)
 	return err
 }
 

@@ -731,6 +731,75 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
 
 
 --
+-- Name: hub_task_content(uuid, boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_consented boolean) RETURNS TABLE(shown boolean, case_id uuid, individual_id uuid, case_org_id uuid, subject text, body text, reject_reason text, consent_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 1
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT v.shown,
+        CASE WHEN v.case_shown THEN t.case_id END,
+        CASE WHEN v.case_shown THEN t.individual_id END,
+        CASE WHEN v.case_shown THEN t.case_org_id END,
+        CASE WHEN v.shown THEN t.subject END,
+        CASE WHEN v.shown THEN t.body END,
+        CASE WHEN v.reason_shown THEN t.reject_reason END,
+        CASE WHEN t.case_id IS NULL THEN NULL
+            WHEN t.sender_org_id <> hub_current_org() THEN
+                CASE WHEN v.shown THEN (SELECT s.consent_id FROM unnest(t.classes) AS cls(class),
+                                        hub_shares_class(t.individual_id, cls.class) s ORDER BY s.consent_id LIMIT 1) END
+            ELSE coalesce(
+                CASE WHEN v.case_shown AND t.case_org_id <> hub_current_org() THEN
+                    (SELECT s.consent_id FROM hub_shares_person(t.individual_id) s ORDER BY s.consent_id LIMIT 1) END,
+                CASE WHEN v.reason_shown AND t.reject_reason IS NOT NULL THEN
+                    (SELECT s.consent_id FROM unnest(hub_org_classes(t.recipient_org_id)) AS cls(class),
+                     hub_shares_class(t.individual_id, cls.class) s ORDER BY s.consent_id LIMIT 1) END)
+        END
+    FROM tasks t
+    CROSS JOIN LATERAL (
+        SELECT x.shown,
+            CASE WHEN t.sender_org_id = hub_current_org() THEN
+                t.case_id IS NULL OR (p_own AND t.case_org_id = hub_current_org())
+                OR (p_consented AND EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id)))
+            ELSE x.shown END AS case_shown,
+            (SELECT r.shown FROM hub_task_text_shown(t.case_id, t.individual_id, t.case_org_id, t.classes,
+                                                     t.sender_org_id, t.recipient_org_id, p_own, p_consented) r) AS reason_shown
+        FROM hub_task_text_shown(t.case_id, t.individual_id, t.case_org_id, t.classes,
+                                 t.sender_org_id, t.sender_org_id, p_own, p_consented) x
+        OFFSET 0) v
+    WHERE t.id = p_task AND hub_task_is_party(t.sender_org_id, t.recipient_org_id, t.recipient_unit_id) $$;
+
+
+--
+-- Name: hub_task_event_note(uuid, boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_event_note(p_event uuid, p_own boolean, p_consented boolean) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT e.note
+    FROM task_events e
+    JOIN tasks t ON t.id = e.task_id
+    CROSS JOIN LATERAL hub_task_text_shown(t.case_id, t.individual_id, t.case_org_id, t.classes,
+                                           t.sender_org_id, e.actor_org_id, p_own, p_consented) x
+    WHERE e.id = p_event AND hub_task_is_party(t.sender_org_id, t.recipient_org_id, t.recipient_unit_id)
+      AND x.shown $$;
+
+
+--
+-- Name: hub_task_is_party(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid, p_recipient_unit uuid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(p_sender = hub_current_org()
+                          OR (p_recipient = hub_current_org()
+                              AND (p_recipient_unit IS NULL OR p_recipient_unit = hub_current_unit())), false) $$;
+
+
+--
 -- Name: hub_task_needed_classes(public.information_class[], uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -847,6 +916,27 @@ CREATE FUNCTION public.hub_task_step(p_from public.task_state, p_to public.task_
               WHEN p_from = 'PAGAENDE' AND p_to = 'KLAR' THEN 'RECIPIENT'
               WHEN p_from IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND p_to = 'AVBRUTEN' THEN 'SENDER'
           END $$;
+
+
+--
+-- Name: hub_task_text_shown(uuid, uuid, uuid, public.information_class[], uuid, uuid, boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_text_shown(p_case uuid, p_individual uuid, p_case_org uuid, p_classes public.information_class[], p_sender uuid, p_writer uuid, p_own boolean, p_consented boolean) RETURNS TABLE(shown boolean)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT p_case IS NULL
+        OR (p_own AND p_writer = hub_current_org())
+        OR (p_consented AND CASE
+            WHEN p_case_org = hub_current_org() THEN
+                NOT EXISTS (SELECT 1 FROM unnest(w.classes) AS cls(class)
+                            WHERE NOT starts_with(cls.class::text, hub_own_class_prefix())
+                              AND NOT EXISTS (SELECT 1 FROM hub_shares_class(p_individual, cls.class)))
+            ELSE EXISTS (SELECT 1 FROM hub_shares_person(p_individual))
+                AND NOT EXISTS (SELECT 1 FROM unnest(w.classes) AS cls(class)
+                                WHERE NOT EXISTS (SELECT 1 FROM hub_shares_class(p_individual, cls.class)))
+            END)
+    FROM (SELECT CASE WHEN p_writer = p_sender THEN p_classes ELSE hub_org_classes(p_writer) END AS classes OFFSET 0) w $$;
 
 
 --
@@ -2446,6 +2536,13 @@ CREATE INDEX tasks_due ON public.tasks USING btree (due_on) WHERE (state = ANY (
 --
 
 CREATE INDEX tasks_inbox ON public.tasks USING btree (recipient_org_id, recipient_unit_id, created_at DESC, id DESC);
+
+
+--
+-- Name: tasks_individual; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_individual ON public.tasks USING btree (individual_id) WHERE (individual_id IS NOT NULL);
 
 
 --
@@ -4132,6 +4229,29 @@ GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_task_content(p_task uuid, p_own boolean, p_consented boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_consented boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_consented boolean) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_event_note(p_event uuid, p_own boolean, p_consented boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_event_note(p_event uuid, p_own boolean, p_consented boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_task_event_note(p_event uuid, p_own boolean, p_consented boolean) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_is_party(p_sender uuid, p_recipient uuid, p_recipient_unit uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid, p_recipient_unit uuid) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION hub_task_needed_classes(p_classes public.information_class[], p_recipient uuid, p_case_org uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -4151,6 +4271,13 @@ GRANT ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_
 --
 
 GRANT ALL ON FUNCTION public.hub_task_step(p_from public.task_state, p_to public.task_state) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_text_shown(p_case uuid, p_individual uuid, p_case_org uuid, p_classes public.information_class[], p_sender uuid, p_writer uuid, p_own boolean, p_consented boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_text_shown(p_case uuid, p_individual uuid, p_case_org uuid, p_classes public.information_class[], p_sender uuid, p_writer uuid, p_own boolean, p_consented boolean) FROM PUBLIC;
 
 
 --
@@ -4521,70 +4648,224 @@ GRANT SELECT,INSERT ON TABLE public.screening_cohorts TO hub_app;
 -- Name: TABLE task_events; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT ON TABLE public.task_events TO hub_app;
+GRANT INSERT ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(seq) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.task_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(task_id) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(at) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.actor_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(actor_org_id) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.actor_unit_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(actor_unit_id) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.actor_user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(actor_user_id) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.kind; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(kind) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.from_state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(from_state) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.to_state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(to_state) ON TABLE public.task_events TO hub_app;
+
+
+--
+-- Name: COLUMN task_events.routed_entry_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(routed_entry_id) ON TABLE public.task_events TO hub_app;
 
 
 --
 -- Name: TABLE tasks; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT ON TABLE public.tasks TO hub_app;
+GRANT INSERT ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.kind; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(kind) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.state; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(state) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(state),UPDATE(state) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.purpose; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(purpose) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.classes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(classes) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.individual_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(individual_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.case_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(case_org_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.sender_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(sender_org_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.sender_unit_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(sender_unit_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.sender_user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(sender_user_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.topic; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(topic) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.municipality_code; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(municipality_code) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.routed_entry_id; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(routed_entry_id) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(routed_entry_id),UPDATE(routed_entry_id) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.recipient_org_id; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(recipient_org_id) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(recipient_org_id),UPDATE(recipient_org_id) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.recipient_unit_id; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(recipient_unit_id) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(recipient_unit_id),UPDATE(recipient_unit_id) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.assignee_user_id; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(assignee_user_id) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(assignee_user_id),UPDATE(assignee_user_id) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.assignee_name; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(assignee_name) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(assignee_name),UPDATE(assignee_name) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.due_on; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(due_on) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(due_on),UPDATE(due_on) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.escalation_level; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(escalation_level) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(escalation_level),UPDATE(escalation_level) ON TABLE public.tasks TO hub_app;
 
 
 --
@@ -4598,14 +4879,21 @@ GRANT UPDATE(reject_reason) ON TABLE public.tasks TO hub_app;
 -- Name: COLUMN tasks.consent_id; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(consent_id) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(consent_id),UPDATE(consent_id) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.created_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(created_at) ON TABLE public.tasks TO hub_app;
 
 
 --
 -- Name: COLUMN tasks.updated_at; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT UPDATE(updated_at) ON TABLE public.tasks TO hub_app;
+GRANT SELECT(updated_at),UPDATE(updated_at) ON TABLE public.tasks TO hub_app;
 
 
 --

@@ -10,8 +10,7 @@ import (
 )
 
 // The package's SQL is in queries.sql; each statement is looked up here,
-// when the package loads. Who may see which part of a task is the consent
-// package's rule, rendered into {{visibility}} for the reader's scope.
+// when the package loads.
 
 //go:embed queries.sql
 var queryFiles embed.FS
@@ -19,10 +18,11 @@ var queryFiles embed.FS
 var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 
 var (
-	tTasksByID     = queries.Template("tasks_by_id", "visibility", "allowing_consent")
-	tListTasks     = queries.Template("list_tasks", "visibility", "allowing_consent", "box", "filter", "limit")
-	tCountTasks    = queries.Template("count_tasks", "visibility", "box", "filter")
-	tEventsOfTasks = queries.Template("events_of_tasks", "note_visible")
+	tTasksByID     = queries.Template("tasks_by_id", "scope")
+	tListTasks     = queries.Template("list_tasks", "scope", "box", "filter", "limit")
+	tCountTasks    = queries.Template("count_tasks", "box", "filter")
+	tEventsOfTasks = queries.Template("events_of_tasks", "scope")
+	tOfCase        = queries.Template("of_case", "n", "scope")
 
 	qInbox        = queries.Must("inbox")
 	qSent         = queries.Must("sent")
@@ -40,104 +40,25 @@ var (
 	qTimerOrganizations = queries.Must("timer_organizations")
 )
 
-// Who sees which part of a task t (docs/tasks.md, "Who sees what"). Each
-// party sees the text it wrote itself; the rest is the sharing rule's,
-// rendered for the reader's scope (Own: what its organisation wrote or
-// owns; Consented: what a samtycke in force shares with it under the
-// purpose it declares). A KONSULTATION has no personal content.
-//
-//   - The sender's text (subject, body; its notes of the history):
-//     the sender's own; the recipient sees it while a samtycke shares the
-//     person and every class of the task with it (sharedWithRecipient).
-//   - The case and the person: the recipient under the same rule; the
-//     sender when it owns the case, else while a samtycke shares the
-//     person with it (hub_shares_person), as the case itself.
-//   - Text the recipient (or any party other than the sender) wrote (a
-//     rejection's reason, its notes of the history): the writer's own;
-//     anyone else sees it while a samtycke shares the person and every
-//     class the writer's organisation writes (hub_org_classes) with it,
-//     which is what it would need to read that party's items of the case
-//     (the case's owner: every such class that is not its own).
+// Who sees which part of a task (docs/tasks.md, "Who sees what") is the
+// database's: hub_task_content and hub_task_event_note (migration 030)
+// state the sharing rule once and mask what it does not show the reader,
+// and hub_app may not read the content columns itself. The reader's scope
+// (authz: its own organisation's, what samtycken share with it) is passed
+// to them as two constants, which can only narrow what the rule shows.
 
-// own renders "the reader's organisation is col", when the scope has Own.
-func own(s consent.Scope, col string) string {
-	if !s.Own {
-		return "false"
-	}
-	return col + " = hub_current_org()"
+// scopeArgs renders the scope as the functions' arguments p_own and
+// p_consented.
+func scopeArgs(s consent.Scope) string {
+	return strconv.FormatBool(s.Own) + ", " + strconv.FormatBool(s.Consented)
 }
 
-// sharedWithRecipient: a samtycke in force shares the person and every
-// class of the task with the reader (the person's own municipality only
-// needs the classes that are not its own).
-func sharedWithRecipient(s consent.Scope) string {
-	if !s.Consented {
-		return "false"
-	}
-	return "CASE WHEN t.case_org_id = hub_current_org() THEN " + consent.ForeignClassesShared("t.individual_id", "t.classes") +
-		" ELSE " + consent.EveryClassShared("t.individual_id", "t.classes") + " END"
-}
+func byIDSQL(s consent.Scope) string { return tTasksByID.Render(scopeArgs(s)) }
 
-// writerShared: a samtycke in force shares the person and every class the
-// organisation in writerCol writes with the reader.
-func writerShared(s consent.Scope, writerCol string) string {
-	if !s.Consented {
-		return "false"
-	}
-	classes := "hub_org_classes(" + writerCol + ")"
-	return "CASE WHEN t.case_org_id = hub_current_org() THEN " + consent.ForeignClassesShared("t.individual_id", classes) +
-		" ELSE " + consent.EveryClassShared("t.individual_id", classes) + " END"
-}
+func eventsSQL(s consent.Scope) string { return tEventsOfTasks.Render(scopeArgs(s)) }
 
-// textVisible renders whether the reader may see text about the task's
-// person that the organisation in writerCol wrote.
-func textVisible(s consent.Scope, writerCol string) string {
-	return "(t.case_id IS NULL OR " + own(s, writerCol) + " OR CASE WHEN " + writerCol + " = t.sender_org_id THEN " +
-		sharedWithRecipient(s) + " ELSE " + writerShared(s, writerCol) + " END)"
-}
-
-// senderTextVisible is textVisible for the sender's subject and body.
-func senderTextVisible(s consent.Scope) string {
-	return "(t.case_id IS NULL OR " + own(s, "t.sender_org_id") + " OR " + sharedWithRecipient(s) + ")"
-}
-
-// caseVisible renders whether the reader may see the case and person.
-func caseVisible(s consent.Scope) string {
-	shares := "false"
-	if s.Consented {
-		shares = "EXISTS (SELECT 1 FROM hub_shares_person(t.individual_id))"
-	}
-	return "(t.case_id IS NULL OR CASE WHEN t.sender_org_id = hub_current_org() THEN " + own(s, "t.case_org_id") + " OR " + shares +
-		" ELSE " + sharedWithRecipient(s) + " END)"
-}
-
-// visibility renders the columns of the lateral v every read of tasks
-// joins: shown (the sender's text), case_shown, reason_shown (the
-// recipient's rejection reason).
-func visibility(s consent.Scope) string {
-	return senderTextVisible(s) + " AS shown, " + caseVisible(s) + " AS case_shown, " +
-		textVisible(s, "t.recipient_org_id") + " AS reason_shown"
-}
-
-// allowingConsent names the samtycke that allowed the reader to see what
-// it sees of a task that is not its own, for the audit record and the
-// loggutdrag (NULL: it read only its own text, or nothing): for the
-// recipient, the one that shares the task's classes; for the sender, the
-// one that shares the person (when it does not own the case), else the one
-// that shares the recipient's classes (when it read the recipient's
-// reason).
-var allowingConsent = "CASE WHEN t.case_id IS NULL THEN NULL" +
-	" WHEN t.sender_org_id <> hub_current_org() THEN CASE WHEN v.shown THEN " + consent.ClassesConsent("t.individual_id", "t.classes") + " END" +
-	" ELSE coalesce(CASE WHEN v.case_shown AND t.case_org_id <> hub_current_org() THEN" +
-	" (SELECT s.consent_id FROM hub_shares_person(t.individual_id) s ORDER BY s.consent_id LIMIT 1) END," +
-	" CASE WHEN v.reason_shown AND t.reject_reason IS NOT NULL THEN " +
-	consent.ClassesConsent("t.individual_id", "hub_org_classes(t.recipient_org_id)") + " END) END"
-
-func byIDSQL(s consent.Scope) string { return tTasksByID.Render(visibility(s), allowingConsent) }
-
-func eventsSQL(s consent.Scope) string {
-	return tEventsOfTasks.Render(textVisible(s, "e.actor_org_id"))
-}
+// ofCaseSQL is the filter of the tasks about the case in the parameter n.
+func ofCaseSQL(s consent.Scope, n int) string { return tOfCase.Render(strconv.Itoa(n), scopeArgs(s)) }
 
 // boxSQL is the condition of a box.
 func boxSQL(b Box) string {
@@ -150,9 +71,9 @@ func boxSQL(b Box) string {
 // listSQL renders List's statement: filter holds the conditions of the
 // filter and the cursor ("" or " AND …"), limit the rows to read.
 func listSQL(s consent.Scope, b Box, filter string, limit int) string {
-	return tListTasks.Render(visibility(s), allowingConsent, boxSQL(b), filter, strconv.Itoa(limit))
+	return tListTasks.Render(scopeArgs(s), boxSQL(b), filter, strconv.Itoa(limit))
 }
 
 func countSQL(s consent.Scope, b Box, filter string) string {
-	return page.BoundedCount(tCountTasks.Render(visibility(s), boxSQL(b), filter))
+	return page.BoundedCount(tCountTasks.Render(boxSQL(b), filter))
 }

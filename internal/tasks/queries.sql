@@ -1,11 +1,12 @@
 -- The SQL of tasks between agencies. A task's row is the sender
--- organisation's and the recipient queue's ({{party}}); which part of its
--- personal content the reader sees is {{visibility}} (the columns of the
--- lateral v: shown, the sender's text; case_shown, the case and person;
--- reason_shown, the recipient's rejection reason) and {{note_visible}} (a
--- step of the history), the sharing rule rendered by queries.go for the
--- reader's scope (internal/consent). {{hole}} is otherwise a fragment of
--- this file. Loaded by queries.go (see internal/platform/sqlfile).
+-- organisation's and the recipient queue's ({{party}}); its personal
+-- content (the case and person, subject, body, a rejection's reason, a
+-- step's note) hub_app may not read itself: it comes from the functions
+-- hub_task_content and hub_task_event_note (migration 030), which state the
+-- sharing rule once and mask what it does not show the reader. {{scope}} is
+-- the reader's scope as their two last arguments (p_own, p_consented), as
+-- queries.go renders it. {{hole}} is otherwise a fragment of this file.
+-- Loaded by queries.go (see internal/platform/sqlfile).
 
 -- name: party
 -- The task t is the reader's: its organisation sent it, or it is in the
@@ -24,33 +25,29 @@ t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.rec
 t.sender_org_id = hub_current_org()
 
 -- name: task_columns
--- A Task, from tasks t joined with its content's rule v. Each part of the
--- personal content is NULL unless v says the reader may see it;
--- {{allowing_consent}} is the samtycke that allowed what the reader sees
--- of the other party's. log_individual_id and log_case_org_id are the
+-- A Task, from tasks t joined with its content c (hub_task_content): each
+-- part of the personal content is NULL unless the rule shows it to the
+-- reader, and c.consent_id is the samtycke that allowed what the reader
+-- sees of the other party's. log_individual_id and log_case_org_id are the
 -- person and its municipality as they are, for the loggutdrag row of a
 -- read or write only: the application never shows them.
-t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, v.shown AS content_visible,
-	CASE WHEN v.case_shown THEN t.case_id END AS case_id,
-	CASE WHEN v.case_shown THEN t.individual_id END AS individual_id,
-	CASE WHEN v.case_shown THEN t.case_org_id END AS case_org_id,
+t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown AS content_visible,
+	c.case_id, c.individual_id, c.case_org_id,
 	t.individual_id AS log_individual_id, t.case_org_id AS log_case_org_id,
 	t.sender_org_id, t.sender_unit_id, t.sender_user_id, t.topic, t.municipality_code, t.routed_entry_id,
 	t.recipient_org_id, t.recipient_unit_id, t.assignee_user_id, t.assignee_name,
-	CASE WHEN v.shown THEN t.subject END AS subject,
-	CASE WHEN v.shown THEN t.body END AS body,
+	c.subject, c.body,
 	t.due_on, t.escalation_level,
-	CASE WHEN v.reason_shown THEN t.reject_reason END AS reject_reason,
+	c.reject_reason,
 	t.created_at, t.updated_at,
-	{{allowing_consent}} AS consent_id
+	c.consent_id
 
 -- name: tasks_by_id
--- The tasks among the ids $1 that are the reader's. The content's rule
--- runs once per task (OFFSET 0 keeps the planner from copying it into
--- each column).
+-- The tasks among the ids $1 that are the reader's, each with its content
+-- (one call of hub_task_content per task).
 SELECT {{task_columns}}
 FROM tasks t
-CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
+CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
 WHERE t.id = ANY($1) AND {{party}}
 
 -- name: list_tasks
@@ -58,29 +55,39 @@ WHERE t.id = ANY($1) AND {{party}}
 -- {{filter}} is the conditions of the filter and the cursor, each
 -- " AND …", or nothing: their parameter numbers depend on the filter.
 -- {{limit}} is the number of rows to read, written into the statement.
+-- The page is chosen first, and hub_task_content called only for its rows
+-- (a call per row of the box would cost the whole box).
 SELECT {{task_columns}}
-FROM tasks t
-CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
-WHERE {{box}}{{filter}}
-ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}
+FROM (SELECT t.id FROM tasks t
+	WHERE {{box}}{{filter}}
+	ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}) page
+JOIN tasks t ON t.id = page.id
+CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
+ORDER BY t.created_at DESC, t.id DESC
 
 -- name: count_tasks
 -- The tasks of the box, narrowed by {{filter}} (as list_tasks'), as rows
 -- to count (Count bounds the count: page.BoundedCount).
 SELECT 1
 FROM tasks t
-CROSS JOIN LATERAL (SELECT {{visibility}} OFFSET 0) v
 WHERE {{box}}{{filter}}
+
+-- name: of_case
+-- The filter of the tasks about the case ${{n}}: those about its person (the
+-- case's row security shows it to a reader who may see the case), whose
+-- case hub_task_content shows the reader as this one.
+t.individual_id = (SELECT cs.individual_id FROM cases cs WHERE cs.id = ${{n}})
+	AND (SELECT c.case_id FROM hub_task_content(t.id, {{scope}}) c) = ${{n}}
 
 -- name: events_of_tasks
 -- The history of the tasks $1 that are the reader's, in the order it
 -- happened; a step's note (a rejection's reason, an assignee's name) is
--- the text of the party that took the step, shown when {{note_visible}}.
+-- the text of the party that took the step, as hub_task_event_note shows
+-- it to the reader.
 SELECT e.id, e.task_id, e.at, e.actor_org_id, e.actor_unit_id, e.actor_user_id, e.kind, e.from_state, e.to_state,
-	CASE WHEN v.shown THEN e.note END AS note, e.routed_entry_id
+	hub_task_event_note(e.id, {{scope}}) AS note, e.routed_entry_id
 FROM task_events e
 JOIN tasks t ON t.id = e.task_id
-CROSS JOIN LATERAL (SELECT {{note_visible}} AS shown OFFSET 0) v
 WHERE e.task_id = ANY($1) AND {{party}}
 ORDER BY e.task_id, e.seq
 
@@ -143,7 +150,7 @@ RETURNING task_id
 -- accepted (SKICKAD, MOTTAGEN: due before the request's day), with where
 -- they are now: for the escalation job, which acts as their sender. Not
 -- a reminder (it has no entry). At most $1.
-SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, t.case_id, t.individual_id, t.case_org_id,
+SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, t.individual_id, t.case_org_id,
 	t.routed_entry_id, t.escalation_level, t.due_on
 FROM tasks t
 WHERE t.sender_org_id = hub_current_org() AND t.state IN ('SKICKAD', 'MOTTAGEN') AND t.due_on < hub_today()

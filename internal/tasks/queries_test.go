@@ -63,7 +63,7 @@ func TestGolden_ListTasks(t *testing.T) {
 		sql, args, err := listTasksSQL(s.scope, tc.f, tc.p)
 		require.NoError(t, err)
 		list = append(list, sqlgolden.Case{Name: tc.name, SQL: sql, Args: args})
-		where, cargs := tc.f.where(nil)
+		where, cargs := tc.f.where(s.scope, nil)
 		count = append(count, sqlgolden.Case{Name: tc.name, SQL: countSQL(s.scope, tc.f.Box, where), Args: cargs})
 	}
 	sqlgolden.Check(t, "testdata/list_tasks.sql", list...)

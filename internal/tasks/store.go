@@ -66,7 +66,7 @@ type Filter struct {
 	CaseID *uuid.UUID
 }
 
-func (f Filter) where(args []any) (string, []any) {
+func (f Filter) where(s consent.Scope, args []any) (string, []any) {
 	var b strings.Builder
 	if f.State != nil {
 		args = append(args, string(*f.State))
@@ -82,7 +82,7 @@ func (f Filter) where(args []any) (string, []any) {
 	}
 	if f.CaseID != nil {
 		args = append(args, *f.CaseID)
-		fmt.Fprintf(&b, " AND t.case_id = $%d AND v.case_shown", len(args))
+		b.WriteString(" AND " + ofCaseSQL(s, len(args)))
 	}
 	return b.String(), args
 }
@@ -102,7 +102,7 @@ func List(ctx context.Context, q db.Querier, scope consent.Scope, f Filter, pr p
 }
 
 func listTasksSQL(scope consent.Scope, f Filter, pr page.Request) (string, []any, error) {
-	where, args := f.where(nil)
+	where, args := f.where(scope, nil)
 	if pr.After != nil {
 		at, err := time.Parse(time.RFC3339Nano, pr.After.Sort)
 		if err != nil {
@@ -127,7 +127,7 @@ func readLimit(n int) int {
 
 // Count counts the reader's tasks of the filter, up to page.MaxCount.
 func Count(ctx context.Context, q db.Querier, scope consent.Scope, f Filter) (int, error) {
-	where, args := f.where(nil)
+	where, args := f.where(scope, nil)
 	var n int
 	if err := q.QueryRow(ctx, countSQL(scope, f.Box, where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count tasks: %w", err)

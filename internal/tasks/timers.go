@@ -20,14 +20,16 @@ import (
 // reminders to a case's lead unit, done as the case's owner.
 
 // Overdue is a sent task past its due day that its recipient has not
-// accepted, with where it is now.
+// accepted, with where it is now. IndividualID and CaseOrgID are the
+// person and its municipality (nil for a KONSULTATION), which the job
+// asks hub_task_samtycke about and names in the loggutdrag; the case
+// itself hub_app does not read (migration 030).
 type Overdue struct {
 	ID              uuid.UUID       `db:"id"`
 	Kind            Kind            `db:"kind"`
 	State           State           `db:"state"`
 	Purpose         consent.Purpose `db:"purpose"`
 	Classes         []consent.Class `db:"classes"`
-	CaseID          *uuid.UUID      `db:"case_id"`
 	IndividualID    *uuid.UUID      `db:"individual_id"`
 	CaseOrgID       *uuid.UUID      `db:"case_org_id"`
 	RoutedEntryID   uuid.UUID       `db:"routed_entry_id"`

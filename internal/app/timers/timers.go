@@ -145,7 +145,7 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 		res.AtEnd++
 		return nil
 	}
-	if o.CaseID != nil {
+	if o.IndividualID != nil {
 		needed := o.Classes
 		if o.CaseOrgID != nil && next.OrgID == *o.CaseOrgID { // the person's municipality sees its own classes
 			needed = slices.DeleteFunc(slices.Clone(needed), func(cl consent.Class) bool { return cl.Source() == tenancy.Kommun })
@@ -183,7 +183,7 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 	}
 	gid := relay.ID(relay.TypeTask, o.ID)
 	w.Touch(gid)
-	if o.CaseID != nil {
+	if o.IndividualID != nil {
 		// The task, with the person, now reaches another queue: a
 		// disclosure, in the person's loggutdrag.
 		w.Accessed(audit.Access{IndividualID: *o.IndividualID, OwnerOrgID: *o.CaseOrgID, ObjectID: gid, ConsentID: to.ConsentID, Write: true})

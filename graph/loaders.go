@@ -164,6 +164,7 @@ type requestLoaders struct {
 	membersOfFederation       *relation[[]tenancy.Membership]
 	membershipsOfOrganization *relation[[]tenancy.Membership]
 	routines                  *relation[routine.Routine]
+	currentRoutines           *relation[routine.Routine] // by förbund
 	cohortCounts              *relation[cases.CohortCount]
 	// Directory relations apply the viewer's visibility.
 	directoryEntries  *relation[directory.Entry]
@@ -185,6 +186,7 @@ func newRequestLoaders(wait time.Duration, r *Resolver) *requestLoaders {
 		membersOfFederation:       newRelation(wait, fetcher(r.Orgs.MembersOfFederations)),
 		membershipsOfOrganization: newRelation(wait, fetcher(r.Orgs.MembershipsOfOrganizations)),
 		routines:                  newRelation(wait, fetcher(r.RoutineService.ByID)),
+		currentRoutines:           newRelation(wait, fetcher(r.RoutineService.CurrentOf)),
 		cohortCounts:              newRelation(wait, fetcher(r.Casework.CohortCounts)),
 		directoryEntries:          newRelation(wait, fetcher(r.Directory.Entries)),
 		directoryChannels:         newRelation(wait, fetcher(r.Directory.Channels)),

@@ -67,15 +67,12 @@ func (r *caseTransitionResolver) Unit(ctx context.Context, objs []*model.CaseTra
 }
 
 func (r *federationResolver) Routine(ctx context.Context, objs []*model.Federation) ([]*model.Routine, error) {
-	out := make([]*model.Routine, len(objs))
-	for i, f := range objs {
-		cur, err := r.RoutineService.Current(ctx, work(ctx), f.Key)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = model.FromRoutine(cur)
+	key := func(f *model.Federation) uuid.UUID { return f.Key }
+	found, err := loaders(ctx).currentRoutines.load(ctx, keysOf(objs, key))
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return mapOne(objs, key, found, model.FromRoutine), nil
 }
 
 func (r *mutationResolver) CreateScreeningCohort(ctx context.Context, input model.CreateScreeningCohortInput) (*model.ScreeningCohort, error) {
@@ -253,14 +250,14 @@ func (r *screeningCohortResolver) Criteria(ctx context.Context, objs []*model.Sc
 	if err != nil {
 		return nil, err
 	}
+	currents, err := loaders(ctx).currentRoutines.load(ctx, keysOf(objs, func(k *model.ScreeningCohort) uuid.UUID { return k.FederationKey }))
+	if err != nil {
+		return nil, err
+	}
 	out := make([][]*model.CohortCriterionCount, len(objs))
 	for i, k := range objs {
-		current, err := r.RoutineService.Current(ctx, work(ctx), k.FederationKey)
-		if err != nil {
-			return nil, err
-		}
 		out[i] = []*model.CohortCriterionCount{}
-		for _, c := range current.Definition.Screening {
+		for _, c := range currents[k.FederationKey].Definition.Screening {
 			n := counts[k.Key].PerCriterion[c.Key]
 			out[i] = append(out[i], &model.CohortCriterionCount{Key: c.Key, Question: c.Question, Excludes: c.Excludes, Yes: n.Yes, KeptOut: n.KeptOut})
 		}

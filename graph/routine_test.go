@@ -460,3 +460,32 @@ func TestRoutine_AFörbundsOwnStepsAndDuePeriods(t *testing.T) {
 	requireError(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "KARTLAGGNING"}}),
 		"BAD_USER_INPUT", `to: "KARTLAGGNING" is not a state of the case's routine`)
 }
+
+// Each förbund says which routine its new cases start on, for a whole
+// list in one statement.
+func TestRoutine_FederationsSayWhichRoutineNewCasesStartOn(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t, countingStatements)
+	count := func(query string) int64 {
+		before := b.db.Statements.Load()
+		mustData(t, postFor(t, srv, "soc.eksjo", "", query, nil), &struct{}{})
+		return b.db.Statements.Load() - before
+	}
+	count(`{ federations { nodes { name } } }`) // the first request of a token looks up its issuer
+	require.Equal(t, count(`{ federations { nodes { name } } }`)+1, count(`{ federations { nodes { name routine { key } } } }`),
+		"one more statement for every förbund's routine")
+	var got struct {
+		Federations struct {
+			Nodes []struct {
+				Name    string
+				Routine struct{ Key string }
+			}
+		}
+	}
+	mustData(t, postFor(t, srv, "soc.eksjo", "", `{ federations { nodes { name routine { key } } } }`, nil), &got)
+	keys := map[string]string{}
+	for _, f := range got.Federations.Nodes {
+		keys[f.Name] = f.Routine.Key
+	}
+	require.Equal(t, map[string]string{"Samordningsförbundet Samspelet": "samverkan", "Höglandets samordningsförbund": "fms"}, keys)
+}

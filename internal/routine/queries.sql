@@ -16,6 +16,12 @@ FROM routines r WHERE r.id = ANY($1)
 SELECT {{routine_columns}}
 FROM routines r WHERE r.id = hub_current_routine($1)
 
+-- name: current_routines
+-- The version new cases start on, per förbund among $1.
+SELECT f.id AS federation_key, {{routine_columns}}
+FROM unnest($1::uuid[]) AS f(id)
+JOIN routines r ON r.id = hub_current_routine(f.id)
+
 -- name: routines_of_federation
 -- Every version of the förbund $1's own routine, the latest first.
 SELECT {{routine_columns}}

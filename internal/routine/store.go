@@ -41,6 +41,23 @@ func Current(ctx context.Context, q db.Querier, federationID uuid.UUID) (Routine
 	return rs[0], nil
 }
 
+// CurrentOf is Current for several förbund at once, by förbund.
+func CurrentOf(ctx context.Context, q db.Querier, federationIDs []uuid.UUID) (map[uuid.UUID]Routine, error) {
+	type row struct {
+		FederationKey uuid.UUID `db:"federation_key"`
+		Routine
+	}
+	rs, err := db.Collect[row](ctx, q, qCurrentRoutines, federationIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load the current routines: %w", err)
+	}
+	out := make(map[uuid.UUID]Routine, len(rs))
+	for _, r := range rs {
+		out[r.FederationKey] = r.Routine
+	}
+	return out, nil
+}
+
 // OfFederation lists every version of a förbund's own routine, the latest
 // first (none: it runs the default).
 func OfFederation(ctx context.Context, q db.Querier, federationID uuid.UUID) ([]Routine, error) {

@@ -54,12 +54,12 @@ func (s *Service) List(ctx context.Context, w *app.Work, federationID *uuid.UUID
 	return append(out, templates...), nil
 }
 
-// Current is the version new cases of a förbund start on.
-func (s *Service) Current(ctx context.Context, w *app.Work, federationID uuid.UUID) (routine.Routine, error) {
+// CurrentOf is Current for several förbund at once, by förbund.
+func (s *Service) CurrentOf(ctx context.Context, w *app.Work, federationIDs []uuid.UUID) (map[uuid.UUID]routine.Routine, error) {
 	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.Routine}); err != nil {
-		return routine.Routine{}, err
+		return nil, err
 	}
-	return routine.Current(ctx, w.Tx(), federationID)
+	return routine.CurrentOf(ctx, w.Tx(), federationIDs)
 }
 
 // Save makes the next version of a förbund's routine, for the förbund's

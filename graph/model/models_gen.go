@@ -240,7 +240,7 @@ type ImportScreeningCohortInput struct {
 	// The file: a header with the columns personnummer, fornamn, efternamn and
 	// one column per screening criterion of the förbund's routine (its key, in
 	// any case), then one line per household with ja or nej for each criterion.
-	// At most 5,000 households and 2 MiB. All or nothing: every problem is
+	// At most 2,000 households and 2 MiB. All or nothing: every problem is
 	// named with its line and column, and nothing is imported if there is one.
 	CSV string `json:"csv"`
 }

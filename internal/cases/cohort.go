@@ -163,7 +163,7 @@ type CohortRow struct {
 
 // Limits of a cohort file.
 const (
-	MaxCohortRows  = 5000
+	MaxCohortRows  = 2000 // ~0.4 s per 100 on a quiet 2-core machine: well inside a request's 30 s
 	MaxCohortBytes = 2 << 20
 )
 

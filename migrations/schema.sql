@@ -800,6 +800,26 @@ CREATE FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid, p_reci
 
 
 --
+-- Name: hub_task_kind_code(public.task_kind); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_kind_code(k public.task_kind) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+SELECT CASE k
+    WHEN 'SIGNAL_SJUKSKRIVNING' THEN 1
+    WHEN 'ANSOKAN_SAMORDNAD_REHABILITERING' THEN 2
+    WHEN 'FRAGA_MEDICINSKT_UNDERLAG' THEN 3
+    WHEN 'BEGARAN_GEMENSAM_KARTLAGGNING' THEN 4
+    WHEN 'KALLELSE_SIP' THEN 5
+    WHEN 'AF_INSKRIVNING' THEN 6
+    WHEN 'KONSULTATION' THEN 7
+    WHEN 'PAMINNELSE' THEN 8
+END::smallint
+$$;
+
+
+--
 -- Name: hub_task_needed_classes(public.information_class[], uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -901,6 +921,25 @@ BEGIN
         ORDER BY g.consent_id
         LIMIT 1);
 END $$;
+
+
+--
+-- Name: hub_task_state_code(public.task_state); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_state_code(s public.task_state) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+SELECT CASE s
+    WHEN 'SKICKAD' THEN 1
+    WHEN 'MOTTAGEN' THEN 2
+    WHEN 'ACCEPTERAD' THEN 3
+    WHEN 'AVVISAD' THEN 4
+    WHEN 'PAGAENDE' THEN 5
+    WHEN 'KLAR' THEN 6
+    WHEN 'AVBRUTEN' THEN 7
+END::smallint
+$$;
 
 
 --
@@ -1753,6 +1792,9 @@ CREATE TABLE public.tasks (
     consent_id uuid,
     created_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    recipient_queue uuid GENERATED ALWAYS AS (COALESCE(recipient_unit_id, recipient_org_id)) STORED NOT NULL,
+    kind_code smallint GENERATED ALWAYS AS (public.hub_task_kind_code(kind)) STORED NOT NULL,
+    state_code smallint GENERATED ALWAYS AS (public.hub_task_state_code(state)) STORED NOT NULL,
     CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
     CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
     CONSTRAINT tasks_body_check CHECK ((length(body) <= 4000)),
@@ -1769,7 +1811,8 @@ CREATE TABLE public.tasks (
     CONSTRAINT tasks_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 200))),
     CONSTRAINT tasks_to_another_unless_reminder CHECK (((sender_org_id <> recipient_org_id) OR ((kind)::text = 'PAMINNELSE'::text))),
     CONSTRAINT tasks_topic_check CHECK ((topic ~ '^[A-Z][A-Z_]{0,39}$'::text))
-);
+)
+WITH (parallel_workers='0');
 
 
 --
@@ -2532,13 +2575,6 @@ CREATE INDEX tasks_due ON public.tasks USING btree (due_on) WHERE (state = ANY (
 
 
 --
--- Name: tasks_inbox; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX tasks_inbox ON public.tasks USING btree (recipient_org_id, recipient_unit_id, created_at DESC, id DESC);
-
-
---
 -- Name: tasks_individual; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -2546,10 +2582,45 @@ CREATE INDEX tasks_individual ON public.tasks USING btree (individual_id) WHERE 
 
 
 --
+-- Name: tasks_queue; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_queue ON public.tasks USING btree (recipient_queue, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+
+
+--
+-- Name: tasks_queue_kind; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_queue_kind ON public.tasks USING btree (recipient_queue, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+
+
+--
+-- Name: tasks_queue_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_queue_state ON public.tasks USING btree (recipient_queue, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+
+
+--
 -- Name: tasks_sent; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_sent ON public.tasks USING btree (sender_org_id, created_at DESC, id DESC);
+CREATE INDEX tasks_sent ON public.tasks USING btree (sender_org_id, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
+
+
+--
+-- Name: tasks_sent_kind; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_sent_kind ON public.tasks USING btree (sender_org_id, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
+
+
+--
+-- Name: tasks_sent_state; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_sent_state ON public.tasks USING btree (sender_org_id, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
 
 
 --
@@ -4252,6 +4323,13 @@ REVOKE ALL ON FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid,
 
 
 --
+-- Name: FUNCTION hub_task_kind_code(k public.task_kind); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_task_kind_code(k public.task_kind) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_task_needed_classes(p_classes public.information_class[], p_recipient uuid, p_case_org uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -4264,6 +4342,13 @@ GRANT ALL ON FUNCTION public.hub_task_needed_classes(p_classes public.informatio
 
 REVOKE ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_task_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_purpose public.consent_purpose, p_classes public.information_class[]) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_task_state_code(s public.task_state); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_task_state_code(s public.task_state) TO hub_app;
 
 
 --
@@ -4894,6 +4979,27 @@ GRANT SELECT(created_at) ON TABLE public.tasks TO hub_app;
 --
 
 GRANT SELECT(updated_at),UPDATE(updated_at) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.recipient_queue; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(recipient_queue) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.kind_code; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(kind_code) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.state_code; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(state_code) ON TABLE public.tasks TO hub_app;
 
 
 --

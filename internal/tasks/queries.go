@@ -3,6 +3,7 @@ package tasks
 import (
 	"embed"
 	"strconv"
+	"strings"
 
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/platform/page"
@@ -19,12 +20,14 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 
 var (
 	tTasksByID     = queries.Template("tasks_by_id", "scope")
-	tListTasks     = queries.Template("list_tasks", "scope", "box", "filter", "limit")
-	tCountTasks    = queries.Template("count_tasks", "box", "filter")
+	tBoxRows       = queries.Template("box_rows", "part", "filter", "limit")
+	tListTasks     = queries.Template("list_tasks", "scope", "rows", "limit")
+	tCountTasks    = queries.Template("count_tasks", "rows")
 	tEventsOfTasks = queries.Template("events_of_tasks", "scope")
 	tOfCase        = queries.Template("of_case", "n", "scope")
 
-	qInbox        = queries.Must("inbox")
+	qOrgQueue     = queries.Must("org_queue")
+	qUnitQueue    = queries.Must("unit_queue")
 	qSent         = queries.Must("sent")
 	qTaskSamtycke = queries.Must("task_samtycke")
 	qInsertTask   = queries.Must("insert_task")
@@ -60,20 +63,33 @@ func eventsSQL(s consent.Scope) string { return tEventsOfTasks.Render(scopeArgs(
 // ofCaseSQL is the filter of the tasks about the case in the parameter n.
 func ofCaseSQL(s consent.Scope, n int) string { return tOfCase.Render(strconv.Itoa(n), scopeArgs(s)) }
 
-// boxSQL is the condition of a box.
-func boxSQL(b Box) string {
+// boxParts are the conditions of a box's parts: the inbox is two queues,
+// the organisation's and the unit's, each read in its index's order and
+// merged (a condition naming both could not be read in order).
+func boxParts(b Box) []string {
 	if b == Sent {
-		return qSent
+		return []string{qSent}
 	}
-	return qInbox
+	return []string{qOrgQueue, qUnitQueue}
+}
+
+// boxRows renders the parts of the box as box_rows, each narrowed by
+// filter and reading at most limit rows, joined by UNION ALL.
+func boxRows(b Box, filter string, limit int) string {
+	parts := boxParts(b)
+	rows := make([]string, len(parts))
+	for i, part := range parts {
+		rows[i] = tBoxRows.Render(part, filter, strconv.Itoa(limit))
+	}
+	return strings.Join(rows, "\n\tUNION ALL ")
 }
 
 // listSQL renders List's statement: filter holds the conditions of the
 // filter and the cursor ("" or " AND …"), limit the rows to read.
 func listSQL(s consent.Scope, b Box, filter string, limit int) string {
-	return tListTasks.Render(scopeArgs(s), boxSQL(b), filter, strconv.Itoa(limit))
+	return tListTasks.Render(scopeArgs(s), boxRows(b, filter, limit), strconv.Itoa(limit))
 }
 
-func countSQL(s consent.Scope, b Box, filter string) string {
-	return page.BoundedCount(tCountTasks.Render(boxSQL(b), filter))
+func countSQL(b Box, filter string) string {
+	return page.BoundedCount(tCountTasks.Render(boxRows(b, filter, page.MaxCount)))
 }

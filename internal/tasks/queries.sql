@@ -16,9 +16,20 @@
 	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())))
 
 -- name: inbox
--- The reader's queue: tasks to its organisation, and to its unit when the
--- entry names one.
+-- The task t is in the reader's queue: to its organisation, and to its
+-- unit when the entry names one. (A list reads the two queues as
+-- org_queue and unit_queue.)
 t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())
+
+-- name: org_queue
+-- The reader's organisation's queue (tasks routed through an entry that
+-- names no unit). recipient_queue (migration 031) is the queue as a value,
+-- so that an index gives its tasks in order.
+t.recipient_queue = hub_current_org() AND t.recipient_org_id = hub_current_org()
+
+-- name: unit_queue
+-- The reader's unit's queue (tasks routed through an entry that names it).
+t.recipient_queue = hub_current_unit() AND t.recipient_org_id = hub_current_org()
 
 -- name: sent
 -- What the reader's organisation sent.
@@ -50,27 +61,32 @@ FROM tasks t
 CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
 WHERE t.id = ANY($1) AND {{party}}
 
+-- name: box_rows
+-- The ids of one part of a box ({{part}}: a queue, or what was sent),
+-- narrowed by {{filter}}, newest first, at most {{limit}} of them: read in
+-- the order of an index (migration 031), so a page reads no more rows than
+-- it shows.
+(SELECT t.id, t.created_at FROM tasks t
+	WHERE {{part}}{{filter}}
+	ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}})
+
 -- name: list_tasks
--- One page of the reader's inbox or sent tasks ({{box}}), newest first.
--- {{filter}} is the conditions of the filter and the cursor, each
--- " AND …", or nothing: their parameter numbers depend on the filter.
--- {{limit}} is the number of rows to read, written into the statement.
--- The page is chosen first, and hub_task_content called only for its rows
--- (a call per row of the box would cost the whole box).
+-- One page of the reader's inbox or sent tasks, newest first. {{rows}} is
+-- the box's parts as box_rows, joined by UNION ALL; {{limit}} the number of
+-- rows to read. The page is chosen first, and hub_task_content called only
+-- for its rows (a call per row of the box would cost the whole box).
 SELECT {{task_columns}}
-FROM (SELECT t.id FROM tasks t
-	WHERE {{box}}{{filter}}
-	ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}}) page
+FROM (SELECT parts.id FROM ({{rows}}) parts
+	ORDER BY parts.created_at DESC, parts.id DESC LIMIT {{limit}}) page
 JOIN tasks t ON t.id = page.id
 CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
 ORDER BY t.created_at DESC, t.id DESC
 
 -- name: count_tasks
--- The tasks of the box, narrowed by {{filter}} (as list_tasks'), as rows
--- to count (Count bounds the count: page.BoundedCount).
-SELECT 1
-FROM tasks t
-WHERE {{box}}{{filter}}
+-- The rows of the box to count ({{rows}}: its parts as box_rows, each
+-- reading at most as many as Count counts; page.BoundedCount bounds the
+-- sum).
+SELECT 1 FROM ({{rows}}) counted_parts
 
 -- name: of_case
 -- The filter of the tasks about the case ${{n}}: those about its person (the

@@ -64,7 +64,7 @@ func TestGolden_ListTasks(t *testing.T) {
 		require.NoError(t, err)
 		list = append(list, sqlgolden.Case{Name: tc.name, SQL: sql, Args: args})
 		where, cargs := tc.f.where(s.scope, nil)
-		count = append(count, sqlgolden.Case{Name: tc.name, SQL: countSQL(s.scope, tc.f.Box, where), Args: cargs})
+		count = append(count, sqlgolden.Case{Name: tc.name, SQL: countSQL(tc.f.Box, where), Args: cargs})
 	}
 	sqlgolden.Check(t, "testdata/list_tasks.sql", list...)
 	sqlgolden.Check(t, "testdata/count_tasks.sql", count...)

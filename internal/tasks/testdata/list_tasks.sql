@@ -11,9 +11,13 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	c.reject_reason,
 	t.created_at, t.updated_at,
 	c.consent_id
-FROM (SELECT t.id FROM tasks t
-	WHERE t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())
-	ORDER BY t.created_at DESC, t.id DESC LIMIT 21) page
+FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
+	WHERE t.recipient_queue = hub_current_org() AND t.recipient_org_id = hub_current_org()
+	ORDER BY t.created_at DESC, t.id DESC LIMIT 21)
+	UNION ALL (SELECT t.id, t.created_at FROM tasks t
+	WHERE t.recipient_queue = hub_current_unit() AND t.recipient_org_id = hub_current_org()
+	ORDER BY t.created_at DESC, t.id DESC LIMIT 21)) parts
+	ORDER BY parts.created_at DESC, parts.id DESC LIMIT 21) page
 JOIN tasks t ON t.id = page.id
 CROSS JOIN LATERAL hub_task_content(t.id, true, true) c
 ORDER BY t.created_at DESC, t.id DESC;
@@ -31,9 +35,13 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	c.reject_reason,
 	t.created_at, t.updated_at,
 	c.consent_id
-FROM (SELECT t.id FROM tasks t
-	WHERE t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit()) AND (t.created_at, t.id) < ($1, $2)
-	ORDER BY t.created_at DESC, t.id DESC LIMIT 51) page
+FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
+	WHERE t.recipient_queue = hub_current_org() AND t.recipient_org_id = hub_current_org() AND t.created_at <= $1 AND (t.created_at < $1 OR t.id < $2)
+	ORDER BY t.created_at DESC, t.id DESC LIMIT 51)
+	UNION ALL (SELECT t.id, t.created_at FROM tasks t
+	WHERE t.recipient_queue = hub_current_unit() AND t.recipient_org_id = hub_current_org() AND t.created_at <= $1 AND (t.created_at < $1 OR t.id < $2)
+	ORDER BY t.created_at DESC, t.id DESC LIMIT 51)) parts
+	ORDER BY parts.created_at DESC, parts.id DESC LIMIT 51) page
 JOIN tasks t ON t.id = page.id
 CROSS JOIN LATERAL hub_task_content(t.id, true, true) c
 ORDER BY t.created_at DESC, t.id DESC;
@@ -53,10 +61,11 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	c.reject_reason,
 	t.created_at, t.updated_at,
 	c.consent_id
-FROM (SELECT t.id FROM tasks t
-	WHERE t.sender_org_id = hub_current_org() AND t.state = $1::task_state AND t.kind = $2::task_kind AND t.due_on < $3::date AND t.individual_id = (SELECT cs.individual_id FROM cases cs WHERE cs.id = $4)
+FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
+	WHERE t.sender_org_id = hub_current_org() AND t.state_code = (SELECT hub_task_state_code($1::task_state)) AND t.kind_code = (SELECT hub_task_kind_code($2::task_kind)) AND t.due_on < $3::date AND t.individual_id = (SELECT cs.individual_id FROM cases cs WHERE cs.id = $4)
 	AND (SELECT c.case_id FROM hub_task_content(t.id, true, true) c) = $4
-	ORDER BY t.created_at DESC, t.id DESC LIMIT 6) page
+	ORDER BY t.created_at DESC, t.id DESC LIMIT 6)) parts
+	ORDER BY parts.created_at DESC, parts.id DESC LIMIT 6) page
 JOIN tasks t ON t.id = page.id
 CROSS JOIN LATERAL hub_task_content(t.id, true, true) c
 ORDER BY t.created_at DESC, t.id DESC;

@@ -19,6 +19,7 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 
 var (
 	tTasksByID     = queries.Template("tasks_by_id", "scope")
+	tJointTasks    = queries.Template("joint_tasks", "scope")
 	tListTasks     = queries.Template("list_tasks", "scope", "box", "filter", "limit")
 	tCountTasks    = queries.Template("count_tasks", "box", "filter")
 	tEventsOfTasks = queries.Template("events_of_tasks", "scope")
@@ -54,6 +55,8 @@ func scopeArgs(s consent.Scope) string {
 }
 
 func byIDSQL(s consent.Scope) string { return tTasksByID.Render(scopeArgs(s)) }
+
+func jointSQL(s consent.Scope) string { return tJointTasks.Render(scopeArgs(s)) }
 
 func eventsSQL(s consent.Scope) string { return tEventsOfTasks.Render(scopeArgs(s)) }
 

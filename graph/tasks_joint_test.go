@@ -205,7 +205,7 @@ func TestTasks_AKartlaggningNamingAnOrganizationKindIsOneTask(t *testing.T) {
 
 // Row security holds a task's group to what the application writes: a
 // task joins only the group its own sender started in the same request, one
-// task per recipient (migration 031, hub_task_joins).
+// task per recipient (migration 032, hub_task_joins).
 func TestTasks_RowSecurityRefusesForgedJointRequests(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)

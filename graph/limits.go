@@ -257,5 +257,6 @@ func complexity() generated.ComplexityRoot {
 		return personalListPrice + pageOf(first)*child
 	}
 	c.Task.History = list(20)
+	c.Task.JointWith = list(tasks.MaxJointTasks)
 	return c
 }

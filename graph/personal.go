@@ -33,6 +33,7 @@ type personalLoaders struct {
 	screenings           *relation[cases.Screening]
 	cases                *relation[cases.Case]
 	taskEvents           *relation[[]tasks.Event]
+	jointTasks           *relation[[]tasks.Task] // by the first task of a joint request
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -50,6 +51,7 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		screenings:           newRelation(wait, fetcher(r.Casework.Screenings)),
 		cases:                newRelation(wait, fetcher(r.Casework.Cases)),
 		taskEvents:           newRelation(wait, fetcher(r.TaskWork.Events)),
+		jointTasks:           newRelation(wait, fetcher(r.TaskWork.Joint)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }

@@ -114,6 +114,10 @@ func (r *taskResolver) History(ctx context.Context, objs []*model.Task) ([][]*mo
 	return mapEach(objs, key, found, model.FromTaskEvent), nil
 }
 
+func (r *taskResolver) JointWith(ctx context.Context, objs []*model.Task) ([][]*model.Task, error) {
+	return r.jointWith(ctx, objs)
+}
+
 func (r *taskConnectionResolver) TotalCount(ctx context.Context, objs []*model.TaskConnection) ([]int, error) {
 	out := make([]int, len(objs))
 	for i, c := range objs {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/internal/tasks"
 )
 
 // entriesOf resolves the directory entries n parents were routed to
@@ -30,6 +31,43 @@ func (r *Resolver) entriesOf(ctx context.Context, n int, keyOf func(int) *uuid.U
 		if k := keyOf(i); k != nil {
 			if e, ok := found[*k]; ok {
 				out[i] = model.FromEntry(e, now)
+			}
+		}
+	}
+	return out, nil
+}
+
+// jointWith resolves Task.jointWith of a batch of tasks: the other tasks
+// of each one's joint request that the viewer is a party to (the use case
+// lists a group's tasks as the viewer may see them; the task itself is
+// left out here).
+func (r *Resolver) jointWith(ctx context.Context, objs []*model.Task) ([][]*model.Task, error) {
+	var keys []uuid.UUID
+	for _, t := range objs {
+		if t.JointKey != nil {
+			keys = append(keys, *t.JointKey)
+		}
+	}
+	var found map[uuid.UUID][]tasks.Task
+	if len(keys) > 0 {
+		var err error
+		if found, err = r.personal(ctx).jointTasks.load(ctx, distinct(keys)); err != nil {
+			return nil, err
+		}
+	}
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*model.Task, len(objs))
+	for i, t := range objs {
+		out[i] = []*model.Task{}
+		if t.JointKey == nil {
+			continue
+		}
+		for _, other := range found[*t.JointKey] {
+			if other.ID != t.Key {
+				out[i] = append(out[i], model.FromTask(other, day))
 			}
 		}
 	}

@@ -61,16 +61,18 @@ func requireRefused(t *testing.T, what string, err error) {
 // passed in.
 func copyTask(t *testing.T, b *testBundle, s session, id uuid.UUID, set map[string]string) error {
 	t.Helper()
+	_, err := asSession(t, b, s, copyTaskSQL(set), copyTaskArgs(t, b, id)...)
+	return err
+}
+
+// copyTaskSQL is copyTask's statement: set replaces columns' values (the
+// id is a new random one unless set names one).
+func copyTaskSQL(set map[string]string) string {
 	cols := []string{"id", "kind", "state", "purpose", "classes", "case_id", "individual_id", "case_org_id", "sender_org_id",
 		"sender_unit_id", "sender_user_id", "topic", "municipality_code", "routed_entry_id", "recipient_org_id", "recipient_unit_id",
 		"assignee_user_id", "assignee_name", "subject", "body", "due_on", "escalation_level", "reject_reason", "consent_id",
-		"created_at", "updated_at"}
-	content := map[string]string{"case_id": "$2::uuid", "subject": "$3::text", "body": "$4::text", "reject_reason": "$5::text"}
-	var caseID *uuid.UUID
-	var subject, body string
-	var reason *string
-	require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT case_id, subject, body, reject_reason FROM tasks WHERE id = $1`, id).
-		Scan(&caseID, &subject, &body, &reason))
+		"joint_id", "created_at", "updated_at"}
+	content := map[string]string{"id": "gen_random_uuid()", "case_id": "$2::uuid", "subject": "$3::text", "body": "$4::text", "reject_reason": "$5::text"}
 	vals := make([]string, len(cols))
 	for i, c := range cols {
 		vals[i] = "t." + c
@@ -81,10 +83,18 @@ func copyTask(t *testing.T, b *testBundle, s session, id uuid.UUID, set map[stri
 			vals[i] = v
 		}
 	}
-	vals[0] = "gen_random_uuid()"
-	_, err := asSession(t, b, s, fmt.Sprintf(`INSERT INTO tasks (%s) SELECT %s FROM tasks t WHERE t.id = $1`,
-		strings.Join(cols, ", "), strings.Join(vals, ", ")), id, caseID, subject, body, reason)
-	return err
+	return fmt.Sprintf(`INSERT INTO tasks (%s) SELECT %s FROM tasks t WHERE t.id = $1`, strings.Join(cols, ", "), strings.Join(vals, ", "))
+}
+
+// copyTaskArgs are copyTaskSQL's arguments for a copy of the task id.
+func copyTaskArgs(t *testing.T, b *testBundle, id uuid.UUID) []any {
+	t.Helper()
+	var caseID *uuid.UUID
+	var subject, body string
+	var reason *string
+	require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT case_id, subject, body, reject_reason FROM tasks WHERE id = $1`, id).
+		Scan(&caseID, &subject, &body, &reason))
+	return []any{id, caseID, subject, body, reason}
 }
 
 func TestTasks_RowSecurityRefusesForgedWrites(t *testing.T) {

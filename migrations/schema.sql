@@ -800,6 +800,23 @@ CREATE FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid, p_reci
 
 
 --
+-- Name: hub_task_joins(uuid, uuid, uuid, timestamp with time zone, public.task_kind, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_joins(p_id uuid, p_joint uuid, p_sender uuid, p_created timestamp with time zone, p_kind public.task_kind, p_individual uuid, p_recipient uuid) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN p_joint IS NULL OR p_joint = p_id
+        OR (EXISTS (SELECT 1 FROM tasks j WHERE j.id = p_joint AND j.joint_id = j.id
+                    AND j.sender_org_id = p_sender AND j.created_at = p_created
+                    AND j.kind = p_kind AND j.individual_id IS NOT DISTINCT FROM p_individual)
+            AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.joint_id = p_joint AND o.recipient_org_id = p_recipient));
+END $$;
+
+
+--
 -- Name: hub_task_kind_code(public.task_kind); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1795,6 +1812,7 @@ CREATE TABLE public.tasks (
     recipient_queue uuid GENERATED ALWAYS AS (COALESCE(recipient_unit_id, recipient_org_id)) STORED NOT NULL,
     kind_code smallint GENERATED ALWAYS AS (public.hub_task_kind_code(kind)) STORED NOT NULL,
     state_code smallint GENERATED ALWAYS AS (public.hub_task_state_code(state)) STORED NOT NULL,
+    joint_id uuid,
     CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
     CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
     CONSTRAINT tasks_body_check CHECK ((length(body) <= 4000)),
@@ -2582,6 +2600,13 @@ CREATE INDEX tasks_individual ON public.tasks USING btree (individual_id) WHERE 
 
 
 --
+-- Name: tasks_joint; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_joint ON public.tasks USING btree (joint_id) WHERE (joint_id IS NOT NULL);
+
+
+--
 -- Name: tasks_queue; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3262,6 +3287,14 @@ ALTER TABLE ONLY public.tasks
 
 ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: tasks tasks_joint_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_joint_id_fkey FOREIGN KEY (joint_id) REFERENCES public.tasks(id);
 
 
 --
@@ -4065,7 +4098,7 @@ CASE
         WHEN (cardinality(public.hub_task_needed_classes(classes, recipient_org_id, case_org_id)) = 0) THEN (consent_id IS NULL)
         ELSE (consent_id = public.hub_task_samtycke(individual_id, recipient_org_id, recipient_unit_id, purpose, public.hub_task_needed_classes(classes, recipient_org_id, case_org_id)))
     END)
-END));
+END AND public.hub_task_joins(id, joint_id, sender_org_id, created_at, kind, individual_id, recipient_org_id)));
 
 
 --
@@ -4320,6 +4353,14 @@ GRANT ALL ON FUNCTION public.hub_task_event_note(p_event uuid, p_own boolean, p_
 --
 
 REVOKE ALL ON FUNCTION public.hub_task_is_party(p_sender uuid, p_recipient uuid, p_recipient_unit uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION hub_task_joins(p_id uuid, p_joint uuid, p_sender uuid, p_created timestamp with time zone, p_kind public.task_kind, p_individual uuid, p_recipient uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_joins(p_id uuid, p_joint uuid, p_sender uuid, p_created timestamp with time zone, p_kind public.task_kind, p_individual uuid, p_recipient uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_task_joins(p_id uuid, p_joint uuid, p_sender uuid, p_created timestamp with time zone, p_kind public.task_kind, p_individual uuid, p_recipient uuid) TO hub_app;
 
 
 --
@@ -5000,6 +5041,13 @@ GRANT SELECT(kind_code) ON TABLE public.tasks TO hub_app;
 --
 
 GRANT SELECT(state_code) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.joint_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(joint_id) ON TABLE public.tasks TO hub_app;
 
 
 --

@@ -552,6 +552,7 @@ type ComplexityRoot struct {
 		EscalationLevel       func(childComplexity int) int
 		History               func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		JointWith             func(childComplexity int) int
 		Kind                  func(childComplexity int) int
 		MunicipalityCode      func(childComplexity int) int
 		Overdue               func(childComplexity int) int
@@ -2843,6 +2844,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Task.ID(childComplexity), true
+	case "Task.jointWith":
+		if e.ComplexityRoot.Task.JointWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Task.JointWith(childComplexity), true
 	case "Task.kind":
 		if e.ComplexityRoot.Task.Kind == nil {
 			break
@@ -4976,7 +4983,7 @@ enum TaskKind {
   ANSOKAN_SAMORDNAD_REHABILITERING
   "A question for the medical underlag, after the sources' question templates; never a request for a läkarintyg by default."
   FRAGA_MEDICINSKT_UNDERLAG
-  "A request to Försäkringskassan or Arbetsförmedlingen for a joint kartläggning."
+  "A request for a joint kartläggning: to Försäkringskassan and Arbetsförmedlingen together, one task each (a joint request, see ` + "`" + `Task.jointWith` + "`" + `), unless ` + "`" + `organizationKind` + "`" + ` names one of them (from FK or AF: to the other)."
   BEGARAN_GEMENSAM_KARTLAGGNING
   "An invitation to a SIP meeting."
   KALLELSE_SIP
@@ -5076,6 +5083,16 @@ type Task implements Node {
   createdAt: DateTime!
   "When it last changed."
   updatedAt: DateTime!
+  """
+  The other tasks sent together with this one by the same ` + "`" + `createTask` + "`" + `
+  (a joint request: a BEGARAN_GEMENSAM_KARTLAGGNING naming no
+  ` + "`" + `organizationKind` + "`" + ` goes to Försäkringskassan and Arbetsförmedlingen, one
+  task each), among those your organisation is a party to, each as you
+  may see it: the sender sees the other party's task; a recipient is no
+  party to the other's and sees none (it learns nothing of the other
+  party's task, nor that there is one). Empty for a task sent alone.
+  """
+  jointWith: [Task!]!
 }
 
 "One of the recipient's staff who took a task."
@@ -5136,7 +5153,7 @@ input CreateTaskInput {
   caseId: ID
   "The topic to route it by in en väg in (default: the kind's; required for a KONSULTATION)."
   topic: Topic
-  "Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING)."
+  "Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING, which without it goes to both)."
   organizationKind: OrganizationKind
   "The municipality a KONSULTATION concerns; a case's task goes to the case's municipality."
   municipalityCode: String
@@ -5197,7 +5214,7 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Sends a task through en väg in. Needs ` + "`" + `Hub-Purpose` + "`" + `; a task about a person needs a samtycke that shares it with the recipient."
+  "Sends a task through en väg in. Needs ` + "`" + `Hub-Purpose` + "`" + `; a task about a person needs a samtycke that shares it with the recipient. A joint request (BEGARAN_GEMENSAM_KARTLAGGNING without ` + "`" + `organizationKind` + "`" + `) sends one task to Försäkringskassan and one to Arbetsförmedlingen, each routed and checked so, all or nothing (a refusal names the party), and returns Försäkringskassan's: the other is its ` + "`" + `jointWith` + "`" + `."
   createTask("The task." input: CreateTaskInput!): Task!
   "Changes a task your organisation is a party to: its state, or who takes it. Needs ` + "`" + `Hub-Purpose` + "`" + `."
   updateTask("The change." input: UpdateTaskInput!): Task!
@@ -6369,6 +6386,8 @@ func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.
 		return ec.fieldContext_Task_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Task_updatedAt(ctx, field)
+	case "jointWith":
+		return ec.fieldContext_Task_jointWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Task", field.Name)
 }

@@ -31,6 +31,8 @@ type TaskResolver interface {
 	RecipientUnit(ctx context.Context, objs []*model.Task) ([]*model.Unit, error)
 
 	History(ctx context.Context, objs []*model.Task) ([][]*model.TaskEvent, error)
+
+	JointWith(ctx context.Context, objs []*model.Task) ([][]*model.Task, error)
 }
 type TaskConnectionResolver interface {
 	TotalCount(ctx context.Context, objs []*model.TaskConnection) ([]int, error)
@@ -833,6 +835,61 @@ func (ec *executionContext) _Task_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Task_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Task_jointWith(ctx context.Context, field graphql.CollectedField, obj *model.Task) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Task_jointWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Task_jointWith(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Task_jointWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Task",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Task_jointWith(ctx context.Context, field graphql.CollectedField, obj *model.Task) (any, error) {
+	resolver := ec.Resolvers.Task()
+	if batch, ok := graphql.BatchParentsFor[*model.Task](ctx, "Task"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.JointWith(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*model.Task](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Task.jointWith",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.JointWith(ctx, []*model.Task{obj})
+	return graphql.ResolveBatchSingleResult[[]*model.Task](
+		ctx,
+		results,
+		err,
+		"Task.jointWith",
+	)
 }
 
 func (ec *executionContext) _TaskAssignee_userId(ctx context.Context, field graphql.CollectedField, obj *model.TaskAssignee) (ret graphql.Marshaler) {
@@ -2070,6 +2127,44 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "jointWith":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Task_jointWith(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -169,7 +169,7 @@ type CreateTaskInput struct {
 	CaseID *string `json:"caseId,omitempty"`
 	// The topic to route it by in en väg in (default: the kind's; required for a KONSULTATION).
 	Topic *directory.Topic `json:"topic,omitempty"`
-	// Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING).
+	// Only route to this kind of organisation (e.g. FK or AF for BEGARAN_GEMENSAM_KARTLAGGNING, which without it goes to both).
 	OrganizationKind *tenancy.OrganizationKind `json:"organizationKind,omitempty"`
 	// The municipality a KONSULTATION concerns; a case's task goes to the case's municipality.
 	MunicipalityCode *string `json:"municipalityCode,omitempty"`

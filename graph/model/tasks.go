@@ -39,6 +39,7 @@ type Task struct {
 	RoutedKey        *uuid.UUID
 	RecipientOrgKey  uuid.UUID
 	RecipientUnitKey *uuid.UUID
+	JointKey         *uuid.UUID // the first task of its joint request, nil when sent alone
 }
 
 // IsNode marks Task as a Node.
@@ -55,7 +56,7 @@ func FromTask(t tasks.Task, today time.Time) *Task {
 		MunicipalityCode: t.MunicipalityCode, DueOn: t.DueOn, Overdue: t.Overdue(today), EscalationLevel: t.EscalationLevel,
 		RejectReason: t.RejectReason, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		Key: t.ID, CaseKey: t.CaseID, SenderOrgKey: t.SenderOrgID, SenderUnitKey: t.SenderUnitID, RoutedKey: t.RoutedEntryID,
-		RecipientOrgKey: t.RecipientOrgID, RecipientUnitKey: t.RecipientUnitID,
+		RecipientOrgKey: t.RecipientOrgID, RecipientUnitKey: t.RecipientUnitID, JointKey: t.JointID,
 	}
 	if t.AssigneeUserID != nil && t.AssigneeName != nil {
 		out.Assignee = &TaskAssignee{UserID: *t.AssigneeUserID, Name: *t.AssigneeName}

@@ -20,6 +20,7 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 
 var (
 	tTasksByID     = queries.Template("tasks_by_id", "scope")
+	tJointTasks    = queries.Template("joint_tasks", "scope")
 	tBoxRows       = queries.Template("box_rows", "part", "filter", "limit")
 	tListTasks     = queries.Template("list_tasks", "scope", "rows", "limit")
 	tCountTasks    = queries.Template("count_tasks", "rows")
@@ -57,6 +58,8 @@ func scopeArgs(s consent.Scope) string {
 }
 
 func byIDSQL(s consent.Scope) string { return tTasksByID.Render(scopeArgs(s)) }
+
+func jointSQL(s consent.Scope) string { return tJointTasks.Render(scopeArgs(s)) }
 
 func eventsSQL(s consent.Scope) string { return tEventsOfTasks.Render(scopeArgs(s)) }
 

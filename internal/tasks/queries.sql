@@ -51,7 +51,7 @@ t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown AS conte
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 
 -- name: tasks_by_id
 -- The tasks among the ids $1 that are the reader's, each with its content
@@ -60,6 +60,17 @@ SELECT {{task_columns}}
 FROM tasks t
 CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
 WHERE t.id = ANY($1) AND {{party}}
+
+-- name: joint_tasks
+-- The tasks of the groups $1 (joint_id: the id of a group's first task)
+-- that are the reader's, each with its content, the first of each group
+-- first: the tasks one request sent together, as far as the reader is a
+-- party to them (a recipient: its own).
+SELECT {{task_columns}}
+FROM tasks t
+CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
+WHERE t.joint_id = ANY($1) AND {{party}}
+ORDER BY t.joint_id, t.id <> t.joint_id, t.id
 
 -- name: box_rows
 -- The ids of one part of a box ({{part}}: a queue, or what was sent),
@@ -118,13 +129,15 @@ SELECT hub_task_samtycke($1, $2, $3, $4::consent_purpose, $5::information_class[
 -- kind $4, purpose $5, classes $6, case $7 of the person $8 owned by $9,
 -- topic $10 in the municipality $11, routed to the entry $12 of the
 -- organisation $13 (unit $14), subject $15, body $16, due $17, under the
--- samtycke $18, at the request's time. (Its creation is recorded by
--- task_created, a statement of its own: the history's row security asks
--- for the task, which a later part of the same statement would not see.)
+-- samtycke $18, sent together with the group $19 (the id of its first
+-- task, perhaps $1; NULL: alone), at the request's time. (Its creation is
+-- recorded by task_created, a statement of its own: the history's row
+-- security asks for the task, which a later part of the same statement
+-- would not see.)
 INSERT INTO tasks (id, kind, state, purpose, classes, case_id, individual_id, case_org_id,
 	sender_org_id, sender_unit_id, sender_user_id, topic, municipality_code, routed_entry_id,
-	recipient_org_id, recipient_unit_id, subject, body, due_on, consent_id, created_at, updated_at)
-VALUES ($1, $4, 'SKICKAD', $5, $6, $7, $8, $9, hub_current_org(), $2, $3, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+	recipient_org_id, recipient_unit_id, subject, body, due_on, consent_id, joint_id, created_at, updated_at)
+VALUES ($1, $4, 'SKICKAD', $5, $6, $7, $8, $9, hub_current_org(), $2, $3, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
 	hub_now(), hub_now())
 RETURNING id
 

@@ -33,15 +33,17 @@ var (
 		ID: uuid.MustParse("7a000000-0000-4000-8000-000000000002")}
 )
 
-// What ByID and Events send, with the content's rule for each scope.
+// What ByID, Joint and Events send, with the content's rule for each scope.
 func TestGolden_TasksByIDAndHistory(t *testing.T) {
 	t.Parallel()
-	var byID, events []sqlgolden.Case
+	var byID, joint, events []sqlgolden.Case
 	for _, s := range goldenScopes {
 		byID = append(byID, sqlgolden.Case{Name: s.name, SQL: byIDSQL(s.scope), Args: []any{goldenIDs}})
+		joint = append(joint, sqlgolden.Case{Name: s.name, SQL: jointSQL(s.scope), Args: []any{goldenIDs}})
 		events = append(events, sqlgolden.Case{Name: s.name, SQL: eventsSQL(s.scope), Args: []any{goldenIDs}})
 	}
 	sqlgolden.Check(t, "testdata/tasks_by_id.sql", byID...)
+	sqlgolden.Check(t, "testdata/joint_tasks.sql", joint...)
 	sqlgolden.Check(t, "testdata/events_of_tasks.sql", events...)
 }
 

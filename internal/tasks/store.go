@@ -32,6 +32,25 @@ func ByID(ctx context.Context, q db.Querier, scope consent.Scope, ids []uuid.UUI
 	return out, nil
 }
 
+// Joint lists, per group (joint_id: the id of its first task), the tasks
+// of the groups jointIDs that are the reader's (sent by its organisation,
+// or in its queue), their content masked by the rule, the first first.
+// A recipient finds only its own task of a group: the others are no more
+// the reader's than any task it is no party to.
+func Joint(ctx context.Context, q db.Querier, scope consent.Scope, jointIDs []uuid.UUID) (map[uuid.UUID][]Task, error) {
+	list, err := db.Collect[Task](ctx, q, jointSQL(scope), jointIDs)
+	if err != nil {
+		return nil, fmt.Errorf("load joint tasks: %w", err)
+	}
+	out := map[uuid.UUID][]Task{}
+	for _, t := range list {
+		if t.JointID != nil {
+			out[*t.JointID] = append(out[*t.JointID], t)
+		}
+	}
+	return out, nil
+}
+
 // Events lists, per task, the history of the reader's tasks among
 // taskIDs, in the order it happened.
 func Events(ctx context.Context, q db.Querier, scope consent.Scope, taskIDs []uuid.UUID) (map[uuid.UUID][]Event, error) {
@@ -193,6 +212,33 @@ type About struct {
 // its creation as the first step of its history, and returns its id.
 func Send(ctx context.Context, q db.Querier, by Author, purpose consent.Purpose, about *About, in NewTask, to Routed) (uuid.UUID, error) {
 	id, eventID := ids.New(ctx), ids.New(ctx)
+	return id, insert(ctx, q, id, eventID, nil, by, purpose, about, in, to)
+}
+
+// SendJoint writes the tasks of a joint request (JointParties), one to
+// each of to, in order, linked: each names the first as its group
+// (joint_id; the first names itself). It returns their ids in the order
+// of to. The caller's transaction makes them all or nothing.
+func SendJoint(ctx context.Context, q db.Querier, by Author, purpose consent.Purpose, about *About, in NewTask, to []Routed) ([]uuid.UUID, error) {
+	sent := make([]uuid.UUID, 0, len(to))
+	for _, r := range to {
+		id, eventID := ids.New(ctx), ids.New(ctx)
+		joint := id
+		if len(sent) > 0 {
+			joint = sent[0]
+		}
+		if err := insert(ctx, q, id, eventID, &joint, by, purpose, about, in, r); err != nil {
+			return nil, err
+		}
+		sent = append(sent, id)
+	}
+	return sent, nil
+}
+
+// insert writes the task id, of the group joint (nil: sent alone), and
+// its creation as the step eventID.
+func insert(ctx context.Context, q db.Querier, id, eventID uuid.UUID, joint *uuid.UUID, by Author, purpose consent.Purpose,
+	about *About, in NewTask, to Routed) error {
 	classes := make([]string, len(in.Classes))
 	for i, c := range in.Classes {
 		classes[i] = string(c)
@@ -204,18 +250,18 @@ func Send(ctx context.Context, q db.Querier, by Author, purpose consent.Purpose,
 	var got uuid.UUID
 	err := q.QueryRow(ctx, qInsertTask, id, by.UnitID, by.UserID, string(in.Kind), string(purpose), classes,
 		caseID, individualID, caseOrgID, to.Topic, to.MunicipalityCode, to.EntryID, to.OrgID, to.UnitID,
-		strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body), to.DueOn, to.ConsentID).Scan(&got)
+		strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body), to.DueOn, to.ConsentID, joint).Scan(&got)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // row security: the case is no longer the sender's to see
-			return uuid.Nil, apperr.NotFoundf("no such case")
+			return apperr.NotFoundf("no such case")
 		}
-		return uuid.Nil, fmt.Errorf("send task: %w", err)
+		return fmt.Errorf("send task: %w", err)
 	}
 	if _, err := q.Exec(ctx, qTaskCreated, id, eventID, by.UnitID, by.UserID, to.EntryID); err != nil {
-		return uuid.Nil, fmt.Errorf("record the task's sending: %w", err)
+		return fmt.Errorf("record the task's sending: %w", err)
 	}
-	return id, nil
+	return nil
 }
 
 // ChangeState moves a task the reader sees from the state it was read in

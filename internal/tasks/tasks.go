@@ -46,7 +46,8 @@ const (
 	// about the person's capacity, after the sources' question templates;
 	// it never asks for a läkarintyg by default.
 	FragaMedicinsktUnderlag Kind = "FRAGA_MEDICINSKT_UNDERLAG"
-	// BegaranGemensamKartlaggning asks FK or AF for a joint kartläggning.
+	// BegaranGemensamKartlaggning asks FK and AF (or one of them) for a
+	// joint kartläggning: see JointParties.
 	BegaranGemensamKartlaggning Kind = "BEGARAN_GEMENSAM_KARTLAGGNING"
 	// KallelseSIP invites a party to a SIP meeting.
 	KallelseSIP Kind = "KALLELSE_SIP"
@@ -75,6 +76,32 @@ var DefaultTopics = map[Kind]directory.Topic{
 	BegaranGemensamKartlaggning:    "GEMENSAM_KARTLAGGNING",
 	KallelseSIP:                    "SIP",
 	AFInskrivning:                  "AF_INSKRIVNING",
+}
+
+// jointKinds are the kinds a sender may address to several parties at
+// once, by naming no organisation kind, and the parties they go to, in
+// order: the first is the group's first task.
+var jointKinds = map[Kind][]tenancy.OrganizationKind{
+	BegaranGemensamKartlaggning: {tenancy.FK, tenancy.AF},
+}
+
+// JointParties is the organisation kinds a task goes to together, one
+// task each, when it is a joint request: a BEGARAN_GEMENSAM_KARTLAGGNING
+// that names no organisation kind goes to FK and AF, save the sender's
+// own kind (FK's request goes to AF alone). Nil when the sender named an
+// organisation kind, or the kind goes to one recipient as en väg in
+// routes it. One party is a task of its own, not a joint request.
+func (in NewTask) JointParties(sender tenancy.OrganizationKind) []tenancy.OrganizationKind {
+	if in.OrganizationKind != nil {
+		return nil
+	}
+	var parties []tenancy.OrganizationKind
+	for _, k := range jointKinds[in.Kind] {
+		if k != sender {
+			parties = append(parties, k)
+		}
+	}
+	return parties
 }
 
 // DefaultDueDays is how many working days a kind gives the recipient when
@@ -215,6 +242,10 @@ type Task struct {
 	// ConsentID is the samtycke that let the reader see what it sees of
 	// the other party's (nil: it sees only its own, or nothing).
 	ConsentID *uuid.UUID `db:"consent_id"`
+	// JointID is the first task of the tasks sent together with this one
+	// in one request (a joint request; the first names itself), nil for a
+	// task sent alone. Only for finding the others the reader may see.
+	JointID *uuid.UUID `db:"joint_id"`
 }
 
 // ShowsPersonalData reports whether the reader sees any of the task's
@@ -273,6 +304,8 @@ const (
 	maxNameLen    = 200
 	// MaxDueDays bounds a due date's distance from today.
 	MaxDueDays = 366
+	// MaxJointTasks is the most tasks one joint request sends (FK and AF).
+	MaxJointTasks = 2
 )
 
 // NewTask is a task to send. Its fields are in the order of the GraphQL

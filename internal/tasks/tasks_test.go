@@ -126,3 +126,27 @@ func TestKonsultation_RefusesAPersonnummerHoweverItIsWritten(t *testing.T) {
 	rejected := tasks.Avvisad
 	require.Empty(t, tasks.Change{State: &rejected, Reason: "Vi tar inte sådana ärenden 2025-03-12 - 2026-03-15"}.Problems(k, tasks.Recipient, today))
 }
+
+// Which requests go to several parties at once, and to whom.
+func TestJointParties_AKartlaggningWithoutAnOrganizationKindGoesToFKAndAF(t *testing.T) {
+	t.Parallel()
+	fk, af := tenancy.FK, tenancy.AF
+	for _, tc := range []struct {
+		name   string
+		kind   tasks.Kind
+		orgs   *tenancy.OrganizationKind
+		sender tenancy.OrganizationKind
+		want   []tenancy.OrganizationKind
+	}{
+		{"a kommun's request naming no kind: FK and AF", tasks.BegaranGemensamKartlaggning, nil, tenancy.Kommun, []tenancy.OrganizationKind{fk, af}},
+		{"the region's request naming no kind: FK and AF", tasks.BegaranGemensamKartlaggning, nil, tenancy.Region, []tenancy.OrganizationKind{fk, af}},
+		{"FK's request: AF alone", tasks.BegaranGemensamKartlaggning, nil, tenancy.FK, []tenancy.OrganizationKind{af}},
+		{"AF's request: FK alone", tasks.BegaranGemensamKartlaggning, nil, tenancy.AF, []tenancy.OrganizationKind{fk}},
+		{"a request naming FK: one task, as routed", tasks.BegaranGemensamKartlaggning, &fk, tenancy.Kommun, nil},
+		{"a request naming AF: one task, as routed", tasks.BegaranGemensamKartlaggning, &af, tenancy.Kommun, nil},
+		{"another kind: one task, as routed", tasks.AnsokanSamordnadRehabilitering, nil, tenancy.Kommun, nil},
+	} {
+		in := tasks.NewTask{Kind: tc.kind, OrganizationKind: tc.orgs}
+		require.Equal(t, tc.want, in.JointParties(tc.sender), tc.name)
+	}
+}

@@ -48,6 +48,14 @@ const waysAsked = 20
 // is sent only if a samtycke in force shares the person and every class
 // of the task with that function for the declared purpose (the case's own
 // municipality needs that only for the classes that are not its own).
+//
+// A joint request (task.NewTask.JointParties: a
+// BEGARAN_GEMENSAM_KARTLAGGNING naming no organisation kind) is one task
+// per party, each routed and checked as above restricted to its party's
+// kind, all written or none: a party that cannot be routed to, or that no
+// samtycke shares the task with, refuses the whole request, naming the
+// party. Create returns the first party's task (FK's); the others are its
+// jointWith.
 func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (task.Task, error) {
 	purpose, err := w.RequirePurpose()
 	if err != nil {
@@ -81,16 +89,12 @@ func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (tas
 	if err := w.Allow(ctx, authz.Create, obj); err != nil {
 		return task.Task{}, err
 	}
-	to, err := s.route(ctx, w, in, c)
-	if err != nil {
+	sends := plan(in, p.OrgKind)
+	if err := s.address(ctx, w, purpose, sends, c); err != nil {
 		return task.Task{}, err
 	}
-	if c != nil {
-		if err := s.requireSamtycke(ctx, w, purpose, in.Classes, *c, &to); err != nil {
-			return task.Task{}, err
-		}
-	}
-	if to.DueOn, err = dueOn(ctx, w, in, c); err != nil {
+	due, err := dueOn(ctx, w, in, c)
+	if err != nil {
 		return task.Task{}, err
 	}
 	if in.Kind == task.FragaMedicinsktUnderlag && strings.TrimSpace(in.Body) == "" {
@@ -100,30 +104,141 @@ func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (tas
 	if c != nil {
 		about = &task.About{CaseID: c.ID, IndividualID: c.IndividualID, OrgID: c.OrgID}
 	}
-	id, err := task.Send(ctx, w.Tx(), author(w), purpose, about, in, to)
-	if err != nil {
-		return task.Task{}, err
+	tos := make([]task.Routed, len(sends))
+	for i := range sends {
+		tos[i] = sends[i].to
+		tos[i].DueOn = due
 	}
-	t, err := s.visible(ctx, w, id)
-	if err != nil {
-		return task.Task{}, err
-	}
-	w.Touch(relay.ID(relay.TypeTask, t.ID))
-	if c != nil {
-		consentID := to.ConsentID
-		if consentID == nil {
-			consentID = c.ConsentID
+	var ids []uuid.UUID
+	if len(sends) == 1 {
+		id, err := task.Send(ctx, w.Tx(), author(w), purpose, about, in, tos[0])
+		if err != nil {
+			return task.Task{}, err
 		}
-		w.Accessed(audit.Access{IndividualID: c.IndividualID, OwnerOrgID: c.OrgID, ObjectID: relay.ID(relay.TypeTask, t.ID),
-			ConsentID: consentID, Write: true})
+		ids = []uuid.UUID{id}
+	} else if ids, err = task.SendJoint(ctx, w.Tx(), author(w), purpose, about, in, tos); err != nil {
+		return task.Task{}, err
 	}
-	return t, nil
+	found, err := task.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Task), ids)
+	if err != nil {
+		return task.Task{}, err
+	}
+	for i, id := range ids {
+		t, ok := found[id]
+		if !ok {
+			return task.Task{}, apperr.NotFoundf("no such task")
+		}
+		w.Touch(relay.ID(relay.TypeTask, t.ID))
+		if c != nil {
+			consentID := tos[i].ConsentID
+			if consentID == nil {
+				consentID = c.ConsentID
+			}
+			w.Accessed(audit.Access{IndividualID: c.IndividualID, OwnerOrgID: c.OrgID, ObjectID: relay.ID(relay.TypeTask, t.ID),
+				ConsentID: consentID, Write: true})
+		}
+	}
+	return found[ids[0]], nil
+}
+
+// send is one task of a request: to one party (a joint request's; ""
+// when the request goes to one recipient), routed to.
+type send struct {
+	party tenancy.OrganizationKind
+	in    task.NewTask
+	to    task.Routed
+}
+
+// plan is the tasks a request sends: one per party of a joint request,
+// each routed only to its party's kind; else the one task, as asked (a
+// joint kind that leaves one party goes to that party).
+func plan(in task.NewTask, sender tenancy.OrganizationKind) []send {
+	parties := in.JointParties(sender)
+	if len(parties) == 1 {
+		in.OrganizationKind = &parties[0]
+	}
+	if len(parties) < 2 {
+		return []send{{in: in}}
+	}
+	sends := make([]send, len(parties))
+	for i, k := range parties {
+		one := in
+		one.OrganizationKind = &parties[i]
+		sends[i] = send{party: k, in: one}
+	}
+	return sends
+}
+
+// address routes each task of a request (sends[i].to) and, for a task
+// about a case, finds the samtycke that shares it with its recipient. Any
+// party refused refuses the request, naming every party refused: first
+// those en väg in cannot route to (BAD_USER_INPUT), then those no
+// samtycke shares the task with (FORBIDDEN, noted as a denial).
+func (s *Service) address(ctx context.Context, w *app.Work, purpose consent.Purpose, sends []send, c *cases.Case) error {
+	var refused []refusal
+	for i := range sends {
+		to, why, err := s.route(ctx, w, sends[i].in, c)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			refused = append(refused, refusal{party: sends[i].party, why: why})
+		}
+		sends[i].to = to
+	}
+	if len(refused) > 0 {
+		return apperr.New(apperr.Invalid, refusedMessage(sends, refused))
+	}
+	if c == nil {
+		return nil
+	}
+	for i := range sends {
+		why, err := s.requireSamtycke(ctx, w, purpose, sends[i].in.Classes, *c, &sends[i].to)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			refused = append(refused, refusal{party: sends[i].party, why: why})
+		}
+	}
+	if len(refused) > 0 {
+		msg := refusedMessage(sends, refused)
+		w.Deny(msg, relay.ID(relay.TypeCase, c.ID))
+		return apperr.New(apperr.Forbidden, msg)
+	}
+	return nil
+}
+
+// refusal is why a request cannot be sent to one of its parties.
+type refusal struct {
+	party tenancy.OrganizationKind // "" for a request to one recipient
+	why   string
+}
+
+// refusedMessage says why a request cannot be sent: a single task's one
+// reason, or for a joint request each party refused with its reason, and
+// that nothing was sent to any.
+func refusedMessage(sends []send, refused []refusal) string {
+	if len(sends) == 1 {
+		return "the task cannot be sent: " + refused[0].why
+	}
+	reasons := make([]string, len(refused))
+	for i, r := range refused {
+		reasons[i] = fmt.Sprintf("to %s: %s", r.party, r.why)
+	}
+	parties := make([]string, len(sends))
+	for i, s := range sends {
+		parties[i] = string(s.party)
+	}
+	return fmt.Sprintf("the task cannot be sent %s (a joint request goes to %s together or not at all: nothing was sent)",
+		strings.Join(reasons, "; "), strings.Join(parties, " and "))
 }
 
 // route asks en väg in where the task goes: the topic (the sender's, or
 // the kind's), in the case's municipality (a kommun serves one) or the
-// KONSULTATION's, and the first function of another organisation.
-func (s *Service) route(ctx context.Context, w *app.Work, in task.NewTask, c *cases.Case) (task.Routed, error) {
+// KONSULTATION's, and the first function of another organisation. why
+// says why it cannot go anywhere, if so.
+func (s *Service) route(ctx context.Context, w *app.Work, in task.NewTask, c *cases.Case) (to task.Routed, why string, err error) {
 	topic := task.DefaultTopics[in.Kind]
 	if in.Topic != nil {
 		topic = *in.Topic
@@ -132,10 +247,10 @@ func (s *Service) route(ctx context.Context, w *app.Work, in task.NewTask, c *ca
 	if c != nil {
 		ms, err := tenancy.MunicipalitiesByOrganization(ctx, w.Tx(), []uuid.UUID{c.OrgID})
 		if err != nil {
-			return task.Routed{}, err
+			return task.Routed{}, "", err
 		}
 		if len(ms[c.OrgID]) != 1 {
-			return task.Routed{}, fmt.Errorf("the case's organisation %s serves %d municipalities, not one", c.OrgID, len(ms[c.OrgID]))
+			return task.Routed{}, "", fmt.Errorf("the case's organisation %s serves %d municipalities, not one", c.OrgID, len(ms[c.OrgID]))
 		}
 		municipality = ms[c.OrgID][0].Code
 	} else {
@@ -145,48 +260,45 @@ func (s *Service) route(ctx context.Context, w *app.Work, in task.NewTask, c *ca
 	ways, err := s.directory.WaysIn(ctx, w, vagin.WaysInRequest{Topic: topic, MunicipalityCode: municipality,
 		OrganizationKind: in.OrganizationKind, First: &n})
 	if err != nil {
-		return task.Routed{}, err
+		return task.Routed{}, "", err
 	}
 	sender := w.Principal().OrgID
 	i := slices.IndexFunc(ways, func(way directory.WayIn) bool { return way.OrgID != sender })
 	if i < 0 {
-		return task.Routed{}, apperr.Invalidf("the task cannot be sent: en väg in has no function of another organisation for %s in municipality %s; ask your förbund to add one", topic, municipality)
+		return task.Routed{}, fmt.Sprintf("en väg in has no function of another organisation for %s in municipality %s; ask your förbund to add one", topic, municipality), nil
 	}
 	way := ways[i]
-	return task.Routed{Topic: string(topic), MunicipalityCode: municipality, EntryID: way.ID, OrgID: way.OrgID, UnitID: way.UnitID}, nil
+	return task.Routed{Topic: string(topic), MunicipalityCode: municipality, EntryID: way.ID, OrgID: way.OrgID, UnitID: way.UnitID}, "", nil
 }
 
 // requireSamtycke finds the samtycke in force that shares the task's
-// content with where it is routed, or refuses the task naming what is
-// missing.
-func (s *Service) requireSamtycke(ctx context.Context, w *app.Work, purpose consent.Purpose, classes []consent.Class, c cases.Case, to *task.Routed) error {
+// content with where it is routed (to.ConsentID), or says what is missing
+// (why).
+func (s *Service) requireSamtycke(ctx context.Context, w *app.Work, purpose consent.Purpose, classes []consent.Class, c cases.Case, to *task.Routed) (why string, err error) {
 	needed := classes
 	if to.OrgID == c.OrgID { // the person's municipality sees its own classes
 		needed = slices.DeleteFunc(slices.Clone(classes), func(cl consent.Class) bool { return cl.Source() == tenancy.Kommun })
 	}
 	if len(needed) == 0 {
-		return nil
+		return "", nil
 	}
 	id, err := task.SamtyckeFor(ctx, w.Tx(), c.IndividualID, to.OrgID, to.UnitID, purpose, needed)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if id != nil {
 		to.ConsentID = id
-		return nil
+		return "", nil
 	}
 	name, err := recipientName(ctx, w, to.OrgID, to.UnitID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	names := make([]string, len(needed))
 	for i, cl := range needed {
 		names[i] = string(cl)
 	}
-	msg := fmt.Sprintf("the task cannot be sent: no samtycke in force shares the person and %s with %s for %s",
-		strings.Join(names, ", "), name, purpose)
-	w.Deny(msg, relay.ID(relay.TypeCase, c.ID))
-	return apperr.New(apperr.Forbidden, msg)
+	return fmt.Sprintf("no samtycke in force shares the person and %s with %s for %s", strings.Join(names, ", "), name, purpose), nil
 }
 
 // recipientName names an organisation, and its unit, for messages.
@@ -310,6 +422,30 @@ func (s *Service) ByID(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[u
 	}
 	for _, t := range found {
 		noteTask(w, t, false)
+	}
+	return found, nil
+}
+
+// Joint lists, per group of tasks sent together (keyed by the id of its
+// first task, task.Task.JointID), the group's tasks the actor's
+// organisation is a party to, noting each read: the sender finds all of
+// them, a recipient only its own (task.Joint).
+func (s *Service) Joint(ctx context.Context, w *app.Work, jointIDs []uuid.UUID) (map[uuid.UUID][]task.Task, error) {
+	if _, err := w.RequirePurpose(); err != nil {
+		return nil, err
+	}
+	scope := w.Scope(authz.Read, authz.Task)
+	if !scope.Own {
+		return map[uuid.UUID][]task.Task{}, nil // nothing is the actor's to see
+	}
+	found, err := task.Joint(ctx, w.Tx(), scope, jointIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, group := range found {
+		for _, t := range group {
+			noteTask(w, t, false)
+		}
 	}
 	return found, nil
 }

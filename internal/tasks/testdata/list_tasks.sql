@@ -10,7 +10,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
 	WHERE t.recipient_queue = hub_current_org() AND t.recipient_org_id = hub_current_org()
 	ORDER BY t.created_at DESC, t.id DESC LIMIT 21)
@@ -34,7 +34,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
 	WHERE t.recipient_queue = hub_current_org() AND t.recipient_org_id = hub_current_org() AND t.created_at <= $1 AND (t.created_at < $1 OR t.id < $2)
 	ORDER BY t.created_at DESC, t.id DESC LIMIT 51)
@@ -60,7 +60,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 FROM (SELECT parts.id FROM ((SELECT t.id, t.created_at FROM tasks t
 	WHERE t.sender_org_id = hub_current_org() AND t.state_code = (SELECT hub_task_state_code($1::task_state)) AND t.kind_code = (SELECT hub_task_kind_code($2::task_kind)) AND t.due_on < $3::date AND t.individual_id = (SELECT cs.individual_id FROM cases cs WHERE cs.id = $4)
 	AND (SELECT c.case_id FROM hub_task_content(t.id, true, true) c) = $4

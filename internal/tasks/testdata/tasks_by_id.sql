@@ -11,7 +11,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 FROM tasks t
 CROSS JOIN LATERAL hub_task_content(t.id, true, true) c
 WHERE t.id = ANY($1) AND (t.sender_org_id = hub_current_org()
@@ -28,7 +28,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	t.due_on, t.escalation_level,
 	c.reject_reason,
 	t.created_at, t.updated_at,
-	c.consent_id
+	c.consent_id, t.joint_id
 FROM tasks t
 CROSS JOIN LATERAL hub_task_content(t.id, true, false) c
 WHERE t.id = ANY($1) AND (t.sender_org_id = hub_current_org()

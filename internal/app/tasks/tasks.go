@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
@@ -47,7 +48,8 @@ const waysAsked = 20
 // organisation that handles the topic in the case's municipality; and it
 // is sent only if a samtycke in force shares the person and every class
 // of the task with that function for the declared purpose (the case's own
-// municipality needs that only for the classes that are not its own).
+// municipality needs that only for the classes that are not its own). Its
+// escalation is scheduled for the moment it falls overdue.
 func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (task.Task, error) {
 	purpose, err := w.RequirePurpose()
 	if err != nil {
@@ -102,6 +104,9 @@ func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (tas
 	}
 	id, err := task.Send(ctx, w.Tx(), author(w), purpose, about, in, to)
 	if err != nil {
+		return task.Task{}, err
+	}
+	if err := timers.ScheduleEscalation(ctx, w, id, p.OrgID, 0, to.DueOn); err != nil {
 		return task.Task{}, err
 	}
 	t, err := s.visible(ctx, w, id)

@@ -20,6 +20,7 @@ import (
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/seed"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
@@ -80,6 +81,7 @@ func (p *authorizerPool) get(t *testing.T) *authz.Authorizer {
 // testBundle is what a test needs beside the server under test.
 type testBundle struct {
 	db    *pgtest.DB
+	app   *app.App // the API's application, its job queue an insert-only river client
 	idp   *devidp.Provider
 	authz *authz.Authorizer
 	logs  *syncBuffer // everything the server logged, at debug level
@@ -224,7 +226,9 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 			t.Fatal("the event listeners did not start listening")
 		}
 	}
-	application := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
+	jobs, err := timers.NewInserter(d.AppPool)
+	require.NoError(t, err)
+	application := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second, Jobs: jobs}
 	if asOwner {
 		application.Pool = d.Pool
 	}
@@ -249,7 +253,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)
-	return srv, &testBundle{db: d, idp: idp, authz: authorizer, logs: captured, idpRequests: idpRequests}
+	return srv, &testBundle{db: d, app: application, idp: idp, authz: authorizer, logs: captured, idpRequests: idpRequests}
 }
 
 // gqlResponse is a decoded GraphQL response.

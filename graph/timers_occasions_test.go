@@ -46,6 +46,33 @@ func caseKey(t *testing.T, id string) uuid.UUID {
 	return key
 }
 
+// stepDemoCase moves the demo case one step, as soc.karlstad.
+func stepDemoCase(t *testing.T, srv *testServer, in map[string]any) {
+	t.Helper()
+	in["caseId"] = demoCaseID
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": in}), &transitionResult{})
+}
+
+// demoCaseToVantar takes the demo case through the default routine to
+// VANTAR, waiting for what until the day until.
+func demoCaseToVantar(t *testing.T, srv *testServer, what, until string) {
+	t.Helper()
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { case { state } } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}), &struct{}{})
+	for _, to := range []string{"SCREENAD", "KARTLAGGNING", "SAMTYCKE"} {
+		stepDemoCase(t, srv, map[string]any{"to": to})
+	}
+	stepDemoCase(t, srv, map[string]any{"to": "UNDERLAG", "parties": []map[string]any{{"organizationId": fkID}}})
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{"SIP"},
+			"grants":  []map[string]any{{"organizationId": fkID, "classes": []string{"KOMMUN_PLANERING"}}},
+			"givenBy": "PERSON", "validFrom": day(-1), "validUntil": day(365), "evidence": "WRITTEN", "formReference": "SIP-samtycke 1",
+			"requestedById": fkID}}), &struct{}{})
+	stepDemoCase(t, srv, map[string]any{"to": "GEMENSAM_PLANERING", "parties": []map[string]any{{"organizationId": fkID}}})
+	stepDemoCase(t, srv, map[string]any{"to": "VAG_VALD", "routes": []string{"FK_SAMORDNING"}})
+	stepDemoCase(t, srv, map[string]any{"to": "VANTAR", "wait": map[string]any{"what": what, "expectedUntil": until}})
+}
+
 // The end of a wait: the demo case, through the default routine to
 // VANTAR with what it waits for and until when, reminds its lead unit
 // once when that day has passed, naming the wait, however often the scan
@@ -55,11 +82,7 @@ func TestTimers_TheEndOfAWaitRemindsOncePerWait(t *testing.T) {
 	srv, b := setup(t)
 	ctx := context.Background()
 	s := timerService(t, b)
-	step := func(in map[string]any) {
-		t.Helper()
-		in["caseId"] = demoCaseID
-		mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": in}), &transitionResult{})
-	}
+	step := func(in map[string]any) { t.Helper(); stepDemoCase(t, srv, in) }
 	// endWait makes the case's latest wait end on day (the API takes only
 	// days after today).
 	endWait := func(day string) {
@@ -71,20 +94,7 @@ func TestTimers_TheEndOfAWaitRemindsOncePerWait(t *testing.T) {
 		require.EqualValues(t, 1, tag.RowsAffected())
 	}
 
-	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { case { state } } }`,
-		map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}), &struct{}{})
-	for _, to := range []string{"SCREENAD", "KARTLAGGNING", "SAMTYCKE"} {
-		step(map[string]any{"to": to})
-	}
-	step(map[string]any{"to": "UNDERLAG", "parties": []map[string]any{{"organizationId": fkID}}})
-	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{"SIP"},
-			"grants":  []map[string]any{{"organizationId": fkID, "classes": []string{"KOMMUN_PLANERING"}}},
-			"givenBy": "PERSON", "validFrom": day(-1), "validUntil": day(365), "evidence": "WRITTEN", "formReference": "SIP-samtycke 1",
-			"requestedById": fkID}}), &struct{}{})
-	step(map[string]any{"to": "GEMENSAM_PLANERING", "parties": []map[string]any{{"organizationId": fkID}}})
-	step(map[string]any{"to": "VAG_VALD", "routes": []string{"FK_SAMORDNING"}})
-	step(map[string]any{"to": "VANTAR", "wait": map[string]any{"what": "FK:s beslut om samordning", "expectedUntil": day(30)}})
+	demoCaseToVantar(t, srv, "FK:s beslut om samordning", day(30))
 
 	none, err := s.Remind(ctx)
 	require.NoError(t, err)

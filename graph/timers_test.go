@@ -9,7 +9,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
-	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/demo"
@@ -18,8 +17,7 @@ import (
 // timerService is the timers of the test's hub, acting through the
 // application role as the served hub does.
 func timerService(t *testing.T, b *testBundle) *timers.Service {
-	a := &app.App{Pool: b.db.AppPool, Authz: b.authz, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
-	return timers.New(a, vagin.New(a, 0), slog.New(slog.DiscardHandler))
+	return timers.New(b.app, vagin.New(b.app, 0), slog.New(slog.DiscardHandler))
 }
 
 // runJob works one job of args on a real river client over the test's

@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
@@ -101,4 +102,50 @@ func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testi
 	require.Equal(t, created.Data.CreateTask.ID, got.Data.TaskEvents.Task.ID)
 	require.Equal(t, "Begäran om sjukskrivning", got.Data.TaskEvents.Task.Subject)
 	require.Less(t, arrived, time.Second)
+}
+
+// A replica that runs no timers (--timer-interval 0) still enqueues the
+// jobs of the moments its requests create: a task sent through it has
+// its escalation scheduled, for a replica that runs them to work.
+func TestServeReplicas_AReplicaWithoutTimersEnqueuesATasksEscalation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cluster := newReplicaCluster(t)
+	a := cluster.replica("--timer-interval", "0")
+	tok, err := passwordGrant(ctx, cluster.issuer, "rehab.vc", "demo")
+	require.NoError(t, err)
+
+	body, err := json.Marshal(map[string]any{
+		"query": `mutation($in: CreateTaskInput!) { createTask(input: $in) { id dueOn } }`,
+		"variables": map[string]any{"in": map[string]any{"kind": "SIGNAL_SJUKSKRIVNING", "caseId": relay.ID(relay.TypeCase, demo.DemoCase),
+			"classes": []string{"VARD_SJUKSKRIVNING"}, "subject": "Begäran om sjukskrivning"}},
+	})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Hub-Purpose", "SAMORDNAD_REHABILITERING")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	var created struct {
+		Data   struct{ CreateTask struct{ ID, DueOn string } }
+		Errors []any
+	}
+	require.NoError(t, json.Unmarshal(raw, &created), string(raw))
+	require.Empty(t, created.Errors, string(raw))
+	_, id, err := relay.ParseID(created.Data.CreateTask.ID)
+	require.NoError(t, err)
+	due, err := time.Parse(time.DateOnly, created.Data.CreateTask.DueOn)
+	require.NoError(t, err)
+
+	var state string
+	var at time.Time
+	require.NoError(t, cluster.d.Pool.QueryRow(ctx, `SELECT state, scheduled_at FROM river_job
+		WHERE kind = 'hub_escalate_task' AND args->>'task_id' = $1`, id.String()).Scan(&state, &at))
+	require.Equal(t, "scheduled", state)
+	require.True(t, timers.At(due).Equal(at), "at the end of the due day: %s", at)
 }

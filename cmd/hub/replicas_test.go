@@ -133,17 +133,17 @@ func newReplicaCluster(t *testing.T) *replicaCluster {
 	return &replicaCluster{t: t, d: d, issuer: issuer, ring: ring, index: index}
 }
 
-// replica starts a `hub serve` replica, stopped when the test ends, and
-// returns its base URL once it is ready.
-func (c *replicaCluster) replica() string {
+// replica starts a `hub serve` replica (with the flags extra), stopped
+// when the test ends, and returns its base URL once it is ready.
+func (c *replicaCluster) replica(extra ...string) string {
 	t := c.t
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(runCtx, []string{"serve", "--database-url", c.d.AppURL, "--http-addr", addr,
-			"--pii-keys", c.ring, "--pii-index-key", c.index, "--log-level", "error"})
+		done <- run(runCtx, append([]string{"serve", "--database-url", c.d.AppURL, "--http-addr", addr,
+			"--pii-keys", c.ring, "--pii-index-key", c.index, "--log-level", "error"}, extra...))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	deadline := time.Now().Add(30 * time.Second)

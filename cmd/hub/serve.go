@@ -15,6 +15,7 @@ import (
 
 	"github.com/samverkanshub/hub/graph"
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/devidp"
@@ -143,7 +144,13 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 	taskEvents := tasks.NewListener()
 	go taskEvents.Run(watchCtx, cfg.DatabaseURL, logger)
 
-	application := &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout}
+	// Every replica enqueues the jobs of the moments its requests create,
+	// whether or not it runs the timers (startTimers).
+	jobs, err := timers.NewInserter(pool)
+	if err != nil {
+		return fmt.Errorf("the job queue: %w", err)
+	}
+	application := &app.App{Pool: pool, Authz: authorizer, Keys: keys, StatementTimeout: cfg.StatementTimeout, Jobs: jobs}
 	stopTimers, err := startTimers(ctx, cfg, logger, application)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 // to finish, then are cancelled (river retries them later).
 func startTimers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a *app.App) (func(), error) {
 	if cfg.TimerInterval == 0 {
-		logger.Warn("timers are off on this replica (--timer-interval 0): overdue tasks are not escalated and no reminders are written by it")
+		logger.Warn("timers are off on this replica (--timer-interval 0): it works no timer job (its requests still enqueue theirs) and runs no scan")
 		return func() {}, nil
 	}
 	log := logger.With("component", "timers")

@@ -18,7 +18,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
@@ -34,6 +36,11 @@ type App struct {
 	// StatementTimeout bounds each SQL statement of a unit of work (0:
 	// the server's default).
 	StatementTimeout time.Duration
+	// Jobs is the job queue (river) the units of work enqueue their timers
+	// in (Work.Enqueue); an insert-only client will do. nil enqueues
+	// nothing: the command-line tools, whose work the timers' periodic
+	// scans find (docs/timers.md).
+	Jobs *river.Client[pgx.Tx]
 }
 
 // finishTimeout bounds writing the audit record and committing, which must

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	"github.com/samverkanshub/hub/internal/app/seed"
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
@@ -58,7 +59,9 @@ func setup(t *testing.T) *env {
 	d := pgtest.NewDatabaseFrom(t, demoTemplate)
 	authorizer, err := authz.New(authz.SamtyckeInForce)
 	require.NoError(t, err)
-	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second}
+	jobs, err := timers.NewInserter(d.AppPool)
+	require.NoError(t, err)
+	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second, Jobs: jobs}
 	people := casework.New(a)
 	directory := vagin.New(a, 0)
 	return &env{t: t, db: d, app: a, casework: people, samtycke: samtycke.New(a, people),

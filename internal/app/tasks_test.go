@@ -3,11 +3,13 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/tasks"
 )
@@ -111,4 +113,55 @@ func TestTasks_TheDatabaseKnowsTheStateMachine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A task's escalation is enqueued in the transaction that sends it
+// (river's InsertTx in the unit of work): a sent task has its job,
+// scheduled for the end of its due day; a sending rolled back leaves
+// neither the task nor its job.
+func TestTasks_TheEscalationJobIsCommittedWithTheTaskOrNotAtAll(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	soc := e.actor("soc.karlstad", rehab)
+	ind := e.person(soc)
+	c := e.openCase(soc, ind)
+	e.share(soc, ind, "fk", consent.KommunPlanering)
+	send := func(ctx context.Context, w *app.Work) (tasks.Task, error) {
+		return e.tasks.Create(ctx, w, tasks.NewTask{Kind: tasks.AnsokanSamordnadRehabilitering, CaseID: &c.ID,
+			Classes: []consent.Class{consent.KommunPlanering}, Subject: "Ärende"})
+	}
+	jobs := func(id uuid.UUID) (n int, at time.Time) {
+		err := e.db.Pool.QueryRow(context.Background(), `SELECT count(*), coalesce(max(scheduled_at), 'epoch') FROM river_job
+			WHERE kind = 'hub_escalate_task' AND args->>'task_id' = $1`, id.String()).Scan(&n, &at)
+		require.NoError(t, err)
+		return n, at
+	}
+	tasksOf := func(id uuid.UUID) (n int) {
+		require.NoError(t, e.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM tasks WHERE id = $1`, id).Scan(&n))
+		return n
+	}
+
+	var sent tasks.Task
+	require.NoError(t, e.do(soc, "createTask", func(ctx context.Context, w *app.Work) (err error) {
+		sent, err = send(ctx, w)
+		return err
+	}))
+	n, at := jobs(sent.ID)
+	require.Equal(t, 1, n)
+	require.True(t, timers.At(sent.DueOn).Equal(at), "scheduled at the end of the due day: %s", at)
+
+	ctx := context.Background()
+	w := e.app.Begin(soc)
+	rolledBack, err := send(ctx, w)
+	require.NoError(t, err)
+	var inTx int
+	require.NoError(t, w.Tx().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'hub_escalate_task' AND args->>'task_id' = $1`,
+		rolledBack.ID.String()).Scan(&inTx))
+	require.Equal(t, 1, inTx, "enqueued in the work's transaction")
+	n, _ = jobs(rolledBack.ID)
+	require.Zero(t, n, "and visible only there until it commits")
+	require.NoError(t, w.Finish(ctx, app.Operation{Type: "mutation", Name: "createTask"}, true, "a later step failed"))
+	require.Zero(t, tasksOf(rolledBack.ID))
+	n, _ = jobs(rolledBack.ID)
+	require.Zero(t, n, "the job went with the task")
 }

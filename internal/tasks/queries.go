@@ -37,10 +37,12 @@ var (
 	qAssign       = queries.Must("assign")
 
 	qOverdueSent        = queries.Must("overdue_sent")
+	qOverdueTask        = queries.Must("overdue_task")
 	qEscalate           = queries.Must("escalate")
 	qClaimReminder      = queries.Must("claim_reminder")
 	qInsertReminder     = queries.Must("insert_reminder")
 	qRemindersDue       = queries.Must("reminders_due")
+	qWaitEndedDue       = queries.Must("wait_ended_due")
 	qTimerOrganizations = queries.Must("timer_organizations")
 )
 

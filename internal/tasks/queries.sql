@@ -174,18 +174,35 @@ INSERT INTO task_events (id, task_id, at, actor_org_id, actor_unit_id, actor_use
 SELECT $5, a.id, hub_now(), hub_current_org(), $6, $7, 'ASSIGNED', NULL, a.state, $4 FROM assigned a
 RETURNING task_id
 
--- name: overdue_sent
--- The reader's organisation's sent tasks that are overdue and not yet
--- accepted (SKICKAD, MOTTAGEN: due before the request's day), with where
--- they are now: for the escalation job, which acts as their sender. Not
--- a reminder (it has no entry). At most $1.
-SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, t.individual_id, t.case_org_id,
-	t.routed_entry_id, t.escalation_level, t.due_on
-FROM tasks t
-WHERE t.sender_org_id = hub_current_org() AND t.state IN ('SKICKAD', 'MOTTAGEN') AND t.due_on < hub_today()
+-- name: overdue
+-- The task t is one of the reader's organisation's sent tasks that is
+-- overdue and not yet accepted: SKICKAD or MOTTAGEN, due before the
+-- request's day. Not a reminder (it has no entry). The one definition of
+-- what the escalation acts on, for the scan and for a task's own job.
+t.sender_org_id = hub_current_org() AND t.state IN ('SKICKAD', 'MOTTAGEN') AND t.due_on < hub_today()
 	AND t.routed_entry_id IS NOT NULL
+
+-- name: overdue_columns
+-- An overdue task t, with where it is now.
+t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, t.individual_id, t.case_org_id,
+	t.routed_entry_id, t.escalation_level, t.due_on
+
+-- name: overdue_sent
+-- The reader's organisation's sent tasks that are overdue (above), oldest
+-- due first, at most $1: for the escalation scan, which acts as their
+-- sender.
+SELECT {{overdue_columns}}
+FROM tasks t
+WHERE {{overdue}}
 ORDER BY t.due_on, t.id
 LIMIT $1
+
+-- name: overdue_task
+-- The reader's organisation's sent task $1 if it is overdue (above): for
+-- the job scheduled at its due moment, which acts as its sender.
+SELECT {{overdue_columns}}
+FROM tasks t
+WHERE t.id = $1 AND {{overdue}}
 
 -- name: escalate
 -- Moves the reader's sent task $1, still at escalation level $2 and not
@@ -240,16 +257,9 @@ RETURNING id
 -- Row security shows the reader its own cases, and of others' items only
 -- those a samtycke shares with it under its purpose.
 WITH open_cases AS (
-	SELECT c.id, c.individual_id, c.lead_unit_id, c.state, c.af_status,
-		(c.opened_at AT TIME ZONE 'Europe/Stockholm')::date AS opened_on
-	FROM cases c
-	WHERE c.org_id = hub_current_org() AND c.state <> 'AVSLUTAD'
+	{{open_cases}}
 ), due AS (
-	SELECT c.id, c.individual_id, c.lead_unit_id, 'WAIT_ENDED' AS reason, w.wait_until AS occasion, w.wait_what AS detail
-	FROM open_cases c
-	CROSS JOIN LATERAL (SELECT t.wait_until, t.wait_what FROM case_transitions t
-		WHERE t.case_id = c.id AND t.to_state = 'VANTAR' ORDER BY t.at DESC, t.id DESC LIMIT 1) w
-	WHERE c.state = 'VANTAR' AND w.wait_until < hub_today()
+	{{wait_ended}}
 	UNION ALL
 	SELECT c.id, c.individual_id, c.lead_unit_id, 'NO_JOINT_PLANNING', c.opened_on, NULL
 	FROM open_cases c
@@ -267,11 +277,51 @@ WITH open_cases AS (
 	CROSS JOIN LATERAL (SELECT extract(year FROM age(hub_today(), c.opened_on))::int AS years) y
 	WHERE y.years >= 1
 )
-SELECT d.id AS case_id, d.individual_id, d.lead_unit_id, d.reason, d.occasion, d.detail
+SELECT {{reminder_due_columns}}
 FROM due d
-WHERE NOT EXISTS (SELECT 1 FROM case_reminders m WHERE m.case_id = d.id AND m.reason = d.reason AND m.occasion = d.occasion)
+WHERE {{not_reminded}}
 ORDER BY d.occasion, d.id, d.reason
 LIMIT $1
+
+-- name: wait_ended_due
+-- The WAIT_ENDED reminder the reader's open case $1 is due on the
+-- request's day and has not had, as reminders_due finds it: for the job
+-- scheduled at the end of the case's wait.
+WITH open_cases AS (
+	{{open_cases}}
+		AND c.id = $1
+), due AS (
+	{{wait_ended}}
+)
+SELECT {{reminder_due_columns}}
+FROM due d
+WHERE {{not_reminded}}
+
+-- name: open_cases
+-- The reader's organisation's open cases (a CTE open_cases of the
+-- reminders), each with its opening day.
+SELECT c.id, c.individual_id, c.lead_unit_id, c.state, c.af_status,
+		(c.opened_at AT TIME ZONE 'Europe/Stockholm')::date AS opened_on
+	FROM cases c
+	WHERE c.org_id = hub_current_org() AND c.state <> 'AVSLUTAD'
+
+-- name: wait_ended
+-- The WAIT_ENDED reminders of open_cases: in VANTAR, and the wait stated
+-- on entering it (the latest step to VANTAR) ended before today.
+SELECT c.id, c.individual_id, c.lead_unit_id, 'WAIT_ENDED' AS reason, w.wait_until AS occasion, w.wait_what AS detail
+	FROM open_cases c
+	CROSS JOIN LATERAL (SELECT t.wait_until, t.wait_what FROM case_transitions t
+		WHERE t.case_id = c.id AND t.to_state = 'VANTAR' ORDER BY t.at DESC, t.id DESC LIMIT 1) w
+	WHERE c.state = 'VANTAR' AND w.wait_until < hub_today()
+
+-- name: not_reminded
+-- The reminder d (a row of due) has not been written: its occasion is
+-- not claimed (case_reminders).
+NOT EXISTS (SELECT 1 FROM case_reminders m WHERE m.case_id = d.id AND m.reason = d.reason AND m.occasion = d.occasion)
+
+-- name: reminder_due_columns
+-- A ReminderDue, from a row d of due.
+d.id AS case_id, d.individual_id, d.lead_unit_id, d.reason, d.occasion, d.detail
 
 -- name: timer_organizations
 -- Every organisation of the catalogue (readable by all), with its kind:

@@ -52,6 +52,20 @@ func OverdueSent(ctx context.Context, q db.Querier, limit int) ([]Overdue, error
 	return list, nil
 }
 
+// OverdueTask is the reader's organisation's sent task id, if it is
+// overdue on the request's day and not yet accepted (as OverdueSent
+// finds it); ok is false otherwise.
+func OverdueTask(ctx context.Context, q db.Querier, id uuid.UUID) (o Overdue, ok bool, err error) {
+	list, err := db.Collect[Overdue](ctx, q, qOverdueTask, id)
+	if err != nil {
+		return Overdue{}, false, fmt.Errorf("load an overdue task: %w", err)
+	}
+	if len(list) == 0 {
+		return Overdue{}, false, nil
+	}
+	return list[0], true, nil
+}
+
 // ErrMoved is returned when a task changed between reading and writing
 // it: someone acted on it meanwhile, and the job leaves it be.
 var ErrMoved = errors.New("the task changed meanwhile")
@@ -99,6 +113,17 @@ func RemindersDue(ctx context.Context, q db.Querier, limit int) ([]ReminderDue, 
 	list, err := db.Collect[ReminderDue](ctx, q, qRemindersDue, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list reminders due: %w", err)
+	}
+	return list, nil
+}
+
+// WaitEndedDue is the WAIT_ENDED reminder the reader's organisation's
+// case is due on the request's day and has not had (as RemindersDue
+// finds it), if any.
+func WaitEndedDue(ctx context.Context, q db.Querier, caseID uuid.UUID) ([]ReminderDue, error) {
+	list, err := db.Collect[ReminderDue](ctx, q, qWaitEndedDue, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("the reminder of a wait ended: %w", err)
 	}
 	return list, nil
 }

@@ -159,6 +159,15 @@ func DayOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// DayEnds is the moment the Swedish calendar day ends (day as DayOf
+// gives it): midnight in Stockholm at the start of the next day. From then
+// on DayOf is after day, as hub_today() is: a task due on day is overdue,
+// a wait expected until day has ended.
+func DayEnds(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, stockholm)
+}
+
 // FilterActive keeps the memberships in force on day.
 func FilterActive(ms []Membership, day time.Time) []Membership {
 	var out []Membership

@@ -39,3 +39,20 @@ func TestValidateKommunkod(t *testing.T) {
 		require.ErrorContains(t, ValidateKommunkod(bad), "four-digit SCB kommunkod")
 	}
 }
+
+// A day ends at the next midnight in Stockholm, summer or winter, and the
+// day of that moment is the next day.
+func TestDayEnds_AtStockholmsMidnight(t *testing.T) {
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	for day, want := range map[string]string{
+		"2026-01-15": "2026-01-15T23:00:00Z", // CET
+		"2026-07-15": "2026-07-15T22:00:00Z", // CEST
+		"2026-03-28": "2026-03-28T23:00:00Z", // the night summer time begins
+		"2026-10-24": "2026-10-24T22:00:00Z", // the night it ends
+	} {
+		end := DayEnds(d(day))
+		require.Equal(t, want, end.UTC().Format(time.RFC3339), day)
+		require.Equal(t, d(day), DayOf(end.Add(-time.Nanosecond)), day)
+		require.Equal(t, d(day).AddDate(0, 0, 1), DayOf(end), day)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
@@ -155,6 +156,12 @@ func (s *Service) move(ctx context.Context, w *app.Work, c cases.Case, def routi
 	t, err := cases.Move(ctx, w.Tx(), author(w), c, m)
 	if err != nil {
 		return cases.Transition{}, err
+	}
+	if m.To == routine.Vantar && m.Wait != nil {
+		// The reminder that the wait ended, at its end.
+		if err := timers.ScheduleWaitEnded(ctx, w, c.ID, c.OrgID, m.Wait.ExpectedUntil); err != nil {
+			return cases.Transition{}, err
+		}
 	}
 	w.Accessed(caseAccess(c, true))
 	return t, nil

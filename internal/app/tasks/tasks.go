@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
@@ -48,6 +49,7 @@ const waysAsked = 20
 // is sent only if a samtycke in force shares the person and every class
 // of the task with that function for the declared purpose (the case's own
 // municipality needs that only for the classes that are not its own).
+// Each task's escalation is scheduled for the moment it falls overdue.
 //
 // A joint request (task.NewTask.JointParties: a
 // BEGARAN_GEMENSAM_KARTLAGGNING naming no organisation kind) is one task
@@ -127,6 +129,9 @@ func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (tas
 		t, ok := found[id]
 		if !ok {
 			return task.Task{}, apperr.NotFoundf("no such task")
+		}
+		if err := timers.ScheduleEscalation(ctx, w, id, p.OrgID, 0, tos[i].DueOn); err != nil {
+			return task.Task{}, err
 		}
 		w.Touch(relay.ID(relay.TypeTask, t.ID))
 		if c != nil {

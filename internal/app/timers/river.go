@@ -62,12 +62,22 @@ type Config struct {
 // DefaultInterval is the scans' default cadence.
 const DefaultInterval = 5 * time.Minute
 
+// NewInserter returns an insert-only river client (no queues, no
+// workers: it never runs a job), for the application's units of work to
+// enqueue the jobs of the moments they create (app.App.Jobs) on every
+// replica, whether or not it runs the timers.
+func NewInserter(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
+	return river.NewClient(riverpgxv5.New(pool), &river.Config{})
+}
+
 // NewClient returns a river client that works the timers' queue and, on
 // the replica that is river's leader at the time, enqueues each scan
 // every Interval (a periodic job; unique per interval, so a change of
 // leader does not enqueue it twice). Every replica runs one: whichever
 // fetches a job works it, and a job is fetched once (river locks it with
-// FOR UPDATE SKIP LOCKED). Start it with Start, stop it with Stop.
+// FOR UPDATE SKIP LOCKED). It works the jobs of the moments units of
+// work scheduled (moments.go) as well. Start it with Start, stop it with
+// Stop.
 func NewClient(pool *pgxpool.Pool, s *Service, cfg Config) (*river.Client[pgx.Tx], error) {
 	if cfg.Interval <= 0 {
 		return nil, fmt.Errorf("timers: the interval must be positive, got %s", cfg.Interval)
@@ -82,10 +92,16 @@ func NewClient(pool *pgxpool.Pool, s *Service, cfg Config) (*river.Client[pgx.Tx
 	if err := river.AddWorkerSafely(workers, &remindWorker{s: s}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &escalateTaskWorker{s: s}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &waitEndedWorker{s: s}); err != nil {
+		return nil, err
+	}
 	every := func(args river.JobArgs, id string) *river.PeriodicJob {
 		return river.NewPeriodicJob(river.PeriodicInterval(cfg.Interval),
 			func() (river.JobArgs, *river.InsertOpts) {
-				return args, &river.InsertOpts{Queue: Queue, MaxAttempts: 3,
+				return args, &river.InsertOpts{Queue: Queue, MaxAttempts: maxAttempts,
 					UniqueOpts: river.UniqueOpts{ByPeriod: cfg.Interval}}
 			}, &river.PeriodicJobOpts{ID: id, RunOnStart: true})
 	}

@@ -1,12 +1,14 @@
 // Package timers holds the hub's timer jobs (docs/timers.md): escalating
 // overdue tasks along their entry's fallback chain, and reminders to a
-// case's lead unit. The jobs run in river (river.go) on every replica;
-// each scan acts as one organisation at a time (app.JobActor), so that
-// row-level security binds it as it binds a request of that
-// organisation, and each change is a unit of work of its own, audited
-// with operation type 'job'. What makes a change happen once is the
-// database: an escalation moves a task only from the level it was read
-// at, and a reminder claims its occasion's key (case_reminders).
+// case's lead unit. The jobs run in river (river.go) on every replica:
+// the job a unit of work schedules for a moment it creates (moments.go),
+// and periodic scans that catch up. Each acts as one organisation at a
+// time (app.JobActor), so that row-level security binds it as it binds a
+// request of that organisation, and each change is a unit of work of its
+// own, audited with operation type 'job'. What makes a change happen
+// once is the database: an escalation moves a task only from the level
+// it was read at, and a reminder claims its occasion's key
+// (case_reminders).
 package timers
 
 import (
@@ -102,19 +104,26 @@ func (s *Service) escalateFor(ctx context.Context, p task.Party, res *Escalation
 	}
 	var errs []error
 	for _, o := range overdue {
-		if o.EscalationLevel >= task.MaxEscalationLevel {
-			res.AtEnd++
-			continue
-		}
-		if err := s.escalate(ctx, p, o, res); err != nil {
+		if err := s.escalateOne(ctx, p, o, res); err != nil {
 			errs = append(errs, fmt.Errorf("task %s: %w", o.ID, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
+// escalateOne escalates the overdue task o of its sender p: the scan's
+// and the task's own job's way alike.
+func (s *Service) escalateOne(ctx context.Context, p task.Party, o task.Overdue, res *Escalation) error {
+	if o.EscalationLevel >= task.MaxEscalationLevel {
+		res.AtEnd++
+		return nil
+	}
+	return s.escalate(ctx, p, o, res)
+}
+
 // escalate moves one task, as its sender under the purpose it was sent
-// for, in a unit of work of its own.
+// for, in a unit of work of its own, and schedules its escalation from
+// where it now is at its new due moment.
 func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, res *Escalation) error {
 	w := s.app.Begin(app.JobActor(p.ID, p.Kind, EscalateJob, o.Purpose))
 	entries, err := s.directory.Entries(ctx, w, []uuid.UUID{o.RoutedEntryID})
@@ -178,6 +187,10 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 		return nil // someone acted on it meanwhile (or another replica escalated it)
 	}
 	if err != nil {
+		w.Abandon(ctx)
+		return err
+	}
+	if err := ScheduleEscalation(ctx, w, o.ID, p.ID, o.EscalationLevel+1, to.DueOn); err != nil {
 		w.Abandon(ctx)
 		return err
 	}

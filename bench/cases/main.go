@@ -24,7 +24,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -154,35 +153,16 @@ func main() {
 				fmt.Printf("%-40s c=%-3d run %d: %s\n", s.name, c, i+1, r)
 				results = append(results, r)
 			}
-			table = append(table, row{s.name, s.command, c, medians(results)})
+			table = append(table, row{s.name, s.command, c, load.Medians(results)})
 		}
 	}
 	fmt.Printf("\nmedians of %d runs of %s (p50 and p99 are each the median over the runs)\n", *runs, *dur)
 	fmt.Printf("| %-40s | %3s | %8s | %8s | %8s |\n", "scenario", "c", "p50 ms", "p99 ms", "req/s")
 	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 42), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
 	for _, r := range table {
-		fmt.Printf("| %-40s | %3d | %8.2f | %8.2f | %8.1f |\n", r.name, r.conc, ms(r.median.P50), ms(r.median.P99), r.median.RPS)
+		fmt.Printf("| %-40s | %3d | %8.2f | %8.2f | %8.1f |\n", r.name, r.conc, load.Ms(r.median.P50), load.Ms(r.median.P99), r.median.RPS)
 	}
 }
-
-// medians takes each figure's median over the runs separately.
-func medians(runs []load.Result) load.Result {
-	mid := func(f func(load.Result) float64) float64 {
-		xs := make([]float64, len(runs))
-		for i, r := range runs {
-			xs[i] = f(r)
-		}
-		slices.Sort(xs)
-		return xs[len(xs)/2]
-	}
-	return load.Result{
-		P50: time.Duration(mid(func(r load.Result) float64 { return float64(r.P50) })),
-		P99: time.Duration(mid(func(r load.Result) float64 { return float64(r.P99) })),
-		RPS: mid(func(r load.Result) float64 { return r.RPS }),
-	}
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // checkOnce sends one request and looks at its answer, so that a
 // misconfigured run fails before it measures anything.

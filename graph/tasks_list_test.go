@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -19,7 +20,8 @@ import (
 // state and kind filters are compared as codes, and its cursor is written
 // without a row comparison. This test holds the result to the plainest
 // statement of the rule, run by the owner: the same tasks, in the same
-// order, page after page, for every filter, with the same totalCount.
+// order (newest first; open tasks most overdue first when filtered by due
+// day), page after page, for every filter, with the same totalCount.
 func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
@@ -33,7 +35,9 @@ func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testin
 
 	// 48 more of FK's tasks, half in the organisation's queue and half in
 	// the unit's, in pairs sent at the same moment (the order then falls to
-	// the id), of every state and of the kinds about a person.
+	// the id), of every state and of the kinds about a person, most of them
+	// due before the day of the due filter, on a few days (the order then
+	// falls to the id too).
 	states := []string{"SKICKAD", "MOTTAGEN", "ACCEPTERAD", "AVVISAD", "PAGAENDE", "KLAR", "AVBRUTEN"}
 	kinds := []string{"SIGNAL_SJUKSKRIVNING", "ANSOKAN_SAMORDNAD_REHABILITERING", "FRAGA_MEDICINSKT_UNDERLAG",
 		"BEGARAN_GEMENSAM_KARTLAGGNING", "KALLELSE_SIP", "AF_INSKRIVNING"}
@@ -50,7 +54,7 @@ func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testin
 				CASE WHEN $4 = 'AVVISAD' THEN 'Ej aktuellt' END, consent_id, $7, $7
 			FROM tasks WHERE id = $1`,
 			src, uuid.New(), kinds[rng.IntN(len(kinds))], state, i%2 == 0,
-			base.AddDate(0, 0, rng.IntN(40)-20), base.Add(-time.Duration(i/2)*time.Minute))
+			base.AddDate(0, 0, rng.IntN(10)-7), base.Add(-time.Duration(i/2)*time.Minute))
 		require.NoError(t, err)
 	}
 
@@ -59,13 +63,15 @@ func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testin
 	for _, f := range []struct {
 		name, args, where string
 		arg               any
+		order             string // of the list; newest first when ""
 	}{
-		{"no filter", "", "", nil},
-		{"a state", `, state: MOTTAGEN`, ` AND state = $3::task_state`, "MOTTAGEN"},
-		{"another state", `, state: KLAR`, ` AND state = $3::task_state`, "KLAR"},
-		{"a kind", `, kind: KALLELSE_SIP`, ` AND kind = $3::task_kind`, "KALLELSE_SIP"},
-		{"a kind no task has", `, kind: KONSULTATION`, ` AND kind = $3::task_kind`, "KONSULTATION"},
-		{"due before a day", `, dueBefore: "` + dueBefore + `"`, ` AND due_on < $3::date`, dueBefore},
+		{"no filter", "", "", nil, ""},
+		{"a state", `, state: MOTTAGEN`, ` AND state = $3::task_state`, "MOTTAGEN", ""},
+		{"another state", `, state: KLAR`, ` AND state = $3::task_state`, "KLAR", ""},
+		{"a kind", `, kind: KALLELSE_SIP`, ` AND kind = $3::task_kind`, "KALLELSE_SIP", ""},
+		{"a kind no task has", `, kind: KONSULTATION`, ` AND kind = $3::task_kind`, "KONSULTATION", ""},
+		{"due before a day", `, dueBefore: "` + dueBefore + `"`,
+			` AND due_on < $3::date AND state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')`, dueBefore, "due_on, id"},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			args := []any{fk, *fkUnit}
@@ -74,7 +80,7 @@ func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testin
 			}
 			rows, err := b.db.Pool.Query(ctx, `SELECT id FROM tasks
 				WHERE recipient_org_id = $1 AND (recipient_unit_id IS NULL OR recipient_unit_id = $2)`+f.where+`
-				ORDER BY created_at DESC, id DESC`, args...)
+				ORDER BY `+cmp.Or(f.order, "created_at DESC, id DESC"), args...)
 			require.NoError(t, err)
 			var want []string
 			for rows.Next() {

@@ -738,7 +738,19 @@ CREATE FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_consented 
     LANGUAGE sql STABLE SECURITY DEFINER ROWS 1
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    SELECT v.shown,
+    SELECT c.shown, c.case_id, c.individual_id, c.case_org_id, c.subject, c.body, c.reject_reason, c.consent_id
+    FROM hub_task_contents(ARRAY[p_task], p_own, p_consented) c $$;
+
+
+--
+-- Name: hub_task_contents(uuid[], boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_task_contents(p_tasks uuid[], p_own boolean, p_consented boolean) RETURNS TABLE(task_id uuid, shown boolean, case_id uuid, individual_id uuid, case_org_id uuid, subject text, body text, reject_reason text, consent_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER ROWS 50
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT t.id, v.shown,
         CASE WHEN v.case_shown THEN t.case_id END,
         CASE WHEN v.case_shown THEN t.individual_id END,
         CASE WHEN v.case_shown THEN t.case_org_id END,
@@ -768,7 +780,7 @@ CREATE FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_consented 
         FROM hub_task_text_shown(t.case_id, t.individual_id, t.case_org_id, t.classes,
                                  t.sender_org_id, t.sender_org_id, p_own, p_consented) x
         OFFSET 0) v
-    WHERE t.id = p_task AND hub_task_is_party(t.sender_org_id, t.recipient_org_id, t.recipient_unit_id) $$;
+    WHERE t.id = ANY(p_tasks) AND hub_task_is_party(t.sender_org_id, t.recipient_org_id, t.recipient_unit_id) $$;
 
 
 --
@@ -1812,6 +1824,11 @@ CREATE TABLE public.tasks (
     recipient_queue uuid GENERATED ALWAYS AS (COALESCE(recipient_unit_id, recipient_org_id)) STORED NOT NULL,
     kind_code smallint GENERATED ALWAYS AS (public.hub_task_kind_code(kind)) STORED NOT NULL,
     state_code smallint GENERATED ALWAYS AS (public.hub_task_state_code(state)) STORED NOT NULL,
+    due_open date GENERATED ALWAYS AS (
+CASE
+    WHEN (state = ANY (ARRAY['SKICKAD'::public.task_state, 'MOTTAGEN'::public.task_state, 'ACCEPTERAD'::public.task_state, 'PAGAENDE'::public.task_state])) THEN due_on
+    ELSE NULL::date
+END) STORED,
     joint_id uuid,
     CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
     CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
@@ -2610,42 +2627,56 @@ CREATE INDEX tasks_joint ON public.tasks USING btree (joint_id) WHERE (joint_id 
 -- Name: tasks_queue; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_queue ON public.tasks USING btree (recipient_queue, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+CREATE INDEX tasks_queue ON public.tasks USING btree (recipient_queue, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id);
+
+
+--
+-- Name: tasks_queue_due; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_queue_due ON public.tasks USING btree (recipient_queue, due_open, id) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, kind_code, state_code) WHERE (due_open IS NOT NULL);
 
 
 --
 -- Name: tasks_queue_kind; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_queue_kind ON public.tasks USING btree (recipient_queue, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+CREATE INDEX tasks_queue_kind ON public.tasks USING btree (recipient_queue, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id);
 
 
 --
 -- Name: tasks_queue_state; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_queue_state ON public.tasks USING btree (recipient_queue, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id, due_on);
+CREATE INDEX tasks_queue_state ON public.tasks USING btree (recipient_queue, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, sender_org_id);
 
 
 --
 -- Name: tasks_sent; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_sent ON public.tasks USING btree (sender_org_id, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
+CREATE INDEX tasks_sent ON public.tasks USING btree (sender_org_id, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id);
+
+
+--
+-- Name: tasks_sent_due; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_sent_due ON public.tasks USING btree (sender_org_id, due_open, id) INCLUDE (recipient_org_id, recipient_unit_id, kind_code, state_code) WHERE (due_open IS NOT NULL);
 
 
 --
 -- Name: tasks_sent_kind; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_sent_kind ON public.tasks USING btree (sender_org_id, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
+CREATE INDEX tasks_sent_kind ON public.tasks USING btree (sender_org_id, kind_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id);
 
 
 --
 -- Name: tasks_sent_state; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX tasks_sent_state ON public.tasks USING btree (sender_org_id, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id, due_on);
+CREATE INDEX tasks_sent_state ON public.tasks USING btree (sender_org_id, state_code, created_at DESC, id DESC) INCLUDE (recipient_org_id, recipient_unit_id);
 
 
 --
@@ -4341,6 +4372,14 @@ GRANT ALL ON FUNCTION public.hub_task_content(p_task uuid, p_own boolean, p_cons
 
 
 --
+-- Name: FUNCTION hub_task_contents(p_tasks uuid[], p_own boolean, p_consented boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_task_contents(p_tasks uuid[], p_own boolean, p_consented boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_task_contents(p_tasks uuid[], p_own boolean, p_consented boolean) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_task_event_note(p_event uuid, p_own boolean, p_consented boolean); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5041,6 +5080,13 @@ GRANT SELECT(kind_code) ON TABLE public.tasks TO hub_app;
 --
 
 GRANT SELECT(state_code) ON TABLE public.tasks TO hub_app;
+
+
+--
+-- Name: COLUMN tasks.due_open; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT(due_open) ON TABLE public.tasks TO hub_app;
 
 
 --

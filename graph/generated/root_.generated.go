@@ -5202,7 +5202,7 @@ extend type Query {
     state: TaskState
     "Only tasks of this kind."
     kind: TaskKind
-    "Only tasks due before this day."
+    "Only open tasks (SKICKAD, MOTTAGEN, ACCEPTERAD, PAGAENDE) due before this day, listed most overdue first (by due day, then id); without it a list is newest first."
     dueBefore: Date
     "Only tasks about this case (among those whose content you may see)."
     caseId: ID

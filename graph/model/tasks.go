@@ -96,7 +96,7 @@ type TaskConnection struct {
 // NewTaskConnection builds a connection from a page.
 func NewTaskConnection(p page.Result[tasks.Task], f tasks.Filter, today time.Time) *TaskConnection {
 	c := &TaskConnection{Filter: f}
-	c.Edges, c.Nodes, c.PageInfo = connect(p, func(t tasks.Task) *Task { return FromTask(t, today) }, tasks.Key,
+	c.Edges, c.Nodes, c.PageInfo = connect(p, func(t tasks.Task) *Task { return FromTask(t, today) }, tasks.KeyOf(f),
 		func(cursor string, n *Task) *TaskEdge { return &TaskEdge{Cursor: cursor, Node: n} })
 	return c
 }

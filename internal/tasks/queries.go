@@ -21,8 +21,8 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 var (
 	tTasksByID     = queries.Template("tasks_by_id", "scope")
 	tJointTasks    = queries.Template("joint_tasks", "scope")
-	tBoxRows       = queries.Template("box_rows", "part", "filter", "limit")
-	tListTasks     = queries.Template("list_tasks", "scope", "rows", "limit")
+	tBoxRows       = queries.Template("box_rows", "part", "filter", "order", "limit")
+	tListTasks     = queries.Template("list_tasks", "scope", "rows", "order", "limit")
 	tCountTasks    = queries.Template("count_tasks", "rows")
 	tEventsOfTasks = queries.Template("events_of_tasks", "scope")
 	tOfCase        = queries.Template("of_case", "n", "scope")
@@ -30,6 +30,8 @@ var (
 	qOrgQueue     = queries.Must("org_queue")
 	qUnitQueue    = queries.Must("unit_queue")
 	qSent         = queries.Must("sent")
+	qNewestFirst  = queries.Must("newest_first")
+	qMostOverdue  = queries.Must("most_overdue_first")
 	qTaskSamtycke = queries.Must("task_samtycke")
 	qInsertTask   = queries.Must("insert_task")
 	qTaskCreated  = queries.Must("task_created")
@@ -78,23 +80,33 @@ func boxParts(b Box) []string {
 	return []string{qOrgQueue, qUnitQueue}
 }
 
+// listOrder is the order of the filter's list: newest first, or, filtered
+// by due day, most overdue first.
+func listOrder(f Filter) string {
+	if f.DueBefore != nil {
+		return qMostOverdue
+	}
+	return qNewestFirst
+}
+
 // boxRows renders the parts of the box as box_rows, each narrowed by
-// filter and reading at most limit rows, joined by UNION ALL.
-func boxRows(b Box, filter string, limit int) string {
+// filter, in order, reading at most limit rows, joined by UNION ALL.
+func boxRows(b Box, filter, order string, limit int) string {
 	parts := boxParts(b)
 	rows := make([]string, len(parts))
 	for i, part := range parts {
-		rows[i] = tBoxRows.Render(part, filter, strconv.Itoa(limit))
+		rows[i] = tBoxRows.Render(part, filter, order, strconv.Itoa(limit))
 	}
 	return strings.Join(rows, "\n\tUNION ALL ")
 }
 
-// listSQL renders List's statement: filter holds the conditions of the
+// listSQL renders List's statement: where holds the conditions of the
 // filter and the cursor ("" or " AND …"), limit the rows to read.
-func listSQL(s consent.Scope, b Box, filter string, limit int) string {
-	return tListTasks.Render(scopeArgs(s), boxRows(b, filter, limit), strconv.Itoa(limit))
+func listSQL(s consent.Scope, f Filter, where string, limit int) string {
+	order := listOrder(f)
+	return tListTasks.Render(scopeArgs(s), boxRows(f.Box, where, order, limit), order, strconv.Itoa(limit))
 }
 
-func countSQL(b Box, filter string) string {
-	return page.BoundedCount(tCountTasks.Render(boxRows(b, filter, page.MaxCount)))
+func countSQL(f Filter, where string) string {
+	return page.BoundedCount(tCountTasks.Render(boxRows(f.Box, where, listOrder(f), page.MaxCount)))
 }

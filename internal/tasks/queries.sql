@@ -55,11 +55,11 @@ t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown AS conte
 
 -- name: tasks_by_id
 -- The tasks among the ids $1 that are the reader's, each with its content
--- (one call of hub_task_content per task).
+-- (hub_task_contents: one call for them all).
 SELECT {{task_columns}}
-FROM tasks t
-CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
-WHERE t.id = ANY($1) AND {{party}}
+FROM hub_task_contents($1, {{scope}}) c
+JOIN tasks t ON t.id = c.task_id
+WHERE {{party}}
 
 -- name: joint_tasks
 -- The tasks of the groups $1 (joint_id: the id of a group's first task)
@@ -72,26 +72,38 @@ CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
 WHERE t.joint_id = ANY($1) AND {{party}}
 ORDER BY t.joint_id, t.id <> t.joint_id, t.id
 
+-- name: newest_first
+-- The order of a list: newest first (the order of tasks_queue, _kind and
+-- _state, and of tasks_sent, _kind and _state; migration 031).
+t.created_at DESC, t.id DESC
+
+-- name: most_overdue_first
+-- The order of a list filtered by due day: its open tasks by the day they
+-- are due, then by id (tasks_queue_due, tasks_sent_due).
+t.due_open, t.id
+
 -- name: box_rows
 -- The ids of one part of a box ({{part}}: a queue, or what was sent),
--- narrowed by {{filter}}, newest first, at most {{limit}} of them: read in
--- the order of an index (migration 031), so a page reads no more rows than
--- it shows.
-(SELECT t.id, t.created_at FROM tasks t
+-- narrowed by {{filter}}, in the list's {{order}}, at most {{limit}} of
+-- them: read in the order of an index (migration 031), so a page reads no
+-- more rows than it shows.
+(SELECT t.id, t.created_at, t.due_open FROM tasks t
 	WHERE {{part}}{{filter}}
-	ORDER BY t.created_at DESC, t.id DESC LIMIT {{limit}})
+	ORDER BY {{order}} LIMIT {{limit}})
 
 -- name: list_tasks
--- One page of the reader's inbox or sent tasks, newest first. {{rows}} is
+-- One page of the reader's inbox or sent tasks, in {{order}}. {{rows}} is
 -- the box's parts as box_rows, joined by UNION ALL; {{limit}} the number of
--- rows to read. The page is chosen first, and hub_task_content called only
--- for its rows (a call per row of the box would cost the whole box).
+-- rows to read. The page is chosen first, and its rows' content read in
+-- one call of hub_task_contents (the content of every row of the box would
+-- cost the whole box, a call per row fifty calls).
+WITH page AS MATERIALIZED (
+	SELECT t.id FROM ({{rows}}) t
+	ORDER BY {{order}} LIMIT {{limit}})
 SELECT {{task_columns}}
-FROM (SELECT parts.id FROM ({{rows}}) parts
-	ORDER BY parts.created_at DESC, parts.id DESC LIMIT {{limit}}) page
-JOIN tasks t ON t.id = page.id
-CROSS JOIN LATERAL hub_task_content(t.id, {{scope}}) c
-ORDER BY t.created_at DESC, t.id DESC
+FROM hub_task_contents(ARRAY(SELECT page.id FROM page), {{scope}}) c
+JOIN tasks t ON t.id = c.task_id
+ORDER BY {{order}}
 
 -- name: count_tasks
 -- The rows of the box to count ({{rows}}: its parts as box_rows, each

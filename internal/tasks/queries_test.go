@@ -61,12 +61,14 @@ func TestGolden_ListTasks(t *testing.T) {
 		{"the inbox, the first page of 20", Filter{Box: Inbox}, page.Request{First: 20}},
 		{"the inbox, a page of 50 after a cursor", Filter{Box: Inbox}, page.Request{First: 50, After: goldenAfter}},
 		{"sent, of a state, kind and case, due before a day", Filter{Box: Sent, State: &state, Kind: &kind, DueBefore: &due, CaseID: &goldenCase}, page.Request{First: 5}},
+		{"the inbox due before a day, most overdue first, after a cursor", Filter{Box: Inbox, DueBefore: &due},
+			page.Request{First: 50, After: &page.Key{Sort: "2026-03-18", ID: goldenAfter.ID}}},
 	} {
 		sql, args, err := listTasksSQL(s.scope, tc.f, tc.p)
 		require.NoError(t, err)
 		list = append(list, sqlgolden.Case{Name: tc.name, SQL: sql, Args: args})
 		where, cargs := tc.f.where(s.scope, nil)
-		count = append(count, sqlgolden.Case{Name: tc.name, SQL: countSQL(tc.f.Box, where), Args: cargs})
+		count = append(count, sqlgolden.Case{Name: tc.name, SQL: countSQL(tc.f, where), Args: cargs})
 	}
 	sqlgolden.Check(t, "testdata/list_tasks.sql", list...)
 	sqlgolden.Check(t, "testdata/count_tasks.sql", count...)

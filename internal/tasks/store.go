@@ -76,10 +76,12 @@ const (
 
 // Filter narrows List.
 type Filter struct {
-	Box       Box
-	State     *State
-	Kind      *Kind
-	DueBefore *time.Time // due on a day before this one
+	Box   Box
+	State *State
+	Kind  *Kind
+	// DueBefore keeps the open tasks due on a day before this one, and
+	// lists them most overdue first (by due day, then id).
+	DueBefore *time.Time
 	// CaseID keeps the tasks about the case, among those whose case the
 	// reader may see: a task whose case is hidden from it names no case.
 	CaseID *uuid.UUID
@@ -100,7 +102,7 @@ func (f Filter) where(s consent.Scope, args []any) (string, []any) {
 	}
 	if f.DueBefore != nil {
 		args = append(args, *f.DueBefore)
-		fmt.Fprintf(&b, " AND t.due_on < $%d::date", len(args))
+		fmt.Fprintf(&b, " AND t.due_open < $%d::date", len(args))
 	}
 	if f.CaseID != nil {
 		args = append(args, *f.CaseID)
@@ -126,18 +128,38 @@ func List(ctx context.Context, q db.Querier, scope consent.Scope, f Filter, pr p
 func listTasksSQL(scope consent.Scope, f Filter, pr page.Request) (string, []any, error) {
 	where, args := f.where(scope, nil)
 	if pr.After != nil {
-		at, err := time.Parse(time.RFC3339Nano, pr.After.Sort)
+		cond, err := f.after(*pr.After, len(args)+1)
 		if err != nil {
-			return "", nil, apperr.Invalidf("the cursor is not one of this list's")
+			return "", nil, err
 		}
-		args = append(args, at, pr.After.ID)
-		// The row comparison (created_at, id) < (…) is not leakproof, so
-		// row security would keep an index from seeking to the cursor;
-		// these comparisons are, and say the same.
-		n := len(args) - 1
-		where += fmt.Sprintf(" AND t.created_at <= $%d AND (t.created_at < $%d OR t.id < $%d)", n, n, n+1)
+		args = append(args, cond.sort, pr.After.ID)
+		where += cond.sql
 	}
-	return listSQL(scope, f.Box, where, readLimit(pr.First+1)), args, nil
+	return listSQL(scope, f, where, readLimit(pr.First+1)), args, nil
+}
+
+type afterCond struct {
+	sql  string
+	sort any
+}
+
+// after is the condition of the rows after the cursor k in the filter's
+// order, its sort value the parameter n and its id n+1. A row comparison
+// ((a, b) < (x, y)) is not leakproof, so under row security an index could
+// not seek to it; the comparisons column by column are, and say the same.
+func (f Filter) after(k page.Key, n int) (afterCond, error) {
+	if f.DueBefore != nil {
+		day, err := time.Parse(time.DateOnly, k.Sort)
+		if err != nil {
+			return afterCond{}, apperr.Invalidf("the cursor is not one of this list's")
+		}
+		return afterCond{fmt.Sprintf(" AND t.due_open >= $%d::date AND (t.due_open > $%d::date OR t.id > $%d)", n, n, n+1), day}, nil
+	}
+	at, err := time.Parse(time.RFC3339Nano, k.Sort)
+	if err != nil {
+		return afterCond{}, apperr.Invalidf("the cursor is not one of this list's")
+	}
+	return afterCond{fmt.Sprintf(" AND t.created_at <= $%d AND (t.created_at < $%d OR t.id < $%d)", n, n, n+1), at}, nil
 }
 
 // readLimit is the smallest of a few statement sizes that reads n rows
@@ -155,15 +177,21 @@ func readLimit(n int) int {
 func Count(ctx context.Context, q db.Querier, scope consent.Scope, f Filter) (int, error) {
 	where, args := f.where(scope, nil)
 	var n int
-	if err := q.QueryRow(ctx, countSQL(f.Box, where), args...).Scan(&n); err != nil {
+	if err := q.QueryRow(ctx, countSQL(f, where), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count tasks: %w", err)
 	}
 	return n, nil
 }
 
-// Key is a task's place in List.
-func Key(t Task) page.Key {
-	return page.Key{Sort: t.CreatedAt.UTC().Format(time.RFC3339Nano), ID: t.ID}
+// KeyOf gives a task's place in the list of the filter f: its creation,
+// or, filtered by due day, the day it is due.
+func KeyOf(f Filter) func(Task) page.Key {
+	if f.DueBefore != nil {
+		return func(t Task) page.Key { return page.Key{Sort: t.DueOn.Format(time.DateOnly), ID: t.ID} }
+	}
+	return func(t Task) page.Key {
+		return page.Key{Sort: t.CreatedAt.UTC().Format(time.RFC3339Nano), ID: t.ID}
+	}
 }
 
 // Author is who acts on a task: a person of an organisation, perhaps in

@@ -12,9 +12,9 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	c.reject_reason,
 	t.created_at, t.updated_at,
 	c.consent_id, t.joint_id
-FROM tasks t
-CROSS JOIN LATERAL hub_task_content(t.id, true, true) c
-WHERE t.id = ANY($1) AND (t.sender_org_id = hub_current_org()
+FROM hub_task_contents($1, true, true) c
+JOIN tasks t ON t.id = c.task_id
+WHERE (t.sender_org_id = hub_current_org()
 	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())));
 
 -- case: own organisation's only
@@ -29,7 +29,7 @@ SELECT t.id, t.kind, t.state, t.purpose, t.classes::text[] AS classes, c.shown A
 	c.reject_reason,
 	t.created_at, t.updated_at,
 	c.consent_id, t.joint_id
-FROM tasks t
-CROSS JOIN LATERAL hub_task_content(t.id, true, false) c
-WHERE t.id = ANY($1) AND (t.sender_org_id = hub_current_org()
+FROM hub_task_contents($1, true, false) c
+JOIN tasks t ON t.id = c.task_id
+WHERE (t.sender_org_id = hub_current_org()
 	OR (t.recipient_org_id = hub_current_org() AND (t.recipient_unit_id IS NULL OR t.recipient_unit_id = hub_current_unit())));

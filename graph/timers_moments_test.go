@@ -89,6 +89,17 @@ func jobsFor(t *testing.T, b *testBundle, kind, key string, id uuid.UUID) []sche
 }
 
 // comeDue makes the scheduled job id due now, as if its moment had come.
+// runOverdue starts the timers, makes the task id overdue and its job
+// come due, and waits until the job has run.
+func runOverdue(t *testing.T, b *testBundle, s *timers.Service, id uuid.UUID, job int64) {
+	t.Helper()
+	events := startTimers(t, b, s)
+	_, err := b.db.Pool.Exec(context.Background(), `UPDATE tasks SET due_on = current_date - 2 WHERE id = $1`, id)
+	require.NoError(t, err)
+	comeDue(t, b, job)
+	awaitJob(t, events, job)
+}
+
 func comeDue(t *testing.T, b *testBundle, id int64) {
 	t.Helper()
 	tag, err := b.db.Pool.Exec(context.Background(),
@@ -127,11 +138,7 @@ func TestTimers_ATaskEscalatesAtItsDueMomentByItsOwnJob(t *testing.T) {
 	require.True(t, timers.At(dueDay(t, sent.DueOn)).Equal(jobs[0].ScheduledAt),
 		"at the end of the due day %s in Stockholm (and the minute the clocks may differ by): %s", sent.DueOn, jobs[0].ScheduledAt)
 
-	events := startTimers(t, b, s)
-	_, err := b.db.Pool.Exec(ctx, `UPDATE tasks SET due_on = current_date - 2 WHERE id = $1`, id)
-	require.NoError(t, err)
-	comeDue(t, b, jobs[0].ID)
-	awaitJob(t, events, jobs[0].ID)
+	runOverdue(t, b, s, id, jobs[0].ID)
 
 	var got escalatedTask
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, escalatedQuery, map[string]any{"id": sent.ID}), &got)
@@ -153,7 +160,7 @@ func TestTimers_ATaskEscalatesAtItsDueMomentByItsOwnJob(t *testing.T) {
 
 	// The first job again (a retry, a duplicate): the task has left its
 	// level, even overdue again.
-	_, err = b.db.Pool.Exec(ctx, `UPDATE tasks SET due_on = current_date - 2 WHERE id = $1`, id)
+	_, err := b.db.Pool.Exec(ctx, `UPDATE tasks SET due_on = current_date - 2 WHERE id = $1`, id)
 	require.NoError(t, err)
 	res, err := s.EscalateTask(ctx, demo.ID("org/karlstad"), id, 0)
 	require.NoError(t, err)
@@ -166,7 +173,6 @@ func TestTimers_ATaskEscalatesAtItsDueMomentByItsOwnJob(t *testing.T) {
 func TestTimers_ATaskClosedBeforeItsDueMomentIsNotEscalated(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
-	ctx := context.Background()
 	s := timerService(t, b)
 
 	sent := createTask(t, srv, "soc.karlstad", ansokan())
@@ -175,11 +181,7 @@ func TestTimers_ATaskClosedBeforeItsDueMomentIsNotEscalated(t *testing.T) {
 	jobs := jobsFor(t, b, timers.EscalateTaskArgs{}.Kind(), "task_id", id)
 	require.Len(t, jobs, 1)
 
-	events := startTimers(t, b, s)
-	_, err := b.db.Pool.Exec(ctx, `UPDATE tasks SET due_on = current_date - 2 WHERE id = $1`, id)
-	require.NoError(t, err)
-	comeDue(t, b, jobs[0].ID)
-	awaitJob(t, events, jobs[0].ID)
+	runOverdue(t, b, s, id, jobs[0].ID)
 
 	var got escalatedTask
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, escalatedQuery, map[string]any{"id": sent.ID}), &got)

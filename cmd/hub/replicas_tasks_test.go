@@ -53,28 +53,7 @@ func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testi
 	require.NoError(t, wsjson.Write(dialCtx, ws, message{ID: "1", Type: "subscribe", Payload: sub}))
 	time.Sleep(300 * time.Millisecond) // the subscription is registered
 
-	body, err := json.Marshal(map[string]any{
-		"query": `mutation($in: CreateTaskInput!) { createTask(input: $in) { id } }`,
-		"variables": map[string]any{"in": map[string]any{"kind": "SIGNAL_SJUKSKRIVNING", "caseId": relay.ID(relay.TypeCase, demo.DemoCase),
-			"classes": []string{"VARD_SJUKSKRIVNING"}, "subject": "Begäran om sjukskrivning"}},
-	})
-	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(string(body)))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token("rehab.vc"))
-	req.Header.Set("Hub-Purpose", "SAMORDNAD_REHABILITERING")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	raw, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	require.NoError(t, err)
-	var created struct {
-		Data   struct{ CreateTask struct{ ID string } }
-		Errors []any
-	}
-	require.NoError(t, json.Unmarshal(raw, &created), string(raw))
-	require.Empty(t, created.Errors, string(raw))
+	created := sendSignal(t, a, token("rehab.vc"))
 	sentAt := time.Now()
 
 	readCtx, stop := context.WithTimeout(ctx, time.Second)
@@ -99,7 +78,7 @@ func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testi
 	require.NoError(t, json.Unmarshal(m.Payload, &got), string(m.Payload))
 	require.Empty(t, got.Errors, string(m.Payload))
 	require.Equal(t, "CREATED", got.Data.TaskEvents.Kind)
-	require.Equal(t, created.Data.CreateTask.ID, got.Data.TaskEvents.Task.ID)
+	require.Equal(t, created.ID, got.Data.TaskEvents.Task.ID)
 	require.Equal(t, "Begäran om sjukskrivning", got.Data.TaskEvents.Task.Subject)
 	require.Less(t, arrived, time.Second)
 }
@@ -115,31 +94,10 @@ func TestServeReplicas_AReplicaWithoutTimersEnqueuesATasksEscalation(t *testing.
 	tok, err := passwordGrant(ctx, cluster.issuer, "rehab.vc", "demo")
 	require.NoError(t, err)
 
-	body, err := json.Marshal(map[string]any{
-		"query": `mutation($in: CreateTaskInput!) { createTask(input: $in) { id dueOn } }`,
-		"variables": map[string]any{"in": map[string]any{"kind": "SIGNAL_SJUKSKRIVNING", "caseId": relay.ID(relay.TypeCase, demo.DemoCase),
-			"classes": []string{"VARD_SJUKSKRIVNING"}, "subject": "Begäran om sjukskrivning"}},
-	})
+	created := sendSignal(t, a, tok)
+	_, id, err := relay.ParseID(created.ID)
 	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, a+"/graphql", strings.NewReader(string(body)))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Hub-Purpose", "SAMORDNAD_REHABILITERING")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	raw, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	require.NoError(t, err)
-	var created struct {
-		Data   struct{ CreateTask struct{ ID, DueOn string } }
-		Errors []any
-	}
-	require.NoError(t, json.Unmarshal(raw, &created), string(raw))
-	require.Empty(t, created.Errors, string(raw))
-	_, id, err := relay.ParseID(created.Data.CreateTask.ID)
-	require.NoError(t, err)
-	due, err := time.Parse(time.DateOnly, created.Data.CreateTask.DueOn)
+	due, err := time.Parse(time.DateOnly, created.DueOn)
 	require.NoError(t, err)
 
 	var state string
@@ -148,4 +106,34 @@ func TestServeReplicas_AReplicaWithoutTimersEnqueuesATasksEscalation(t *testing.
 		WHERE kind = 'hub_escalate_task' AND args->>'task_id' = $1`, id.String()).Scan(&state, &at))
 	require.Equal(t, "scheduled", state)
 	require.True(t, timers.At(due).Equal(at), "at the end of the due day: %s", at)
+}
+
+// sendSignal sends the demo person's SIGNAL_SJUKSKRIVNING through the
+// replica at url as the holder of token, and returns the task's id and
+// due day.
+func sendSignal(t *testing.T, url, token string) (created struct{ ID, DueOn string }) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{
+		"query": `mutation($in: CreateTaskInput!) { createTask(input: $in) { id dueOn } }`,
+		"variables": map[string]any{"in": map[string]any{"kind": "SIGNAL_SJUKSKRIVNING", "caseId": relay.ID(relay.TypeCase, demo.DemoCase),
+			"classes": []string{"VARD_SJUKSKRIVNING"}, "subject": "Begäran om sjukskrivning"}},
+	})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Hub-Purpose", "SAMORDNAD_REHABILITERING")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	var out struct {
+		Data   struct{ CreateTask struct{ ID, DueOn string } }
+		Errors []any
+	}
+	require.NoError(t, json.Unmarshal(raw, &out), string(raw))
+	require.Empty(t, out.Errors, string(raw))
+	return out.Data.CreateTask
 }

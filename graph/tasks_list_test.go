@@ -15,7 +15,8 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
-// The inbox is two queues read in index order and merged (migration 031:
+// The inbox is two queues read in index order and merged, the sent box one
+// (migration 031:
 // the organisation's, for entries that name no unit, and the unit's), its
 // state and kind filters are compared as codes, and its cursor is written
 // without a row comparison. This test holds the result to the plainest
@@ -58,66 +59,76 @@ func TestTasks_TheInboxMergesTheQueuesInOrderThroughEveryFilterAndPage(t *testin
 		require.NoError(t, err)
 	}
 
-	fk := demo.ID("org/fk")
-	dueBefore := base.Format(time.DateOnly)
-	for _, f := range []struct {
-		name, args, where string
-		arg               any
-		order             string // of the list; newest first when ""
+	// FK reads its inbox (both queues); Karlstad, which sent them all, its
+	// sent box. The oracle's conditions take the box's parameters first.
+	boxes := []struct {
+		login, box, where string
+		args              []any
 	}{
-		{"no filter", "", "", nil, ""},
-		{"a state", `, state: MOTTAGEN`, ` AND state = $3::task_state`, "MOTTAGEN", ""},
-		{"another state", `, state: KLAR`, ` AND state = $3::task_state`, "KLAR", ""},
-		{"a kind", `, kind: KALLELSE_SIP`, ` AND kind = $3::task_kind`, "KALLELSE_SIP", ""},
-		{"a kind no task has", `, kind: KONSULTATION`, ` AND kind = $3::task_kind`, "KONSULTATION", ""},
-		{"due before a day", `, dueBefore: "` + dueBefore + `"`,
-			` AND due_on < $3::date AND state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')`, dueBefore, "due_on, id"},
-	} {
-		t.Run(f.name, func(t *testing.T) {
-			args := []any{fk, *fkUnit}
-			if f.arg != nil {
-				args = append(args, f.arg)
-			}
-			rows, err := b.db.Pool.Query(ctx, `SELECT id FROM tasks
-				WHERE recipient_org_id = $1 AND (recipient_unit_id IS NULL OR recipient_unit_id = $2)`+f.where+`
+		{"ph.fk", "INBOX", `recipient_org_id = $1 AND (recipient_unit_id IS NULL OR recipient_unit_id = $2)`,
+			[]any{demo.ID("org/fk"), *fkUnit}},
+		{"soc.karlstad", "SENT", `sender_org_id = $1 AND $2::uuid IS NOT NULL`, []any{demo.ID("org/karlstad"), uuid.Nil}},
+	}
+	dueBefore := base.Format(time.DateOnly)
+	for _, box := range boxes {
+		for _, f := range []struct {
+			name, args, where string
+			arg               any
+			order             string // of the list; newest first when ""
+		}{
+			{"no filter", "", "", nil, ""},
+			{"a state", `, state: MOTTAGEN`, ` AND state = $3::task_state`, "MOTTAGEN", ""},
+			{"another state", `, state: KLAR`, ` AND state = $3::task_state`, "KLAR", ""},
+			{"a kind", `, kind: KALLELSE_SIP`, ` AND kind = $3::task_kind`, "KALLELSE_SIP", ""},
+			{"a kind no task has", `, kind: KONSULTATION`, ` AND kind = $3::task_kind`, "KONSULTATION", ""},
+			{"due before a day", `, dueBefore: "` + dueBefore + `"`,
+				` AND due_on < $3::date AND state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')`, dueBefore, "due_on, id"},
+		} {
+			t.Run(box.box+" "+f.name, func(t *testing.T) {
+				args := box.args
+				if f.arg != nil {
+					args = append(args[:len(args):len(args)], f.arg)
+				}
+				rows, err := b.db.Pool.Query(ctx, `SELECT id FROM tasks WHERE `+box.where+f.where+`
 				ORDER BY `+cmp.Or(f.order, "created_at DESC, id DESC"), args...)
-			require.NoError(t, err)
-			var want []string
-			for rows.Next() {
-				var id uuid.UUID
-				require.NoError(t, rows.Scan(&id))
-				want = append(want, relay.ID("Task", id))
-			}
-			require.NoError(t, rows.Err())
+				require.NoError(t, err)
+				var want []string
+				for rows.Next() {
+					var id uuid.UUID
+					require.NoError(t, rows.Scan(&id))
+					want = append(want, relay.ID("Task", id))
+				}
+				require.NoError(t, rows.Err())
 
-			var got []string
-			after := ""
-			for pages := 0; ; pages++ {
-				require.Less(t, pages, 20, "the pages end")
-				var out struct {
-					Tasks struct {
-						TotalCount int
-						PageInfo   struct {
-							HasNextPage bool
-							EndCursor   *string
+				var got []string
+				after := ""
+				for pages := 0; ; pages++ {
+					require.Less(t, pages, 20, "the pages end")
+					var out struct {
+						Tasks struct {
+							TotalCount int
+							PageInfo   struct {
+								HasNextPage bool
+								EndCursor   *string
+							}
+							Nodes []struct{ ID string }
 						}
-						Nodes []struct{ ID string }
 					}
+					mustData(t, postFor(t, srv, box.login, rehab, fmt.Sprintf(`query($after: String) { tasks(box: %s, first: 7, after: $after%s) {
+					totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`, box.box, f.args),
+						map[string]any{"after": nilIfEmpty(after)}), &out)
+					require.Equal(t, len(want), out.Tasks.TotalCount, "totalCount")
+					for _, n := range out.Tasks.Nodes {
+						got = append(got, n.ID)
+					}
+					if !out.Tasks.PageInfo.HasNextPage {
+						break
+					}
+					after = *out.Tasks.PageInfo.EndCursor
 				}
-				mustData(t, postFor(t, srv, "ph.fk", rehab, fmt.Sprintf(`query($after: String) { tasks(first: 7, after: $after%s) {
-					totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`, f.args),
-					map[string]any{"after": nilIfEmpty(after)}), &out)
-				require.Equal(t, len(want), out.Tasks.TotalCount, "totalCount")
-				for _, n := range out.Tasks.Nodes {
-					got = append(got, n.ID)
-				}
-				if !out.Tasks.PageInfo.HasNextPage {
-					break
-				}
-				after = *out.Tasks.PageInfo.EndCursor
-			}
-			require.Equal(t, want, got, "the tasks, in order, across the pages")
-		})
+				require.Equal(t, want, got, "the tasks, in order, across the pages")
+			})
+		}
 	}
 }
 

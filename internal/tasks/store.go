@@ -111,8 +111,9 @@ func (f Filter) where(s consent.Scope, args []any) (string, []any) {
 	return b.String(), args
 }
 
-// List returns a page of the reader's inbox or sent tasks, newest first.
-// The filter is part of the query, and so is the rule.
+// List returns a page of the reader's inbox or sent tasks, newest first
+// (filtered by due day: the open tasks, most overdue first). The filter
+// is part of the query, and so is the rule.
 func List(ctx context.Context, q db.Querier, scope consent.Scope, f Filter, pr page.Request) (page.Result[Task], error) {
 	sql, args, err := listTasksSQL(scope, f, pr)
 	if err != nil {
@@ -281,8 +282,15 @@ func insert(ctx context.Context, q db.Querier, id, eventID uuid.UUID, joint *uui
 		strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body), to.DueOn, to.ConsentID, joint).Scan(&got)
 	if err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "42501" { // row security: the case is no longer the sender's to see
-			return apperr.NotFoundf("no such case")
+		if errors.As(err, &pgErr) && pgErr.Code == "42501" {
+			if joint != nil && *joint != id {
+				// A later task of a joint request: the case was seen for
+				// the first; what changed since the check is the samtycke
+				// that shares the task with this recipient.
+				return apperr.New(apperr.Forbidden, "the joint request cannot be sent: the samtycke that shares it with "+
+					"one of its recipients changed while it was being sent; nothing was sent")
+			}
+			return apperr.NotFoundf("no such case") // row security: the case is no longer the sender's to see
 		}
 		return fmt.Errorf("send task: %w", err)
 	}

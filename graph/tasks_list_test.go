@@ -15,10 +15,9 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
-// The inbox is two queues read in index order and merged, the sent box one
-// (migration 031:
-// the organisation's, for entries that name no unit, and the unit's), its
-// state and kind filters are compared as codes, and its cursor is written
+// The inbox is two queues read in index order and merged (migration 031:
+// the organisation's, for entries that name no unit, and the unit's), the
+// sent box one; their state and kind filters are compared as codes, and its cursor is written
 // without a row comparison. This test holds the result to the plainest
 // statement of the rule, run by the owner: the same tasks, in the same
 // order (newest first; open tasks most overdue first when filtered by due

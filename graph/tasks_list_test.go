@@ -17,8 +17,8 @@ import (
 
 // The inbox is two queues read in index order and merged (migration 031:
 // the organisation's, for entries that name no unit, and the unit's), the
-// sent box one; their state and kind filters are compared as codes, and its cursor is written
-// without a row comparison. This test holds the result to the plainest
+// sent box one; their state and kind filters are compared as codes, and
+// the cursor is written without a row comparison. This test holds the result to the plainest
 // statement of the rule, run by the owner: the same tasks, in the same
 // order (newest first; open tasks most overdue first when filtered by due
 // day), page after page, for every filter, with the same totalCount.

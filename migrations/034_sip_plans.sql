@@ -175,8 +175,32 @@ CREATE FUNCTION hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer
 REVOKE ALL ON FUNCTION hub_sip_carry_insatser(uuid, integer, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hub_sip_carry_insatser(uuid, integer, integer, integer) TO hub_app;
 
+-- Whether a samtycke in force for the purpose SIP names a party (an
+-- organisation, or its unit) for the person: every party a plan names must
+-- be. SECURITY DEFINER because a party sees only the grants that name
+-- itself; it answers only a caller who sees the person (its owner, or
+-- under hub_sip_shares) and declared SIP, and only with a samtycke's id.
+CREATE FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+    SELECT g.consent_id FROM consent_grants g
+    WHERE g.individual_id = p_individual
+      AND hub_current_purpose() = 'SIP'
+      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+           OR EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)))
+      AND g.revoked_at IS NULL
+      AND g.grantee_org_id = p_org
+      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+      AND 'SIP' = ANY (g.purposes)
+      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+    ORDER BY g.consent_id
+    LIMIT 1 $$;
+REVOKE ALL ON FUNCTION hub_sip_samtycke(uuid, uuid, uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hub_sip_samtycke(uuid, uuid, uuid) TO hub_app;
+
 ---- create above / drop below ----
-DROP FUNCTION hub_sip_carry_insatser(uuid, integer, integer, integer);
+DROP FUNCTION hub_sip_samtycke(uuid, uuid, uuid);DROP FUNCTION hub_sip_carry_insatser(uuid, integer, integer, integer);
 DROP TABLE sip_plan_agreements;
 DROP TABLE sip_plan_insatser;
 DROP TABLE sip_plan_versions;

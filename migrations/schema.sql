@@ -784,6 +784,29 @@ CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to 
 
 
 --
+-- Name: hub_sip_samtycke(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT g.consent_id FROM consent_grants g
+    WHERE g.individual_id = p_individual
+      AND hub_current_purpose() = 'SIP'
+      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+           OR EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)))
+      AND g.revoked_at IS NULL
+      AND g.grantee_org_id = p_org
+      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+      AND 'SIP' = ANY (g.purposes)
+      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+    ORDER BY g.consent_id
+    LIMIT 1 $$;
+
+
+--
 -- Name: hub_sip_shares(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4821,6 +4844,14 @@ GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
 
 REVOKE ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) TO hub_app;
 
 
 --

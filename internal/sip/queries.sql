@@ -106,8 +106,8 @@ SELECT id, org_id FROM units WHERE id = ANY ($1::uuid[])
 -- name: named_for_sip
 -- A samtycke in force for the person $1 that names the organisation $2
 -- (or its unit $3) for the purpose SIP and shares the person with it
--- (hub_task_samtycke, migration 023); NULL if none.
-SELECT hub_task_samtycke($1, $2, $3, 'SIP', '{}')
+-- (hub_sip_samtycke, migration 034); NULL if none.
+SELECT hub_sip_samtycke($1, $2, $3)
 
 -- name: owner_sip_samtycke
 -- A samtycke of the caller's organisation for the person $1, in force

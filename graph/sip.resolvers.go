@@ -75,7 +75,7 @@ func (r *mutationResolver) RecordPlanAgreement(ctx context.Context, input model.
 
 func (r *planResolver) Current(ctx context.Context, objs []*model.Plan) ([]*model.PlanVersion, error) {
 	key := func(p *model.Plan) uuid.UUID { return p.Key }
-	found, err := r.PlanWork.Versions(ctx, work(ctx), keysOf(objs, key))
+	found, err := r.personal(ctx).planVersions.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (r *planResolver) Current(ctx context.Context, objs []*model.Plan) ([]*mode
 
 func (r *planResolver) Versions(ctx context.Context, objs []*model.Plan) ([][]*model.PlanVersion, error) {
 	key := func(p *model.Plan) uuid.UUID { return p.Key }
-	found, err := r.PlanWork.Versions(ctx, work(ctx), keysOf(objs, key))
+	found, err := r.personal(ctx).planVersions.load(ctx, keysOf(objs, key))
 	if err != nil {
 		return nil, err
 	}

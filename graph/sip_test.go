@@ -201,3 +201,25 @@ func TestPlans_ValidationNamesEveryProblem(t *testing.T) {
 		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": content}}),
 		"BAD_USER_INPUT", "insatser[3].huvudmanOrganizationId: no samtycke in force for the purpose SIP names the organisation")
 }
+
+// A party the samtycke for SIP names may draw up the plan too: the
+// vårdcentral draws up the statutory SIP (municipality and region).
+func TestPlans_ANamedPartyDrawsUpTheSIP(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	recordSIPSamtycke(t, srv)
+	content := samsipContent()
+	ins := content["insatser"].([]map[string]any)
+	content["insatser"] = []map[string]any{ins[0], ins[2]} // Karlstad's and the vårdcentral's
+	var out struct{ CreatePlan planView }
+	mustData(t, postFor(t, srv, "rehab.vc", sipPurpose, createPlanMutation,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SIP", "content": content}}), &out)
+	require.Equal(t, "SIP", out.CreatePlan.Kind)
+
+	owner, _ := plansAs(t, srv, "soc.karlstad")
+	require.Len(t, owner, 1)
+	require.Equal(t, "rehab.vc", owner[0].Current.AuthorUserID)
+	require.Equal(t, []string{"KOMMUN_PLANERING", "VARD_REHABILITERING"}, insatsClasses(owner[0].Current))
+	fk, _ := plansAs(t, srv, "ph.fk")
+	require.Equal(t, []string{"KOMMUN_PLANERING"}, insatsClasses(fk[0].Current), "FK, named too, sees the shared class only")
+}

@@ -223,3 +223,27 @@ func TestPlans_ANamedPartyDrawsUpTheSIP(t *testing.T) {
 	fk, _ := plansAs(t, srv, "ph.fk")
 	require.Equal(t, []string{"KOMMUN_PLANERING"}, insatsClasses(fk[0].Current), "FK, named too, sees the shared class only")
 }
+
+// Two revisions of the same version at once: one is written, the other is
+// CONFLICT; no version is lost or written twice.
+func TestPlans_ConcurrentRevisionsOfOneVersionConflict(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	planID := createSAMSIP(t, srv)
+	codes := make(chan string, 2)
+	for _, login := range []string{"soc.karlstad", "koord.karlstad"} {
+		go func() {
+			r := postFor(t, srv, login, sipPurpose, revisePlanMutation, reviseVars(planID, 1, samsipContent()))
+			if len(r.Errors) == 0 {
+				codes <- "OK"
+				return
+			}
+			codes <- r.code(0)
+		}()
+	}
+	got := []string{<-codes, <-codes}
+	require.ElementsMatch(t, []string{"OK", "CONFLICT"}, got)
+	owner, _ := plansAs(t, srv, "soc.karlstad")
+	require.Equal(t, 2, owner[0].CurrentVersion)
+	require.Len(t, owner[0].Versions, 2)
+}

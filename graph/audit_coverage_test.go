@@ -123,6 +123,22 @@ var auditCoverage = map[string]auditExpectation{
 		prepare: func(t *testing.T, srv *testServer) map[string]any {
 			return map[string]any{"in": map[string]any{"cohortId": createCohort(t, srv, "Förstudie"), "csv": cohortFile(1)}}
 		}},
+	// SIP and SAMSIP plans (under the purpose SIP).
+	"Case.plans": {audited: true, login: "ph.fk", purpose: sipPurpose, query: `{ cases { nodes { plans { id current { insatser { what } } } } } }`,
+		logged: relay.TypePlan, prepare: func(t *testing.T, srv *testServer) map[string]any { createSAMSIP(t, srv); return nil }},
+	"Mutation.createPlan": {audited: true, login: "soc.karlstad", purpose: sipPurpose, query: createPlanMutation, logged: relay.TypePlan,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			recordSIPSamtycke(t, srv)
+			return map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": samsipContent()}}
+		}},
+	"Mutation.revisePlan": {audited: true, login: "soc.karlstad", purpose: sipPurpose, query: revisePlanMutation, logged: relay.TypePlan,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			return reviseVars(createSAMSIP(t, srv), 1, samsipContent())
+		}},
+	"Mutation.recordPlanAgreement": {audited: true, login: "soc.karlstad", purpose: sipPurpose, query: agreementMutation, logged: relay.TypePlan,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			return map[string]any{"in": map[string]any{"planId": createSAMSIP(t, srv), "version": 1, "how": "ORAL"}}
+		}},
 	// Subscriptions: each delivered event is audited.
 	"Subscription.consentEvents": {audited: true, login: "soc.karlstad", purpose: rehab, query: `subscription { consentEvents { kind } }`,
 		trigger: func(t *testing.T, srv *testServer) {
@@ -150,7 +166,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {

@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/plans"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
@@ -145,6 +146,7 @@ func NewHandler(o Options) http.Handler {
 		AuditReview:    auditreview.New(application),
 		Directory:      directory,
 		TaskWork:       taskWork,
+		PlanWork:       plans.New(),
 		Follower:       apptasks.NewFollower(application, taskWork),
 		TaskEvents:     o.TaskEvents,
 		Orgs:           orgs.New(),

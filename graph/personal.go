@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/sip"
 	"github.com/samverkanshub/hub/internal/tasks"
 )
 
@@ -34,6 +35,7 @@ type personalLoaders struct {
 	cases                *relation[cases.Case]
 	taskEvents           *relation[[]tasks.Event]
 	jointTasks           *relation[[]tasks.Task] // by the first task of a joint request
+	planVersions         *relation[[]sip.Version]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -52,6 +54,7 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		cases:                newRelation(wait, fetcher(r.Casework.Cases)),
 		taskEvents:           newRelation(wait, fetcher(r.TaskWork.Events)),
 		jointTasks:           newRelation(wait, fetcher(r.TaskWork.Joint)),
+		planVersions:         newRelation(wait, fetcher(r.PlanWork.Versions)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }

@@ -63,7 +63,7 @@ func TestRefusedPurposesAreAudited_UpToALimitPerPerson(t *testing.T) {
 	}
 	require.Len(t, refusals(), 10, "at most 10 records per person and minute")
 	// Another person's refusals are recorded as before.
-	requireError(t, postFor(t, srv, "af.karlstad", "SIP", `{ cases { totalCount } }`, nil), "FORBIDDEN", "do not act under")
+	requireError(t, postFor(t, srv, "af.karlstad", "UPPFOLJNING", `{ cases { totalCount } }`, nil), "FORBIDDEN", "do not act under")
 	var af int
 	require.NoError(t, b.db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_records WHERE org_id = $1 AND decision = 'DENIED'`, demo.ID("org/af")).Scan(&af))
 	require.Equal(t, 1, af)

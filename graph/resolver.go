@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
 	"github.com/samverkanshub/hub/internal/app/orgs"
+	"github.com/samverkanshub/hub/internal/app/plans"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
@@ -32,6 +33,7 @@ type Resolver struct {
 	Orgs           *orgs.Service
 	RoutineService *routines.Service
 	TaskWork       *apptasks.Service
+	PlanWork       *plans.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
 	// TaskEvents announces the steps of tasks' histories to

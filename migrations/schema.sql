@@ -181,6 +181,28 @@ CREATE TYPE public.river_job_state AS ENUM (
 
 
 --
+-- Name: sip_insats_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.sip_insats_status AS ENUM (
+    'PLANERAD',
+    'PAGAR',
+    'AVSLUTAD',
+    'AVBRUTEN'
+);
+
+
+--
+-- Name: sip_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.sip_kind AS ENUM (
+    'SIP',
+    'SAMSIP'
+);
+
+
+--
 -- Name: task_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -728,6 +750,70 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT g.consent_id FROM consent_grants_in_force g
           WHERE g.individual_id = p_individual AND g.shares_person OFFSET 0 $$;
+
+
+--
+-- Name: hub_sip_carry_insatser(uuid, integer, integer, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    WITH target AS (
+        SELECT v.plan_id FROM sip_plan_versions v
+        WHERE v.plan_id = p_plan AND v.version = p_to AND p_from = p_to - 1
+          AND v.author_org_id = hub_current_org() AND v.author_user_id = hub_current_user()
+          AND v.authored_at = hub_now()
+          AND (v.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_sip_shares(v.individual_id)))),
+    unseen AS (
+        SELECT i.* FROM sip_plan_insatser i, target
+        WHERE i.plan_id = target.plan_id AND i.version = p_from
+          AND NOT (i.org_id = hub_current_org()
+                   OR (EXISTS (SELECT 1 FROM hub_sip_shares(i.individual_id))
+                       AND (i.huvudman_org_id = hub_current_org()
+                            OR EXISTS (SELECT 1 FROM hub_shares_class(i.individual_id, i.class)))))),
+    copied AS (
+        INSERT INTO sip_plan_insatser (plan_id, version, position, org_id, individual_id, huvudman_org_id,
+                                       huvudman_unit_id, class, what, first_activity, start_on, status)
+        SELECT plan_id, p_to, p_first_position - 1 + row_number() OVER (ORDER BY position), org_id, individual_id,
+               huvudman_org_id, huvudman_unit_id, class, what, first_activity, start_on, status
+        FROM unseen
+        RETURNING 1)
+    SELECT count(*)::integer FROM copied $$;
+
+
+--
+-- Name: hub_sip_samtycke(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT g.consent_id FROM consent_grants g
+    WHERE g.individual_id = p_individual
+      AND hub_current_purpose() = 'SIP'
+      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
+           OR EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)))
+      AND g.revoked_at IS NULL
+      AND g.grantee_org_id = p_org
+      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+      AND 'SIP' = ANY (g.purposes)
+      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+    ORDER BY g.consent_id
+    LIMIT 1 $$;
+
+
+--
+-- Name: hub_sip_shares(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_shares(p_individual uuid) RETURNS TABLE(consent_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT s.consent_id FROM hub_shares_person(p_individual) s
+          WHERE hub_current_purpose() = 'SIP' $$;
 
 
 --
@@ -1755,6 +1841,92 @@ CREATE TABLE public.screening_cohorts (
 
 
 --
+-- Name: sip_plan_agreements; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sip_plan_agreements (
+    plan_id uuid NOT NULL,
+    version integer NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    how text NOT NULL,
+    note text,
+    recorded_by_org_id uuid NOT NULL,
+    recorded_by text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plan_agreements_how_check CHECK ((how = ANY (ARRAY['WRITTEN'::text, 'ORAL'::text]))),
+    CONSTRAINT sip_plan_agreements_note_check CHECK (((length(note) >= 1) AND (length(note) <= 1000)))
+);
+
+
+--
+-- Name: sip_plan_insatser; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sip_plan_insatser (
+    plan_id uuid NOT NULL,
+    version integer NOT NULL,
+    "position" integer NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    huvudman_org_id uuid NOT NULL,
+    huvudman_unit_id uuid,
+    class public.information_class NOT NULL,
+    what text NOT NULL,
+    first_activity text NOT NULL,
+    start_on date NOT NULL,
+    status public.sip_insats_status NOT NULL,
+    CONSTRAINT sip_plan_insatser_first_activity_check CHECK (((length(first_activity) >= 1) AND (length(first_activity) <= 1000))),
+    CONSTRAINT sip_plan_insatser_position_check CHECK (("position" >= 1)),
+    CONSTRAINT sip_plan_insatser_what_check CHECK (((length(what) >= 1) AND (length(what) <= 2000)))
+);
+
+
+--
+-- Name: sip_plan_versions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sip_plan_versions (
+    plan_id uuid NOT NULL,
+    version integer NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    goals text[] NOT NULL,
+    what_matters text NOT NULL,
+    overall_org_id uuid NOT NULL,
+    overall_unit_id uuid,
+    next_follow_up date NOT NULL,
+    participants text[] NOT NULL,
+    reason text NOT NULL,
+    author_org_id uuid NOT NULL,
+    author_unit_id uuid,
+    author_user_id text NOT NULL,
+    authored_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plan_versions_goals_check CHECK (((cardinality(goals) >= 1) AND (cardinality(goals) <= 20))),
+    CONSTRAINT sip_plan_versions_participants_check CHECK (((cardinality(participants) >= 1) AND (cardinality(participants) <= 30))),
+    CONSTRAINT sip_plan_versions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 1000))),
+    CONSTRAINT sip_plan_versions_version_check CHECK ((version >= 1)),
+    CONSTRAINT sip_plan_versions_what_matters_check CHECK (((length(what_matters) >= 1) AND (length(what_matters) <= 4000)))
+);
+
+
+--
+-- Name: sip_plans; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.sip_plans (
+    id uuid NOT NULL,
+    case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    kind public.sip_kind NOT NULL,
+    current_version integer NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plans_current_version_check CHECK ((current_version >= 1))
+);
+
+
+--
 -- Name: task_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2234,6 +2406,46 @@ ALTER TABLE ONLY public.screening_cohorts
 
 
 --
+-- Name: sip_plan_agreements sip_plan_agreements_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_agreements
+    ADD CONSTRAINT sip_plan_agreements_pkey PRIMARY KEY (plan_id, version);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_pkey PRIMARY KEY (plan_id, version, "position");
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_pkey PRIMARY KEY (plan_id, version);
+
+
+--
+-- Name: sip_plans sip_plans_case_id_kind_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_case_id_kind_key UNIQUE (case_id, kind);
+
+
+--
+-- Name: sip_plans sip_plans_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: task_events task_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2579,6 +2791,13 @@ CREATE UNIQUE INDEX routines_federation_version ON public.routines USING btree (
 --
 
 CREATE UNIQUE INDEX routines_template_version ON public.routines USING btree (key, version) WHERE (federation_id IS NULL);
+
+
+--
+-- Name: sip_plans_individual; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX sip_plans_individual ON public.sip_plans USING btree (individual_id);
 
 
 --
@@ -3257,6 +3476,158 @@ ALTER TABLE ONLY public.screening_cohorts
 
 
 --
+-- Name: sip_plan_agreements sip_plan_agreements_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_agreements
+    ADD CONSTRAINT sip_plan_agreements_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: sip_plan_agreements sip_plan_agreements_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_agreements
+    ADD CONSTRAINT sip_plan_agreements_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_agreements sip_plan_agreements_plan_id_version_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_agreements
+    ADD CONSTRAINT sip_plan_agreements_plan_id_version_fkey FOREIGN KEY (plan_id, version) REFERENCES public.sip_plan_versions(plan_id, version);
+
+
+--
+-- Name: sip_plan_agreements sip_plan_agreements_recorded_by_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_agreements
+    ADD CONSTRAINT sip_plan_agreements_recorded_by_org_id_fkey FOREIGN KEY (recorded_by_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_huvudman_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_huvudman_org_id_fkey FOREIGN KEY (huvudman_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_huvudman_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_huvudman_unit_id_fkey FOREIGN KEY (huvudman_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_insatser sip_plan_insatser_plan_id_version_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_insatser
+    ADD CONSTRAINT sip_plan_insatser_plan_id_version_fkey FOREIGN KEY (plan_id, version) REFERENCES public.sip_plan_versions(plan_id, version);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_author_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_author_org_id_fkey FOREIGN KEY (author_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_author_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_author_unit_id_fkey FOREIGN KEY (author_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_overall_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_overall_org_id_fkey FOREIGN KEY (overall_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_overall_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_overall_unit_id_fkey FOREIGN KEY (overall_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: sip_plan_versions sip_plan_versions_plan_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plan_versions
+    ADD CONSTRAINT sip_plan_versions_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.sip_plans(id);
+
+
+--
+-- Name: sip_plans sip_plans_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: sip_plans sip_plans_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: sip_plans sip_plans_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
 -- Name: task_events task_events_actor_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3428,6 +3799,15 @@ CREATE POLICY actor_insert ON public.task_events FOR INSERT WITH CHECK (((actor_
 --
 
 ALTER TABLE public.audit_records ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sip_plan_versions author_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK (((author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (author_user_id = public.hub_current_user()) AND (authored_at = public.hub_now()) AND (EXISTS ( SELECT 1
+   FROM public.sip_plans p
+  WHERE ((p.id = sip_plan_versions.plan_id) AND (p.org_id = sip_plan_versions.org_id) AND (p.individual_id = sip_plan_versions.individual_id))))));
+
 
 --
 -- Name: case_items; Type: ROW SECURITY; Schema: public; Owner: -
@@ -3922,6 +4302,15 @@ CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT pu
 
 
 --
+-- Name: sip_plan_insatser owner_huvudman_or_shared; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_insatser.individual_id) hub_sip_shares(consent_id))) AND ((huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id)))))));
+
+
+--
 -- Name: case_reminders owner_insert; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4017,6 +4406,49 @@ CREATE POLICY owner_or_grantee ON public.consent_grants FOR SELECT USING (((org_
 
 
 --
+-- Name: sip_plan_agreements owner_or_sip; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_sip ON public.sip_plan_agreements FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_agreements.individual_id) hub_sip_shares(consent_id)))));
+
+
+--
+-- Name: sip_plan_versions owner_or_sip; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_sip ON public.sip_plan_versions FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_versions.individual_id) hub_sip_shares(consent_id)))));
+
+
+--
+-- Name: sip_plans owner_or_sip; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_sip ON public.sip_plans FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))));
+
+
+--
+-- Name: sip_plans owner_or_sip_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_sip_insert ON public.sip_plans FOR INSERT WITH CHECK ((((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))) AND (created_at = public.hub_now()) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = sip_plans.case_id) AND (c.org_id = sip_plans.org_id) AND (c.individual_id = sip_plans.individual_id))))));
+
+
+--
+-- Name: sip_plans owner_or_sip_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_sip_update ON public.sip_plans FOR UPDATE USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id))))) WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))));
+
+
+--
 -- Name: case_reminders owner_read; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4102,6 +4534,15 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 
 
 --
+-- Name: sip_plan_agreements recorder_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (EXISTS ( SELECT 1
+   FROM public.sip_plan_versions v
+  WHERE ((v.plan_id = sip_plan_agreements.plan_id) AND (v.version = sip_plan_agreements.version) AND (v.org_id = sip_plan_agreements.org_id) AND (v.individual_id = sip_plan_agreements.individual_id))))));
+
+
+--
 -- Name: routines; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4131,6 +4572,30 @@ CASE
     END)
 END AND public.hub_task_joins(id, joint_id, sender_org_id, created_at, kind, individual_id, recipient_org_id)));
 
+
+--
+-- Name: sip_plan_agreements; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sip_plan_agreements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sip_plan_insatser; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sip_plan_insatser ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sip_plan_versions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sip_plan_versions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: sip_plans; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.sip_plans ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: task_events; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4177,6 +4642,16 @@ CREATE POLICY words_read ON public.directory_search_lexicon FOR SELECT USING (tr
 CREATE POLICY writer_insert ON public.case_items FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND starts_with((class)::text, ( SELECT public.hub_own_class_prefix() AS hub_own_class_prefix)) AND (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = case_items.case_id) AND (c.individual_id = case_items.individual_id) AND (c.org_id = case_items.case_org_id))))));
+
+
+--
+-- Name: sip_plan_insatser writer_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK (((class = ANY (public.hub_org_classes(huvudman_org_id))) AND (EXISTS ( SELECT 1
+   FROM public.sip_plan_versions v
+  WHERE ((v.plan_id = sip_plan_insatser.plan_id) AND (v.version = sip_plan_insatser.version) AND (v.org_id = sip_plan_insatser.org_id) AND (v.individual_id = sip_plan_insatser.individual_id)))) AND ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id))))));
 
 
 --
@@ -4361,6 +4836,30 @@ GRANT ALL ON FUNCTION public.hub_shares_class(p_individual uuid, p_class public.
 
 REVOKE ALL ON FUNCTION public.hub_shares_person(p_individual uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_shares_person(p_individual uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_shares(p_individual uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_shares(p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_shares(p_individual uuid) TO hub_app;
 
 
 --
@@ -4807,6 +5306,41 @@ GRANT SELECT ON TABLE public.schema_version TO hub_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.screening_cohorts TO hub_app;
+
+
+--
+-- Name: TABLE sip_plan_agreements; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.sip_plan_agreements TO hub_app;
+
+
+--
+-- Name: TABLE sip_plan_insatser; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.sip_plan_insatser TO hub_app;
+
+
+--
+-- Name: TABLE sip_plan_versions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.sip_plan_versions TO hub_app;
+
+
+--
+-- Name: TABLE sip_plans; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.sip_plans TO hub_app;
+
+
+--
+-- Name: COLUMN sip_plans.current_version; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(current_version) ON TABLE public.sip_plans TO hub_app;
 
 
 --

@@ -40,6 +40,7 @@ type CaseResolver interface {
 	Routine(ctx context.Context, objs []*model.Case) ([]*model.Routine, error)
 	Transitions(ctx context.Context, objs []*model.Case) ([][]*model.CaseTransition, error)
 	Screening(ctx context.Context, objs []*model.Case) ([]*model.CaseScreening, error)
+	Plans(ctx context.Context, objs []*model.Case) ([][]*model.Plan, error)
 }
 type CaseConnectionResolver interface {
 	TotalCount(ctx context.Context, objs []*model.CaseConnection) ([]int, error)
@@ -1430,6 +1431,61 @@ func (ec *executionContext) resolveBatch_Case_screening(ctx context.Context, fie
 		results,
 		err,
 		"Case.screening",
+	)
+}
+
+func (ec *executionContext) _Case_plans(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_plans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Case_plans(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐPlanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_plans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Case_plans(ctx context.Context, field graphql.CollectedField, obj *model.Case) (any, error) {
+	resolver := ec.Resolvers.Case()
+	if batch, ok := graphql.BatchParentsFor[*model.Case](ctx, "Case"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Plans(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]*model.Plan](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Case.plans",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Plans(ctx, []*model.Case{obj})
+	return graphql.ResolveBatchSingleResult[[]*model.Plan](
+		ctx,
+		results,
+		err,
+		"Case.plans",
 	)
 }
 
@@ -4503,6 +4559,44 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "plans":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_plans(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6308,6 +6402,25 @@ func (ec *executionContext) marshalOInformationClass2ᚕgithubᚗcomᚋsamverkan
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOInformationClass2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐClass(ctx context.Context, v any) (*consent.Class, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := consent.Class(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInformationClass2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐClass(ctx context.Context, sel ast.SelectionSet, v *consent.Class) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOPurpose2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋconsentᚐPurpose(ctx context.Context, v any) (*consent.Purpose, error) {

@@ -52,6 +52,9 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
+	Plan() PlanResolver
+	PlanAgreement() PlanAgreementResolver
+	PlanParty() PlanPartyResolver
 	Query() QueryResolver
 	Routine() RoutineResolver
 	ScreeningCohort() ScreeningCohortResolver
@@ -144,6 +147,7 @@ type ComplexityRoot struct {
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
 		Participants       func(childComplexity int) int
+		Plans              func(childComplexity int) int
 		Routine            func(childComplexity int) int
 		Screening          func(childComplexity int) int
 		Sgi                func(childComplexity int) int
@@ -402,13 +406,16 @@ type ComplexityRoot struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		CreatePlan            func(childComplexity int, input model.CreatePlanInput) int
 		CreateScreeningCohort func(childComplexity int, input model.CreateScreeningCohortInput) int
 		CreateTask            func(childComplexity int, input model.CreateTaskInput) int
 		ImportScreeningCohort func(childComplexity int, input model.ImportScreeningCohortInput) int
 		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
+		RecordPlanAgreement   func(childComplexity int, input model.RecordPlanAgreementInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
+		RevisePlan            func(childComplexity int, input model.RevisePlanInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
 		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
 		ScreenCase            func(childComplexity int, input model.ScreenCaseInput) int
@@ -451,6 +458,52 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Plan struct {
+		CreatedAt      func(childComplexity int) int
+		Current        func(childComplexity int) int
+		CurrentVersion func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Versions       func(childComplexity int) int
+	}
+
+	PlanAgreement struct {
+		How              func(childComplexity int) int
+		Note             func(childComplexity int) int
+		RecordedAt       func(childComplexity int) int
+		RecordedBy       func(childComplexity int) int
+		RecordedByUserID func(childComplexity int) int
+	}
+
+	PlanInsats struct {
+		Class         func(childComplexity int) int
+		FirstActivity func(childComplexity int) int
+		Huvudman      func(childComplexity int) int
+		StartOn       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		What          func(childComplexity int) int
+	}
+
+	PlanParty struct {
+		Organization func(childComplexity int) int
+		Unit         func(childComplexity int) int
+	}
+
+	PlanVersion struct {
+		Agreement             func(childComplexity int) int
+		Author                func(childComplexity int) int
+		AuthorUserID          func(childComplexity int) int
+		AuthoredAt            func(childComplexity int) int
+		Goals                 func(childComplexity int) int
+		Insatser              func(childComplexity int) int
+		NextFollowUp          func(childComplexity int) int
+		OverallResponsibility func(childComplexity int) int
+		Participants          func(childComplexity int) int
+		Reason                func(childComplexity int) int
+		Version               func(childComplexity int) int
+		WhatMatters           func(childComplexity int) int
 	}
 
 	Query struct {
@@ -990,6 +1043,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Participants(childComplexity), true
+	case "Case.plans":
+		if e.ComplexityRoot.Case.Plans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Plans(childComplexity), true
 	case "Case.routine":
 		if e.ComplexityRoot.Case.Routine == nil {
 			break
@@ -2065,6 +2124,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.createPlan":
+		if e.ComplexityRoot.Mutation.CreatePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePlan(childComplexity, args["input"].(model.CreatePlanInput)), true
 	case "Mutation.createScreeningCohort":
 		if e.ComplexityRoot.Mutation.CreateScreeningCohort == nil {
 			break
@@ -2131,6 +2201,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordConsent(childComplexity, args["input"].(model.RecordConsentInput)), true
+	case "Mutation.recordPlanAgreement":
+		if e.ComplexityRoot.Mutation.RecordPlanAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPlanAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPlanAgreement(childComplexity, args["input"].(model.RecordPlanAgreementInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2142,6 +2223,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.revisePlan":
+		if e.ComplexityRoot.Mutation.RevisePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revisePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevisePlan(childComplexity, args["input"].(model.RevisePlanInput)), true
 	case "Mutation.revokeConsent":
 		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
 			break
@@ -2339,6 +2431,197 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Plan.createdAt":
+		if e.ComplexityRoot.Plan.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.CreatedAt(childComplexity), true
+	case "Plan.current":
+		if e.ComplexityRoot.Plan.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Current(childComplexity), true
+	case "Plan.currentVersion":
+		if e.ComplexityRoot.Plan.CurrentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.CurrentVersion(childComplexity), true
+	case "Plan.id":
+		if e.ComplexityRoot.Plan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.ID(childComplexity), true
+	case "Plan.kind":
+		if e.ComplexityRoot.Plan.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Kind(childComplexity), true
+	case "Plan.versions":
+		if e.ComplexityRoot.Plan.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Versions(childComplexity), true
+
+	case "PlanAgreement.how":
+		if e.ComplexityRoot.PlanAgreement.How == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAgreement.How(childComplexity), true
+	case "PlanAgreement.note":
+		if e.ComplexityRoot.PlanAgreement.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAgreement.Note(childComplexity), true
+	case "PlanAgreement.recordedAt":
+		if e.ComplexityRoot.PlanAgreement.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAgreement.RecordedAt(childComplexity), true
+	case "PlanAgreement.recordedBy":
+		if e.ComplexityRoot.PlanAgreement.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAgreement.RecordedBy(childComplexity), true
+	case "PlanAgreement.recordedByUserId":
+		if e.ComplexityRoot.PlanAgreement.RecordedByUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanAgreement.RecordedByUserID(childComplexity), true
+
+	case "PlanInsats.class":
+		if e.ComplexityRoot.PlanInsats.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.Class(childComplexity), true
+	case "PlanInsats.firstActivity":
+		if e.ComplexityRoot.PlanInsats.FirstActivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.FirstActivity(childComplexity), true
+	case "PlanInsats.huvudman":
+		if e.ComplexityRoot.PlanInsats.Huvudman == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.Huvudman(childComplexity), true
+	case "PlanInsats.startOn":
+		if e.ComplexityRoot.PlanInsats.StartOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.StartOn(childComplexity), true
+	case "PlanInsats.status":
+		if e.ComplexityRoot.PlanInsats.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.Status(childComplexity), true
+	case "PlanInsats.what":
+		if e.ComplexityRoot.PlanInsats.What == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanInsats.What(childComplexity), true
+
+	case "PlanParty.organization":
+		if e.ComplexityRoot.PlanParty.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanParty.Organization(childComplexity), true
+	case "PlanParty.unit":
+		if e.ComplexityRoot.PlanParty.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanParty.Unit(childComplexity), true
+
+	case "PlanVersion.agreement":
+		if e.ComplexityRoot.PlanVersion.Agreement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Agreement(childComplexity), true
+	case "PlanVersion.author":
+		if e.ComplexityRoot.PlanVersion.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Author(childComplexity), true
+	case "PlanVersion.authorUserId":
+		if e.ComplexityRoot.PlanVersion.AuthorUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.AuthorUserID(childComplexity), true
+	case "PlanVersion.authoredAt":
+		if e.ComplexityRoot.PlanVersion.AuthoredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.AuthoredAt(childComplexity), true
+	case "PlanVersion.goals":
+		if e.ComplexityRoot.PlanVersion.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Goals(childComplexity), true
+	case "PlanVersion.insatser":
+		if e.ComplexityRoot.PlanVersion.Insatser == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Insatser(childComplexity), true
+	case "PlanVersion.nextFollowUp":
+		if e.ComplexityRoot.PlanVersion.NextFollowUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.NextFollowUp(childComplexity), true
+	case "PlanVersion.overallResponsibility":
+		if e.ComplexityRoot.PlanVersion.OverallResponsibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.OverallResponsibility(childComplexity), true
+	case "PlanVersion.participants":
+		if e.ComplexityRoot.PlanVersion.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Participants(childComplexity), true
+	case "PlanVersion.reason":
+		if e.ComplexityRoot.PlanVersion.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Reason(childComplexity), true
+	case "PlanVersion.version":
+		if e.ComplexityRoot.PlanVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.Version(childComplexity), true
+	case "PlanVersion.whatMatters":
+		if e.ComplexityRoot.PlanVersion.WhatMatters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanVersion.WhatMatters(childComplexity), true
 
 	case "Query.accessLog":
 		if e.ComplexityRoot.Query.AccessLog == nil {
@@ -3180,6 +3463,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCaseWaitInput,
 		ec.unmarshalInputConsentGrantInput,
 		ec.unmarshalInputContactChannelInput,
+		ec.unmarshalInputCreatePlanInput,
 		ec.unmarshalInputCreateScreeningCohortInput,
 		ec.unmarshalInputCreateTaskInput,
 		ec.unmarshalInputDirectoryEntryInput,
@@ -3187,8 +3471,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMoveCaseToRoutineInput,
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
+		ec.unmarshalInputPlanContentInput,
+		ec.unmarshalInputPlanInsatsInput,
 		ec.unmarshalInputRecordConsentInput,
+		ec.unmarshalInputRecordPlanAgreementInput,
 		ec.unmarshalInputRegisterIndividualInput,
+		ec.unmarshalInputRevisePlanInput,
 		ec.unmarshalInputRoutineDefinitionInput,
 		ec.unmarshalInputRoutineGuardInput,
 		ec.unmarshalInputRoutineStateInput,
@@ -4963,6 +5251,213 @@ type Query {
   nodes("Global ids." ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/sip.graphqls", Input: `# SIP and SAMSIP plans: the person's own plan in a samverkansärende (their
+# goals in their own words, what matters to them), the insatser each
+# huvudman gives, who holds the overall responsibility, the next
+# follow-up, and who took part. Every change is a new version; earlier
+# versions stay readable, and the person's agreement to each version is
+# recorded. Plans are read and written under ` + "`" + `Hub-Purpose: SIP` + "`" + ` only: the
+# case owner sees its plans whole; another party sees a plan only while a
+# samtycke in force for the purpose SIP names it, and of its insatser its
+# own and those whose class that samtycke shares with it. Everyone else
+# gets NOT_FOUND, exactly as if the plan did not exist. See docs/sip.md.
+
+"What kind of plan."
+enum PlanKind {
+  "Samordnad individuell plan: the statutory plan of the municipality and the region (SoL 2 kap. 7 §, HSL 16 kap. 4 §)."
+  SIP
+  "Samspelet's variant, for every party of the förbund, Försäkringskassan and Arbetsförmedlingen included."
+  SAMSIP
+}
+
+"Where an insats stands."
+enum InsatsStatus {
+  "Planned, not started."
+  PLANERAD
+  "Under way."
+  PAGAR
+  "Finished."
+  AVSLUTAD
+  "Stopped before it was finished."
+  AVBRUTEN
+}
+
+"How the person gave their agreement to a version."
+enum PlanAgreementHow {
+  "Signed, on paper or digitally."
+  WRITTEN
+  "Orally, in the meeting."
+  ORAL
+}
+
+"A SIP or SAMSIP plan of a case, at its current version."
+type Plan {
+  "The plan's global id."
+  id: ID!
+  "What kind of plan."
+  kind: PlanKind!
+  "The number of its current version (1 for a new plan); give it as ` + "`" + `expectedVersion` + "`" + ` to revise the plan."
+  currentVersion: Int!
+  "When it was drawn up."
+  createdAt: DateTime!
+  "The current version: what the plan says now."
+  current: PlanVersion!
+  "Every version, newest first; earlier versions stay readable."
+  versions: [PlanVersion!]!
+}
+
+"One version of a plan: what it said, who wrote it and why."
+type PlanVersion {
+  "Its number: 1, 2, …"
+  version: Int!
+  "The person's goals, in their own words."
+  goals: [String!]!
+  "What matters to the person, in their own words."
+  whatMatters: String!
+  "Who holds the overall responsibility for the plan."
+  overallResponsibility: PlanParty!
+  "When the plan is next followed up."
+  nextFollowUp: Date!
+  "Who took part in drawing it up (the person, närstående, the parties' staff), as written."
+  participants: [String!]!
+  "The insatser you may see: all for the case owner; otherwise your organisation's own and those whose class a samtycke for SIP shares with you."
+  insatser: [PlanInsats!]!
+  "Why this version was written (for version 1: that the plan was drawn up)."
+  reason: String!
+  "Who wrote it."
+  author: PlanParty!
+  "Their user id at their identity provider."
+  authorUserId: String!
+  "When it was written."
+  authoredAt: DateTime!
+  "The person's agreement to this version, if recorded."
+  agreement: PlanAgreement
+}
+
+"An organisation, or one unit of it, in a plan."
+type PlanParty {
+  "The organisation."
+  organization: Organization!
+  "The unit, if one is named."
+  unit: Unit
+}
+
+"An insats of a plan: what one huvudman does."
+type PlanInsats {
+  "The huvudman responsible for it."
+  huvudman: PlanParty!
+  "The huvudman's own information class the insats is: it decides who else sees it."
+  class: InformationClass!
+  "What the insats is."
+  what: String!
+  "Its first activity."
+  firstActivity: String!
+  "When it starts."
+  startOn: Date!
+  "Where it stands."
+  status: InsatsStatus!
+}
+
+"The person's agreement to a version of the plan."
+type PlanAgreement {
+  "How they gave it."
+  how: PlanAgreementHow!
+  "A note (e.g. where the signed plan is kept)."
+  note: String
+  "The organisation that recorded it."
+  recordedBy: Organization!
+  "The user who recorded it."
+  recordedByUserId: String!
+  "When it was recorded."
+  recordedAt: DateTime!
+}
+
+extend type Case {
+  "The case's SIP and SAMSIP plans you may see (at most one of each kind). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
+  plans: [Plan!]!
+}
+
+"An insats as its author writes it."
+input PlanInsatsInput {
+  "The huvudman's organisation."
+  huvudmanOrganizationId: ID!
+  "The huvudman's unit, if one."
+  huvudmanUnitId: ID
+  "The huvudman's own class it is (default: KOMMUN_PLANERING, FK_SAMORDNING, AF_INSATSER or VARD_REHABILITERING by the huvudman's kind)."
+  class: InformationClass
+  "What the insats is (1–2,000 characters)."
+  what: String! @multiline
+  "Its first activity (1–1,000 characters)."
+  firstActivity: String! @multiline
+  "When it starts."
+  startOn: Date!
+  "Where it stands."
+  status: InsatsStatus = PLANERAD
+}
+
+"What a version of a plan says."
+input PlanContentInput {
+  "The person's goals, in their own words (1–20, each 1–2,000 characters)."
+  goals: [String!]!
+  "What matters to the person, in their own words (1–4,000 characters)."
+  whatMatters: String! @multiline
+  "The organisation that holds the overall responsibility."
+  overallResponsibilityOrganizationId: ID!
+  "Its unit, if one."
+  overallResponsibilityUnitId: ID
+  "When the plan is next followed up."
+  nextFollowUp: Date!
+  "Who took part in drawing it up (1–30, each 1–200 characters)."
+  participants: [String!]!
+  "The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were."
+  insatser: [PlanInsatsInput!]!
+}
+
+"A new plan."
+input CreatePlanInput {
+  "The case (one you may see)."
+  caseId: ID!
+  "SIP (municipality and region only) or SAMSIP."
+  kind: PlanKind!
+  "What it says."
+  content: PlanContentInput!
+  "A note for the first version (default: drawn up)."
+  reason: String @multiline
+}
+
+"A revision of a plan."
+input RevisePlanInput {
+  "The plan."
+  planId: ID!
+  "The version you revised (its ` + "`" + `currentVersion` + "`" + ` when you read it): CONFLICT if another revision came first."
+  expectedVersion: Int!
+  "What it says now, whole."
+  content: PlanContentInput!
+  "Why it changed (1–1,000 characters)."
+  reason: String! @multiline
+}
+
+"The person's agreement to a version."
+input RecordPlanAgreementInput {
+  "The plan."
+  planId: ID!
+  "The version agreed to."
+  version: Int!
+  "How the person agreed."
+  how: PlanAgreementHow!
+  "A note (1–1,000 characters)."
+  note: String @multiline
+}
+
+extend type Mutation {
+  "Draws up a plan in a case: the case owner, or a party a samtycke for the purpose SIP names. Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `, a samtycke in force for SIP, and one naming every party the plan names. At most one plan of each kind per case (CONFLICT)."
+  createPlan("The plan." input: CreatePlanInput!): Plan!
+  "Writes the next version of a plan you may see (CONFLICT unless ` + "`" + `expectedVersion` + "`" + ` is still its current version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
+  revisePlan("The revision." input: RevisePlanInput!): Plan!
+  "Records the person's agreement to a version of a plan you may see (once per version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
+  recordPlanAgreement("The agreement." input: RecordPlanAgreementInput!): Plan!
+}
+`, BuiltIn: false},
 	{Name: "../schema/tasks.graphqls", Input: `# Tasks between agencies: a request from one organisation to another about
 # a case (or a de-identified KONSULTATION), addressed through en väg in to
 # a function's queue, never to a named person. The sender and the
@@ -5640,6 +6135,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_transitions(ctx, field)
 	case "screening":
 		return ec.fieldContext_Case_screening(ctx, field)
+	case "plans":
+		return ec.fieldContext_Case_plans(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -6204,6 +6701,98 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Plan_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Plan_kind(ctx, field)
+	case "currentVersion":
+		return ec.fieldContext_Plan_currentVersion(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Plan_createdAt(ctx, field)
+	case "current":
+		return ec.fieldContext_Plan_current(ctx, field)
+	case "versions":
+		return ec.fieldContext_Plan_versions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanAgreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "how":
+		return ec.fieldContext_PlanAgreement_how(ctx, field)
+	case "note":
+		return ec.fieldContext_PlanAgreement_note(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_PlanAgreement_recordedBy(ctx, field)
+	case "recordedByUserId":
+		return ec.fieldContext_PlanAgreement_recordedByUserId(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_PlanAgreement_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanAgreement", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanInsats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "huvudman":
+		return ec.fieldContext_PlanInsats_huvudman(ctx, field)
+	case "class":
+		return ec.fieldContext_PlanInsats_class(ctx, field)
+	case "what":
+		return ec.fieldContext_PlanInsats_what(ctx, field)
+	case "firstActivity":
+		return ec.fieldContext_PlanInsats_firstActivity(ctx, field)
+	case "startOn":
+		return ec.fieldContext_PlanInsats_startOn(ctx, field)
+	case "status":
+		return ec.fieldContext_PlanInsats_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanInsats", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_PlanParty_organization(ctx, field)
+	case "unit":
+		return ec.fieldContext_PlanParty_unit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanParty", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_PlanVersion_version(ctx, field)
+	case "goals":
+		return ec.fieldContext_PlanVersion_goals(ctx, field)
+	case "whatMatters":
+		return ec.fieldContext_PlanVersion_whatMatters(ctx, field)
+	case "overallResponsibility":
+		return ec.fieldContext_PlanVersion_overallResponsibility(ctx, field)
+	case "nextFollowUp":
+		return ec.fieldContext_PlanVersion_nextFollowUp(ctx, field)
+	case "participants":
+		return ec.fieldContext_PlanVersion_participants(ctx, field)
+	case "insatser":
+		return ec.fieldContext_PlanVersion_insatser(ctx, field)
+	case "reason":
+		return ec.fieldContext_PlanVersion_reason(ctx, field)
+	case "author":
+		return ec.fieldContext_PlanVersion_author(ctx, field)
+	case "authorUserId":
+		return ec.fieldContext_PlanVersion_authorUserId(ctx, field)
+	case "authoredAt":
+		return ec.fieldContext_PlanVersion_authoredAt(ctx, field)
+	case "agreement":
+		return ec.fieldContext_PlanVersion_agreement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_Routine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/samverkanshub/hub/internal/cases"
@@ -10,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/routine"
+	"github.com/samverkanshub/hub/internal/sip"
 	"github.com/samverkanshub/hub/internal/tasks"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -151,6 +156,18 @@ type CoverageCell struct {
 	Entries int `json:"entries"`
 	// How well it is covered.
 	Status directory.CoverageStatus `json:"status"`
+}
+
+// A new plan.
+type CreatePlanInput struct {
+	// The case (one you may see).
+	CaseID string `json:"caseId"`
+	// SIP (municipality and region only) or SAMSIP.
+	Kind sip.Kind `json:"kind"`
+	// What it says.
+	Content *PlanContentInput `json:"content"`
+	// A note for the first version (default: drawn up).
+	Reason *string `json:"reason,omitempty"`
 }
 
 // A cohort to create.
@@ -333,6 +350,42 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// What a version of a plan says.
+type PlanContentInput struct {
+	// The person's goals, in their own words (1–20, each 1–2,000 characters).
+	Goals []string `json:"goals"`
+	// What matters to the person, in their own words (1–4,000 characters).
+	WhatMatters string `json:"whatMatters"`
+	// The organisation that holds the overall responsibility.
+	OverallResponsibilityOrganizationID string `json:"overallResponsibilityOrganizationId"`
+	// Its unit, if one.
+	OverallResponsibilityUnitID *string `json:"overallResponsibilityUnitId,omitempty"`
+	// When the plan is next followed up.
+	NextFollowUp time.Time `json:"nextFollowUp"`
+	// Who took part in drawing it up (1–30, each 1–200 characters).
+	Participants []string `json:"participants"`
+	// The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were.
+	Insatser []*PlanInsatsInput `json:"insatser"`
+}
+
+// An insats as its author writes it.
+type PlanInsatsInput struct {
+	// The huvudman's organisation.
+	HuvudmanOrganizationID string `json:"huvudmanOrganizationId"`
+	// The huvudman's unit, if one.
+	HuvudmanUnitID *string `json:"huvudmanUnitId,omitempty"`
+	// The huvudman's own class it is (default: KOMMUN_PLANERING, FK_SAMORDNING, AF_INSATSER or VARD_REHABILITERING by the huvudman's kind).
+	Class *consent.Class `json:"class,omitempty"`
+	// What the insats is (1–2,000 characters).
+	What string `json:"what"`
+	// Its first activity (1–1,000 characters).
+	FirstActivity string `json:"firstActivity"`
+	// When it starts.
+	StartOn time.Time `json:"startOn"`
+	// Where it stands.
+	Status *sip.Status `json:"status,omitempty"`
+}
+
 // The root of every read. Lists are cursor connections: `first` defaults to 20
 // and may be at most 100; `after` takes a cursor from a previous page.
 type Query struct {
@@ -366,6 +419,18 @@ type RecordConsentInput struct {
 	RequestedByID string `json:"requestedById"`
 }
 
+// The person's agreement to a version.
+type RecordPlanAgreementInput struct {
+	// The plan.
+	PlanID string `json:"planId"`
+	// The version agreed to.
+	Version int `json:"version"`
+	// How the person agreed.
+	How PlanAgreementHow `json:"how"`
+	// A note (1–1,000 characters).
+	Note *string `json:"note,omitempty"`
+}
+
 // A person to register.
 type RegisterIndividualInput struct {
 	// Personnummer or samordningsnummer: YYMMDD-NNNN, YYYYMMDD-NNNN, with or without separator (+ for 100 years or older).
@@ -378,6 +443,18 @@ type RegisterIndividualInput struct {
 	ProtectedIdentity *bool `json:"protectedIdentity,omitempty"`
 	// The owning unit (default: yours).
 	UnitID *string `json:"unitId,omitempty"`
+}
+
+// A revision of a plan.
+type RevisePlanInput struct {
+	// The plan.
+	PlanID string `json:"planId"`
+	// The version you revised (its `currentVersion` when you read it): CONFLICT if another revision came first.
+	ExpectedVersion int `json:"expectedVersion"`
+	// What it says now, whole.
+	Content *PlanContentInput `json:"content"`
+	// Why it changed (1–1,000 characters).
+	Reason string `json:"reason"`
 }
 
 // A routine definition to save.
@@ -638,4 +715,62 @@ type UpdateTaskInput struct {
 	AssignToMe *bool `json:"assignToMe,omitempty"`
 	// Give the task to a colleague of the recipient unit.
 	Assignee *TaskAssigneeInput `json:"assignee,omitempty"`
+}
+
+// How the person gave their agreement to a version.
+type PlanAgreementHow string
+
+const (
+	// Signed, on paper or digitally.
+	PlanAgreementHowWritten PlanAgreementHow = "WRITTEN"
+	// Orally, in the meeting.
+	PlanAgreementHowOral PlanAgreementHow = "ORAL"
+)
+
+var AllPlanAgreementHow = []PlanAgreementHow{
+	PlanAgreementHowWritten,
+	PlanAgreementHowOral,
+}
+
+func (e PlanAgreementHow) IsValid() bool {
+	switch e {
+	case PlanAgreementHowWritten, PlanAgreementHowOral:
+		return true
+	}
+	return false
+}
+
+func (e PlanAgreementHow) String() string {
+	return string(e)
+}
+
+func (e *PlanAgreementHow) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PlanAgreementHow(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PlanAgreementHow", str)
+	}
+	return nil
+}
+
+func (e PlanAgreementHow) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PlanAgreementHow) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PlanAgreementHow) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

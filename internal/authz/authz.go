@@ -65,10 +65,15 @@ const (
 	// is a party to it (sent it, or has it in its queue); CONSENTED: a
 	// samtycke shares the task's personal content with the principal.
 	Task ObjectKind = "task"
+	// SipPlan is a SIP or SAMSIP plan of a case (its versions, insatser
+	// and the person's agreements). OWN: the principal's organisation owns
+	// the case; CONSENTED: a samtycke in force for the purpose SIP shares
+	// the person with the principal.
+	SipPlan ObjectKind = "sip_plan"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task, SipPlan}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

@@ -80,6 +80,15 @@ var expected = []struct {
 	{authz.Task, authz.Read, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	{authz.Task, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	{authz.Task, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	// SIP and SAMSIP plans: the case owner's case workers and coordinators
+	// draw them up and revise them; every party's, under a samtycke for
+	// the purpose SIP that names them (CONSENTED).
+	{authz.SipPlan, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
+	{authz.SipPlan, authz.Read, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.SipPlan, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
+	{authz.SipPlan, authz.Create, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.SipPlan, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
+	{authz.SipPlan, authz.Update, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	// Samtycken: the municipality's case workers record and revoke them.
 	{authz.Consent, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
 	{authz.Consent, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
@@ -113,7 +122,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine task"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine task sip_plan"
 )
 
 func TestPolicyMatrix(t *testing.T) {
@@ -166,7 +175,7 @@ var expectedPurposes = map[identity.Role]string{
 	identity.Samverkanskoordinator:   "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING ARBETSLIVSINRIKTAD_REHABILITERING UPPFOLJNING",
 	identity.PersonligHandlaggare:    "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ANSOKAN_ERSATTNING",
 	identity.Teamkoordinator:         "SAMORDNAD_REHABILITERING GEMENSAM_KARTLAGGNING",
-	identity.AFHandlaggare:           "SAMORDNAD_REHABILITERING GEMENSAM_KARTLAGGNING ARBETSLIVSINRIKTAD_REHABILITERING",
+	identity.AFHandlaggare:           "SAMORDNAD_REHABILITERING SIP GEMENSAM_KARTLAGGNING ARBETSLIVSINRIKTAD_REHABILITERING",
 	identity.Rehabkoordinator:        "SAMORDNAD_REHABILITERING SIP",
 	identity.Forbundsadministrator:   "UPPFOLJNING",
 }

@@ -25,6 +25,7 @@ const (
 	TypeRoutine         = "Routine"
 	TypeScreeningCohort = "ScreeningCohort"
 	TypeTask            = "Task"
+	TypePlan            = "Plan"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

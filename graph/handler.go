@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	appmeetings "github.com/samverkanshub/hub/internal/app/meetings"
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
@@ -145,6 +146,7 @@ func NewHandler(o Options) http.Handler {
 		AuditReview:    auditreview.New(application),
 		Directory:      directory,
 		TaskWork:       taskWork,
+		MeetingWork:    appmeetings.New(taskWork),
 		Follower:       apptasks.NewFollower(application, taskWork),
 		TaskEvents:     o.TaskEvents,
 		Orgs:           orgs.New(),

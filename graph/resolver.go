@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	appmeetings "github.com/samverkanshub/hub/internal/app/meetings"
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
@@ -32,6 +33,7 @@ type Resolver struct {
 	Orgs           *orgs.Service
 	RoutineService *routines.Service
 	TaskWork       *apptasks.Service
+	MeetingWork    *appmeetings.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
 	// TaskEvents announces the steps of tasks' histories to

@@ -65,10 +65,14 @@ const (
 	// is a party to it (sent it, or has it in its queue); CONSENTED: a
 	// samtycke shares the task's personal content with the principal.
 	Task ObjectKind = "task"
+	// Meeting is a meeting about a case (or a de-identified case review).
+	// OWN: the principal's organisation called it or is invited to it;
+	// CONSENTED: a samtycke shares the meeting's person with the principal.
+	Meeting ObjectKind = "meeting"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task, Meeting}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

@@ -25,6 +25,7 @@ const (
 	TypeRoutine         = "Routine"
 	TypeScreeningCohort = "ScreeningCohort"
 	TypeTask            = "Task"
+	TypeMeeting         = "Meeting"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

@@ -4873,11 +4873,11 @@ extend type Query {
 
 extend type Mutation {
   "Calls a meeting and sends each invited party its kallelse through en väg in, all or none. Needs the kind's purpose in ` + "`" + `Hub-Purpose` + "`" + `."
-  scheduleMeeting(input: ScheduleMeetingInput!): Meeting!
+  scheduleMeeting("The meeting and whom to invite." input: ScheduleMeetingInput!): Meeting!
   "Records who came to a meeting your organisation called."
-  recordAttendance(input: RecordAttendanceInput!): Meeting!
+  recordAttendance("The meeting and who came." input: RecordAttendanceInput!): Meeting!
   "Cancels a meeting your organisation called and withdraws its open kallelser (AVBRUTEN)."
-  cancelMeeting(input: CancelMeetingInput!): Meeting!
+  cancelMeeting("The meeting and why." input: CancelMeetingInput!): Meeting!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routine.graphqls", Input: `# Samverkansrutiner: the state machine a förbund runs its cases through,

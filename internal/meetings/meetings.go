@@ -117,16 +117,16 @@ var Attendances = []Attendance{Kallad, Narvarande, Uteblev, Aterbud}
 
 // Limits of a meeting.
 const (
-	MaxSubjectLen  = 200
-	MaxAgendaLen   = 4000
-	MaxPlaceLen    = 200
-	MaxURLLen      = 500
-	MaxRoleLen     = 100
-	MaxReasonLen   = 2000
-	MaxParties     = 6
-	MaxDuration    = 12 * time.Hour
-	MaxDaysAhead   = 366
-	MaxRoleDefault = "deltagare"
+	MaxSubjectLen = 200
+	MaxAgendaLen  = 4000
+	MaxPlaceLen   = 200
+	MaxURLLen     = 500
+	MaxRoleLen    = 100
+	MaxReasonLen  = 2000
+	MaxParties    = 6
+	MaxDuration   = 12 * time.Hour
+	MaxDaysAhead  = 366
+	DefaultRole   = "deltagare" // a role not given
 )
 
 // Invitee is a party to invite: an organisation kind, which en väg in
@@ -271,7 +271,7 @@ func RoleOr(role string) string {
 	if r := strings.TrimSpace(role); r != "" {
 		return r
 	}
-	return MaxRoleDefault
+	return DefaultRole
 }
 
 // Meeting is a meeting as the reader may see it (the rule hides the rest).

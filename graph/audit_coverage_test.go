@@ -109,6 +109,8 @@ var auditCoverage = map[string]auditExpectation{
 	// of its loggutdrag.
 	"Query.meetings": {audited: true, login: "ph.fk", purpose: rehab, query: `{ meetings { totalCount nodes { id } } }`, logged: relay.TypeMeeting,
 		prepare: prepareMeeting},
+	"Query.node#Meeting": {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, logged: relay.TypeMeeting,
+		prepare: prepareMeeting},
 	"Case.meetings": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { meetings { id } } } }`, logged: relay.TypeMeeting,
 		prepare: prepareMeeting},
 	"Mutation.scheduleMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: scheduleMeetingMutation,

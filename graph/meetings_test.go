@@ -140,6 +140,17 @@ func TestMeetings_AnAvstamningsmoteInvitesFKThroughEnVagInAndAFAndEksjoSeeNothin
 	require.Len(t, onCase.Node.Meetings, 1)
 	require.Equal(t, m.ID, onCase.Node.Meetings[0].ID)
 
+	// node(id) finds it for FK; for AF and another förbund it is null.
+	nodeOf := func(login string) *struct{ ID, Kind string } {
+		var out struct{ Node *struct{ ID, Kind string } }
+		mustData(t, postFor(t, srv, login, rehab, `query($id: ID!) { node(id: $id) { id ... on Meeting { kind } } }`,
+			map[string]any{"id": m.ID}), &out)
+		return out.Node
+	}
+	require.Equal(t, "AVSTAMNINGSMOTE", nodeOf("ph.fk").Kind)
+	require.Nil(t, nodeOf("af.karlstad"))
+	require.Nil(t, nodeOf("soc.eksjo"))
+
 	// Under another purpose no samtycke shares the person with FK: the
 	// meeting is not FK's to see.
 	require.NotContains(t, meetingIDs(listMeetings(t, srv, "ph.fk", "SIP")), m.ID)

@@ -1083,7 +1083,7 @@ func (ec *executionContext) unmarshalInputScheduleMeetingInput(ctx context.Conte
 
 // region    **************************** object.gotpl ****************************
 
-var meetingImplementors = []string{"Meeting"}
+var meetingImplementors = []string{"Meeting", "Node"}
 
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *model.Meeting) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)

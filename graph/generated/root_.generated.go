@@ -4697,8 +4697,8 @@ enum MeetingAttendance {
   ATERBUD
 }
 
-"A meeting about a case, or a de-identified case review."
-type Meeting {
+"A meeting about a case, or a de-identified case review; ` + "`" + `node(id)` + "`" + ` finds it for whoever may see it."
+type Meeting implements Node {
   "The global id."
   id: ID!
   "What it is for."

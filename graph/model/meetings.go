@@ -32,6 +32,12 @@ type Meeting struct {
 	Icalendar        string
 }
 
+// IsNode marks Meeting as a Node.
+func (Meeting) IsNode() {}
+
+// GetID returns the global id.
+func (m Meeting) GetID() string { return m.ID }
+
 // MeetingParty is the GraphQL MeetingParty.
 type MeetingParty struct {
 	OrganizationID   string

@@ -295,10 +295,14 @@ func (s *Service) visible(ctx context.Context, w *app.Work, id uuid.UUID) (meeti
 	return m, nil
 }
 
-// ByID loads the meetings among ids the actor sees, noting each read.
+// ByID loads the meetings among ids the actor sees, noting each read;
+// none for an actor whose roles read no meetings (as if none existed).
 func (s *Service) ByID(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[uuid.UUID]meeting.Meeting, error) {
-	if err := readable(w); err != nil {
+	if _, err := w.RequirePurpose(); err != nil {
 		return nil, err
+	}
+	if !w.Scope(authz.Read, authz.Meeting).Own {
+		return map[uuid.UUID]meeting.Meeting{}, nil
 	}
 	found, err := meeting.ByID(ctx, w.Tx(), ids)
 	if err != nil {

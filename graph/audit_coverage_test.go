@@ -105,6 +105,20 @@ var auditCoverage = map[string]auditExpectation{
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "AVSLUTAD", "closure": map[string]any{"reason": "FLYTTAT", "outcome": "INGET_UTFALL"}}}},
 	"Mutation.moveCaseToRoutine": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: MoveCaseToRoutineInput!) { moveCaseToRoutine(input: $in) { case { state } } }`,
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "routineId": relay.ID(relay.TypeRoutine, fmsRoutine), "state": "BEDOMNING", "reason": "Förbundet går över till FMS"}}},
+	// Meetings: each read and write of a meeting about the person is a row
+	// of its loggutdrag.
+	"Query.meetings": {audited: true, login: "ph.fk", purpose: rehab, query: `{ meetings { totalCount nodes { id } } }`, logged: relay.TypeMeeting,
+		prepare: prepareMeeting},
+	"Query.node#Meeting": {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`, logged: relay.TypeMeeting,
+		prepare: prepareMeeting},
+	"Case.meetings": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { meetings { id } } } }`, logged: relay.TypeMeeting,
+		prepare: prepareMeeting},
+	"Mutation.scheduleMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: scheduleMeetingMutation,
+		vars: map[string]any{"in": avstamning("FK")}, logged: relay.TypeMeeting},
+	"Mutation.recordAttendance": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: NARVARANDE}) { id } }`,
+		logged: relay.TypeMeeting, prepare: prepareMeeting},
+	"Mutation.cancelMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { cancelMeeting(input: {meetingId: $id, reason: "Flyttat"}) { id } }`,
+		logged: relay.TypeMeeting, prepare: prepareMeeting},
 	"Query.tasks": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ tasks { totalCount nodes { id } } }`},
 	"Query.node#Task": {audited: true, login: "rehab.vc", purpose: rehab, query: `query($id: ID!) { node(id: $id) { id } }`,
 		vars: map[string]any{"id": "task"}, logged: relay.TypeTask},
@@ -166,7 +180,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan", "Meeting"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {
@@ -241,4 +255,10 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 			}
 		})
 	}
+}
+
+// prepareMeeting calls an avstämningsmöte on the demo case inviting FK,
+// for the examples that read or change one: its id is $id.
+func prepareMeeting(t *testing.T, srv *testServer) map[string]any {
+	return map[string]any{"id": scheduleMeeting(t, srv, "soc.karlstad", avstamning("FK")).ID}
 }

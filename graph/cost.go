@@ -59,7 +59,7 @@ const (
 // of personal data: each occurrence counts against MaxCostlyFields.
 var costlyRootFields = map[string]bool{
 	"directorySearch": true, "directoryCoverage": true,
-	"individuals": true, "individualByPersonnummer": true, "cases": true, "tasks": true,
+	"individuals": true, "individualByPersonnummer": true, "cases": true, "tasks": true, "meetings": true,
 	"accessLog": true, "auditTrail": true, "node": true, "nodes": true,
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	appmeetings "github.com/samverkanshub/hub/internal/app/meetings"
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/plans"
 	"github.com/samverkanshub/hub/internal/app/routines"
@@ -147,6 +148,7 @@ func NewHandler(o Options) http.Handler {
 		Directory:      directory,
 		TaskWork:       taskWork,
 		PlanWork:       plans.New(),
+		MeetingWork:    appmeetings.New(taskWork),
 		Follower:       apptasks.NewFollower(application, taskWork),
 		TaskEvents:     o.TaskEvents,
 		Orgs:           orgs.New(),

@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/tasks"
@@ -258,5 +259,12 @@ func complexity() generated.ComplexityRoot {
 	}
 	c.Task.History = list(20)
 	c.Task.JointWith = list(tasks.MaxJointTasks)
+	// Meetings: a page of a unit's coming meetings, a case's meetings
+	// (a few a month over a long case), each with its parties.
+	c.Query.Meetings = func(child int, _ *time.Time, _ *time.Time, first *int, _ *string) int {
+		return personalListPrice + pageOf(first)*child
+	}
+	c.Case.Meetings = list(50)
+	c.Meeting.Parties = list(meetings.MaxParties + 1)
 	return c
 }

@@ -126,7 +126,7 @@ func unitsOf[P any](ctx context.Context, objs []*P, key func(*P) uuid.UUID) ([]*
 // declare a purpose like every other.
 func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uuid.UUID, put func(string, uuid.UUID, model.Node)) error {
 	personal := 0
-	for _, typ := range []string{relay.TypeIndividual, relay.TypeCase, relay.TypeCaseItem, relay.TypeConsent, relay.TypeTask} {
+	for _, typ := range []string{relay.TypeIndividual, relay.TypeCase, relay.TypeCaseItem, relay.TypeConsent, relay.TypeTask, relay.TypeMeeting} {
 		personal += len(byType[typ])
 	}
 	if personal == 0 {
@@ -171,6 +171,15 @@ func (r *Resolver) loadPersonalNodes(ctx context.Context, byType map[string][]uu
 		}
 		for id, t := range found {
 			put(relay.TypeTask, id, model.FromTask(t, day))
+		}
+	}
+	if ids := byType[relay.TypeMeeting]; len(ids) > 0 {
+		found, err := r.MeetingWork.ByID(ctx, w, ids)
+		if err != nil {
+			return err
+		}
+		for id, m := range found {
+			put(relay.TypeMeeting, id, model.FromMeeting(m))
 		}
 	}
 	if ids := byType[relay.TypeConsent]; len(ids) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/auditreview"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	appmeetings "github.com/samverkanshub/hub/internal/app/meetings"
 	"github.com/samverkanshub/hub/internal/app/orgs"
 	"github.com/samverkanshub/hub/internal/app/plans"
 	"github.com/samverkanshub/hub/internal/app/routines"
@@ -34,6 +35,7 @@ type Resolver struct {
 	RoutineService *routines.Service
 	TaskWork       *apptasks.Service
 	PlanWork       *plans.Service
+	MeetingWork    *appmeetings.Service
 	// ConsentEvents announces samtycke changes to subscriptions.
 	ConsentEvents *consent.Listener
 	// TaskEvents announces the steps of tasks' histories to

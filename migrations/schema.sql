@@ -152,6 +152,31 @@ CREATE TYPE public.information_class AS ENUM (
 
 
 --
+-- Name: meeting_attendance; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.meeting_attendance AS ENUM (
+    'KALLAD',
+    'NARVARANDE',
+    'UTEBLIVEN',
+    'ATERBUD'
+);
+
+
+--
+-- Name: meeting_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.meeting_kind AS ENUM (
+    'AVSTAMNINGSMOTE',
+    'SIP_MOTE',
+    'TREPARTSMOTE',
+    'GEMENSAM_KARTLAGGNING',
+    'KONSULTATION'
+);
+
+
+--
 -- Name: organization_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -694,6 +719,20 @@ CREATE FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) 
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$ SELECT EXISTS (SELECT 1 FROM individuals WHERE id = p_individual AND org_id = p_org) $$;
+
+
+--
+-- Name: hub_meeting_visible(uuid, uuid, uuid[], public.consent_purpose, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT p_org = hub_current_org()
+              OR p_case_org = hub_current_org()
+              OR (hub_current_org() = ANY (p_parties)
+                  AND (p_individual IS NULL
+                       OR (p_purpose::text = hub_current_purpose()
+                           AND EXISTS (SELECT 1 FROM hub_shares_person(p_individual))))) $$;
 
 
 --
@@ -1596,6 +1635,68 @@ CREATE TABLE public.individuals (
 
 
 --
+-- Name: meeting_parties; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meeting_parties (
+    meeting_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    role text NOT NULL,
+    caller boolean NOT NULL,
+    task_id uuid,
+    attendance public.meeting_attendance NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT meeting_parties_check CHECK ((caller = (task_id IS NULL))),
+    CONSTRAINT meeting_parties_role_check CHECK (((length(role) >= 1) AND (length(role) <= 100)))
+);
+
+
+--
+-- Name: meetings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meetings (
+    id uuid NOT NULL,
+    kind public.meeting_kind NOT NULL,
+    purpose public.consent_purpose NOT NULL,
+    case_id uuid,
+    individual_id uuid,
+    case_org_id uuid,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    user_id text NOT NULL,
+    party_org_ids uuid[] NOT NULL,
+    subject text NOT NULL,
+    agenda text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    place text,
+    remote_url text,
+    person_attendance public.meeting_attendance,
+    cancelled_at timestamp with time zone,
+    cancel_reason text,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT meetings_agenda_check CHECK ((length(agenda) <= 4000)),
+    CONSTRAINT meetings_cancel_reason_check CHECK (((length(cancel_reason) >= 1) AND (length(cancel_reason) <= 2000))),
+    CONSTRAINT meetings_check CHECK (((kind = 'KONSULTATION'::public.meeting_kind) = (case_id IS NULL))),
+    CONSTRAINT meetings_check1 CHECK ((((case_id IS NULL) = (individual_id IS NULL)) AND ((case_id IS NULL) = (case_org_id IS NULL)))),
+    CONSTRAINT meetings_check2 CHECK (((case_id IS NULL) = (person_attendance IS NULL))),
+    CONSTRAINT meetings_check3 CHECK (((place IS NOT NULL) OR (remote_url IS NOT NULL))),
+    CONSTRAINT meetings_check4 CHECK (((ends_at > starts_at) AND (ends_at <= (starts_at + '12:00:00'::interval)))),
+    CONSTRAINT meetings_check5 CHECK (((cancelled_at IS NULL) = (cancel_reason IS NULL))),
+    CONSTRAINT meetings_check6 CHECK ((org_id = ANY (party_org_ids))),
+    CONSTRAINT meetings_party_org_ids_check CHECK (((cardinality(party_org_ids) >= 1) AND (cardinality(party_org_ids) <= 10))),
+    CONSTRAINT meetings_place_check CHECK (((length(place) >= 1) AND (length(place) <= 200))),
+    CONSTRAINT meetings_remote_url_check CHECK ((((length(remote_url) >= 1) AND (length(remote_url) <= 500)) AND (remote_url ~ '^https://'::text))),
+    CONSTRAINT meetings_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 200))),
+    CONSTRAINT meetings_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 200)))
+);
+
+
+--
 -- Name: municipalities; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2302,6 +2403,22 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_parties meeting_parties_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_parties
+    ADD CONSTRAINT meeting_parties_pkey PRIMARY KEY (meeting_id, org_id);
+
+
+--
+-- Name: meetings meetings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: municipalities municipalities_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2693,6 +2810,20 @@ CREATE INDEX individuals_number_index ON public.individuals USING btree (number_
 --
 
 CREATE INDEX individuals_org_registered ON public.individuals USING btree (org_id, registered_at DESC, id DESC);
+
+
+--
+-- Name: meeting_parties_coming; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meeting_parties_coming ON public.meeting_parties USING btree (org_id, unit_id, starts_at, meeting_id);
+
+
+--
+-- Name: meetings_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meetings_case ON public.meetings USING btree (case_id, starts_at) WHERE (case_id IS NOT NULL);
 
 
 --
@@ -3412,6 +3543,78 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_parties meeting_parties_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_parties
+    ADD CONSTRAINT meeting_parties_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES public.meetings(id);
+
+
+--
+-- Name: meeting_parties meeting_parties_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_parties
+    ADD CONSTRAINT meeting_parties_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_parties meeting_parties_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_parties
+    ADD CONSTRAINT meeting_parties_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
+
+
+--
+-- Name: meeting_parties meeting_parties_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_parties
+    ADD CONSTRAINT meeting_parties_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: meetings meetings_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: meetings meetings_case_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_case_org_id_fkey FOREIGN KEY (case_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meetings meetings_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: meetings meetings_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meetings meetings_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meetings
+    ADD CONSTRAINT meetings_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: municipalities municipalities_county_code_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3810,6 +4013,42 @@ CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK ((
 
 
 --
+-- Name: meeting_parties caller_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY caller_insert ON public.meeting_parties FOR INSERT WITH CHECK ((EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (meeting_parties.org_id = ANY (m.party_org_ids))))));
+
+
+--
+-- Name: meetings caller_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = meetings.case_id) AND (c.individual_id = meetings.individual_id) AND (c.org_id = meetings.case_org_id)))))));
+
+
+--
+-- Name: meeting_parties caller_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY caller_update ON public.meeting_parties FOR UPDATE USING ((EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK ((EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))));
+
+
+--
+-- Name: meetings caller_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY caller_update ON public.meetings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: case_items; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3972,6 +4211,27 @@ ALTER TABLE public.identity_issuers ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE public.individuals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: meeting_parties; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meeting_parties ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: meeting_parties meeting_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY meeting_read ON public.meeting_parties FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE (m.id = meeting_parties.meeting_id))));
+
+
+--
+-- Name: meetings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meetings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: organization_municipalities; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4470,6 +4730,13 @@ CREATE POLICY owner_update ON public.case_screenings FOR UPDATE USING ((org_id =
 
 
 --
+-- Name: meetings party_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_read ON public.meetings FOR SELECT USING (public.hub_meeting_visible(org_id, case_org_id, party_org_ids, purpose, individual_id));
+
+
+--
 -- Name: task_events party_read; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4798,6 +5065,14 @@ GRANT ALL ON FUNCTION public.hub_fold(t text) TO hub_app;
 
 REVOKE ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) TO hub_app;
 
 
 --
@@ -5208,6 +5483,62 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_issuers TO hub_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.individuals TO hub_app;
+
+
+--
+-- Name: TABLE meeting_parties; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meeting_parties TO hub_app;
+
+
+--
+-- Name: COLUMN meeting_parties.attendance; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(attendance) ON TABLE public.meeting_parties TO hub_app;
+
+
+--
+-- Name: COLUMN meeting_parties.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.meeting_parties TO hub_app;
+
+
+--
+-- Name: TABLE meetings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meetings TO hub_app;
+
+
+--
+-- Name: COLUMN meetings.person_attendance; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(person_attendance) ON TABLE public.meetings TO hub_app;
+
+
+--
+-- Name: COLUMN meetings.cancelled_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(cancelled_at) ON TABLE public.meetings TO hub_app;
+
+
+--
+-- Name: COLUMN meetings.cancel_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(cancel_reason) ON TABLE public.meetings TO hub_app;
+
+
+--
+-- Name: COLUMN meetings.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.meetings TO hub_app;
 
 
 --

@@ -143,6 +143,7 @@ type ComplexityRoot struct {
 		Individual         func(childComplexity int) int
 		Items              func(childComplexity int, classes []consent.Class) int
 		Lead               func(childComplexity int) int
+		Meetings           func(childComplexity int) int
 		OnForsorjningsstod func(childComplexity int) int
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
@@ -395,6 +396,50 @@ type ComplexityRoot struct {
 		UserID       func(childComplexity int) int
 	}
 
+	Meeting struct {
+		Agenda           func(childComplexity int) int
+		CancelReason     func(childComplexity int) int
+		CancelledAt      func(childComplexity int) int
+		CaseID           func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		EndsAt           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Icalendar        func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Parties          func(childComplexity int) int
+		PersonAttendance func(childComplexity int) int
+		Place            func(childComplexity int) int
+		Purpose          func(childComplexity int) int
+		RemoteURL        func(childComplexity int) int
+		StartsAt         func(childComplexity int) int
+		Subject          func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+	}
+
+	MeetingConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MeetingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MeetingParty struct {
+		Attendance       func(childComplexity int) int
+		Caller           func(childComplexity int) int
+		KallelseTaskID   func(childComplexity int) int
+		OrganizationID   func(childComplexity int) int
+		OrganizationKind func(childComplexity int) int
+		OrganizationName func(childComplexity int) int
+		Role             func(childComplexity int) int
+		UnitID           func(childComplexity int) int
+		UnitName         func(childComplexity int) int
+	}
+
 	Municipality struct {
 		Code       func(childComplexity int) int
 		CountyCode func(childComplexity int) int
@@ -406,18 +451,21 @@ type ComplexityRoot struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
+		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
 		CreatePlan            func(childComplexity int, input model.CreatePlanInput) int
 		CreateScreeningCohort func(childComplexity int, input model.CreateScreeningCohortInput) int
 		CreateTask            func(childComplexity int, input model.CreateTaskInput) int
 		ImportScreeningCohort func(childComplexity int, input model.ImportScreeningCohortInput) int
 		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
+		RecordAttendance      func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
 		RecordPlanAgreement   func(childComplexity int, input model.RecordPlanAgreementInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
 		RevisePlan            func(childComplexity int, input model.RevisePlanInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
 		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
+		ScheduleMeeting       func(childComplexity int, input model.ScheduleMeetingInput) int
 		ScreenCase            func(childComplexity int, input model.ScreenCaseInput) int
 		TransitionCase        func(childComplexity int, input model.TransitionCaseInput) int
 		UpdateTask            func(childComplexity int, input model.UpdateTaskInput) int
@@ -516,6 +564,7 @@ type ComplexityRoot struct {
 		IndividualByPersonnummer func(childComplexity int, personnummer string) int
 		Individuals              func(childComplexity int, first *int, after *string) int
 		Me                       func(childComplexity int) int
+		Meetings                 func(childComplexity int, from *time.Time, to *time.Time, first *int, after *string) int
 		Node                     func(childComplexity int, id string) int
 		Nodes                    func(childComplexity int, ids []string) int
 		Organizations            func(childComplexity int, first *int, after *string, federationID *string, activeOn *time.Time, kind *tenancy.OrganizationKind, municipalityCode *string) int
@@ -1019,6 +1068,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Lead(childComplexity), true
+	case "Case.meetings":
+		if e.ComplexityRoot.Case.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Meetings(childComplexity), true
 	case "Case.onForsorjningsstod":
 		if e.ComplexityRoot.Case.OnForsorjningsstod == nil {
 			break
@@ -2066,6 +2121,202 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Me.UserID(childComplexity), true
 
+	case "Meeting.agenda":
+		if e.ComplexityRoot.Meeting.Agenda == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Agenda(childComplexity), true
+	case "Meeting.cancelReason":
+		if e.ComplexityRoot.Meeting.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.CancelReason(childComplexity), true
+	case "Meeting.cancelledAt":
+		if e.ComplexityRoot.Meeting.CancelledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.CancelledAt(childComplexity), true
+	case "Meeting.caseId":
+		if e.ComplexityRoot.Meeting.CaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.CaseID(childComplexity), true
+	case "Meeting.createdAt":
+		if e.ComplexityRoot.Meeting.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.CreatedAt(childComplexity), true
+	case "Meeting.endsAt":
+		if e.ComplexityRoot.Meeting.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.EndsAt(childComplexity), true
+	case "Meeting.id":
+		if e.ComplexityRoot.Meeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ID(childComplexity), true
+	case "Meeting.icalendar":
+		if e.ComplexityRoot.Meeting.Icalendar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Icalendar(childComplexity), true
+	case "Meeting.kind":
+		if e.ComplexityRoot.Meeting.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Kind(childComplexity), true
+	case "Meeting.parties":
+		if e.ComplexityRoot.Meeting.Parties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Parties(childComplexity), true
+	case "Meeting.personAttendance":
+		if e.ComplexityRoot.Meeting.PersonAttendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.PersonAttendance(childComplexity), true
+	case "Meeting.place":
+		if e.ComplexityRoot.Meeting.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Place(childComplexity), true
+	case "Meeting.purpose":
+		if e.ComplexityRoot.Meeting.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Purpose(childComplexity), true
+	case "Meeting.remoteUrl":
+		if e.ComplexityRoot.Meeting.RemoteURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.RemoteURL(childComplexity), true
+	case "Meeting.startsAt":
+		if e.ComplexityRoot.Meeting.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.StartsAt(childComplexity), true
+	case "Meeting.subject":
+		if e.ComplexityRoot.Meeting.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Subject(childComplexity), true
+	case "Meeting.updatedAt":
+		if e.ComplexityRoot.Meeting.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.UpdatedAt(childComplexity), true
+
+	case "MeetingConnection.edges":
+		if e.ComplexityRoot.MeetingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.Edges(childComplexity), true
+	case "MeetingConnection.nodes":
+		if e.ComplexityRoot.MeetingConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.Nodes(childComplexity), true
+	case "MeetingConnection.pageInfo":
+		if e.ComplexityRoot.MeetingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.PageInfo(childComplexity), true
+	case "MeetingConnection.totalCount":
+		if e.ComplexityRoot.MeetingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingConnection.TotalCount(childComplexity), true
+
+	case "MeetingEdge.cursor":
+		if e.ComplexityRoot.MeetingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEdge.Cursor(childComplexity), true
+	case "MeetingEdge.node":
+		if e.ComplexityRoot.MeetingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
+
+	case "MeetingParty.attendance":
+		if e.ComplexityRoot.MeetingParty.Attendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.Attendance(childComplexity), true
+	case "MeetingParty.caller":
+		if e.ComplexityRoot.MeetingParty.Caller == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.Caller(childComplexity), true
+	case "MeetingParty.kallelseTaskId":
+		if e.ComplexityRoot.MeetingParty.KallelseTaskID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.KallelseTaskID(childComplexity), true
+	case "MeetingParty.organizationId":
+		if e.ComplexityRoot.MeetingParty.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.OrganizationID(childComplexity), true
+	case "MeetingParty.organizationKind":
+		if e.ComplexityRoot.MeetingParty.OrganizationKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.OrganizationKind(childComplexity), true
+	case "MeetingParty.organizationName":
+		if e.ComplexityRoot.MeetingParty.OrganizationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.OrganizationName(childComplexity), true
+	case "MeetingParty.role":
+		if e.ComplexityRoot.MeetingParty.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.Role(childComplexity), true
+	case "MeetingParty.unitId":
+		if e.ComplexityRoot.MeetingParty.UnitID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.UnitID(childComplexity), true
+	case "MeetingParty.unitName":
+		if e.ComplexityRoot.MeetingParty.UnitName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingParty.UnitName(childComplexity), true
+
 	case "Municipality.code":
 		if e.ComplexityRoot.Municipality.Code == nil {
 			break
@@ -2124,6 +2375,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveDirectoryEntry(childComplexity, args["id"].(string)), true
+	case "Mutation.cancelMeeting":
+		if e.ComplexityRoot.Mutation.CancelMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
 	case "Mutation.createPlan":
 		if e.ComplexityRoot.Mutation.CreatePlan == nil {
 			break
@@ -2190,6 +2452,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenCase(childComplexity, args["input"].(model.OpenCaseInput)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(model.RecordAttendanceInput)), true
 	case "Mutation.recordConsent":
 		if e.ComplexityRoot.Mutation.RecordConsent == nil {
 			break
@@ -2256,6 +2529,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveRoutine(childComplexity, args["input"].(model.SaveRoutineInput)), true
+	case "Mutation.scheduleMeeting":
+		if e.ComplexityRoot.Mutation.ScheduleMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleMeeting(childComplexity, args["input"].(model.ScheduleMeetingInput)), true
 	case "Mutation.screenCase":
 		if e.ComplexityRoot.Mutation.ScreenCase == nil {
 			break
@@ -2718,6 +3002,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.meetings":
+		if e.ComplexityRoot.Query.Meetings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_meetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Meetings(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3457,6 +3752,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCaseClosureInput,
 		ec.unmarshalInputCaseDecisionInput,
 		ec.unmarshalInputCasePartyInput,
@@ -3468,11 +3764,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateTaskInput,
 		ec.unmarshalInputDirectoryEntryInput,
 		ec.unmarshalInputImportScreeningCohortInput,
+		ec.unmarshalInputMeetingInviteeInput,
 		ec.unmarshalInputMoveCaseToRoutineInput,
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
+		ec.unmarshalInputPartyAttendanceInput,
 		ec.unmarshalInputPlanContentInput,
 		ec.unmarshalInputPlanInsatsInput,
+		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordConsentInput,
 		ec.unmarshalInputRecordPlanAgreementInput,
 		ec.unmarshalInputRegisterIndividualInput,
@@ -3482,6 +3781,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRoutineStateInput,
 		ec.unmarshalInputRoutineTransitionInput,
 		ec.unmarshalInputSaveRoutineInput,
+		ec.unmarshalInputScheduleMeetingInput,
 		ec.unmarshalInputScreenCaseInput,
 		ec.unmarshalInputScreeningAnswerInput,
 		ec.unmarshalInputScreeningCriterionInput,
@@ -4647,6 +4947,225 @@ type Me {
 extend type Query {
   "The authenticated person: who the hub thinks you are."
   me: Me!
+}
+`, BuiltIn: false},
+	{Name: "../schema/meetings.graphqls", Input: `# Meetings about a case: avstämningsmöten, SIP-möten, trepartsmöten,
+# gemensamma kartläggningar, and de-identified case reviews (KONSULTATION,
+# no person). Calling a meeting invites each party with a kallelse (a
+# KALLELSE_SIP task, or a KONSULTATION task) through en väg in, in the
+# same transaction: all parties or none. A meeting about a person is seen
+# by the organisation that called it, the municipality that owns the case,
+# and each invited party while a samtycke in force shares the person with
+# it for the meeting's purpose (declared in ` + "`" + `Hub-Purpose` + "`" + `); to anyone else
+# it is NOT_FOUND. See docs/meetings.md.
+
+"What a meeting is for. Its purpose follows: SIP_MOTE is held under SIP, GEMENSAM_KARTLAGGNING under GEMENSAM_KARTLAGGNING, AVSTAMNINGSMOTE and TREPARTSMOTE under SAMORDNAD_REHABILITERING; the request that calls one declares that purpose."
+enum MeetingKind {
+  "A follow-up meeting of the parties about the person's rehabilitation."
+  AVSTAMNINGSMOTE
+  "A samordnad individuell plan meeting."
+  SIP_MOTE
+  "A meeting of the person with two agencies (e.g. FK, AF and the person)."
+  TREPARTSMOTE
+  "A joint kartläggning with FK and AF."
+  GEMENSAM_KARTLAGGNING
+  "A de-identified case review (e.g. with AF every other week): no case, no person, no personnummer; held under the purpose its caller declares."
+  KONSULTATION
+}
+
+"Whether a party, or the person, came."
+enum MeetingAttendance {
+  "Invited; nothing recorded yet."
+  KALLAD
+  "Came."
+  NARVARANDE
+  "Did not come, without word (a no-show)."
+  UTEBLIVEN
+  "Sent word that they would not come."
+  ATERBUD
+}
+
+"A meeting about a case, or a de-identified case review; ` + "`" + `node(id)` + "`" + ` finds it for whoever may see it."
+type Meeting implements Node {
+  "The global id."
+  id: ID!
+  "What it is for."
+  kind: MeetingKind!
+  "The purpose it is held under."
+  purpose: Purpose!
+  "The global id of the case it is about (null for a KONSULTATION)."
+  caseId: ID
+  "Its subject, as the caller wrote it (personal data under the samtycke; never in the calendar file)."
+  subject: String!
+  "Its agenda (personal data under the samtycke; never in the calendar file)."
+  agenda: String!
+  "When it starts."
+  startsAt: DateTime!
+  "When it ends."
+  endsAt: DateTime!
+  "Where it is held (a room or an address of an office, never the person's)."
+  place: String
+  "The link of a remote meeting (https)."
+  remoteUrl: String
+  "Whether the person came (null for a KONSULTATION)."
+  personAttendance: MeetingAttendance
+  "Every party, the caller first: the organisation, the unit its kallelse was routed to, its role and whether it came."
+  parties: [MeetingParty!]!
+  "When it was cancelled, if it was."
+  cancelledAt: DateTime
+  "Why it was cancelled."
+  cancelReason: String
+  "When it was called."
+  createdAt: DateTime!
+  "When it last changed."
+  updatedAt: DateTime!
+  """
+  The meeting as an iCalendar file (RFC 5545, text/calendar): one VEVENT
+  with UID, DTSTAMP, DTSTART and DTEND in UTC, a SUMMARY that names the
+  kind only, LOCATION and URL. It carries no personal data (no name,
+  personnummer, case, subject or agenda): a calendar leaves the hub.
+  """
+  icalendar: String!
+}
+
+"A party of a meeting."
+type MeetingParty {
+  "The organisation's global id."
+  organizationId: ID!
+  "The organisation's name."
+  organizationName: String!
+  "What kind of organisation."
+  organizationKind: OrganizationKind!
+  "The global id of the unit its kallelse was routed to (or the caller's unit), if any."
+  unitId: ID
+  "That unit's name."
+  unitName: String
+  "Its role at the meeting, in the caller's words."
+  role: String!
+  "Whether it called the meeting."
+  caller: Boolean!
+  "The global id of the task that invited it (null for the caller)."
+  kallelseTaskId: ID
+  "Whether it came."
+  attendance: MeetingAttendance!
+}
+
+"A page of meetings."
+type MeetingConnection {
+  "The meetings on this page with their cursors."
+  edges: [MeetingEdge!]!
+  "The meetings on this page."
+  nodes: [Meeting!]!
+  "Where this page sits in the whole list."
+  pageInfo: PageInfo!
+  "How many meetings the list holds, on all pages together, counted up to 1,000: 1,000 means that many or more."
+  totalCount: Int!
+}
+
+"A meeting in a page, with its cursor."
+type MeetingEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this meeting."
+  cursor: String!
+  "The meeting."
+  node: Meeting!
+}
+
+"A party to invite: en väg in routes its kallelse to the first function of that kind of organisation for the meeting kind's topic in the case's municipality."
+input MeetingInviteeInput {
+  "Which kind of organisation (KOMMUN, FK, AF, REGION); each at most once."
+  organizationKind: OrganizationKind!
+  "Its role at the meeting (at most 100 characters; default \"deltagare\")."
+  role: String
+  "Route its kallelse by this topic instead of the kind's (SIP for a SIP_MOTE, GEMENSAM_KARTLAGGNING for one, else SAMORDNAD_REHABILITERING)."
+  topic: Topic
+}
+
+"A meeting to call."
+input ScheduleMeetingInput {
+  "What it is for; declare its purpose in ` + "`" + `Hub-Purpose` + "`" + `."
+  kind: MeetingKind!
+  "The case it is about (one you may see); leave it out for a KONSULTATION."
+  caseId: ID
+  "Its subject (1–200 characters; no personnummer in a KONSULTATION)."
+  subject: String!
+  "Its agenda (at most 4,000 characters; no personnummer in a KONSULTATION)."
+  agenda: String @multiline
+  "When it starts (in the future, at most 366 days ahead)."
+  startsAt: DateTime!
+  "When it ends (at most 12 hours after the start)."
+  endsAt: DateTime!
+  "Where (a room, an office's address; it goes into the calendar file: never the person's address, never a personnummer). A place, a remoteUrl, or both."
+  place: String
+  "The link of a remote meeting (https; it goes into the calendar file)."
+  remoteUrl: String
+  "The municipality a KONSULTATION concerns (its kallelser are routed for it); a case's meeting is the case's municipality's."
+  municipalityCode: String
+  "Your own role at the meeting (default \"deltagare\")."
+  role: String
+  "The parties to invite (1–6), each sent a kallelse."
+  invited: [MeetingInviteeInput!]!
+}
+
+"A party's attendance."
+input PartyAttendanceInput {
+  "The party's organisation (MeetingParty.organizationId)."
+  organizationId: ID!
+  "Whether it came."
+  attendance: MeetingAttendance!
+}
+
+"Who came to a meeting you called."
+input RecordAttendanceInput {
+  "The meeting."
+  meetingId: ID!
+  "Whether the person came."
+  person: MeetingAttendance
+  "Whether parties came."
+  parties: [PartyAttendanceInput!]
+}
+
+"A meeting you called, to cancel."
+input CancelMeetingInput {
+  "The meeting."
+  meetingId: ID!
+  "Why (1–2,000 characters)."
+  reason: String! @multiline
+}
+
+extend type Case {
+  "The meetings about the case that you see, by start time (cancelled ones too)."
+  meetings: [Meeting!]!
+}
+
+extend type Query {
+  """
+  Your unit's coming meetings: those your organisation called or is
+  invited to whose kallelse went to your unit or to your whole
+  organisation, not cancelled, starting from ` + "`" + `from` + "`" + ` (default: now) and
+  before ` + "`" + `to` + "`" + ` (default: 90 days after ` + "`" + `from` + "`" + `; at most 400 days), by start
+  time, from an index. Needs ` + "`" + `Hub-Purpose` + "`" + `; a meeting about a person is
+  listed to an invited party only under its purpose and a samtycke in
+  force.
+  """
+  meetings(
+    "The earliest start."
+    from: DateTime
+    "Starts before this."
+    to: DateTime
+    "How many (default 20, at most 100)."
+    first: Int
+    "Return the meetings after this cursor."
+    after: String
+  ): MeetingConnection!
+}
+
+extend type Mutation {
+  "Calls a meeting and sends each invited party its kallelse through en väg in, all or none. Needs the kind's purpose in ` + "`" + `Hub-Purpose` + "`" + `."
+  scheduleMeeting("The meeting and whom to invite." input: ScheduleMeetingInput!): Meeting!
+  "Records who came to a meeting your organisation called."
+  recordAttendance("The meeting and who came." input: RecordAttendanceInput!): Meeting!
+  "Cancels a meeting your organisation called and withdraws its open kallelser (AVBRUTEN)."
+  cancelMeeting("The meeting and why." input: CancelMeetingInput!): Meeting!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routine.graphqls", Input: `# Samverkansrutiner: the state machine a förbund runs its cases through,
@@ -6129,6 +6648,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_items(ctx, field)
 	case "sharedClasses":
 		return ec.fieldContext_Case_sharedClasses(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Case_meetings(ctx, field)
 	case "routine":
 		return ec.fieldContext_Case_routine(ctx, field)
 	case "transitions":
@@ -6615,6 +7136,94 @@ func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.Co
 		return ec.fieldContext_Me_issuer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Me", field.Name)
+}
+
+func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Meeting_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Meeting_kind(ctx, field)
+	case "purpose":
+		return ec.fieldContext_Meeting_purpose(ctx, field)
+	case "caseId":
+		return ec.fieldContext_Meeting_caseId(ctx, field)
+	case "subject":
+		return ec.fieldContext_Meeting_subject(ctx, field)
+	case "agenda":
+		return ec.fieldContext_Meeting_agenda(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Meeting_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Meeting_endsAt(ctx, field)
+	case "place":
+		return ec.fieldContext_Meeting_place(ctx, field)
+	case "remoteUrl":
+		return ec.fieldContext_Meeting_remoteUrl(ctx, field)
+	case "personAttendance":
+		return ec.fieldContext_Meeting_personAttendance(ctx, field)
+	case "parties":
+		return ec.fieldContext_Meeting_parties(ctx, field)
+	case "cancelledAt":
+		return ec.fieldContext_Meeting_cancelledAt(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_Meeting_cancelReason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Meeting_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Meeting_updatedAt(ctx, field)
+	case "icalendar":
+		return ec.fieldContext_Meeting_icalendar(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MeetingConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MeetingConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MeetingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MeetingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MeetingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MeetingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organizationId":
+		return ec.fieldContext_MeetingParty_organizationId(ctx, field)
+	case "organizationName":
+		return ec.fieldContext_MeetingParty_organizationName(ctx, field)
+	case "organizationKind":
+		return ec.fieldContext_MeetingParty_organizationKind(ctx, field)
+	case "unitId":
+		return ec.fieldContext_MeetingParty_unitId(ctx, field)
+	case "unitName":
+		return ec.fieldContext_MeetingParty_unitName(ctx, field)
+	case "role":
+		return ec.fieldContext_MeetingParty_role(ctx, field)
+	case "caller":
+		return ec.fieldContext_MeetingParty_caller(ctx, field)
+	case "kallelseTaskId":
+		return ec.fieldContext_MeetingParty_kallelseTaskId(ctx, field)
+	case "attendance":
+		return ec.fieldContext_MeetingParty_attendance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingParty", field.Name)
 }
 
 func (ec *executionContext) childFields_Municipality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

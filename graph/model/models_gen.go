@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/sip"
 	"github.com/samverkanshub/hub/internal/tasks"
@@ -50,6 +51,14 @@ type AuditRecordEdge struct {
 	Cursor string `json:"cursor"`
 	// The record.
 	Node *AuditRecord `json:"node"`
+}
+
+// A meeting you called, to cancel.
+type CancelMeetingInput struct {
+	// The meeting.
+	MeetingID string `json:"meetingId"`
+	// Why (1–2,000 characters).
+	Reason string `json:"reason"`
 }
 
 // Why a case closes.
@@ -286,6 +295,24 @@ type IndividualEdge struct {
 	Node *Individual `json:"node"`
 }
 
+// A meeting in a page, with its cursor.
+type MeetingEdge struct {
+	// Pass as `after` to continue after this meeting.
+	Cursor string `json:"cursor"`
+	// The meeting.
+	Node *Meeting `json:"node"`
+}
+
+// A party to invite: en väg in routes its kallelse to the first function of that kind of organisation for the meeting kind's topic in the case's municipality.
+type MeetingInviteeInput struct {
+	// Which kind of organisation (KOMMUN, FK, AF, REGION); each at most once.
+	OrganizationKind tenancy.OrganizationKind `json:"organizationKind"`
+	// Its role at the meeting (at most 100 characters; default "deltagare").
+	Role *string `json:"role,omitempty"`
+	// Route its kallelse by this topic instead of the kind's (SIP for a SIP_MOTE, GEMENSAM_KARTLAGGNING for one, else SAMORDNAD_REHABILITERING).
+	Topic *directory.Topic `json:"topic,omitempty"`
+}
+
 // A move onto another routine version.
 type MoveCaseToRoutineInput struct {
 	// The case (your organisation's).
@@ -350,6 +377,14 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A party's attendance.
+type PartyAttendanceInput struct {
+	// The party's organisation (MeetingParty.organizationId).
+	OrganizationID string `json:"organizationId"`
+	// Whether it came.
+	Attendance meetings.Attendance `json:"attendance"`
+}
+
 // What a version of a plan says.
 type PlanContentInput struct {
 	// The person's goals, in their own words (1–20, each 1–2,000 characters).
@@ -389,6 +424,16 @@ type PlanInsatsInput struct {
 // The root of every read. Lists are cursor connections: `first` defaults to 20
 // and may be at most 100; `after` takes a cursor from a previous page.
 type Query struct {
+}
+
+// Who came to a meeting you called.
+type RecordAttendanceInput struct {
+	// The meeting.
+	MeetingID string `json:"meetingId"`
+	// Whether the person came.
+	Person *meetings.Attendance `json:"person,omitempty"`
+	// Whether parties came.
+	Parties []*PartyAttendanceInput `json:"parties,omitempty"`
 }
 
 // A samtycke to record.
@@ -549,6 +594,32 @@ type SaveRoutineInput struct {
 	Name string `json:"name"`
 	// The definition.
 	Definition *RoutineDefinitionInput `json:"definition"`
+}
+
+// A meeting to call.
+type ScheduleMeetingInput struct {
+	// What it is for; declare its purpose in `Hub-Purpose`.
+	Kind meetings.Kind `json:"kind"`
+	// The case it is about (one you may see); leave it out for a KONSULTATION.
+	CaseID *string `json:"caseId,omitempty"`
+	// Its subject (1–200 characters; no personnummer in a KONSULTATION).
+	Subject string `json:"subject"`
+	// Its agenda (at most 4,000 characters; no personnummer in a KONSULTATION).
+	Agenda *string `json:"agenda,omitempty"`
+	// When it starts (in the future, at most 366 days ahead).
+	StartsAt time.Time `json:"startsAt"`
+	// When it ends (at most 12 hours after the start).
+	EndsAt time.Time `json:"endsAt"`
+	// Where (a room, an office's address; it goes into the calendar file: never the person's address, never a personnummer). A place, a remoteUrl, or both.
+	Place *string `json:"place,omitempty"`
+	// The link of a remote meeting (https; it goes into the calendar file).
+	RemoteURL *string `json:"remoteUrl,omitempty"`
+	// The municipality a KONSULTATION concerns (its kallelser are routed for it); a case's meeting is the case's municipality's.
+	MunicipalityCode *string `json:"municipalityCode,omitempty"`
+	// Your own role at the meeting (default "deltagare").
+	Role *string `json:"role,omitempty"`
+	// The parties to invite (1–6), each sent a kallelse.
+	Invited []*MeetingInviteeInput `json:"invited"`
 }
 
 // A screening to record.

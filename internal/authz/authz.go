@@ -70,10 +70,14 @@ const (
 	// the case; CONSENTED: a samtycke in force for the purpose SIP shares
 	// the person with the principal.
 	SipPlan ObjectKind = "sip_plan"
+	// Meeting is a meeting about a case (or a de-identified case review).
+	// OWN: the principal's organisation called it or is invited to it;
+	// CONSENTED: a samtycke shares the meeting's person with the principal.
+	Meeting ObjectKind = "meeting"
 )
 
 // ObjectKinds lists every object kind.
-var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task, SipPlan}
+var ObjectKinds = []ObjectKind{Organization, Unit, Federation, FederationMembership, IdentityIssuer, AuditRecord, Case, DirectoryEntry, DirectoryCoverage, Individual, Consent, CaseItem, AccessLog, Routine, Task, SipPlan, Meeting}
 
 // Relation is how an object's owner stands to the principal's organisation.
 type Relation string

@@ -89,6 +89,13 @@ var expected = []struct {
 	{authz.SipPlan, authz.Create, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	{authz.SipPlan, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
 	{authz.SipPlan, authz.Update, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	// Meetings about a case: the same staff call them, record who came,
+	// cancel them, and read those their organisation called or is invited
+	// to; a samtycke shares a meeting's person (CONSENTED).
+	{authz.Meeting, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Meeting, authz.Read, authz.Consented, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Meeting, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
+	{authz.Meeting, authz.Update, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR AF_HANDLAGGARE REHABKOORDINATOR"},
 	// Samtycken: the municipality's case workers record and revoke them.
 	{authz.Consent, authz.Read, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR"},
 	{authz.Consent, authz.Create, authz.Own, "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE"},
@@ -122,7 +129,7 @@ var expected = []struct {
 var (
 	knownRoles = "SOCIALSEKRETERARE FORSTE_SOCIALSEKRETERARE SAMVERKANSKOORDINATOR PERSONLIG_HANDLAGGARE TEAMKOORDINATOR " +
 		"AF_HANDLAGGARE REHABKOORDINATOR FORBUNDSADMINISTRATOR ORG_ADMIN LOGGRANSKARE"
-	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine task sip_plan"
+	knownKinds = "organization unit federation federation_membership identity_issuer audit_record case directory_entry directory_coverage individual consent case_item access_log routine task sip_plan meeting"
 )
 
 func TestPolicyMatrix(t *testing.T) {

@@ -26,6 +26,7 @@ const (
 	TypeScreeningCohort = "ScreeningCohort"
 	TypeTask            = "Task"
 	TypePlan            = "Plan"
+	TypeMeeting         = "Meeting"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

@@ -1,0 +1,125 @@
+-- The SQL of meetings. Whether the reader sees a meeting is the database's
+-- rule, hub_meeting_visible (migration 035): {{visible}} calls it for the
+-- meeting m, as the table's row security does. {{hole}} is a fragment of
+-- this file. Loaded by queries.go (see internal/platform/sqlfile).
+
+-- name: visible
+-- The meeting m is the reader's to see: it called it, owns its case, or is
+-- invited and a samtycke in force shares the person for the meeting's
+-- purpose (which the request declared).
+hub_meeting_visible(m.org_id, m.case_org_id, m.party_org_ids, m.purpose, m.individual_id)
+
+-- name: meeting_columns
+-- A Meeting from meetings m, and the samtycke that lets a party that
+-- neither called it nor owns the case see it.
+m.id, m.kind, m.purpose, m.case_id, m.individual_id, m.case_org_id, m.org_id, m.unit_id, m.user_id,
+	m.subject, m.agenda, m.starts_at, m.ends_at, m.place, m.remote_url, m.person_attendance,
+	m.cancelled_at, m.cancel_reason, m.created_at, m.updated_at,
+	CASE WHEN m.individual_id IS NOT NULL AND m.org_id <> hub_current_org() AND m.case_org_id <> hub_current_org()
+		THEN (SELECT s.consent_id FROM hub_shares_person(m.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+
+-- name: meetings_by_id
+-- The meetings among the ids $1 the reader sees.
+SELECT {{meeting_columns}}
+FROM meetings m
+WHERE m.id = ANY ($1::uuid[]) AND {{visible}}
+
+-- name: meetings_of_cases
+-- The meetings about the cases $1 the reader sees, by start.
+SELECT {{meeting_columns}}
+FROM meetings m
+WHERE m.case_id = ANY ($1::uuid[]) AND {{visible}}
+ORDER BY m.case_id, m.starts_at, m.id
+
+-- name: coming
+-- A page of the reader's unit's coming meetings, from $1 (after the
+-- meeting $2 at that moment), before $3, at most $4: the two queues, each
+-- read in the order of the index meeting_parties_coming, merged.
+SELECT {{meeting_columns}}
+FROM (({{coming_org}}) UNION ALL ({{coming_unit}})) q
+JOIN meetings m ON m.id = q.meeting_id
+ORDER BY q.starts_at, q.meeting_id
+LIMIT $4
+
+-- name: coming_org
+-- The organisation's queue of coming: parties with no unit.
+SELECT p.meeting_id, p.starts_at
+FROM meeting_parties p
+JOIN meetings m ON m.id = p.meeting_id
+WHERE p.org_id = hub_current_org() AND p.unit_id IS NULL
+	AND p.starts_at >= $1 AND (p.starts_at > $1 OR p.meeting_id > $2) AND p.starts_at < $3
+	AND m.cancelled_at IS NULL AND {{visible}}
+ORDER BY p.starts_at, p.meeting_id
+LIMIT $4
+
+-- name: coming_unit
+-- The unit's queue: parties routed to the reader's unit.
+SELECT p.meeting_id, p.starts_at
+FROM meeting_parties p
+JOIN meetings m ON m.id = p.meeting_id
+WHERE p.org_id = hub_current_org() AND p.unit_id = hub_current_unit()
+	AND p.starts_at >= $1 AND (p.starts_at > $1 OR p.meeting_id > $2) AND p.starts_at < $3
+	AND m.cancelled_at IS NULL AND {{visible}}
+ORDER BY p.starts_at, p.meeting_id
+LIMIT $4
+
+-- name: count_coming
+-- How many coming meetings the list from $1 before $2 holds, up to 1,000.
+SELECT count(*) FROM (
+	(SELECT 1 FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
+	 WHERE p.org_id = hub_current_org() AND p.unit_id IS NULL AND p.starts_at >= $1 AND p.starts_at < $2
+		AND m.cancelled_at IS NULL AND {{visible}} LIMIT 1000)
+	UNION ALL
+	(SELECT 1 FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
+	 WHERE p.org_id = hub_current_org() AND p.unit_id = hub_current_unit() AND p.starts_at >= $1 AND p.starts_at < $2
+		AND m.cancelled_at IS NULL AND {{visible}} LIMIT 1000)
+	LIMIT 1000) counted
+
+-- name: parties_of
+-- The parties of the meetings $1 (of those the reader sees: the party
+-- rows' own row security follows their meeting), the caller first.
+SELECT p.meeting_id, p.org_id, o.name AS org_name, o.kind::text AS org_kind, p.unit_id, u.name AS unit_name,
+	p.role, p.caller, p.task_id, p.attendance
+FROM meeting_parties p
+JOIN meetings m ON m.id = p.meeting_id
+JOIN organizations o ON o.id = p.org_id
+LEFT JOIN units u ON u.id = p.unit_id
+WHERE p.meeting_id = ANY ($1::uuid[]) AND {{visible}}
+ORDER BY p.meeting_id, p.caller DESC, o.name, p.org_id
+
+-- name: insert_meeting
+-- A meeting: $1 id, $2 kind, $3 purpose, $4 case, $5 person, $6 the
+-- case's municipality, $7 the caller's organisation, $8 its unit, $9 user,
+-- $10 the parties' organisations, $11 subject, $12 agenda, $13 start,
+-- $14 end, $15 place, $16 link. The person's attendance starts KALLAD.
+INSERT INTO meetings (id, kind, purpose, case_id, individual_id, case_org_id, org_id, unit_id, user_id, party_org_ids,
+	subject, agenda, starts_at, ends_at, place, remote_url, person_attendance, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+	CASE WHEN $4::uuid IS NULL THEN NULL ELSE 'KALLAD'::meeting_attendance END, hub_now(), hub_now())
+
+-- name: insert_party
+-- A party of the meeting $1: organisation $2, unit $3, role $4, whether
+-- it called the meeting $5, the task that invited it $6; attendance
+-- KALLAD until recorded, starting $7.
+INSERT INTO meeting_parties (meeting_id, org_id, unit_id, role, caller, task_id, attendance, starts_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'KALLAD', $7, hub_now())
+
+-- name: set_person_attendance
+-- The person's attendance $2 at the meeting $1 (the caller's).
+UPDATE meetings SET person_attendance = $2, updated_at = hub_now()
+WHERE id = $1 AND org_id = hub_current_org() AND cancelled_at IS NULL
+
+-- name: set_party_attendance
+-- The attendance $3 of the party $2 at the meeting $1 (the caller's).
+UPDATE meeting_parties p SET attendance = $3, updated_at = hub_now()
+WHERE p.meeting_id = $1 AND p.org_id = $2
+	AND EXISTS (SELECT 1 FROM meetings m WHERE m.id = p.meeting_id AND m.org_id = hub_current_org() AND m.cancelled_at IS NULL)
+
+-- name: touch_meeting
+-- A change of the meeting $1's attendance: its updated_at (the .ics DTSTAMP).
+UPDATE meetings SET updated_at = hub_now() WHERE id = $1 AND org_id = hub_current_org()
+
+-- name: cancel_meeting
+-- Cancels the meeting $1 (the caller's, not yet cancelled) for the reason $2.
+UPDATE meetings SET cancelled_at = hub_now(), cancel_reason = $2, updated_at = hub_now()
+WHERE id = $1 AND org_id = hub_current_org() AND cancelled_at IS NULL

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/individuals"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
@@ -34,6 +35,8 @@ type personalLoaders struct {
 	cases                *relation[cases.Case]
 	taskEvents           *relation[[]tasks.Event]
 	jointTasks           *relation[[]tasks.Task] // by the first task of a joint request
+	tasks                *relation[tasks.Task]
+	evidence             *relation[[]evidence.Item]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -52,6 +55,8 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		cases:                newRelation(wait, fetcher(r.Casework.Cases)),
 		taskEvents:           newRelation(wait, fetcher(r.TaskWork.Events)),
 		jointTasks:           newRelation(wait, fetcher(r.TaskWork.Joint)),
+		tasks:                newRelation(wait, fetcher(r.TaskWork.ByID)),
+		evidence:             newRelation(wait, fetcher(r.Evidence.Checklists)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }

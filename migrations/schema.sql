@@ -1125,6 +1125,35 @@ ALTER SEQUENCE public.authz_policies_version_seq OWNED BY public.authz_policies.
 
 
 --
+-- Name: case_evidence; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_evidence (
+    case_id uuid NOT NULL,
+    kind text NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    class public.information_class NOT NULL,
+    status text NOT NULL,
+    task_id uuid,
+    holder_org_id uuid,
+    received_on date,
+    waiver_reason text,
+    requested_at timestamp with time zone,
+    requested_by text,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_unit_id uuid,
+    updated_by text NOT NULL,
+    CONSTRAINT case_evidence_check CHECK (((status = 'RECEIVED'::text) = (received_on IS NOT NULL))),
+    CONSTRAINT case_evidence_check1 CHECK (((status = 'WAIVED'::text) = (waiver_reason IS NOT NULL))),
+    CONSTRAINT case_evidence_check2 CHECK (((status <> 'REQUESTED'::text) OR (requested_at IS NOT NULL))),
+    CONSTRAINT case_evidence_kind_check CHECK ((kind = ANY (ARRAY['LAKARUTLATANDE'::text, 'AF_REHABILITERING'::text, 'SJUKSKRIVNINGSHISTORIK'::text, 'SOCIALTJANSTENS_YTTRANDE'::text]))),
+    CONSTRAINT case_evidence_status_check CHECK ((status = ANY (ARRAY['REQUESTED'::text, 'RECEIVED'::text, 'WAIVED'::text]))),
+    CONSTRAINT case_evidence_waiver_reason_check CHECK (((length(waiver_reason) >= 1) AND (length(waiver_reason) <= 2000)))
+);
+
+
+--
 -- Name: case_items; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1927,6 +1956,14 @@ ALTER TABLE ONLY public.audit_records
 
 ALTER TABLE ONLY public.authz_policies
     ADD CONSTRAINT authz_policies_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: case_evidence case_evidence_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_pkey PRIMARY KEY (case_id, kind);
 
 
 --
@@ -2801,6 +2838,54 @@ ALTER TABLE ONLY public.audit_records
 
 
 --
+-- Name: case_evidence case_evidence_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_evidence case_evidence_holder_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_holder_org_id_fkey FOREIGN KEY (holder_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_evidence case_evidence_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_evidence case_evidence_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_evidence case_evidence_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
+
+
+--
+-- Name: case_evidence case_evidence_updated_by_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_updated_by_unit_id_fkey FOREIGN KEY (updated_by_unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: case_items case_items_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3430,6 +3515,12 @@ CREATE POLICY actor_insert ON public.task_events FOR INSERT WITH CHECK (((actor_
 ALTER TABLE public.audit_records ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: case_evidence; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_evidence ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: case_items; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -3922,6 +4013,15 @@ CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT pu
 
 
 --
+-- Name: case_evidence owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_evidence FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_evidence.case_id) AND (c.org_id = case_evidence.org_id) AND (c.individual_id = case_evidence.individual_id))))));
+
+
+--
 -- Name: case_reminders owner_insert; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -3967,6 +4067,14 @@ CREATE POLICY owner_only ON public.consents FOR SELECT USING ((org_id = ( SELECT
 --
 
 CREATE POLICY owner_only ON public.screening_cohorts FOR SELECT USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: case_evidence owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_evidence FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(case_evidence.individual_id, case_evidence.class) hub_shares_class(consent_id)))));
 
 
 --
@@ -4028,6 +4136,13 @@ CREATE POLICY owner_read ON public.case_reminders FOR SELECT USING ((org_id = ( 
 --
 
 CREATE POLICY owner_read ON public.personal_data_access FOR SELECT USING ((owner_org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: case_evidence owner_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_update ON public.case_evidence FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -4478,6 +4593,83 @@ GRANT ALL ON FUNCTION public.river_job_state_in_bitmask(bitmask bit, state publi
 --
 
 GRANT SELECT ON TABLE public.authz_policies TO hub_app;
+
+
+--
+-- Name: TABLE case_evidence; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(status) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.task_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(task_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.holder_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(holder_org_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.received_on; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(received_on) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.waiver_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(waiver_reason) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.requested_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(requested_at) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.requested_by; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(requested_by) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_by_unit_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_by_unit_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_by; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_by) ON TABLE public.case_evidence TO hub_app;
 
 
 --

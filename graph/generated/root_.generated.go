@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	CoverageReport() CoverageReportResolver
 	DirectoryEntry() DirectoryEntryResolver
 	DirectoryEntryConnection() DirectoryEntryConnectionResolver
+	EvidenceItem() EvidenceItemResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
@@ -134,6 +135,7 @@ type ComplexityRoot struct {
 	Case struct {
 		AfStatus           func(childComplexity int) int
 		CareContact        func(childComplexity int) int
+		Evidence           func(childComplexity int) int
 		Federation         func(childComplexity int) int
 		HealthObstacle     func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -318,6 +320,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	EvidenceItem struct {
+		Class        func(childComplexity int) int
+		HeldBy       func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		ReceivedOn   func(childComplexity int) int
+		Request      func(childComplexity int) int
+		RequestedAt  func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		WaiverReason func(childComplexity int) int
+	}
+
 	Federation struct {
 		ID             func(childComplexity int) int
 		Members        func(childComplexity int, activeOn *time.Time) int
@@ -408,13 +422,16 @@ type ComplexityRoot struct {
 		MoveCaseToRoutine     func(childComplexity int, input model.MoveCaseToRoutineInput) int
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
+		RecordEvidence        func(childComplexity int, input model.RecordEvidenceInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
+		RequestEvidence       func(childComplexity int, input model.RequestEvidenceInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
 		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
 		ScreenCase            func(childComplexity int, input model.ScreenCaseInput) int
 		TransitionCase        func(childComplexity int, input model.TransitionCaseInput) int
 		UpdateTask            func(childComplexity int, input model.UpdateTaskInput) int
 		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
+		WaiveEvidence         func(childComplexity int, input model.WaiveEvidenceInput) int
 	}
 
 	OpeningHours struct {
@@ -470,6 +487,11 @@ type ComplexityRoot struct {
 		ScreeningCohorts         func(childComplexity int, federationID string) int
 		Tasks                    func(childComplexity int, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+	}
+
+	RequestEvidencePayload struct {
+		Case func(childComplexity int) int
+		Task func(childComplexity int) int
 	}
 
 	Routine struct {
@@ -925,6 +947,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.CareContact(childComplexity), true
+	case "Case.evidence":
+		if e.ComplexityRoot.Case.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Evidence(childComplexity), true
 	case "Case.federation":
 		if e.ComplexityRoot.Case.Federation == nil {
 			break
@@ -1717,6 +1745,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DirectoryEntryEdge.Node(childComplexity), true
 
+	case "EvidenceItem.class":
+		if e.ComplexityRoot.EvidenceItem.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Class(childComplexity), true
+	case "EvidenceItem.heldBy":
+		if e.ComplexityRoot.EvidenceItem.HeldBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.HeldBy(childComplexity), true
+	case "EvidenceItem.kind":
+		if e.ComplexityRoot.EvidenceItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Kind(childComplexity), true
+	case "EvidenceItem.receivedOn":
+		if e.ComplexityRoot.EvidenceItem.ReceivedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.ReceivedOn(childComplexity), true
+	case "EvidenceItem.request":
+		if e.ComplexityRoot.EvidenceItem.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Request(childComplexity), true
+	case "EvidenceItem.requestedAt":
+		if e.ComplexityRoot.EvidenceItem.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.RequestedAt(childComplexity), true
+	case "EvidenceItem.status":
+		if e.ComplexityRoot.EvidenceItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Status(childComplexity), true
+	case "EvidenceItem.updatedAt":
+		if e.ComplexityRoot.EvidenceItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.UpdatedAt(childComplexity), true
+	case "EvidenceItem.waiverReason":
+		if e.ComplexityRoot.EvidenceItem.WaiverReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.WaiverReason(childComplexity), true
+
 	case "Federation.id":
 		if e.ComplexityRoot.Federation.ID == nil {
 			break
@@ -2131,6 +2214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordConsent(childComplexity, args["input"].(model.RecordConsentInput)), true
+	case "Mutation.recordEvidence":
+		if e.ComplexityRoot.Mutation.RecordEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvidence(childComplexity, args["input"].(model.RecordEvidenceInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2142,6 +2236,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.requestEvidence":
+		if e.ComplexityRoot.Mutation.RequestEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestEvidence(childComplexity, args["input"].(model.RequestEvidenceInput)), true
 	case "Mutation.revokeConsent":
 		if e.ComplexityRoot.Mutation.RevokeConsent == nil {
 			break
@@ -2208,6 +2313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertDirectoryEntry(childComplexity, args["input"].(model.DirectoryEntryInput)), true
+	case "Mutation.waiveEvidence":
+		if e.ComplexityRoot.Mutation.WaiveEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waiveEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaiveEvidence(childComplexity, args["input"].(model.WaiveEvidenceInput)), true
 
 	case "OpeningHours.day":
 		if e.ComplexityRoot.OpeningHours.Day == nil {
@@ -2512,6 +2628,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
+
+	case "RequestEvidencePayload.case":
+		if e.ComplexityRoot.RequestEvidencePayload.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestEvidencePayload.Case(childComplexity), true
+	case "RequestEvidencePayload.task":
+		if e.ComplexityRoot.RequestEvidencePayload.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestEvidencePayload.Task(childComplexity), true
 
 	case "Routine.createdAt":
 		if e.ComplexityRoot.Routine.CreatedAt == nil {
@@ -3188,7 +3317,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOpenCaseInput,
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputRecordConsentInput,
+		ec.unmarshalInputRecordEvidenceInput,
 		ec.unmarshalInputRegisterIndividualInput,
+		ec.unmarshalInputRequestEvidenceInput,
 		ec.unmarshalInputRoutineDefinitionInput,
 		ec.unmarshalInputRoutineGuardInput,
 		ec.unmarshalInputRoutineStateInput,
@@ -3201,6 +3332,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTaskDuePeriodInput,
 		ec.unmarshalInputTransitionCaseInput,
 		ec.unmarshalInputUpdateTaskInput,
+		ec.unmarshalInputWaiveEvidenceInput,
 	)
 	first := true
 
@@ -4309,6 +4441,117 @@ extend type Query {
   directoryCoverage("The federation (global id)." federationId: ID!): CoverageReport!
 }
 `, BuiltIn: false},
+	{Name: "../schema/evidence.graphqls", Input: `# The evidence behind an application for sjuk- or aktivitetsersättning
+# (docs/evidence.md): per case, what Försäkringskassan needs and who
+# provides it, as a checklist. An item says only that the underlag is
+# missing, asked for, received (and who holds it) or waived, never its
+# content. The case's municipality keeps the checklist; another party sees
+# an item only while a samtycke in force for the purpose declared in
+# ` + "`" + `Hub-Purpose` + "`" + ` shares the person and the item's information class with it.
+# The route ANSOKAN_ERSATTNING waits for the checklist where the routine's
+# step carries the guard EVIDENCE_COMPLETE (the default routine from its
+# version 2).
+
+"An item of the checklist."
+enum EvidenceKind {
+  "The läkarutlåtande with the chain diagnos → funktionsnedsättning → aktivitetsbegränsning, held by the care provider (class VARD_MEDICINSKT_UNDERLAG); asked for with a FRAGA_MEDICINSKT_UNDERLAG."
+  LAKARUTLATANDE
+  "Arbetsförmedlingen's record of the work-oriented rehabilitation tried (class AF_INSATSER); asked for with a BEGARAN_GEMENSAM_KARTLAGGNING to Arbetsförmedlingen."
+  AF_REHABILITERING
+  "The sick-leave history, from the care provider (class VARD_SJUKSKRIVNING); asked for with a FRAGA_MEDICINSKT_UNDERLAG."
+  SJUKSKRIVNINGSHISTORIK
+  "The socialtjänst's own statement (class KOMMUN_PLANERING); written by the municipality, not asked for."
+  SOCIALTJANSTENS_YTTRANDE
+}
+
+"Where an item stands."
+enum EvidenceStatus {
+  "Nothing recorded yet."
+  MISSING
+  "Asked for (` + "`" + `request` + "`" + `), not yet received."
+  REQUESTED
+  "Received, or known to exist and held by ` + "`" + `heldBy` + "`" + `."
+  RECEIVED
+  "The lead decided the application goes without it (` + "`" + `waiverReason` + "`" + `)."
+  WAIVED
+}
+
+"An item of a case's evidence checklist."
+type EvidenceItem {
+  "What it is."
+  kind: EvidenceKind!
+  "Its information class: who besides the case's municipality may see the item."
+  class: InformationClass!
+  "Where it stands."
+  status: EvidenceStatus!
+  "When it was asked for."
+  requestedAt: DateTime
+  "The task that asked for it, if you may see it."
+  request: Task
+  "The organisation that holds the underlag."
+  heldBy: Organization
+  "When it was received (RECEIVED)."
+  receivedOn: Date
+  "Why the application goes without it (WAIVED)."
+  waiverReason: String
+  "When the item was last recorded."
+  updatedAt: DateTime
+}
+
+extend type Case {
+  "The checklist of the underlag an application for sjuk- or aktivitetsersättning needs, in order: every item for the case's municipality; for another party the items whose class a samtycke in force shares with it."
+  evidence: [EvidenceItem!]!
+}
+
+"Ask the party that holds an item for it."
+input RequestEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item (not SOCIALTJANSTENS_YTTRANDE, which is the municipality's own)."
+  kind: EvidenceKind!
+  "The task's text (at most 4,000 characters); a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions."
+  body: String @multiline
+}
+
+"The request sent."
+type RequestEvidencePayload {
+  "The case, with its checklist."
+  case: Case!
+  "The task that asks for the item."
+  task: Task!
+}
+
+"Record that an item arrived, or exists and is held by a party."
+input RecordEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item."
+  kind: EvidenceKind!
+  "When it arrived (not after today)."
+  receivedOn: Date!
+  "The organisation that holds it (kept from the request when left out)."
+  heldBy: ID
+}
+
+"Record that the application goes without an item, and why."
+input WaiveEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item."
+  kind: EvidenceKind!
+  "Why (1–2,000 characters)."
+  reason: String! @multiline
+}
+
+extend type Mutation {
+  "Ask for an item of a case's evidence checklist: sends the task of its kind (as createTask, under the same samtycke rules) and records the item as REQUESTED."
+  requestEvidence("The request." input: RequestEvidenceInput!): RequestEvidencePayload!
+  "Record an item of a case's evidence checklist as RECEIVED."
+  recordEvidence("The item." input: RecordEvidenceInput!): Case!
+  "Record that the lead waived an item of a case's evidence checklist, with the reason."
+  waiveEvidence("The waiver." input: WaiveEvidenceInput!): Case!
+}
+`, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
 only the roles that fit its kind (an FK token cannot make its bearer a
@@ -4385,6 +4628,8 @@ enum RoutineGuardKind {
   DECISION_RECORDED
   "The case's screening found the person in the target group (screenCase)."
   ELIGIBLE
+  "A step that names the route ANSOKAN_ERSATTNING finds every item of the case's evidence checklist (` + "`" + `Case.evidence` + "`" + `) received or waived; other steps pass."
+  EVIDENCE_COMPLETE
 }
 
 "A way forward chosen for a person (Landskrona's R1–R5, and an insats of the förbund)."
@@ -5634,6 +5879,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_items(ctx, field)
 	case "sharedClasses":
 		return ec.fieldContext_Case_sharedClasses(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Case_evidence(ctx, field)
 	case "routine":
 		return ec.fieldContext_Case_routine(ctx, field)
 	case "transitions":
@@ -5974,6 +6221,30 @@ func (ec *executionContext) childFields_DirectoryEntryEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_EvidenceItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_EvidenceItem_kind(ctx, field)
+	case "class":
+		return ec.fieldContext_EvidenceItem_class(ctx, field)
+	case "status":
+		return ec.fieldContext_EvidenceItem_status(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_EvidenceItem_requestedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_EvidenceItem_request(ctx, field)
+	case "heldBy":
+		return ec.fieldContext_EvidenceItem_heldBy(ctx, field)
+	case "receivedOn":
+		return ec.fieldContext_EvidenceItem_receivedOn(ctx, field)
+	case "waiverReason":
+		return ec.fieldContext_EvidenceItem_waiverReason(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EvidenceItem_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceItem", field.Name)
+}
+
 func (ec *executionContext) childFields_Federation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6204,6 +6475,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestEvidencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_RequestEvidencePayload_case(ctx, field)
+	case "task":
+		return ec.fieldContext_RequestEvidencePayload_task(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestEvidencePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Routine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/samverkanshub/hub/internal/tasks"
@@ -366,6 +367,18 @@ type RecordConsentInput struct {
 	RequestedByID string `json:"requestedById"`
 }
 
+// Record that an item arrived, or exists and is held by a party.
+type RecordEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item.
+	Kind evidence.Kind `json:"kind"`
+	// When it arrived (not after today).
+	ReceivedOn time.Time `json:"receivedOn"`
+	// The organisation that holds it (kept from the request when left out).
+	HeldBy *string `json:"heldBy,omitempty"`
+}
+
 // A person to register.
 type RegisterIndividualInput struct {
 	// Personnummer or samordningsnummer: YYMMDD-NNNN, YYYYMMDD-NNNN, with or without separator (+ for 100 years or older).
@@ -378,6 +391,24 @@ type RegisterIndividualInput struct {
 	ProtectedIdentity *bool `json:"protectedIdentity,omitempty"`
 	// The owning unit (default: yours).
 	UnitID *string `json:"unitId,omitempty"`
+}
+
+// Ask the party that holds an item for it.
+type RequestEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item (not SOCIALTJANSTENS_YTTRANDE, which is the municipality's own).
+	Kind evidence.Kind `json:"kind"`
+	// The task's text (at most 4,000 characters); a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions.
+	Body *string `json:"body,omitempty"`
+}
+
+// The request sent.
+type RequestEvidencePayload struct {
+	// The case, with its checklist.
+	Case *Case `json:"case"`
+	// The task that asks for the item.
+	Task *Task `json:"task"`
 }
 
 // A routine definition to save.
@@ -638,4 +669,14 @@ type UpdateTaskInput struct {
 	AssignToMe *bool `json:"assignToMe,omitempty"`
 	// Give the task to a colleague of the recipient unit.
 	Assignee *TaskAssigneeInput `json:"assignee,omitempty"`
+}
+
+// Record that the application goes without an item, and why.
+type WaiveEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item.
+	Kind evidence.Kind `json:"kind"`
+	// Why (1–2,000 characters).
+	Reason string `json:"reason"`
 }

@@ -173,6 +173,10 @@ type Facts struct {
 	Grantees map[consent.Purpose][]consent.Grantee
 	// Eligible is the screening's finding: nil when not screened.
 	Eligible *bool
+	// EvidenceOpen names, for EVIDENCE_COMPLETE, each item of the case's
+	// evidence checklist neither received nor waived, with its status
+	// (e.g. "LAKARUTLATANDE (requested)"), in the checklist's order.
+	EvidenceOpen []string
 }
 
 // Check runs the transition's guards on the move and says, guard by
@@ -237,6 +241,11 @@ func (g Guard) check(m Move, f Facts, partyName func(Party) string) string {
 	case DecisionRecorded:
 		if m.Decision == nil || strings.TrimSpace(m.Reason) == "" {
 			return fmt.Sprintf("record the decision of %s (who decided and when) and its reason", g.Forum)
+		}
+	case EvidenceComplete:
+		if slices.Contains(m.Routes, RouteAnsokanErsattning) && len(f.EvidenceOpen) > 0 {
+			return fmt.Sprintf("the route %s needs the evidence complete; received or waived neither: %s",
+				RouteAnsokanErsattning, strings.Join(f.EvidenceOpen, ", "))
 		}
 	case Eligible:
 		switch {

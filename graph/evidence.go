@@ -1,0 +1,45 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/internal/evidence"
+	"github.com/samverkanshub/hub/internal/platform/relay"
+	"github.com/samverkanshub/hub/internal/tasks"
+)
+
+// toEvidenceReceived decodes recordEvidence's input.
+func toEvidenceReceived(in model.RecordEvidenceInput) (uuid.UUID, evidence.Record, error) {
+	caseID, err := parseKey(in.CaseID, relay.TypeCase, "case")
+	if err != nil {
+		return uuid.Nil, evidence.Record{}, err
+	}
+	holder, err := parseOptionalKey(in.HeldBy, relay.TypeOrganization, "organisation")
+	if err != nil {
+		return uuid.Nil, evidence.Record{}, err
+	}
+	on := in.ReceivedOn
+	return caseID, evidence.Record{Kind: in.Kind, Status: evidence.Received, ReceivedOn: &on, HolderOrgID: holder}, nil
+}
+
+// evidenceRequests resolves the tasks that asked for items, as far as the
+// reader may see them (null otherwise).
+func (r *Resolver) evidenceRequests(ctx context.Context, objs []*model.EvidenceItem) ([]*model.Task, error) {
+	day, err := today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return mapOptional(ctx, objs, func(it *model.EvidenceItem) *uuid.UUID { return it.TaskKey }, r.personal(ctx).tasks,
+		func(t tasks.Task) *model.Task { return model.FromTask(t, day) })
+}
+
+// evidenceBody is a request's text, empty when none is given.
+func evidenceBody(body *string) string {
+	if body == nil {
+		return ""
+	}
+	return *body
+}

@@ -1,0 +1,190 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samverkanshub/hub/internal/platform/relay"
+)
+
+// The default routine's version 2 (migration 036): the step to VAG_VALD
+// also runs EVIDENCE_COMPLETE.
+var samverkanRoutineV2 = uuid.MustParse("5e000000-0000-4000-8000-000000000003")
+
+const evidenceQuery = `query($id: ID!) { node(id: $id) { ... on Case { evidence {
+	kind class status requestedAt request { kind } heldBy { name } receivedOn waiverReason } } } }`
+
+type evidenceResult struct {
+	Node *struct {
+		Evidence []struct {
+			Kind         string
+			Class        string
+			Status       string
+			RequestedAt  *string
+			Request      *struct{ Kind string }
+			HeldBy       *struct{ Name string }
+			ReceivedOn   *string
+			WaiverReason *string
+		}
+	}
+}
+
+func readEvidence(t *testing.T, srv *testServer, login string) evidenceResult {
+	t.Helper()
+	var out evidenceResult
+	mustData(t, postFor(t, srv, login, rehab, evidenceQuery, map[string]any{"id": demoCaseID}), &out)
+	return out
+}
+
+// toPlanning takes the demo case, as soc.karlstad, to GEMENSAM_PLANERING
+// (screened, a samtycke for SIP naming FK), as the routine tests do.
+func toPlanning(t *testing.T, srv *testServer) {
+	t.Helper()
+	step := func(in map[string]any) {
+		t.Helper()
+		in["caseId"] = demoCaseID
+		mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": in}), &struct{}{})
+	}
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: ScreenCaseInput!) { screenCase(input: $in) { case { id } } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}), &struct{}{})
+	step(map[string]any{"to": "SCREENAD"})
+	step(map[string]any{"to": "KARTLAGGNING"})
+	step(map[string]any{"to": "SAMTYCKE"})
+	step(map[string]any{"to": "UNDERLAG", "parties": []map[string]any{{"organizationId": fkID}, {"organizationId": regionID, "unitId": gripenID}}})
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{"SIP"},
+			"grants":  []map[string]any{{"organizationId": fkID, "classes": []string{"KOMMUN_PLANERING"}}},
+			"givenBy": "PERSON", "validFrom": day(-1), "validUntil": day(365), "evidence": "WRITTEN", "formReference": "SIP-samtycke 1",
+			"requestedById": fkID}}), &struct{}{})
+	step(map[string]any{"to": "GEMENSAM_PLANERING", "parties": []map[string]any{{"organizationId": fkID}}})
+}
+
+// The route to an application for sjuk- or aktivitetsersättning waits for
+// the checklist: each item asked for (a task to the party that holds it),
+// received or waived with the lead's reason; other routes do not wait.
+func TestEvidence_TheApplicationRouteWaitsUntilTheChecklistIsComplete(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+
+	var onRoutine struct {
+		Node struct {
+			Routine struct {
+				ID      string
+				Version int
+			}
+		}
+	}
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `query($id: ID!) { node(id: $id) { ... on Case { routine { id version } } } }`,
+		map[string]any{"id": demoCaseID}), &onRoutine)
+	require.Equal(t, relay.ID(relay.TypeRoutine, samverkanRoutineV2), onRoutine.Node.Routine.ID, "new cases start on the default's version 2")
+
+	got := readEvidence(t, srv, "soc.karlstad")
+	require.Len(t, got.Node.Evidence, 4, "the municipality sees the whole checklist")
+	for _, it := range got.Node.Evidence {
+		require.Equal(t, "MISSING", it.Status, it.Kind)
+	}
+	require.Equal(t, []string{"LAKARUTLATANDE", "AF_REHABILITERING", "SJUKSKRIVNINGSHISTORIK", "SOCIALTJANSTENS_YTTRANDE"},
+		[]string{got.Node.Evidence[0].Kind, got.Node.Evidence[1].Kind, got.Node.Evidence[2].Kind, got.Node.Evidence[3].Kind})
+
+	toPlanning(t, srv)
+	application := map[string]any{"caseId": demoCaseID, "to": "VAG_VALD", "routes": []string{"ANSOKAN_ERSATTNING"}}
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": application}), "BAD_USER_INPUT",
+		"the case cannot move from GEMENSAM_PLANERING to VAG_VALD: EVIDENCE_COMPLETE: the route ANSOKAN_ERSATTNING needs the evidence complete; "+
+			"received or waived neither: LAKARUTLATANDE (missing), AF_REHABILITERING (missing), SJUKSKRIVNINGSHISTORIK (missing), SOCIALTJANSTENS_YTTRANDE (missing)")
+
+	// The läkarutlåtande is asked of the vårdcentral with a task.
+	var requested struct {
+		RequestEvidence struct {
+			Task struct {
+				Kind                  string
+				Subject               string
+				RecipientOrganization struct{ Name string }
+			}
+		}
+	}
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) {
+		case { id } task { kind subject recipientOrganization { name } } } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE"}}), &requested)
+	require.Equal(t, "FRAGA_MEDICINSKT_UNDERLAG", requested.RequestEvidence.Task.Kind)
+	require.Equal(t, "Region Värmland", requested.RequestEvidence.Task.RecipientOrganization.Name)
+	got = readEvidence(t, srv, "soc.karlstad")
+	lu := got.Node.Evidence[0]
+	require.Equal(t, "REQUESTED", lu.Status)
+	require.NotNil(t, lu.RequestedAt)
+	require.Equal(t, "FRAGA_MEDICINSKT_UNDERLAG", lu.Request.Kind)
+	require.Equal(t, "Region Värmland", lu.HeldBy.Name)
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) { case { id } } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SOCIALTJANSTENS_YTTRANDE"}}), "BAD_USER_INPUT",
+		"kind: SOCIALTJANSTENS_YTTRANDE is the municipality's own: record it with recordEvidence")
+
+	record := func(kind string, heldBy any) {
+		t.Helper()
+		mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordEvidenceInput!) { recordEvidence(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": kind, "receivedOn": day(0), "heldBy": heldBy}}), &struct{}{})
+	}
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordEvidenceInput!) { recordEvidence(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE", "receivedOn": day(1)}}), "BAD_USER_INPUT",
+		"receivedOn: it cannot arrive in the future")
+	record("LAKARUTLATANDE", nil)
+	record("SJUKSKRIVNINGSHISTORIK", regionID)
+	record("SOCIALTJANSTENS_YTTRANDE", nil)
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": application}), "BAD_USER_INPUT",
+		"EVIDENCE_COMPLETE: the route ANSOKAN_ERSATTNING needs the evidence complete; received or waived neither: AF_REHABILITERING (missing)")
+
+	// Other routes do not wait for it.
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: WaiveEvidenceInput!) { waiveEvidence(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "AF_REHABILITERING", "reason": " "}}), "BAD_USER_INPUT",
+		"reason: say why the application goes without it")
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: WaiveEvidenceInput!) { waiveEvidence(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "AF_REHABILITERING",
+			"reason": "Personen har aldrig varit inskriven; läkarutlåtandet visar att arbetslivsinriktad rehabilitering inte är möjlig."}}), &struct{}{})
+	var chosen transitionResult
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": application}), &chosen)
+	require.Equal(t, "VAG_VALD", chosen.TransitionCase.Case.State)
+
+	got = readEvidence(t, srv, "soc.karlstad")
+	require.Equal(t, []string{"RECEIVED", "WAIVED", "RECEIVED", "RECEIVED"},
+		[]string{got.Node.Evidence[0].Status, got.Node.Evidence[1].Status, got.Node.Evidence[2].Status, got.Node.Evidence[3].Status})
+	require.Equal(t, day(0), *got.Node.Evidence[0].ReceivedOn)
+	require.Equal(t, "Region Värmland", got.Node.Evidence[0].HeldBy.Name, "the holder stays from the request")
+	require.Contains(t, *got.Node.Evidence[1].WaiverReason, "aldrig varit inskriven")
+
+	// FK's samtycke shares VARD_SJUKSKRIVNING and KOMMUN_PLANERING, not
+	// the care provider's medical underlag or AF's insatser: it sees those
+	// two items, and does not keep the checklist.
+	fk := readEvidence(t, srv, "ph.fk")
+	require.Len(t, fk.Node.Evidence, 2)
+	require.Equal(t, "SJUKSKRIVNINGSHISTORIK", fk.Node.Evidence[0].Kind)
+	require.Equal(t, "SOCIALTJANSTENS_YTTRANDE", fk.Node.Evidence[1].Kind)
+	requireError(t, postFor(t, srv, "ph.fk", rehab, `mutation($in: WaiveEvidenceInput!) { waiveEvidence(input: $in) { id } }`,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE", "reason": "FK"}}), "FORBIDDEN", "")
+}
+
+// A principal the samtycke does not name (AF), and one of another förbund,
+// find neither the case's checklist nor the case to keep it in.
+func TestEvidence_NotFoundToWhomTheSamtyckeDoesNotName(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	for _, login := range []string{"af.karlstad", "soc.eksjo"} {
+		got := readEvidence(t, srv, login)
+		require.Nil(t, got.Node, login)
+		for _, m := range []struct{ query, input string }{
+			{`mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) { case { id } } }`, `{"kind": "LAKARUTLATANDE"}`},
+			{`mutation($in: RecordEvidenceInput!) { recordEvidence(input: $in) { id } }`, `{"kind": "LAKARUTLATANDE", "receivedOn": "` + day(0) + `"}`},
+			{`mutation($in: WaiveEvidenceInput!) { waiveEvidence(input: $in) { id } }`, `{"kind": "LAKARUTLATANDE", "reason": "Behövs inte"}`},
+		} {
+			in := map[string]any{"caseId": demoCaseID}
+			var extra map[string]any
+			require.NoError(t, jsonUnmarshal(m.input, &extra))
+			for k, v := range extra {
+				in[k] = v
+			}
+			requireError(t, postFor(t, srv, login, rehab, m.query, map[string]any{"in": in}), "NOT_FOUND", "no such case")
+		}
+	}
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

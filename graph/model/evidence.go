@@ -1,0 +1,30 @@
+package model
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/evidence"
+)
+
+// EvidenceItem is an item of a case's evidence checklist.
+type EvidenceItem struct {
+	Kind         evidence.Kind
+	Class        consent.Class
+	Status       evidence.Status
+	RequestedAt  *time.Time
+	ReceivedOn   *time.Time
+	WaiverReason *string
+	UpdatedAt    *time.Time
+
+	TaskKey   *uuid.UUID
+	HolderKey *uuid.UUID
+}
+
+// FromEvidenceItem converts an item of a checklist.
+func FromEvidenceItem(it evidence.Item) *EvidenceItem {
+	return &EvidenceItem{Kind: it.Kind, Class: it.Class, Status: it.Status, RequestedAt: it.RequestedAt, ReceivedOn: it.ReceivedOn,
+		WaiverReason: it.WaiverReason, UpdatedAt: it.UpdatedAt, TaskKey: it.TaskID, HolderKey: it.HolderOrgID}
+}

@@ -1,0 +1,101 @@
+-- The evidence behind an application for sjuk- or aktivitetsersättning
+-- (issue 14 §3): per case, a checklist of what Försäkringskassan needs and
+-- who provides it. An item records that a piece of underlag is asked for,
+-- has arrived or is held by a party, or that the lead waived it and why;
+-- never its content (the läkarutlåtande stays in the care provider's
+-- journal). One row per case and kind; an item with no row is missing.
+--
+-- Each item is of the information class of the party that holds it
+-- (internal/evidence.Kinds): the läkarutlåtande and the sick-leave history
+-- are the care provider's (VARD_MEDICINSKT_UNDERLAG, VARD_SJUKSKRIVNING),
+-- the record of work-oriented rehabilitation AF's (AF_INSATSER), the
+-- socialtjänst's statement the municipality's (KOMMUN_PLANERING). The case's
+-- municipality reads and writes its items; another party reads an item
+-- only while a samtycke in force for the declared purpose shares the person
+-- and that class with it (hub_shares_class, as case_items).
+CREATE TABLE case_evidence (
+    case_id        uuid NOT NULL REFERENCES cases (id),
+    kind           text NOT NULL CHECK (kind IN ('LAKARUTLATANDE', 'AF_REHABILITERING', 'SJUKSKRIVNINGSHISTORIK', 'SOCIALTJANSTENS_YTTRANDE')),
+    org_id         uuid NOT NULL REFERENCES organizations (id),  -- the case's owner, who keeps the checklist
+    individual_id  uuid NOT NULL REFERENCES individuals (id),
+    class          information_class NOT NULL,
+    status         text NOT NULL CHECK (status IN ('REQUESTED', 'RECEIVED', 'WAIVED')),
+    task_id        uuid REFERENCES tasks (id),                   -- the request, when sent through the hub
+    holder_org_id  uuid REFERENCES organizations (id),           -- who holds the underlag
+    received_on    date,
+    waiver_reason  text CHECK (length(waiver_reason) BETWEEN 1 AND 2000),
+    requested_at   timestamptz,
+    requested_by   text,
+    updated_at     timestamptz NOT NULL,
+    updated_by_unit_id uuid REFERENCES units (id),
+    updated_by     text NOT NULL,
+    PRIMARY KEY (case_id, kind),
+    CHECK ((status = 'RECEIVED') = (received_on IS NOT NULL)),
+    CHECK ((status = 'WAIVED') = (waiver_reason IS NOT NULL)),
+    CHECK (status <> 'REQUESTED' OR requested_at IS NOT NULL)
+);
+GRANT SELECT, INSERT ON case_evidence TO hub_app;
+GRANT UPDATE (status, task_id, holder_org_id, received_on, waiver_reason, requested_at, requested_by,
+              updated_at, updated_by_unit_id, updated_by) ON case_evidence TO hub_app;
+ALTER TABLE case_evidence ENABLE ROW LEVEL SECURITY;
+CREATE POLICY owner_or_consented ON case_evidence FOR SELECT USING (
+    org_id = (SELECT hub_current_org())
+    OR EXISTS (SELECT 1 FROM hub_shares_class(case_evidence.individual_id, case_evidence.class)));
+CREATE POLICY owner_insert ON case_evidence FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org())
+    AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_evidence.case_id
+                AND c.org_id = case_evidence.org_id AND c.individual_id = case_evidence.individual_id));
+CREATE POLICY owner_update ON case_evidence FOR UPDATE
+    USING (org_id = (SELECT hub_current_org()))
+    WITH CHECK (org_id = (SELECT hub_current_org()));
+
+-- The default routine's version 2: the step to VAG_VALD also runs
+-- EVIDENCE_COMPLETE, which holds unless the step names the route
+-- ANSOKAN_ERSATTNING while the case's checklist has an item neither
+-- received nor waived. New cases start on it (hub_current_routine takes the
+-- latest version); open cases stay on version 1 until moved with
+-- moveCaseToRoutine, as for any new version.
+INSERT INTO routines (id, org_id, federation_id, key, name, version, definition, created_at, created_by) VALUES
+('5e000000-0000-4000-8000-000000000003', NULL, NULL, 'samverkan', 'Samverkansrutin', 2, $samverkan2$
+
+{
+  "initial": "IDENTIFIERAD",
+  "states": [
+    {"name": "IDENTIFIERAD", "label": "Identifierad"},
+    {"name": "SCREENAD", "label": "Screenad"},
+    {"name": "KARTLAGGNING", "label": "Kartläggning"},
+    {"name": "SAMTYCKE", "label": "Samtycke inhämtat"},
+    {"name": "UNDERLAG", "label": "Underlag"},
+    {"name": "GEMENSAM_PLANERING", "label": "Gemensam planering"},
+    {"name": "VAG_VALD", "label": "Väg vald"},
+    {"name": "VANTAR", "label": "Väntar", "waiting": true},
+    {"name": "UPPFOLJNING", "label": "Uppföljning"},
+    {"name": "AVSLUTAD", "label": "Avslutad", "final": true}
+  ],
+  "transitions": [
+    {"from": ["IDENTIFIERAD"], "to": "SCREENAD", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "ELIGIBLE"}]},
+    {"from": ["SCREENAD"], "to": "KARTLAGGNING", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"]},
+    {"from": ["KARTLAGGNING"], "to": "SAMTYCKE", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"]},
+    {"from": ["SAMTYCKE"], "to": "UNDERLAG", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "CONSENT_IN_FORCE", "purpose": "SAMORDNAD_REHABILITERING"}]},
+    {"from": ["UNDERLAG", "UPPFOLJNING"], "to": "GEMENSAM_PLANERING", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "CONSENT_IN_FORCE", "purpose": "SIP"}]},
+    {"from": ["GEMENSAM_PLANERING"], "to": "VAG_VALD", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "ROUTES_NAMED"}, {"kind": "EVIDENCE_COMPLETE"}]},
+    {"from": ["VAG_VALD", "UPPFOLJNING"], "to": "VANTAR", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "WAIT_STATED"}]},
+    {"from": ["VAG_VALD", "VANTAR"], "to": "UPPFOLJNING", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"]},
+    {"from": ["IDENTIFIERAD", "SCREENAD", "KARTLAGGNING", "SAMTYCKE", "UNDERLAG", "GEMENSAM_PLANERING", "VAG_VALD", "VANTAR", "UPPFOLJNING"], "to": "AVSLUTAD", "roles": ["SOCIALSEKRETERARE", "FORSTE_SOCIALSEKRETERARE", "SAMVERKANSKOORDINATOR"], "guards": [{"kind": "CLOSURE_RECORDED"}]}
+  ],
+  "screening": [
+    {"key": "SGI_SAKNAS", "question": "Saknar personen sjukpenninggrundande inkomst (SGI 0)?"},
+    {"key": "FORSORJNINGSSTOD", "question": "Har personen försörjningsstöd?"},
+    {"key": "SJUKSKRIVEN_ELLER_OHALSA", "question": "Är personen sjukskriven eller uppger arbetshinder på grund av ohälsa?"},
+    {"key": "MISSBRUK", "question": "Har personen missbruksproblem? (Då handläggs ärendet inom ordinarie ekonomiskt bistånd.)", "excludes": true, "closureReason": "MISSBRUK"}
+  ]
+}
+$samverkan2$, '2026-12-05T00:00:00Z', 'hub');
+
+---- create above / drop below ----
+
+UPDATE cases SET routine_id = '5e000000-0000-4000-8000-000000000001' WHERE routine_id = '5e000000-0000-4000-8000-000000000003';
+UPDATE case_transitions SET routine_id = '5e000000-0000-4000-8000-000000000001' WHERE routine_id = '5e000000-0000-4000-8000-000000000003';
+UPDATE case_screenings SET routine_id = '5e000000-0000-4000-8000-000000000001' WHERE routine_id = '5e000000-0000-4000-8000-000000000003';
+DELETE FROM routines WHERE id = '5e000000-0000-4000-8000-000000000003';
+DROP TABLE case_evidence;

@@ -110,6 +110,14 @@ var auditCoverage = map[string]auditExpectation{
 				map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE"}}), &struct{}{})
 			return nil
 		}},
+	"Case.repayments": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { repayments { amountKronor } } } }`, logged: relay.TypeCaseRepayments,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordRepaymentInput!) { recordRepayment(input: $in) { id } }`,
+				map[string]any{"in": map[string]any{"caseId": demoCaseID, "amountKronor": 1000, "paidOn": day(0)}}), &struct{}{})
+			return nil
+		}},
+	"Mutation.recordRepayment": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RecordRepaymentInput!) { recordRepayment(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "amountKronor": 1000, "paidOn": day(0)}}, logged: relay.TypeCaseRepayments},
 	"Mutation.requestEvidence": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) { task { id } } }`,
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE"}}, logged: relay.TypeCaseEvidence},
 	"Mutation.recordEvidence": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RecordEvidenceInput!) { recordEvidence(input: $in) { id } }`,
@@ -163,7 +171,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "EvidenceItem"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "EvidenceItem", "Repayment"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {

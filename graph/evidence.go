@@ -43,3 +43,19 @@ func evidenceBody(body *string) string {
 	}
 	return *body
 }
+
+// reactualised resolves the earlier cases a batch of cases re-actualise:
+// the links the reader may see, then the earlier cases through the cases
+// relation (which applies the sharing rule and notes each read).
+func (r *Resolver) reactualised(ctx context.Context, objs []*model.Case) ([]*model.Case, error) {
+	links, err := r.personal(ctx).reactualisations.load(ctx, keysOf(objs, func(c *model.Case) uuid.UUID { return c.Key }))
+	if err != nil {
+		return nil, err
+	}
+	return mapOptional(ctx, objs, func(c *model.Case) *uuid.UUID {
+		if x, ok := links[c.Key]; ok {
+			return &x.EarlierCaseID
+		}
+		return nil
+	}, r.personal(ctx).cases, model.FromCase)
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/evidence"
+	"github.com/samverkanshub/hub/internal/outcomes"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
@@ -22,6 +23,19 @@ func (r *caseResolver) Evidence(ctx context.Context, objs []*model.Case) ([][]*m
 		return nil, err
 	}
 	return mapEach(objs, key, found, model.FromEvidenceItem), nil
+}
+
+func (r *caseResolver) Repayments(ctx context.Context, objs []*model.Case) ([][]*model.Repayment, error) {
+	key := func(c *model.Case) uuid.UUID { return c.Key }
+	found, err := r.personal(ctx).repayments.load(ctx, keysOf(objs, key))
+	if err != nil {
+		return nil, err
+	}
+	return mapEach(objs, key, found, model.FromRepayment), nil
+}
+
+func (r *caseResolver) Reactualises(ctx context.Context, objs []*model.Case) ([]*model.Case, error) {
+	return r.reactualised(ctx, objs)
 }
 
 func (r *evidenceItemResolver) Request(ctx context.Context, objs []*model.EvidenceItem) ([]*model.Task, error) {
@@ -66,6 +80,18 @@ func (r *mutationResolver) WaiveEvidence(ctx context.Context, input model.WaiveE
 		return nil, err
 	}
 	c, err := r.Evidence.Record(ctx, work(ctx), caseID, evidence.Record{Kind: input.Kind, Status: evidence.Waived, WaiverReason: input.Reason})
+	if err != nil {
+		return nil, err
+	}
+	return model.FromCase(c), nil
+}
+
+func (r *mutationResolver) RecordRepayment(ctx context.Context, input model.RecordRepaymentInput) (*model.Case, error) {
+	caseID, err := parseKey(input.CaseID, relay.TypeCase, "case")
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Casework.RecordRepayment(ctx, work(ctx), caseID, outcomes.NewRepayment{AmountKronor: int64(input.AmountKronor), PaidOn: input.PaidOn})
 	if err != nil {
 		return nil, err
 	}

@@ -1,12 +1,14 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
@@ -188,3 +190,97 @@ func TestEvidence_NotFoundToWhomTheSamtyckeDoesNotName(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+const repaymentMutation = `mutation($in: RecordRepaymentInput!) { recordRepayment(input: $in) { id } }`
+
+// FK's repayments to the municipality are recorded by the municipality,
+// several per case, and are ekonomiskt bistånd's information: FK, whose
+// samtycke shares that class, sees them; AF and another förbund find
+// neither them nor the case.
+func TestOutcomes_RepaymentsAreTheMunicipalitysToRecord(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	repay := func(login string, amount int, paidOn string) gqlResponse {
+		return postFor(t, srv, login, rehab, repaymentMutation,
+			map[string]any{"in": map[string]any{"caseId": demoCaseID, "amountKronor": amount, "paidOn": paidOn}})
+	}
+	mustData(t, repay("soc.karlstad", 48_200, day(-30)), &struct{}{})
+	mustData(t, repay("soc.karlstad", 12_500, day(-2)), &struct{}{})
+	requireError(t, repay("soc.karlstad", 0, day(1)), "BAD_USER_INPUT",
+		"the repayment cannot be recorded: amountKronor: 1 to 10000000 kronor; paidOn: a repayment cannot be paid in the future")
+	requireError(t, repay("ph.fk", 100, day(0)), "FORBIDDEN", "")
+	for _, login := range []string{"af.karlstad", "soc.eksjo"} {
+		requireError(t, repay(login, 100, day(0)), "NOT_FOUND", "no such case")
+	}
+
+	read := func(login string) []struct {
+		AmountKronor int
+		PaidOn       string
+	} {
+		var out struct {
+			Node *struct {
+				Repayments []struct {
+					AmountKronor int
+					PaidOn       string
+				}
+			}
+		}
+		mustData(t, postFor(t, srv, login, rehab, `query($id: ID!) { node(id: $id) { ... on Case { repayments { amountKronor paidOn } } } }`,
+			map[string]any{"id": demoCaseID}), &out)
+		if out.Node == nil {
+			return nil
+		}
+		return out.Node.Repayments
+	}
+	own := read("soc.karlstad")
+	require.Len(t, own, 2)
+	require.Equal(t, 48_200, own[0].AmountKronor, "in the order paid")
+	require.Equal(t, day(-2), own[1].PaidOn)
+	require.Len(t, read("ph.fk"), 2, "FK's samtycke shares KOMMUN_EKONOMISKT_BISTAND")
+	require.Nil(t, read("af.karlstad"))
+	require.Nil(t, read("soc.eksjo"))
+}
+
+// A person who comes back within a year of a closed case has the new case
+// linked to the earlier one; a case of a person with no closed case is
+// not linked.
+func TestOutcomes_ANewCaseWithinAYearOfClosureReactualisesTheEarlier(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	open := func() string {
+		t.Helper()
+		var out struct{ OpenCase struct{ ID string } }
+		mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: OpenCaseInput!) { openCase(input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"individualId": demoIndividualID, "federationId": relay.ID(relay.TypeFederation, demo.ID("federation/samspelet")),
+				"sgi": "NO", "onForsorjningsstod": true, "healthObstacle": true, "careContact": true, "afStatus": "UNKNOWN"}}), &out)
+		return out.OpenCase.ID
+	}
+	reactualises := func(login, caseID string) *struct{ ID string } {
+		t.Helper()
+		var out struct {
+			Node *struct{ Reactualises *struct{ ID string } }
+		}
+		mustData(t, postFor(t, srv, login, rehab, `query($id: ID!) { node(id: $id) { ... on Case { reactualises { id } } } }`,
+			map[string]any{"id": caseID}), &out)
+		if out.Node == nil {
+			return nil
+		}
+		return out.Node.Reactualises
+	}
+	require.Nil(t, reactualises("soc.karlstad", demoCaseID), "the demo case re-actualises nothing")
+
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": map[string]any{
+		"caseId": demoCaseID, "to": "AVSLUTAD", "closure": map[string]any{"reason": "ARBETE", "outcome": "EGEN_FORSORJNING"}}}), &struct{}{})
+	again := open()
+	got := reactualises("soc.karlstad", again)
+	require.NotNil(t, got)
+	require.Equal(t, demoCaseID, got.ID)
+	fk := reactualises("ph.fk", again)
+	require.NotNil(t, fk, "FK's samtycke shares the person, and so both cases")
+	require.Equal(t, demoCaseID, fk.ID)
+	var logged int
+	require.NoError(t, b.db.Pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM personal_data_access WHERE user_id = 'ph.fk' AND object_id = $1`, demoCaseID).Scan(&logged))
+	require.Positive(t, logged, "FK's read of the earlier case is a row of the person's loggutdrag")
+	require.Nil(t, reactualises("af.karlstad", again), "AF sees neither case")
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/individuals"
+	"github.com/samverkanshub/hub/internal/outcomes"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tasks"
@@ -37,6 +38,8 @@ type personalLoaders struct {
 	jointTasks           *relation[[]tasks.Task] // by the first task of a joint request
 	tasks                *relation[tasks.Task]
 	evidence             *relation[[]evidence.Item]
+	repayments           *relation[[]outcomes.Repayment]
+	reactualisations     *relation[outcomes.Reactualisation]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -57,6 +60,8 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		jointTasks:           newRelation(wait, fetcher(r.TaskWork.Joint)),
 		tasks:                newRelation(wait, fetcher(r.TaskWork.ByID)),
 		evidence:             newRelation(wait, fetcher(r.Evidence.Checklists)),
+		repayments:           newRelation(wait, fetcher(r.Casework.Repayments)),
+		reactualisations:     newRelation(wait, fetcher(r.Casework.Reactualisations)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }

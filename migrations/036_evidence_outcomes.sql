@@ -92,7 +92,84 @@ INSERT INTO routines (id, org_id, federation_id, key, name, version, definition,
 }
 $samverkan2$, '2026-12-05T00:00:00Z', 'hub');
 
+-- Outcomes (issue 14 §4). FK's repayments to the municipality of
+-- försörjningsstöd paid while a benefit was being decided (Landskrona: 3.755
+-- Mkr), for the förbund's follow-up: several per case, recorded by the
+-- case's municipality. They are ekonomiskt bistånd's information
+-- (KOMMUN_EKONOMISKT_BISTAND): another party sees them only while a
+-- samtycke in force shares that class with it.
+CREATE TABLE case_repayments (
+    id            uuid PRIMARY KEY,
+    case_id       uuid NOT NULL REFERENCES cases (id),
+    org_id        uuid NOT NULL REFERENCES organizations (id),  -- the case's owner
+    individual_id uuid NOT NULL REFERENCES individuals (id),
+    amount_kronor bigint NOT NULL CHECK (amount_kronor BETWEEN 1 AND 10000000),
+    paid_on       date NOT NULL,
+    recorded_at   timestamptz NOT NULL,
+    by_unit_id    uuid REFERENCES units (id),
+    recorded_by   text NOT NULL
+);
+CREATE INDEX case_repayments_case ON case_repayments (case_id, paid_on, id);
+GRANT SELECT, INSERT ON case_repayments TO hub_app;
+ALTER TABLE case_repayments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY owner_or_consented ON case_repayments FOR SELECT USING (
+    org_id = (SELECT hub_current_org())
+    OR EXISTS (SELECT 1 FROM hub_shares_class(case_repayments.individual_id, 'KOMMUN_EKONOMISKT_BISTAND')));
+CREATE POLICY owner_insert ON case_repayments FOR INSERT WITH CHECK (
+    org_id = (SELECT hub_current_org())
+    AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_repayments.case_id
+                AND c.org_id = case_repayments.org_id AND c.individual_id = case_repayments.individual_id));
+
+-- Re-actualisation (Kolada: "ej återaktualiserade ett år efter avslut"): a
+-- case opened for a person whose previous case in the same organisation
+-- closed (its last step led to a final state of its routine) less than a
+-- year before is linked to that case, however the case is written. The
+-- link is part of the case core (hub_shares_person); the earlier case
+-- shows only as far as the reader may see it.
+CREATE TABLE case_reactualisations (
+    case_id         uuid PRIMARY KEY REFERENCES cases (id),
+    earlier_case_id uuid NOT NULL REFERENCES cases (id),
+    org_id          uuid NOT NULL REFERENCES organizations (id),
+    individual_id   uuid NOT NULL REFERENCES individuals (id),
+    earlier_closed_at timestamptz NOT NULL
+);
+GRANT SELECT ON case_reactualisations TO hub_app;
+ALTER TABLE case_reactualisations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY owner_or_consented ON case_reactualisations FOR SELECT USING (
+    org_id = (SELECT hub_current_org())
+    OR EXISTS (SELECT 1 FROM hub_shares_person(case_reactualisations.individual_id)));
+
+-- Runs as the table owner: the link is the database's finding, not the
+-- writer's, and is written whoever opens the case.
+CREATE FUNCTION hub_case_reactualises() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+BEGIN
+    INSERT INTO case_reactualisations (case_id, earlier_case_id, org_id, individual_id, earlier_closed_at)
+    SELECT NEW.id, e.id, NEW.org_id, NEW.individual_id, t.at
+    FROM cases e
+    CROSS JOIN LATERAL (SELECT t.at, t.to_state, t.routine_id FROM case_transitions t
+                        WHERE t.case_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1) t
+    JOIN routines r ON r.id = t.routine_id
+    WHERE e.individual_id = NEW.individual_id AND e.org_id = NEW.org_id AND e.id <> NEW.id
+      AND e.state = t.to_state
+      AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.definition -> 'states') st
+                  WHERE st ->> 'name' = t.to_state AND coalesce((st ->> 'final')::boolean, false))
+      AND t.at > NEW.opened_at - interval '1 year' AND t.at <= NEW.opened_at
+    ORDER BY t.at DESC
+    LIMIT 1;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION hub_case_reactualises() FROM PUBLIC;
+CREATE TRIGGER case_reactualises AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION hub_case_reactualises();
+
 ---- create above / drop below ----
+
+DROP TRIGGER case_reactualises ON cases;
+DROP FUNCTION hub_case_reactualises();
+DROP TABLE case_reactualisations;
+DROP TABLE case_repayments;
 
 UPDATE cases SET routine_id = '5e000000-0000-4000-8000-000000000001' WHERE routine_id = '5e000000-0000-4000-8000-000000000003';
 UPDATE case_transitions SET routine_id = '5e000000-0000-4000-8000-000000000001' WHERE routine_id = '5e000000-0000-4000-8000-000000000003';

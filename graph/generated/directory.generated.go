@@ -44,6 +44,7 @@ type MutationResolver interface {
 	RequestEvidence(ctx context.Context, input model.RequestEvidenceInput) (*model.RequestEvidencePayload, error)
 	RecordEvidence(ctx context.Context, input model.RecordEvidenceInput) (*model.Case, error)
 	WaiveEvidence(ctx context.Context, input model.WaiveEvidenceInput) (*model.Case, error)
+	RecordRepayment(ctx context.Context, input model.RecordRepaymentInput) (*model.Case, error)
 	CreateScreeningCohort(ctx context.Context, input model.CreateScreeningCohortInput) (*model.ScreeningCohort, error)
 	ImportScreeningCohort(ctx context.Context, input model.ImportScreeningCohortInput) (*model.ImportScreeningCohortPayload, error)
 	TransitionCase(ctx context.Context, input model.TransitionCaseInput) (*model.TransitionCasePayload, error)
@@ -225,6 +226,20 @@ func (ec *executionContext) field_Mutation_recordEvidence_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecordEvidenceInput, error) {
 			return ec.unmarshalNRecordEvidenceInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRecordEvidenceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordRepayment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordRepaymentInput, error) {
+			return ec.unmarshalNRecordRepaymentInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRecordRepaymentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1998,6 +2013,50 @@ func (ec *executionContext) fieldContext_Mutation_waiveEvidence(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordRepayment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordRepayment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordRepayment(ctx, fc.Args["input"].(model.RecordRepaymentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Case) graphql.Marshaler {
+			return ec.marshalNCase2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordRepayment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Case(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordRepayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createScreeningCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3488,6 +3547,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "waiveEvidence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_waiveEvidence(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordRepayment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordRepayment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -303,6 +303,75 @@ func (ec *executionContext) fieldContext_EvidenceItem_updatedAt(_ context.Contex
 	return graphql.NewScalarFieldContext("EvidenceItem", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _Repayment_amountKronor(ctx context.Context, field graphql.CollectedField, obj *model.Repayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_amountKronor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AmountKronor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_amountKronor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Repayment_paidOn(ctx context.Context, field graphql.CollectedField, obj *model.Repayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_paidOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_paidOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Repayment_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Repayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Repayment_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Repayment_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Repayment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _RequestEvidencePayload_case(ctx context.Context, field graphql.CollectedField, obj *model.RequestEvidencePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -417,6 +486,50 @@ func (ec *executionContext) unmarshalInputRecordEvidenceInput(ctx context.Contex
 				return it, err
 			}
 			it.HeldBy = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordRepaymentInput(ctx context.Context, obj any) (model.RecordRepaymentInput, error) {
+	var it model.RecordRepaymentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"caseId", "amountKronor", "paidOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "caseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("caseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CaseID = data
+		case "amountKronor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountKronor"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountKronor = data
+		case "paidOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidOn"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidOn = data
 		}
 	}
 	return it, nil
@@ -662,6 +775,54 @@ func (ec *executionContext) _EvidenceItem(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var repaymentImplementors = []string{"Repayment"}
+
+func (ec *executionContext) _Repayment(ctx context.Context, sel ast.SelectionSet, obj *model.Repayment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Repayment")
+		case "amountKronor":
+			out.Values[i] = ec._Repayment_amountKronor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidOn":
+			out.Values[i] = ec._Repayment_paidOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Repayment_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var requestEvidencePayloadImplementors = []string{"RequestEvidencePayload"}
 
 func (ec *executionContext) _RequestEvidencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestEvidencePayload) graphql.Marshaler {
@@ -773,6 +934,37 @@ func (ec *executionContext) marshalNEvidenceStatus2githubᚗcomᚋsamverkanshub�
 func (ec *executionContext) unmarshalNRecordEvidenceInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRecordEvidenceInput(ctx context.Context, v any) (model.RecordEvidenceInput, error) {
 	res, err := ec.unmarshalInputRecordEvidenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordRepaymentInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRecordRepaymentInput(ctx context.Context, v any) (model.RecordRepaymentInput, error) {
+	res, err := ec.unmarshalInputRecordRepaymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRepayment2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRepaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Repayment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepayment2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRepayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRepayment2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRepayment(ctx context.Context, sel ast.SelectionSet, v *model.Repayment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Repayment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRequestEvidenceInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐRequestEvidenceInput(ctx context.Context, v any) (model.RequestEvidenceInput, error) {

@@ -146,6 +146,8 @@ type ComplexityRoot struct {
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
 		Participants       func(childComplexity int) int
+		Reactualises       func(childComplexity int) int
+		Repayments         func(childComplexity int) int
 		Routine            func(childComplexity int) int
 		Screening          func(childComplexity int) int
 		Sgi                func(childComplexity int) int
@@ -423,6 +425,7 @@ type ComplexityRoot struct {
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
 		RecordEvidence        func(childComplexity int, input model.RecordEvidenceInput) int
+		RecordRepayment       func(childComplexity int, input model.RecordRepaymentInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
 		RequestEvidence       func(childComplexity int, input model.RequestEvidenceInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
@@ -487,6 +490,12 @@ type ComplexityRoot struct {
 		ScreeningCohorts         func(childComplexity int, federationID string) int
 		Tasks                    func(childComplexity int, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+	}
+
+	Repayment struct {
+		AmountKronor func(childComplexity int) int
+		PaidOn       func(childComplexity int) int
+		RecordedAt   func(childComplexity int) int
 	}
 
 	RequestEvidencePayload struct {
@@ -1018,6 +1027,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Participants(childComplexity), true
+	case "Case.reactualises":
+		if e.ComplexityRoot.Case.Reactualises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Reactualises(childComplexity), true
+	case "Case.repayments":
+		if e.ComplexityRoot.Case.Repayments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Repayments(childComplexity), true
 	case "Case.routine":
 		if e.ComplexityRoot.Case.Routine == nil {
 			break
@@ -2225,6 +2246,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordEvidence(childComplexity, args["input"].(model.RecordEvidenceInput)), true
+	case "Mutation.recordRepayment":
+		if e.ComplexityRoot.Mutation.RecordRepayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordRepayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordRepayment(childComplexity, args["input"].(model.RecordRepaymentInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2628,6 +2660,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
+
+	case "Repayment.amountKronor":
+		if e.ComplexityRoot.Repayment.AmountKronor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.AmountKronor(childComplexity), true
+	case "Repayment.paidOn":
+		if e.ComplexityRoot.Repayment.PaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.PaidOn(childComplexity), true
+	case "Repayment.recordedAt":
+		if e.ComplexityRoot.Repayment.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.RecordedAt(childComplexity), true
 
 	case "RequestEvidencePayload.case":
 		if e.ComplexityRoot.RequestEvidencePayload.Case == nil {
@@ -3318,6 +3369,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputOpeningHoursInput,
 		ec.unmarshalInputRecordConsentInput,
 		ec.unmarshalInputRecordEvidenceInput,
+		ec.unmarshalInputRecordRepaymentInput,
 		ec.unmarshalInputRegisterIndividualInput,
 		ec.unmarshalInputRequestEvidenceInput,
 		ec.unmarshalInputRoutineDefinitionInput,
@@ -4550,6 +4602,43 @@ extend type Mutation {
   recordEvidence("The item." input: RecordEvidenceInput!): Case!
   "Record that the lead waived an item of a case's evidence checklist, with the reason."
   waiveEvidence("The waiver." input: WaiveEvidenceInput!): Case!
+}
+
+# Outcomes (docs/evidence.md, "Outcomes"): the closure step of the routine
+# records the closure reason and outcome (Case.transitions); here are
+# Försäkringskassan's repayments to the municipality and the link of a case
+# to the earlier one it re-actualises.
+
+"A sum Försäkringskassan paid back to the municipality for a case (försörjningsstöd paid while a benefit was decided)."
+type Repayment {
+  "The sum, in whole kronor."
+  amountKronor: Int!
+  "When it was paid."
+  paidOn: Date!
+  "When it was recorded."
+  recordedAt: DateTime!
+}
+
+extend type Case {
+  "Försäkringskassan's repayments to the municipality, in the order paid (KOMMUN_EKONOMISKT_BISTAND: empty unless your organisation owns the case or that class is shared with you)."
+  repayments: [Repayment!]!
+  "The earlier case of the same person in the same organisation that this case re-actualises: it closed less than a year before this one opened (null when none, or when you may not see it)."
+  reactualises: Case
+}
+
+"A repayment to record."
+input RecordRepaymentInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The sum, in whole kronor (1–10,000,000)."
+  amountKronor: Int!
+  "When it was paid (not after today)."
+  paidOn: Date!
+}
+
+extend type Mutation {
+  "Record a repayment from Försäkringskassan to the municipality for a case (several per case), for the förbund's follow-up."
+  recordRepayment("The repayment." input: RecordRepaymentInput!): Case!
 }
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
@@ -5881,6 +5970,10 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_sharedClasses(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Case_evidence(ctx, field)
+	case "repayments":
+		return ec.fieldContext_Case_repayments(ctx, field)
+	case "reactualises":
+		return ec.fieldContext_Case_reactualises(ctx, field)
 	case "routine":
 		return ec.fieldContext_Case_routine(ctx, field)
 	case "transitions":
@@ -6475,6 +6568,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Repayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountKronor":
+		return ec.fieldContext_Repayment_amountKronor(ctx, field)
+	case "paidOn":
+		return ec.fieldContext_Repayment_paidOn(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Repayment_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Repayment", field.Name)
 }
 
 func (ec *executionContext) childFields_RequestEvidencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/evidence"
+	"github.com/samverkanshub/hub/internal/outcomes"
 )
 
 // EvidenceItem is an item of a case's evidence checklist.
@@ -27,4 +28,16 @@ type EvidenceItem struct {
 func FromEvidenceItem(it evidence.Item) *EvidenceItem {
 	return &EvidenceItem{Kind: it.Kind, Class: it.Class, Status: it.Status, RequestedAt: it.RequestedAt, ReceivedOn: it.ReceivedOn,
 		WaiverReason: it.WaiverReason, UpdatedAt: it.UpdatedAt, TaskKey: it.TaskID, HolderKey: it.HolderOrgID}
+}
+
+// Repayment is a repayment from Försäkringskassan to the municipality.
+type Repayment struct {
+	AmountKronor int
+	PaidOn       time.Time
+	RecordedAt   time.Time
+}
+
+// FromRepayment converts a repayment.
+func FromRepayment(p outcomes.Repayment) *Repayment {
+	return &Repayment{AmountKronor: int(p.AmountKronor), PaidOn: p.PaidOn, RecordedAt: p.RecordedAt}
 }

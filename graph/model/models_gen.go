@@ -379,6 +379,16 @@ type RecordEvidenceInput struct {
 	HeldBy *string `json:"heldBy,omitempty"`
 }
 
+// A repayment to record.
+type RecordRepaymentInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The sum, in whole kronor (1–10,000,000).
+	AmountKronor int `json:"amountKronor"`
+	// When it was paid (not after today).
+	PaidOn time.Time `json:"paidOn"`
+}
+
 // A person to register.
 type RegisterIndividualInput struct {
 	// Personnummer or samordningsnummer: YYMMDD-NNNN, YYYYMMDD-NNNN, with or without separator (+ for 100 years or older).

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
+	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/outcomes"
 	"github.com/samverkanshub/hub/internal/platform/relay"
@@ -36,6 +37,19 @@ func (r *caseResolver) Repayments(ctx context.Context, objs []*model.Case) ([][]
 
 func (r *caseResolver) Reactualises(ctx context.Context, objs []*model.Case) ([]*model.Case, error) {
 	return r.reactualised(ctx, objs)
+}
+
+func (r *caseResolver) Outcome(ctx context.Context, objs []*model.Case) ([]*model.CaseClosure, error) {
+	key := func(c *model.Case) uuid.UUID { return c.Key }
+	found, err := r.personal(ctx).transitions.load(ctx, keysOf(objs, key))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CaseClosure, len(objs))
+	for i, c := range objs {
+		out[i] = model.FromOutcome(cases.OutcomeOf(found[c.Key]))
+	}
+	return out, nil
 }
 
 func (r *evidenceItemResolver) Request(ctx context.Context, objs []*model.EvidenceItem) ([]*model.Task, error) {

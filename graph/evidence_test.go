@@ -284,3 +284,51 @@ func TestOutcomes_ANewCaseWithinAYearOfClosureReactualisesTheEarlier(t *testing.
 	require.Positive(t, logged, "FK's read of the earlier case is a row of the person's loggutdrag")
 	require.Nil(t, reactualises("af.karlstad", again), "AF sees neither case")
 }
+
+// The closing step records the benefit granted; Case.outcome sums up the
+// closure with every route the case took, for whom the step's details
+// (KOMMUN_PLANERING) are shared.
+func TestOutcomes_TheClosureRecordsTheBenefitAndTheRoutesTaken(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	toPlanning(t, srv)
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": map[string]any{
+		"caseId": demoCaseID, "to": "VAG_VALD", "routes": []string{"FK_SAMORDNING", "FORTSATT_BEHANDLING"}}}), &struct{}{})
+	closing := map[string]any{"caseId": demoCaseID, "to": "AVSLUTAD", "closure": map[string]any{
+		"reason": "ERSATTNING_BEVILJAD", "outcome": "RATT_ERSATTNING", "benefit": map[string]any{"kind": "AKTIVITETSERSATTNING", "from": day(10)}}}
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, transitionMutation, map[string]any{"in": closing}), &struct{}{})
+
+	read := func(login string) *struct {
+		Reason      string
+		Outcome     string
+		RoutesTaken []string
+		Benefit     *struct{ Kind, From string }
+	} {
+		var out struct {
+			Node *struct {
+				Outcome *struct {
+					Reason      string
+					Outcome     string
+					RoutesTaken []string
+					Benefit     *struct{ Kind, From string }
+				}
+			}
+		}
+		mustData(t, postFor(t, srv, login, rehab, `query($id: ID!) { node(id: $id) { ... on Case {
+			outcome { reason outcome routesTaken benefit { kind from } } } } }`, map[string]any{"id": demoCaseID}), &out)
+		if out.Node == nil {
+			return nil
+		}
+		return out.Node.Outcome
+	}
+	own := read("soc.karlstad")
+	require.NotNil(t, own)
+	require.Equal(t, "ERSATTNING_BEVILJAD", own.Reason)
+	require.Equal(t, "RATT_ERSATTNING", own.Outcome)
+	require.Equal(t, []string{"FK_SAMORDNING", "FORTSATT_BEHANDLING"}, own.RoutesTaken)
+	require.Equal(t, "AKTIVITETSERSATTNING", own.Benefit.Kind)
+	require.Equal(t, day(10), own.Benefit.From)
+	require.Equal(t, own, read("ph.fk"), "FK's samtycke shares KOMMUN_PLANERING")
+	require.Nil(t, read("af.karlstad"))
+	require.Nil(t, read("soc.eksjo"))
+}

@@ -164,7 +164,18 @@ $$;
 REVOKE ALL ON FUNCTION hub_case_reactualises() FROM PUBLIC;
 CREATE TRIGGER case_reactualises AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION hub_case_reactualises();
 
+-- The closure step also records the benefit granted, if any, and from
+-- when (issue 14 §4): part of the step's details (KOMMUN_PLANERING), like
+-- the closure reason and the outcome it belongs to.
+ALTER TABLE case_transitions
+    ADD COLUMN benefit_kind text CHECK (benefit_kind IN ('SJUKERSATTNING', 'AKTIVITETSERSATTNING', 'SJUKPENNING', 'ETABLERINGSERSATTNING')),
+    ADD COLUMN benefit_from date,
+    ADD CONSTRAINT case_transitions_benefit_pair CHECK ((benefit_kind IS NULL) = (benefit_from IS NULL)),
+    ADD CONSTRAINT case_transitions_benefit_closes CHECK (benefit_kind IS NULL OR closure_reason IS NOT NULL);
+
 ---- create above / drop below ----
+
+ALTER TABLE case_transitions DROP COLUMN benefit_from, DROP COLUMN benefit_kind;
 
 DROP TRIGGER case_reactualises ON cases;
 DROP FUNCTION hub_case_reactualises();

@@ -40,6 +40,7 @@ type CaseResolver interface {
 	Evidence(ctx context.Context, objs []*model.Case) ([][]*model.EvidenceItem, error)
 	Repayments(ctx context.Context, objs []*model.Case) ([][]*model.Repayment, error)
 	Reactualises(ctx context.Context, objs []*model.Case) ([]*model.Case, error)
+	Outcome(ctx context.Context, objs []*model.Case) ([]*model.CaseClosure, error)
 	Routine(ctx context.Context, objs []*model.Case) ([]*model.Routine, error)
 	Transitions(ctx context.Context, objs []*model.Case) ([][]*model.CaseTransition, error)
 	Screening(ctx context.Context, objs []*model.Case) ([]*model.CaseScreening, error)
@@ -1433,6 +1434,61 @@ func (ec *executionContext) resolveBatch_Case_reactualises(ctx context.Context, 
 		results,
 		err,
 		"Case.reactualises",
+	)
+}
+
+func (ec *executionContext) _Case_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Case_outcome(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseClosure) graphql.Marshaler {
+			return ec.marshalOCaseClosure2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseClosure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Case_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseClosure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Case_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Case) (any, error) {
+	resolver := ec.Resolvers.Case()
+	if batch, ok := graphql.BatchParentsFor[*model.Case](ctx, "Case"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Outcome(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.CaseClosure](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Case.outcome",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Outcome(ctx, []*model.Case{obj})
+	return graphql.ResolveBatchSingleResult[*model.CaseClosure](
+		ctx,
+		results,
+		err,
+		"Case.outcome",
 	)
 }
 
@@ -4643,6 +4699,44 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Case_reactualises(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "outcome":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Case_outcome(ctx, field, obj)
 				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}

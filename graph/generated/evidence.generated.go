@@ -14,6 +14,7 @@ import (
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/evidence"
+	"github.com/samverkanshub/hub/internal/routine"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -31,6 +32,176 @@ type EvidenceItemResolver interface {
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _CaseBenefit_kind(ctx context.Context, field graphql.CollectedField, obj *model.CaseBenefit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseBenefit_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v routine.BenefitKind) graphql.Marshaler {
+			return ec.marshalNBenefitKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐBenefitKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseBenefit_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseBenefit", field, false, false, errors.New("field of type BenefitKind does not have child fields"))
+}
+
+func (ec *executionContext) _CaseBenefit_from(ctx context.Context, field graphql.CollectedField, obj *model.CaseBenefit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseBenefit_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseBenefit_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseBenefit", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CaseClosure_closedAt(ctx context.Context, field graphql.CollectedField, obj *model.CaseClosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseClosure_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseClosure_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseClosure", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _CaseClosure_reason(ctx context.Context, field graphql.CollectedField, obj *model.CaseClosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseClosure_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v routine.ClosureReason) graphql.Marshaler {
+			return ec.marshalNClosureReason2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐClosureReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseClosure_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseClosure", field, false, false, errors.New("field of type ClosureReason does not have child fields"))
+}
+
+func (ec *executionContext) _CaseClosure_outcome(ctx context.Context, field graphql.CollectedField, obj *model.CaseClosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseClosure_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v routine.Outcome) graphql.Marshaler {
+			return ec.marshalNCaseOutcome2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseClosure_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseClosure", field, false, false, errors.New("field of type CaseOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _CaseClosure_routesTaken(ctx context.Context, field graphql.CollectedField, obj *model.CaseClosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseClosure_routesTaken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoutesTaken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []routine.Route) graphql.Marshaler {
+			return ec.marshalNCaseRoute2ᚕgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐRouteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseClosure_routesTaken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseClosure", field, false, false, errors.New("field of type CaseRoute does not have child fields"))
+}
+
+func (ec *executionContext) _CaseClosure_benefit(ctx context.Context, field graphql.CollectedField, obj *model.CaseClosure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseClosure_benefit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Benefit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseBenefit) graphql.Marshaler {
+			return ec.marshalOCaseBenefit2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseBenefit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseClosure_benefit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseClosure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseBenefit(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _EvidenceItem_kind(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -440,6 +611,43 @@ func (ec *executionContext) fieldContext_RequestEvidencePayload_task(_ context.C
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCaseBenefitInput(ctx context.Context, obj any) (model.CaseBenefitInput, error) {
+	var it model.CaseBenefitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "from"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNBenefitKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐBenefitKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRecordEvidenceInput(ctx context.Context, obj any) (model.RecordEvidenceInput, error) {
 	var it model.RecordEvidenceInput
 	if obj == nil {
@@ -630,6 +838,107 @@ func (ec *executionContext) unmarshalInputWaiveEvidenceInput(ctx context.Context
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var caseBenefitImplementors = []string{"CaseBenefit"}
+
+func (ec *executionContext) _CaseBenefit(ctx context.Context, sel ast.SelectionSet, obj *model.CaseBenefit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseBenefitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseBenefit")
+		case "kind":
+			out.Values[i] = ec._CaseBenefit_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._CaseBenefit_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var caseClosureImplementors = []string{"CaseClosure"}
+
+func (ec *executionContext) _CaseClosure(ctx context.Context, sel ast.SelectionSet, obj *model.CaseClosure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseClosureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseClosure")
+		case "closedAt":
+			out.Values[i] = ec._CaseClosure_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CaseClosure_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._CaseClosure_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "routesTaken":
+			out.Values[i] = ec._CaseClosure_routesTaken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "benefit":
+			out.Values[i] = ec._CaseClosure_benefit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var evidenceItemImplementors = []string{"EvidenceItem"}
 
@@ -870,6 +1179,23 @@ func (ec *executionContext) _RequestEvidencePayload(ctx context.Context, sel ast
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNBenefitKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐBenefitKind(ctx context.Context, v any) (routine.BenefitKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := routine.BenefitKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBenefitKind2githubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋroutineᚐBenefitKind(ctx context.Context, sel ast.SelectionSet, v routine.BenefitKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEvidenceItem2ᚕᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐEvidenceItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EvidenceItem) graphql.Marshaler {
 	ctx = graphql.WithBatchParents(ctx, "EvidenceItem", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -985,6 +1311,28 @@ func (ec *executionContext) marshalNRequestEvidencePayload2ᚖgithubᚗcomᚋsam
 func (ec *executionContext) unmarshalNWaiveEvidenceInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐWaiveEvidenceInput(ctx context.Context, v any) (model.WaiveEvidenceInput, error) {
 	res, err := ec.unmarshalInputWaiveEvidenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseBenefit2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseBenefit(ctx context.Context, sel ast.SelectionSet, v *model.CaseBenefit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CaseBenefit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCaseBenefitInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseBenefitInput(ctx context.Context, v any) (*model.CaseBenefitInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCaseBenefitInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCaseClosure2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseClosure(ctx context.Context, sel ast.SelectionSet, v *model.CaseClosure) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CaseClosure(ctx, sel, v)
 }
 
 // endregion ***************************** type.gotpl *****************************

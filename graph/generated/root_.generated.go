@@ -145,6 +145,7 @@ type ComplexityRoot struct {
 		OnForsorjningsstod func(childComplexity int) int
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
+		Outcome            func(childComplexity int) int
 		Participants       func(childComplexity int) int
 		Reactualises       func(childComplexity int) int
 		Repayments         func(childComplexity int) int
@@ -155,6 +156,19 @@ type ComplexityRoot struct {
 		State              func(childComplexity int) int
 		Transitions        func(childComplexity int) int
 		Unit               func(childComplexity int) int
+	}
+
+	CaseBenefit struct {
+		From func(childComplexity int) int
+		Kind func(childComplexity int) int
+	}
+
+	CaseClosure struct {
+		Benefit     func(childComplexity int) int
+		ClosedAt    func(childComplexity int) int
+		Outcome     func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		RoutesTaken func(childComplexity int) int
 	}
 
 	CaseConnection struct {
@@ -206,6 +220,7 @@ type ComplexityRoot struct {
 
 	CaseTransition struct {
 		At             func(childComplexity int) int
+		Benefit        func(childComplexity int) int
 		ClosureReason  func(childComplexity int) int
 		DecidedBy      func(childComplexity int) int
 		DecidedOn      func(childComplexity int) int
@@ -1021,6 +1036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Organization(childComplexity), true
+	case "Case.outcome":
+		if e.ComplexityRoot.Case.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Outcome(childComplexity), true
 	case "Case.participants":
 		if e.ComplexityRoot.Case.Participants == nil {
 			break
@@ -1081,6 +1102,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Unit(childComplexity), true
+
+	case "CaseBenefit.from":
+		if e.ComplexityRoot.CaseBenefit.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseBenefit.From(childComplexity), true
+	case "CaseBenefit.kind":
+		if e.ComplexityRoot.CaseBenefit.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseBenefit.Kind(childComplexity), true
+
+	case "CaseClosure.benefit":
+		if e.ComplexityRoot.CaseClosure.Benefit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Benefit(childComplexity), true
+	case "CaseClosure.closedAt":
+		if e.ComplexityRoot.CaseClosure.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.ClosedAt(childComplexity), true
+	case "CaseClosure.outcome":
+		if e.ComplexityRoot.CaseClosure.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Outcome(childComplexity), true
+	case "CaseClosure.reason":
+		if e.ComplexityRoot.CaseClosure.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Reason(childComplexity), true
+	case "CaseClosure.routesTaken":
+		if e.ComplexityRoot.CaseClosure.RoutesTaken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.RoutesTaken(childComplexity), true
 
 	case "CaseConnection.edges":
 		if e.ComplexityRoot.CaseConnection.Edges == nil {
@@ -1251,6 +1316,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseTransition.At(childComplexity), true
+	case "CaseTransition.benefit":
+		if e.ComplexityRoot.CaseTransition.Benefit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Benefit(childComplexity), true
 	case "CaseTransition.closureReason":
 		if e.ComplexityRoot.CaseTransition.ClosureReason == nil {
 			break
@@ -3354,6 +3425,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputCaseBenefitInput,
 		ec.unmarshalInputCaseClosureInput,
 		ec.unmarshalInputCaseDecisionInput,
 		ec.unmarshalInputCasePartyInput,
@@ -4640,6 +4712,58 @@ extend type Mutation {
   "Record a repayment from Försäkringskassan to the municipality for a case (several per case), for the förbund's follow-up."
   recordRepayment("The repayment." input: RecordRepaymentInput!): Case!
 }
+
+"A benefit granted to the person, recorded on closing."
+enum BenefitKind {
+  "Sjukersättning."
+  SJUKERSATTNING
+  "Aktivitetsersättning."
+  AKTIVITETSERSATTNING
+  "Sjukpenning."
+  SJUKPENNING
+  "Etableringsersättning."
+  ETABLERINGSERSATTNING
+}
+
+"A benefit granted, and from when."
+type CaseBenefit {
+  "The benefit."
+  kind: BenefitKind!
+  "From when it is paid."
+  from: Date!
+}
+
+"A benefit granted, and from when."
+input CaseBenefitInput {
+  "The benefit."
+  kind: BenefitKind!
+  "From when it is paid."
+  from: Date!
+}
+
+"What came of a closed case, from its history."
+type CaseClosure {
+  "When it closed."
+  closedAt: DateTime!
+  "Why it closed."
+  reason: ClosureReason!
+  "What came of it."
+  outcome: CaseOutcome!
+  "Every route the case took (ROUTES_NAMED steps), in the order first chosen."
+  routesTaken: [CaseRoute!]!
+  "The benefit granted, if any."
+  benefit: CaseBenefit
+}
+
+extend type CaseTransition {
+  "The benefit granted, recorded on closing (null unless ` + "`" + `detailsVisible` + "`" + `)."
+  benefit: CaseBenefit
+}
+
+extend type Case {
+  "What came of the case, once closed (the municipality's planning, KOMMUN_PLANERING: null unless your organisation owns the case or that class is shared with you, or the case is open)."
+  outcome: CaseClosure
+}
 `, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
@@ -4957,6 +5081,8 @@ input CaseClosureInput {
   reason: ClosureReason!
   "What came of it."
   outcome: CaseOutcome!
+  "The benefit granted, if any (e.g. with ERSATTNING_BEVILJAD)."
+  benefit: CaseBenefitInput
 }
 
 "What a case waits for."
@@ -5974,6 +6100,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_repayments(ctx, field)
 	case "reactualises":
 		return ec.fieldContext_Case_reactualises(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Case_outcome(ctx, field)
 	case "routine":
 		return ec.fieldContext_Case_routine(ctx, field)
 	case "transitions":
@@ -5982,6 +6110,32 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_screening(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseBenefit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CaseBenefit_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_CaseBenefit_from(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseBenefit", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseClosure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closedAt":
+		return ec.fieldContext_CaseClosure_closedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_CaseClosure_reason(ctx, field)
+	case "outcome":
+		return ec.fieldContext_CaseClosure_outcome(ctx, field)
+	case "routesTaken":
+		return ec.fieldContext_CaseClosure_routesTaken(ctx, field)
+	case "benefit":
+		return ec.fieldContext_CaseClosure_benefit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseClosure", field.Name)
 }
 
 func (ec *executionContext) childFields_CaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6112,6 +6266,8 @@ func (ec *executionContext) childFields_CaseTransition(ctx context.Context, fiel
 		return ec.fieldContext_CaseTransition_decidedBy(ctx, field)
 	case "decidedOn":
 		return ec.fieldContext_CaseTransition_decidedOn(ctx, field)
+	case "benefit":
+		return ec.fieldContext_CaseTransition_benefit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseTransition", field.Name)
 }

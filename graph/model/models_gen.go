@@ -48,12 +48,30 @@ type AuditRecordEdge struct {
 	Node *AuditRecord `json:"node"`
 }
 
+// A benefit granted, and from when.
+type CaseBenefit struct {
+	// The benefit.
+	Kind routine.BenefitKind `json:"kind"`
+	// From when it is paid.
+	From time.Time `json:"from"`
+}
+
+// A benefit granted, and from when.
+type CaseBenefitInput struct {
+	// The benefit.
+	Kind routine.BenefitKind `json:"kind"`
+	// From when it is paid.
+	From time.Time `json:"from"`
+}
+
 // Why a case closes.
 type CaseClosureInput struct {
 	// The closure reason.
 	Reason routine.ClosureReason `json:"reason"`
 	// What came of it.
 	Outcome routine.Outcome `json:"outcome"`
+	// The benefit granted, if any (e.g. with ERSATTNING_BEVILJAD).
+	Benefit *CaseBenefitInput `json:"benefit,omitempty"`
 }
 
 // Who decided a step.

@@ -71,16 +71,38 @@ const (
 // Outcomes lists every outcome.
 var Outcomes = []Outcome{OutcomeRattErsattning, OutcomeRattInsats, OutcomeEgenForsorjning, OutcomeIngetUtfall}
 
+// BenefitKind is a benefit granted to the person, recorded on closing.
+type BenefitKind string
+
+// The benefits.
+const (
+	BenefitSjukersattning        BenefitKind = "SJUKERSATTNING"
+	BenefitAktivitetsersattning  BenefitKind = "AKTIVITETSERSATTNING"
+	BenefitSjukpenning           BenefitKind = "SJUKPENNING"
+	BenefitEtableringsersattning BenefitKind = "ETABLERINGSERSATTNING"
+)
+
+// BenefitKinds lists every benefit.
+var BenefitKinds = []BenefitKind{BenefitSjukersattning, BenefitAktivitetsersattning, BenefitSjukpenning, BenefitEtableringsersattning}
+
+// Benefit is a benefit granted, and from when.
+type Benefit struct {
+	Kind BenefitKind
+	From time.Time
+}
+
 // Party is an organisation, or one of its units, invited to take part.
 type Party struct {
 	OrgID  uuid.UUID  `json:"orgId"`
 	UnitID *uuid.UUID `json:"unitId,omitempty"`
 }
 
-// Closure is why a case closed and what came of it.
+// Closure is why a case closed and what came of it: the reason, the
+// outcome, and the benefit granted, if any.
 type Closure struct {
 	Reason  ClosureReason
 	Outcome Outcome
+	Benefit *Benefit
 }
 
 // Wait is what a case waits for, and until when it is expected.
@@ -142,6 +164,9 @@ func (m Move) Validate(today time.Time) []string {
 		}
 		if !slices.Contains(Outcomes, c.Outcome) {
 			bad = append(bad, fmt.Sprintf("closure.outcome: unknown outcome %q", c.Outcome))
+		}
+		if c.Benefit != nil && !slices.Contains(BenefitKinds, c.Benefit.Kind) {
+			bad = append(bad, fmt.Sprintf("closure.benefit.kind: unknown benefit %q", c.Benefit.Kind))
 		}
 	}
 	if w := m.Wait; w != nil {

@@ -103,6 +103,27 @@ var auditCoverage = map[string]auditExpectation{
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers()}}},
 	"Mutation.transitionCase": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: TransitionCaseInput!) { transitionCase(input: $in) { case { state } } }`,
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "to": "AVSLUTAD", "closure": map[string]any{"reason": "FLYTTAT", "outcome": "INGET_UTFALL"}}}},
+	"Case.evidence": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { evidence { kind status } } } }`, logged: relay.TypeCaseEvidence},
+	"EvidenceItem.request": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ cases { nodes { evidence { request { id } } } } }`, logged: relay.TypeTask,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) { task { id } } }`,
+				map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE"}}), &struct{}{})
+			return nil
+		}},
+	"Case.repayments": {audited: true, login: "ph.fk", purpose: rehab, query: `{ cases { nodes { repayments { amountKronor } } } }`, logged: relay.TypeCaseRepayments,
+		prepare: func(t *testing.T, srv *testServer) map[string]any {
+			mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordRepaymentInput!) { recordRepayment(input: $in) { id } }`,
+				map[string]any{"in": map[string]any{"caseId": demoCaseID, "amountKronor": 1000, "paidOn": day(0)}}), &struct{}{})
+			return nil
+		}},
+	"Mutation.recordRepayment": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RecordRepaymentInput!) { recordRepayment(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "amountKronor": 1000, "paidOn": day(0)}}, logged: relay.TypeCaseRepayments},
+	"Mutation.requestEvidence": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RequestEvidenceInput!) { requestEvidence(input: $in) { task { id } } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "LAKARUTLATANDE"}}, logged: relay.TypeCaseEvidence},
+	"Mutation.recordEvidence": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: RecordEvidenceInput!) { recordEvidence(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SOCIALTJANSTENS_YTTRANDE", "receivedOn": day(0)}}, logged: relay.TypeCaseEvidence},
+	"Mutation.waiveEvidence": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: WaiveEvidenceInput!) { waiveEvidence(input: $in) { id } }`,
+		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "AF_REHABILITERING", "reason": "Inte aktuellt"}}, logged: relay.TypeCaseEvidence},
 	"Mutation.moveCaseToRoutine": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($in: MoveCaseToRoutineInput!) { moveCaseToRoutine(input: $in) { case { state } } }`,
 		vars: map[string]any{"in": map[string]any{"caseId": demoCaseID, "routineId": relay.ID(relay.TypeRoutine, fmsRoutine), "state": "BEDOMNING", "reason": "Förbundet går över till FMS"}}},
 	// Meetings: each read and write of a meeting about the person is a row
@@ -180,7 +201,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan", "Meeting"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan", "Meeting", "EvidenceItem", "Repayment"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {

@@ -161,6 +161,9 @@ func toMove(in model.TransitionCaseInput) (uuid.UUID, routine.Move, error) {
 	}
 	if c := in.Closure; c != nil {
 		m.Closure = &routine.Closure{Reason: c.Reason, Outcome: c.Outcome}
+		if b := c.Benefit; b != nil {
+			m.Closure.Benefit = &routine.Benefit{Kind: b.Kind, From: b.From}
+		}
 	}
 	if w := in.Wait; w != nil {
 		m.Wait = &routine.Wait{What: strings.TrimSpace(w.What), ExpectedUntil: w.ExpectedUntil}

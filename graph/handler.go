@@ -143,6 +143,7 @@ func NewHandler(o Options) http.Handler {
 	taskWork := apptasks.New(directory)
 	resolver := &Resolver{
 		Casework:       people,
+		Evidence:       casework.NewEvidence(people, taskWork),
 		Samtycke:       samtycke.New(application, people),
 		AuditReview:    auditreview.New(application),
 		Directory:      directory,

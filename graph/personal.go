@@ -12,7 +12,9 @@ import (
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/individuals"
+	"github.com/samverkanshub/hub/internal/outcomes"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/sip"
@@ -36,6 +38,10 @@ type personalLoaders struct {
 	taskEvents           *relation[[]tasks.Event]
 	jointTasks           *relation[[]tasks.Task] // by the first task of a joint request
 	planVersions         *relation[[]sip.Version]
+	tasks                *relation[tasks.Task]
+	evidence             *relation[[]evidence.Item]
+	repayments           *relation[[]outcomes.Repayment]
+	reactualisations     *relation[outcomes.Reactualisation]
 
 	mu    sync.Mutex
 	items map[string]*relation[[]cases.Item] // by the classes asked for
@@ -55,6 +61,10 @@ func newPersonalLoaders(wait time.Duration, r *Resolver) *personalLoaders {
 		taskEvents:           newRelation(wait, fetcher(r.TaskWork.Events)),
 		jointTasks:           newRelation(wait, fetcher(r.TaskWork.Joint)),
 		planVersions:         newRelation(wait, fetcher(r.PlanWork.Versions)),
+		tasks:                newRelation(wait, fetcher(r.TaskWork.ByID)),
+		evidence:             newRelation(wait, fetcher(r.Evidence.Checklists)),
+		repayments:           newRelation(wait, fetcher(r.Casework.Repayments)),
+		reactualisations:     newRelation(wait, fetcher(r.Casework.Reactualisations)),
 		items:                map[string]*relation[[]cases.Item]{},
 	}
 }

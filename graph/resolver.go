@@ -28,6 +28,7 @@ import (
 // Resolver is the root resolver: the application and its use cases.
 type Resolver struct {
 	Casework       *casework.Service
+	Evidence       *casework.Evidence
 	Samtycke       *samtycke.Service
 	AuditReview    *auditreview.Service
 	Directory      *vagin.Service

@@ -345,7 +345,7 @@ func TestRoutine_AFörbundSavesItsOwnVersion(t *testing.T) {
 		Key     string
 		Version int
 		Current bool
-	}{{"samspelet", 2, true}, {"samspelet", 1, false}, {"fms", 1, false}, {"samverkan", 1, true}}, list.Routines, "samverkan stays the default of förbund without their own")
+	}{{"samspelet", 2, true}, {"samspelet", 1, false}, {"fms", 1, false}, {"samverkan", 2, true}}, list.Routines, "samverkan (version 2 since migration 036) stays the default of förbund without their own")
 
 	// The demo case stays on the default; a new case starts on version 2.
 	var demoCase struct {
@@ -376,7 +376,7 @@ func TestRoutine_AFörbundSavesItsOwnVersion(t *testing.T) {
 			map[string]any{"in": map[string]any{"caseId": demoCaseID, "routineId": routineID, "state": state, "reason": "Förbundets nya rutin"}})
 	}
 	requireError(t, move(saved.SaveRoutine.ID, "KLAR"), "BAD_USER_INPUT", `state: "KLAR" is not an open state of that routine`)
-	requireError(t, move(relay.ID(relay.TypeRoutine, samverkanRoutine), "SCREENAD"), "BAD_USER_INPUT", "the case follows this routine already")
+	requireError(t, move(relay.ID(relay.TypeRoutine, samverkanRoutineV2), "SCREENAD"), "BAD_USER_INPUT", "the case follows this routine already")
 	var movedOut struct {
 		MoveCaseToRoutine struct {
 			Case struct {

@@ -637,6 +637,33 @@ $$;
 
 
 --
+-- Name: hub_case_reactualises(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_case_reactualises() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO case_reactualisations (case_id, earlier_case_id, org_id, individual_id, earlier_closed_at)
+    SELECT NEW.id, e.id, NEW.org_id, NEW.individual_id, t.at
+    FROM cases e
+    CROSS JOIN LATERAL (SELECT t.at, t.to_state, t.routine_id FROM case_transitions t
+                        WHERE t.case_id = e.id ORDER BY t.at DESC, t.id DESC LIMIT 1) t
+    JOIN routines r ON r.id = t.routine_id
+    WHERE e.individual_id = NEW.individual_id AND e.org_id = NEW.org_id AND e.id <> NEW.id
+      AND e.state = t.to_state
+      AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.definition -> 'states') st
+                  WHERE st ->> 'name' = t.to_state AND coalesce((st ->> 'final')::boolean, false))
+      AND t.at > NEW.opened_at - interval '1 year' AND t.at <= NEW.opened_at
+    ORDER BY t.at DESC
+    LIMIT 1;
+    RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: hub_case_starts(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1250,6 +1277,35 @@ ALTER SEQUENCE public.authz_policies_version_seq OWNED BY public.authz_policies.
 
 
 --
+-- Name: case_evidence; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_evidence (
+    case_id uuid NOT NULL,
+    kind text NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    class public.information_class NOT NULL,
+    status text NOT NULL,
+    task_id uuid,
+    holder_org_id uuid,
+    received_on date,
+    waiver_reason text,
+    requested_at timestamp with time zone,
+    requested_by text,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_unit_id uuid,
+    updated_by text NOT NULL,
+    CONSTRAINT case_evidence_check CHECK (((status = 'RECEIVED'::text) = (received_on IS NOT NULL))),
+    CONSTRAINT case_evidence_check1 CHECK (((status = 'WAIVED'::text) = (waiver_reason IS NOT NULL))),
+    CONSTRAINT case_evidence_check2 CHECK (((status <> 'REQUESTED'::text) OR (requested_at IS NOT NULL))),
+    CONSTRAINT case_evidence_kind_check CHECK ((kind = ANY (ARRAY['LAKARUTLATANDE'::text, 'AF_REHABILITERING'::text, 'SJUKSKRIVNINGSHISTORIK'::text, 'SOCIALTJANSTENS_YTTRANDE'::text]))),
+    CONSTRAINT case_evidence_status_check CHECK ((status = ANY (ARRAY['REQUESTED'::text, 'RECEIVED'::text, 'WAIVED'::text]))),
+    CONSTRAINT case_evidence_waiver_reason_check CHECK (((length(waiver_reason) >= 1) AND (length(waiver_reason) <= 2000)))
+);
+
+
+--
 -- Name: case_items; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1284,6 +1340,19 @@ CREATE TABLE public.case_participants (
 
 
 --
+-- Name: case_reactualisations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_reactualisations (
+    case_id uuid NOT NULL,
+    earlier_case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    earlier_closed_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: case_reminders; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1295,6 +1364,24 @@ CREATE TABLE public.case_reminders (
     task_id uuid NOT NULL,
     created_at timestamp with time zone NOT NULL,
     CONSTRAINT case_reminders_reason_check CHECK ((reason = ANY (ARRAY['WAIT_ENDED'::text, 'NO_JOINT_PLANNING'::text, 'AF_DEREGISTRATION'::text, 'YEARLY_REVIEW'::text])))
+);
+
+
+--
+-- Name: case_repayments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.case_repayments (
+    id uuid NOT NULL,
+    case_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    individual_id uuid NOT NULL,
+    amount_kronor bigint NOT NULL,
+    paid_on date NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    by_unit_id uuid,
+    recorded_by text NOT NULL,
+    CONSTRAINT case_repayments_amount_kronor_check CHECK (((amount_kronor >= 1) AND (amount_kronor <= 10000000)))
 );
 
 
@@ -1341,6 +1428,11 @@ CREATE TABLE public.case_transitions (
     at timestamp with time zone NOT NULL,
     by_unit_id uuid,
     by_user_id text NOT NULL,
+    benefit_kind text,
+    benefit_from date,
+    CONSTRAINT case_transitions_benefit_closes CHECK (((benefit_kind IS NULL) OR (closure_reason IS NOT NULL))),
+    CONSTRAINT case_transitions_benefit_kind_check CHECK ((benefit_kind = ANY (ARRAY['SJUKERSATTNING'::text, 'AKTIVITETSERSATTNING'::text, 'SJUKPENNING'::text, 'ETABLERINGSERSATTNING'::text]))),
+    CONSTRAINT case_transitions_benefit_pair CHECK (((benefit_kind IS NULL) = (benefit_from IS NULL))),
     CONSTRAINT case_transitions_check CHECK (((closure_reason IS NULL) = (outcome IS NULL))),
     CONSTRAINT case_transitions_check1 CHECK (((wait_what IS NULL) = (wait_until IS NULL))),
     CONSTRAINT case_transitions_check2 CHECK (((decision_forum IS NULL) = (decided_on IS NULL))),
@@ -2203,6 +2295,14 @@ ALTER TABLE ONLY public.authz_policies
 
 
 --
+-- Name: case_evidence case_evidence_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_pkey PRIMARY KEY (case_id, kind);
+
+
+--
 -- Name: case_items case_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2211,11 +2311,27 @@ ALTER TABLE ONLY public.case_items
 
 
 --
+-- Name: case_reactualisations case_reactualisations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reactualisations
+    ADD CONSTRAINT case_reactualisations_pkey PRIMARY KEY (case_id);
+
+
+--
 -- Name: case_reminders case_reminders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.case_reminders
     ADD CONSTRAINT case_reminders_pkey PRIMARY KEY (case_id, reason, occasion);
+
+
+--
+-- Name: case_repayments case_repayments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_repayments
+    ADD CONSTRAINT case_repayments_pkey PRIMARY KEY (id);
 
 
 --
@@ -2635,6 +2751,13 @@ CREATE INDEX case_items_case ON public.case_items USING btree (case_id, recorded
 --
 
 CREATE UNIQUE INDEX case_participants_unique ON public.case_participants USING btree (case_id, participant_org_id, COALESCE(participant_unit_id, '00000000-0000-0000-0000-000000000000'::uuid));
+
+
+--
+-- Name: case_repayments_case; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX case_repayments_case ON public.case_repayments USING btree (case_id, paid_on, id);
 
 
 --
@@ -3065,6 +3188,13 @@ CREATE TRIGGER case_opened AFTER INSERT ON public.cases FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: cases case_reactualises; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER case_reactualises AFTER INSERT ON public.cases FOR EACH ROW EXECUTE FUNCTION public.hub_case_reactualises();
+
+
+--
 -- Name: cases case_starts; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3151,6 +3281,54 @@ ALTER TABLE ONLY public.audit_records
 
 
 --
+-- Name: case_evidence case_evidence_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_evidence case_evidence_holder_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_holder_org_id_fkey FOREIGN KEY (holder_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_evidence case_evidence_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_evidence case_evidence_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: case_evidence case_evidence_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
+
+
+--
+-- Name: case_evidence case_evidence_updated_by_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_evidence
+    ADD CONSTRAINT case_evidence_updated_by_unit_id_fkey FOREIGN KEY (updated_by_unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: case_items case_items_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3223,6 +3401,38 @@ ALTER TABLE ONLY public.case_participants
 
 
 --
+-- Name: case_reactualisations case_reactualisations_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reactualisations
+    ADD CONSTRAINT case_reactualisations_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_reactualisations case_reactualisations_earlier_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reactualisations
+    ADD CONSTRAINT case_reactualisations_earlier_case_id_fkey FOREIGN KEY (earlier_case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_reactualisations case_reactualisations_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reactualisations
+    ADD CONSTRAINT case_reactualisations_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_reactualisations case_reactualisations_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_reactualisations
+    ADD CONSTRAINT case_reactualisations_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
 -- Name: case_reminders case_reminders_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3244,6 +3454,38 @@ ALTER TABLE ONLY public.case_reminders
 
 ALTER TABLE ONLY public.case_reminders
     ADD CONSTRAINT case_reminders_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id);
+
+
+--
+-- Name: case_repayments case_repayments_by_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_repayments
+    ADD CONSTRAINT case_repayments_by_unit_id_fkey FOREIGN KEY (by_unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: case_repayments case_repayments_case_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_repayments
+    ADD CONSTRAINT case_repayments_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.cases(id);
+
+
+--
+-- Name: case_repayments case_repayments_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_repayments
+    ADD CONSTRAINT case_repayments_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: case_repayments case_repayments_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.case_repayments
+    ADD CONSTRAINT case_repayments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
 
 
 --
@@ -4049,6 +4291,12 @@ CREATE POLICY caller_update ON public.meetings FOR UPDATE USING ((org_id = ( SEL
 
 
 --
+-- Name: case_evidence; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_evidence ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: case_items; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4061,10 +4309,22 @@ ALTER TABLE public.case_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.case_participants ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: case_reactualisations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_reactualisations ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: case_reminders; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
 ALTER TABLE public.case_reminders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: case_repayments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.case_repayments ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: case_screenings; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4571,12 +4831,30 @@ CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT US
 
 
 --
+-- Name: case_evidence owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_evidence FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_evidence.case_id) AND (c.org_id = case_evidence.org_id) AND (c.individual_id = case_evidence.individual_id))))));
+
+
+--
 -- Name: case_reminders owner_insert; Type: POLICY; Schema: public; Owner: -
 --
 
 CREATE POLICY owner_insert ON public.case_reminders FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = case_reminders.case_id) AND (c.org_id = case_reminders.org_id))))));
+
+
+--
+-- Name: case_repayments owner_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_insert ON public.case_repayments FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.cases c
+  WHERE ((c.id = case_repayments.case_id) AND (c.org_id = case_repayments.org_id) AND (c.individual_id = case_repayments.individual_id))))));
 
 
 --
@@ -4619,11 +4897,35 @@ CREATE POLICY owner_only ON public.screening_cohorts FOR SELECT USING ((org_id =
 
 
 --
+-- Name: case_evidence owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_evidence FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(case_evidence.individual_id, case_evidence.class) hub_shares_class(consent_id)))));
+
+
+--
 -- Name: case_participants owner_or_consented; Type: POLICY; Schema: public; Owner: -
 --
 
 CREATE POLICY owner_or_consented ON public.case_participants FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
    FROM public.hub_shares_class(case_participants.individual_id, 'KOMMUN_PLANERING'::public.information_class) hub_shares_class(consent_id)))));
+
+
+--
+-- Name: case_reactualisations owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_reactualisations FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_person(case_reactualisations.individual_id) hub_shares_person(consent_id)))));
+
+
+--
+-- Name: case_repayments owner_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_or_consented ON public.case_repayments FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_shares_class(case_repayments.individual_id, 'KOMMUN_EKONOMISKT_BISTAND'::public.information_class) hub_shares_class(consent_id)))));
 
 
 --
@@ -4720,6 +5022,13 @@ CREATE POLICY owner_read ON public.case_reminders FOR SELECT USING ((org_id = ( 
 --
 
 CREATE POLICY owner_read ON public.personal_data_access FOR SELECT USING ((owner_org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: case_evidence owner_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY owner_update ON public.case_evidence FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -5017,6 +5326,13 @@ GRANT ALL ON FUNCTION public.directory_ways_of(ids uuid[]) TO hub_app;
 
 
 --
+-- Name: FUNCTION hub_case_reactualises(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_case_reactualises() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION hub_current_org(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5255,6 +5571,83 @@ GRANT SELECT ON TABLE public.authz_policies TO hub_app;
 
 
 --
+-- Name: TABLE case_evidence; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(status) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.task_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(task_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.holder_org_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(holder_org_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.received_on; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(received_on) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.waiver_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(waiver_reason) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.requested_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(requested_at) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.requested_by; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(requested_by) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_by_unit_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_by_unit_id) ON TABLE public.case_evidence TO hub_app;
+
+
+--
+-- Name: COLUMN case_evidence.updated_by; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_by) ON TABLE public.case_evidence TO hub_app;
+
+
+--
 -- Name: TABLE case_items; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5269,10 +5662,24 @@ GRANT SELECT,INSERT ON TABLE public.case_participants TO hub_app;
 
 
 --
+-- Name: TABLE case_reactualisations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.case_reactualisations TO hub_app;
+
+
+--
 -- Name: TABLE case_reminders; Type: ACL; Schema: public; Owner: -
 --
 
 GRANT SELECT,INSERT ON TABLE public.case_reminders TO hub_app;
+
+
+--
+-- Name: TABLE case_repayments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.case_repayments TO hub_app;
 
 
 --

@@ -43,6 +43,7 @@ type ResolverRoot interface {
 	CoverageReport() CoverageReportResolver
 	DirectoryEntry() DirectoryEntryResolver
 	DirectoryEntryConnection() DirectoryEntryConnectionResolver
+	EvidenceItem() EvidenceItemResolver
 	Federation() FederationResolver
 	FederationConnection() FederationConnectionResolver
 	FederationMembership() FederationMembershipResolver
@@ -137,6 +138,7 @@ type ComplexityRoot struct {
 	Case struct {
 		AfStatus           func(childComplexity int) int
 		CareContact        func(childComplexity int) int
+		Evidence           func(childComplexity int) int
 		Federation         func(childComplexity int) int
 		HealthObstacle     func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -147,8 +149,11 @@ type ComplexityRoot struct {
 		OnForsorjningsstod func(childComplexity int) int
 		OpenedAt           func(childComplexity int) int
 		Organization       func(childComplexity int) int
+		Outcome            func(childComplexity int) int
 		Participants       func(childComplexity int) int
 		Plans              func(childComplexity int) int
+		Reactualises       func(childComplexity int) int
+		Repayments         func(childComplexity int) int
 		Routine            func(childComplexity int) int
 		Screening          func(childComplexity int) int
 		Sgi                func(childComplexity int) int
@@ -156,6 +161,19 @@ type ComplexityRoot struct {
 		State              func(childComplexity int) int
 		Transitions        func(childComplexity int) int
 		Unit               func(childComplexity int) int
+	}
+
+	CaseBenefit struct {
+		From func(childComplexity int) int
+		Kind func(childComplexity int) int
+	}
+
+	CaseClosure struct {
+		Benefit     func(childComplexity int) int
+		ClosedAt    func(childComplexity int) int
+		Outcome     func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		RoutesTaken func(childComplexity int) int
 	}
 
 	CaseConnection struct {
@@ -207,6 +225,7 @@ type ComplexityRoot struct {
 
 	CaseTransition struct {
 		At             func(childComplexity int) int
+		Benefit        func(childComplexity int) int
 		ClosureReason  func(childComplexity int) int
 		DecidedBy      func(childComplexity int) int
 		DecidedOn      func(childComplexity int) int
@@ -321,6 +340,18 @@ type ComplexityRoot struct {
 	DirectoryEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EvidenceItem struct {
+		Class        func(childComplexity int) int
+		HeldBy       func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		ReceivedOn   func(childComplexity int) int
+		Request      func(childComplexity int) int
+		RequestedAt  func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		WaiverReason func(childComplexity int) int
 	}
 
 	Federation struct {
@@ -460,8 +491,11 @@ type ComplexityRoot struct {
 		OpenCase              func(childComplexity int, input model.OpenCaseInput) int
 		RecordAttendance      func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordConsent         func(childComplexity int, input model.RecordConsentInput) int
+		RecordEvidence        func(childComplexity int, input model.RecordEvidenceInput) int
 		RecordPlanAgreement   func(childComplexity int, input model.RecordPlanAgreementInput) int
+		RecordRepayment       func(childComplexity int, input model.RecordRepaymentInput) int
 		RegisterIndividual    func(childComplexity int, input model.RegisterIndividualInput) int
+		RequestEvidence       func(childComplexity int, input model.RequestEvidenceInput) int
 		RevisePlan            func(childComplexity int, input model.RevisePlanInput) int
 		RevokeConsent         func(childComplexity int, id string, reason string) int
 		SaveRoutine           func(childComplexity int, input model.SaveRoutineInput) int
@@ -470,6 +504,7 @@ type ComplexityRoot struct {
 		TransitionCase        func(childComplexity int, input model.TransitionCaseInput) int
 		UpdateTask            func(childComplexity int, input model.UpdateTaskInput) int
 		UpsertDirectoryEntry  func(childComplexity int, input model.DirectoryEntryInput) int
+		WaiveEvidence         func(childComplexity int, input model.WaiveEvidenceInput) int
 	}
 
 	OpeningHours struct {
@@ -572,6 +607,17 @@ type ComplexityRoot struct {
 		ScreeningCohorts         func(childComplexity int, federationID string) int
 		Tasks                    func(childComplexity int, box *tasks.Box, state *tasks.State, kind *tasks.Kind, dueBefore *time.Time, caseID *string, first *int, after *string) int
 		WaysIn                   func(childComplexity int, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) int
+	}
+
+	Repayment struct {
+		AmountKronor func(childComplexity int) int
+		PaidOn       func(childComplexity int) int
+		RecordedAt   func(childComplexity int) int
+	}
+
+	RequestEvidencePayload struct {
+		Case func(childComplexity int) int
+		Task func(childComplexity int) int
 	}
 
 	Routine struct {
@@ -1027,6 +1073,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.CareContact(childComplexity), true
+	case "Case.evidence":
+		if e.ComplexityRoot.Case.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Evidence(childComplexity), true
 	case "Case.federation":
 		if e.ComplexityRoot.Case.Federation == nil {
 			break
@@ -1092,6 +1144,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Organization(childComplexity), true
+	case "Case.outcome":
+		if e.ComplexityRoot.Case.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Outcome(childComplexity), true
 	case "Case.participants":
 		if e.ComplexityRoot.Case.Participants == nil {
 			break
@@ -1104,6 +1162,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Plans(childComplexity), true
+	case "Case.reactualises":
+		if e.ComplexityRoot.Case.Reactualises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Reactualises(childComplexity), true
+	case "Case.repayments":
+		if e.ComplexityRoot.Case.Repayments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Repayments(childComplexity), true
 	case "Case.routine":
 		if e.ComplexityRoot.Case.Routine == nil {
 			break
@@ -1146,6 +1216,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Unit(childComplexity), true
+
+	case "CaseBenefit.from":
+		if e.ComplexityRoot.CaseBenefit.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseBenefit.From(childComplexity), true
+	case "CaseBenefit.kind":
+		if e.ComplexityRoot.CaseBenefit.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseBenefit.Kind(childComplexity), true
+
+	case "CaseClosure.benefit":
+		if e.ComplexityRoot.CaseClosure.Benefit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Benefit(childComplexity), true
+	case "CaseClosure.closedAt":
+		if e.ComplexityRoot.CaseClosure.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.ClosedAt(childComplexity), true
+	case "CaseClosure.outcome":
+		if e.ComplexityRoot.CaseClosure.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Outcome(childComplexity), true
+	case "CaseClosure.reason":
+		if e.ComplexityRoot.CaseClosure.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Reason(childComplexity), true
+	case "CaseClosure.routesTaken":
+		if e.ComplexityRoot.CaseClosure.RoutesTaken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.RoutesTaken(childComplexity), true
 
 	case "CaseConnection.edges":
 		if e.ComplexityRoot.CaseConnection.Edges == nil {
@@ -1316,6 +1430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CaseTransition.At(childComplexity), true
+	case "CaseTransition.benefit":
+		if e.ComplexityRoot.CaseTransition.Benefit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseTransition.Benefit(childComplexity), true
 	case "CaseTransition.closureReason":
 		if e.ComplexityRoot.CaseTransition.ClosureReason == nil {
 			break
@@ -1830,6 +1950,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DirectoryEntryEdge.Node(childComplexity), true
+
+	case "EvidenceItem.class":
+		if e.ComplexityRoot.EvidenceItem.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Class(childComplexity), true
+	case "EvidenceItem.heldBy":
+		if e.ComplexityRoot.EvidenceItem.HeldBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.HeldBy(childComplexity), true
+	case "EvidenceItem.kind":
+		if e.ComplexityRoot.EvidenceItem.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Kind(childComplexity), true
+	case "EvidenceItem.receivedOn":
+		if e.ComplexityRoot.EvidenceItem.ReceivedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.ReceivedOn(childComplexity), true
+	case "EvidenceItem.request":
+		if e.ComplexityRoot.EvidenceItem.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Request(childComplexity), true
+	case "EvidenceItem.requestedAt":
+		if e.ComplexityRoot.EvidenceItem.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.RequestedAt(childComplexity), true
+	case "EvidenceItem.status":
+		if e.ComplexityRoot.EvidenceItem.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.Status(childComplexity), true
+	case "EvidenceItem.updatedAt":
+		if e.ComplexityRoot.EvidenceItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.UpdatedAt(childComplexity), true
+	case "EvidenceItem.waiverReason":
+		if e.ComplexityRoot.EvidenceItem.WaiverReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EvidenceItem.WaiverReason(childComplexity), true
 
 	case "Federation.id":
 		if e.ComplexityRoot.Federation.ID == nil {
@@ -2474,6 +2649,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordConsent(childComplexity, args["input"].(model.RecordConsentInput)), true
+	case "Mutation.recordEvidence":
+		if e.ComplexityRoot.Mutation.RecordEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordEvidence(childComplexity, args["input"].(model.RecordEvidenceInput)), true
 	case "Mutation.recordPlanAgreement":
 		if e.ComplexityRoot.Mutation.RecordPlanAgreement == nil {
 			break
@@ -2485,6 +2671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordPlanAgreement(childComplexity, args["input"].(model.RecordPlanAgreementInput)), true
+	case "Mutation.recordRepayment":
+		if e.ComplexityRoot.Mutation.RecordRepayment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordRepayment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordRepayment(childComplexity, args["input"].(model.RecordRepaymentInput)), true
 	case "Mutation.registerIndividual":
 		if e.ComplexityRoot.Mutation.RegisterIndividual == nil {
 			break
@@ -2496,6 +2693,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterIndividual(childComplexity, args["input"].(model.RegisterIndividualInput)), true
+	case "Mutation.requestEvidence":
+		if e.ComplexityRoot.Mutation.RequestEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestEvidence(childComplexity, args["input"].(model.RequestEvidenceInput)), true
 	case "Mutation.revisePlan":
 		if e.ComplexityRoot.Mutation.RevisePlan == nil {
 			break
@@ -2584,6 +2792,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertDirectoryEntry(childComplexity, args["input"].(model.DirectoryEntryInput)), true
+	case "Mutation.waiveEvidence":
+		if e.ComplexityRoot.Mutation.WaiveEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_waiveEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WaiveEvidence(childComplexity, args["input"].(model.WaiveEvidenceInput)), true
 
 	case "OpeningHours.day":
 		if e.ComplexityRoot.OpeningHours.Day == nil {
@@ -3090,6 +3309,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WaysIn(childComplexity, args["topic"].(directory.Topic), args["municipalityCode"].(string), args["organizationKind"].(*tenancy.OrganizationKind), args["first"].(*int)), true
+
+	case "Repayment.amountKronor":
+		if e.ComplexityRoot.Repayment.AmountKronor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.AmountKronor(childComplexity), true
+	case "Repayment.paidOn":
+		if e.ComplexityRoot.Repayment.PaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.PaidOn(childComplexity), true
+	case "Repayment.recordedAt":
+		if e.ComplexityRoot.Repayment.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Repayment.RecordedAt(childComplexity), true
+
+	case "RequestEvidencePayload.case":
+		if e.ComplexityRoot.RequestEvidencePayload.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestEvidencePayload.Case(childComplexity), true
+	case "RequestEvidencePayload.task":
+		if e.ComplexityRoot.RequestEvidencePayload.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestEvidencePayload.Task(childComplexity), true
 
 	case "Routine.createdAt":
 		if e.ComplexityRoot.Routine.CreatedAt == nil {
@@ -3753,6 +4004,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputCancelMeetingInput,
+		ec.unmarshalInputCaseBenefitInput,
 		ec.unmarshalInputCaseClosureInput,
 		ec.unmarshalInputCaseDecisionInput,
 		ec.unmarshalInputCasePartyInput,
@@ -3773,8 +4025,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPlanInsatsInput,
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordConsentInput,
+		ec.unmarshalInputRecordEvidenceInput,
 		ec.unmarshalInputRecordPlanAgreementInput,
+		ec.unmarshalInputRecordRepaymentInput,
 		ec.unmarshalInputRegisterIndividualInput,
+		ec.unmarshalInputRequestEvidenceInput,
 		ec.unmarshalInputRevisePlanInput,
 		ec.unmarshalInputRoutineDefinitionInput,
 		ec.unmarshalInputRoutineGuardInput,
@@ -3789,6 +4044,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputTaskDuePeriodInput,
 		ec.unmarshalInputTransitionCaseInput,
 		ec.unmarshalInputUpdateTaskInput,
+		ec.unmarshalInputWaiveEvidenceInput,
 	)
 	first := true
 
@@ -4897,6 +5153,206 @@ extend type Query {
   directoryCoverage("The federation (global id)." federationId: ID!): CoverageReport!
 }
 `, BuiltIn: false},
+	{Name: "../schema/evidence.graphqls", Input: `# The evidence behind an application for sjuk- or aktivitetsersättning
+# (docs/evidence.md): per case, what Försäkringskassan needs and who
+# provides it, as a checklist. An item says only that the underlag is
+# missing, asked for, received (and who holds it) or waived, never its
+# content. The case's municipality keeps the checklist; another party sees
+# an item only while a samtycke in force for the purpose declared in
+# ` + "`" + `Hub-Purpose` + "`" + ` shares the person and the item's information class with it.
+# The route ANSOKAN_ERSATTNING waits for the checklist where the routine's
+# step carries the guard EVIDENCE_COMPLETE (the default routine from its
+# version 2).
+
+"An item of the checklist."
+enum EvidenceKind {
+  "The läkarutlåtande with the chain diagnos → funktionsnedsättning → aktivitetsbegränsning, held by the care provider (class VARD_MEDICINSKT_UNDERLAG); asked for with a FRAGA_MEDICINSKT_UNDERLAG."
+  LAKARUTLATANDE
+  "Arbetsförmedlingen's record of the work-oriented rehabilitation tried (class AF_INSATSER); asked for with a BEGARAN_GEMENSAM_KARTLAGGNING to Arbetsförmedlingen."
+  AF_REHABILITERING
+  "The sick-leave history, from the care provider (class VARD_SJUKSKRIVNING); asked for with a FRAGA_MEDICINSKT_UNDERLAG."
+  SJUKSKRIVNINGSHISTORIK
+  "The socialtjänst's own statement (class KOMMUN_PLANERING); written by the municipality, not asked for."
+  SOCIALTJANSTENS_YTTRANDE
+}
+
+"Where an item stands."
+enum EvidenceStatus {
+  "Nothing recorded yet."
+  MISSING
+  "Asked for (` + "`" + `request` + "`" + `), not yet received."
+  REQUESTED
+  "Received, or known to exist and held by ` + "`" + `heldBy` + "`" + `."
+  RECEIVED
+  "The lead decided the application goes without it (` + "`" + `waiverReason` + "`" + `)."
+  WAIVED
+}
+
+"An item of a case's evidence checklist."
+type EvidenceItem {
+  "What it is."
+  kind: EvidenceKind!
+  "Its information class: who besides the case's municipality may see the item."
+  class: InformationClass!
+  "Where it stands."
+  status: EvidenceStatus!
+  "When it was asked for."
+  requestedAt: DateTime
+  "The task that asked for it, if you may see it."
+  request: Task
+  "The organisation that holds the underlag."
+  heldBy: Organization
+  "When it was received (RECEIVED)."
+  receivedOn: Date
+  "Why the application goes without it (WAIVED)."
+  waiverReason: String
+  "When the item was last recorded."
+  updatedAt: DateTime
+}
+
+extend type Case {
+  "The checklist of the underlag an application for sjuk- or aktivitetsersättning needs, in order: every item for the case's municipality; for another party the items whose class a samtycke in force shares with it."
+  evidence: [EvidenceItem!]!
+}
+
+"Ask the party that holds an item for it."
+input RequestEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item (not SOCIALTJANSTENS_YTTRANDE, which is the municipality's own)."
+  kind: EvidenceKind!
+  "The task's text (at most 4,000 characters); a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions."
+  body: String @multiline
+}
+
+"The request sent."
+type RequestEvidencePayload {
+  "The case, with its checklist."
+  case: Case!
+  "The task that asks for the item."
+  task: Task!
+}
+
+"Record that an item arrived, or exists and is held by a party."
+input RecordEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item."
+  kind: EvidenceKind!
+  "When it arrived (not after today)."
+  receivedOn: Date!
+  "The organisation that holds it (kept from the request when left out)."
+  heldBy: ID
+}
+
+"Record that the application goes without an item, and why."
+input WaiveEvidenceInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The item."
+  kind: EvidenceKind!
+  "Why (1–2,000 characters)."
+  reason: String! @multiline
+}
+
+extend type Mutation {
+  "Ask for an item of a case's evidence checklist: sends the task of its kind (as createTask, under the same samtycke rules) and records the item as REQUESTED."
+  requestEvidence("The request." input: RequestEvidenceInput!): RequestEvidencePayload!
+  "Record an item of a case's evidence checklist as RECEIVED."
+  recordEvidence("The item." input: RecordEvidenceInput!): Case!
+  "Record that the lead waived an item of a case's evidence checklist, with the reason."
+  waiveEvidence("The waiver." input: WaiveEvidenceInput!): Case!
+}
+
+# Outcomes (docs/evidence.md, "Outcomes"): the closure step of the routine
+# records the closure reason and outcome (Case.transitions); here are
+# Försäkringskassan's repayments to the municipality and the link of a case
+# to the earlier one it re-actualises.
+
+"A sum Försäkringskassan paid back to the municipality for a case (försörjningsstöd paid while a benefit was decided)."
+type Repayment {
+  "The sum, in whole kronor."
+  amountKronor: Int!
+  "When it was paid."
+  paidOn: Date!
+  "When it was recorded."
+  recordedAt: DateTime!
+}
+
+extend type Case {
+  "Försäkringskassan's repayments to the municipality, in the order paid (KOMMUN_EKONOMISKT_BISTAND: empty unless your organisation owns the case or that class is shared with you)."
+  repayments: [Repayment!]!
+  "The earlier case of the same person in the same organisation that this case re-actualises: it closed less than a year before this one opened (null when none, or when you may not see it)."
+  reactualises: Case
+}
+
+"A repayment to record."
+input RecordRepaymentInput {
+  "The case (your organisation's)."
+  caseId: ID!
+  "The sum, in whole kronor (1–10,000,000)."
+  amountKronor: Int!
+  "When it was paid (not after today)."
+  paidOn: Date!
+}
+
+extend type Mutation {
+  "Record a repayment from Försäkringskassan to the municipality for a case (several per case), for the förbund's follow-up."
+  recordRepayment("The repayment." input: RecordRepaymentInput!): Case!
+}
+
+"A benefit granted to the person, recorded on closing."
+enum BenefitKind {
+  "Sjukersättning."
+  SJUKERSATTNING
+  "Aktivitetsersättning."
+  AKTIVITETSERSATTNING
+  "Sjukpenning."
+  SJUKPENNING
+  "Etableringsersättning."
+  ETABLERINGSERSATTNING
+}
+
+"A benefit granted, and from when."
+type CaseBenefit {
+  "The benefit."
+  kind: BenefitKind!
+  "From when it is paid."
+  from: Date!
+}
+
+"A benefit granted, and from when."
+input CaseBenefitInput {
+  "The benefit."
+  kind: BenefitKind!
+  "From when it is paid."
+  from: Date!
+}
+
+"What came of a closed case, from its history."
+type CaseClosure {
+  "When it closed."
+  closedAt: DateTime!
+  "Why it closed."
+  reason: ClosureReason!
+  "What came of it."
+  outcome: CaseOutcome!
+  "Every route the case took (ROUTES_NAMED steps), in the order first chosen."
+  routesTaken: [CaseRoute!]!
+  "The benefit granted, if any."
+  benefit: CaseBenefit
+}
+
+extend type CaseTransition {
+  "The benefit granted, recorded on closing (null unless ` + "`" + `detailsVisible` + "`" + `)."
+  benefit: CaseBenefit
+}
+
+extend type Case {
+  "What came of the case, once closed (the municipality's planning, KOMMUN_PLANERING: null unless your organisation owns the case or that class is shared with you, or the case is open)."
+  outcome: CaseClosure
+}
+`, BuiltIn: false},
 	{Name: "../schema/identity.graphqls", Input: `"""
 What a person may act as within their organisation. An organisation grants
 only the roles that fit its kind (an FK token cannot make its bearer a
@@ -5192,6 +5648,8 @@ enum RoutineGuardKind {
   DECISION_RECORDED
   "The case's screening found the person in the target group (screenCase)."
   ELIGIBLE
+  "A step that names the route ANSOKAN_ERSATTNING finds every item of the case's evidence checklist (` + "`" + `Case.evidence` + "`" + `) received or waived; other steps pass."
+  EVIDENCE_COMPLETE
 }
 
 "A way forward chosen for a person (Landskrona's R1–R5, and an insats of the förbund)."
@@ -5430,6 +5888,8 @@ input CaseClosureInput {
   reason: ClosureReason!
   "What came of it."
   outcome: CaseOutcome!
+  "The benefit granted, if any (e.g. with ERSATTNING_BEVILJAD)."
+  benefit: CaseBenefitInput
 }
 
 "What a case waits for."
@@ -6648,6 +7108,14 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_items(ctx, field)
 	case "sharedClasses":
 		return ec.fieldContext_Case_sharedClasses(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Case_evidence(ctx, field)
+	case "repayments":
+		return ec.fieldContext_Case_repayments(ctx, field)
+	case "reactualises":
+		return ec.fieldContext_Case_reactualises(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Case_outcome(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Case_meetings(ctx, field)
 	case "routine":
@@ -6660,6 +7128,32 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_plans(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseBenefit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CaseBenefit_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_CaseBenefit_from(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseBenefit", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseClosure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closedAt":
+		return ec.fieldContext_CaseClosure_closedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_CaseClosure_reason(ctx, field)
+	case "outcome":
+		return ec.fieldContext_CaseClosure_outcome(ctx, field)
+	case "routesTaken":
+		return ec.fieldContext_CaseClosure_routesTaken(ctx, field)
+	case "benefit":
+		return ec.fieldContext_CaseClosure_benefit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseClosure", field.Name)
 }
 
 func (ec *executionContext) childFields_CaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6790,6 +7284,8 @@ func (ec *executionContext) childFields_CaseTransition(ctx context.Context, fiel
 		return ec.fieldContext_CaseTransition_decidedBy(ctx, field)
 	case "decidedOn":
 		return ec.fieldContext_CaseTransition_decidedOn(ctx, field)
+	case "benefit":
+		return ec.fieldContext_CaseTransition_benefit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CaseTransition", field.Name)
 }
@@ -6990,6 +7486,30 @@ func (ec *executionContext) childFields_DirectoryEntryEdge(ctx context.Context, 
 		return ec.fieldContext_DirectoryEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DirectoryEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EvidenceItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_EvidenceItem_kind(ctx, field)
+	case "class":
+		return ec.fieldContext_EvidenceItem_class(ctx, field)
+	case "status":
+		return ec.fieldContext_EvidenceItem_status(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_EvidenceItem_requestedAt(ctx, field)
+	case "request":
+		return ec.fieldContext_EvidenceItem_request(ctx, field)
+	case "heldBy":
+		return ec.fieldContext_EvidenceItem_heldBy(ctx, field)
+	case "receivedOn":
+		return ec.fieldContext_EvidenceItem_receivedOn(ctx, field)
+	case "waiverReason":
+		return ec.fieldContext_EvidenceItem_waiverReason(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EvidenceItem_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EvidenceItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Federation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7402,6 +7922,28 @@ func (ec *executionContext) childFields_PlanVersion(ctx context.Context, field g
 		return ec.fieldContext_PlanVersion_agreement(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_Repayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amountKronor":
+		return ec.fieldContext_Repayment_amountKronor(ctx, field)
+	case "paidOn":
+		return ec.fieldContext_Repayment_paidOn(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Repayment_recordedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Repayment", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestEvidencePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "case":
+		return ec.fieldContext_RequestEvidencePayload_case(ctx, field)
+	case "task":
+		return ec.fieldContext_RequestEvidencePayload_task(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestEvidencePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Routine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

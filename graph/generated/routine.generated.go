@@ -724,6 +724,38 @@ func (ec *executionContext) fieldContext_CaseTransition_decidedOn(_ context.Cont
 	return graphql.NewScalarFieldContext("CaseTransition", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
+func (ec *executionContext) _CaseTransition_benefit(ctx context.Context, field graphql.CollectedField, obj *model.CaseTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseTransition_benefit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Benefit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CaseBenefit) graphql.Marshaler {
+			return ec.marshalOCaseBenefit2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseBenefit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CaseTransition_benefit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseTransition",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseBenefit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CohortCriterionCount_key(ctx context.Context, field graphql.CollectedField, obj *model.CohortCriterionCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2268,7 +2300,7 @@ func (ec *executionContext) unmarshalInputCaseClosureInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reason", "outcome"}
+	fieldsInOrder := [...]string{"reason", "outcome", "benefit"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2289,6 +2321,13 @@ func (ec *executionContext) unmarshalInputCaseClosureInput(ctx context.Context, 
 				return it, err
 			}
 			it.Outcome = data
+		case "benefit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("benefit"))
+			data, err := ec.unmarshalOCaseBenefitInput2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐCaseBenefitInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Benefit = data
 		}
 	}
 	return it, nil
@@ -3385,6 +3424,11 @@ func (ec *executionContext) _CaseTransition(ctx context.Context, sel ast.Selecti
 			}
 		case "decidedOn":
 			out.Values[i] = ec._CaseTransition_decidedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "benefit":
+			out.Values[i] = ec._CaseTransition_benefit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -2775,6 +2775,13 @@ func (ec *executionContext) unmarshalNUpdateTaskInput2githubᚗcomᚋsamverkansh
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOTask2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTask(ctx context.Context, sel ast.SelectionSet, v *model.Task) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Task(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOTaskAssignee2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐTaskAssignee(ctx context.Context, sel ast.SelectionSet, v *model.TaskAssignee) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null

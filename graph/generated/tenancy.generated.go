@@ -2845,6 +2845,13 @@ func (ec *executionContext) marshalOFederation2ᚖgithubᚗcomᚋsamverkanshub�
 	return ec._Federation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOOrganization2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOOrganizationKind2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋinternalᚋtenancyᚐOrganizationKind(ctx context.Context, v any) (*tenancy.OrganizationKind, error) {
 	if v == nil {
 		return nil, nil

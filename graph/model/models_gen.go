@@ -12,6 +12,7 @@ import (
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/routine"
@@ -61,12 +62,30 @@ type CancelMeetingInput struct {
 	Reason string `json:"reason"`
 }
 
+// A benefit granted, and from when.
+type CaseBenefit struct {
+	// The benefit.
+	Kind routine.BenefitKind `json:"kind"`
+	// From when it is paid.
+	From time.Time `json:"from"`
+}
+
+// A benefit granted, and from when.
+type CaseBenefitInput struct {
+	// The benefit.
+	Kind routine.BenefitKind `json:"kind"`
+	// From when it is paid.
+	From time.Time `json:"from"`
+}
+
 // Why a case closes.
 type CaseClosureInput struct {
 	// The closure reason.
 	Reason routine.ClosureReason `json:"reason"`
 	// What came of it.
 	Outcome routine.Outcome `json:"outcome"`
+	// The benefit granted, if any (e.g. with ERSATTNING_BEVILJAD).
+	Benefit *CaseBenefitInput `json:"benefit,omitempty"`
 }
 
 // Who decided a step.
@@ -464,6 +483,18 @@ type RecordConsentInput struct {
 	RequestedByID string `json:"requestedById"`
 }
 
+// Record that an item arrived, or exists and is held by a party.
+type RecordEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item.
+	Kind evidence.Kind `json:"kind"`
+	// When it arrived (not after today).
+	ReceivedOn time.Time `json:"receivedOn"`
+	// The organisation that holds it (kept from the request when left out).
+	HeldBy *string `json:"heldBy,omitempty"`
+}
+
 // The person's agreement to a version.
 type RecordPlanAgreementInput struct {
 	// The plan.
@@ -474,6 +505,16 @@ type RecordPlanAgreementInput struct {
 	How PlanAgreementHow `json:"how"`
 	// A note (1–1,000 characters).
 	Note *string `json:"note,omitempty"`
+}
+
+// A repayment to record.
+type RecordRepaymentInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The sum, in whole kronor (1–10,000,000).
+	AmountKronor int `json:"amountKronor"`
+	// When it was paid (not after today).
+	PaidOn time.Time `json:"paidOn"`
 }
 
 // A person to register.
@@ -488,6 +529,24 @@ type RegisterIndividualInput struct {
 	ProtectedIdentity *bool `json:"protectedIdentity,omitempty"`
 	// The owning unit (default: yours).
 	UnitID *string `json:"unitId,omitempty"`
+}
+
+// Ask the party that holds an item for it.
+type RequestEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item (not SOCIALTJANSTENS_YTTRANDE, which is the municipality's own).
+	Kind evidence.Kind `json:"kind"`
+	// The task's text (at most 4,000 characters); a FRAGA_MEDICINSKT_UNDERLAG without one asks the sources' questions.
+	Body *string `json:"body,omitempty"`
+}
+
+// The request sent.
+type RequestEvidencePayload struct {
+	// The case, with its checklist.
+	Case *Case `json:"case"`
+	// The task that asks for the item.
+	Task *Task `json:"task"`
 }
 
 // A revision of a plan.
@@ -786,6 +845,16 @@ type UpdateTaskInput struct {
 	AssignToMe *bool `json:"assignToMe,omitempty"`
 	// Give the task to a colleague of the recipient unit.
 	Assignee *TaskAssigneeInput `json:"assignee,omitempty"`
+}
+
+// Record that the application goes without an item, and why.
+type WaiveEvidenceInput struct {
+	// The case (your organisation's).
+	CaseID string `json:"caseId"`
+	// The item.
+	Kind evidence.Kind `json:"kind"`
+	// Why (1–2,000 characters).
+	Reason string `json:"reason"`
 }
 
 // How the person gave their agreement to a version.

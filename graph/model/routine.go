@@ -148,6 +148,7 @@ type CaseTransition struct {
 	ExpectedUntil  *time.Time
 	DecidedBy      *string
 	DecidedOn      *time.Time
+	Benefit        *CaseBenefit
 
 	RoutineKey uuid.UUID
 	UnitKey    *uuid.UUID
@@ -160,6 +161,9 @@ func FromTransition(t cases.Transition) *CaseTransition {
 		Parties: []*CaseParty{}, Routes: t.Routes, ClosureReason: t.ClosureReason, Outcome: t.Outcome,
 		WaitingFor: t.WaitWhat, ExpectedUntil: t.WaitUntil, DecidedBy: t.DecisionForum, DecidedOn: t.DecidedOn,
 		RoutineKey: t.RoutineID, UnitKey: t.ByUnitID,
+	}
+	if t.BenefitKind != nil && t.BenefitFrom != nil {
+		out.Benefit = &CaseBenefit{Kind: *t.BenefitKind, From: *t.BenefitFrom}
 	}
 	if out.Routes == nil {
 		out.Routes = []routine.Route{}

@@ -164,6 +164,8 @@ t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t.to_sta
 	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
 	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
 	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
+	CASE WHEN d.shown THEN t.benefit_kind END AS benefit_kind,
+	CASE WHEN d.shown THEN t.benefit_from END AS benefit_from,
 	{{allowing_consent}} AS consent_id
 
 -- name: transitions_of_cases
@@ -182,7 +184,7 @@ ORDER BY t.case_id, t.at, t.id
 -- $3 to the state $4 and records the step $5: reason $6, parties $7,
 -- routes $8, closure reason $9 and outcome $10, what is awaited $11 until
 -- $12, the forum $13 that decided on $14, by the unit $15 and the user
--- $16, at the request's time. Answers the step's id, or no row when the
+-- $16, the benefit $17 granted from $18, at the request's time. Answers the step's id, or no row when the
 -- case is no longer in $2 on $3 (it moved meanwhile).
 WITH moved AS (
 	UPDATE cases c SET state = $4
@@ -190,8 +192,8 @@ WITH moved AS (
 	RETURNING c.id, c.org_id, c.individual_id, c.routine_id
 )
 INSERT INTO case_transitions (id, case_id, org_id, individual_id, routine_id, from_state, to_state, reason, parties, routes,
-	closure_reason, outcome, wait_what, wait_until, decision_forum, decided_on, at, by_unit_id, by_user_id)
-SELECT $5, m.id, m.org_id, m.individual_id, m.routine_id, $2, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, hub_now(), $15, $16
+	closure_reason, outcome, wait_what, wait_until, decision_forum, decided_on, at, by_unit_id, by_user_id, benefit_kind, benefit_from)
+SELECT $5, m.id, m.org_id, m.individual_id, m.routine_id, $2, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, hub_now(), $15, $16, $17, $18
 FROM moved m
 RETURNING id
 

@@ -52,6 +52,8 @@ type Transition struct {
 	WaitUntil      *time.Time             `db:"wait_until"`
 	DecisionForum  *string                `db:"decision_forum"`
 	DecidedOn      *time.Time             `db:"decided_on"`
+	BenefitKind    *routine.BenefitKind   `db:"benefit_kind"`
+	BenefitFrom    *time.Time             `db:"benefit_from"`
 	ConsentID      *uuid.UUID             `db:"consent_id"` // the samtycke that let the viewer see it
 }
 
@@ -97,10 +99,15 @@ func Move(ctx context.Context, q db.Querier, by Author, c Case, m routine.Move) 
 		reason = &m.Reason
 	}
 	var closure, outcome, waitWhat, forum *string
-	var waitUntil, decidedOn *time.Time
+	var waitUntil, decidedOn, benefitFrom *time.Time
+	var benefit *string
 	if m.Closure != nil {
 		r, o := string(m.Closure.Reason), string(m.Closure.Outcome)
 		closure, outcome = &r, &o
+		if b := m.Closure.Benefit; b != nil {
+			k := string(b.Kind)
+			benefit, benefitFrom = &k, &b.From
+		}
 	}
 	if m.Wait != nil {
 		waitWhat, waitUntil = &m.Wait.What, &m.Wait.ExpectedUntil
@@ -110,7 +117,7 @@ func Move(ctx context.Context, q db.Querier, by Author, c Case, m routine.Move) 
 	}
 	var got uuid.UUID
 	err := q.QueryRow(ctx, qMoveCase, c.ID, c.State, c.RoutineID, m.To, id, reason, parties, routes,
-		closure, outcome, waitWhat, waitUntil, forum, decidedOn, by.UnitID, by.UserID).Scan(&got)
+		closure, outcome, waitWhat, waitUntil, forum, decidedOn, by.UnitID, by.UserID, benefit, benefitFrom).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Transition{}, apperr.Errorf(apperr.Conflict, "the case is no longer %s: it moved meanwhile; load it again", c.State)
 	}

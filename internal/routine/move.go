@@ -71,16 +71,38 @@ const (
 // Outcomes lists every outcome.
 var Outcomes = []Outcome{OutcomeRattErsattning, OutcomeRattInsats, OutcomeEgenForsorjning, OutcomeIngetUtfall}
 
+// BenefitKind is a benefit granted to the person, recorded on closing.
+type BenefitKind string
+
+// The benefits.
+const (
+	BenefitSjukersattning        BenefitKind = "SJUKERSATTNING"
+	BenefitAktivitetsersattning  BenefitKind = "AKTIVITETSERSATTNING"
+	BenefitSjukpenning           BenefitKind = "SJUKPENNING"
+	BenefitEtableringsersattning BenefitKind = "ETABLERINGSERSATTNING"
+)
+
+// BenefitKinds lists every benefit.
+var BenefitKinds = []BenefitKind{BenefitSjukersattning, BenefitAktivitetsersattning, BenefitSjukpenning, BenefitEtableringsersattning}
+
+// Benefit is a benefit granted, and from when.
+type Benefit struct {
+	Kind BenefitKind
+	From time.Time
+}
+
 // Party is an organisation, or one of its units, invited to take part.
 type Party struct {
 	OrgID  uuid.UUID  `json:"orgId"`
 	UnitID *uuid.UUID `json:"unitId,omitempty"`
 }
 
-// Closure is why a case closed and what came of it.
+// Closure is why a case closed and what came of it: the reason, the
+// outcome, and the benefit granted, if any.
 type Closure struct {
 	Reason  ClosureReason
 	Outcome Outcome
+	Benefit *Benefit
 }
 
 // Wait is what a case waits for, and until when it is expected.
@@ -143,6 +165,9 @@ func (m Move) Validate(today time.Time) []string {
 		if !slices.Contains(Outcomes, c.Outcome) {
 			bad = append(bad, fmt.Sprintf("closure.outcome: unknown outcome %q", c.Outcome))
 		}
+		if c.Benefit != nil && !slices.Contains(BenefitKinds, c.Benefit.Kind) {
+			bad = append(bad, fmt.Sprintf("closure.benefit.kind: unknown benefit %q", c.Benefit.Kind))
+		}
 	}
 	if w := m.Wait; w != nil {
 		if strings.TrimSpace(w.What) == "" || len([]rune(w.What)) > maxWaitLen {
@@ -173,6 +198,10 @@ type Facts struct {
 	Grantees map[consent.Purpose][]consent.Grantee
 	// Eligible is the screening's finding: nil when not screened.
 	Eligible *bool
+	// EvidenceOpen names, for EVIDENCE_COMPLETE, each item of the case's
+	// evidence checklist neither received nor waived, with its status
+	// (e.g. "LAKARUTLATANDE (requested)"), in the checklist's order.
+	EvidenceOpen []string
 }
 
 // Check runs the transition's guards on the move and says, guard by
@@ -237,6 +266,11 @@ func (g Guard) check(m Move, f Facts, partyName func(Party) string) string {
 	case DecisionRecorded:
 		if m.Decision == nil || strings.TrimSpace(m.Reason) == "" {
 			return fmt.Sprintf("record the decision of %s (who decided and when) and its reason", g.Forum)
+		}
+	case EvidenceComplete:
+		if slices.Contains(m.Routes, RouteAnsokanErsattning) && len(f.EvidenceOpen) > 0 {
+			return fmt.Sprintf("the route %s needs the evidence complete; received or waived neither: %s",
+				RouteAnsokanErsattning, strings.Join(f.EvidenceOpen, ", "))
 		}
 	case Eligible:
 		switch {

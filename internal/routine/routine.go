@@ -135,10 +135,15 @@ const (
 	DecisionRecorded GuardKind = "DECISION_RECORDED"
 	// Eligible: the case's screening found the person in the target group.
 	Eligible GuardKind = "ELIGIBLE"
+	// EvidenceComplete: a transition that names the route
+	// ANSOKAN_ERSATTNING finds every item of the case's evidence checklist
+	// received or waived (docs/evidence.md); one that does not name it
+	// passes.
+	EvidenceComplete GuardKind = "EVIDENCE_COMPLETE"
 )
 
 // GuardKinds is the catalogue, in the order guards are checked.
-var GuardKinds = []GuardKind{ConsentInForce, RoutesNamed, ClosureRecorded, WaitStated, DecisionRecorded, Eligible}
+var GuardKinds = []GuardKind{ConsentInForce, RoutesNamed, ClosureRecorded, WaitStated, DecisionRecorded, Eligible, EvidenceComplete}
 
 // Guard is a check a transition must pass.
 type Guard struct {

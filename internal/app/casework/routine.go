@@ -168,7 +168,8 @@ func (s *Service) move(ctx context.Context, w *app.Work, c cases.Case, def routi
 }
 
 // guardFacts gathers what a step's guards read: whom the samtycken in
-// force name for each CONSENT_IN_FORCE purpose, and the screening.
+// force name for each CONSENT_IN_FORCE purpose, the screening, and the
+// evidence checklist's open items.
 func (s *Service) guardFacts(ctx context.Context, w *app.Work, c cases.Case, t routine.Transition) (routine.Facts, error) {
 	f := routine.Facts{Grantees: map[consent.Purpose][]consent.Grantee{}}
 	for _, g := range t.Guards {
@@ -187,6 +188,12 @@ func (s *Service) guardFacts(ctx context.Context, w *app.Work, c cases.Case, t r
 			if found, ok := sc[c.ID]; ok && found.RoutineID == c.RoutineID {
 				f.Eligible = &found.Eligible
 			}
+		case routine.EvidenceComplete:
+			open, err := evidenceOpen(ctx, w, c.ID)
+			if err != nil {
+				return f, err
+			}
+			f.EvidenceOpen = open
 		}
 	}
 	return f, nil

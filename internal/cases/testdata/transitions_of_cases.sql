@@ -13,6 +13,8 @@ SELECT t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t
 	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
 	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
 	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
+	CASE WHEN d.shown THEN t.benefit_kind END AS benefit_kind,
+	CASE WHEN d.shown THEN t.benefit_from END AS benefit_from,
 	CASE WHEN t.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(t.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM case_transitions t
 CROSS JOIN LATERAL (SELECT (t.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, 'KOMMUN_PLANERING'::information_class))) AS shown OFFSET 0) d
@@ -32,6 +34,8 @@ SELECT t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t
 	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
 	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
 	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
+	CASE WHEN d.shown THEN t.benefit_kind END AS benefit_kind,
+	CASE WHEN d.shown THEN t.benefit_from END AS benefit_from,
 	CASE WHEN t.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(t.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM case_transitions t
 CROSS JOIN LATERAL (SELECT (t.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, 'KOMMUN_PLANERING'::information_class))) AS shown OFFSET 0) d
@@ -51,6 +55,8 @@ SELECT t.id, t.case_id, t.org_id, t.individual_id, t.routine_id, t.from_state, t
 	CASE WHEN d.shown THEN t.wait_until END AS wait_until,
 	CASE WHEN d.shown THEN t.decision_forum END AS decision_forum,
 	CASE WHEN d.shown THEN t.decided_on END AS decided_on,
+	CASE WHEN d.shown THEN t.benefit_kind END AS benefit_kind,
+	CASE WHEN d.shown THEN t.benefit_from END AS benefit_from,
 	CASE WHEN t.org_id = hub_current_org() THEN NULL ELSE (SELECT s.consent_id FROM hub_shares_person(t.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
 FROM case_transitions t
 CROSS JOIN LATERAL (SELECT (t.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_shares_class(t.individual_id, 'KOMMUN_PLANERING'::information_class))) AS shown OFFSET 0) d

@@ -38,10 +38,14 @@ const TypeAccessLog = "AccessLog"
 
 // TypeCaseHistory and TypeCaseScreening name, in the same way, what a
 // reading of a case's history in its routine (Case.transitions) and of
-// its screening (Case.screening) read: the id carries the case's uuid.
+// its screening (Case.screening) read, and a reading or change of its
+// evidence checklist (Case.evidence) or its repayments (Case.repayments):
+// the id carries the case's uuid.
 const (
-	TypeCaseHistory   = "CaseHistory"
-	TypeCaseScreening = "CaseScreening"
+	TypeCaseHistory    = "CaseHistory"
+	TypeCaseScreening  = "CaseScreening"
+	TypeCaseEvidence   = "CaseEvidence"
+	TypeCaseRepayments = "CaseRepayments"
 )
 
 // ID renders the global id of the object of type typ with id.

@@ -95,64 +95,21 @@ func main() {
 	}
 	createTask := func() taskmix.Prepared { return sends[intn(len(sends))] }
 
-	type scenario struct {
-		name string
-		next func() taskmix.Prepared
-	}
-	scenarios := []scenario{{"inbox page of 50 with totalCount", inbox}}
+	scenarios := []load.Scenario{{Name: "inbox page of 50 with totalCount", Next: inbox}}
 	if len(sends) > 0 {
-		scenarios = append(scenarios, scenario{"createTask (routing, samtycke)", createTask})
+		scenarios = append(scenarios, load.Scenario{Name: "createTask (routing, samtycke)", Next: createTask})
 	}
-	type row struct {
-		name   string
-		conc   int
-		median load.Result
-		mix    map[string]int
-	}
-	var table []row
+	var chosen []load.Scenario
 	for _, s := range scenarios {
-		if *only != "" && !strings.Contains(s.name, *only) {
-			continue
-		}
-		first := s.next()
-		if err := load.SendWith(client, *endpoint, first.Token, first.Header(), first.Body); err != nil {
-			fail(fmt.Errorf("%s: %w", s.name, err))
-		}
-		for _, c := range []int{1, *conc} {
-			mix := map[string]int{}
-			do := func() error {
-				p := s.next()
-				mu.Lock()
-				mix[p.User+" "+p.Label]++
-				mu.Unlock()
-				return load.SendWith(client, *endpoint, p.Token, p.Header(), p.Body)
-			}
-			load.Run(c, *warmup, do)
-			mix = map[string]int{}
-			var results []load.Result
-			for i := range *runs {
-				r := load.Run(c, *dur, do)
-				if r.Errors > 0 {
-					fmt.Fprintf(os.Stderr, "%s c=%d run %d: %d errors, first: %v\n", s.name, c, i+1, r.Errors, r.FirstError)
-				}
-				fmt.Printf("%-34s c=%-3d run %d: %s\n", s.name, c, i+1, r)
-				results = append(results, r)
-			}
-			table = append(table, row{s.name, c, load.Medians(results), mix})
+		if *only == "" || strings.Contains(s.Name, *only) {
+			chosen = append(chosen, s)
 		}
 	}
-	fmt.Printf("\nseed %d; medians of %d runs of %s (p50 and p99 are each the median over the runs)\n", *seed, *runs, *dur)
-	fmt.Printf("| %-34s | %3s | %8s | %8s | %8s |\n", "scenario", "c", "p50 ms", "p99 ms", "req/s")
-	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 36), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
-	for _, r := range table {
-		fmt.Printf("| %-34s | %3d | %8.2f | %8.2f | %8.1f |\n", r.name, r.conc, load.Ms(r.median.P50), load.Ms(r.median.P99), r.median.RPS)
+	table, err := load.RunScenarios(client, *endpoint, chosen, []int{1, *conc}, *warmup, *dur, *runs)
+	if err != nil {
+		fail(err)
 	}
-	for _, r := range table {
-		fmt.Printf("\nmix of %s, c=%d (requests by user and filter or kind):\n", r.name, r.conc)
-		for _, k := range load.SortedKeys(r.mix) {
-			fmt.Printf("  %-50s %7d\n", k, r.mix[k])
-		}
-	}
+	load.PrintTable(os.Stdout, table, *seed, *runs, *dur)
 }
 
 func fail(err error) {

@@ -1,0 +1,94 @@
+package load
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Request is one GraphQL request ready to send: its user, the purpose it
+// declares (Hub-Purpose), a label for the mix, and its body.
+type Request struct {
+	User, Token, Purpose, Label string
+	Body                        []byte
+}
+
+// Header is the request's extra headers (Hub-Purpose).
+func (p Request) Header() http.Header { return http.Header{"Hub-Purpose": {p.Purpose}} }
+
+// Scenario is a named stream of requests: Next draws the next one from
+// the scenario's mix.
+type Scenario struct {
+	Name string
+	Next func() Request
+}
+
+// Row is one scenario's medians at one concurrency, and the mix of its
+// measured requests (by user and label).
+type Row struct {
+	Name   string
+	Conc   int
+	Median Result
+	Mix    map[string]int
+}
+
+// RunScenarios measures each scenario at each concurrency: a warm-up, then
+// runs of dur, each request drawn from the scenario. A scenario whose first
+// request fails is an error; failures during a run are printed and
+// counted, not timed.
+func RunScenarios(client *http.Client, endpoint string, scenarios []Scenario, concs []int, warmup, dur time.Duration, runs int) ([]Row, error) {
+	var rows []Row
+	for _, s := range scenarios {
+		first := s.Next()
+		if err := SendWith(client, endpoint, first.Token, first.Header(), first.Body); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		for _, c := range concs {
+			var mu sync.Mutex
+			mix := map[string]int{}
+			do := func() error {
+				p := s.Next()
+				mu.Lock()
+				mix[p.User+" "+p.Label]++
+				mu.Unlock()
+				return SendWith(client, endpoint, p.Token, p.Header(), p.Body)
+			}
+			Run(c, warmup, do)
+			mu.Lock()
+			mix = map[string]int{}
+			mu.Unlock()
+			var results []Result
+			for i := range runs {
+				r := Run(c, dur, do)
+				if r.Errors > 0 {
+					fmt.Fprintf(os.Stderr, "%s c=%d run %d: %d errors, first: %v\n", s.Name, c, i+1, r.Errors, r.FirstError)
+				}
+				fmt.Printf("%-40s c=%-3d run %d: %s\n", s.Name, c, i+1, r)
+				results = append(results, r)
+			}
+			rows = append(rows, Row{s.Name, c, Medians(results), mix})
+		}
+	}
+	return rows, nil
+}
+
+// PrintTable writes the rows as a Markdown table of medians, then each
+// row's mix.
+func PrintTable(w io.Writer, rows []Row, seed uint64, runs int, dur time.Duration) {
+	fmt.Fprintf(w, "\nseed %d; medians of %d runs of %s (p50 and p99 are each the median over the runs)\n", seed, runs, dur)
+	fmt.Fprintf(w, "| %-40s | %3s | %8s | %8s | %8s |\n", "scenario", "c", "p50 ms", "p99 ms", "req/s")
+	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 42), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
+	for _, r := range rows {
+		fmt.Fprintf(w, "| %-40s | %3d | %8.2f | %8.2f | %8.1f |\n", r.Name, r.Conc, Ms(r.Median.P50), Ms(r.Median.P99), r.Median.RPS)
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "\nmix of %s, c=%d (requests by user and label):\n", r.Name, r.Conc)
+		for _, k := range SortedKeys(r.Mix) {
+			fmt.Fprintf(w, "  %-60s %7d\n", k, r.Mix[k])
+		}
+	}
+}

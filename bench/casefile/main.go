@@ -185,7 +185,7 @@ func probeCases(client *http.Client, endpoint string, tokens map[string]string, 
 							Insatser []struct{ Class string } `json:"insatser"`
 						} `json:"current"`
 					} `json:"plans"`
-					Meetings []struct{ ID string } `json:"meetings"`
+					Meetings []struct{ ID string }     `json:"meetings"`
 					Evidence []struct{ Status string } `json:"evidence"`
 				} `json:"node"`
 			}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,13 +28,15 @@ type Scenario struct {
 	Next func() Request
 }
 
-// Row is one scenario's medians at one concurrency, and the mix of its
-// measured requests (by user and label).
+// Row is one scenario's medians at one concurrency, the mix of its
+// measured requests (by user and label), and the latencies by user over
+// all its runs together.
 type Row struct {
 	Name   string
 	Conc   int
 	Median Result
 	Mix    map[string]int
+	ByUser map[string]Result
 }
 
 // RunScenarios measures each scenario at each concurrency: a warm-up, then
@@ -49,17 +52,23 @@ func RunScenarios(client *http.Client, endpoint string, scenarios []Scenario, co
 		}
 		for _, c := range concs {
 			var mu sync.Mutex
-			mix := map[string]int{}
+			mix, byUser := map[string]int{}, map[string][]time.Duration{}
 			do := func() error {
 				p := s.Next()
+				t0 := time.Now()
+				err := SendWith(client, endpoint, p.Token, p.Header(), p.Body)
+				took := time.Since(t0)
 				mu.Lock()
 				mix[p.User+" "+p.Label]++
+				if err == nil {
+					byUser[p.User] = append(byUser[p.User], took)
+				}
 				mu.Unlock()
-				return SendWith(client, endpoint, p.Token, p.Header(), p.Body)
+				return err
 			}
 			Run(c, warmup, do)
 			mu.Lock()
-			mix = map[string]int{}
+			mix, byUser = map[string]int{}, map[string][]time.Duration{}
 			mu.Unlock()
 			var results []Result
 			for i := range runs {
@@ -70,7 +79,12 @@ func RunScenarios(client *http.Client, endpoint string, scenarios []Scenario, co
 				fmt.Printf("%-40s c=%-3d run %d: %s\n", s.Name, c, i+1, r)
 				results = append(results, r)
 			}
-			rows = append(rows, Row{s.Name, c, Medians(results), mix})
+			users := map[string]Result{}
+			for u, lat := range byUser {
+				slices.Sort(lat)
+				users[u] = Result{P50: Percentile(lat, 50), P99: Percentile(lat, 99), RPS: float64(len(lat))}
+			}
+			rows = append(rows, Row{s.Name, c, Medians(results), mix, users})
 		}
 	}
 	return rows, nil
@@ -84,6 +98,12 @@ func PrintTable(w io.Writer, rows []Row, seed uint64, runs int, dur time.Duratio
 	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 42), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %-40s | %3d | %8.2f | %8.2f | %8.1f |\n", r.Name, r.Conc, Ms(r.Median.P50), Ms(r.Median.P99), r.Median.RPS)
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "\n%s, c=%d, by user (all runs together): user, requests, p50 ms, p99 ms\n", r.Name, r.Conc)
+		for _, u := range SortedKeys(r.ByUser) {
+			fmt.Fprintf(w, "  %-16s %7.0f %8.2f %8.2f\n", u, r.ByUser[u].RPS, Ms(r.ByUser[u].P50), Ms(r.ByUser[u].P99))
+		}
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "\nmix of %s, c=%d (requests by user and label):\n", r.Name, r.Conc)

@@ -793,7 +793,8 @@ func copyCasefiles(ctx context.Context, tx pgx.Tx, opts Options, kommuner []nati
 					m.subject, m.agenda, m.startsAt, m.endsAt, m.place, m.remoteURL, m.personAttendance, m.cancelledAt, m.cancelReason,
 					m.createdAt, m.updatedAt)
 				for n, pt := range m.parties {
-					add("meeting_parties", m.id, pt.org, pt.unit, pt.role, n == 0, pt.task, pt.attendance, m.startsAt, pt.updatedAt)
+					add("meeting_parties", m.id, pt.org, pt.unit, pt.role, n == 0, pt.task, pt.attendance, m.startsAt, pt.updatedAt,
+						m.org, m.caseOrg, orgs, string(m.purpose), m.individual, m.cancelledAt)
 				}
 				for _, t := range m.kallelser {
 					rows["tasks"] = append(rows["tasks"], t.row())
@@ -841,7 +842,10 @@ var casefileTables = []struct {
 	{"task_events", taskEventColumns},
 	{"meetings", []string{"id", "kind", "purpose", "case_id", "individual_id", "case_org_id", "org_id", "unit_id", "user_id", "party_org_ids",
 		"subject", "agenda", "starts_at", "ends_at", "place", "remote_url", "person_attendance", "cancelled_at", "cancel_reason", "created_at", "updated_at"}},
-	{"meeting_parties", []string{"meeting_id", "org_id", "unit_id", "role", "caller", "task_id", "attendance", "starts_at", "updated_at"}},
+	// The party rows repeat their meeting's rule inputs and cancellation
+	// (migration 038; its trigger, which fills them, does not fire here).
+	{"meeting_parties", []string{"meeting_id", "org_id", "unit_id", "role", "caller", "task_id", "attendance", "starts_at", "updated_at",
+		"meeting_org_id", "case_org_id", "party_org_ids", "purpose", "individual_id", "cancelled_at"}},
 	{"case_evidence", []string{"case_id", "kind", "org_id", "individual_id", "class", "status", "task_id", "holder_org_id", "received_on",
 		"waiver_reason", "requested_at", "requested_by", "updated_at", "updated_by_unit_id", "updated_by"}},
 }

@@ -838,6 +838,16 @@ CREATE FUNCTION public.hub_own_class_prefix() RETURNS text
 
 
 --
+-- Name: hub_purpose_code(public.consent_purpose); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_purpose_code(p public.consent_purpose) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE p WHEN 'SAMORDNAD_REHABILITERING' THEN 1 WHEN 'SIP' THEN 2 WHEN 'GEMENSAM_KARTLAGGNING' THEN 3
+    WHEN 'ANSOKAN_ERSATTNING' THEN 4 WHEN 'ARBETSLIVSINRIKTAD_REHABILITERING' THEN 5 WHEN 'UPPFOLJNING' THEN 6 END::smallint $$;
+
+
+--
 -- Name: hub_shares_class(uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1786,6 +1796,11 @@ CREATE TABLE public.meeting_parties (
     individual_id uuid,
     cancelled_at timestamp with time zone,
     queue_id uuid GENERATED ALWAYS AS (COALESCE(unit_id, org_id)) STORED,
+    shown_under smallint GENERATED ALWAYS AS (
+CASE
+    WHEN ((org_id = meeting_org_id) OR (org_id = case_org_id) OR (individual_id IS NULL)) THEN 0
+    ELSE (public.hub_purpose_code(purpose))::integer
+END) STORED NOT NULL,
     CONSTRAINT meeting_parties_check CHECK ((caller = (task_id IS NULL))),
     CONSTRAINT meeting_parties_role_check CHECK (((length(role) >= 1) AND (length(role) <= 100)))
 );
@@ -2986,6 +3001,13 @@ CREATE INDEX individuals_org_registered ON public.individuals USING btree (org_i
 --
 
 CREATE INDEX meeting_parties_coming ON public.meeting_parties USING btree (queue_id, starts_at, meeting_id) INCLUDE (org_id, meeting_org_id, case_org_id, party_org_ids, purpose, individual_id) WHERE (cancelled_at IS NULL);
+
+
+--
+-- Name: meeting_parties_counted; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meeting_parties_counted ON public.meeting_parties USING btree (queue_id, shown_under, starts_at) INCLUDE (meeting_org_id, case_org_id, party_org_ids, purpose, individual_id) WHERE (cancelled_at IS NULL);
 
 
 --
@@ -5486,6 +5508,13 @@ GRANT ALL ON FUNCTION public.hub_org_classes(p_org uuid) TO hub_app;
 --
 
 GRANT ALL ON FUNCTION public.hub_own_class_prefix() TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_purpose_code(p public.consent_purpose); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_purpose_code(p public.consent_purpose) TO hub_app;
 
 
 --

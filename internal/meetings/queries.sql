@@ -71,16 +71,25 @@ ORDER BY p.starts_at, p.meeting_id
 LIMIT $4
 
 -- name: count_coming
--- How many coming meetings the list from $1 before $2 holds, up to 1,000.
+-- How many coming meetings the list from $1 before $2 holds, up to 1,000:
+-- of each queue only the rows its organisation may see always or under the
+-- declared purpose ({{shown}}, from the index meeting_parties_counted),
+-- each then under the rule.
 SELECT count(*) FROM (
 	(SELECT 1 FROM meeting_parties p
-	 WHERE p.queue_id = hub_current_org() AND p.cancelled_at IS NULL
+	 WHERE p.queue_id = hub_current_org() AND {{shown}} AND p.cancelled_at IS NULL
 		AND p.starts_at >= $1 AND p.starts_at < $2 AND {{party_visible}} LIMIT 1000)
 	UNION ALL
 	(SELECT 1 FROM meeting_parties p
-	 WHERE p.queue_id = hub_current_unit() AND p.org_id = hub_current_org() AND p.cancelled_at IS NULL
+	 WHERE p.queue_id = hub_current_unit() AND {{shown}} AND p.org_id = hub_current_org() AND p.cancelled_at IS NULL
 		AND p.starts_at >= $1 AND p.starts_at < $2 AND {{party_visible}} LIMIT 1000)
 	LIMIT 1000) counted
+
+-- name: shown
+-- The party row p is seen by its organisation always, or under the
+-- purpose the request declared (migration 038's shown_under): a narrowing
+-- the rule implies, which an index can search.
+p.shown_under IN (0, hub_purpose_code(hub_current_purpose()::consent_purpose))
 
 -- name: parties_of
 -- The parties of the meetings $1 (of those the reader sees: the party

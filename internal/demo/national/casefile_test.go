@@ -92,7 +92,9 @@ func checkCasefiles(t *testing.T, d *pgtest.DB) {
 		require.Zero(t, count(`SELECT count(*) FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
 			WHERE p.meeting_org_id <> m.org_id OR p.case_org_id IS DISTINCT FROM m.case_org_id OR p.party_org_ids <> m.party_org_ids
 			   OR p.purpose <> m.purpose OR p.individual_id IS DISTINCT FROM m.individual_id OR p.cancelled_at IS DISTINCT FROM m.cancelled_at
-			   OR p.queue_id <> coalesce(p.unit_id, p.org_id)`), "a party row repeats its meeting's rule inputs (migration 038)")
+			   OR p.queue_id <> coalesce(p.unit_id, p.org_id)
+			   OR p.shown_under <> CASE WHEN p.caller OR p.org_id = m.case_org_id OR m.case_id IS NULL THEN 0 ELSE hub_purpose_code(m.purpose) END`),
+			"a party row repeats its meeting's rule inputs (migration 038)")
 		require.Equal(t, 4, count(`SELECT count(DISTINCT attendance) FROM meeting_parties`))
 		require.Equal(t, 3, count(`SELECT count(DISTINCT person_attendance) FROM meetings WHERE starts_at < $1 AND cancelled_at IS NULL`, today))
 		require.Positive(t, count(`SELECT count(*) FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id

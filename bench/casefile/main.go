@@ -68,28 +68,26 @@ func main() {
 	caseUsers := flag.String("case-users", "ph.fk,af.karlstad,rehab.vc,soc.karlstad,koord.karlstad", "users who read case files (under SIP)")
 	meetingUsers := flag.String("meeting-users", "ph.fk,af.karlstad,soc.karlstad,koord.karlstad,rehab.vc,soc.eksjo", "users who list their unit's coming meetings")
 	perUser := flag.Int("cases", 300, "cases to probe per case reader (pages of 100)")
-	seed := flag.Uint64("seed", 1, "the random stream of the mix")
-	conc := flag.Int("c", 4, "concurrent clients of the second measurement")
-	dur := flag.Duration("d", 10*time.Second, "duration of one run")
-	runs := flag.Int("runs", 3, "runs of each; medians are reported")
-	warmup := flag.Duration("warmup", 3*time.Second, "warm-up of each before the first run")
-	only := flag.String("only", "", "run only the scenarios whose name contains this")
+	run := load.RunFlags()
 	flag.Parse()
-	if *dur > 5*time.Minute || *runs > 20 || *perUser > 2000 {
-		fail(fmt.Errorf("runs are limited to 5 minutes, 20 repetitions and 2,000 cases per user"))
+	if err := run.Check(); err != nil {
+		fail(err)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 20 * time.Second}
+	if *perUser > 2000 {
+		fail(fmt.Errorf("at most 2,000 cases per user"))
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 20 * time.Second}
 	readers, listers := strings.Split(*caseUsers, ","), strings.Split(*meetingUsers, ",")
 	tokens, err := load.Tokens(client, *issuer, append(readers, listers...)...)
 	if err != nil {
 		fail(err)
 	}
-	rng := rand.New(rand.NewPCG(*seed, 0x14))
+	rng := rand.New(rand.NewPCG(run.Seed, 0x14))
 	var mu sync.Mutex
 	intn := func(n int) int { mu.Lock(); defer mu.Unlock(); return rng.IntN(n) }
 
 	var scenarios []load.Scenario
-	if *only == "" || strings.Contains("case file under SIP", *only) {
+	if run.Wants("case file under SIP") {
 		cases := probeCases(client, *endpoint, tokens, readers, *perUser)
 		var users []string
 		for _, u := range readers {
@@ -106,7 +104,7 @@ func main() {
 			return load.Request{User: u, Token: tokens[u], Purpose: "SIP", Label: c.label, Body: load.GQL(caseQuery, map[string]any{"id": c.id})}
 		}})
 	}
-	if *only == "" || strings.Contains("coming meetings", *only) {
+	if run.Wants("coming meetings") {
 		allowed := probePurposes(client, *endpoint, tokens, listers)
 		scenarios = append(scenarios, load.Scenario{Name: "coming meetings", Next: func() load.Request {
 			u := listers[intn(len(listers))]
@@ -136,11 +134,9 @@ func main() {
 				Label: purpose + ", " + window, Body: load.GQL(comingQuery, vars)}
 		}})
 	}
-	table, err := load.RunScenarios(client, *endpoint, scenarios, []int{1, *conc}, *warmup, *dur, *runs)
-	if err != nil {
+	if err := run.Measure(client, *endpoint, scenarios); err != nil {
 		fail(err)
 	}
-	load.PrintTable(os.Stdout, table, *seed, *runs, *dur)
 }
 
 type probed struct{ id, label string }

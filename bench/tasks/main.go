@@ -44,23 +44,18 @@ func main() {
 	endpoint := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
 	issuer := flag.String("issuer", "http://localhost:8081", "the dev identity provider whose issuer the data set trusts")
 	inboxUsers := flag.String("inbox-users", "soc.karlstad,koord.karlstad,ph.fk,af.karlstad,rehab.vc,soc.eksjo", "recipients whose inbox is read")
-	seed := flag.Uint64("seed", 1, "the random stream of the mix")
 	perSender := flag.Int("sends", 40, "(case, kind) pairs to keep per sender and kind")
-	conc := flag.Int("c", 4, "concurrent clients of the second measurement")
-	dur := flag.Duration("d", 10*time.Second, "duration of one run")
-	runs := flag.Int("runs", 3, "runs of each; medians are reported")
-	warmup := flag.Duration("warmup", 3*time.Second, "warm-up of each before the first run")
-	only := flag.String("only", "", "run only the scenarios whose name contains this")
+	run := load.RunFlags()
 	flag.Parse()
-	if *dur > 5*time.Minute || *runs > 20 {
-		fail(fmt.Errorf("runs are limited to 5 minutes and 20 repetitions"))
+	if err := run.Check(); err != nil {
+		fail(err)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 20 * time.Second}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 20 * time.Second}
 	tokens, err := load.Tokens(client, *issuer, append(strings.Split(*inboxUsers, ","), load.SortedKeys(taskmix.Senders)...)...)
 	if err != nil {
 		fail(err)
 	}
-	rng := rand.New(rand.NewPCG(*seed, 0x1234))
+	rng := rand.New(rand.NewPCG(run.Seed, 0x1234))
 	var mu sync.Mutex
 	intn := func(n int) int { mu.Lock(); defer mu.Unlock(); return rng.IntN(n) }
 
@@ -87,7 +82,7 @@ func main() {
 
 	// The sends: probe which (case, kind) pairs each sender may send.
 	var sends []taskmix.Prepared
-	if *only == "" || strings.Contains("createTask", *only) {
+	if run.Wants("createTask") {
 		sends = taskmix.ProbeAll(client, *endpoint, tokens, *perSender, createMutation)
 		if len(sends) == 0 {
 			fail(fmt.Errorf("no send succeeded: is the national data set with its tasks loaded?"))
@@ -99,17 +94,9 @@ func main() {
 	if len(sends) > 0 {
 		scenarios = append(scenarios, load.Scenario{Name: "createTask (routing, samtycke)", Next: createTask})
 	}
-	var chosen []load.Scenario
-	for _, s := range scenarios {
-		if *only == "" || strings.Contains(s.Name, *only) {
-			chosen = append(chosen, s)
-		}
-	}
-	table, err := load.RunScenarios(client, *endpoint, chosen, []int{1, *conc}, *warmup, *dur, *runs)
-	if err != nil {
+	if err := run.Measure(client, *endpoint, scenarios); err != nil {
 		fail(err)
 	}
-	load.PrintTable(os.Stdout, table, *seed, *runs, *dur)
 }
 
 func fail(err error) {

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -111,4 +112,55 @@ func PrintTable(w io.Writer, rows []Row, seed uint64, runs int, dur time.Duratio
 			fmt.Fprintf(w, "  %-60s %7d\n", k, r.Mix[k])
 		}
 	}
+}
+
+// Runs are the flags of a load generator's measurement: the mix's seed,
+// the concurrency of the second measurement, the runs and their length,
+// and which scenarios to run.
+type Runs struct {
+	Seed        uint64
+	Conc, Count int
+	Dur, Warmup time.Duration
+	Only        string
+}
+
+// RunFlags registers the Runs flags on the command line's flag set; read
+// them after flag.Parse.
+func RunFlags() *Runs {
+	r := &Runs{}
+	flag.Uint64Var(&r.Seed, "seed", 1, "the random stream of the mix")
+	flag.IntVar(&r.Conc, "c", 4, "concurrent clients of the second measurement")
+	flag.DurationVar(&r.Dur, "d", 10*time.Second, "duration of one run")
+	flag.IntVar(&r.Count, "runs", 3, "runs of each; medians are reported")
+	flag.DurationVar(&r.Warmup, "warmup", 3*time.Second, "warm-up of each before the first run")
+	flag.StringVar(&r.Only, "only", "", "run only the scenarios whose name contains this")
+	return r
+}
+
+// Check refuses runs past the limits: a load generator stops by itself.
+func (r *Runs) Check() error {
+	if r.Dur > 5*time.Minute || r.Count > 20 {
+		return fmt.Errorf("runs are limited to 5 minutes and 20 repetitions")
+	}
+	return nil
+}
+
+// Wants is whether the scenario named name is to run (-only).
+func (r *Runs) Wants(name string) bool { return r.Only == "" || strings.Contains(name, r.Only) }
+
+// Measure runs the scenarios -only keeps, with one client and with -c,
+// and prints the table.
+func (r *Runs) Measure(client *http.Client, endpoint string, scenarios []Scenario) error {
+	var chosen []Scenario
+	for _, s := range scenarios {
+		if r.Wants(s.Name) {
+			chosen = append(chosen, s)
+		}
+	}
+	rows, err := RunScenarios(client, endpoint, chosen, []int{1, r.Conc}, r.Warmup, r.Dur, r.Count)
+	if err != nil {
+		return err
+	}
+	PrintTable(os.Stdout, rows, r.Seed, r.Count, r.Dur)
+	return nil
 }

@@ -1,7 +1,6 @@
 package national
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,12 +12,7 @@ import (
 // checkCasefiles checks the generated plans, meetings and checklists in d
 // (the demo's own, written through the use cases, are left out).
 func checkCasefiles(t *testing.T, d *pgtest.DB) {
-	ctx := context.Background()
-	count := func(sql string, args ...any) (n int) {
-		t.Helper()
-		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
-		return n
-	}
+	count := counter(t, d)
 	today := smallNational.TasksToday
 	demoCases := demo.TheScenario().CaseIDs()
 	// dayStart is the moment the day began in Sweden.

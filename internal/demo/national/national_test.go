@@ -62,11 +62,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	ctx := context.Background()
 	const seed = 7
 	d := loadSmallNational(t, seed)
-	count := func(sql string, args ...any) (n int) {
-		t.Helper()
-		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
-		return n
-	}
+	count := counter(t, d)
 
 	// The demo has its people and cases (demo.People, demo.Cases) and
 	// 1 samtycke with 3 grants.
@@ -229,14 +225,18 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	})
 }
 
-// checkTasks checks the generated tasks' invariants in d.
-func checkTasks(t *testing.T, d *pgtest.DB) {
-	ctx := context.Background()
-	count := func(sql string, args ...any) (n int) {
+// counter returns a function that runs a counting query on d.
+func counter(t *testing.T, d *pgtest.DB) func(sql string, args ...any) int {
+	return func(sql string, args ...any) (n int) {
 		t.Helper()
-		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
+		require.NoError(t, d.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
 		return n
 	}
+}
+
+// checkTasks checks the generated tasks' invariants in d.
+func checkTasks(t *testing.T, d *pgtest.DB) {
+	count := counter(t, d)
 	today := smallNational.TasksToday
 	// The generic tasks; the kallelser of the case files' meetings are tasks too.
 	const generic = `NOT EXISTS (SELECT 1 FROM meeting_parties p WHERE p.task_id = tasks.id)`

@@ -136,7 +136,7 @@ var auditCoverage = map[string]auditExpectation{
 		prepare: prepareMeeting},
 	"Mutation.scheduleMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: scheduleMeetingMutation,
 		vars: map[string]any{"in": avstamning("FK")}, logged: relay.TypeMeeting},
-	"Mutation.recordAttendance": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: NARVARANDE}) { id } }`,
+	"Mutation.recordAttendance": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: ATERBUD}) { id } }`,
 		logged: relay.TypeMeeting, prepare: prepareMeeting},
 	"Mutation.cancelMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { cancelMeeting(input: {meetingId: $id, reason: "Flyttat"}) { id } }`,
 		logged: relay.TypeMeeting, prepare: prepareMeeting},

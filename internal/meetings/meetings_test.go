@@ -80,3 +80,30 @@ func TestICalendar_EscapesFoldsAndSaysCancelled(t *testing.T) {
 	m.CancelledAt = ptr(now)
 	require.Contains(t, m.ICalendar(), "STATUS:CANCELLED\r\nSEQUENCE:1\r\n")
 }
+
+// Who came, or did not, is known once the meeting has started; that
+// someone sent word is known before.
+func TestAttendanceChange_CameOrNoShowOnlyOnceTheMeetingHasStarted(t *testing.T) {
+	t.Parallel()
+	fk := uuid.New()
+	m := Meeting{IndividualID: ptr(uuid.New()), StartsAt: now.Add(time.Hour), Parties: []Party{{OrgID: fk}}}
+	for _, c := range []struct {
+		name    string
+		ch      AttendanceChange
+		at      time.Time
+		refused bool
+	}{
+		{"the person came, before the start", AttendanceChange{Person: ptr(Narvarande)}, now, true},
+		{"a party did not come, before the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Uteblev}}, now, true},
+		{"a party sent word, before the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Aterbud}}, now, false},
+		{"the person came, at the start", AttendanceChange{Person: ptr(Narvarande)}, m.StartsAt, false},
+		{"a party did not come, after the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Uteblev}}, m.StartsAt.Add(time.Minute), false},
+	} {
+		bad := c.ch.Problems(m, c.at)
+		if c.refused {
+			require.Equal(t, []string{"the meeting has not started (it starts 2026-12-05T10:00:00Z): NARVARANDE and UTEBLIVEN are recorded once it has, ATERBUD at any time"}, bad, c.name)
+		} else {
+			require.Empty(t, bad, c.name)
+		}
+	}
+}

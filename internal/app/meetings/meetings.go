@@ -196,7 +196,11 @@ func (s *Service) RecordAttendance(ctx context.Context, w *app.Work, id uuid.UUI
 	if err != nil {
 		return meeting.Meeting{}, err
 	}
-	if bad := ch.Problems(m); len(bad) > 0 {
+	now, err := w.Now(ctx)
+	if err != nil {
+		return meeting.Meeting{}, err
+	}
+	if bad := ch.Problems(m, now); len(bad) > 0 {
 		return meeting.Meeting{}, apperr.Invalidf("the attendance cannot be recorded: %s", strings.Join(bad, "; "))
 	}
 	if err := meeting.RecordAttendance(ctx, w.Tx(), m.ID, ch); err != nil {

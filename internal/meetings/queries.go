@@ -29,3 +29,11 @@ var (
 	qTouchMeeting        = queries.Must("touch_meeting")
 	qCancelMeeting       = queries.Must("cancel_meeting")
 )
+
+var (
+	qRemindersDue  = queries.Must("reminders_due")
+	qOwnReminder   = queries.Must("own_reminder")
+	qClaimReminder = queries.Must("claim_reminder")
+	qMinutesOf     = queries.Must("minutes_of")
+	qInsertMinutes = queries.Must("insert_minutes")
+)

@@ -233,7 +233,8 @@ func (s *Service) recordBlocked(ctx context.Context, w *app.Work, p task.Party, 
 
 // Reminding is what one scan of reminders did.
 type Reminding struct {
-	Written int
+	Written  int // reminders of cases
+	Meetings int // reminders of coming meetings, one per party
 }
 
 // reminderPurpose is the purpose the reminders are written and read
@@ -242,7 +243,10 @@ const reminderPurpose = consent.SamordnadRehabilitering
 
 // Remind writes, as each municipality in turn (the cases' owners), the
 // reminders its open cases are due and have not had, each a PAMINNELSE
-// to the case's lead unit.
+// to the case's lead unit; and, as each organisation in turn, the
+// reminders of the meetings it called that their parties are due and
+// have not had (meetings.go), each a PAMINNELSE the party writes to its
+// own queue.
 func (s *Service) Remind(ctx context.Context) (Reminding, error) {
 	var res Reminding
 	parties, err := s.parties(ctx)
@@ -251,11 +255,13 @@ func (s *Service) Remind(ctx context.Context) (Reminding, error) {
 	}
 	var errs []error
 	for _, p := range parties {
-		if p.Kind != tenancy.Kommun {
-			continue // only a municipality owns cases
+		if p.Kind == tenancy.Kommun { // only a municipality owns cases
+			if err := s.remindFor(ctx, p, &res); err != nil {
+				errs = append(errs, fmt.Errorf("reminders of %s: %w", p.ID, err))
+			}
 		}
-		if err := s.remindFor(ctx, p, &res); err != nil {
-			errs = append(errs, fmt.Errorf("reminders of %s: %w", p.ID, err))
+		if err := s.remindMeetingsOf(ctx, p, nil, &res); err != nil {
+			errs = append(errs, fmt.Errorf("meeting reminders of %s: %w", p.ID, err))
 		}
 	}
 	return res, errors.Join(errs...)

@@ -52,12 +52,12 @@ func (MeetingReminderArgs) InsertOpts() river.InsertOpts {
 }
 
 // RemindAt is when the reminders of a meeting starting at start are sent:
-// a day before (and the minute the clocks may differ by), or now if that
-// has passed.
+// a day before (and the minute the clocks may differ by), or at once
+// (the zero time) if that has passed by now.
 func RemindAt(start, now time.Time) time.Time {
 	at := start.Add(-meeting.ReminderLead).Add(clockMargin)
-	if at.Before(now) {
-		return now
+	if !at.After(now) {
+		return time.Time{}
 	}
 	return at
 }

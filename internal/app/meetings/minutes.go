@@ -106,4 +106,3 @@ func noteMinutes(w *app.Work, n meeting.Minutes, write bool) {
 	}
 	w.Touch(gid)
 }
-

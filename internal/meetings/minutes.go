@@ -47,7 +47,7 @@ func (in NewMinutes) Problems(m Meeting, writer tenancy.OrganizationKind, today 
 		bad = append(bad, fmt.Sprintf("kind: unknown kind %q", in.Kind))
 	}
 	if !slices.Contains(consent.Classes, in.Class) || in.Class.Source() != writer {
-		bad = append(bad, fmt.Sprintf("class: one of your organisation's own classes (%s)", classList(consent.ClassesOf(writer))))
+		bad = append(bad, fmt.Sprintf("class: one of your organisation's own classes (%s)", consent.JoinClasses(consent.ClassesOf(writer))))
 	}
 	text := strings.TrimSpace(in.Text)
 	switch {
@@ -57,14 +57,6 @@ func (in NewMinutes) Problems(m Meeting, writer tenancy.OrganizationKind, today 
 		bad = append(bad, "text: a KONSULTATION is de-identified: remove the personnummer")
 	}
 	return bad
-}
-
-func classList(cs []consent.Class) string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = string(c)
-	}
-	return strings.Join(out, ", ")
 }
 
 // Minutes are a party's minutes or decision of a meeting, as the reader

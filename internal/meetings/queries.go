@@ -28,12 +28,9 @@ var (
 	qSetPartyAttendance  = queries.Must("set_party_attendance")
 	qTouchMeeting        = queries.Must("touch_meeting")
 	qCancelMeeting       = queries.Must("cancel_meeting")
-)
-
-var (
-	qRemindersDue  = queries.Must("reminders_due")
-	qOwnReminder   = queries.Must("own_reminder")
-	qClaimReminder = queries.Must("claim_reminder")
-	qMinutesOf     = queries.Must("minutes_of")
-	qInsertMinutes = queries.Must("insert_minutes")
+	qRemindersDue        = queries.Must("reminders_due")
+	qOwnReminder         = queries.Must("own_reminder")
+	qClaimReminder       = queries.Must("claim_reminder")
+	qMinutesOf           = queries.Must("minutes_of")
+	qInsertMinutes       = queries.Must("insert_minutes")
 )

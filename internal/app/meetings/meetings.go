@@ -379,9 +379,15 @@ func readable(w *app.Work) error {
 // of the person's loggutdrag, naming the samtycke that let the reader see
 // it; a KONSULTATION is audited only.
 func note(w *app.Work, m meeting.Meeting, write bool) {
-	gid := relay.ID(relay.TypeMeeting, m.ID)
-	if m.IndividualID != nil && m.CaseOrgID != nil {
-		w.Accessed(audit.Access{IndividualID: *m.IndividualID, OwnerOrgID: *m.CaseOrgID, ObjectID: gid, ConsentID: m.ConsentID, Write: write})
+	noteObject(w, relay.ID(relay.TypeMeeting, m.ID), m.IndividualID, m.CaseOrgID, m.ConsentID, write)
+}
+
+// noteObject notes the object gid read or written: about the person
+// individual (of the municipality caseOrg), a row of the person's
+// loggutdrag naming the samtycke; about no one, the audit record only.
+func noteObject(w *app.Work, gid string, individual, caseOrg, samtycke *uuid.UUID, write bool) {
+	if individual != nil && caseOrg != nil {
+		w.Accessed(audit.Access{IndividualID: *individual, OwnerOrgID: *caseOrg, ObjectID: gid, ConsentID: samtycke, Write: write})
 		return
 	}
 	w.Touch(gid)

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/app"
-	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	meeting "github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
@@ -99,10 +98,5 @@ func (s *Service) MinutesOf(ctx context.Context, w *app.Work, ids []uuid.UUID) (
 // a row of the person's loggutdrag naming the samtycke that let the
 // reader see another party's minutes; a KONSULTATION's are audited only.
 func noteMinutes(w *app.Work, n meeting.Minutes, write bool) {
-	gid := relay.ID(relay.TypeMeetingMinutes, n.ID)
-	if n.IndividualID != nil && n.CaseOrgID != nil {
-		w.Accessed(audit.Access{IndividualID: *n.IndividualID, OwnerOrgID: *n.CaseOrgID, ObjectID: gid, ConsentID: n.ConsentID, Write: write})
-		return
-	}
-	w.Touch(gid)
+	noteObject(w, relay.ID(relay.TypeMeetingMinutes, n.ID), n.IndividualID, n.CaseOrgID, n.ConsentID, write)
 }

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -216,12 +215,8 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 // scans find it blocked again without writing it again.
 func (s *Service) recordBlocked(ctx context.Context, w *app.Work, p task.Party, o task.Overdue, next directory.Entry, needed []consent.Class) error {
 	gid := relay.ID(relay.TypeTask, o.ID)
-	classes := make([]string, len(needed))
-	for i, cl := range needed {
-		classes[i] = string(cl)
-	}
 	reason := fmt.Sprintf("not escalated to level %d, %s (entry %s): no samtycke in force shares the person and %s with it for %s",
-		o.EscalationLevel+1, next.FunctionName, next.ID, strings.Join(classes, ", "), o.Purpose)
+		o.EscalationLevel+1, next.FunctionName, next.ID, consent.JoinClasses(needed), o.Purpose)
 	seen, err := audit.Recorded(ctx, w.Tx(), p.ID, "job", EscalateJob, gid, audit.Denied, reason)
 	if err != nil || seen {
 		w.Abandon(ctx)

@@ -62,6 +62,7 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 	if err != nil {
 		return meeting.Meeting{}, err
 	}
+	in = in.Trimmed() // what is checked is what is stored
 	bad := in.Problems(p.OrgKind, purpose, now)
 	var c *cases.Case
 	if in.CaseID != nil && in.Kind != meeting.Konsultation {
@@ -85,7 +86,6 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 	if err := w.Allow(ctx, authz.Create, obj); err != nil {
 		return meeting.Meeting{}, err
 	}
-	in.Subject, in.Agenda = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Agenda)
 	parties, err := s.invite(ctx, w, in, c)
 	if err != nil {
 		return meeting.Meeting{}, err

@@ -759,13 +759,31 @@ CREATE FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) 
 
 
 --
+-- Name: hub_meeting_cancel_once(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_cancel_once() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.cancelled_at IS NOT NULL
+       AND (NEW.cancelled_at IS DISTINCT FROM OLD.cancelled_at OR NEW.cancel_reason IS DISTINCT FROM OLD.cancel_reason) THEN
+        RAISE EXCEPTION 'a cancelled meeting stays cancelled' USING ERRCODE = '42501';
+    END IF;
+    IF OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL AND NEW.cancelled_at <> hub_now() THEN
+        RAISE EXCEPTION 'a meeting is cancelled now, not at another time' USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
 -- Name: hub_meeting_visible(uuid, uuid, uuid[], public.consent_purpose, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT p_org = hub_current_org()
-              OR p_case_org = hub_current_org()
+    AS $$ SELECT p_case_org = hub_current_org()
               OR (hub_current_org() = ANY (p_parties)
                   AND (p_individual IS NULL
                        OR (p_purpose::text = hub_current_purpose()
@@ -3330,6 +3348,13 @@ CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCA
 
 
 --
+-- Name: meetings meetings_cancel_once; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER meetings_cancel_once BEFORE UPDATE OF cancelled_at, cancel_reason ON public.meetings FOR EACH ROW EXECUTE FUNCTION public.hub_meeting_cancel_once();
+
+
+--
 -- Name: personal_data_access personal_data_access_owners; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4417,7 +4442,7 @@ CREATE POLICY caller_insert ON public.meeting_parties FOR INSERT WITH CHECK ((EX
 -- Name: meetings caller_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
+CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND ((purpose)::text = ( SELECT public.hub_current_purpose() AS hub_current_purpose)) AND (created_at = ( SELECT public.hub_now() AS hub_now)) AND (updated_at = created_at) AND (cancelled_at IS NULL) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = meetings.case_id) AND (c.individual_id = meetings.individual_id) AND (c.org_id = meetings.case_org_id)))))));
 
@@ -4428,16 +4453,16 @@ CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id =
 
 CREATE POLICY caller_update ON public.meeting_parties FOR UPDATE USING ((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK ((EXISTS ( SELECT 1
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK (((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))));
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
 -- Name: meetings caller_update; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_update ON public.meetings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+CREATE POLICY caller_update ON public.meetings FOR UPDATE USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND public.hub_meeting_visible(org_id, case_org_id, party_org_ids, purpose, individual_id))) WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --

@@ -17,17 +17,11 @@ import (
 
 // countAs counts the rows of table hub_app sees, with no WHERE clause at
 // all, as the organisation (and unit) under the purpose.
-func countAs(t *testing.T, b *testBundle, org, unit uuid.UUID, purpose, table string) int {
+func countAs(t *testing.T, b *testBundle, org, unit uuid.UUID, purpose, table string) (n int) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := b.db.AppPool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, err = tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true),
-		set_config('hub.user_id', 'rls-test', true), set_config('hub.purpose', $3, true)`, org.String(), unit.String(), purpose)
-	require.NoError(t, err)
-	var n int
-	require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n))
+	inSession(t, b, session{org: org, unit: &unit, user: "rls-test"}, purpose, func(ctx context.Context, tx pgx.Tx) {
+		require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n))
+	})
 	return n
 }
 
@@ -72,23 +66,11 @@ func TestPlans_TheApplicationFiltersInsatserWithoutRowLevelSecurity(t *testing.T
 	require.False(t, ok)
 }
 
-// inSIPSession runs fn in a transaction of hub_app as the organisation
-// (and unit, if not uuid.Nil) and user under the purpose SIP, and rolls
-// it back.
+// inSIPSession is inSession as the organisation (and unit, if not
+// uuid.Nil) and user under the purpose SIP.
 func inSIPSession(t *testing.T, b *testBundle, org, unit uuid.UUID, user string, fn func(ctx context.Context, tx pgx.Tx)) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := b.db.AppPool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	u := ""
-	if unit != uuid.Nil {
-		u = unit.String()
-	}
-	_, err = tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true),
-		set_config('hub.user_id', $3, true), set_config('hub.purpose', 'SIP', true)`, org.String(), u, user)
-	require.NoError(t, err)
-	fn(ctx, tx)
+	inSession(t, b, session{org: org, unit: &unit, user: user}, sipPurpose, fn)
 }
 
 // savepoint runs sql in a savepoint of tx, so that a refused statement

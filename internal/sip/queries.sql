@@ -1,4 +1,4 @@
--- The SQL of SIP and SAMSIP plans (migrations 034, 038). The rule is the one of
+-- The SQL of SIP and SAMSIP plans (migrations 034, 039). The rule is the one of
 -- the row-level security policies, stated in SQL by hub_sip_shares: a plan
 -- is the case owner's, and another party reads it only under a samtycke in
 -- force that shares the person with it for the purpose SIP. $own and
@@ -54,7 +54,7 @@ ORDER BY i.plan_id, i.version, i.position
 
 -- name: party_sees_insats
 -- Whether a party other than the case owner sees the insats {{alias}}
--- (hub_sip_party_sees_insats, migration 038): a samtycke for SIP shares
+-- (hub_sip_party_sees_insats, migration 039): a samtycke for SIP shares
 -- the person with it, and the insats is its own (its unit's, or its
 -- organisation's when the insats names no unit) or of a class a samtycke
 -- shares with it.
@@ -100,7 +100,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 -- name: carry_insatser
 -- Copy the insatser of version $2 of the plan $1 the caller cannot see
 -- into its new version $3, from position $4, the version's next; once
--- (migration 038). It returns nothing.
+-- (migration 039). It returns nothing.
 SELECT hub_sip_carry_insatser($1, $2, $3, $4)
 
 -- name: advance
@@ -125,7 +125,7 @@ SELECT id, org_id FROM units WHERE id = ANY ($1::uuid[])
 
 -- name: named_for_sip
 -- A samtycke in force for the person $1 that names the organisation $2
--- (or its unit $3) for the purpose SIP (hub_sip_samtycke, migration 038);
+-- (or its unit $3) for the purpose SIP (hub_sip_samtycke, migration 039);
 -- NULL if none. A caller that does not own the case asks only about its
 -- own organisation or a party the current version of its plan $4 shows it
 -- (parties_shown); anything else is refused.

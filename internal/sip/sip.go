@@ -129,7 +129,7 @@ type NewInsats struct {
 }
 
 // Limits of a version's content (the columns' CHECKs, migration 034, and
-// the row-level security of migration 038 for the dates and versions).
+// the row-level security of migration 039 for the dates and versions).
 const (
 	MaxGoals        = 20
 	MaxParticipants = 30
@@ -309,7 +309,7 @@ type Party struct {
 // OwnedBy reports whether the insats is the reader's own, the reader being
 // the organisation org and its unit (nil: none): its unit's when the
 // insats names a unit, its organisation's when it names none
-// (hub_sip_party_sees_insats, migration 038).
+// (hub_sip_party_sees_insats, migration 039).
 func (in NewInsats) OwnedBy(org uuid.UUID, unit *uuid.UUID) bool {
 	return in.HuvudmanOrgID == org && (in.HuvudmanUnitID == nil || (unit != nil && *in.HuvudmanUnitID == *unit))
 }

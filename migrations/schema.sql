@@ -861,54 +861,125 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
 -- Name: hub_sip_carry_insatser(uuid, integer, integer, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    WITH target AS (
-        SELECT v.plan_id FROM sip_plan_versions v
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM sip_plan_versions v
         WHERE v.plan_id = p_plan AND v.version = p_to AND p_from = p_to - 1
           AND v.author_org_id = hub_current_org() AND v.author_user_id = hub_current_user()
           AND v.authored_at = hub_now()
-          AND (v.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_sip_shares(v.individual_id)))),
-    unseen AS (
-        SELECT i.* FROM sip_plan_insatser i, target
-        WHERE i.plan_id = target.plan_id AND i.version = p_from
-          AND NOT (i.org_id = hub_current_org()
-                   OR (EXISTS (SELECT 1 FROM hub_sip_shares(i.individual_id))
-                       AND (i.huvudman_org_id = hub_current_org()
-                            OR EXISTS (SELECT 1 FROM hub_shares_class(i.individual_id, i.class)))))),
-    copied AS (
-        INSERT INTO sip_plan_insatser (plan_id, version, position, org_id, individual_id, huvudman_org_id,
-                                       huvudman_unit_id, class, what, first_activity, start_on, status)
-        SELECT plan_id, p_to, p_first_position - 1 + row_number() OVER (ORDER BY position), org_id, individual_id,
-               huvudman_org_id, huvudman_unit_id, class, what, first_activity, start_on, status
-        FROM unseen
-        RETURNING 1)
-    SELECT count(*)::integer FROM copied $$;
+          AND (v.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_sip_shares(v.individual_id)))) THEN
+        RAISE EXCEPTION 'insatser are carried only into the version the caller has just written'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_first_position IS DISTINCT FROM
+       (SELECT coalesce(max(i.position), 0) + 1 FROM sip_plan_insatser i WHERE i.plan_id = p_plan AND i.version = p_to)
+       OR EXISTS (SELECT 1 FROM sip_plan_insatser i WHERE i.plan_id = p_plan AND i.version = p_to
+                  AND i.org_id IS DISTINCT FROM hub_current_org()
+                  AND NOT EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id,
+                                                                          i.huvudman_unit_id, i.class))) THEN
+        RAISE EXCEPTION 'insatser are carried once, after the caller''s own'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO sip_plan_insatser (plan_id, version, position, org_id, individual_id, huvudman_org_id,
+                                   huvudman_unit_id, class, what, first_activity, start_on, status)
+    SELECT i.plan_id, p_to, p_first_position - 1 + row_number() OVER (ORDER BY i.position), i.org_id, i.individual_id,
+           i.huvudman_org_id, i.huvudman_unit_id, i.class, i.what, i.first_activity, i.start_on, i.status
+    FROM sip_plan_insatser i
+    WHERE i.plan_id = p_plan AND i.version = p_from
+      AND i.org_id IS DISTINCT FROM hub_current_org()
+      AND NOT EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id, i.huvudman_unit_id, i.class));
+END $$;
 
 
 --
--- Name: hub_sip_samtycke(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+-- Name: hub_sip_owner_samtycke(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) RETURNS uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) RETURNS TABLE(consent_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT c.id FROM consents c
+          WHERE c.individual_id = p_individual AND c.org_id = hub_current_org() AND c.revoked_at IS NULL
+            AND c.kind = 'OSL_SEKRETESSBRYTANDE' AND 'SIP' = ANY (c.purposes)
+            AND c.valid_from <= hub_today() AND hub_today() <= c.valid_until $$;
+
+
+--
+-- Name: hub_sip_party_sees_insats(uuid, uuid, uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) RETURNS TABLE(shown boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT true WHERE EXISTS (SELECT 1 FROM hub_sip_shares(p_individual))
+                        AND ((p_huvudman_org = hub_current_org()
+                              AND (p_huvudman_unit IS NULL OR p_huvudman_unit = hub_current_unit()))
+                             OR EXISTS (SELECT 1 FROM hub_shares_class(p_individual, p_class))) $$;
+
+
+--
+-- Name: hub_sip_plan_advance(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_plan_advance() RETURNS trigger
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    SELECT g.consent_id FROM consent_grants g
-    WHERE g.individual_id = p_individual
-      AND hub_current_purpose() = 'SIP'
-      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
-           OR EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)))
-      AND g.revoked_at IS NULL
-      AND g.grantee_org_id = p_org
-      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
-      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
-      AND 'SIP' = ANY (g.purposes)
-      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
-    ORDER BY g.consent_id
-    LIMIT 1 $$;
+BEGIN
+    IF NEW.current_version IS DISTINCT FROM OLD.current_version + 1
+       OR (NEW.id, NEW.case_id, NEW.org_id, NEW.individual_id, NEW.kind, NEW.created_at)
+          IS DISTINCT FROM (OLD.id, OLD.case_id, OLD.org_id, OLD.individual_id, OLD.kind, OLD.created_at) THEN
+        RAISE EXCEPTION 'a plan moves one version on at a time (from %, not to %)', OLD.current_version, NEW.current_version
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
+-- Name: hub_sip_samtycke(uuid, uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF hub_current_purpose() IS DISTINCT FROM 'SIP' THEN
+        RETURN NULL;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org()) THEN
+        IF NOT EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)) THEN
+            RETURN NULL;
+        END IF;
+        IF p_org IS DISTINCT FROM hub_current_org() AND NOT EXISTS (
+            SELECT 1 FROM sip_plans p
+            JOIN sip_plan_versions v ON v.plan_id = p.id AND v.version = p.current_version
+            WHERE p.id = p_plan AND p.individual_id = p_individual
+              AND ((v.overall_org_id = p_org AND v.overall_unit_id IS NOT DISTINCT FROM p_unit)
+                   OR EXISTS (SELECT 1 FROM sip_plan_insatser i
+                              WHERE i.plan_id = v.plan_id AND i.version = v.version
+                                AND i.huvudman_org_id = p_org AND i.huvudman_unit_id IS NOT DISTINCT FROM p_unit
+                                AND EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id,
+                                                                                    i.huvudman_unit_id, i.class))))) THEN
+            RAISE EXCEPTION 'a party that does not own the case asks only about its own organisation or a party its plan shows it'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN (
+        SELECT g.consent_id FROM consent_grants g
+        WHERE g.individual_id = p_individual
+          AND g.revoked_at IS NULL
+          AND g.grantee_org_id = p_org
+          AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+          AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+          AND 'SIP' = ANY (g.purposes)
+          AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+        ORDER BY g.consent_id
+        LIMIT 1);
+END $$;
 
 
 --
@@ -2172,6 +2243,7 @@ CREATE TABLE public.sip_plan_versions (
     author_unit_id uuid,
     author_user_id text NOT NULL,
     authored_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plan_versions_at_most_100 CHECK ((version <= 100)),
     CONSTRAINT sip_plan_versions_goals_check CHECK (((cardinality(goals) >= 1) AND (cardinality(goals) <= 20))),
     CONSTRAINT sip_plan_versions_participants_check CHECK (((cardinality(participants) >= 1) AND (cardinality(participants) <= 30))),
     CONSTRAINT sip_plan_versions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 1000))),
@@ -2192,6 +2264,7 @@ CREATE TABLE public.sip_plans (
     kind public.sip_kind NOT NULL,
     current_version integer NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plans_at_most_100_versions CHECK ((current_version <= 100)),
     CONSTRAINT sip_plans_current_version_check CHECK ((current_version >= 1))
 );
 
@@ -3362,6 +3435,13 @@ CREATE TRIGGER personal_data_access_owners AFTER INSERT ON public.personal_data_
 
 
 --
+-- Name: sip_plans sip_plan_advance; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER sip_plan_advance BEFORE UPDATE ON public.sip_plans FOR EACH ROW EXECUTE FUNCTION public.hub_sip_plan_advance();
+
+
+--
 -- Name: task_events task_events_announce; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4232,6 +4312,14 @@ ALTER TABLE ONLY public.sip_plans
 
 
 --
+-- Name: sip_plans sip_plans_current_version_written; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_current_version_written FOREIGN KEY (id, current_version) REFERENCES public.sip_plan_versions(plan_id, version) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: sip_plans sip_plans_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4424,9 +4512,11 @@ ALTER TABLE public.audit_records ENABLE ROW LEVEL SECURITY;
 -- Name: sip_plan_versions author_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK (((author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (author_user_id = public.hub_current_user()) AND (authored_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK (((author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (author_user_id = public.hub_current_user()) AND (authored_at = public.hub_now()) AND ((next_follow_up >= public.hub_today()) AND (next_follow_up <= (public.hub_today() + 366))) AND (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plan_versions.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_versions.individual_id) hub_sip_shares(consent_id)))) AND (EXISTS ( SELECT 1
    FROM public.sip_plans p
-  WHERE ((p.id = sip_plan_versions.plan_id) AND (p.org_id = sip_plan_versions.org_id) AND (p.individual_id = sip_plan_versions.individual_id))))));
+  WHERE ((p.id = sip_plan_versions.plan_id) AND (p.org_id = sip_plan_versions.org_id) AND (p.individual_id = sip_plan_versions.individual_id) AND (p.current_version = sip_plan_versions.version))))));
 
 
 --
@@ -5012,9 +5102,8 @@ CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT pu
 -- Name: sip_plan_insatser owner_huvudman_or_shared; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((EXISTS ( SELECT 1
-   FROM public.hub_sip_shares(sip_plan_insatser.individual_id) hub_sip_shares(consent_id))) AND ((huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id)))))));
+CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_party_sees_insats(sip_plan_insatser.individual_id, sip_plan_insatser.huvudman_org_id, sip_plan_insatser.huvudman_unit_id, sip_plan_insatser.class) hub_sip_party_sees_insats(shown)))));
 
 
 --
@@ -5182,8 +5271,9 @@ CREATE POLICY owner_or_sip ON public.sip_plans FOR SELECT USING (((org_id = ( SE
 -- Name: sip_plans owner_or_sip_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY owner_or_sip_insert ON public.sip_plans FOR INSERT WITH CHECK ((((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))) AND (created_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY owner_or_sip_insert ON public.sip_plans FOR INSERT WITH CHECK (((((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plans.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))) AND (current_version = 1) AND (created_at = public.hub_now()) AND (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = sip_plans.case_id) AND (c.org_id = sip_plans.org_id) AND (c.individual_id = sip_plans.individual_id))))));
 
@@ -5318,7 +5408,9 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 -- Name: sip_plan_agreements recorder_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plan_agreements.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_agreements.individual_id) hub_sip_shares(consent_id)))) AND (EXISTS ( SELECT 1
    FROM public.sip_plan_versions v
   WHERE ((v.plan_id = sip_plan_agreements.plan_id) AND (v.version = sip_plan_agreements.version) AND (v.org_id = sip_plan_agreements.org_id) AND (v.individual_id = sip_plan_agreements.individual_id))))));
 
@@ -5438,10 +5530,10 @@ CREATE POLICY writer_insert ON public.case_items FOR INSERT WITH CHECK (((org_id
 -- Name: sip_plan_insatser writer_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK (((class = ANY (public.hub_org_classes(huvudman_org_id))) AND (EXISTS ( SELECT 1
+CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK (((class = ANY (public.hub_org_classes(huvudman_org_id))) AND ((start_on >= (public.hub_today() - 3653)) AND (start_on <= (public.hub_today() + 731))) AND (EXISTS ( SELECT 1
    FROM public.sip_plan_versions v
-  WHERE ((v.plan_id = sip_plan_insatser.plan_id) AND (v.version = sip_plan_insatser.version) AND (v.org_id = sip_plan_insatser.org_id) AND (v.individual_id = sip_plan_insatser.individual_id)))) AND ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id))))));
+  WHERE ((v.plan_id = sip_plan_insatser.plan_id) AND (v.version = sip_plan_insatser.version) AND (v.org_id = sip_plan_insatser.org_id) AND (v.individual_id = sip_plan_insatser.individual_id) AND (v.author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (v.author_user_id = public.hub_current_user()) AND (v.authored_at = public.hub_now())))) AND ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_party_sees_insats(sip_plan_insatser.individual_id, sip_plan_insatser.huvudman_org_id, sip_plan_insatser.huvudman_unit_id, sip_plan_insatser.class) hub_sip_party_sees_insats(shown))))));
 
 
 --
@@ -5667,11 +5759,27 @@ GRANT ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer,
 
 
 --
--- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION hub_sip_owner_samtycke(p_individual uuid); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) TO hub_app;
+REVOKE ALL ON FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) TO hub_app;
 
 
 --

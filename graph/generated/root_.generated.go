@@ -6412,7 +6412,7 @@ type Plan {
   createdAt: DateTime!
   "The current version: what the plan says now."
   current: PlanVersion!
-  "Every version, newest first; earlier versions stay readable."
+  "Every version, newest first; earlier versions stay readable. A plan holds at most 100 versions."
   versions: [PlanVersion!]!
 }
 
@@ -6430,7 +6430,7 @@ type PlanVersion {
   nextFollowUp: Date!
   "Who took part in drawing it up (the person, närstående, the parties' staff), as written."
   participants: [String!]!
-  "The insatser you may see: all for the case owner; otherwise your organisation's own and those whose class a samtycke for SIP shares with you."
+  "The insatser you may see: all for the case owner; otherwise your own (your unit's, or your organisation's when the insats names no unit) and those whose class a samtycke for SIP shares with you."
   insatser: [PlanInsats!]!
   "Why this version was written (for version 1: that the plan was drawn up)."
   reason: String!
@@ -6499,7 +6499,7 @@ input PlanInsatsInput {
   what: String! @multiline
   "Its first activity (1–1,000 characters)."
   firstActivity: String! @multiline
-  "When it starts."
+  "When it starts: at most 3,653 days (about ten years) back and 731 days ahead."
   startOn: Date!
   "Where it stands."
   status: InsatsStatus = PLANERAD
@@ -6515,11 +6515,11 @@ input PlanContentInput {
   overallResponsibilityOrganizationId: ID!
   "Its unit, if one."
   overallResponsibilityUnitId: ID
-  "When the plan is next followed up."
+  "When the plan is next followed up: from today to 366 days ahead."
   nextFollowUp: Date!
   "Who took part in drawing it up (1–30, each 1–200 characters)."
   participants: [String!]!
-  "The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were."
+  "The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were. A party other than the case owner names only its own organisation and the parties the version it revises shows it."
   insatser: [PlanInsatsInput!]!
 }
 
@@ -6539,7 +6539,7 @@ input CreatePlanInput {
 input RevisePlanInput {
   "The plan."
   planId: ID!
-  "The version you revised (its ` + "`" + `currentVersion` + "`" + ` when you read it): CONFLICT if another revision came first."
+  "The version you revised (its ` + "`" + `currentVersion` + "`" + ` when you read it): CONFLICT if another revision came first, or if the plan holds 100 versions."
   expectedVersion: Int!
   "What it says now, whole."
   content: PlanContentInput!
@@ -6564,7 +6564,7 @@ extend type Mutation {
   createPlan("The plan." input: CreatePlanInput!): Plan!
   "Writes the next version of a plan you may see (CONFLICT unless ` + "`" + `expectedVersion` + "`" + ` is still its current version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
   revisePlan("The revision." input: RevisePlanInput!): Plan!
-  "Records the person's agreement to a version of a plan you may see (once per version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
+  "Records the person's agreement to a version of a plan you may see (once per version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `; the case owner needs its samtycke for SIP in force."
   recordPlanAgreement("The agreement." input: RecordPlanAgreementInput!): Plan!
 }
 `, BuiltIn: false},

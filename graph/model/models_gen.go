@@ -426,11 +426,11 @@ type PlanContentInput struct {
 	OverallResponsibilityOrganizationID string `json:"overallResponsibilityOrganizationId"`
 	// Its unit, if one.
 	OverallResponsibilityUnitID *string `json:"overallResponsibilityUnitId,omitempty"`
-	// When the plan is next followed up.
+	// When the plan is next followed up: from today to 366 days ahead.
 	NextFollowUp time.Time `json:"nextFollowUp"`
 	// Who took part in drawing it up (1–30, each 1–200 characters).
 	Participants []string `json:"participants"`
-	// The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were.
+	// The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were. A party other than the case owner names only its own organisation and the parties the version it revises shows it.
 	Insatser []*PlanInsatsInput `json:"insatser"`
 }
 
@@ -446,7 +446,7 @@ type PlanInsatsInput struct {
 	What string `json:"what"`
 	// Its first activity (1–1,000 characters).
 	FirstActivity string `json:"firstActivity"`
-	// When it starts.
+	// When it starts: at most 3,653 days (about ten years) back and 731 days ahead.
 	StartOn time.Time `json:"startOn"`
 	// Where it stands.
 	Status *sip.Status `json:"status,omitempty"`
@@ -565,7 +565,7 @@ type RequestEvidencePayload struct {
 type RevisePlanInput struct {
 	// The plan.
 	PlanID string `json:"planId"`
-	// The version you revised (its `currentVersion` when you read it): CONFLICT if another revision came first.
+	// The version you revised (its `currentVersion` when you read it): CONFLICT if another revision came first, or if the plan holds 100 versions.
 	ExpectedVersion int `json:"expectedVersion"`
 	// What it says now, whole.
 	Content *PlanContentInput `json:"content"`

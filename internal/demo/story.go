@@ -336,3 +336,23 @@ func TheStory(today time.Time) Story {
 
 // String names a step in messages: who did what.
 func (st StoryStep) String() string { return fmt.Sprintf("%s as %s", st.Act.Mutation(), st.Login) }
+
+// What the story leaves to count, for tests that count what a demo user
+// sees. Its samtycken name FK, Vårdcentralen Gripen and AF, so ph.fk and
+// rehab.vc see Robin's case besides Kim's (the scenario's), and
+// af.karlstad sees Robin's alone (StoryCasesSeenBy). Its tasks are all
+// KLAR: in the inbox of each user's unit (StoryInbox) the signal at
+// Karlstad's ekonomiskt bistånd; a kallelse at FK Karlstad, AF Karlstad
+// and Vårdcentralen Gripen; the requests for the läkarutlåtande at Gripen
+// and for AF's record at AF Karlstad; sent (StorySent) by Karlstad the
+// kallelser and the two requests, by the vårdcentral the signal. Its one
+// meeting started at the load (so it is in no list of coming meetings),
+// and its one plan is a SAMSIP.
+var (
+	StoryCasesSeenBy = map[string]int{"ph.fk": 1, "rehab.vc": 1, "af.karlstad": 1}
+	StoryInbox       = map[string]int{"soc.karlstad": 1, "ph.fk": 1, "af.karlstad": 2, "rehab.vc": 2}
+	StorySent        = map[string]int{"soc.karlstad": 5, "rehab.vc": 1}
+)
+
+// StoryTasks is how many tasks the story sends.
+const StoryTasks = 6

@@ -239,10 +239,12 @@ func TheStory(today time.Time) Story {
 	var steps []StoryStep
 	add := func(s ...StoryStep) { steps = append(steps, s...) }
 	// 1. Ekonomiskt bistånd knows Robin (försörjningsstöd); the narrow
-	//    samtycke lets the vårdcentral and ekonomiskt bistånd tell each
-	//    other about the sick leave.
+	//    samtycke lets the vårdcentral see that there is a case (the
+	//    municipality's planning, not its ekonomiskt bistånd: the
+	//    vårdcentral never sees the repayments) and ekonomiskt bistånd
+	//    hear of the sick leave.
 	add(samtycke(0, "Samtycke vid ansökan om försörjningsstöd, Karlstads kommun "+date(0), 1, []consent.Purpose{rehab},
-		consent.Grant{OrgID: region, UnitID: &gripen, Classes: classes(consent.KommunEkonomisktBistand)},
+		consent.Grant{OrgID: region, UnitID: &gripen, Classes: classes(consent.KommunPlanering)},
 		consent.Grant{OrgID: karlstad, Classes: classes(consent.VardSjukskrivning)}),
 		by("soc.karlstad", rehab, Participant{Login: "soc.karlstad", OrgID: region, UnitID: gripen}))
 	// 2. The vårdcentral's signal reaches ekonomiskt bistånd's queue
@@ -284,7 +286,8 @@ func TheStory(today time.Time) Story {
 	add(worked("rehab.vc", sipPurpose, vcName, vcKallelse[0], tasks.Mottagen, tasks.Accepterad)...)
 	add(move("gemensam-planering", Step{To: routine.GemensamPlanering, Parties: []routine.Party{{OrgID: fk}, {OrgID: af}, {OrgID: region, UnitID: &gripen}}}),
 		by("soc.karlstad", sipPurpose, Attendance{MeetingID: StoryMeeting, Person: meetings.Narvarande,
-			Parties: map[uuid.UUID]meetings.Attendance{fk: meetings.Narvarande, af: meetings.Narvarande, region: meetings.Narvarande}}))
+			Parties: map[uuid.UUID]meetings.Attendance{karlstad: meetings.Narvarande, fk: meetings.Narvarande, af: meetings.Narvarande,
+				region: meetings.Narvarande}}))
 	add(worked("ph.fk", sipPurpose, fkName, fkKallelse[0], tasks.Pagaende, tasks.Klar)...)
 	add(worked("af.karlstad", sipPurpose, afName, afKallelse[0], tasks.Pagaende, tasks.Klar)...)
 	add(worked("rehab.vc", sipPurpose, vcName, vcKallelse[0], tasks.Pagaende, tasks.Klar)...)

@@ -11,13 +11,18 @@
 // with the hub) is saved by its förbund administrator from the command
 // line (internal/app/routines), and the demo people's cases are moved
 // through their förbund's routines by the demo users (screenCase,
-// transitionCase), so that their histories are real.
+// transitionCase), so that their histories are real. Last, the demo users
+// tell the story of issue 14 (story.go): tasks, a meeting, a plan, the
+// evidence checklist and a repayment, each written by the party whose step
+// it is, under the purpose it declares.
 //
-// Loading twice writes no person, case, party, samtycke, item, routine or
-// step of a case's history twice: each step is skipped when what it writes
-// is there (the demo's ids are fixed, see internal/platform/ids), a
-// förbund's routine when the förbund has one. Each load leaves its
-// reference records again: they say that a load ran.
+// Loading twice writes no person, case, party, samtycke, item, routine,
+// step of a case's history, task, step of a task's history, meeting,
+// attendance, plan, agreement, item of the checklist or repayment twice:
+// each step is skipped when what it writes is there (the demo's ids are
+// fixed, see internal/platform/ids), a förbund's routine when the förbund
+// has one. Each load leaves its reference records again: they say that a
+// load ran.
 package seed
 
 import (

@@ -60,19 +60,7 @@ func Agreed(ctx context.Context, q db.Querier, planIDs []uuid.UUID) (map[uuid.UU
 
 // Received says which items of the case's checklist are received.
 func Received(ctx context.Context, q db.Querier, caseID uuid.UUID) (map[evidence.Kind]bool, error) {
-	rows, err := q.Query(ctx, qReceived, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("demo evidence received: %w", err)
-	}
-	kinds, err := pgx.CollectRows(rows, pgx.RowTo[evidence.Kind])
-	if err != nil {
-		return nil, fmt.Errorf("demo evidence received: %w", err)
-	}
-	out := make(map[evidence.Kind]bool, len(kinds))
-	for _, k := range kinds {
-		out[k] = true
-	}
-	return out, nil
+	return set[evidence.Kind](ctx, q, qReceived, caseID)
 }
 
 // MeetingStarts is when a meeting starts.
@@ -85,15 +73,20 @@ func MeetingStarts(ctx context.Context, q db.Querier, meetingID uuid.UUID) (time
 }
 
 func idSet(ctx context.Context, q db.Querier, sql string, args ...any) (map[uuid.UUID]bool, error) {
+	return set[uuid.UUID](ctx, q, sql, args...)
+}
+
+// set is the set of the values of the one column sql returns.
+func set[K comparable](ctx context.Context, q db.Querier, sql string, args ...any) (map[K]bool, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("demo data present: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	list, err := pgx.CollectRows(rows, pgx.RowTo[K])
 	if err != nil {
 		return nil, fmt.Errorf("demo data present: %w", err)
 	}
-	out := make(map[uuid.UUID]bool, len(list))
+	out := make(map[K]bool, len(list))
 	for _, id := range list {
 		out[id] = true
 	}

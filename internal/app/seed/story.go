@@ -51,23 +51,14 @@ func (s *seeder) told(ctx context.Context, st demo.Story) (told, error) {
 	want := []uuid.UUID{st.Person.ID, st.Case.ID}
 	var meetingIDs, planIDs []uuid.UUID
 	for _, step := range st.Steps {
+		if id, ok := rowOf(step.Act); ok {
+			want = append(want, id)
+		}
 		switch a := step.Act.(type) {
-		case demo.Samtycke:
-			want = append(want, a.ID)
-		case demo.Step:
-			want = append(want, a.ID)
-		case demo.SendTask:
-			want = append(want, a.ID)
-		case demo.TaskStep:
-			want = append(want, a.ID)
-		case demo.CallMeeting:
-			want, meetingIDs = append(want, a.ID), append(meetingIDs, a.ID)
-		case demo.DrawPlan:
-			want, planIDs = append(want, a.ID), append(planIDs, a.ID)
-		case demo.RequestEvidence:
-			want = append(want, a.TaskID)
-		case demo.Repayment:
-			want = append(want, a.ID)
+		case demo.Attendance:
+			meetingIDs = append(meetingIDs, a.MeetingID)
+		case demo.PlanAgreement:
+			planIDs = append(planIDs, a.PlanID)
 		}
 	}
 	t := told{caseID: st.Case.ID}
@@ -91,36 +82,45 @@ func (s *seeder) told(ctx context.Context, st demo.Story) (told, error) {
 	return t, err
 }
 
-// has says whether what act writes is there.
-func (t told) has(act demo.Act) bool {
+// rowOf is the row of a fixed id that act writes, if it writes one.
+func rowOf(act demo.Act) (uuid.UUID, bool) {
 	switch a := act.(type) {
 	case demo.Samtycke:
-		return t.present[a.ID]
+		return a.ID, true
+	case demo.Step:
+		return a.ID, a.Answers == nil
+	case demo.SendTask:
+		return a.ID, true
+	case demo.TaskStep:
+		return a.ID, true
+	case demo.CallMeeting:
+		return a.ID, true
+	case demo.DrawPlan:
+		return a.ID, true
+	case demo.RequestEvidence:
+		return a.TaskID, true
+	case demo.Repayment:
+		return a.ID, true
+	}
+	return uuid.Nil, false
+}
+
+// has says whether what act writes is there.
+func (t told) has(act demo.Act) bool {
+	if id, ok := rowOf(act); ok {
+		return t.present[id]
+	}
+	switch a := act.(type) {
 	case demo.Participant:
 		return t.taking[a.OrgID]
 	case demo.Step:
-		if a.Answers != nil {
-			return t.screened[t.caseID]
-		}
-		return t.present[a.ID]
-	case demo.SendTask:
-		return t.present[a.ID]
-	case demo.TaskStep:
-		return t.present[a.ID]
-	case demo.CallMeeting:
-		return t.present[a.ID]
+		return t.screened[t.caseID]
 	case demo.Attendance:
 		return t.attended[a.MeetingID]
-	case demo.DrawPlan:
-		return t.present[a.ID]
 	case demo.PlanAgreement:
 		return t.agreed[a.PlanID]
-	case demo.RequestEvidence:
-		return t.present[a.TaskID]
 	case demo.ReceiveEvidence:
 		return t.received[a.Kind]
-	case demo.Repayment:
-		return t.present[a.ID]
 	}
 	return false
 }

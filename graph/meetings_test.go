@@ -59,22 +59,6 @@ func avstamning(kinds ...string) map[string]any {
 		"role": "samverkanskoordinator", "invited": invited}
 }
 
-// meetingHeld moves a meeting's start and end an hour and a half into the
-// past, as if the meeting had been held: scheduleMeeting only calls
-// meetings that start in the future, and who came is recorded after the
-// start. (The owner writes it: the clock is the one thing a test may not
-// wait for.)
-func meetingHeld(t *testing.T, b *testBundle, id string) {
-	t.Helper()
-	ctx := context.Background()
-	_, uid, err := relay.ParseID(id)
-	require.NoError(t, err)
-	_, err = b.db.Pool.Exec(ctx, `UPDATE meetings SET starts_at = now() - interval '90 minutes', ends_at = now() - interval '30 minutes' WHERE id = $1`, uid)
-	require.NoError(t, err)
-	_, err = b.db.Pool.Exec(ctx, `UPDATE meeting_parties SET starts_at = now() - interval '90 minutes' WHERE meeting_id = $1`, uid)
-	require.NoError(t, err)
-}
-
 func scheduleMeeting(t *testing.T, srv *testServer, login string, in map[string]any) meetingResult {
 	t.Helper()
 	var out struct{ ScheduleMeeting meetingResult }
@@ -204,7 +188,7 @@ func TestMeetings_AnAvstamningsmoteInvitesFKThroughEnVagInAndAFAndEksjoSeeNothin
 		"BAD_USER_INPUT", "the meeting has not started")
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: ATERBUD}) { id } }`,
 		map[string]any{"id": m.ID}), &struct{}{}) // sending word is known before
-	meetingHeld(t, b, m.ID)
+	meetingStartsIn(t, b, m.ID, -90*time.Minute) // as if it had been held
 	var rec struct{ RecordAttendance meetingResult }
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordAttendanceInput!) { recordAttendance(input: $in) { `+meetingFields+` } }`,
 		map[string]any{"in": map[string]any{"meetingId": m.ID, "person": "NARVARANDE",

@@ -177,6 +177,16 @@ CREATE TYPE public.meeting_kind AS ENUM (
 
 
 --
+-- Name: meeting_note_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.meeting_note_kind AS ENUM (
+    'MINUTES',
+    'DECISION'
+);
+
+
+--
 -- Name: organization_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -749,17 +759,46 @@ CREATE FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) 
 
 
 --
+-- Name: hub_meeting_cancel_once(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_cancel_once() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.cancelled_at IS NOT NULL
+       AND (NEW.cancelled_at IS DISTINCT FROM OLD.cancelled_at OR NEW.cancel_reason IS DISTINCT FROM OLD.cancel_reason) THEN
+        RAISE EXCEPTION 'a cancelled meeting stays cancelled' USING ERRCODE = '42501';
+    END IF;
+    IF OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL AND NEW.cancelled_at <> hub_now() THEN
+        RAISE EXCEPTION 'a meeting is cancelled now, not at another time' USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
 -- Name: hub_meeting_visible(uuid, uuid, uuid[], public.consent_purpose, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT p_org = hub_current_org()
-              OR p_case_org = hub_current_org()
+    AS $$ SELECT p_case_org = hub_current_org()
               OR (hub_current_org() = ANY (p_parties)
                   AND (p_individual IS NULL
                        OR (p_purpose::text = hub_current_purpose()
                            AND EXISTS (SELECT 1 FROM hub_shares_person(p_individual))))) $$;
+
+
+--
+-- Name: hub_minutes_visible(uuid, uuid, uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT p_org = hub_current_org()
+              OR (EXISTS (SELECT 1 FROM meetings m WHERE m.id = p_meeting)
+                  AND (p_individual IS NULL OR EXISTS (SELECT 1 FROM hub_shares_class(p_individual, p_class)))) $$;
 
 
 --
@@ -1727,6 +1766,29 @@ CREATE TABLE public.individuals (
 
 
 --
+-- Name: meeting_minutes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meeting_minutes (
+    id uuid NOT NULL,
+    meeting_id uuid NOT NULL,
+    individual_id uuid,
+    case_org_id uuid,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    user_id text NOT NULL,
+    kind public.meeting_note_kind NOT NULL,
+    class public.information_class NOT NULL,
+    purpose public.consent_purpose NOT NULL,
+    text text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT meeting_minutes_check CHECK (((individual_id IS NULL) = (case_org_id IS NULL))),
+    CONSTRAINT meeting_minutes_text_check CHECK (((length(text) >= 1) AND (length(text) <= 4000))),
+    CONSTRAINT meeting_minutes_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 200)))
+);
+
+
+--
 -- Name: meeting_parties; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1742,6 +1804,21 @@ CREATE TABLE public.meeting_parties (
     updated_at timestamp with time zone NOT NULL,
     CONSTRAINT meeting_parties_check CHECK ((caller = (task_id IS NULL))),
     CONSTRAINT meeting_parties_role_check CHECK (((length(role) >= 1) AND (length(role) <= 100)))
+);
+
+
+--
+-- Name: meeting_reminders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meeting_reminders (
+    meeting_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    reason text NOT NULL,
+    occasion timestamp with time zone NOT NULL,
+    task_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT meeting_reminders_reason_check CHECK ((reason = ANY (ARRAY['COMING'::text, 'NO_SHOW'::text])))
 );
 
 
@@ -2198,12 +2275,16 @@ END) STORED,
     CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
     CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
     CONSTRAINT tasks_body_check CHECK ((length(body) <= 4000)),
-    CONSTRAINT tasks_check CHECK (((kind = 'KONSULTATION'::public.task_kind) = (case_id IS NULL))),
+    CONSTRAINT tasks_case_unless_konsultation_or_reminder CHECK (
+CASE
+    WHEN (kind = 'KONSULTATION'::public.task_kind) THEN (case_id IS NULL)
+    ELSE ((case_id IS NOT NULL) OR ((kind)::text = 'PAMINNELSE'::text))
+END),
     CONSTRAINT tasks_check1 CHECK ((((case_id IS NULL) = (individual_id IS NULL)) AND ((case_id IS NULL) = (case_org_id IS NULL)))),
-    CONSTRAINT tasks_check2 CHECK (((kind = 'KONSULTATION'::public.task_kind) = (cardinality(classes) = 0))),
     CONSTRAINT tasks_check3 CHECK (((state = 'AVVISAD'::public.task_state) = (reject_reason IS NOT NULL))),
     CONSTRAINT tasks_check4 CHECK (((assignee_user_id IS NULL) = (assignee_name IS NULL))),
     CONSTRAINT tasks_classes_check CHECK ((cardinality(classes) <= 9)),
+    CONSTRAINT tasks_classes_with_case CHECK (((case_id IS NULL) = (cardinality(classes) = 0))),
     CONSTRAINT tasks_escalation_level_check CHECK (((escalation_level >= 0) AND (escalation_level <= 10))),
     CONSTRAINT tasks_municipality_code_check CHECK ((municipality_code ~ '^[0-9]{4}$'::text)),
     CONSTRAINT tasks_reject_reason_check CHECK (((length(reject_reason) >= 1) AND (length(reject_reason) <= 2000))),
@@ -2519,11 +2600,27 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_minutes meeting_minutes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: meeting_parties meeting_parties_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.meeting_parties
     ADD CONSTRAINT meeting_parties_pkey PRIMARY KEY (meeting_id, org_id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_pkey PRIMARY KEY (meeting_id, org_id, reason, occasion);
 
 
 --
@@ -2936,6 +3033,13 @@ CREATE INDEX individuals_org_registered ON public.individuals USING btree (org_i
 
 
 --
+-- Name: meeting_minutes_meeting; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meeting_minutes_meeting ON public.meeting_minutes USING btree (meeting_id, recorded_at, id);
+
+
+--
 -- Name: meeting_parties_coming; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3241,6 +3345,13 @@ CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCA
 --
 
 CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.organizations FOR EACH STATEMENT EXECUTE FUNCTION public.directory_version_bump();
+
+
+--
+-- Name: meetings meetings_cancel_once; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER meetings_cancel_once BEFORE UPDATE OF cancelled_at, cancel_reason ON public.meetings FOR EACH ROW EXECUTE FUNCTION public.hub_meeting_cancel_once();
 
 
 --
@@ -3785,6 +3896,46 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_minutes meeting_minutes_case_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_case_org_id_fkey FOREIGN KEY (case_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES public.meetings(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: meeting_parties meeting_parties_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3814,6 +3965,30 @@ ALTER TABLE ONLY public.meeting_parties
 
 ALTER TABLE ONLY public.meeting_parties
     ADD CONSTRAINT meeting_parties_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES public.meetings(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -4267,7 +4442,7 @@ CREATE POLICY caller_insert ON public.meeting_parties FOR INSERT WITH CHECK ((EX
 -- Name: meetings caller_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
+CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND ((purpose)::text = ( SELECT public.hub_current_purpose() AS hub_current_purpose)) AND (created_at = ( SELECT public.hub_now() AS hub_now)) AND (updated_at = created_at) AND (cancelled_at IS NULL) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = meetings.case_id) AND (c.individual_id = meetings.individual_id) AND (c.org_id = meetings.case_org_id)))))));
 
@@ -4278,16 +4453,16 @@ CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id =
 
 CREATE POLICY caller_update ON public.meeting_parties FOR UPDATE USING ((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK ((EXISTS ( SELECT 1
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK (((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))));
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
 -- Name: meetings caller_update; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_update ON public.meetings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+CREATE POLICY caller_update ON public.meetings FOR UPDATE USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND public.hub_meeting_visible(org_id, case_org_id, party_org_ids, purpose, individual_id))) WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
@@ -4473,6 +4648,12 @@ ALTER TABLE public.identity_issuers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.individuals ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: meeting_minutes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meeting_minutes ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: meeting_parties; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4486,6 +4667,12 @@ CREATE POLICY meeting_read ON public.meeting_parties FOR SELECT USING ((EXISTS (
    FROM public.meetings m
   WHERE (m.id = meeting_parties.meeting_id))));
 
+
+--
+-- Name: meeting_reminders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meeting_reminders ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: meetings; Type: ROW SECURITY; Schema: public; Owner: -
@@ -5039,6 +5226,24 @@ CREATE POLICY owner_update ON public.case_screenings FOR UPDATE USING ((org_id =
 
 
 --
+-- Name: meeting_minutes party_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_insert ON public.meeting_minutes FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND (recorded_at = ( SELECT public.hub_now() AS hub_now)) AND starts_with((class)::text, ( SELECT public.hub_own_class_prefix() AS hub_own_class_prefix)) AND (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_minutes.meeting_id) AND (meeting_minutes.org_id = ANY (m.party_org_ids)) AND (m.purpose = meeting_minutes.purpose) AND (NOT (m.individual_id IS DISTINCT FROM meeting_minutes.individual_id)) AND (NOT (m.case_org_id IS DISTINCT FROM meeting_minutes.case_org_id)))))));
+
+
+--
+-- Name: meeting_reminders party_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_insert ON public.meeting_reminders FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_reminders.meeting_id) AND (meeting_reminders.org_id = ANY (m.party_org_ids)))))));
+
+
+--
 -- Name: meetings party_read; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -5116,6 +5321,15 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (EXISTS ( SELECT 1
    FROM public.sip_plan_versions v
   WHERE ((v.plan_id = sip_plan_agreements.plan_id) AND (v.version = sip_plan_agreements.version) AND (v.org_id = sip_plan_agreements.org_id) AND (v.individual_id = sip_plan_agreements.individual_id))))));
+
+
+--
+-- Name: meeting_reminders reminded_or_caller_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY reminded_or_caller_read ON public.meeting_reminders FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_reminders.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))));
 
 
 --
@@ -5236,6 +5450,13 @@ CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK ((
 
 CREATE POLICY writer_or_consented ON public.case_items FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
    FROM public.hub_shares_class(case_items.individual_id, case_items.class) hub_shares_class(consent_id)))));
+
+
+--
+-- Name: meeting_minutes writer_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY writer_or_consented ON public.meeting_minutes FOR SELECT USING (public.hub_minutes_visible(org_id, meeting_id, individual_id, class));
 
 
 --
@@ -5389,6 +5610,14 @@ GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org 
 
 REVOKE ALL ON FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) TO hub_app;
 
 
 --
@@ -5893,6 +6122,13 @@ GRANT SELECT,INSERT ON TABLE public.individuals TO hub_app;
 
 
 --
+-- Name: TABLE meeting_minutes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meeting_minutes TO hub_app;
+
+
+--
 -- Name: TABLE meeting_parties; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5911,6 +6147,13 @@ GRANT UPDATE(attendance) ON TABLE public.meeting_parties TO hub_app;
 --
 
 GRANT UPDATE(updated_at) ON TABLE public.meeting_parties TO hub_app;
+
+
+--
+-- Name: TABLE meeting_reminders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meeting_reminders TO hub_app;
 
 
 --

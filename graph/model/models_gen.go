@@ -38,6 +38,18 @@ type AccessLogEdge struct {
 	Node *AccessLogEntry `json:"node"`
 }
 
+// Minutes or a decision of a meeting, written by your organisation as its party.
+type AddMeetingMinutesInput struct {
+	// The meeting (your organisation is a party to it); declare its purpose in `Hub-Purpose`.
+	MeetingID string `json:"meetingId"`
+	// Minutes or a decision.
+	Kind meetings.NoteKind `json:"kind"`
+	// One of your organisation's own information classes (e.g. FK_SAMORDNING for FK, VARD_REHABILITERING for a vårdcentral).
+	Class consent.Class `json:"class"`
+	// What they say (1–4,000 characters; never medical content; no personnummer in a KONSULTATION's).
+	Text string `json:"text"`
+}
+
 // The result of archiving an entry.
 type ArchiveDirectoryEntryPayload struct {
 	// The archived entry.

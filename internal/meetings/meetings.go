@@ -158,6 +158,26 @@ type NewMeeting struct {
 	Invited []Invitee
 }
 
+// Trimmed is the meeting with the spaces around its texts removed.
+func (in NewMeeting) Trimmed() NewMeeting {
+	trim := func(s *string) *string {
+		if s == nil {
+			return nil
+		}
+		t := strings.TrimSpace(*s)
+		return &t
+	}
+	in.Subject, in.Agenda, in.Role = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Agenda), strings.TrimSpace(in.Role)
+	in.Place, in.RemoteURL = trim(in.Place), trim(in.RemoteURL)
+	invited := make([]Invitee, len(in.Invited))
+	for i, p := range in.Invited {
+		p.Role = strings.TrimSpace(p.Role)
+		invited[i] = p
+	}
+	in.Invited = invited
+	return in
+}
+
 // Problems checks the meeting on its own, without the database, and names
 // every problem after its field, in field order. now is the request's
 // clock.

@@ -35,17 +35,22 @@ func TestPlans_RowLevelSecurityShowsEachPartyItsShare(t *testing.T) {
 	region, gripen := demo.ID("org/region-varmland"), demo.ID("unit/region-varmland/vc-gripen")
 	af, afUnit := demo.ID("org/af"), demo.ID("unit/af/karlstad")
 	karlstad := demo.ID("org/karlstad")
+	// Each count is Kim's plan (this test's) + Robin's (the demo story's
+	// SAMSIP, with an insats of Karlstad, FK, AF and the vårdcentral, whose
+	// samtycke for SIP names FK, the vårdcentral and AF: FK sees
+	// KOMMUN_PLANERING and its own, the vårdcentral those and its own, AF
+	// KOMMUN_PLANERING and its own).
 	for _, tc := range []struct {
 		who                   string
 		org, unit             uuid.UUID
 		purpose               string
 		plans, insatser, vers int
 	}{
-		{"the case owner", karlstad, uuid.Nil, sipPurpose, 1, 3, 1},
-		{"FK under SIP: its own insats and the shared KOMMUN_PLANERING", fk, fkUnit, sipPurpose, 1, 2, 1},
+		{"the case owner", karlstad, uuid.Nil, sipPurpose, 1 + 1, 3 + 4, 1 + 1},
+		{"FK under SIP: its own insats and the shared KOMMUN_PLANERING", fk, fkUnit, sipPurpose, 1 + 1, 2 + 2, 1 + 1},
 		{"FK under another purpose", fk, fkUnit, rehab, 0, 0, 0},
-		{"the vårdcentral under SIP", region, gripen, sipPurpose, 1, 3, 1},
-		{"AF, whom no samtycke names", af, afUnit, sipPurpose, 0, 0, 0},
+		{"the vårdcentral under SIP", region, gripen, sipPurpose, 1 + 1, 3 + 3, 1 + 1},
+		{"AF, whom Kim's samtycke does not name", af, afUnit, sipPurpose, 0 + 1, 0 + 2, 0 + 1},
 	} {
 		require.Equal(t, tc.plans, countAs(t, b, tc.org, tc.unit, tc.purpose, "sip_plans"), "%s: plans", tc.who)
 		require.Equal(t, tc.vers, countAs(t, b, tc.org, tc.unit, tc.purpose, "sip_plan_versions"), "%s: versions", tc.who)

@@ -96,7 +96,8 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
-	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1, 1000}, []int{people, cases, consents, tasks}, "the generated ones and the demo's")
+	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1 + len(demo.StorySamtycken), 1000 + demo.StoryTasks},
+		[]int{people, cases, consents, tasks}, "the generated ones and the demo's (Kim's samtycke, and the story's samtycken and tasks)")
 	// The tasks alone cannot be added to a data set of another day.
 	require.ErrorContains(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
 		"--individuals", "1000", "--cases", "300", "--consents", "600", "--tasks", "10", "--tasks-only", "--data-day", "2020-01-01", "national"}), "--data-day")

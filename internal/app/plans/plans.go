@@ -22,6 +22,7 @@ import (
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/sip"
 )
@@ -111,7 +112,7 @@ func (s *Service) Create(ctx context.Context, w *app.Work, caseID uuid.UUID, kin
 	if c, err = s.check(ctx, w, subject, kind, c, nil); err != nil {
 		return sip.Plan{}, err
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	if err := sip.Create(ctx, w.Tx(), id, subject, kind, w.Principal().UnitID, c); err != nil {
 		return sip.Plan{}, err
 	}

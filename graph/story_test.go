@@ -400,13 +400,15 @@ func (s *story) requireNoCase(login, purpose string) {
 		"%s must not list the case", login)
 }
 
-// kallelser are the KALLELSE_SIP tasks in login's inbox.
+// kallelser are the KALLELSE_SIP tasks about the case in login's inbox
+// (the demo's story has a kallelse of its own in each party's inbox).
 func (s *story) kallelser(login string) []string {
 	s.t.Helper()
 	var out struct {
 		Tasks struct{ Nodes []struct{ ID string } }
 	}
-	s.do(login, sipPurpose, `{ tasks(box: INBOX, kind: KALLELSE_SIP, first: 50) { nodes { id } } }`, nil, &out)
+	s.do(login, sipPurpose, `query($case: ID!) { tasks(box: INBOX, kind: KALLELSE_SIP, caseId: $case, first: 50) { nodes { id } } }`,
+		map[string]any{"case": s.caseID}, &out)
 	var ids []string
 	for _, n := range out.Tasks.Nodes {
 		ids = append(ids, n.ID)

@@ -136,8 +136,12 @@ var auditCoverage = map[string]auditExpectation{
 		prepare: prepareMeeting},
 	"Mutation.scheduleMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: scheduleMeetingMutation,
 		vars: map[string]any{"in": avstamning("FK")}, logged: relay.TypeMeeting},
-	"Mutation.recordAttendance": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: NARVARANDE}) { id } }`,
+	"Mutation.recordAttendance": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: ATERBUD}) { id } }`,
 		logged: relay.TypeMeeting, prepare: prepareMeeting},
+	"Mutation.addMeetingMinutes": {audited: true, login: "ph.fk", purpose: rehab, query: `mutation($id: ID!) { addMeetingMinutes(input: {meetingId: $id, kind: MINUTES, class: FK_SAMORDNING, text: "FK utreder rätten till rehabiliteringspenning."}) { id } }`,
+		logged: relay.TypeMeetingMinutes, prepare: prepareMeeting},
+	"Meeting.minutes": {audited: true, login: "ph.fk", purpose: rehab, query: `query($id: ID!) { node(id: $id) { ... on Meeting { minutes { id } } } }`,
+		logged: relay.TypeMeetingMinutes, prepare: prepareMinutes},
 	"Mutation.cancelMeeting": {audited: true, login: "soc.karlstad", purpose: rehab, query: `mutation($id: ID!) { cancelMeeting(input: {meetingId: $id, reason: "Flyttat"}) { id } }`,
 		logged: relay.TypeMeeting, prepare: prepareMeeting},
 	"Query.tasks": {audited: true, login: "soc.karlstad", purpose: rehab, query: `{ tasks { totalCount nodes { id } } }`},
@@ -201,7 +205,7 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 		}
 	}
 	// Fields of personal types that lead to other personal objects.
-	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan", "Meeting", "EvidenceItem", "Repayment"}
+	personal := []string{"Individual", "Case", "CaseItem", "Consent", "CaseTransition", "CaseScreening", "Task", "Plan", "Meeting", "MeetingMinutes", "EvidenceItem", "Repayment"}
 	for _, typ := range personal {
 		for _, f := range schema.Types[typ].Fields {
 			if slices.Contains(personal, f.Type.Name()) && f.Type.Name() != typ {
@@ -282,4 +286,13 @@ func TestAuditCoverage_EveryRootFieldIsClassifiedAndDoesWhatItsLineSays(t *testi
 // for the examples that read or change one: its id is $id.
 func prepareMeeting(t *testing.T, srv *testServer) map[string]any {
 	return map[string]any{"id": scheduleMeeting(t, srv, "soc.karlstad", avstamning("FK")).ID}
+}
+
+// prepareMinutes calls a meeting as prepareMeeting does, and Karlstad
+// writes its decision (KOMMUN_PLANERING, which the samtycke shares with
+// FK): its id is $id.
+func prepareMinutes(t *testing.T, srv *testServer) map[string]any {
+	vars := prepareMeeting(t, srv)
+	addMinutes(t, srv, "soc.karlstad", rehab, vars["id"].(string), "DECISION", "KOMMUN_PLANERING", "Kommunen beviljar arbetsträning.")
+	return vars
 }

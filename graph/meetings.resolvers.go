@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/page"
@@ -25,6 +26,19 @@ func (r *caseResolver) Meetings(ctx context.Context, objs []*model.Case) ([][]*m
 	out := make([][]*model.Meeting, len(objs))
 	for i, c := range objs {
 		out[i] = meetingsOf(found[c.Key])
+	}
+	return out, nil
+}
+
+func (r *meetingResolver) Minutes(ctx context.Context, objs []*model.Meeting) ([][]*model.MeetingMinutes, error) {
+	key := func(m *model.Meeting) uuid.UUID { return m.Key }
+	found, err := r.MeetingWork.MinutesOf(ctx, work(ctx), keysOf(objs, key))
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*model.MeetingMinutes, len(objs))
+	for i, m := range objs {
+		out[i] = minutesOf(found[m.Key])
 	}
 	return out, nil
 }
@@ -69,6 +83,18 @@ func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.Cancel
 	return model.FromMeeting(m), nil
 }
 
+func (r *mutationResolver) AddMeetingMinutes(ctx context.Context, input model.AddMeetingMinutesInput) (*model.MeetingMinutes, error) {
+	id, err := parseKey(input.MeetingID, relay.TypeMeeting, "meeting")
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.MeetingWork.AddMinutes(ctx, work(ctx), id, meetings.NewMinutes{Kind: input.Kind, Class: input.Class, Text: input.Text})
+	if err != nil {
+		return nil, err
+	}
+	return model.FromMinutes(n), nil
+}
+
 func (r *queryResolver) Meetings(ctx context.Context, from *time.Time, to *time.Time, first *int, after *string) (*model.MeetingConnection, error) {
 	now, err := work(ctx).Now(ctx)
 	if err != nil {
@@ -96,3 +122,7 @@ func (r *queryResolver) Meetings(ctx context.Context, from *time.Time, to *time.
 	}
 	return model.NewMeetingConnection(res, total), nil
 }
+
+func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
+
+type meetingResolver struct{ *Resolver }

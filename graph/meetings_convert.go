@@ -60,3 +60,12 @@ func meetingsOf(list []meetings.Meeting) []*model.Meeting {
 	}
 	return out
 }
+
+// minutesOf converts a meeting's minutes.
+func minutesOf(list []meetings.Minutes) []*model.MeetingMinutes {
+	out := make([]*model.MeetingMinutes, len(list))
+	for i, n := range list {
+		out[i] = model.FromMinutes(n)
+	}
+	return out
+}

@@ -182,6 +182,13 @@ func TestMeetings_AnAvstamningsmoteInvitesFKThroughEnVagInAndAFAndEksjoSeeNothin
 	// Attendance: the caller records it; FK, a party, may not.
 	requireError(t, postFor(t, srv, "ph.fk", rehab, `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: NARVARANDE}) { id } }`,
 		map[string]any{"id": m.ID}), "FORBIDDEN", "only the organisation that called the meeting")
+	cameAndNoShow := map[string]any{"in": map[string]any{"meetingId": m.ID, "person": "NARVARANDE",
+		"parties": []map[string]any{{"organizationId": fk.OrganizationID, "attendance": "UTEBLIVEN"}}}}
+	requireError(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordAttendanceInput!) { recordAttendance(input: $in) { id } }`, cameAndNoShow),
+		"BAD_USER_INPUT", "the meeting has not started")
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, person: ATERBUD}) { id } }`,
+		map[string]any{"id": m.ID}), &struct{}{}) // sending word is known before
+	meetingStartsIn(t, b, m.ID, -90*time.Minute) // as if it had been held
 	var rec struct{ RecordAttendance meetingResult }
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordAttendanceInput!) { recordAttendance(input: $in) { `+meetingFields+` } }`,
 		map[string]any{"in": map[string]any{"meetingId": m.ID, "person": "NARVARANDE",
@@ -283,8 +290,9 @@ func TestMeetings_RefusesTheWrongPurposeAndAPersonnummerInAKonsultation(t *testi
 		"BAD_USER_INPUT", "place: it goes into the calendar invitation: remove the personnummer")
 
 	var n int
-	require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM meetings`).Scan(&n))
-	require.Zero(t, n)
+	require.NoError(t, b.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM meetings WHERE case_id IS DISTINCT FROM $1`,
+		demo.StoryCase).Scan(&n))
+	require.Zero(t, n, "none called (the demo story's is the only meeting)")
 
 	// A de-identified case review names no one, so AF may call one with
 	// Karlstad, and Karlstad lists it.

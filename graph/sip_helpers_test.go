@@ -20,14 +20,21 @@ func unitID(key string) string { return relay.ID(relay.TypeUnit, demo.ID("unit/"
 // FK_SAMORDNING), not AF; it returns the samtycke's id.
 func recordSIPSamtycke(t *testing.T, srv *testServer) string {
 	t.Helper()
+	return recordSamtyckeForSIP(t, srv, "OSL_SEKRETESSBRYTANDE", []map[string]any{
+		{"organizationId": orgID("fk"), "classes": []string{"KOMMUN_PLANERING"}},
+		{"organizationId": orgID("region-varmland"), "unitId": unitID("region-varmland/vc-gripen"), "classes": []string{"KOMMUN_PLANERING", "FK_SAMORDNING"}},
+	})
+}
+
+// recordSamtyckeForSIP records, as Karlstad, a samtycke of kind for the
+// demo person for the purpose SIP with grants; it returns its id.
+func recordSamtyckeForSIP(t *testing.T, srv *testServer, kind string, grants []map[string]any) string {
+	t.Helper()
 	today := time.Now().In(stockholm(t))
 	var rec struct{ RecordConsent struct{ ID string } }
 	mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
-		map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{sipPurpose},
-			"grants": []map[string]any{
-				{"organizationId": orgID("fk"), "classes": []string{"KOMMUN_PLANERING"}},
-				{"organizationId": orgID("region-varmland"), "unitId": unitID("region-varmland/vc-gripen"), "classes": []string{"KOMMUN_PLANERING", "FK_SAMORDNING"}},
-			},
+		map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": kind, "purposes": []string{sipPurpose},
+			"grants":  grants,
 			"givenBy": "PERSON", "validFrom": today.AddDate(0, 0, -1).Format(time.DateOnly), "validUntil": today.AddDate(1, 0, 0).Format(time.DateOnly),
 			"evidence": "WRITTEN", "formReference": "SIP-samtycke Samspelet", "requestedById": orgID("karlstad")}}), &rec)
 	return rec.RecordConsent.ID

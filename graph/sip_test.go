@@ -2,11 +2,15 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // Karlstad draws up a SAMSIP with insatser of three parties; each party a
@@ -124,7 +128,8 @@ func TestPlans_RevisionIsANewVersionAndKeepsWhatTheReviserCannotSee(t *testing.T
 }
 
 // Revoking the SIP samtycke hides the plan from the parties it named at
-// once; the case owner keeps it.
+// once; the case owner keeps it, and can neither revise it nor record the
+// person's agreement until a new samtycke for SIP is in force.
 func TestPlans_RevocationHidesThePlanAtOnce(t *testing.T) {
 	t.Parallel()
 	srv, _ := setup(t)
@@ -145,6 +150,9 @@ func TestPlans_RevocationHidesThePlanAtOnce(t *testing.T) {
 	owner, _ := plansAs(t, srv, "soc.karlstad")
 	require.Len(t, owner, 1, "the case owner keeps its record")
 	requireError(t, postFor(t, srv, "soc.karlstad", sipPurpose, revisePlanMutation, reviseVars(out.CreatePlan.ID, 1, samsipContent())),
+		"FORBIDDEN", "no samtycke in force for the purpose SIP")
+	requireError(t, postFor(t, srv, "soc.karlstad", sipPurpose, agreementMutation,
+		map[string]any{"in": map[string]any{"planId": out.CreatePlan.ID, "version": 1, "how": "ORAL"}}),
 		"FORBIDDEN", "no samtycke in force for the purpose SIP")
 }
 
@@ -246,4 +254,166 @@ func TestPlans_ConcurrentRevisionsOfOneVersionConflict(t *testing.T) {
 	owner, _ := plansAs(t, srv, "soc.karlstad")
 	require.Equal(t, 2, owner[0].CurrentVersion)
 	require.Len(t, owner[0].Versions, 2)
+}
+
+// A party that does not own the case cannot learn from revisePlan whom the
+// samtycke names: a party the version it revises does not show it is
+// refused the same way whether the samtycke names it (the vårdcentral
+// Gripen) or not (AF), and only the case owner brings a new party into the
+// plan.
+func TestPlans_RevisePlanErrorsDoNotTellANonOwnerWhomTheSamtyckeNames(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	planID := createSAMSIP(t, srv)
+	probe := func(login, org, unit string) gqlResponse {
+		content := samsipContent()
+		content["insatser"] = content["insatser"].([]map[string]any)[:2] // what FK sees
+		content["overallResponsibilityOrganizationId"] = org
+		if unit != "" {
+			content["overallResponsibilityUnitId"] = unit
+		}
+		return postFor(t, srv, login, sipPurpose, revisePlanMutation, reviseVars(planID, 1, content))
+	}
+	gripen := probe("ph.fk", orgID("region-varmland"), unitID("region-varmland/vc-gripen"))
+	af := probe("ph.fk", orgID("af"), "")
+	for name, r := range map[string]gqlResponse{"Gripen": gripen, "AF": af} {
+		requireError(t, r, "BAD_USER_INPUT", "overallResponsibilityOrganizationId: only the case owner names a party the plan does not name yet")
+		require.NotContains(t, r.Errors[0].Message, "samtycke", "probe %s", name)
+	}
+	require.Equal(t, strings.ReplaceAll(gripen.Errors[0].Message, demo.ID("org/region-varmland").String(), "X"),
+		strings.ReplaceAll(af.Errors[0].Message, demo.ID("org/af").String(), "X"), "the two refusals read the same")
+
+	// The owner names the vårdcentral; FK may then keep it.
+	mustData(t, probe("soc.karlstad", orgID("region-varmland"), unitID("region-varmland/vc-gripen")), &struct{}{})
+	content := samsipContent()
+	content["insatser"] = content["insatser"].([]map[string]any)[:2]
+	content["overallResponsibilityOrganizationId"] = orgID("region-varmland")
+	content["overallResponsibilityUnitId"] = unitID("region-varmland/vc-gripen")
+	mustData(t, postFor(t, srv, "ph.fk", sipPurpose, revisePlanMutation, reviseVars(planID, 2, content)), &struct{}{})
+}
+
+// Values are checked and stored trimmed: a value at its limit with
+// padding around it is saved without the padding; one over the limit is
+// BAD_USER_INPUT, never a broken CHECK (INTERNAL).
+func TestPlans_PaddedValuesAreCheckedAndStoredTrimmed(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	recordSIPSamtycke(t, srv)
+	content := samsipContent()
+	content["whatMatters"] = " " + strings.Repeat("a", 4001)
+	r := postFor(t, srv, "soc.karlstad", sipPurpose, createPlanMutation,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": content}})
+	requireError(t, r, "BAD_USER_INPUT", "whatMatters: at most 4000 characters")
+
+	content["whatMatters"] = " " + strings.Repeat("a", 4000) + "\n"
+	content["goals"] = []string{"  Orka en vardag "}
+	content["participants"] = []string{" Kim Andersson (personen) "}
+	ins := content["insatser"].([]map[string]any)
+	ins[0]["what"] = " " + strings.Repeat("w", 2000) + " "
+	ins[0]["firstActivity"] = "\tHembesök "
+	var out struct{ CreatePlan struct{ ID string } }
+	mustData(t, postFor(t, srv, "soc.karlstad", sipPurpose, createPlanMutation,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": content}}), &out)
+
+	var read struct {
+		Node *struct {
+			Plans []struct {
+				Current struct {
+					Goals        []string
+					WhatMatters  string
+					Participants []string
+					Reason       string
+					Insatser     []struct{ What, FirstActivity string }
+				}
+			}
+		}
+	}
+	mustData(t, postFor(t, srv, "soc.karlstad", sipPurpose, `query($id: ID!) { node(id: $id) { ... on Case { plans {
+		current { goals whatMatters participants reason insatser { what firstActivity } } } } } }`, map[string]any{"id": demoCaseID}), &read)
+	cur := read.Node.Plans[0].Current
+	require.Equal(t, strings.Repeat("a", 4000), cur.WhatMatters)
+	require.Equal(t, []string{"Orka en vardag"}, cur.Goals)
+	require.Equal(t, []string{"Kim Andersson (personen)"}, cur.Participants)
+	require.Equal(t, strings.Repeat("w", 2000), cur.Insatser[0].What)
+	require.Equal(t, "Hembesök", cur.Insatser[0].FirstActivity)
+
+	mustData(t, postFor(t, srv, "soc.karlstad", sipPurpose, revisePlanMutation, map[string]any{"in": map[string]any{
+		"planId": out.CreatePlan.ID, "expectedVersion": 1, "content": samsipContent(), "reason": " " + strings.Repeat("r", 1000) + " "}}), &struct{}{})
+	mustData(t, postFor(t, srv, "soc.karlstad", sipPurpose, `query($id: ID!) { node(id: $id) { ... on Case { plans {
+		current { goals whatMatters participants reason insatser { what firstActivity } } } } } }`, map[string]any{"id": demoCaseID}), &read)
+	require.Equal(t, strings.Repeat("r", 1000), read.Node.Plans[0].Current.Reason)
+}
+
+// Only a secrecy waiver (OSL) for SIP lets the case owner draw up a plan,
+// as the samtycke the parties read it under must be: a PDL samtycke (care
+// providers' journal sharing) listing SIP does not.
+func TestPlans_OnlyASecrecyWaiverForSIPLetsTheOwnerDrawUpAPlan(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	recordSamtyckeForSIP(t, srv, "PDL_SAMMANHALLEN_JOURNALFORING", []map[string]any{
+		{"organizationId": orgID("region-varmland"), "unitId": unitID("region-varmland/vc-gripen"), "classes": []string{"VARD_REHABILITERING"}},
+	})
+	content := samsipContent()
+	ins := content["insatser"].([]map[string]any)
+	content["insatser"] = []map[string]any{ins[0], ins[2]}
+	requireError(t, postFor(t, srv, "soc.karlstad", sipPurpose, createPlanMutation,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SIP", "content": content}}),
+		"FORBIDDEN", "no samtycke in force for the purpose SIP")
+}
+
+// The next follow-up is from today to a year ahead, an insats starts at
+// most ten years back and two years ahead: a date outside is
+// BAD_USER_INPUT, naming the field.
+func TestPlans_FollowUpAndStartDatesAreBounded(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	recordSIPSamtycke(t, srv)
+	today := time.Now().In(stockholm(t))
+	for _, tc := range []struct {
+		field string
+		set   func(map[string]any)
+		want  string
+	}{
+		{"a follow-up yesterday", func(c map[string]any) { c["nextFollowUp"] = today.AddDate(0, 0, -1).Format(time.DateOnly) }, "nextFollowUp: from today to a year ahead"},
+		{"a follow-up in 13 months", func(c map[string]any) { c["nextFollowUp"] = today.AddDate(0, 13, 0).Format(time.DateOnly) }, "nextFollowUp: from today to a year ahead"},
+		{"a start 11 years back", func(c map[string]any) {
+			c["insatser"].([]map[string]any)[1]["startOn"] = today.AddDate(-11, 0, 0).Format(time.DateOnly)
+		}, "insatser[1].startOn: from ten years back to two years ahead"},
+		{"a start in three years", func(c map[string]any) {
+			c["insatser"].([]map[string]any)[2]["startOn"] = today.AddDate(3, 0, 0).Format(time.DateOnly)
+		}, "insatser[2].startOn: from ten years back to two years ahead"},
+	} {
+		content := samsipContent()
+		tc.set(content)
+		requireError(t, postFor(t, srv, "soc.karlstad", sipPurpose, createPlanMutation,
+			map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": content}}), "BAD_USER_INPUT", tc.want)
+	}
+	content := samsipContent()
+	content["nextFollowUp"] = today.Format(time.DateOnly)
+	content["insatser"].([]map[string]any)[0]["startOn"] = today.AddDate(-9, 0, 0).Format(time.DateOnly)
+	mustData(t, postFor(t, srv, "soc.karlstad", sipPurpose, createPlanMutation,
+		map[string]any{"in": map[string]any{"caseId": demoCaseID, "kind": "SAMSIP", "content": content}}), &struct{}{})
+}
+
+// A plan holds at most 100 versions: revising the hundredth is CONFLICT,
+// and the database holds no more either.
+func TestPlans_APlanHoldsAtMostAHundredVersions(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	planID := createSAMSIP(t, srv)
+	_, plan, err := relay.ParseID(planID)
+	require.NoError(t, err)
+	// As the tables' owner: versions 2 to 100, copies of version 1.
+	_, err = b.db.Pool.Exec(context.Background(), fmt.Sprintf(`DO $$ BEGIN
+		FOR n IN 2..100 LOOP
+			UPDATE sip_plans SET current_version = n WHERE id = '%[1]s';
+			INSERT INTO sip_plan_versions SELECT plan_id, n, org_id, individual_id, goals, what_matters, overall_org_id,
+				overall_unit_id, next_follow_up, participants, reason, author_org_id, author_unit_id, author_user_id, authored_at
+			FROM sip_plan_versions WHERE plan_id = '%[1]s' AND version = 1;
+		END LOOP; END $$`, plan))
+	require.NoError(t, err)
+	requireError(t, postFor(t, srv, "soc.karlstad", sipPurpose, revisePlanMutation, reviseVars(planID, 100, samsipContent())),
+		"CONFLICT", "a plan holds at most 100 versions")
+	_, err = b.db.Pool.Exec(context.Background(), fmt.Sprintf(`UPDATE sip_plans SET current_version = 101 WHERE id = '%s'`, plan))
+	require.Error(t, err, "the database holds no version 101")
 }

@@ -22,20 +22,10 @@ import (
 
 // queryAs runs sql in a transaction of hub_app under s, scans its one row
 // into dest (pgx.ErrNoRows: none) and rolls back.
-func queryAs(t *testing.T, b *testBundle, s session, sql string, args []any, dest ...any) error {
+func queryAs(t *testing.T, b *testBundle, s session, sql string, args []any, dest ...any) (err error) {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := b.db.AppPool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	unit := ""
-	if s.unit != nil {
-		unit = s.unit.String()
-	}
-	_, err = tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true),
-		set_config('hub.user_id', $3, true), set_config('hub.purpose', $4, true)`, s.org.String(), unit, s.user, rehab)
-	require.NoError(t, err)
-	return tx.QueryRow(ctx, sql, args...).Scan(dest...)
+	inSession(t, b, s, rehab, func(ctx context.Context, tx pgx.Tx) { err = tx.QueryRow(ctx, sql, args...).Scan(dest...) })
+	return err
 }
 
 // requireNotReadable asserts that hub_app was refused the read for want of

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
 
@@ -26,21 +27,29 @@ type session struct {
 	user string
 }
 
-// asSession runs sql in a transaction of hub_app under s and rolls it back.
-func asSession(t *testing.T, b *testBundle, s session, sql string, args ...any) (pgconn.CommandTag, error) {
+// inSession runs fn in a transaction of hub_app as s (a nil or uuid.Nil
+// unit: none) under the purpose, and rolls it back.
+func inSession(t *testing.T, b *testBundle, s session, purpose string, fn func(ctx context.Context, tx pgx.Tx)) {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := b.db.AppPool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)
 	unit := ""
-	if s.unit != nil {
+	if s.unit != nil && *s.unit != uuid.Nil {
 		unit = s.unit.String()
 	}
 	_, err = tx.Exec(ctx, `SELECT set_config('hub.org_id', $1, true), set_config('hub.unit_id', $2, true),
-		set_config('hub.user_id', $3, true), set_config('hub.purpose', $4, true)`, s.org.String(), unit, s.user, rehab)
+		set_config('hub.user_id', $3, true), set_config('hub.purpose', $4, true)`, s.org.String(), unit, s.user, purpose)
 	require.NoError(t, err)
-	return tx.Exec(ctx, sql, args...)
+	fn(ctx, tx)
+}
+
+// asSession runs sql in a transaction of hub_app under s and rolls it back.
+func asSession(t *testing.T, b *testBundle, s session, sql string, args ...any) (tag pgconn.CommandTag, err error) {
+	t.Helper()
+	inSession(t, b, s, rehab, func(ctx context.Context, tx pgx.Tx) { tag, err = tx.Exec(ctx, sql, args...) })
+	return tag, err
 }
 
 // requireRefused asserts that row security (or its trigger) refused the

@@ -177,6 +177,16 @@ CREATE TYPE public.meeting_kind AS ENUM (
 
 
 --
+-- Name: meeting_note_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.meeting_note_kind AS ENUM (
+    'MINUTES',
+    'DECISION'
+);
+
+
+--
 -- Name: organization_kind; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -763,6 +773,25 @@ CREATE FUNCTION public.hub_meeting_cancel_follows() RETURNS trigger
 
 
 --
+-- Name: hub_meeting_cancel_once(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_cancel_once() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.cancelled_at IS NOT NULL
+       AND (NEW.cancelled_at IS DISTINCT FROM OLD.cancelled_at OR NEW.cancel_reason IS DISTINCT FROM OLD.cancel_reason) THEN
+        RAISE EXCEPTION 'a cancelled meeting stays cancelled' USING ERRCODE = '42501';
+    END IF;
+    IF OLD.cancelled_at IS NULL AND NEW.cancelled_at IS NOT NULL AND NEW.cancelled_at <> hub_now() THEN
+        RAISE EXCEPTION 'a meeting is cancelled now, not at another time' USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
 -- Name: hub_meeting_party_copies(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -784,8 +813,7 @@ CREATE FUNCTION public.hub_meeting_party_copies() RETURNS trigger
 CREATE FUNCTION public.hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS TABLE(seen boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT true
-          WHERE p_org = hub_current_org()
-             OR p_case_org = hub_current_org()
+          WHERE p_case_org = hub_current_org()
              OR (hub_current_org() = ANY (p_parties)
                  AND (p_individual IS NULL
                       OR (p_purpose::text = hub_current_purpose()
@@ -799,6 +827,17 @@ CREATE FUNCTION public.hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties u
 CREATE FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT EXISTS (SELECT 1 FROM hub_meeting_seen(p_org, p_case_org, p_parties, p_purpose, p_individual)) $$;
+
+
+--
+-- Name: hub_minutes_visible(uuid, uuid, uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT p_org = hub_current_org()
+              OR (EXISTS (SELECT 1 FROM meetings m WHERE m.id = p_meeting)
+                  AND (p_individual IS NULL OR EXISTS (SELECT 1 FROM hub_shares_class(p_individual, p_class)))) $$;
 
 
 --
@@ -871,54 +910,125 @@ CREATE FUNCTION public.hub_shares_person(p_individual uuid) RETURNS TABLE(consen
 -- Name: hub_sip_carry_insatser(uuid, integer, integer, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer, p_to integer, p_first_position integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    WITH target AS (
-        SELECT v.plan_id FROM sip_plan_versions v
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM sip_plan_versions v
         WHERE v.plan_id = p_plan AND v.version = p_to AND p_from = p_to - 1
           AND v.author_org_id = hub_current_org() AND v.author_user_id = hub_current_user()
           AND v.authored_at = hub_now()
-          AND (v.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_sip_shares(v.individual_id)))),
-    unseen AS (
-        SELECT i.* FROM sip_plan_insatser i, target
-        WHERE i.plan_id = target.plan_id AND i.version = p_from
-          AND NOT (i.org_id = hub_current_org()
-                   OR (EXISTS (SELECT 1 FROM hub_sip_shares(i.individual_id))
-                       AND (i.huvudman_org_id = hub_current_org()
-                            OR EXISTS (SELECT 1 FROM hub_shares_class(i.individual_id, i.class)))))),
-    copied AS (
-        INSERT INTO sip_plan_insatser (plan_id, version, position, org_id, individual_id, huvudman_org_id,
-                                       huvudman_unit_id, class, what, first_activity, start_on, status)
-        SELECT plan_id, p_to, p_first_position - 1 + row_number() OVER (ORDER BY position), org_id, individual_id,
-               huvudman_org_id, huvudman_unit_id, class, what, first_activity, start_on, status
-        FROM unseen
-        RETURNING 1)
-    SELECT count(*)::integer FROM copied $$;
+          AND (v.org_id = hub_current_org() OR EXISTS (SELECT 1 FROM hub_sip_shares(v.individual_id)))) THEN
+        RAISE EXCEPTION 'insatser are carried only into the version the caller has just written'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_first_position IS DISTINCT FROM
+       (SELECT coalesce(max(i.position), 0) + 1 FROM sip_plan_insatser i WHERE i.plan_id = p_plan AND i.version = p_to)
+       OR EXISTS (SELECT 1 FROM sip_plan_insatser i WHERE i.plan_id = p_plan AND i.version = p_to
+                  AND i.org_id IS DISTINCT FROM hub_current_org()
+                  AND NOT EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id,
+                                                                          i.huvudman_unit_id, i.class))) THEN
+        RAISE EXCEPTION 'insatser are carried once, after the caller''s own'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO sip_plan_insatser (plan_id, version, position, org_id, individual_id, huvudman_org_id,
+                                   huvudman_unit_id, class, what, first_activity, start_on, status)
+    SELECT i.plan_id, p_to, p_first_position - 1 + row_number() OVER (ORDER BY i.position), i.org_id, i.individual_id,
+           i.huvudman_org_id, i.huvudman_unit_id, i.class, i.what, i.first_activity, i.start_on, i.status
+    FROM sip_plan_insatser i
+    WHERE i.plan_id = p_plan AND i.version = p_from
+      AND i.org_id IS DISTINCT FROM hub_current_org()
+      AND NOT EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id, i.huvudman_unit_id, i.class));
+END $$;
 
 
 --
--- Name: hub_sip_samtycke(uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+-- Name: hub_sip_owner_samtycke(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) RETURNS uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) RETURNS TABLE(consent_id uuid)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT c.id FROM consents c
+          WHERE c.individual_id = p_individual AND c.org_id = hub_current_org() AND c.revoked_at IS NULL
+            AND c.kind = 'OSL_SEKRETESSBRYTANDE' AND 'SIP' = ANY (c.purposes)
+            AND c.valid_from <= hub_today() AND hub_today() <= c.valid_until $$;
+
+
+--
+-- Name: hub_sip_party_sees_insats(uuid, uuid, uuid, public.information_class); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) RETURNS TABLE(shown boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT true WHERE EXISTS (SELECT 1 FROM hub_sip_shares(p_individual))
+                        AND ((p_huvudman_org = hub_current_org()
+                              AND (p_huvudman_unit IS NULL OR p_huvudman_unit = hub_current_unit()))
+                             OR EXISTS (SELECT 1 FROM hub_shares_class(p_individual, p_class))) $$;
+
+
+--
+-- Name: hub_sip_plan_advance(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_plan_advance() RETURNS trigger
+    LANGUAGE plpgsql
     SET search_path TO 'public', 'pg_temp'
     AS $$
-    SELECT g.consent_id FROM consent_grants g
-    WHERE g.individual_id = p_individual
-      AND hub_current_purpose() = 'SIP'
-      AND (EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org())
-           OR EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)))
-      AND g.revoked_at IS NULL
-      AND g.grantee_org_id = p_org
-      AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
-      AND g.kind = 'OSL_SEKRETESSBRYTANDE'
-      AND 'SIP' = ANY (g.purposes)
-      AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
-    ORDER BY g.consent_id
-    LIMIT 1 $$;
+BEGIN
+    IF NEW.current_version IS DISTINCT FROM OLD.current_version + 1
+       OR (NEW.id, NEW.case_id, NEW.org_id, NEW.individual_id, NEW.kind, NEW.created_at)
+          IS DISTINCT FROM (OLD.id, OLD.case_id, OLD.org_id, OLD.individual_id, OLD.kind, OLD.created_at) THEN
+        RAISE EXCEPTION 'a plan moves one version on at a time (from %, not to %)', OLD.current_version, NEW.current_version
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
+-- Name: hub_sip_samtycke(uuid, uuid, uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF hub_current_purpose() IS DISTINCT FROM 'SIP' THEN
+        RETURN NULL;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM individuals i WHERE i.id = p_individual AND i.org_id = hub_current_org()) THEN
+        IF NOT EXISTS (SELECT 1 FROM hub_sip_shares(p_individual)) THEN
+            RETURN NULL;
+        END IF;
+        IF p_org IS DISTINCT FROM hub_current_org() AND NOT EXISTS (
+            SELECT 1 FROM sip_plans p
+            JOIN sip_plan_versions v ON v.plan_id = p.id AND v.version = p.current_version
+            WHERE p.id = p_plan AND p.individual_id = p_individual
+              AND ((v.overall_org_id = p_org AND v.overall_unit_id IS NOT DISTINCT FROM p_unit)
+                   OR EXISTS (SELECT 1 FROM sip_plan_insatser i
+                              WHERE i.plan_id = v.plan_id AND i.version = v.version
+                                AND i.huvudman_org_id = p_org AND i.huvudman_unit_id IS NOT DISTINCT FROM p_unit
+                                AND EXISTS (SELECT 1 FROM hub_sip_party_sees_insats(i.individual_id, i.huvudman_org_id,
+                                                                                    i.huvudman_unit_id, i.class))))) THEN
+            RAISE EXCEPTION 'a party that does not own the case asks only about its own organisation or a party its plan shows it'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN (
+        SELECT g.consent_id FROM consent_grants g
+        WHERE g.individual_id = p_individual
+          AND g.revoked_at IS NULL
+          AND g.grantee_org_id = p_org
+          AND (g.grantee_unit_id IS NULL OR g.grantee_unit_id = p_unit)
+          AND g.kind = 'OSL_SEKRETESSBRYTANDE'
+          AND 'SIP' = ANY (g.purposes)
+          AND g.valid_from <= hub_today() AND hub_today() <= g.valid_until
+        ORDER BY g.consent_id
+        LIMIT 1);
+END $$;
 
 
 --
@@ -1776,6 +1886,29 @@ CREATE TABLE public.individuals (
 
 
 --
+-- Name: meeting_minutes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meeting_minutes (
+    id uuid NOT NULL,
+    meeting_id uuid NOT NULL,
+    individual_id uuid,
+    case_org_id uuid,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    user_id text NOT NULL,
+    kind public.meeting_note_kind NOT NULL,
+    class public.information_class NOT NULL,
+    purpose public.consent_purpose NOT NULL,
+    text text NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    CONSTRAINT meeting_minutes_check CHECK (((individual_id IS NULL) = (case_org_id IS NULL))),
+    CONSTRAINT meeting_minutes_text_check CHECK (((length(text) >= 1) AND (length(text) <= 4000))),
+    CONSTRAINT meeting_minutes_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 200)))
+);
+
+
+--
 -- Name: meeting_parties; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1798,11 +1931,26 @@ CREATE TABLE public.meeting_parties (
     queue_id uuid GENERATED ALWAYS AS (COALESCE(unit_id, org_id)) STORED,
     shown_under smallint GENERATED ALWAYS AS (
 CASE
-    WHEN ((org_id = meeting_org_id) OR (org_id = case_org_id) OR (individual_id IS NULL)) THEN 0
+    WHEN ((org_id = case_org_id) OR (individual_id IS NULL)) THEN 0
     ELSE (public.hub_purpose_code(purpose))::integer
 END) STORED NOT NULL,
     CONSTRAINT meeting_parties_check CHECK ((caller = (task_id IS NULL))),
     CONSTRAINT meeting_parties_role_check CHECK (((length(role) >= 1) AND (length(role) <= 100)))
+);
+
+
+--
+-- Name: meeting_reminders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.meeting_reminders (
+    meeting_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    reason text NOT NULL,
+    occasion timestamp with time zone NOT NULL,
+    task_id uuid NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT meeting_reminders_reason_check CHECK ((reason = ANY (ARRAY['COMING'::text, 'NO_SHOW'::text])))
 );
 
 
@@ -2156,6 +2304,7 @@ CREATE TABLE public.sip_plan_versions (
     author_unit_id uuid,
     author_user_id text NOT NULL,
     authored_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plan_versions_at_most_100 CHECK ((version <= 100)),
     CONSTRAINT sip_plan_versions_goals_check CHECK (((cardinality(goals) >= 1) AND (cardinality(goals) <= 20))),
     CONSTRAINT sip_plan_versions_participants_check CHECK (((cardinality(participants) >= 1) AND (cardinality(participants) <= 30))),
     CONSTRAINT sip_plan_versions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 1000))),
@@ -2176,6 +2325,7 @@ CREATE TABLE public.sip_plans (
     kind public.sip_kind NOT NULL,
     current_version integer NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    CONSTRAINT sip_plans_at_most_100_versions CHECK ((current_version <= 100)),
     CONSTRAINT sip_plans_current_version_check CHECK ((current_version >= 1))
 );
 
@@ -2259,12 +2409,16 @@ END) STORED,
     CONSTRAINT tasks_assignee_name_check CHECK (((length(assignee_name) >= 1) AND (length(assignee_name) <= 200))),
     CONSTRAINT tasks_assignee_user_id_check CHECK (((length(assignee_user_id) >= 1) AND (length(assignee_user_id) <= 200))),
     CONSTRAINT tasks_body_check CHECK ((length(body) <= 4000)),
-    CONSTRAINT tasks_check CHECK (((kind = 'KONSULTATION'::public.task_kind) = (case_id IS NULL))),
+    CONSTRAINT tasks_case_unless_konsultation_or_reminder CHECK (
+CASE
+    WHEN (kind = 'KONSULTATION'::public.task_kind) THEN (case_id IS NULL)
+    ELSE ((case_id IS NOT NULL) OR ((kind)::text = 'PAMINNELSE'::text))
+END),
     CONSTRAINT tasks_check1 CHECK ((((case_id IS NULL) = (individual_id IS NULL)) AND ((case_id IS NULL) = (case_org_id IS NULL)))),
-    CONSTRAINT tasks_check2 CHECK (((kind = 'KONSULTATION'::public.task_kind) = (cardinality(classes) = 0))),
     CONSTRAINT tasks_check3 CHECK (((state = 'AVVISAD'::public.task_state) = (reject_reason IS NOT NULL))),
     CONSTRAINT tasks_check4 CHECK (((assignee_user_id IS NULL) = (assignee_name IS NULL))),
     CONSTRAINT tasks_classes_check CHECK ((cardinality(classes) <= 9)),
+    CONSTRAINT tasks_classes_with_case CHECK (((case_id IS NULL) = (cardinality(classes) = 0))),
     CONSTRAINT tasks_escalation_level_check CHECK (((escalation_level >= 0) AND (escalation_level <= 10))),
     CONSTRAINT tasks_municipality_code_check CHECK ((municipality_code ~ '^[0-9]{4}$'::text)),
     CONSTRAINT tasks_reject_reason_check CHECK (((length(reject_reason) >= 1) AND (length(reject_reason) <= 2000))),
@@ -2580,11 +2734,27 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_minutes meeting_minutes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: meeting_parties meeting_parties_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.meeting_parties
     ADD CONSTRAINT meeting_parties_pkey PRIMARY KEY (meeting_id, org_id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_pkey PRIMARY KEY (meeting_id, org_id, reason, occasion);
 
 
 --
@@ -2997,6 +3167,13 @@ CREATE INDEX individuals_org_registered ON public.individuals USING btree (org_i
 
 
 --
+-- Name: meeting_minutes_meeting; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meeting_minutes_meeting ON public.meeting_minutes USING btree (meeting_id, recorded_at, id);
+
+
+--
 -- Name: meeting_parties_coming; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3326,10 +3503,24 @@ CREATE TRIGGER meeting_party_copies BEFORE INSERT ON public.meeting_parties FOR 
 
 
 --
+-- Name: meetings meetings_cancel_once; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER meetings_cancel_once BEFORE UPDATE OF cancelled_at, cancel_reason ON public.meetings FOR EACH ROW EXECUTE FUNCTION public.hub_meeting_cancel_once();
+
+
+--
 -- Name: personal_data_access personal_data_access_owners; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER personal_data_access_owners AFTER INSERT ON public.personal_data_access REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.personal_data_access_check_owners();
+
+
+--
+-- Name: sip_plans sip_plan_advance; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER sip_plan_advance BEFORE UPDATE ON public.sip_plans FOR EACH ROW EXECUTE FUNCTION public.hub_sip_plan_advance();
 
 
 --
@@ -3867,6 +4058,46 @@ ALTER TABLE ONLY public.individuals
 
 
 --
+-- Name: meeting_minutes meeting_minutes_case_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_case_org_id_fkey FOREIGN KEY (case_org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_individual_id_fkey FOREIGN KEY (individual_id) REFERENCES public.individuals(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES public.meetings(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_minutes meeting_minutes_unit_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_minutes
+    ADD CONSTRAINT meeting_minutes_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
 -- Name: meeting_parties meeting_parties_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3896,6 +4127,30 @@ ALTER TABLE ONLY public.meeting_parties
 
 ALTER TABLE ONLY public.meeting_parties
     ADD CONSTRAINT meeting_parties_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.units(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_meeting_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_meeting_id_fkey FOREIGN KEY (meeting_id) REFERENCES public.meetings(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+
+--
+-- Name: meeting_reminders meeting_reminders_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.meeting_reminders
+    ADD CONSTRAINT meeting_reminders_task_id_fkey FOREIGN KEY (task_id) REFERENCES public.tasks(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -4139,6 +4394,14 @@ ALTER TABLE ONLY public.sip_plans
 
 
 --
+-- Name: sip_plans sip_plans_current_version_written; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.sip_plans
+    ADD CONSTRAINT sip_plans_current_version_written FOREIGN KEY (id, current_version) REFERENCES public.sip_plan_versions(plan_id, version) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: sip_plans sip_plans_individual_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4331,9 +4594,11 @@ ALTER TABLE public.audit_records ENABLE ROW LEVEL SECURITY;
 -- Name: sip_plan_versions author_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK (((author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (author_user_id = public.hub_current_user()) AND (authored_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY author_insert ON public.sip_plan_versions FOR INSERT WITH CHECK (((author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (author_user_id = public.hub_current_user()) AND (authored_at = public.hub_now()) AND ((next_follow_up >= public.hub_today()) AND (next_follow_up <= (public.hub_today() + 366))) AND (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plan_versions.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_versions.individual_id) hub_sip_shares(consent_id)))) AND (EXISTS ( SELECT 1
    FROM public.sip_plans p
-  WHERE ((p.id = sip_plan_versions.plan_id) AND (p.org_id = sip_plan_versions.org_id) AND (p.individual_id = sip_plan_versions.individual_id))))));
+  WHERE ((p.id = sip_plan_versions.plan_id) AND (p.org_id = sip_plan_versions.org_id) AND (p.individual_id = sip_plan_versions.individual_id) AND (p.current_version = sip_plan_versions.version))))));
 
 
 --
@@ -4349,7 +4614,7 @@ CREATE POLICY caller_insert ON public.meeting_parties FOR INSERT WITH CHECK ((EX
 -- Name: meetings caller_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
+CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND ((purpose)::text = ( SELECT public.hub_current_purpose() AS hub_current_purpose)) AND (created_at = ( SELECT public.hub_now() AS hub_now)) AND (updated_at = created_at) AND (cancelled_at IS NULL) AND ((case_id IS NULL) OR (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = meetings.case_id) AND (c.individual_id = meetings.individual_id) AND (c.org_id = meetings.case_org_id)))))));
 
@@ -4360,16 +4625,16 @@ CREATE POLICY caller_insert ON public.meetings FOR INSERT WITH CHECK (((org_id =
 
 CREATE POLICY caller_update ON public.meeting_parties FOR UPDATE USING ((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK ((EXISTS ( SELECT 1
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))) WITH CHECK (((EXISTS ( SELECT 1
    FROM public.meetings m
-  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))));
+  WHERE ((m.id = meeting_parties.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org))))) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
 -- Name: meetings caller_update; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY caller_update ON public.meetings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+CREATE POLICY caller_update ON public.meetings FOR UPDATE USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND public.hub_meeting_visible(org_id, case_org_id, party_org_ids, purpose, individual_id))) WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (updated_at = ( SELECT public.hub_now() AS hub_now))));
 
 
 --
@@ -4555,6 +4820,12 @@ ALTER TABLE public.identity_issuers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.individuals ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: meeting_minutes; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meeting_minutes ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: meeting_parties; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4567,6 +4838,12 @@ ALTER TABLE public.meeting_parties ENABLE ROW LEVEL SECURITY;
 CREATE POLICY meeting_read ON public.meeting_parties FOR SELECT USING ((EXISTS ( SELECT 1
    FROM public.hub_meeting_seen(meeting_parties.meeting_org_id, meeting_parties.case_org_id, meeting_parties.party_org_ids, meeting_parties.purpose, meeting_parties.individual_id) hub_meeting_seen(seen))));
 
+
+--
+-- Name: meeting_reminders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.meeting_reminders ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: meetings; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4906,9 +5183,8 @@ CREATE POLICY own_update ON public.units FOR UPDATE USING ((org_id = ( SELECT pu
 -- Name: sip_plan_insatser owner_huvudman_or_shared; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR ((EXISTS ( SELECT 1
-   FROM public.hub_sip_shares(sip_plan_insatser.individual_id) hub_sip_shares(consent_id))) AND ((huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id)))))));
+CREATE POLICY owner_huvudman_or_shared ON public.sip_plan_insatser FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_party_sees_insats(sip_plan_insatser.individual_id, sip_plan_insatser.huvudman_org_id, sip_plan_insatser.huvudman_unit_id, sip_plan_insatser.class) hub_sip_party_sees_insats(shown)))));
 
 
 --
@@ -5076,8 +5352,9 @@ CREATE POLICY owner_or_sip ON public.sip_plans FOR SELECT USING (((org_id = ( SE
 -- Name: sip_plans owner_or_sip_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY owner_or_sip_insert ON public.sip_plans FOR INSERT WITH CHECK ((((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))) AND (created_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY owner_or_sip_insert ON public.sip_plans FOR INSERT WITH CHECK (((((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plans.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plans.individual_id) hub_sip_shares(consent_id)))) AND (current_version = 1) AND (created_at = public.hub_now()) AND (EXISTS ( SELECT 1
    FROM public.cases c
   WHERE ((c.id = sip_plans.case_id) AND (c.org_id = sip_plans.org_id) AND (c.individual_id = sip_plans.individual_id))))));
 
@@ -5117,6 +5394,24 @@ CREATE POLICY owner_update ON public.case_evidence FOR UPDATE USING ((org_id = (
 --
 
 CREATE POLICY owner_update ON public.case_screenings FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: meeting_minutes party_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_insert ON public.meeting_minutes FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (user_id = ( SELECT public.hub_current_user() AS hub_current_user)) AND (recorded_at = ( SELECT public.hub_now() AS hub_now)) AND starts_with((class)::text, ( SELECT public.hub_own_class_prefix() AS hub_own_class_prefix)) AND (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_minutes.meeting_id) AND (meeting_minutes.org_id = ANY (m.party_org_ids)) AND (m.purpose = meeting_minutes.purpose) AND (NOT (m.individual_id IS DISTINCT FROM meeting_minutes.individual_id)) AND (NOT (m.case_org_id IS DISTINCT FROM meeting_minutes.case_org_id)))))));
+
+
+--
+-- Name: meeting_reminders party_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY party_insert ON public.meeting_reminders FOR INSERT WITH CHECK (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_reminders.meeting_id) AND (meeting_reminders.org_id = ANY (m.party_org_ids)))))));
 
 
 --
@@ -5195,9 +5490,20 @@ CREATE POLICY read_visible ON public.directory_ways FOR SELECT USING (((visibili
 -- Name: sip_plan_agreements recorder_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (EXISTS ( SELECT 1
+CREATE POLICY recorder_insert ON public.sip_plan_agreements FOR INSERT WITH CHECK (((recorded_by_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (recorded_by = public.hub_current_user()) AND (recorded_at = public.hub_now()) AND (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (EXISTS ( SELECT 1
+   FROM public.hub_sip_owner_samtycke(sip_plan_agreements.individual_id) hub_sip_owner_samtycke(consent_id)))) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_shares(sip_plan_agreements.individual_id) hub_sip_shares(consent_id)))) AND (EXISTS ( SELECT 1
    FROM public.sip_plan_versions v
   WHERE ((v.plan_id = sip_plan_agreements.plan_id) AND (v.version = sip_plan_agreements.version) AND (v.org_id = sip_plan_agreements.org_id) AND (v.individual_id = sip_plan_agreements.individual_id))))));
+
+
+--
+-- Name: meeting_reminders reminded_or_caller_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY reminded_or_caller_read ON public.meeting_reminders FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.meetings m
+  WHERE ((m.id = meeting_reminders.meeting_id) AND (m.org_id = ( SELECT public.hub_current_org() AS hub_current_org)))))));
 
 
 --
@@ -5306,10 +5612,10 @@ CREATE POLICY writer_insert ON public.case_items FOR INSERT WITH CHECK (((org_id
 -- Name: sip_plan_insatser writer_insert; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK (((class = ANY (public.hub_org_classes(huvudman_org_id))) AND (EXISTS ( SELECT 1
+CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK (((class = ANY (public.hub_org_classes(huvudman_org_id))) AND ((start_on >= (public.hub_today() - 3653)) AND (start_on <= (public.hub_today() + 731))) AND (EXISTS ( SELECT 1
    FROM public.sip_plan_versions v
-  WHERE ((v.plan_id = sip_plan_insatser.plan_id) AND (v.version = sip_plan_insatser.version) AND (v.org_id = sip_plan_insatser.org_id) AND (v.individual_id = sip_plan_insatser.individual_id)))) AND ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (huvudman_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
-   FROM public.hub_shares_class(sip_plan_insatser.individual_id, sip_plan_insatser.class) hub_shares_class(consent_id))))));
+  WHERE ((v.plan_id = sip_plan_insatser.plan_id) AND (v.version = sip_plan_insatser.version) AND (v.org_id = sip_plan_insatser.org_id) AND (v.individual_id = sip_plan_insatser.individual_id) AND (v.author_org_id = ( SELECT public.hub_current_org() AS hub_current_org)) AND (v.author_user_id = public.hub_current_user()) AND (v.authored_at = public.hub_now())))) AND ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
+   FROM public.hub_sip_party_sees_insats(sip_plan_insatser.individual_id, sip_plan_insatser.huvudman_org_id, sip_plan_insatser.huvudman_unit_id, sip_plan_insatser.class) hub_sip_party_sees_insats(shown))))));
 
 
 --
@@ -5318,6 +5624,13 @@ CREATE POLICY writer_insert ON public.sip_plan_insatser FOR INSERT WITH CHECK ((
 
 CREATE POLICY writer_or_consented ON public.case_items FOR SELECT USING (((org_id = ( SELECT public.hub_current_org() AS hub_current_org)) OR (EXISTS ( SELECT 1
    FROM public.hub_shares_class(case_items.individual_id, case_items.class) hub_shares_class(consent_id)))));
+
+
+--
+-- Name: meeting_minutes writer_or_consented; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY writer_or_consented ON public.meeting_minutes FOR SELECT USING (public.hub_minutes_visible(org_id, meeting_id, individual_id, class));
 
 
 --
@@ -5489,6 +5802,14 @@ GRANT ALL ON FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_
 
 
 --
+-- Name: FUNCTION hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_minutes_visible(p_org uuid, p_meeting uuid, p_individual uuid, p_class public.information_class) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_now(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5542,11 +5863,27 @@ GRANT ALL ON FUNCTION public.hub_sip_carry_insatser(p_plan uuid, p_from integer,
 
 
 --
--- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION hub_sip_owner_samtycke(p_individual uuid); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid) TO hub_app;
+REVOKE ALL ON FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_owner_samtycke(p_individual uuid) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_party_sees_insats(p_individual uuid, p_huvudman_org uuid, p_huvudman_unit uuid, p_class public.information_class) TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_sip_samtycke(p_individual uuid, p_org uuid, p_unit uuid, p_plan uuid) TO hub_app;
 
 
 --
@@ -5997,6 +6334,13 @@ GRANT SELECT,INSERT ON TABLE public.individuals TO hub_app;
 
 
 --
+-- Name: TABLE meeting_minutes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meeting_minutes TO hub_app;
+
+
+--
 -- Name: TABLE meeting_parties; Type: ACL; Schema: public; Owner: -
 --
 
@@ -6015,6 +6359,13 @@ GRANT UPDATE(attendance) ON TABLE public.meeting_parties TO hub_app;
 --
 
 GRANT UPDATE(updated_at) ON TABLE public.meeting_parties TO hub_app;
+
+
+--
+-- Name: TABLE meeting_reminders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE public.meeting_reminders TO hub_app;
 
 
 --

@@ -92,14 +92,15 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
 		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations),
 		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents),
-		(SELECT count(*) FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM meeting_parties p WHERE p.task_id = t.id)),
+		(SELECT count(*) FROM tasks t WHERE t.case_id IS NOT DISTINCT FROM '`+demo.StoryCase.String()+`'
+		   OR NOT EXISTS (SELECT 1 FROM meeting_parties p WHERE p.task_id = t.id)),
 		(SELECT count(*) FROM sip_plans), (SELECT count(*) FROM meetings WHERE case_id IS NOT NULL)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents, &tasks, &plans, &meetings))
 	require.Equal(t, 290, munis)
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
-	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1, 1000}, []int{people, cases, consents, tasks},
-		"the generated ones and the demo's (the tasks besides the meetings' kallelser)")
+	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1 + len(demo.StorySamtycken), 1000 + demo.StoryTasks},
+		[]int{people, cases, consents, tasks}, "the generated ones and the demo's (Kim's samtycke, and the story's samtycken and tasks; the tasks besides the case files' kallelser)")
 	require.Positive(t, plans, "the case files (--casefiles: every case by default)")
 	require.Positive(t, meetings)
 	// The tasks alone cannot be added to a data set of another day.

@@ -31,12 +31,12 @@ func TestSeedDemo_IsAuditedLikeTheAPI(t *testing.T) {
 	rows, err := d.Pool.Query(ctx, `SELECT o.org_number, r.user_id, r.operation_name FROM audit_records r
 		JOIN organizations o ON o.id = r.org_id
 		WHERE r.operation_type = 'cli' AND r.operation_name NOT LIKE 'seedDemo: reference data%'
-		  AND r.decision = 'ALLOWED' AND r.purpose = 'SAMORDNAD_REHABILITERING' AND r.client_id = 'cli:eva.operator'
+		  AND r.decision = 'ALLOWED' AND r.purpose IS NOT NULL AND r.client_id = 'cli:eva.operator'
 		ORDER BY r.at, r.lane, r.seq`)
 	require.NoError(t, err)
 	steps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[step])
 	require.NoError(t, err)
-	karlstad, fk, region, eksjo := "212000-1835", "202100-5521", "232100-0156", "212000-0548"
+	karlstad, fk, region, eksjo, af := "212000-1835", "202100-5521", "232100-0156", "212000-0548", "202100-2114"
 	want := []step{
 		{karlstad, "soc.karlstad", "seedDemo: registerIndividual"},
 		{karlstad, "soc.karlstad", "seedDemo: registerIndividual"},
@@ -51,7 +51,7 @@ func TestSeedDemo_IsAuditedLikeTheAPI(t *testing.T) {
 	}
 	// Then each demo person's case, moved through its förbund's routine
 	// step by step by the municipality's case worker.
-	orgOf := map[string]string{"soc.karlstad": karlstad, "soc.eksjo": eksjo}
+	orgOf := map[string]string{"soc.karlstad": karlstad, "soc.eksjo": eksjo, "ph.fk": fk, "rehab.vc": region, "af.karlstad": af}
 	journeys := demo.TheScenario().Journeys
 	for _, j := range journeys {
 		org := orgOf[j.Case.Login]
@@ -62,6 +62,24 @@ func TestSeedDemo_IsAuditedLikeTheAPI(t *testing.T) {
 				op = "seedDemo: screenCase"
 			}
 			want = append(want, step{org, j.Case.Login, op})
+		}
+	}
+	// Then the story of issue 14, each step by the party who takes it,
+	// under the purpose it declares (the meeting and the plan under SIP).
+	story := demo.TheScenario().Story
+	want = append(want, step{karlstad, story.Case.Login, "seedDemo: registerIndividual"}, step{karlstad, story.Case.Login, "seedDemo: openCase"})
+	storyMoves, storyParticipants, storySamtycken := 0, 0, 0
+	for _, st := range story.Steps {
+		want = append(want, step{orgOf[st.Login], st.Login, "seedDemo: " + st.Act.Mutation()})
+		switch st.Act.(type) {
+		case demo.Step:
+			if st.Act.Mutation() == "transitionCase" {
+				storyMoves++
+			}
+		case demo.Participant:
+			storyParticipants++
+		case demo.Samtycke:
+			storySamtycken++
 		}
 	}
 	require.Equal(t, want, steps)
@@ -112,7 +130,8 @@ func TestSeedDemo_IsAuditedLikeTheAPI(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, []int{2 + len(journeys), 1 + len(journeys), 2, 1, 4, 1, 1 + len(journeys) + moves, screened, len(steps) + 1},
+	require.Equal(t, []int{2 + len(journeys) + 1, 1 + len(journeys) + 1, 2 + storyParticipants, 1 + storySamtycken, 4, 1,
+		1 + len(journeys) + moves + 1 + storyMoves, screened + 1, len(steps) + 1},
 		[]int{people, cases, participants, samtycken, items, routines, history, screenings, steps2},
 		"seeding again writes nothing twice and audits no step again")
 	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))

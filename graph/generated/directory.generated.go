@@ -48,6 +48,7 @@ type MutationResolver interface {
 	ScheduleMeeting(ctx context.Context, input model.ScheduleMeetingInput) (*model.Meeting, error)
 	RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.Meeting, error)
 	CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.Meeting, error)
+	AddMeetingMinutes(ctx context.Context, input model.AddMeetingMinutesInput) (*model.MeetingMinutes, error)
 	CreateScreeningCohort(ctx context.Context, input model.CreateScreeningCohortInput) (*model.ScreeningCohort, error)
 	ImportScreeningCohort(ctx context.Context, input model.ImportScreeningCohortInput) (*model.ImportScreeningCohortPayload, error)
 	TransitionCase(ctx context.Context, input model.TransitionCaseInput) (*model.TransitionCasePayload, error)
@@ -125,6 +126,20 @@ func (ec *executionContext) field_Mutation_addCaseParticipant_args(ctx context.C
 		return nil, err
 	}
 	args["unitId"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addMeetingMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddMeetingMinutesInput, error) {
+			return ec.unmarshalNAddMeetingMinutesInput2githubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐAddMeetingMinutesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2279,6 +2294,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelMeeting(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_addMeetingMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addMeetingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddMeetingMinutes(ctx, fc.Args["input"].(model.AddMeetingMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingMinutes) graphql.Marshaler {
+			return ec.marshalNMeetingMinutes2ᚖgithubᚗcomᚋsamverkanshubᚋhubᚋgraphᚋmodelᚐMeetingMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addMeetingMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingMinutes(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addMeetingMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createScreeningCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3929,6 +3988,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelMeeting":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addMeetingMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addMeetingMinutes(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	Individual() IndividualResolver
 	IndividualConnection() IndividualConnectionResolver
 	Me() MeResolver
+	Meeting() MeetingResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	OrganizationConnection() OrganizationConnectionResolver
@@ -437,6 +438,7 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Icalendar        func(childComplexity int) int
 		Kind             func(childComplexity int) int
+		Minutes          func(childComplexity int) int
 		Parties          func(childComplexity int) int
 		PersonAttendance func(childComplexity int) int
 		Place            func(childComplexity int) int
@@ -457,6 +459,17 @@ type ComplexityRoot struct {
 	MeetingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MeetingMinutes struct {
+		Class            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		OrganizationID   func(childComplexity int) int
+		OrganizationName func(childComplexity int) int
+		RecordedAt       func(childComplexity int) int
+		RecordedBy       func(childComplexity int) int
+		Text             func(childComplexity int) int
 	}
 
 	MeetingParty struct {
@@ -481,6 +494,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddCaseItem           func(childComplexity int, caseID string, class consent.Class, summary string) int
 		AddCaseParticipant    func(childComplexity int, caseID string, organizationID string, unitID *string) int
+		AddMeetingMinutes     func(childComplexity int, input model.AddMeetingMinutesInput) int
 		ArchiveDirectoryEntry func(childComplexity int, id string) int
 		CancelMeeting         func(childComplexity int, input model.CancelMeetingInput) int
 		CreatePlan            func(childComplexity int, input model.CreatePlanInput) int
@@ -2350,6 +2364,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.Kind(childComplexity), true
+	case "Meeting.minutes":
+		if e.ComplexityRoot.Meeting.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Minutes(childComplexity), true
 	case "Meeting.parties":
 		if e.ComplexityRoot.Meeting.Parties == nil {
 			break
@@ -2436,6 +2456,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
+
+	case "MeetingMinutes.class":
+		if e.ComplexityRoot.MeetingMinutes.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.Class(childComplexity), true
+	case "MeetingMinutes.id":
+		if e.ComplexityRoot.MeetingMinutes.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.ID(childComplexity), true
+	case "MeetingMinutes.kind":
+		if e.ComplexityRoot.MeetingMinutes.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.Kind(childComplexity), true
+	case "MeetingMinutes.organizationId":
+		if e.ComplexityRoot.MeetingMinutes.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.OrganizationID(childComplexity), true
+	case "MeetingMinutes.organizationName":
+		if e.ComplexityRoot.MeetingMinutes.OrganizationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.OrganizationName(childComplexity), true
+	case "MeetingMinutes.recordedAt":
+		if e.ComplexityRoot.MeetingMinutes.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.RecordedAt(childComplexity), true
+	case "MeetingMinutes.recordedBy":
+		if e.ComplexityRoot.MeetingMinutes.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.RecordedBy(childComplexity), true
+	case "MeetingMinutes.text":
+		if e.ComplexityRoot.MeetingMinutes.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingMinutes.Text(childComplexity), true
 
 	case "MeetingParty.attendance":
 		if e.ComplexityRoot.MeetingParty.Attendance == nil {
@@ -2539,6 +2608,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddCaseParticipant(childComplexity, args["caseId"].(string), args["organizationId"].(string), args["unitId"].(*string)), true
+	case "Mutation.addMeetingMinutes":
+		if e.ComplexityRoot.Mutation.AddMeetingMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addMeetingMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddMeetingMinutes(childComplexity, args["input"].(model.AddMeetingMinutesInput)), true
 	case "Mutation.archiveDirectoryEntry":
 		if e.ComplexityRoot.Mutation.ArchiveDirectoryEntry == nil {
 			break
@@ -4003,6 +4083,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAddMeetingMinutesInput,
 		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCaseBenefitInput,
 		ec.unmarshalInputCaseClosureInput,
@@ -5482,6 +5563,42 @@ type Meeting implements Node {
   personnummer, case, subject or agenda): a calendar leaves the hub.
   """
   icalendar: String!
+  """
+  The parties' minutes and decisions of the meeting that you may read, in
+  the order they were written: your organisation's own, and another
+  party's only when a samtycke in force shares their information class
+  with you for the meeting's purpose (the case items' rule); a
+  KONSULTATION's are every party's to read.
+  """
+  minutes: [MeetingMinutes!]!
+}
+
+"What a party's note of a meeting is."
+enum MeetingNoteKind {
+  "Minutes: what was said and agreed."
+  MINUTES
+  "A decision the party took at the meeting."
+  DECISION
+}
+
+"A party's minutes or decision of a meeting, in one of its own organisation's information classes."
+type MeetingMinutes {
+  "The minutes' global id."
+  id: ID!
+  "Minutes or a decision."
+  kind: MeetingNoteKind!
+  "Whose information it is: one of the writing organisation's classes."
+  class: InformationClass!
+  "The global id of the organisation (a party of the meeting) that wrote them."
+  organizationId: ID!
+  "That organisation's name."
+  organizationName: String!
+  "Who wrote them (user id at their identity provider)."
+  recordedBy: String!
+  "When they were written."
+  recordedAt: DateTime!
+  "What they say (personal data under the samtycke; never medical content)."
+  text: String!
 }
 
 "A party of a meeting."
@@ -5588,6 +5705,18 @@ input CancelMeetingInput {
   reason: String! @multiline
 }
 
+"Minutes or a decision of a meeting, written by your organisation as its party."
+input AddMeetingMinutesInput {
+  "The meeting (your organisation is a party to it); declare its purpose in ` + "`" + `Hub-Purpose` + "`" + `."
+  meetingId: ID!
+  "Minutes or a decision."
+  kind: MeetingNoteKind!
+  "One of your organisation's own information classes (e.g. FK_SAMORDNING for FK, VARD_REHABILITERING for a vårdcentral)."
+  class: InformationClass!
+  "What they say (1–4,000 characters; never medical content; no personnummer in a KONSULTATION's)."
+  text: String! @multiline
+}
+
 extend type Case {
   "The meetings about the case that you see, by start time (cancelled ones too)."
   meetings: [Meeting!]!
@@ -5622,6 +5751,8 @@ extend type Mutation {
   recordAttendance("The meeting and who came." input: RecordAttendanceInput!): Meeting!
   "Cancels a meeting your organisation called and withdraws its open kallelser (AVBRUTEN)."
   cancelMeeting("The meeting and why." input: CancelMeetingInput!): Meeting!
+  "Adds your organisation's minutes or decision of a meeting it is a party to, in one of its own information classes. Needs the meeting's purpose in ` + "`" + `Hub-Purpose` + "`" + `."
+  addMeetingMinutes("The meeting, the kind, the class and the text." input: AddMeetingMinutesInput!): MeetingMinutes!
 }
 `, BuiltIn: false},
 	{Name: "../schema/routine.graphqls", Input: `# Samverkansrutiner: the state machine a förbund runs its cases through,
@@ -6281,7 +6412,7 @@ type Plan {
   createdAt: DateTime!
   "The current version: what the plan says now."
   current: PlanVersion!
-  "Every version, newest first; earlier versions stay readable."
+  "Every version, newest first; earlier versions stay readable. A plan holds at most 100 versions."
   versions: [PlanVersion!]!
 }
 
@@ -6299,7 +6430,7 @@ type PlanVersion {
   nextFollowUp: Date!
   "Who took part in drawing it up (the person, närstående, the parties' staff), as written."
   participants: [String!]!
-  "The insatser you may see: all for the case owner; otherwise your organisation's own and those whose class a samtycke for SIP shares with you."
+  "The insatser you may see: all for the case owner; otherwise your own (your unit's, or your organisation's when the insats names no unit) and those whose class a samtycke for SIP shares with you."
   insatser: [PlanInsats!]!
   "Why this version was written (for version 1: that the plan was drawn up)."
   reason: String!
@@ -6368,7 +6499,7 @@ input PlanInsatsInput {
   what: String! @multiline
   "Its first activity (1–1,000 characters)."
   firstActivity: String! @multiline
-  "When it starts."
+  "When it starts: at most 3,653 days (about ten years) back and 731 days ahead."
   startOn: Date!
   "Where it stands."
   status: InsatsStatus = PLANERAD
@@ -6384,11 +6515,11 @@ input PlanContentInput {
   overallResponsibilityOrganizationId: ID!
   "Its unit, if one."
   overallResponsibilityUnitId: ID
-  "When the plan is next followed up."
+  "When the plan is next followed up: from today to 366 days ahead."
   nextFollowUp: Date!
   "Who took part in drawing it up (1–30, each 1–200 characters)."
   participants: [String!]!
-  "The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were."
+  "The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were. A party other than the case owner names only its own organisation and the parties the version it revises shows it."
   insatser: [PlanInsatsInput!]!
 }
 
@@ -6408,7 +6539,7 @@ input CreatePlanInput {
 input RevisePlanInput {
   "The plan."
   planId: ID!
-  "The version you revised (its ` + "`" + `currentVersion` + "`" + ` when you read it): CONFLICT if another revision came first."
+  "The version you revised (its ` + "`" + `currentVersion` + "`" + ` when you read it): CONFLICT if another revision came first, or if the plan holds 100 versions."
   expectedVersion: Int!
   "What it says now, whole."
   content: PlanContentInput!
@@ -6433,7 +6564,7 @@ extend type Mutation {
   createPlan("The plan." input: CreatePlanInput!): Plan!
   "Writes the next version of a plan you may see (CONFLICT unless ` + "`" + `expectedVersion` + "`" + ` is still its current version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
   revisePlan("The revision." input: RevisePlanInput!): Plan!
-  "Records the person's agreement to a version of a plan you may see (once per version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `."
+  "Records the person's agreement to a version of a plan you may see (once per version). Needs ` + "`" + `Hub-Purpose: SIP` + "`" + `; the case owner needs its samtycke for SIP in force."
   recordPlanAgreement("The agreement." input: RecordPlanAgreementInput!): Plan!
 }
 `, BuiltIn: false},
@@ -7694,6 +7825,8 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_updatedAt(ctx, field)
 	case "icalendar":
 		return ec.fieldContext_Meeting_icalendar(ctx, field)
+	case "minutes":
+		return ec.fieldContext_Meeting_minutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
 }
@@ -7720,6 +7853,28 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 		return ec.fieldContext_MeetingEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingMinutes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MeetingMinutes_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_MeetingMinutes_kind(ctx, field)
+	case "class":
+		return ec.fieldContext_MeetingMinutes_class(ctx, field)
+	case "organizationId":
+		return ec.fieldContext_MeetingMinutes_organizationId(ctx, field)
+	case "organizationName":
+		return ec.fieldContext_MeetingMinutes_organizationName(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_MeetingMinutes_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_MeetingMinutes_recordedAt(ctx, field)
+	case "text":
+		return ec.fieldContext_MeetingMinutes_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingMinutes", field.Name)
 }
 
 func (ec *executionContext) childFields_MeetingParty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -2095,6 +2095,8 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		batchIdxMapRoutine := map[int]int{}
 		var batchItemsOrganization []*model.Organization
 		batchIdxMapOrganization := map[int]int{}
+		var batchItemsMeeting []*model.Meeting
+		batchIdxMapMeeting := map[int]int{}
 		var batchItemsIndividual []*model.Individual
 		batchIdxMapIndividual := map[int]int{}
 		var batchItemsFederation []*model.Federation
@@ -2139,6 +2141,12 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 			case *model.Organization:
 				batchIdxMapOrganization[i] = len(batchItemsOrganization)
 				batchItemsOrganization = append(batchItemsOrganization, concrete)
+			case model.Meeting:
+				batchIdxMapMeeting[i] = len(batchItemsMeeting)
+				batchItemsMeeting = append(batchItemsMeeting, &concrete)
+			case *model.Meeting:
+				batchIdxMapMeeting[i] = len(batchItemsMeeting)
+				batchItemsMeeting = append(batchItemsMeeting, concrete)
 			case model.Individual:
 				batchIdxMapIndividual[i] = len(batchItemsIndividual)
 				batchItemsIndividual = append(batchItemsIndividual, &concrete)
@@ -2191,6 +2199,9 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsamverkanshubᚋhub�
 		}
 		if len(batchItemsOrganization) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Organization", batchItemsOrganization, batchIdxMapOrganization)
+		}
+		if len(batchItemsMeeting) > 0 {
+			ctx = graphql.WithBatchParents(ctx, "Meeting", batchItemsMeeting, batchIdxMapMeeting)
 		}
 		if len(batchItemsIndividual) > 0 {
 			ctx = graphql.WithBatchParents(ctx, "Individual", batchItemsIndividual, batchIdxMapIndividual)

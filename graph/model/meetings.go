@@ -3,6 +3,8 @@ package model
 import (
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/page"
@@ -14,6 +16,7 @@ import (
 // case's result, parties and calendar file included.
 type Meeting struct {
 	ID               string
+	Key              uuid.UUID
 	Kind             meetings.Kind
 	Purpose          consent.Purpose
 	CaseID           *string
@@ -54,7 +57,7 @@ type MeetingParty struct {
 // FromMeeting converts a domain meeting.
 func FromMeeting(m meetings.Meeting) *Meeting {
 	out := &Meeting{
-		ID: relay.ID(relay.TypeMeeting, m.ID), Kind: m.Kind, Purpose: m.Purpose, Subject: m.Subject, Agenda: m.Agenda,
+		ID: relay.ID(relay.TypeMeeting, m.ID), Key: m.ID, Kind: m.Kind, Purpose: m.Purpose, Subject: m.Subject, Agenda: m.Agenda,
 		StartsAt: m.StartsAt, EndsAt: m.EndsAt, Place: m.Place, RemoteURL: m.RemoteURL, PersonAttendance: m.PersonAttendance,
 		CancelledAt: m.CancelledAt, CancelReason: m.CancelReason, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Icalendar: m.ICalendar(), Parties: make([]*MeetingParty, 0, len(m.Parties)),
@@ -94,4 +97,23 @@ func NewMeetingConnection(p page.Result[meetings.Meeting], total int) *MeetingCo
 	c.Edges, c.Nodes, c.PageInfo = connect(p, FromMeeting, meetings.KeyOf,
 		func(cursor string, n *Meeting) *MeetingEdge { return &MeetingEdge{Cursor: cursor, Node: n} })
 	return c
+}
+
+// MeetingMinutes is the GraphQL MeetingMinutes.
+type MeetingMinutes struct {
+	ID               string
+	Kind             meetings.NoteKind
+	Class            consent.Class
+	OrganizationID   string
+	OrganizationName string
+	RecordedBy       string
+	RecordedAt       time.Time
+	Text             string
+}
+
+// FromMinutes converts a party's minutes.
+func FromMinutes(n meetings.Minutes) *MeetingMinutes {
+	return &MeetingMinutes{ID: relay.ID(relay.TypeMeetingMinutes, n.ID), Kind: n.Kind, Class: n.Class,
+		OrganizationID: relay.ID(relay.TypeOrganization, n.OrgID), OrganizationName: n.OrgName,
+		RecordedBy: n.UserID, RecordedAt: n.RecordedAt, Text: n.Text}
 }

@@ -38,6 +38,18 @@ type AccessLogEdge struct {
 	Node *AccessLogEntry `json:"node"`
 }
 
+// Minutes or a decision of a meeting, written by your organisation as its party.
+type AddMeetingMinutesInput struct {
+	// The meeting (your organisation is a party to it); declare its purpose in `Hub-Purpose`.
+	MeetingID string `json:"meetingId"`
+	// Minutes or a decision.
+	Kind meetings.NoteKind `json:"kind"`
+	// One of your organisation's own information classes (e.g. FK_SAMORDNING for FK, VARD_REHABILITERING for a vårdcentral).
+	Class consent.Class `json:"class"`
+	// What they say (1–4,000 characters; never medical content; no personnummer in a KONSULTATION's).
+	Text string `json:"text"`
+}
+
 // The result of archiving an entry.
 type ArchiveDirectoryEntryPayload struct {
 	// The archived entry.
@@ -414,11 +426,11 @@ type PlanContentInput struct {
 	OverallResponsibilityOrganizationID string `json:"overallResponsibilityOrganizationId"`
 	// Its unit, if one.
 	OverallResponsibilityUnitID *string `json:"overallResponsibilityUnitId,omitempty"`
-	// When the plan is next followed up.
+	// When the plan is next followed up: from today to 366 days ahead.
 	NextFollowUp time.Time `json:"nextFollowUp"`
 	// Who took part in drawing it up (1–30, each 1–200 characters).
 	Participants []string `json:"participants"`
-	// The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were.
+	// The insatser (at most 50). In a revision: those you see; those you cannot see are kept as they were. A party other than the case owner names only its own organisation and the parties the version it revises shows it.
 	Insatser []*PlanInsatsInput `json:"insatser"`
 }
 
@@ -434,7 +446,7 @@ type PlanInsatsInput struct {
 	What string `json:"what"`
 	// Its first activity (1–1,000 characters).
 	FirstActivity string `json:"firstActivity"`
-	// When it starts.
+	// When it starts: at most 3,653 days (about ten years) back and 731 days ahead.
 	StartOn time.Time `json:"startOn"`
 	// Where it stands.
 	Status *sip.Status `json:"status,omitempty"`
@@ -553,7 +565,7 @@ type RequestEvidencePayload struct {
 type RevisePlanInput struct {
 	// The plan.
 	PlanID string `json:"planId"`
-	// The version you revised (its `currentVersion` when you read it): CONFLICT if another revision came first.
+	// The version you revised (its `currentVersion` when you read it): CONFLICT if another revision came first, or if the plan holds 100 versions.
 	ExpectedVersion int `json:"expectedVersion"`
 	// What it says now, whole.
 	Content *PlanContentInput `json:"content"`

@@ -177,7 +177,7 @@ func (in NewItem) problems(by Author) []string {
 	if !slices.Contains(consent.Classes, in.Class) {
 		bad = append(bad, fmt.Sprintf("class: unknown information class %q", in.Class))
 	} else if in.Class.Source() != by.OrgKind {
-		bad = append(bad, fmt.Sprintf("class: %s is not your organisation's information: record your own classes (%s)", in.Class, joinClasses(consent.ClassesOf(by.OrgKind))))
+		bad = append(bad, fmt.Sprintf("class: %s is not your organisation's information: record your own classes (%s)", in.Class, consent.JoinClasses(consent.ClassesOf(by.OrgKind))))
 	}
 	if s := strings.TrimSpace(in.Summary); s == "" || len([]rune(s)) > maxSummaryLen {
 		bad = append(bad, fmt.Sprintf("summary must be 1–%d characters", maxSummaryLen))
@@ -214,12 +214,4 @@ func AddItem(ctx context.Context, q db.Querier, by Author, caseScope consent.Sco
 		return Item{}, fmt.Errorf("record item: %w", err)
 	}
 	return it, nil
-}
-
-func joinClasses(cs []consent.Class) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
 }

@@ -50,7 +50,7 @@ func TestNewItem_ProblemsInFieldOrder(t *testing.T) {
 			[]string{`class: unknown information class "GOSSIP"`, "summary must be 1–4000 characters"}},
 		{"another organisation's class and a summary too long", NewItem{Class: consent.KommunPlanering, Summary: strings.Repeat("x", 4001)},
 			[]string{"class: KOMMUN_PLANERING is not your organisation's information: record your own classes (" +
-				joinClasses(consent.ClassesOf(tenancy.FK)) + ")", "summary must be 1–4000 characters"}},
+				consent.JoinClasses(consent.ClassesOf(tenancy.FK)) + ")", "summary must be 1–4000 characters"}},
 		{"the author's own class", NewItem{Class: consent.FKBeslut, Summary: "Beslut om samordning"}, nil},
 	} {
 		require.Equal(t, tc.want, tc.in.problems(fk), tc.name)

@@ -87,6 +87,15 @@ func (c Class) Source() tenancy.OrganizationKind {
 	}
 }
 
+// JoinClasses lists classes in prose: "FK_BESLUT, FK_SAMORDNING".
+func JoinClasses(cs []Class) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
 // ClassesOf lists the classes an organisation of kind k writes.
 func ClassesOf(k tenancy.OrganizationKind) []Class {
 	var out []Class

@@ -148,15 +148,19 @@ func TestRule_ParticipantsFollowKommunPlanering(t *testing.T) {
 		}))
 		return n
 	}
+	// Each count is Kim's case (the demo's, with the grants above) + Robin's
+	// (the demo's story: its samtycken share KOMMUN_PLANERING with FK and
+	// AF, for SAMORDNAD_REHABILITERING and SIP, and its case has three
+	// parties).
 	for _, tc := range []struct {
 		who, org, unit, purpose string
 		cases, participants     int
 	}{
-		{"FK: a secrecy waiver with KOMMUN_PLANERING", "fk", "karlstad", "SAMORDNAD_REHABILITERING", 1, 2},
-		{"FK under another purpose", "fk", "karlstad", "SIP", 0, 0},
-		{"AF: a secrecy waiver without KOMMUN_PLANERING", "af", "karlstad", "SAMORDNAD_REHABILITERING", 1, 0},
+		{"FK: a secrecy waiver with KOMMUN_PLANERING", "fk", "karlstad", "SAMORDNAD_REHABILITERING", 1 + 1, 2 + 3},
+		{"FK under another purpose", "fk", "karlstad", "SIP", 0 + 1, 0 + 3},
+		{"AF: a secrecy waiver without KOMMUN_PLANERING", "af", "karlstad", "SAMORDNAD_REHABILITERING", 1 + 1, 0 + 3},
 		{"a vårdcentral with a PDL samtycke only", "region-varmland", "vc-herrhagen", "SAMORDNAD_REHABILITERING", 0, 0},
-		{"the owning municipality: the demo case and its others", "karlstad", "eb", "", demo.KarlstadCases, 2},
+		{"the owning municipality: the demo case and its others", "karlstad", "eb", "", demo.KarlstadCases, 2 + 3},
 	} {
 		require.Equal(t, tc.cases, count(d.AppPool, tc.org, tc.unit, tc.purpose, `SELECT count(*) FROM cases`), "%s: cases, row-level security", tc.who)
 		require.Equal(t, tc.participants, count(d.AppPool, tc.org, tc.unit, tc.purpose, `SELECT count(*) FROM case_participants`),

@@ -1,9 +1,12 @@
 package demo
 
 import (
+	"time"
+
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
 // The demo scenario of the samtycke capability (DESIGN §4, issue 5): a
@@ -46,12 +49,15 @@ type Participant struct {
 	OrgID, UnitID uuid.UUID
 }
 
-// Samtycke is the demo samtycke, recorded by Login on the person's behalf.
+// Samtycke is a demo samtycke, a written secrecy waiver given by the
+// person, recorded by Login on the person's behalf, for Purposes (none:
+// ScenarioPurpose).
 type Samtycke struct {
 	ID, IndividualID, RequestedBy uuid.UUID
 	Login                         string
 	ValidFrom, ValidUntil         string // dates
 	FormReference                 string
+	Purposes                      []consent.Purpose
 	Grants                        []consent.Grant
 }
 
@@ -66,8 +72,8 @@ type Item struct {
 // Scenario is the case work of the demo, in the order it is done: who
 // registers whom, opens the case, adds the parties, records the samtycke,
 // and writes which items; then the förbund that adopt a routine of their
-// own do, and the journeys of the people whose cases move through the
-// routines (journeys.go).
+// own do, the journeys of the people whose cases move through the
+// routines (journeys.go), and the story of issue 14 (story.go).
 type Scenario struct {
 	People       []Person
 	Case         Case
@@ -76,9 +82,10 @@ type Scenario struct {
 	Items        []Item
 	Adoptions    []Adoption
 	Journeys     []Journey
+	Story        Story
 }
 
-// TheScenario returns the demo scenario.
+// TheScenario returns the demo scenario, its story told today.
 func TheScenario() Scenario {
 	gripen := ID("unit/region-varmland/vc-gripen")
 	item := func(key, login string, class consent.Class, summary string) Item {
@@ -113,5 +120,6 @@ func TheScenario() Scenario {
 		},
 		Adoptions: adoptions(),
 		Journeys:  journeys(),
+		Story:     TheStory(tenancy.DayOf(time.Now())),
 	}
 }

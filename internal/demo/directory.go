@@ -67,7 +67,7 @@ var directoryEntries = []demoEntry{
 		topics:      []string{"SAMTYCKE_BLANKETT"}, lead: []string{"SAMTYCKE_BLANKETT"}, national: true, visibility: directory.Public,
 		channels: []directory.Channel{{Kind: directory.VisitingAddress, Value: "Arbetsförmedlingen, Samtycken, Box 100, 831 00 Östersund", Visibility: directory.Public}}},
 	{key: "af-samspelet", orgKey: "af", unitKey: "karlstad", name: "Arbetslivsinriktad rehabilitering, Arbetsförmedlingen Karlstad",
-		topics:         []string{"ARBETSLIVSINRIKTAD_REHABILITERING", "AF_INSKRIVNING", "GEMENSAM_KARTLAGGNING", "SAMORDNAD_REHABILITERING"},
+		topics:         []string{"ARBETSLIVSINRIKTAD_REHABILITERING", "AF_INSKRIVNING", "GEMENSAM_KARTLAGGNING", "SAMORDNAD_REHABILITERING", "SIP"}, // SIP: Samspelet's SAMSIP includes AF
 		lead:           []string{"ARBETSLIVSINRIKTAD_REHABILITERING", "AF_INSKRIVNING"},
 		municipalities: samspelet, visibility: directory.Federation, answer: "inom fem arbetsdagar", roles: []string{"AF_HANDLAGGARE"},
 		channels: []directory.Channel{{Kind: directory.Funktionsbrevlada, Value: "rehab.karlstad@arbetsformedlingen.example", Visibility: directory.Federation}}},

@@ -50,23 +50,26 @@ type Step struct {
 	// set, the screening finds the person outside the target group and
 	// closes the case into To.
 	Answers map[string]bool
-	// To, Reason, Routes and Closure are the transition's; a Forum is
-	// a decision of that forum taken on the day the demo is loaded.
+	// To, Reason, Parties, Routes, Closure and Wait are the
+	// transition's; a Forum is a decision of that forum taken on the day
+	// the demo is loaded.
 	To      string
 	Reason  string
+	Parties []routine.Party
 	Routes  []routine.Route
 	Closure *routine.Closure
+	Wait    *routine.Wait
 	Forum   string
 }
 
 // What each demo municipality owns, for tests that count what
 // soc.karlstad and soc.eksjo see (internal/demo's tests check them
 // against TheScenario): Karlstad the scenario's two people and its case,
-// and its journeys; Eksjö its journeys. No other organisation owns demo
-// people or cases.
+// its journeys, and the story's person and case (story.go); Eksjö its
+// journeys. No other organisation owns demo people or cases.
 const (
-	KarlstadPeople = 6
-	KarlstadCases  = 5
+	KarlstadPeople = 7
+	KarlstadCases  = 6
 	EksjoPeople    = 3
 	EksjoCases     = 3
 	People         = KarlstadPeople + EksjoPeople
@@ -82,7 +85,7 @@ func (sc Scenario) IndividualIDs() []uuid.UUID {
 	for _, j := range sc.Journeys {
 		out = append(out, j.Person.ID)
 	}
-	return out
+	return append(out, sc.Story.Person.ID)
 }
 
 // CaseIDs are the ids of every case of the scenario.
@@ -91,7 +94,7 @@ func (sc Scenario) CaseIDs() []uuid.UUID {
 	for _, j := range sc.Journeys {
 		out = append(out, j.Case.ID)
 	}
-	return out
+	return append(out, sc.Story.Case.ID)
 }
 
 // HoglandetRoutine is Höglandet's own routine, version 1: Lysekil's FMS.

@@ -19,6 +19,7 @@ func TestScenario_NumbersAreValidAndDistinct(t *testing.T) {
 	for _, j := range sc.Journeys {
 		people = append(people, j.Person)
 	}
+	people = append(people, sc.Story.Person)
 	seen := map[string]string{}
 	for _, p := range people {
 		n, err := personnummer.Parse(p.Number, time.Now())
@@ -43,11 +44,14 @@ func TestScenario_CaseCountsAndIds(t *testing.T) {
 	for _, j := range sc.Journeys {
 		registered[j.Person.Login]++
 	}
+	registered[sc.Story.Person.Login]++
 	require.Equal(t, map[string]int{"soc.karlstad": KarlstadPeople, "soc.eksjo": EksjoPeople}, registered)
 	require.Len(t, sc.IndividualIDs(), People)
 	require.Len(t, sc.CaseIDs(), Cases)
 	owned := map[string]int{sc.Case.Login: 1}
-	ids := map[uuid.UUID]bool{sc.Case.ID: true}
+	owned[sc.Story.Case.Login]++
+	ids := map[uuid.UUID]bool{sc.Case.ID: true, sc.Story.Person.ID: true, sc.Story.Case.ID: true}
+	require.Equal(t, sc.Story.Person.ID, sc.Story.Case.IndividualID)
 	for _, j := range sc.Journeys {
 		owned[j.Case.Login]++
 		require.Equal(t, j.Person.ID, j.Case.IndividualID)
@@ -64,4 +68,45 @@ func TestScenario_CaseCountsAndIds(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string]int{"soc.karlstad": KarlstadCases, "soc.eksjo": EksjoCases}, owned)
+}
+
+// Every id the story fixes is its own: no two steps write the same row,
+// and none is a journey's.
+func TestStory_IdsAreDistinct(t *testing.T) {
+	t.Parallel()
+	story := TheStory(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
+	seen := map[uuid.UUID]string{story.Person.ID: "the person", story.Case.ID: "the case"}
+	fixed := func(step StoryStep, list ...uuid.UUID) {
+		for _, id := range list {
+			require.NotEqual(t, uuid.Nil, id, step.String())
+			require.Empty(t, seen[id], "%s: %s is %s's too", step, id, seen[id])
+			seen[id] = step.String()
+		}
+	}
+	for _, step := range story.Steps {
+		switch a := step.Act.(type) {
+		case Samtycke:
+			fixed(step, a.ID)
+		case Step:
+			if a.Answers == nil {
+				fixed(step, a.ID)
+			}
+		case SendTask:
+			fixed(step, a.ID, a.EventID)
+		case TaskStep:
+			fixed(step, a.ID)
+		case CallMeeting:
+			fixed(step, a.ID)
+			for _, k := range a.Kallelser {
+				fixed(step, k[0], k[1])
+			}
+			require.Len(t, a.Kallelser, len(a.Invited), "a kallelse for each party invited")
+		case DrawPlan:
+			fixed(step, a.ID)
+		case RequestEvidence:
+			fixed(step, a.TaskID, a.EventID)
+		case Repayment:
+			fixed(step, a.ID)
+		}
+	}
 }

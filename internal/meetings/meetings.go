@@ -158,6 +158,26 @@ type NewMeeting struct {
 	Invited []Invitee
 }
 
+// Trimmed is the meeting with the spaces around its texts removed.
+func (in NewMeeting) Trimmed() NewMeeting {
+	trim := func(s *string) *string {
+		if s == nil {
+			return nil
+		}
+		t := strings.TrimSpace(*s)
+		return &t
+	}
+	in.Subject, in.Agenda, in.Role = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Agenda), strings.TrimSpace(in.Role)
+	in.Place, in.RemoteURL = trim(in.Place), trim(in.RemoteURL)
+	invited := make([]Invitee, len(in.Invited))
+	for i, p := range in.Invited {
+		p.Role = strings.TrimSpace(p.Role)
+		invited[i] = p
+	}
+	in.Invited = invited
+	return in
+}
+
 // Problems checks the meeting on its own, without the database, and names
 // every problem after its field, in field order. now is the request's
 // clock.
@@ -327,11 +347,17 @@ type AttendanceChange struct {
 	Parties map[uuid.UUID]Attendance
 }
 
-// Problems checks the change against the meeting.
-func (ch AttendanceChange) Problems(m Meeting) []string {
+// Problems checks the change against the meeting at now. Whether someone
+// came (NARVARANDE) or did not (UTEBLIVEN) is known only once the meeting
+// has started; that they sent word (ATERBUD) may be recorded before.
+func (ch AttendanceChange) Problems(m Meeting, now time.Time) []string {
 	var bad []string
 	if m.CancelledAt != nil {
 		bad = append(bad, "meetingId: the meeting is cancelled")
+	}
+	if now.Before(m.StartsAt) && ch.tellsWhoCame() {
+		bad = append(bad, fmt.Sprintf("the meeting has not started (it starts %s): NARVARANDE and UTEBLIVEN are recorded once it has, ATERBUD at any time",
+			m.StartsAt.UTC().Format(time.RFC3339)))
 	}
 	if ch.Person == nil && len(ch.Parties) == 0 {
 		bad = append(bad, "record the person's attendance, a party's, or both")
@@ -354,4 +380,19 @@ func (ch AttendanceChange) Problems(m Meeting) []string {
 	}
 	slices.Sort(bad)
 	return slices.Compact(bad)
+}
+
+// tellsWhoCame reports whether the change says that someone came or did
+// not come.
+func (ch AttendanceChange) tellsWhoCame() bool {
+	happened := func(a Attendance) bool { return a == Narvarande || a == Uteblev }
+	if ch.Person != nil && happened(*ch.Person) {
+		return true
+	}
+	for _, a := range ch.Parties {
+		if happened(a) {
+			return true
+		}
+	}
+	return false
 }

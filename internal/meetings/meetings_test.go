@@ -80,3 +80,64 @@ func TestICalendar_EscapesFoldsAndSaysCancelled(t *testing.T) {
 	m.CancelledAt = ptr(now)
 	require.Contains(t, m.ICalendar(), "STATUS:CANCELLED\r\nSEQUENCE:1\r\n")
 }
+
+// Who came, or did not, is known once the meeting has started; that
+// someone sent word is known before.
+func TestAttendanceChange_CameOrNoShowOnlyOnceTheMeetingHasStarted(t *testing.T) {
+	t.Parallel()
+	fk := uuid.New()
+	m := Meeting{IndividualID: ptr(uuid.New()), StartsAt: now.Add(time.Hour), Parties: []Party{{OrgID: fk}}}
+	for _, c := range []struct {
+		name    string
+		ch      AttendanceChange
+		at      time.Time
+		refused bool
+	}{
+		{"the person came, before the start", AttendanceChange{Person: ptr(Narvarande)}, now, true},
+		{"a party did not come, before the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Uteblev}}, now, true},
+		{"a party sent word, before the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Aterbud}}, now, false},
+		{"the person came, at the start", AttendanceChange{Person: ptr(Narvarande)}, m.StartsAt, false},
+		{"a party did not come, after the start", AttendanceChange{Parties: map[uuid.UUID]Attendance{fk: Uteblev}}, m.StartsAt.Add(time.Minute), false},
+	} {
+		bad := c.ch.Problems(m, c.at)
+		if c.refused {
+			require.Equal(t, []string{"the meeting has not started (it starts 2026-12-05T10:00:00Z): NARVARANDE and UTEBLIVEN are recorded once it has, ATERBUD at any time"}, bad, c.name)
+		} else {
+			require.Empty(t, bad, c.name)
+		}
+	}
+}
+
+// Minutes are checked against the meeting and the writer's kind of
+// organisation: a class of its own, some text, and no personnummer in a
+// KONSULTATION's.
+func TestNewMinutes_Problems(t *testing.T) {
+	t.Parallel()
+	person := Meeting{Kind: Avstamningsmote, IndividualID: ptr(uuid.New())}
+	review := Meeting{Kind: Konsultation}
+	for _, c := range []struct {
+		name   string
+		m      Meeting
+		writer tenancy.OrganizationKind
+		in     NewMinutes
+		want   []string
+	}{
+		{"FK in its own class", person, tenancy.FK, NewMinutes{Kind: DecisionNote, Class: consent.FKSamordning, Text: "Beslut om samordning."}, nil},
+		{"a number is no problem about a person", person, tenancy.Kommun, NewMinutes{Kind: MinutesNote, Class: consent.KommunPlanering, Text: "19850312-9804 kom."}, nil},
+		{"another party's class", person, tenancy.FK, NewMinutes{Kind: MinutesNote, Class: consent.VardRehabilitering, Text: "x"},
+			[]string{"class: one of your organisation's own classes (FK_BESLUT, FK_SAMORDNING)"}},
+		{"every field wrong", review, tenancy.Region, NewMinutes{Kind: "PROTOKOLL", Class: "VARD", Text: "  "},
+			[]string{`kind: unknown kind "PROTOKOLL"`, "class: one of your organisation's own classes (VARD_SJUKSKRIVNING, VARD_MEDICINSKT_UNDERLAG, VARD_REHABILITERING)", "text: 1 to 4000 characters"}},
+		{"a KONSULTATION's personnummer", review, tenancy.AF, NewMinutes{Kind: MinutesNote, Class: consent.AFInsatser, Text: "Gäller 19850312-9804."},
+			[]string{"text: a KONSULTATION is de-identified: remove the personnummer"}},
+	} {
+		require.Equal(t, c.want, c.in.Problems(c.m, c.writer, now), c.name)
+	}
+}
+
+// A reminder's and a kallelse's time is Stockholm's, summer or winter.
+func TestWhen_InStockholm(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "2026-12-14 kl. 09:00–10:30", When(time.Date(2026, 12, 14, 8, 0, 0, 0, time.UTC), time.Date(2026, 12, 14, 9, 30, 0, 0, time.UTC)))
+	require.Equal(t, "2026-06-01 kl. 10:00–11:00", When(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC), time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)), "summer time")
+}

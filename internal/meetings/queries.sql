@@ -1,14 +1,15 @@
 -- The SQL of meetings. Whether the reader sees a meeting is the database's
--- rule, hub_meeting_seen (migrations 035 and 038): {{visible}} asks it for
+-- rule, hub_meeting_seen (migrations 035, 038 and 040): {{visible}} asks it for
 -- the meeting m, as the table's row security does, and {{party_visible}}
 -- for a party row p, which carries its meeting's rule inputs. {{hole}} is
 -- a fragment of this file. Loaded by queries.go (see
 -- internal/platform/sqlfile).
 
 -- name: visible
--- The meeting m is the reader's to see: it called it, owns its case, or is
--- invited and a samtycke in force shares the person for the meeting's
--- purpose (which the request declared).
+-- The meeting m is the reader's to see: it owns its case, or is a party
+-- (the caller included) and, for a meeting about a person, a samtycke in
+-- force shares the person for the meeting's purpose (which the request
+-- declared).
 EXISTS (SELECT 1 FROM hub_meeting_seen(m.org_id, m.case_org_id, m.party_org_ids, m.purpose, m.individual_id))
 
 -- name: party_visible
@@ -87,7 +88,7 @@ SELECT count(*) FROM (
 
 -- name: shown
 -- The party row p is seen by its organisation always, or under the
--- purpose the request declared (migration 038's shown_under): a narrowing
+-- purpose the request declared (migration 040's shown_under): a narrowing
 -- the rule implies, which an index can search.
 p.shown_under IN (0, hub_purpose_code(hub_current_purpose()::consent_purpose))
 
@@ -139,3 +140,86 @@ UPDATE meetings SET updated_at = hub_now() WHERE id = $1 AND org_id = hub_curren
 -- Cancels the meeting $1 (the caller's, not yet cancelled) for the reason $2.
 UPDATE meetings SET cancelled_at = hub_now(), cancel_reason = $2, updated_at = hub_now()
 WHERE id = $1 AND org_id = hub_current_org() AND cancelled_at IS NULL
+
+-- Reminders (migration 037).
+
+-- name: reminder_window
+-- The meeting m is due its parties' reminders: not cancelled, and it
+-- starts after the request's time and within a day of it.
+m.cancelled_at IS NULL AND m.starts_at > hub_now() AND m.starts_at <= hub_now() + interval '1 day'
+
+-- name: not_reminded
+-- The party p of the meeting m has not been reminded of this start.
+NOT EXISTS (SELECT 1 FROM meeting_reminders r
+	WHERE r.meeting_id = m.id AND r.org_id = p.org_id AND r.reason = 'COMING' AND r.occasion = m.starts_at)
+
+-- name: reminders_due
+-- The reminders the reader's organisation's meetings (the meeting $1;
+-- NULL: any) are due, at most $2, as their caller sees them: each invited
+-- party (not the caller) that has not sent word (ATERBUD) nor rejected
+-- its kallelse, of a meeting within its {{reminder_window}}, not yet
+-- reminded of this start; with the party's organisation and kind, the
+-- meeting's purpose, and the municipality its kallelse was routed for.
+SELECT m.id AS meeting_id, m.purpose, p.org_id, o.kind::text AS org_kind, t.municipality_code
+FROM meetings m
+JOIN meeting_parties p ON p.meeting_id = m.id AND NOT p.caller
+JOIN organizations o ON o.id = p.org_id
+JOIN tasks t ON t.id = p.task_id
+WHERE m.org_id = hub_current_org() AND ($1::uuid IS NULL OR m.id = $1)
+	AND {{reminder_window}}
+	AND p.attendance <> 'ATERBUD' AND t.state NOT IN ('AVVISAD', 'AVBRUTEN')
+	AND {{not_reminded}}
+ORDER BY m.starts_at, m.id, p.org_id
+LIMIT $2
+
+-- name: own_reminder
+-- The meeting $1 as its reminder to the reader's organisation (an
+-- invited party) shows it, if the reader still sees it ({{visible}}: for
+-- a meeting about a person, a samtycke in force for its purpose), it is
+-- still due ({{reminder_window}}) and the party was not reminded of this
+-- start: what the reminder says, the unit its kallelse went to, and the
+-- samtycke that lets the party see the meeting.
+SELECT m.id, m.kind, m.purpose, m.individual_id, m.case_org_id, m.starts_at, m.ends_at, m.place, m.remote_url,
+	p.unit_id,
+	CASE WHEN m.individual_id IS NOT NULL
+		THEN (SELECT s.consent_id FROM hub_shares_person(m.individual_id) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+FROM meetings m
+JOIN meeting_parties p ON p.meeting_id = m.id AND p.org_id = hub_current_org() AND NOT p.caller
+WHERE m.id = $1 AND {{visible}} AND {{reminder_window}} AND p.attendance <> 'ATERBUD' AND {{not_reminded}}
+
+-- name: claim_reminder
+-- Claims the reminder of the meeting $1 to the reader's organisation for
+-- the reason $2 and the start $3, as the task $4 (written next, in the
+-- same transaction): no row when it was claimed before.
+INSERT INTO meeting_reminders (meeting_id, org_id, reason, occasion, task_id, created_at)
+VALUES ($1, hub_current_org(), $2, $3, $4, hub_now())
+ON CONFLICT DO NOTHING
+RETURNING task_id
+
+-- Minutes (migration 037).
+
+-- name: minutes_columns
+-- Minutes from meeting_minutes n, and the samtycke that lets a reader who
+-- did not write them see them (NULL for its own and a KONSULTATION's).
+n.id, n.meeting_id, n.individual_id, n.case_org_id, n.org_id, o.name AS org_name, n.unit_id, n.user_id, n.kind,
+	n.class, n.purpose, n.text, n.recorded_at,
+	CASE WHEN n.individual_id IS NOT NULL AND n.org_id <> hub_current_org()
+		THEN (SELECT s.consent_id FROM hub_shares_class(n.individual_id, n.class) s ORDER BY s.consent_id LIMIT 1) END AS consent_id
+
+-- name: minutes_of
+-- The minutes of the meetings $1 the reader sees (hub_minutes_visible,
+-- the rule of migration 037, as the table's row security), in the order
+-- they were recorded.
+SELECT {{minutes_columns}}
+FROM meeting_minutes n
+JOIN organizations o ON o.id = n.org_id
+WHERE n.meeting_id = ANY ($1::uuid[]) AND hub_minutes_visible(n.org_id, n.meeting_id, n.individual_id, n.class)
+ORDER BY n.meeting_id, n.recorded_at, n.id
+
+-- name: insert_minutes
+-- Minutes $1 of the meeting $2 (its person $3 and municipality $4) by the
+-- reader's organisation, its unit $5 and user $6: kind $7, class $8,
+-- purpose $9, text $10, at the request's time.
+INSERT INTO meeting_minutes (id, meeting_id, individual_id, case_org_id, org_id, unit_id, user_id, kind, class, purpose,
+	text, recorded_at)
+VALUES ($1, $2, $3, $4, hub_current_org(), $5, $6, $7, $8, $9, $10, hub_now())

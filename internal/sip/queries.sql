@@ -1,4 +1,4 @@
--- The SQL of SIP and SAMSIP plans (migration 034). The rule is the one of
+-- The SQL of SIP and SAMSIP plans (migrations 034, 039). The rule is the one of
 -- the row-level security policies, stated in SQL by hub_sip_shares: a plan
 -- is the case owner's, and another party reads it only under a samtycke in
 -- force that shares the person with it for the purpose SIP. $own and
@@ -42,17 +42,36 @@ ORDER BY v.plan_id, v.version DESC
 
 -- name: insatser_of_plans
 -- The insatser of every version of the plans $1 the reader sees: all of
--- them for the case owner; for another party ($2 consented) those of which
--- it is huvudman and those whose class a samtycke shares with it.
+-- them for the case owner; for another party ($2 consented) its own (its
+-- unit's, or its organisation's when the insats names no unit) and those
+-- whose class a samtycke shares with it.
 SELECT i.plan_id, i.version, i.position, i.huvudman_org_id, i.huvudman_unit_id, i.class, i.what,
        i.first_activity, i.start_on, i.status
 FROM sip_plan_insatser i
 WHERE i.plan_id = ANY ($1::uuid[])
-  AND (i.org_id = hub_current_org()
-       OR ($2::boolean AND EXISTS (SELECT 1 FROM hub_sip_shares(i.individual_id))
-           AND (i.huvudman_org_id = hub_current_org()
-                OR EXISTS (SELECT 1 FROM hub_shares_class(i.individual_id, i.class)))))
+  AND (i.org_id = hub_current_org() OR ($2::boolean AND {{party_sees_insats i}}))
 ORDER BY i.plan_id, i.version, i.position
+
+-- name: party_sees_insats
+-- Whether a party other than the case owner sees the insats {{alias}}
+-- (hub_sip_party_sees_insats, migration 039): a samtycke for SIP shares
+-- the person with it, and the insats is its own (its unit's, or its
+-- organisation's when the insats names no unit) or of a class a samtycke
+-- shares with it.
+EXISTS (SELECT 1 FROM hub_sip_party_sees_insats({{alias}}.individual_id, {{alias}}.huvudman_org_id,
+                                                {{alias}}.huvudman_unit_id, {{alias}}.class))
+
+-- name: parties_shown
+-- The parties version $2 of the plan $1 shows the reader: its overall
+-- responsibility, and the huvudmän of the insatser the reader sees (as
+-- insatser_of_plans, $3 consented).
+SELECT v.overall_org_id AS org_id, v.overall_unit_id AS unit_id
+FROM sip_plan_versions v WHERE v.plan_id = $1 AND v.version = $2
+UNION
+SELECT i.huvudman_org_id, i.huvudman_unit_id
+FROM sip_plan_insatser i
+WHERE i.plan_id = $1 AND i.version = $2
+  AND (i.org_id = hub_current_org() OR ($3::boolean AND {{party_sees_insats i}}))
 
 -- name: insert_plan
 -- A new plan $1 of the case $2 (owned by $3, about $4), of kind $5, at
@@ -80,7 +99,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 
 -- name: carry_insatser
 -- Copy the insatser of version $2 of the plan $1 the caller cannot see
--- into its new version $3, from position $4 (migration 034).
+-- into its new version $3, from position $4, the version's next; once
+-- (migration 039). It returns nothing.
 SELECT hub_sip_carry_insatser($1, $2, $3, $4)
 
 -- name: advance
@@ -105,14 +125,13 @@ SELECT id, org_id FROM units WHERE id = ANY ($1::uuid[])
 
 -- name: named_for_sip
 -- A samtycke in force for the person $1 that names the organisation $2
--- (or its unit $3) for the purpose SIP and shares the person with it
--- (hub_sip_samtycke, migration 034); NULL if none.
-SELECT hub_sip_samtycke($1, $2, $3)
+-- (or its unit $3) for the purpose SIP (hub_sip_samtycke, migration 039);
+-- NULL if none. A caller that does not own the case asks only about its
+-- own organisation or a party the current version of its plan $4 shows it
+-- (parties_shown); anything else is refused.
+SELECT hub_sip_samtycke($1, $2, $3, $4)
 
 -- name: owner_sip_samtycke
 -- A samtycke of the caller's organisation for the person $1, in force
--- today and for the purpose SIP; NULL if none.
-SELECT c.id FROM consents c
-WHERE c.individual_id = $1 AND c.org_id = hub_current_org() AND c.revoked_at IS NULL
-  AND 'SIP' = ANY (c.purposes) AND c.valid_from <= hub_today() AND hub_today() <= c.valid_until
-ORDER BY c.id LIMIT 1
+-- today for the purpose SIP, that is a secrecy waiver (OSL); NULL if none.
+SELECT s.consent_id FROM hub_sip_owner_samtycke($1) s ORDER BY s.consent_id LIMIT 1

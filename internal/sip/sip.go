@@ -128,7 +128,8 @@ type NewInsats struct {
 	Status         Status
 }
 
-// Limits of a version's content (the columns' CHECKs, migration 034).
+// Limits of a version's content (the columns' CHECKs, migration 034, and
+// the row-level security of migration 039 for the dates and versions).
 const (
 	MaxGoals        = 20
 	MaxParticipants = 30
@@ -136,6 +137,15 @@ const (
 	MaxText         = 2000
 	MaxWhatMatters  = 4000
 	MaxReason       = 1000
+	// MaxFollowUpDays is how far ahead the next follow-up may be, from
+	// today.
+	MaxFollowUpDays = 366
+	// MaxStartBackDays and MaxStartAheadDays bound an insats's start: about
+	// ten years back (an insats under way for long) and two years ahead.
+	MaxStartBackDays  = 3653
+	MaxStartAheadDays = 731
+	// MaxVersions is how many versions a plan holds at most.
+	MaxVersions = 100
 )
 
 // DefaultClass is the information class of an insats given by an
@@ -161,11 +171,41 @@ func OwnClass(k tenancy.OrganizationKind, c consent.Class) bool {
 	return prefix != "" && strings.HasPrefix(string(c), prefix)
 }
 
+// Trimmed is the content with the white space around each text removed,
+// as it is checked and stored.
+func (c Content) Trimmed() Content {
+	trim := func(list []string) []string {
+		if list == nil {
+			return nil
+		}
+		out := make([]string, len(list))
+		for i, v := range list {
+			out[i] = strings.TrimSpace(v)
+		}
+		return out
+	}
+	c.Goals = trim(c.Goals)
+	c.WhatMatters = strings.TrimSpace(c.WhatMatters)
+	c.Participants = trim(c.Participants)
+	c.Reason = strings.TrimSpace(c.Reason)
+	if c.Insatser != nil {
+		insatser := make([]NewInsats, len(c.Insatser))
+		for i, in := range c.Insatser {
+			in.What = strings.TrimSpace(in.What)
+			in.FirstActivity = strings.TrimSpace(in.FirstActivity)
+			insatser[i] = in
+		}
+		c.Insatser = insatser
+	}
+	return c
+}
+
 // Problems names every problem of the content, each with its field (as
 // the GraphQL input names it). kinds are the organisations' kinds the
 // content names (absent: no such organisation), unitOrgs the units'
-// organisations. A SIP names only municipalities and regions.
-func (c Content) Problems(kind Kind, kinds map[uuid.UUID]tenancy.OrganizationKind, unitOrgs map[uuid.UUID]uuid.UUID) []string {
+// organisations; today (a day as tenancy.DayOf gives it) bounds the dates.
+// A SIP names only municipalities and regions.
+func (c Content) Problems(kind Kind, kinds map[uuid.UUID]tenancy.OrganizationKind, unitOrgs map[uuid.UUID]uuid.UUID, today time.Time) []string {
 	var bad []string
 	text := func(field, v string, max int) {
 		switch n := len([]rune(strings.TrimSpace(v))); {
@@ -204,6 +244,9 @@ func (c Content) Problems(kind Kind, kinds map[uuid.UUID]tenancy.OrganizationKin
 	party("overallResponsibility", c.OverallOrgID, c.OverallUnitID)
 	if c.NextFollowUp.IsZero() {
 		bad = append(bad, "nextFollowUp: required")
+	} else if c.NextFollowUp.Before(today) || c.NextFollowUp.After(today.AddDate(0, 0, MaxFollowUpDays)) {
+		bad = append(bad, fmt.Sprintf("nextFollowUp: from today to a year ahead (%s to %s)",
+			today.Format(time.DateOnly), today.AddDate(0, 0, MaxFollowUpDays).Format(time.DateOnly)))
 	}
 	if len(c.Participants) == 0 {
 		bad = append(bad, "participants: at least one (who took part in drawing up the plan)")
@@ -227,6 +270,9 @@ func (c Content) Problems(kind Kind, kinds map[uuid.UUID]tenancy.OrganizationKin
 		text(f+"firstActivity", in.FirstActivity, 1000)
 		if in.StartOn.IsZero() {
 			bad = append(bad, f+"startOn: required")
+		} else if in.StartOn.Before(today.AddDate(0, 0, -MaxStartBackDays)) || in.StartOn.After(today.AddDate(0, 0, MaxStartAheadDays)) {
+			bad = append(bad, fmt.Sprintf("%sstartOn: from ten years back to two years ahead (%s to %s)", f,
+				today.AddDate(0, 0, -MaxStartBackDays).Format(time.DateOnly), today.AddDate(0, 0, MaxStartAheadDays).Format(time.DateOnly)))
 		}
 	}
 	text("reason", c.Reason, MaxReason)
@@ -258,4 +304,12 @@ func (c Content) Parties() []Party {
 // Party is an organisation, or one unit of it (UnitID not uuid.Nil).
 type Party struct {
 	OrgID, UnitID uuid.UUID
+}
+
+// OwnedBy reports whether the insats is the reader's own, the reader being
+// the organisation org and its unit (nil: none): its unit's when the
+// insats names a unit, its organisation's when it names none
+// (hub_sip_party_sees_insats, migration 039).
+func (in NewInsats) OwnedBy(org uuid.UUID, unit *uuid.UUID) bool {
+	return in.HuvudmanOrgID == org && (in.HuvudmanUnitID == nil || (unit != nil && *in.HuvudmanUnitID == *unit))
 }

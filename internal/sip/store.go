@@ -38,6 +38,7 @@ var (
 	qUnitOrgs         = queries.Must("unit_orgs")
 	qNamedForSIP      = queries.Must("named_for_sip")
 	qOwnerSIPSamtycke = queries.Must("owner_sip_samtycke")
+	qPartiesShown     = queries.Must("parties_shown")
 )
 
 // planRow is a row of plans_of_cases and plans_by_id.
@@ -211,8 +212,7 @@ func Revise(ctx context.Context, q db.Querier, p Plan, expected int, authorUnit 
 	if err := writeVersion(ctx, q, p.ID, s, next, authorUnit, c); err != nil {
 		return 0, err
 	}
-	var carried int
-	if err := q.QueryRow(ctx, qCarryInsatser, p.ID, expected, next, len(c.Insatser)+1).Scan(&carried); err != nil {
+	if _, err := q.Exec(ctx, qCarryInsatser, p.ID, expected, next, len(c.Insatser)+1); err != nil {
 		return 0, fmt.Errorf("keep the insatser the author does not see: %w", err)
 	}
 	return next, nil
@@ -288,21 +288,50 @@ func UnitOrgs(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID
 }
 
 // NamedForSIP is a samtycke in force for the person that names the party
-// for the purpose SIP and shares the person with it (nil if none).
-func NamedForSIP(ctx context.Context, q db.Querier, individualID uuid.UUID, p Party) (*uuid.UUID, error) {
+// for the purpose SIP (nil if none). A caller that does not own the case
+// asks only about its own organisation, or about a party the current
+// version of the plan it revises shows it (PartiesShown; plan nil when it
+// draws up a new one): the database refuses anything else.
+func NamedForSIP(ctx context.Context, q db.Querier, individualID uuid.UUID, p Party, plan *uuid.UUID) (*uuid.UUID, error) {
 	var unit *uuid.UUID
 	if p.UnitID != uuid.Nil {
 		unit = &p.UnitID
 	}
 	var id *uuid.UUID
-	if err := q.QueryRow(ctx, qNamedForSIP, individualID, p.OrgID, unit).Scan(&id); err != nil {
+	if err := q.QueryRow(ctx, qNamedForSIP, individualID, p.OrgID, unit, plan).Scan(&id); err != nil {
 		return nil, fmt.Errorf("samtycke for SIP: %w", err)
 	}
 	return id, nil
 }
 
+// PartiesShown are the parties a version of a plan (which the caller has
+// read under the rule) shows the reader: its overall responsibility and
+// the huvudmän of the insatser the reader sees.
+func PartiesShown(ctx context.Context, q db.Querier, s Scope, planID uuid.UUID, version int) (map[Party]bool, error) {
+	rows, err := q.Query(ctx, qPartiesShown, planID, version, s.Consented)
+	if err != nil {
+		return nil, fmt.Errorf("parties of the plan: %w", err)
+	}
+	out := map[Party]bool{}
+	var org uuid.UUID
+	var unit *uuid.UUID
+	_, err = pgx.ForEachRow(rows, []any{&org, &unit}, func() error {
+		p := Party{OrgID: org}
+		if unit != nil {
+			p.UnitID = *unit
+		}
+		out[p] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("parties of the plan: %w", err)
+	}
+	return out, nil
+}
+
 // OwnerSIPSamtycke is a samtycke of the caller's organisation for the
-// person, in force for the purpose SIP (nil if none).
+// person, in force for the purpose SIP, that is a secrecy waiver (OSL):
+// nil if none.
 func OwnerSIPSamtycke(ctx context.Context, q db.Querier, individualID uuid.UUID) (*uuid.UUID, error) {
 	var id uuid.UUID
 	err := q.QueryRow(ctx, qOwnerSIPSamtycke, individualID).Scan(&id)

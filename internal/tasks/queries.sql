@@ -241,15 +241,18 @@ ON CONFLICT DO NOTHING
 RETURNING task_id
 
 -- name: insert_reminder
--- Writes the reminder $1 about the reader's case $2 (of the person $3) to
--- the case's lead unit $4, from the reader's organisation as the user $5:
--- purpose $6, classes $7, topic $8, municipality $9, subject $10, body
--- $11, due $12, at the request's time. No entry routes it. (Its creation
--- is recorded by task_created.)
+-- Writes the reminder $1 from the reader's organisation (its unit, if the
+-- session has one, as the user $5) to its own unit $4 (NULL: its whole
+-- queue), about its case $2 of the person $3 (both NULL: about no case,
+-- such as a meeting's reminder, which names no person): purpose $6,
+-- classes $7 (none without a case), topic $8, municipality $9, subject
+-- $10, body $11, due $12, at the request's time. No entry routes it. (Its
+-- creation is recorded by task_created.)
 INSERT INTO tasks (id, kind, state, purpose, classes, case_id, individual_id, case_org_id,
 	sender_org_id, sender_unit_id, sender_user_id, topic, municipality_code, routed_entry_id,
 	recipient_org_id, recipient_unit_id, subject, body, due_on, consent_id, created_at, updated_at)
-VALUES ($1, 'PAMINNELSE', 'SKICKAD', $6, $7, $2, $3, hub_current_org(), hub_current_org(), NULL, $5, $8, $9, NULL,
+VALUES ($1, 'PAMINNELSE', 'SKICKAD', $6, $7, $2, $3, CASE WHEN $2::uuid IS NULL THEN NULL ELSE hub_current_org() END,
+	hub_current_org(), hub_current_unit(), $5, $8, $9, NULL,
 	hub_current_org(), $4, $10, $11, $12, NULL, hub_now(), hub_now())
 RETURNING id
 

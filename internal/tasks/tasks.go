@@ -391,7 +391,7 @@ func (in NewTask) classProblems(sender tenancy.OrganizationKind) []string {
 		return bad
 	}
 	if len(in.Classes) == 0 && slices.Contains(Kinds, in.Kind) {
-		bad = append(bad, fmt.Sprintf("classes: name the information classes the task carries (yours: %s)", joinClasses(consent.ClassesOf(sender))))
+		bad = append(bad, fmt.Sprintf("classes: name the information classes the task carries (yours: %s)", consent.JoinClasses(consent.ClassesOf(sender))))
 	}
 	seen := map[consent.Class]bool{}
 	for _, c := range in.Classes {
@@ -399,7 +399,7 @@ func (in NewTask) classProblems(sender tenancy.OrganizationKind) []string {
 		case !slices.Contains(consent.Classes, c):
 			bad = append(bad, fmt.Sprintf("classes: unknown information class %q", c))
 		case c.Source() != sender:
-			bad = append(bad, fmt.Sprintf("classes: %s is not your organisation's information: send your own classes (%s)", c, joinClasses(consent.ClassesOf(sender))))
+			bad = append(bad, fmt.Sprintf("classes: %s is not your organisation's information: send your own classes (%s)", c, consent.JoinClasses(consent.ClassesOf(sender))))
 		case seen[c]:
 			bad = append(bad, fmt.Sprintf("classes: %s is named twice", c))
 		}
@@ -483,12 +483,4 @@ func AddWorkingDays(day time.Time, n int) time.Time {
 		}
 	}
 	return day
-}
-
-func joinClasses(cs []consent.Class) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
 }

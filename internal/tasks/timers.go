@@ -143,18 +143,10 @@ type Reminder struct {
 // false when the occasion was claimed before: the caller rolls back.
 func Remind(ctx context.Context, q db.Querier, by Author, r ReminderDue, t Reminder) (id uuid.UUID, ok bool, err error) {
 	id = ids.New(ctx)
-	classes := make([]string, len(t.Classes))
-	for i, c := range t.Classes {
-		classes[i] = string(c)
+	if err := writeReminder(ctx, q, by, id, &r.CaseID, &r.IndividualID, &r.LeadUnitID, t); err != nil {
+		return uuid.Nil, false, err
 	}
 	var got uuid.UUID
-	if err := q.QueryRow(ctx, qInsertReminder, id, r.CaseID, r.IndividualID, r.LeadUnitID, by.UserID, string(t.Purpose), classes,
-		t.Topic, t.MunicipalityCode, t.Subject, t.Body, t.DueOn).Scan(&got); err != nil {
-		return uuid.Nil, false, fmt.Errorf("write reminder: %w", err)
-	}
-	if _, err := q.Exec(ctx, qTaskCreated, id, ids.New(ctx), by.UnitID, by.UserID, nil); err != nil {
-		return uuid.Nil, false, fmt.Errorf("record the reminder's writing: %w", err)
-	}
 	err = q.QueryRow(ctx, qClaimReminder, r.CaseID, string(r.Reason), r.Occasion, id).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return uuid.Nil, false, nil
@@ -163,6 +155,33 @@ func Remind(ctx context.Context, q db.Querier, by Author, r ReminderDue, t Remin
 		return uuid.Nil, false, fmt.Errorf("claim reminder: %w", err)
 	}
 	return id, true, nil
+}
+
+// RemindOwn writes the reminder id as a PAMINNELSE from the reader's
+// organisation to its own unit (nil: its whole queue), about no case: it
+// names no person and carries no class (t.Classes is ignored). A
+// meeting's reminder and the follow-up of a no-show are such.
+func RemindOwn(ctx context.Context, q db.Querier, by Author, id uuid.UUID, unit *uuid.UUID, t Reminder) error {
+	t.Classes = nil
+	return writeReminder(ctx, q, by, id, nil, nil, unit, t)
+}
+
+// writeReminder writes the PAMINNELSE id to the reader's own unit, about
+// the case and its person (nil: none), and records its creation.
+func writeReminder(ctx context.Context, q db.Querier, by Author, id uuid.UUID, caseID, individualID, unit *uuid.UUID, t Reminder) error {
+	classes := make([]string, len(t.Classes))
+	for i, c := range t.Classes {
+		classes[i] = string(c)
+	}
+	var got uuid.UUID
+	if err := q.QueryRow(ctx, qInsertReminder, id, caseID, individualID, unit, by.UserID, string(t.Purpose), classes,
+		t.Topic, t.MunicipalityCode, t.Subject, t.Body, t.DueOn).Scan(&got); err != nil {
+		return fmt.Errorf("write reminder: %w", err)
+	}
+	if _, err := q.Exec(ctx, qTaskCreated, id, ids.New(ctx), by.UnitID, by.UserID, nil); err != nil {
+		return fmt.Errorf("record the reminder's writing: %w", err)
+	}
+	return nil
 }
 
 // Party is an organisation the timers act as.

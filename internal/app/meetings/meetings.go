@@ -19,6 +19,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app"
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
+	"github.com/samverkanshub/hub/internal/app/timers"
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
@@ -61,6 +62,7 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 	if err != nil {
 		return meeting.Meeting{}, err
 	}
+	in = in.Trimmed() // what is checked is what is stored
 	bad := in.Problems(p.OrgKind, purpose, now)
 	var c *cases.Case
 	if in.CaseID != nil && in.Kind != meeting.Konsultation {
@@ -84,7 +86,6 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 	if err := w.Allow(ctx, authz.Create, obj); err != nil {
 		return meeting.Meeting{}, err
 	}
-	in.Subject, in.Agenda = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Agenda)
 	parties, err := s.invite(ctx, w, in, c)
 	if err != nil {
 		return meeting.Meeting{}, err
@@ -95,6 +96,9 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 		about = &meeting.About{CaseID: c.ID, IndividualID: c.IndividualID, OrgID: c.OrgID}
 	}
 	if err := meeting.Insert(ctx, w.Tx(), id, author(w), purpose, about, in, parties); err != nil {
+		return meeting.Meeting{}, err
+	}
+	if err := timers.ScheduleMeetingReminder(ctx, w, id, p.OrgID, in.StartsAt); err != nil {
 		return meeting.Meeting{}, err
 	}
 	m, err := s.visible(ctx, w, id)
@@ -150,10 +154,8 @@ func kallelse(in meeting.NewMeeting, inv meeting.Invitee, c *cases.Case, caller 
 		topic = *inv.Topic
 	}
 	kind := inv.OrganizationKind
-	start := in.StartsAt.In(stockholm)
 	day := tenancy.DayOf(in.StartsAt)
-	subject := fmt.Sprintf("Kallelse: %s %s kl. %s–%s", in.Kind.Label(), start.Format(time.DateOnly), start.Format("15:04"),
-		in.EndsAt.In(stockholm).Format("15:04"))
+	subject := fmt.Sprintf("Kallelse: %s %s", in.Kind.Label(), meeting.When(in.StartsAt, in.EndsAt))
 	body := in.Subject
 	if in.Place != nil {
 		body += "\nPlats: " + *in.Place
@@ -179,14 +181,6 @@ func kallelse(in meeting.NewMeeting, inv meeting.Invitee, c *cases.Case, caller 
 	return nt
 }
 
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // RecordAttendance records who came: the person's attendance and each
 // party's (attended, a no-show, sent word). Only the organisation that
 // called the meeting records it; a meeting the actor may not see is
@@ -196,11 +190,20 @@ func (s *Service) RecordAttendance(ctx context.Context, w *app.Work, id uuid.UUI
 	if err != nil {
 		return meeting.Meeting{}, err
 	}
-	if bad := ch.Problems(m); len(bad) > 0 {
+	now, err := w.Now(ctx)
+	if err != nil {
+		return meeting.Meeting{}, err
+	}
+	if bad := ch.Problems(m, now); len(bad) > 0 {
 		return meeting.Meeting{}, apperr.Invalidf("the attendance cannot be recorded: %s", strings.Join(bad, "; "))
 	}
 	if err := meeting.RecordAttendance(ctx, w.Tx(), m.ID, ch); err != nil {
 		return meeting.Meeting{}, err
+	}
+	if ch.Person != nil && *ch.Person == meeting.Uteblev {
+		if err := followUp(ctx, w, m); err != nil {
+			return meeting.Meeting{}, err
+		}
 	}
 	changed, err := s.visible(ctx, w, id)
 	if err != nil {
@@ -380,9 +383,15 @@ func readable(w *app.Work) error {
 // of the person's loggutdrag, naming the samtycke that let the reader see
 // it; a KONSULTATION is audited only.
 func note(w *app.Work, m meeting.Meeting, write bool) {
-	gid := relay.ID(relay.TypeMeeting, m.ID)
-	if m.IndividualID != nil && m.CaseOrgID != nil {
-		w.Accessed(audit.Access{IndividualID: *m.IndividualID, OwnerOrgID: *m.CaseOrgID, ObjectID: gid, ConsentID: m.ConsentID, Write: write})
+	noteObject(w, relay.ID(relay.TypeMeeting, m.ID), m.IndividualID, m.CaseOrgID, m.ConsentID, write)
+}
+
+// noteObject notes the object gid read or written: about the person
+// individual (of the municipality caseOrg), a row of the person's
+// loggutdrag naming the samtycke; about no one, the audit record only.
+func noteObject(w *app.Work, gid string, individual, caseOrg, samtycke *uuid.UUID, write bool) {
+	if individual != nil && caseOrg != nil {
+		w.Accessed(audit.Access{IndividualID: *individual, OwnerOrgID: *caseOrg, ObjectID: gid, ConsentID: samtycke, Write: write})
 		return
 	}
 	w.Touch(gid)

@@ -22,6 +22,7 @@ import (
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/sip"
 )
@@ -108,10 +109,10 @@ func (s *Service) Create(ctx context.Context, w *app.Work, caseID uuid.UUID, kin
 		return sip.Plan{}, apperr.Invalidf("kind: one of SIP, SAMSIP")
 	}
 	subject := sip.Subject{CaseID: cs.ID, OrgID: cs.OrgID, IndividualID: cs.IndividualID}
-	if c, err = s.check(ctx, w, subject, kind, c); err != nil {
+	if c, err = s.check(ctx, w, subject, kind, c, nil); err != nil {
 		return sip.Plan{}, err
 	}
-	id := uuid.New()
+	id := ids.New(ctx)
 	if err := sip.Create(ctx, w.Tx(), id, subject, kind, w.Principal().UnitID, c); err != nil {
 		return sip.Plan{}, err
 	}
@@ -136,8 +137,11 @@ func (s *Service) Revise(ctx context.Context, w *app.Work, planID uuid.UUID, exp
 	if expected != p.CurrentVersion {
 		return sip.Plan{}, apperr.Errorf(apperr.Conflict, "expectedVersion: the plan is at version %d, not %d; read it again and revise that", p.CurrentVersion, expected)
 	}
+	if p.CurrentVersion >= sip.MaxVersions {
+		return sip.Plan{}, apperr.Errorf(apperr.Conflict, "expectedVersion: a plan holds at most %d versions, and this one has them all", sip.MaxVersions)
+	}
 	subject := sip.Subject{CaseID: p.CaseID, OrgID: p.OrgID, IndividualID: p.IndividualID}
-	if c, err = s.check(ctx, w, subject, p.Kind, c); err != nil {
+	if c, err = s.check(ctx, w, subject, p.Kind, c, &p); err != nil {
 		return sip.Plan{}, err
 	}
 	if _, err := sip.Revise(ctx, w.Tx(), p, expected, w.Principal().UnitID, c); err != nil {
@@ -159,6 +163,10 @@ func (s *Service) RecordAgreement(ctx context.Context, w *app.Work, planID uuid.
 	if err := w.Allow(ctx, authz.Update, object(p)); err != nil {
 		return sip.Plan{}, notFound(err, "no such plan")
 	}
+	if note != nil {
+		trimmed := strings.TrimSpace(*note)
+		note = &trimmed
+	}
 	var bad []string
 	if version < 1 || version > p.CurrentVersion {
 		bad = append(bad, fmt.Sprintf("version: the plan has versions 1 to %d", p.CurrentVersion))
@@ -166,11 +174,16 @@ func (s *Service) RecordAgreement(ctx context.Context, w *app.Work, planID uuid.
 	if how != "WRITTEN" && how != "ORAL" {
 		bad = append(bad, "how: WRITTEN or ORAL")
 	}
-	if note != nil && (strings.TrimSpace(*note) == "" || len([]rune(*note)) > 1000) {
+	if note != nil && (*note == "" || len([]rune(*note)) > 1000) {
 		bad = append(bad, "note: 1 to 1000 characters, or none")
 	}
 	if len(bad) > 0 {
 		return sip.Plan{}, apperr.Invalidf("the agreement cannot be recorded: %s", strings.Join(bad, "; "))
+	}
+	if w.Principal().OrgID == p.OrgID {
+		if err := requireOwnerSamtycke(ctx, w, p.IndividualID, p.CaseID); err != nil {
+			return sip.Plan{}, err
+		}
 	}
 	if err := sip.RecordAgreement(ctx, w.Tx(), p, version, how, note); err != nil {
 		return sip.Plan{}, err
@@ -180,11 +193,15 @@ func (s *Service) RecordAgreement(ctx context.Context, w *app.Work, planID uuid.
 	return p, nil
 }
 
-// check validates the content (naming every problem with its field),
-// gives each insats without a class its huvudman's class for insatser,
-// and checks that a samtycke for SIP names every party the plan names and
-// that the actor may write each insats.
-func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, kind sip.Kind, c sip.Content) (sip.Content, error) {
+// check validates the content, trimmed (naming every problem with its
+// field), gives each insats without a class its huvudman's class for
+// insatser, and checks that a samtycke for SIP names every party the plan
+// names and that the actor may write each insats. revising is the plan
+// revised (nil for a new one): a party that does not own the case names
+// only itself and the parties the revised version shows it, so that it
+// never learns from the answer whom else the samtycke names.
+func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, kind sip.Kind, c sip.Content, revising *sip.Plan) (sip.Content, error) {
+	c = c.Trimmed()
 	parties := c.Parties()
 	orgIDs := make([]uuid.UUID, 0, len(parties))
 	var unitIDs []uuid.UUID
@@ -202,7 +219,11 @@ func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, k
 	if err != nil {
 		return c, err
 	}
-	bad := c.Problems(kind, kinds, unitOrgs)
+	today, err := w.Today(ctx)
+	if err != nil {
+		return c, err
+	}
+	bad := c.Problems(kind, kinds, unitOrgs, today)
 	if len(bad) > 0 {
 		return c, apperr.Invalidf("the plan cannot be saved: %s", strings.Join(bad, "; "))
 	}
@@ -216,15 +237,13 @@ func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, k
 	}
 	c.Insatser = insatser
 
-	me := w.Principal().OrgID
-	if me == subject.OrgID {
-		id, err := sip.OwnerSIPSamtycke(ctx, w.Tx(), subject.IndividualID)
-		if err != nil {
+	me, myUnit := w.Principal().OrgID, w.Principal().UnitID
+	owner := me == subject.OrgID
+	shown := map[sip.Party]bool{}
+	var plan *uuid.UUID
+	if owner {
+		if err := requireOwnerSamtycke(ctx, w, subject.IndividualID, subject.CaseID); err != nil {
 			return c, err
-		}
-		if id == nil {
-			w.Deny("no samtycke in force for the purpose SIP", relay.ID(relay.TypeCase, subject.CaseID))
-			return c, apperr.New(apperr.Forbidden, "the person has no samtycke in force for the purpose SIP: record one before the plan")
 		}
 	} else {
 		shared, err := cases.SharedClasses(ctx, w.Tx(), []uuid.UUID{subject.IndividualID})
@@ -232,8 +251,14 @@ func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, k
 			return c, err
 		}
 		for i, in := range c.Insatser {
-			if in.HuvudmanOrgID != me && !slices.Contains(shared[subject.IndividualID], *in.Class) {
+			if !in.OwnedBy(me, myUnit) && !slices.Contains(shared[subject.IndividualID], *in.Class) {
 				bad = append(bad, fmt.Sprintf("insatser[%d]: an insats of another party whose class (%s) no samtycke shares with you; the case owner or the huvudman writes it", i, *in.Class))
+			}
+		}
+		if revising != nil {
+			plan = &revising.ID
+			if shown, err = sip.PartiesShown(ctx, w.Tx(), w.Scope(authz.Read, authz.SipPlan), revising.ID, revising.CurrentVersion); err != nil {
+				return c, err
 			}
 		}
 	}
@@ -241,7 +266,11 @@ func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, k
 		if p.OrgID == subject.OrgID {
 			continue
 		}
-		id, err := sip.NamedForSIP(ctx, w.Tx(), subject.IndividualID, p)
+		if !owner && p.OrgID != me && !shown[p] {
+			bad = append(bad, fmt.Sprintf("%s: only the case owner names a party the plan does not name yet", fieldOf(c, p)))
+			continue
+		}
+		id, err := sip.NamedForSIP(ctx, w.Tx(), subject.IndividualID, p, plan)
 		if err != nil {
 			return c, err
 		}
@@ -253,6 +282,21 @@ func (s *Service) check(ctx context.Context, w *app.Work, subject sip.Subject, k
 		return c, apperr.Invalidf("the plan cannot be saved: %s", strings.Join(bad, "; "))
 	}
 	return c, nil
+}
+
+// requireOwnerSamtycke refuses the case owner's write (FORBIDDEN, and a
+// denial in the audit trail) unless a samtycke for SIP of its own, a
+// secrecy waiver, is in force for the person.
+func requireOwnerSamtycke(ctx context.Context, w *app.Work, individualID, caseID uuid.UUID) error {
+	id, err := sip.OwnerSIPSamtycke(ctx, w.Tx(), individualID)
+	if err != nil {
+		return err
+	}
+	if id == nil {
+		w.Deny("no samtycke in force for the purpose SIP", relay.ID(relay.TypeCase, caseID))
+		return apperr.New(apperr.Forbidden, "the person has no samtycke in force for the purpose SIP: record one before the plan")
+	}
+	return nil
 }
 
 // fieldOf names the first field of c that names the party p.

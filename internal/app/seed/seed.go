@@ -11,13 +11,18 @@
 // with the hub) is saved by its förbund administrator from the command
 // line (internal/app/routines), and the demo people's cases are moved
 // through their förbund's routines by the demo users (screenCase,
-// transitionCase), so that their histories are real.
+// transitionCase), so that their histories are real. Last, the demo users
+// tell the story of issue 14 (story.go): tasks, a meeting, a plan, the
+// evidence checklist and a repayment, each written by the party whose step
+// it is, under the purpose it declares.
 //
-// Loading twice writes no person, case, party, samtycke, item, routine or
-// step of a case's history twice: each step is skipped when what it writes
-// is there (the demo's ids are fixed, see internal/platform/ids), a
-// förbund's routine when the förbund has one. Each load leaves its
-// reference records again: they say that a load ran.
+// Loading twice writes no person, case, party, samtycke, item, routine,
+// step of a case's history, task, step of a task's history, meeting,
+// attendance, plan, agreement, item of the checklist or repayment twice:
+// each step is skipped when what it writes is there (the demo's ids are
+// fixed, see internal/platform/ids), a förbund's routine when the förbund
+// has one. Each load leaves its reference records again: they say that a
+// load ran.
 package seed
 
 import (
@@ -32,8 +37,12 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/casework"
+	appmeetings "github.com/samverkanshub/hub/internal/app/meetings"
+	"github.com/samverkanshub/hub/internal/app/plans"
 	"github.com/samverkanshub/hub/internal/app/routines"
 	"github.com/samverkanshub/hub/internal/app/samtycke"
+	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/consent"
@@ -77,7 +86,9 @@ func Demo(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys, operator
 		}
 	}
 	people := casework.New(a)
-	s := &seeder{app: a, operator: operator, casework: people, samtycke: samtycke.New(a, people), routines: routines.New()}
+	taskWork := apptasks.New(vagin.New(a, 0))
+	s := &seeder{app: a, operator: operator, casework: people, samtycke: samtycke.New(a, people), routines: routines.New(),
+		tasks: taskWork, meetings: appmeetings.New(taskWork), plans: plans.New(), evidence: casework.NewEvidence(people, taskWork)}
 	return s.scenario(ctx, demo.TheScenario())
 }
 
@@ -87,38 +98,62 @@ type seeder struct {
 	casework *casework.Service
 	samtycke *samtycke.Service
 	routines *routines.Service
+	tasks    *apptasks.Service
+	meetings *appmeetings.Service
+	plans    *plans.Service
+	evidence *casework.Evidence
 }
 
-// actor is the demo user login acting from the command line: the user
-// (so that the data says who in the scenario wrote it, as it would from
-// the API), with the operator who ran the seed as the client.
-func (s *seeder) actor(login string) (app.Actor, error) {
+// actor is the demo user login acting from the command line under
+// purpose: the user (so that the data says who in the scenario wrote it,
+// as it would from the API), with the operator who ran the seed as the
+// client.
+func (s *seeder) actor(login string, purpose consent.Purpose) (app.Actor, error) {
 	p, ok := demo.Principal(login)
 	if !ok {
 		return app.Actor{}, fmt.Errorf("no demo user %q", login)
 	}
 	p.Issuer = "hub command line"
 	p.ClientID = "cli:" + s.operator
-	return s.app.NewActor(p, string(demo.ScenarioPurpose))
+	return s.app.NewActor(p, string(purpose))
 }
 
-// step runs one use case as login, in a unit of work of its own, with the
-// id it must create (uuid.Nil: it creates none), and finishes it with its
-// audit record named after the API's mutation.
+// step runs one use case as login under the scenario's purpose, in a unit
+// of work of its own, with the id it must create (uuid.Nil: it creates
+// none), and finishes it with its audit record named after the API's
+// mutation.
 func (s *seeder) step(ctx context.Context, login, mutation string, id uuid.UUID, do func(context.Context, *app.Work) (uuid.UUID, error)) error {
-	actor, err := s.actor(login)
+	return s.stepFor(ctx, login, demo.ScenarioPurpose, mutation, id, presetOf(id), do)
+}
+
+// presetOf is the preset of a use case that makes one new row, id
+// (uuid.Nil: none).
+func presetOf(id uuid.UUID) []uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return []uuid.UUID{id}
+}
+
+// stepFor is step under purpose, with the ids the use case's new rows
+// take, in the order it makes them (preset; see internal/platform/ids),
+// and the id it must return (uuid.Nil: any).
+func (s *seeder) stepFor(ctx context.Context, login string, purpose consent.Purpose, mutation string, id uuid.UUID, preset []uuid.UUID,
+	do func(context.Context, *app.Work) (uuid.UUID, error)) error {
+	actor, err := s.actor(login, purpose)
 	if err != nil {
 		return err
 	}
-	return s.stepAs(ctx, actor, login, mutation, id, do)
+	return s.stepAs(ctx, actor, login, mutation, id, preset, do)
 }
 
-// stepAs is step for an actor other than a demo user (who names it in
+// stepAs is stepFor for an actor other than a demo user (who names it in
 // messages).
-func (s *seeder) stepAs(ctx context.Context, actor app.Actor, who, mutation string, id uuid.UUID, do func(context.Context, *app.Work) (uuid.UUID, error)) error {
+func (s *seeder) stepAs(ctx context.Context, actor app.Actor, who, mutation string, id uuid.UUID, preset []uuid.UUID,
+	do func(context.Context, *app.Work) (uuid.UUID, error)) error {
 	w := s.app.Begin(actor)
-	if id != uuid.Nil {
-		ctx = ids.Preset(ctx, id)
+	if len(preset) > 0 {
+		ctx = ids.Preset(ctx, preset...)
 	}
 	got, err := do(ctx, w)
 	if err == nil && id != uuid.Nil && got != id {
@@ -170,25 +205,12 @@ func (s *seeder) scenario(ctx context.Context, sc demo.Scenario) error {
 		if taking[pt.OrgID] {
 			continue
 		}
-		err := s.step(ctx, pt.Login, "addCaseParticipant", uuid.Nil, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-			unit := pt.UnitID
-			_, err := s.casework.AddParticipant(ctx, w, cases.NewParticipant{CaseID: sc.Case.ID, OrgID: pt.OrgID, UnitID: &unit})
-			return uuid.Nil, err
-		})
-		if err != nil {
+		if err := s.participant(ctx, demo.ScenarioPurpose, sc.Case.ID, pt); err != nil {
 			return err
 		}
 	}
 	if c := sc.Samtycke; !present[c.ID] {
-		err := s.step(ctx, c.Login, "recordConsent", c.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-			in, err := consentInput(c)
-			if err != nil {
-				return uuid.Nil, err
-			}
-			rec, err := s.samtycke.Record(ctx, w, in)
-			return rec.ID, err
-		})
-		if err != nil {
+		if err := s.record(ctx, demo.ScenarioPurpose, c); err != nil {
 			return err
 		}
 	}
@@ -214,7 +236,28 @@ func (s *seeder) scenario(ctx context.Context, sc demo.Scenario) error {
 			return err
 		}
 	}
-	return nil
+	return s.story(ctx, sc.Story)
+}
+
+// participant adds a party to a case as pt.Login, under purpose.
+func (s *seeder) participant(ctx context.Context, purpose consent.Purpose, caseID uuid.UUID, pt demo.Participant) error {
+	return s.stepFor(ctx, pt.Login, purpose, pt.Mutation(), uuid.Nil, nil, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+		unit := pt.UnitID
+		_, err := s.casework.AddParticipant(ctx, w, cases.NewParticipant{CaseID: caseID, OrgID: pt.OrgID, UnitID: &unit})
+		return uuid.Nil, err
+	})
+}
+
+// record records a samtycke as c.Login, under purpose.
+func (s *seeder) record(ctx context.Context, purpose consent.Purpose, c demo.Samtycke) error {
+	return s.stepFor(ctx, c.Login, purpose, c.Mutation(), c.ID, presetOf(c.ID), func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+		in, err := consentInput(c)
+		if err != nil {
+			return uuid.Nil, err
+		}
+		rec, err := s.samtycke.Record(ctx, w, in)
+		return rec.ID, err
+	})
 }
 
 // adopt saves a förbund's routine following a shipped one, as the
@@ -234,7 +277,7 @@ func (s *seeder) adopt(ctx context.Context, a demo.Adoption) error {
 		return fmt.Errorf("demo routine of %s: no shipped routine %q; are the migrations applied?", a.Name, a.Template)
 	}
 	admin := app.CommandLineActor(a.OrgID, a.OrgKind, s.operator, identity.Forbundsadministrator)
-	return s.stepAs(ctx, admin, admin.Principal.UserID, "saveRoutine", a.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+	return s.stepAs(ctx, admin, admin.Principal.UserID, "saveRoutine", a.ID, []uuid.UUID{a.ID}, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
 		saved, err := s.routines.Save(ctx, w, routine.NewVersion{FederationID: a.FederationID, Key: a.Template, Name: a.Name,
 			Definition: templates[i].Definition})
 		return saved.ID, err
@@ -259,7 +302,24 @@ func (s *seeder) journey(ctx context.Context, j demo.Journey) error {
 	if err != nil {
 		return err
 	}
-	if p := j.Person; !present[p.ID] {
+	if err := s.enter(ctx, j.Person, j.Case, present); err != nil {
+		return err
+	}
+	for _, st := range j.Steps {
+		if (st.Answers != nil && screened[j.Case.ID]) || (st.Answers == nil && present[st.ID]) {
+			continue
+		}
+		if err := s.move(ctx, j.Case.Login, demo.ScenarioPurpose, j.Case.ID, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enter registers a demo person and opens their case, each unless
+// present.
+func (s *seeder) enter(ctx context.Context, p demo.Person, c demo.Case, present map[uuid.UUID]bool) error {
+	if !present[p.ID] {
 		err := s.step(ctx, p.Login, "registerIndividual", p.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
 			ind, err := s.casework.RegisterIndividual(ctx, w, individuals.RegisterInput{
 				Personnummer: p.Number, GivenName: p.Given, FamilyName: p.Family, ProtectedIdentity: p.Protected})
@@ -269,53 +329,41 @@ func (s *seeder) journey(ctx context.Context, j demo.Journey) error {
 			return err
 		}
 	}
-	if c := j.Case; !present[c.ID] {
-		if err := s.open(ctx, c); err != nil {
-			return err
-		}
-	}
-	for _, st := range j.Steps {
-		if st.Answers != nil {
-			if screened[j.Case.ID] {
-				continue
-			}
-			err := s.step(ctx, j.Case.Login, "screenCase", st.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-				_, _, closed, err := s.casework.ScreenCase(ctx, w, j.Case.ID, st.Answers, nil)
-				switch {
-				case err != nil:
-					return uuid.Nil, err
-				case closed == nil:
-					return uuid.Nil, nil
-				case closed.To != st.To:
-					return uuid.Nil, fmt.Errorf("the screening closed the case into %s, not %s", closed.To, st.To)
-				}
-				return closed.ID, nil
-			})
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if present[st.ID] {
-			continue
-		}
-		err := s.step(ctx, j.Case.Login, "transitionCase", st.ID, func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
-			m := routine.Move{To: st.To, Reason: st.Reason, Routes: st.Routes, Closure: st.Closure}
-			if st.Forum != "" {
-				today, err := w.Today(ctx)
-				if err != nil {
-					return uuid.Nil, err
-				}
-				m.Decision = &routine.Decision{Forum: st.Forum, DecidedOn: today}
-			}
-			_, t, err := s.casework.TransitionCase(ctx, w, j.Case.ID, m)
-			return t.ID, err
-		})
-		if err != nil {
-			return err
-		}
+	if !present[c.ID] {
+		return s.open(ctx, c)
 	}
 	return nil
+}
+
+// move takes a step of a case's journey as login under purpose: a
+// screening (with Answers) or a transition.
+func (s *seeder) move(ctx context.Context, login string, purpose consent.Purpose, caseID uuid.UUID, st demo.Step) error {
+	if st.Answers != nil {
+		return s.stepFor(ctx, login, purpose, st.Mutation(), st.ID, presetOf(st.ID), func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+			_, _, closed, err := s.casework.ScreenCase(ctx, w, caseID, st.Answers, nil)
+			switch {
+			case err != nil:
+				return uuid.Nil, err
+			case closed == nil:
+				return uuid.Nil, nil
+			case closed.To != st.To:
+				return uuid.Nil, fmt.Errorf("the screening closed the case into %s, not %s", closed.To, st.To)
+			}
+			return closed.ID, nil
+		})
+	}
+	return s.stepFor(ctx, login, purpose, st.Mutation(), st.ID, presetOf(st.ID), func(ctx context.Context, w *app.Work) (uuid.UUID, error) {
+		m := routine.Move{To: st.To, Reason: st.Reason, Parties: st.Parties, Routes: st.Routes, Closure: st.Closure, Wait: st.Wait}
+		if st.Forum != "" {
+			today, err := w.Today(ctx)
+			if err != nil {
+				return uuid.Nil, err
+			}
+			m.Decision = &routine.Decision{Forum: st.Forum, DecidedOn: today}
+		}
+		_, t, err := s.casework.TransitionCase(ctx, w, caseID, m)
+		return t.ID, err
+	})
 }
 
 // open opens a demo case as its login.
@@ -339,7 +387,11 @@ func consentInput(c demo.Samtycke) (consent.Input, error) {
 		return consent.Input{}, err
 	}
 	form := c.FormReference
-	return consent.Input{IndividualID: c.IndividualID, Kind: consent.OSL, Purposes: []consent.Purpose{demo.ScenarioPurpose},
+	purposes := c.Purposes
+	if purposes == nil {
+		purposes = []consent.Purpose{demo.ScenarioPurpose}
+	}
+	return consent.Input{IndividualID: c.IndividualID, Kind: consent.OSL, Purposes: purposes,
 		GivenBy: consent.GivenByPerson, ValidFrom: from, ValidUntil: until, Evidence: consent.Written,
 		FormReference: &form, RequestedByOrgID: c.RequestedBy, Grants: c.Grants}, nil
 }

@@ -136,3 +136,87 @@ func TestDemo_CasesInSeveralStatesForBothFörbund(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, own, 1, "seeding again saves no second version")
 }
+
+// The story of issue 14 is told whole: Robin's case went every step from
+// IDENTIFIERAD to AVSLUTAD with sjukersättning, the signal, the kallelser
+// and the requests for the evidence were all worked to KLAR by their
+// recipients, the SAMSIP meeting had everyone there, the plan has
+// insatser of four parties and Robin's agreement, the checklist is
+// complete and FK's repayment recorded. Each step left its audit record,
+// as the API's mutation of the same name would. Seeding again tells
+// nothing twice.
+func TestDemo_TellsTheStoryOfOnePersonInKarlstad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
+	story := demo.TheScenario().Story
+
+	var state string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT state FROM cases WHERE id = $1`, demo.StoryCase).Scan(&state))
+	require.Equal(t, routine.Avslutad, state)
+	var path []string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT array_agg(to_state ORDER BY at, id) FROM case_transitions WHERE case_id = $1`,
+		demo.StoryCase).Scan(&path))
+	require.Equal(t, []string{"IDENTIFIERAD", "SCREENAD", "KARTLAGGNING", "SAMTYCKE", "UNDERLAG", "GEMENSAM_PLANERING", "VAG_VALD", "VANTAR", "AVSLUTAD"}, path)
+	var closure, outcome, benefit string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT closure_reason, outcome, benefit_kind FROM case_transitions
+		WHERE case_id = $1 AND to_state = 'AVSLUTAD'`, demo.StoryCase).Scan(&closure, &outcome, &benefit))
+	require.Equal(t, []string{"ERSATTNING_BEVILJAD", "RATT_ERSATTNING", "SJUKERSATTNING"}, []string{closure, outcome, benefit})
+
+	var samtycken int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM consents WHERE individual_id = $1`, demo.StoryIndividual).Scan(&samtycken))
+	require.Equal(t, 3, samtycken)
+	rows, err := d.Pool.Query(ctx, `SELECT kind::text, state::text FROM tasks WHERE case_id = $1`, demo.StoryCase)
+	require.NoError(t, err)
+	kinds := map[string]int{}
+	for rows.Next() {
+		var kind, st string
+		require.NoError(t, rows.Scan(&kind, &st))
+		kinds[kind]++
+		require.Equal(t, "KLAR", st, "every task of the story was worked to KLAR (%s)", kind)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, map[string]int{"SIGNAL_SJUKSKRIVNING": 1, "KALLELSE_SIP": 3, "FRAGA_MEDICINSKT_UNDERLAG": 1, "BEGARAN_GEMENSAM_KARTLAGGNING": 1}, kinds)
+
+	var attendance []string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT array_agg(attendance::text) FROM meeting_parties WHERE meeting_id = $1`,
+		demo.StoryMeeting).Scan(&attendance))
+	require.Equal(t, []string{"NARVARANDE", "NARVARANDE", "NARVARANDE", "NARVARANDE"}, attendance, "Karlstad, who called it, FK, AF and the region")
+	var person string
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT person_attendance::text FROM meetings WHERE id = $1`, demo.StoryMeeting).Scan(&person))
+	require.Equal(t, "NARVARANDE", person)
+
+	var huvudmän, agreements int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(DISTINCT huvudman_org_id) FROM sip_plan_insatser WHERE plan_id = $1`, demo.StoryPlan).Scan(&huvudmän))
+	require.Equal(t, 4, huvudmän, "Karlstad, FK, AF and the region")
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM sip_plan_agreements WHERE plan_id = $1`, demo.StoryPlan).Scan(&agreements))
+	require.Equal(t, 1, agreements)
+	var received int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM case_evidence WHERE case_id = $1 AND status = 'RECEIVED'`, demo.StoryCase).Scan(&received))
+	require.Equal(t, 4, received)
+	var kronor int64
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT amount_kronor FROM case_repayments WHERE id = $1`, demo.StoryRepayment).Scan(&kronor))
+	require.EqualValues(t, demo.StoryRepaymentKronor, kronor)
+
+	// One audit record per step, named after the API's mutation, in the
+	// name of the demo user who took it.
+	var records int
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_records WHERE operation_name LIKE $1 || '%'
+		AND user_id = ANY($2)`, seed.OperationPrefix, []string{"soc.karlstad", "rehab.vc", "ph.fk", "af.karlstad"}).Scan(&records))
+	require.GreaterOrEqual(t, records, len(story.Steps)+2, "the story's steps, the registration and the opening left their records")
+
+	written := func() map[string]int {
+		out := map[string]int{}
+		for _, table := range []string{"consents", "case_participants", "case_transitions", "case_screenings", "tasks", "task_events",
+			"meetings", "sip_plans", "sip_plan_versions", "sip_plan_agreements", "case_evidence", "case_repayments"} {
+			var n int
+			require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
+			out[table] = n
+		}
+		return out
+	}
+	before := written()
+	require.NoError(t, seed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
+	require.Equal(t, before, written(), "seeding again tells nothing twice")
+}

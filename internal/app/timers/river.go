@@ -46,7 +46,7 @@ type remindWorker struct {
 
 func (w *remindWorker) Work(ctx context.Context, _ *river.Job[RemindArgs]) error {
 	res, err := w.s.Remind(ctx)
-	w.s.log.Info("reminders scanned", "written", res.Written)
+	w.s.log.Info("reminders scanned", "written", res.Written, "meetings", res.Meetings)
 	return err
 }
 
@@ -96,6 +96,9 @@ func NewClient(pool *pgxpool.Pool, s *Service, cfg Config) (*river.Client[pgx.Tx
 		return nil, err
 	}
 	if err := river.AddWorkerSafely(workers, &waitEndedWorker{s: s}); err != nil {
+		return nil, err
+	}
+	if err := river.AddWorkerSafely(workers, &meetingReminderWorker{s: s}); err != nil {
 		return nil, err
 	}
 	every := func(args river.JobArgs, id string) *river.PeriodicJob {

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -216,12 +215,8 @@ func (s *Service) escalate(ctx context.Context, p task.Party, o task.Overdue, re
 // scans find it blocked again without writing it again.
 func (s *Service) recordBlocked(ctx context.Context, w *app.Work, p task.Party, o task.Overdue, next directory.Entry, needed []consent.Class) error {
 	gid := relay.ID(relay.TypeTask, o.ID)
-	classes := make([]string, len(needed))
-	for i, cl := range needed {
-		classes[i] = string(cl)
-	}
 	reason := fmt.Sprintf("not escalated to level %d, %s (entry %s): no samtycke in force shares the person and %s with it for %s",
-		o.EscalationLevel+1, next.FunctionName, next.ID, strings.Join(classes, ", "), o.Purpose)
+		o.EscalationLevel+1, next.FunctionName, next.ID, consent.JoinClasses(needed), o.Purpose)
 	seen, err := audit.Recorded(ctx, w.Tx(), p.ID, "job", EscalateJob, gid, audit.Denied, reason)
 	if err != nil || seen {
 		w.Abandon(ctx)
@@ -233,7 +228,8 @@ func (s *Service) recordBlocked(ctx context.Context, w *app.Work, p task.Party, 
 
 // Reminding is what one scan of reminders did.
 type Reminding struct {
-	Written int
+	Written  int // reminders of cases
+	Meetings int // reminders of coming meetings, one per party
 }
 
 // reminderPurpose is the purpose the reminders are written and read
@@ -242,7 +238,10 @@ const reminderPurpose = consent.SamordnadRehabilitering
 
 // Remind writes, as each municipality in turn (the cases' owners), the
 // reminders its open cases are due and have not had, each a PAMINNELSE
-// to the case's lead unit.
+// to the case's lead unit; and, as each organisation in turn, the
+// reminders of the meetings it called that their parties are due and
+// have not had (meetings.go), each a PAMINNELSE the party writes to its
+// own queue.
 func (s *Service) Remind(ctx context.Context) (Reminding, error) {
 	var res Reminding
 	parties, err := s.parties(ctx)
@@ -251,11 +250,13 @@ func (s *Service) Remind(ctx context.Context) (Reminding, error) {
 	}
 	var errs []error
 	for _, p := range parties {
-		if p.Kind != tenancy.Kommun {
-			continue // only a municipality owns cases
+		if p.Kind == tenancy.Kommun { // only a municipality owns cases
+			if err := s.remindFor(ctx, p, &res); err != nil {
+				errs = append(errs, fmt.Errorf("reminders of %s: %w", p.ID, err))
+			}
 		}
-		if err := s.remindFor(ctx, p, &res); err != nil {
-			errs = append(errs, fmt.Errorf("reminders of %s: %w", p.ID, err))
+		if err := s.remindMeetingsOf(ctx, p, nil, &res); err != nil {
+			errs = append(errs, fmt.Errorf("meeting reminders of %s: %w", p.ID, err))
 		}
 	}
 	return res, errors.Join(errs...)

@@ -843,7 +843,7 @@ var casefileTables = []struct {
 	{"meetings", []string{"id", "kind", "purpose", "case_id", "individual_id", "case_org_id", "org_id", "unit_id", "user_id", "party_org_ids",
 		"subject", "agenda", "starts_at", "ends_at", "place", "remote_url", "person_attendance", "cancelled_at", "cancel_reason", "created_at", "updated_at"}},
 	// The party rows repeat their meeting's rule inputs and cancellation
-	// (migration 038; its trigger, which fills them, does not fire here).
+	// (migration 040; its trigger, which fills them, does not fire here).
 	{"meeting_parties", []string{"meeting_id", "org_id", "unit_id", "role", "caller", "task_id", "attendance", "starts_at", "updated_at",
 		"meeting_org_id", "case_org_id", "party_org_ids", "purpose", "individual_id", "cancelled_at"}},
 	{"case_evidence", []string{"case_id", "kind", "org_id", "individual_id", "class", "status", "task_id", "holder_org_id", "received_on",

@@ -27,6 +27,7 @@ const (
 	TypeTask            = "Task"
 	TypePlan            = "Plan"
 	TypeMeeting         = "Meeting"
+	TypeMeetingMinutes  = "MeetingMinutes"
 )
 
 // TypeAccessLog is the type of the global id that names a person's

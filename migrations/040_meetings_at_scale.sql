@@ -1,14 +1,14 @@
 -- Meetings at national scale (issue 14's target: a unit's coming meetings,
 -- p99 <= 20 ms; docs/casefile-benchmarks.md).
 --
--- 1. THE RULE of migration 035, stated once, now as a set-returning
+-- 1. THE RULE of migrations 035 and 038, stated once, now as a set-returning
 -- function, hub_meeting_seen, that Postgres inlines into the EXISTS of a
 -- policy or a query (the form migration 021 gives hub_shares_person): a
--- row that fails the cheap tests (caller, case owner, party, purpose)
+-- row that fails the cheap tests (case owner, party, purpose)
 -- costs a few comparisons instead of a call of the SQL function
 -- hub_meeting_visible (some 20 µs, up to three times per row).
--- hub_meeting_visible keeps its signature and meaning, and asks
--- hub_meeting_seen.
+-- hub_meeting_visible keeps its signature and meaning (p_org, the caller,
+-- has no term of its own since migration 038), and asks hub_meeting_seen.
 --
 -- 2. A party row carries its meeting's rule inputs (the caller's
 -- organisation, the case's owner, the parties, the purpose, the person)
@@ -27,8 +27,7 @@ CREATE FUNCTION hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], 
                                  p_individual uuid) RETURNS TABLE (seen boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT true
-          WHERE p_org = hub_current_org()
-             OR p_case_org = hub_current_org()
+          WHERE p_case_org = hub_current_org()
              OR (hub_current_org() = ANY (p_parties)
                  AND (p_individual IS NULL
                       OR (p_purpose::text = hub_current_purpose()
@@ -106,8 +105,8 @@ CREATE INDEX meeting_parties_coming ON meeting_parties (queue_id, starts_at, mee
 -- queue and asked the rule of each: Försäkringskassan's national queue
 -- holds some 16,000, most of them under another purpose than the one a
 -- request declares. shown_under says under which purpose the party's own
--- organisation sees the meeting: 0 always (it called it, owns the case, or
--- the meeting names no one), else the meeting's purpose's code. A purpose
+-- organisation sees the meeting: 0 always (it owns the case, or the
+-- meeting names no one), else the meeting's purpose's code. A purpose
 -- is an enum, and enum equality is not leakproof (row security would not
 -- let Postgres search an index by it), so the code is a smallint, as for
 -- tasks (migration 031). The count reads the codes 0 and the declared
@@ -118,7 +117,7 @@ AS $$ SELECT CASE p WHEN 'SAMORDNAD_REHABILITERING' THEN 1 WHEN 'SIP' THEN 2 WHE
     WHEN 'ANSOKAN_ERSATTNING' THEN 4 WHEN 'ARBETSLIVSINRIKTAD_REHABILITERING' THEN 5 WHEN 'UPPFOLJNING' THEN 6 END::smallint $$;
 GRANT EXECUTE ON FUNCTION hub_purpose_code(consent_purpose) TO hub_app;
 ALTER TABLE meeting_parties ADD COLUMN shown_under smallint NOT NULL GENERATED ALWAYS AS (
-    CASE WHEN org_id = meeting_org_id OR org_id = case_org_id OR individual_id IS NULL THEN 0 ELSE hub_purpose_code(purpose) END) STORED;
+    CASE WHEN org_id = case_org_id OR individual_id IS NULL THEN 0 ELSE hub_purpose_code(purpose) END) STORED;
 CREATE INDEX meeting_parties_counted ON meeting_parties (queue_id, shown_under, starts_at)
     INCLUDE (meeting_org_id, case_org_id, party_org_ids, purpose, individual_id)
     WHERE cancelled_at IS NULL;
@@ -143,8 +142,7 @@ ALTER TABLE meeting_parties DROP COLUMN meeting_org_id, DROP COLUMN case_org_id,
 CREATE OR REPLACE FUNCTION hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose consent_purpose,
                                                p_individual uuid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT p_org = hub_current_org()
-              OR p_case_org = hub_current_org()
+    AS $$ SELECT p_case_org = hub_current_org()
               OR (hub_current_org() = ANY (p_parties)
                   AND (p_individual IS NULL
                        OR (p_purpose::text = hub_current_purpose()

@@ -759,6 +759,20 @@ CREATE FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org uuid) 
 
 
 --
+-- Name: hub_meeting_cancel_follows(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_cancel_follows() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    BEGIN
+        UPDATE meeting_parties SET cancelled_at = NEW.cancelled_at WHERE meeting_id = NEW.id;
+        RETURN NULL;
+    END $$;
+
+
+--
 -- Name: hub_meeting_cancel_once(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -778,16 +792,41 @@ END $$;
 
 
 --
+-- Name: hub_meeting_party_copies(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_party_copies() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+    BEGIN
+        SELECT m.org_id, m.case_org_id, m.party_org_ids, m.purpose, m.individual_id, m.cancelled_at
+        INTO NEW.meeting_org_id, NEW.case_org_id, NEW.party_org_ids, NEW.purpose, NEW.individual_id, NEW.cancelled_at
+        FROM meetings m WHERE m.id = NEW.meeting_id;
+        RETURN NEW;
+    END $$;
+
+
+--
+-- Name: hub_meeting_seen(uuid, uuid, uuid[], public.consent_purpose, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS TABLE(seen boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT true
+          WHERE p_case_org = hub_current_org()
+             OR (hub_current_org() = ANY (p_parties)
+                 AND (p_individual IS NULL
+                      OR (p_purpose::text = hub_current_purpose()
+                          AND EXISTS (SELECT 1 FROM hub_shares_person(p_individual))))) $$;
+
+
+--
 -- Name: hub_meeting_visible(uuid, uuid, uuid[], public.consent_purpose, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT p_case_org = hub_current_org()
-              OR (hub_current_org() = ANY (p_parties)
-                  AND (p_individual IS NULL
-                       OR (p_purpose::text = hub_current_purpose()
-                           AND EXISTS (SELECT 1 FROM hub_shares_person(p_individual))))) $$;
+    AS $$ SELECT EXISTS (SELECT 1 FROM hub_meeting_seen(p_org, p_case_org, p_parties, p_purpose, p_individual)) $$;
 
 
 --
@@ -835,6 +874,16 @@ CREATE FUNCTION public.hub_own_class_prefix() RETURNS text
     AS $$ SELECT CASE o.kind::text WHEN 'KOMMUN' THEN 'KOMMUN_' WHEN 'FK' THEN 'FK_' WHEN 'AF' THEN 'AF_'
                                    WHEN 'REGION' THEN 'VARD_' END
           FROM organizations o WHERE o.id = hub_current_org() $$;
+
+
+--
+-- Name: hub_purpose_code(public.consent_purpose); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hub_purpose_code(p public.consent_purpose) RETURNS smallint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE p WHEN 'SAMORDNAD_REHABILITERING' THEN 1 WHEN 'SIP' THEN 2 WHEN 'GEMENSAM_KARTLAGGNING' THEN 3
+    WHEN 'ANSOKAN_ERSATTNING' THEN 4 WHEN 'ARBETSLIVSINRIKTAD_REHABILITERING' THEN 5 WHEN 'UPPFOLJNING' THEN 6 END::smallint $$;
 
 
 --
@@ -1873,6 +1922,18 @@ CREATE TABLE public.meeting_parties (
     attendance public.meeting_attendance NOT NULL,
     starts_at timestamp with time zone NOT NULL,
     updated_at timestamp with time zone NOT NULL,
+    meeting_org_id uuid NOT NULL,
+    case_org_id uuid,
+    party_org_ids uuid[] NOT NULL,
+    purpose public.consent_purpose NOT NULL,
+    individual_id uuid,
+    cancelled_at timestamp with time zone,
+    queue_id uuid GENERATED ALWAYS AS (COALESCE(unit_id, org_id)) STORED,
+    shown_under smallint GENERATED ALWAYS AS (
+CASE
+    WHEN ((org_id = case_org_id) OR (individual_id IS NULL)) THEN 0
+    ELSE (public.hub_purpose_code(purpose))::integer
+END) STORED NOT NULL,
     CONSTRAINT meeting_parties_check CHECK ((caller = (task_id IS NULL))),
     CONSTRAINT meeting_parties_role_check CHECK (((length(role) >= 1) AND (length(role) <= 100)))
 );
@@ -3116,7 +3177,14 @@ CREATE INDEX meeting_minutes_meeting ON public.meeting_minutes USING btree (meet
 -- Name: meeting_parties_coming; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX meeting_parties_coming ON public.meeting_parties USING btree (org_id, unit_id, starts_at, meeting_id);
+CREATE INDEX meeting_parties_coming ON public.meeting_parties USING btree (queue_id, starts_at, meeting_id) INCLUDE (org_id, meeting_org_id, case_org_id, party_org_ids, purpose, individual_id) WHERE (cancelled_at IS NULL);
+
+
+--
+-- Name: meeting_parties_counted; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX meeting_parties_counted ON public.meeting_parties USING btree (queue_id, shown_under, starts_at) INCLUDE (meeting_org_id, case_org_id, party_org_ids, purpose, individual_id) WHERE (cancelled_at IS NULL);
 
 
 --
@@ -3418,6 +3486,20 @@ CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCA
 --
 
 CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.organizations FOR EACH STATEMENT EXECUTE FUNCTION public.directory_version_bump();
+
+
+--
+-- Name: meetings meeting_cancel_follows; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER meeting_cancel_follows AFTER UPDATE OF cancelled_at ON public.meetings FOR EACH ROW WHEN ((old.cancelled_at IS DISTINCT FROM new.cancelled_at)) EXECUTE FUNCTION public.hub_meeting_cancel_follows();
+
+
+--
+-- Name: meeting_parties meeting_party_copies; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER meeting_party_copies BEFORE INSERT ON public.meeting_parties FOR EACH ROW EXECUTE FUNCTION public.hub_meeting_party_copies();
 
 
 --
@@ -4754,8 +4836,7 @@ ALTER TABLE public.meeting_parties ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY meeting_read ON public.meeting_parties FOR SELECT USING ((EXISTS ( SELECT 1
-   FROM public.meetings m
-  WHERE (m.id = meeting_parties.meeting_id))));
+   FROM public.hub_meeting_seen(meeting_parties.meeting_org_id, meeting_parties.case_org_id, meeting_parties.party_org_ids, meeting_parties.purpose, meeting_parties.individual_id) hub_meeting_seen(seen))));
 
 
 --
@@ -5337,7 +5418,8 @@ CREATE POLICY party_insert ON public.meeting_reminders FOR INSERT WITH CHECK (((
 -- Name: meetings party_read; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY party_read ON public.meetings FOR SELECT USING (public.hub_meeting_visible(org_id, case_org_id, party_org_ids, purpose, individual_id));
+CREATE POLICY party_read ON public.meetings FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM public.hub_meeting_seen(meetings.org_id, meetings.case_org_id, meetings.party_org_ids, meetings.purpose, meetings.individual_id) hub_meeting_seen(seen))));
 
 
 --
@@ -5697,6 +5779,21 @@ GRANT ALL ON FUNCTION public.hub_individual_belongs_to(p_individual uuid, p_org 
 
 
 --
+-- Name: FUNCTION hub_meeting_cancel_follows(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_meeting_cancel_follows() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hub_meeting_seen(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid) TO hub_app;
+
+
+--
 -- Name: FUNCTION hub_meeting_visible(p_org uuid, p_case_org uuid, p_parties uuid[], p_purpose public.consent_purpose, p_individual uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5732,6 +5829,13 @@ GRANT ALL ON FUNCTION public.hub_org_classes(p_org uuid) TO hub_app;
 --
 
 GRANT ALL ON FUNCTION public.hub_own_class_prefix() TO hub_app;
+
+
+--
+-- Name: FUNCTION hub_purpose_code(p public.consent_purpose); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.hub_purpose_code(p public.consent_purpose) TO hub_app;
 
 
 --

@@ -44,23 +44,18 @@ func main() {
 	endpoint := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
 	issuer := flag.String("issuer", "http://localhost:8081", "the dev identity provider whose issuer the data set trusts")
 	inboxUsers := flag.String("inbox-users", "soc.karlstad,koord.karlstad,ph.fk,af.karlstad,rehab.vc,soc.eksjo", "recipients whose inbox is read")
-	seed := flag.Uint64("seed", 1, "the random stream of the mix")
 	perSender := flag.Int("sends", 40, "(case, kind) pairs to keep per sender and kind")
-	conc := flag.Int("c", 4, "concurrent clients of the second measurement")
-	dur := flag.Duration("d", 10*time.Second, "duration of one run")
-	runs := flag.Int("runs", 3, "runs of each; medians are reported")
-	warmup := flag.Duration("warmup", 3*time.Second, "warm-up of each before the first run")
-	only := flag.String("only", "", "run only the scenarios whose name contains this")
+	run := load.RunFlags()
 	flag.Parse()
-	if *dur > 5*time.Minute || *runs > 20 {
-		fail(fmt.Errorf("runs are limited to 5 minutes and 20 repetitions"))
+	if err := run.Check(); err != nil {
+		fail(err)
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 20 * time.Second}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 20 * time.Second}
 	tokens, err := load.Tokens(client, *issuer, append(strings.Split(*inboxUsers, ","), load.SortedKeys(taskmix.Senders)...)...)
 	if err != nil {
 		fail(err)
 	}
-	rng := rand.New(rand.NewPCG(*seed, 0x1234))
+	rng := rand.New(rand.NewPCG(run.Seed, 0x1234))
 	var mu sync.Mutex
 	intn := func(n int) int { mu.Lock(); defer mu.Unlock(); return rng.IntN(n) }
 
@@ -87,7 +82,7 @@ func main() {
 
 	// The sends: probe which (case, kind) pairs each sender may send.
 	var sends []taskmix.Prepared
-	if *only == "" || strings.Contains("createTask", *only) {
+	if run.Wants("createTask") {
 		sends = taskmix.ProbeAll(client, *endpoint, tokens, *perSender, createMutation)
 		if len(sends) == 0 {
 			fail(fmt.Errorf("no send succeeded: is the national data set with its tasks loaded?"))
@@ -95,63 +90,12 @@ func main() {
 	}
 	createTask := func() taskmix.Prepared { return sends[intn(len(sends))] }
 
-	type scenario struct {
-		name string
-		next func() taskmix.Prepared
-	}
-	scenarios := []scenario{{"inbox page of 50 with totalCount", inbox}}
+	scenarios := []load.Scenario{{Name: "inbox page of 50 with totalCount", Next: inbox}}
 	if len(sends) > 0 {
-		scenarios = append(scenarios, scenario{"createTask (routing, samtycke)", createTask})
+		scenarios = append(scenarios, load.Scenario{Name: "createTask (routing, samtycke)", Next: createTask})
 	}
-	type row struct {
-		name   string
-		conc   int
-		median load.Result
-		mix    map[string]int
-	}
-	var table []row
-	for _, s := range scenarios {
-		if *only != "" && !strings.Contains(s.name, *only) {
-			continue
-		}
-		first := s.next()
-		if err := load.SendWith(client, *endpoint, first.Token, first.Header(), first.Body); err != nil {
-			fail(fmt.Errorf("%s: %w", s.name, err))
-		}
-		for _, c := range []int{1, *conc} {
-			mix := map[string]int{}
-			do := func() error {
-				p := s.next()
-				mu.Lock()
-				mix[p.User+" "+p.Label]++
-				mu.Unlock()
-				return load.SendWith(client, *endpoint, p.Token, p.Header(), p.Body)
-			}
-			load.Run(c, *warmup, do)
-			mix = map[string]int{}
-			var results []load.Result
-			for i := range *runs {
-				r := load.Run(c, *dur, do)
-				if r.Errors > 0 {
-					fmt.Fprintf(os.Stderr, "%s c=%d run %d: %d errors, first: %v\n", s.name, c, i+1, r.Errors, r.FirstError)
-				}
-				fmt.Printf("%-34s c=%-3d run %d: %s\n", s.name, c, i+1, r)
-				results = append(results, r)
-			}
-			table = append(table, row{s.name, c, load.Medians(results), mix})
-		}
-	}
-	fmt.Printf("\nseed %d; medians of %d runs of %s (p50 and p99 are each the median over the runs)\n", *seed, *runs, *dur)
-	fmt.Printf("| %-34s | %3s | %8s | %8s | %8s |\n", "scenario", "c", "p50 ms", "p99 ms", "req/s")
-	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 36), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
-	for _, r := range table {
-		fmt.Printf("| %-34s | %3d | %8.2f | %8.2f | %8.1f |\n", r.name, r.conc, load.Ms(r.median.P50), load.Ms(r.median.P99), r.median.RPS)
-	}
-	for _, r := range table {
-		fmt.Printf("\nmix of %s, c=%d (requests by user and filter or kind):\n", r.name, r.conc)
-		for _, k := range load.SortedKeys(r.mix) {
-			fmt.Printf("  %-50s %7d\n", k, r.mix[k])
-		}
+	if err := run.Measure(client, *endpoint, scenarios); err != nil {
+		fail(err)
 	}
 }
 

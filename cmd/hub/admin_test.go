@@ -88,16 +88,21 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	d := pgtest.NewDatabase(t)
 	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
 		"--individuals", "1000", "--cases", "300", "--consents", "600", "--tasks", "1000", "national"}))
-	var munis, kommuner, entries, federations, people, cases, consents, tasks int
+	var munis, kommuner, entries, federations, people, cases, consents, tasks, plans, meetings int
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM organizations WHERE kind = 'KOMMUN'),
 		(SELECT count(DISTINCT entry_id) FROM directory_search_terms), (SELECT count(*) FROM federations),
-		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents), (SELECT count(*) FROM tasks)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents, &tasks))
+		(SELECT count(*) FROM individuals), (SELECT count(*) FROM cases), (SELECT count(*) FROM consents),
+		(SELECT count(*) FROM tasks t WHERE t.case_id IS NOT DISTINCT FROM '`+demo.StoryCase.String()+`'
+		   OR NOT EXISTS (SELECT 1 FROM meeting_parties p WHERE p.task_id = t.id)),
+		(SELECT count(*) FROM sip_plans), (SELECT count(*) FROM meetings WHERE case_id IS NOT NULL)`).Scan(&munis, &kommuner, &entries, &federations, &people, &cases, &consents, &tasks, &plans, &meetings))
 	require.Equal(t, 290, munis)
 	require.Equal(t, 290, kommuner)
 	require.Greater(t, entries, 2000)
 	require.Equal(t, 2+21, federations)
 	require.Equal(t, []int{1000 + demo.People, 300 + demo.Cases, 600 + 1 + len(demo.StorySamtycken), 1000 + demo.StoryTasks},
-		[]int{people, cases, consents, tasks}, "the generated ones and the demo's (Kim's samtycke, and the story's samtycken and tasks)")
+		[]int{people, cases, consents, tasks}, "the generated ones and the demo's (Kim's samtycke, and the story's samtycken and tasks; the tasks besides the case files' kallelser)")
+	require.Positive(t, plans, "the case files (--casefiles: every case by default)")
+	require.Positive(t, meetings)
 	// The tasks alone cannot be added to a data set of another day.
 	require.ErrorContains(t, run(ctx, []string{"seed", "--database-url", d.URL, "--entries", "2000", "--vardcentraler", "300",
 		"--individuals", "1000", "--cases", "300", "--consents", "600", "--tasks", "10", "--tasks-only", "--data-day", "2020-01-01", "national"}), "--data-day")

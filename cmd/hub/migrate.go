@@ -98,6 +98,8 @@ func seedCmd(ctx context.Context, args []string) error {
 	consents := fs.Int("consents", 600_000, "national: samtycken to generate")
 	nTasks := fs.Int("tasks", 1_000_000, "national: tasks between agencies to generate, about the cases (0: none)")
 	tasksOnly := fs.Bool("tasks-only", false, "national: add only the tasks to a national data set loaded before with the same --seed, sizes and --data-day")
+	casefiles := fs.Int("casefiles", -1, "national: cases (the first N) considered for SIP plans, meetings and evidence checklists (default: every case; 0: none)")
+	casefilesOnly := fs.Bool("casefiles-only", false, "national: add only the plans, meetings and checklists to a national data set loaded before with the same --seed, sizes and --data-day")
 	dataDay := fs.String("data-day", "", "national: the day (YYYY-MM-DD) the data set was loaded, which anchors its dates (default: today); the tasks' dates follow today")
 	randomSeed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
 	operator := fs.String("as", operatorName(), "who seeds, for the audit trail (default: your login)")
@@ -106,7 +108,7 @@ func seedCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "national") {
-		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--tasks N] [--tasks-only --data-day D] [--seed S] national\"")
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--tasks N] [--casefiles N] [--tasks-only|--casefiles-only --data-day D] [--seed S] national\"")
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
@@ -120,10 +122,10 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *tasksOnly && fs.Arg(0) != "national" {
-		return fmt.Errorf("hub seed: --tasks-only is for national")
+	if (*tasksOnly || *casefilesOnly) && fs.Arg(0) != "national" {
+		return fmt.Errorf("hub seed: --tasks-only and --casefiles-only are for national")
 	}
-	if !*tasksOnly {
+	if !*tasksOnly && !*casefilesOnly {
 		if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -141,9 +143,13 @@ func seedCmd(ctx context.Context, args []string) error {
 		if *individuals == 0 {
 			*cases, *consents, *nTasks = 0, 0, 0
 		}
+		if *casefiles < 0 || *casefiles > *cases {
+			*casefiles = *cases
+		}
 		start := time.Now()
 		opts := national.Options{Seed: *randomSeed, Entries: *entries, Vardcentrals: *vcs,
-			Individuals: *individuals, Cases: *cases, Consents: *consents, Tasks: *nTasks, TasksOnly: *tasksOnly, Keys: keys,
+			Individuals: *individuals, Cases: *cases, Consents: *consents, Tasks: *nTasks, TasksOnly: *tasksOnly,
+			Casefiles: *casefiles, CasefilesOnly: *casefilesOnly, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
 			}}
@@ -157,11 +163,22 @@ func seedCmd(ctx context.Context, args []string) error {
 		if err := national.Load(ctx, pool, opts); err != nil {
 			return fmt.Errorf("load national data: %w", err)
 		}
-		if err := auditNational(ctx, pool, *operator, *randomSeed, *tasksOnly); err != nil {
+		part := ""
+		switch {
+		case *tasksOnly:
+			part = "tasks"
+		case *casefilesOnly:
+			part = "case files"
+		}
+		if err := auditNational(ctx, pool, *operator, *randomSeed, part); err != nil {
 			return err
 		}
 		if *tasksOnly {
 			fmt.Printf("national tasks loaded (%d tasks) in %s\n", *nTasks, time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		if *casefilesOnly {
+			fmt.Printf("national case files loaded (for %d cases) in %s\n", *casefiles, time.Since(start).Round(time.Millisecond))
 			return nil
 		}
 		fmt.Printf("national data loaded (%d directory entries, %d individuals, %d cases, %d samtycken, %d tasks) in %s\n",
@@ -176,17 +193,21 @@ func seedCmd(ctx context.Context, args []string) error {
 // after `hub seed national`: the load is a bulk copy for speed, outside
 // the use cases, so this record is the trail's account of it (operation
 // type cli, in the operator's name).
-func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, randomSeed uint64, tasksOnly bool) error {
+func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, randomSeed uint64, part string) error {
 	sums, err := national.Summaries(ctx, pool)
 	if err != nil {
 		return err
 	}
 	a := &app.App{Pool: pool}
 	for _, s := range sums {
-		op := app.Operation{Type: "cli", Name: fmt.Sprintf("seedNational: bulk load (seed %d); the organisation holds %d units, %d directory entries, %d individuals, %d cases, %d samtycken; sent %d tasks, received %d",
-			randomSeed, s.Units, s.Entries, s.Individuals, s.Cases, s.Samtycken, s.TasksSent, s.TasksReceived)}
-		if tasksOnly {
+		op := app.Operation{Type: "cli", Name: fmt.Sprintf("seedNational: bulk load (seed %d); the organisation holds %d units, %d directory entries, %d individuals, %d cases, %d samtycken, %d plans; sent %d tasks, received %d; party to %d meetings",
+			randomSeed, s.Units, s.Entries, s.Individuals, s.Cases, s.Samtycken, s.Plans, s.TasksSent, s.TasksReceived, s.Meetings)}
+		switch part {
+		case "tasks":
 			op.Name = fmt.Sprintf("seedNational: bulk load of tasks (seed %d); the organisation sent %d tasks, received %d", randomSeed, s.TasksSent, s.TasksReceived)
+		case "case files":
+			op.Name = fmt.Sprintf("seedNational: bulk load of plans, meetings and checklists (seed %d); the organisation holds %d plans, is party to %d meetings; sent %d tasks, received %d",
+				randomSeed, s.Plans, s.Meetings, s.TasksSent, s.TasksReceived)
 		}
 		if err := a.RecordOperation(ctx, app.OperatorActor(s.OrgID, s.Kind, operator), op, relay.ID(relay.TypeOrganization, s.OrgID)); err != nil {
 			return fmt.Errorf("audit record of the national data: %w", err)

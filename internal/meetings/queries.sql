@@ -1,13 +1,21 @@
 -- The SQL of meetings. Whether the reader sees a meeting is the database's
--- rule, hub_meeting_visible (migration 035): {{visible}} calls it for the
--- meeting m, as the table's row security does. {{hole}} is a fragment of
--- this file. Loaded by queries.go (see internal/platform/sqlfile).
+-- rule, hub_meeting_seen (migrations 035, 038 and 040): {{visible}} asks it for
+-- the meeting m, as the table's row security does, and {{party_visible}}
+-- for a party row p, which carries its meeting's rule inputs. {{hole}} is
+-- a fragment of this file. Loaded by queries.go (see
+-- internal/platform/sqlfile).
 
 -- name: visible
--- The meeting m is the reader's to see: it called it, owns its case, or is
--- invited and a samtycke in force shares the person for the meeting's
--- purpose (which the request declared).
-hub_meeting_visible(m.org_id, m.case_org_id, m.party_org_ids, m.purpose, m.individual_id)
+-- The meeting m is the reader's to see: it owns its case, or is a party
+-- (the caller included) and, for a meeting about a person, a samtycke in
+-- force shares the person for the meeting's purpose (which the request
+-- declared).
+EXISTS (SELECT 1 FROM hub_meeting_seen(m.org_id, m.case_org_id, m.party_org_ids, m.purpose, m.individual_id))
+
+-- name: party_visible
+-- The meeting of the party row p is the reader's to see (as visible, from
+-- the meeting's columns the row repeats).
+EXISTS (SELECT 1 FROM hub_meeting_seen(p.meeting_org_id, p.case_org_id, p.party_org_ids, p.purpose, p.individual_id))
 
 -- name: meeting_columns
 -- A Meeting from meetings m, and the samtycke that lets a party that
@@ -42,13 +50,14 @@ ORDER BY q.starts_at, q.meeting_id
 LIMIT $4
 
 -- name: coming_org
--- The organisation's queue of coming: parties with no unit.
+-- The organisation's queue of coming: parties with no unit (their queue
+-- is the organisation), not cancelled, read in order from the index
+-- meeting_parties_coming alone.
 SELECT p.meeting_id, p.starts_at
 FROM meeting_parties p
-JOIN meetings m ON m.id = p.meeting_id
-WHERE p.org_id = hub_current_org() AND p.unit_id IS NULL
+WHERE p.queue_id = hub_current_org() AND p.cancelled_at IS NULL
 	AND p.starts_at >= $1 AND (p.starts_at > $1 OR p.meeting_id > $2) AND p.starts_at < $3
-	AND m.cancelled_at IS NULL AND {{visible}}
+	AND {{party_visible}}
 ORDER BY p.starts_at, p.meeting_id
 LIMIT $4
 
@@ -56,24 +65,32 @@ LIMIT $4
 -- The unit's queue: parties routed to the reader's unit.
 SELECT p.meeting_id, p.starts_at
 FROM meeting_parties p
-JOIN meetings m ON m.id = p.meeting_id
-WHERE p.org_id = hub_current_org() AND p.unit_id = hub_current_unit()
+WHERE p.queue_id = hub_current_unit() AND p.org_id = hub_current_org() AND p.cancelled_at IS NULL
 	AND p.starts_at >= $1 AND (p.starts_at > $1 OR p.meeting_id > $2) AND p.starts_at < $3
-	AND m.cancelled_at IS NULL AND {{visible}}
+	AND {{party_visible}}
 ORDER BY p.starts_at, p.meeting_id
 LIMIT $4
 
 -- name: count_coming
--- How many coming meetings the list from $1 before $2 holds, up to 1,000.
+-- How many coming meetings the list from $1 before $2 holds, up to 1,000:
+-- of each queue only the rows its organisation may see always or under the
+-- declared purpose ({{shown}}, from the index meeting_parties_counted),
+-- each then under the rule.
 SELECT count(*) FROM (
-	(SELECT 1 FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
-	 WHERE p.org_id = hub_current_org() AND p.unit_id IS NULL AND p.starts_at >= $1 AND p.starts_at < $2
-		AND m.cancelled_at IS NULL AND {{visible}} LIMIT 1000)
+	(SELECT 1 FROM meeting_parties p
+	 WHERE p.queue_id = hub_current_org() AND {{shown}} AND p.cancelled_at IS NULL
+		AND p.starts_at >= $1 AND p.starts_at < $2 AND {{party_visible}} LIMIT 1000)
 	UNION ALL
-	(SELECT 1 FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
-	 WHERE p.org_id = hub_current_org() AND p.unit_id = hub_current_unit() AND p.starts_at >= $1 AND p.starts_at < $2
-		AND m.cancelled_at IS NULL AND {{visible}} LIMIT 1000)
+	(SELECT 1 FROM meeting_parties p
+	 WHERE p.queue_id = hub_current_unit() AND {{shown}} AND p.org_id = hub_current_org() AND p.cancelled_at IS NULL
+		AND p.starts_at >= $1 AND p.starts_at < $2 AND {{party_visible}} LIMIT 1000)
 	LIMIT 1000) counted
+
+-- name: shown
+-- The party row p is seen by its organisation always, or under the
+-- purpose the request declared (migration 040's shown_under): a narrowing
+-- the rule implies, which an index can search.
+p.shown_under IN (0, hub_purpose_code(hub_current_purpose()::consent_purpose))
 
 -- name: parties_of
 -- The parties of the meetings $1 (of those the reader sees: the party

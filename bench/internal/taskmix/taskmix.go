@@ -32,15 +32,8 @@ var Senders = map[string][]Send{
 		{Kind: "KONSULTATION", Purpose: "SAMORDNAD_REHABILITERING", Konsultation: "1784", Topic: "EKONOMISKT_BISTAND"}},
 }
 
-// Prepared is one request ready to send: its user, the purpose it
-// declares, a label for the mix, and its body.
-type Prepared struct {
-	User, Token, Purpose, Label string
-	Body                        []byte
-}
-
-// Header is the request's extra headers (Hub-Purpose).
-func (p Prepared) Header() http.Header { return http.Header{"Hub-Purpose": {p.Purpose}} }
+// Prepared is one request ready to send (load.Request).
+type Prepared = load.Request
 
 const casesQuery = `query($first: Int) { cases(first: $first) { nodes { id } } }`
 

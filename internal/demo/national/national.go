@@ -64,8 +64,15 @@ type Options struct {
 	// same seed, sizes and Today (the day it was loaded): nothing else is
 	// written.
 	TasksOnly bool
-	// TasksToday anchors the tasks' dates (due dates around it, some
-	// overdue); zero means Today.
+	// Casefiles is how many of the cases (the first ones) are considered
+	// for plans, meetings and evidence checklists (casefile.go; the target
+	// scale is every case); 0 skips them.
+	Casefiles int
+	// CasefilesOnly adds only the case files, to a data set loaded before
+	// with the same seed, sizes and Today, as TasksOnly does the tasks.
+	CasefilesOnly bool
+	// TasksToday anchors the tasks' and the case files' dates (due dates
+	// around it, some overdue; meetings past and coming); zero means Today.
 	TasksToday time.Time
 	// Keys seal the generated personnummer, as the API's configured keys
 	// do; required when Individuals > 0.
@@ -94,7 +101,13 @@ func (o Options) validate() error {
 		return fmt.Errorf("national: tasks need cases")
 	case o.TasksOnly && o.Tasks == 0:
 		return fmt.Errorf("national: only the tasks, but no tasks")
-	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly:
+	case o.Casefiles < 0 || o.Casefiles > o.Cases:
+		return fmt.Errorf("national: case files for %d cases, but %d cases", o.Casefiles, o.Cases)
+	case o.CasefilesOnly && o.Casefiles == 0:
+		return fmt.Errorf("national: only the case files, but none")
+	case o.CasefilesOnly && o.TasksOnly:
+		return fmt.Errorf("national: only the tasks or only the case files, not both")
+	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly && !o.CasefilesOnly:
 		return fmt.Errorf("national: individuals need the PII keys")
 	}
 	return nil
@@ -172,7 +185,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	munis, byCounty := nationalMunicipalities()
 	kommuner := nationalKommuner(munis, max(1, opts.Vardcentrals/len(munis)))
 	if opts.TasksOnly {
-		return loadTasksOnly(ctx, pool, opts, kommuner, progress)
+		return loadOnly(ctx, pool, opts, kommuner, progress, copyTasks, "tasks, task_events")
+	}
+	if opts.CasefilesOnly {
+		return loadOnly(ctx, pool, opts, kommuner, progress, copyCasefiles, casefileVacuum)
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		start := time.Now()
@@ -284,7 +300,10 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 		if err := copyPopulation(ctx, tx, opts, kommuner, progress); err != nil {
 			return err
 		}
-		return copyTasks(ctx, tx, opts, kommuner, progress)
+		if err := copyTasks(ctx, tx, opts, kommuner, progress); err != nil {
+			return err
+		}
+		return copyCasefiles(ctx, tx, opts, kommuner, progress)
 	})
 	if err != nil {
 		return err
@@ -301,8 +320,13 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 			return err
 		}
 	}
-	if opts.Tasks > 0 {
+	if opts.Tasks > 0 || opts.Casefiles > 0 {
 		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) tasks, task_events`); err != nil {
+			return err
+		}
+	}
+	if opts.Casefiles > 0 {
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+casefileVacuum); err != nil {
 			return err
 		}
 	}
@@ -310,11 +334,16 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	return nil
 }
 
-// loadTasksOnly adds the tasks to a national data set loaded before,
-// after checking that it is the one the options describe (the same seed,
-// sizes and day): the tasks name its cases, samtycken and entries.
-func loadTasksOnly(ctx context.Context, pool *pgxpool.Pool, opts Options, kommuner []nationalKommun,
-	progress func(string, int, time.Time)) error {
+// casefileVacuum is the tables the case files fill.
+const casefileVacuum = `sip_plans, sip_plan_versions, sip_plan_insatser, sip_plan_agreements, meetings, meeting_parties, case_evidence, tasks, task_events`
+
+// loadOnly adds one part (the tasks, or the case files) to a national
+// data set loaded before, after checking that it is the one the options
+// describe (the same seed, sizes and day): the part names its cases,
+// samtycken and entries. vacuum is the tables the part fills.
+func loadOnly(ctx context.Context, pool *pgxpool.Pool, opts Options, kommuner []nationalKommun,
+	progress func(string, int, time.Time),
+	copyPart func(context.Context, pgx.Tx, Options, []nationalKommun, func(string, int, time.Time)) error, vacuum string) error {
 	p := newPopulation(opts.Seed, opts.Today, kommuner, opts.Individuals, opts.Cases)
 	last := p.caseOf(opts.Cases - 1)
 	var opened time.Time
@@ -332,13 +361,13 @@ func loadTasksOnly(ctx context.Context, pool *pgxpool.Pool, opts Options, kommun
 		return fmt.Errorf("national: the data set's first samtycke is not the generator's (%v): give the day it was loaded (--data-day) and its seed", err)
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		return copyTasks(ctx, tx, opts, kommuner, progress)
+		return copyPart(ctx, tx, opts, kommuner, progress)
 	})
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) tasks, task_events`); err != nil {
+	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) `+vacuum); err != nil {
 		return err
 	}
 	progress("vacuum analyze", 0, start)

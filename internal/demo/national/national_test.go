@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // A small national data set: the same shape as the benchmark's, a
 // five-hundredth of its size.
-var smallNational = Options{Entries: 2000, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200, Tasks: 2000,
+var smallNational = Options{Entries: 2000, Vardcentrals: 290, Individuals: 2000, Cases: 600, Consents: 1200, Tasks: 2000, Casefiles: 600,
 	Today: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), TasksToday: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
 
 // demoSamtycken are the demo's samtycken: Kim's and the story's.
@@ -36,18 +36,24 @@ func loadSmallNational(t *testing.T, seed uint64) *pgtest.DB {
 	return d
 }
 
-// loadSmallNationalThenTasks loads the data set without tasks, then adds
-// them alone (hub seed national --tasks-only).
+// loadSmallNationalThenTasks loads the data set without tasks and case
+// files, then adds each alone (hub seed national --tasks-only, then
+// --casefiles-only).
 func loadSmallNationalThenTasks(t *testing.T, seed uint64) *pgtest.DB {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.NewDatabase(t)
 	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
 	opts := smallNational
-	opts.Seed, opts.Keys, opts.Tasks = seed, demo.DevKeys(), 0
+	opts.Seed, opts.Keys, opts.Tasks, opts.Casefiles = seed, demo.DevKeys(), 0, 0
 	require.NoError(t, Load(ctx, d.Pool, opts))
 	opts.Tasks, opts.TasksOnly = smallNational.Tasks, true
 	wrongDay := opts
+	wrongDay.Today = wrongDay.Today.AddDate(0, 0, 1)
+	require.ErrorContains(t, Load(ctx, d.Pool, wrongDay), "--data-day")
+	require.NoError(t, Load(ctx, d.Pool, opts))
+	opts.TasksOnly, opts.Casefiles, opts.CasefilesOnly = false, smallNational.Casefiles, true
+	wrongDay = opts
 	wrongDay.Today = wrongDay.Today.AddDate(0, 0, 1)
 	require.ErrorContains(t, Load(ctx, d.Pool, wrongDay), "--data-day")
 	require.NoError(t, Load(ctx, d.Pool, opts))
@@ -59,11 +65,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	ctx := context.Background()
 	const seed = 7
 	d := loadSmallNational(t, seed)
-	count := func(sql string, args ...any) (n int) {
-		t.Helper()
-		require.NoError(t, d.Pool.QueryRow(ctx, sql, args...).Scan(&n))
-		return n
-	}
+	count := counter(t, d, "")
 
 	// The demo has its people and cases (demo.People, demo.Cases), Kim's
 	// samtycke and the story's (demo.StorySamtycken).
@@ -175,6 +177,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	})
 
 	t.Run("tasks", func(t *testing.T) { checkTasks(t, d) })
+	t.Run("case files", func(t *testing.T) { checkCasefiles(t, d) })
 
 	t.Run("the same seed and day give the same rows, another seed other rows", func(t *testing.T) {
 		fingerprint := func(d *pgtest.DB) []string {
@@ -188,6 +191,13 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM tasks t WHERE t.individual_id IS NULL OR t.individual_id <> ALL($1)`,
 				`SELECT md5(string_agg((t.id, t.task_id, t.at, t.actor_org_id, t.actor_unit_id, t.actor_user_id, t.kind, t.from_state, t.to_state, t.note, t.routed_entry_id)::text, ',' ORDER BY t.task_id, t.seq))
 					FROM task_events t JOIN tasks k ON k.id = t.task_id WHERE k.individual_id IS NULL OR k.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM sip_plans t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.plan_id, t.version)) FROM sip_plan_versions t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.plan_id, t.version, t.position)) FROM sip_plan_insatser t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.plan_id, t.version)) FROM sip_plan_agreements t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM meetings t WHERE t.individual_id IS NULL OR t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.meeting_id, t.org_id)) FROM meeting_parties t WHERE t.individual_id IS NULL OR t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg(t::text, ',' ORDER BY t.case_id, t.kind)) FROM case_evidence t WHERE t.individual_id <> ALL($1)`,
 			} {
 				// The demo's people and the story's tasks were written
 				// through the use cases (random handles, the real clock):
@@ -218,21 +228,28 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	})
 }
 
+// counter returns a function that runs a counting query on d, after
+// prefix (a WITH clause, or nothing).
+func counter(t *testing.T, d *pgtest.DB, prefix string) func(sql string, args ...any) int {
+	return func(sql string, args ...any) (n int) {
+		t.Helper()
+		require.NoError(t, d.Pool.QueryRow(context.Background(), prefix+sql, args...).Scan(&n))
+		return n
+	}
+}
+
 // checkTasks checks the generated tasks' invariants in d: its queries
 // read tasks and task_events without the demo story's (written through
 // the use cases on the day of the load), which the CTEs of the same names
 // leave out.
 func checkTasks(t *testing.T, d *pgtest.DB) {
-	ctx := context.Background()
 	generated := `WITH tasks AS (SELECT * FROM public.tasks WHERE case_id IS DISTINCT FROM '` + demo.StoryCase.String() + `'),
 		task_events AS (SELECT e.* FROM public.task_events e JOIN tasks t ON t.id = e.task_id) `
-	count := func(sql string, args ...any) (n int) {
-		t.Helper()
-		require.NoError(t, d.Pool.QueryRow(ctx, generated+sql, args...).Scan(&n))
-		return n
-	}
+	count := counter(t, d, generated)
 	today := smallNational.TasksToday
-	require.Equal(t, smallNational.Tasks, count(`SELECT count(*) FROM tasks`))
+	// The generic tasks; the kallelser of the case files' meetings are tasks too.
+	const generic = `NOT EXISTS (SELECT 1 FROM meeting_parties p WHERE p.task_id = tasks.id)`
+	require.Equal(t, smallNational.Tasks, count(`SELECT count(*) FROM tasks WHERE `+generic))
 
 	t.Run("every task goes to its routed entry's organisation and unit, which serves its topic and municipality", func(t *testing.T) {
 		require.Zero(t, count(`SELECT count(*) FROM tasks t LEFT JOIN directory_entries d ON d.id = t.routed_entry_id
@@ -289,12 +306,12 @@ func checkTasks(t *testing.T, d *pgtest.DB) {
 	t.Run("every kind and state, due dates around the day, a share overdue", func(t *testing.T) {
 		require.Equal(t, 8, count(`SELECT count(DISTINCT kind) FROM tasks`))
 		require.Equal(t, 7, count(`SELECT count(DISTINCT state) FROM tasks`))
-		open := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')`)
-		overdue := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND due_on < $1`, today)
+		open := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND ` + generic)
+		overdue := count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE') AND due_on < $1 AND `+generic, today)
 		require.InDelta(t, 0.38, float64(open)/float64(smallNational.Tasks), 0.06)
 		require.InDelta(t, 0.4, float64(overdue)/float64(open), 0.25, "overdue %d of %d open", overdue, open)
 		require.Zero(t, count(`SELECT count(*) FROM tasks WHERE state IN ('SKICKAD', 'MOTTAGEN', 'ACCEPTERAD', 'PAGAENDE')
-			AND due_on NOT BETWEEN $1::date - 40 AND $1::date + 60`, today))
+			AND due_on NOT BETWEEN $1::date - 40 AND $1::date + 60 AND `+generic, today))
 		require.Greater(t, count(`SELECT count(DISTINCT (recipient_org_id, recipient_unit_id)) FROM tasks`), 200, "many queues")
 		require.Greater(t, count(`SELECT count(DISTINCT recipient_org_id) FROM tasks t JOIN organizations o ON o.id = t.recipient_org_id
 			WHERE o.kind = 'KOMMUN'`), 20, "kommuner receive tasks")

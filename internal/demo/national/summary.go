@@ -19,6 +19,9 @@ type Summary struct {
 	Units, Entries                int
 	Individuals, Cases, Samtycken int
 	TasksSent, TasksReceived      int
+	// Plans are the SIP and SAMSIP plans of its cases; Meetings those it
+	// is a party to (called or invited).
+	Plans, Meetings int
 }
 
 // Summaries counts, per organisation, what it holds (as the owner).
@@ -30,8 +33,12 @@ func Summaries(ctx context.Context, q db.Querier) ([]Summary, error) {
 		(SELECT count(*) FROM cases c WHERE c.org_id = o.id),
 		(SELECT count(*) FROM consents c WHERE c.org_id = o.id),
 		(SELECT count(*) FROM tasks t WHERE t.sender_org_id = o.id),
-		(SELECT count(*) FROM tasks t WHERE t.recipient_org_id = o.id)
-	FROM organizations o ORDER BY o.id`)
+		(SELECT count(*) FROM tasks t WHERE t.recipient_org_id = o.id),
+		coalesce(p.n, 0), coalesce(m.n, 0)
+	FROM organizations o
+	LEFT JOIN (SELECT org_id, count(*) AS n FROM sip_plans GROUP BY org_id) p ON p.org_id = o.id
+	LEFT JOIN (SELECT org_id, count(*) AS n FROM meeting_parties GROUP BY org_id) m ON m.org_id = o.id
+	ORDER BY o.id`)
 	if err != nil {
 		return nil, fmt.Errorf("summarise the national data: %w", err)
 	}
@@ -39,7 +46,7 @@ func Summaries(ctx context.Context, q db.Querier) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var s Summary
-		if err := rows.Scan(&s.OrgID, &s.Kind, &s.Units, &s.Entries, &s.Individuals, &s.Cases, &s.Samtycken, &s.TasksSent, &s.TasksReceived); err != nil {
+		if err := rows.Scan(&s.OrgID, &s.Kind, &s.Units, &s.Entries, &s.Individuals, &s.Cases, &s.Samtycken, &s.TasksSent, &s.TasksReceived, &s.Plans, &s.Meetings); err != nil {
 			return nil, fmt.Errorf("summarise the national data: %w", err)
 		}
 		out = append(out, s)

@@ -259,7 +259,7 @@ func (g *taskGenerator) task(i int) genTask {
 		due = due.AddDate(0, 0, 7+r.IntN(40))
 	}
 	t.dueOn = due
-	g.history(&t, path, gaps, r, i)
+	g.history(&t, path, gaps, r, func(n int) uuid.UUID { return nationalID("task-event/", i, "/", n) })
 	return t
 }
 
@@ -440,10 +440,10 @@ func (g *taskGenerator) entry(org uuid.UUID, topic, code string, r *rand.Rand) (
 // history writes t's steps: its creation, then each state of path (the
 // recipient's, or the sender's cancellation), an assignment once
 // accepted; the task's state, assignee, reason and updated_at follow.
-func (g *taskGenerator) history(t *genTask, path []tasks.State, gaps []time.Duration, r *rand.Rand, i int) {
+func (g *taskGenerator) history(t *genTask, path []tasks.State, gaps []time.Duration, r *rand.Rand, eventID func(n int) uuid.UUID) {
 	n := 0
 	add := func(e genTaskEvent) {
-		e.id = nationalID("task-event/", i, "/", n)
+		e.id = eventID(n)
 		n++
 		t.events = append(t.events, e)
 	}
@@ -525,16 +525,9 @@ func copyTasks(ctx context.Context, tx pgx.Tx, opts Options, kommuner []national
 	if opts.Tasks == 0 {
 		return nil
 	}
-	var super bool
-	if err := tx.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil {
-		return fmt.Errorf("tasks: who loads: %w", err)
-	}
-	if super {
-		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-			return err
-		}
-	} else if _, err := tx.Exec(ctx, `ALTER TABLE task_events DISABLE TRIGGER task_events_announce`); err != nil {
-		return fmt.Errorf("tasks: quiet the announcements: %w", err)
+	done, err := quietTaskLoad(ctx, tx)
+	if err != nil {
+		return err
 	}
 	types, err := tx.Conn().LoadTypes(ctx, []string{"consent_purpose", "information_class", "_information_class", "task_kind", "task_state"})
 	if err != nil {
@@ -552,9 +545,7 @@ func copyTasks(ctx context.Context, tx pgx.Tx, opts Options, kommuner []national
 	i := 0
 	mix := map[string]int{}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"tasks"},
-		[]string{"id", "kind", "state", "purpose", "classes", "case_id", "individual_id", "case_org_id", "sender_org_id", "sender_unit_id",
-			"sender_user_id", "topic", "municipality_code", "routed_entry_id", "recipient_org_id", "recipient_unit_id", "assignee_user_id",
-			"assignee_name", "subject", "body", "due_on", "escalation_level", "reject_reason", "consent_id", "created_at", "updated_at"},
+		taskColumns,
 		pgx.CopyFromFunc(func() ([]any, error) {
 			if i == opts.Tasks {
 				return nil, nil
@@ -566,9 +557,7 @@ func copyTasks(ctx context.Context, tx pgx.Tx, opts Options, kommuner []national
 			if !t.state.Final() && t.dueOn.Before(g.today) {
 				mix["overdue"]++
 			}
-			return []any{t.id, string(t.kind), string(t.state), string(t.purpose), t.classes, t.caseID, t.individual, t.caseOrg, t.senderOrg, t.senderUnit,
-				t.senderUser, t.topic, t.municipality, t.entry, t.recipientOrg, t.recipientUnit, t.assignee,
-				t.assigneeName, t.subject, t.body, t.dueOn, 0, t.rejectReason, t.consentID, t.createdAt, t.updatedAt}, nil
+			return t.row(), nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy tasks: %w", err)
@@ -587,7 +576,7 @@ func copyTasks(ctx context.Context, tx pgx.Tx, opts Options, kommuner []national
 	var pending []genTaskEvent
 	var taskID uuid.UUID
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"task_events"},
-		[]string{"id", "task_id", "at", "actor_org_id", "actor_unit_id", "actor_user_id", "kind", "from_state", "to_state", "note", "routed_entry_id"},
+		taskEventColumns,
 		pgx.CopyFromFunc(func() ([]any, error) {
 			for len(pending) == 0 {
 				if i == opts.Tasks {
@@ -600,21 +589,58 @@ func copyTasks(ctx context.Context, tx pgx.Tx, opts Options, kommuner []national
 			e := pending[0]
 			pending = pending[1:]
 			events++
-			var from *string
-			if e.from != nil {
-				s := string(*e.from)
-				from = &s
-			}
-			return []any{e.id, taskID, e.at, e.org, e.unit, e.user, string(e.kind), from, string(e.to), e.note, e.routedEntry}, nil
+			return e.row(taskID), nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy task events: %w", err)
 	}
 	progress("task events", events, start)
-	if !super {
-		if _, err := tx.Exec(ctx, `ALTER TABLE task_events ENABLE TRIGGER task_events_announce`); err != nil {
-			return err
-		}
+	return done()
+}
+
+// quietTaskLoad readies tx for copying generated tasks (see copyTasks):
+// replica mode for a superuser, else the announcing trigger disabled until
+// done is called.
+func quietTaskLoad(ctx context.Context, tx pgx.Tx) (done func() error, err error) {
+	var super bool
+	if err := tx.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&super); err != nil {
+		return nil, fmt.Errorf("tasks: who loads: %w", err)
 	}
-	return nil
+	if super {
+		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+			return nil, err
+		}
+		return func() error { return nil }, nil
+	}
+	if _, err := tx.Exec(ctx, `ALTER TABLE task_events DISABLE TRIGGER task_events_announce`); err != nil {
+		return nil, fmt.Errorf("tasks: quiet the announcements: %w", err)
+	}
+	return func() error {
+		_, err := tx.Exec(ctx, `ALTER TABLE task_events ENABLE TRIGGER task_events_announce`)
+		return err
+	}, nil
+}
+
+// The columns of tasks and task_events that the generator writes, and a
+// generated task's and step's rows in that order.
+var (
+	taskColumns = []string{"id", "kind", "state", "purpose", "classes", "case_id", "individual_id", "case_org_id", "sender_org_id", "sender_unit_id",
+		"sender_user_id", "topic", "municipality_code", "routed_entry_id", "recipient_org_id", "recipient_unit_id", "assignee_user_id",
+		"assignee_name", "subject", "body", "due_on", "escalation_level", "reject_reason", "consent_id", "created_at", "updated_at"}
+	taskEventColumns = []string{"id", "task_id", "at", "actor_org_id", "actor_unit_id", "actor_user_id", "kind", "from_state", "to_state", "note", "routed_entry_id"}
+)
+
+func (t *genTask) row() []any {
+	return []any{t.id, string(t.kind), string(t.state), string(t.purpose), t.classes, t.caseID, t.individual, t.caseOrg, t.senderOrg, t.senderUnit,
+		t.senderUser, t.topic, t.municipality, t.entry, t.recipientOrg, t.recipientUnit, t.assignee,
+		t.assigneeName, t.subject, t.body, t.dueOn, 0, t.rejectReason, t.consentID, t.createdAt, t.updatedAt}
+}
+
+func (e *genTaskEvent) row(taskID uuid.UUID) []any {
+	var from *string
+	if e.from != nil {
+		s := string(*e.from)
+		from = &s
+	}
+	return []any{e.id, taskID, e.at, e.org, e.unit, e.user, string(e.kind), from, string(e.to), e.note, e.routedEntry}
 }

@@ -100,6 +100,17 @@ func (s *Session) begin(ctx context.Context) error {
 		args = append(args, fmt.Sprintf("%dms", s.settings.StatementTimeout.Milliseconds()))
 		fmt.Fprintf(&sql, ", set_config('statement_timeout', $%d, true)", len(args))
 	}
+	// A request's statements run on generic plans, planned once per
+	// connection. With Postgres's default (auto) a statement whose
+	// parameters are ids (= ANY($1), the request loaders') is planned
+	// anew on every execution: its generic plan, costed for an array of
+	// unknown length, never looks cheaper than a custom plan for one id.
+	// Under row security, with the sharing rule's functions inlined, that
+	// planning cost ten times the execution (a case with its plans,
+	// meetings and checklist: some 7 ms of planning for 0.6 ms of
+	// execution; docs/casefile-benchmarks.md).
+	args = append(args, "force_generic_plan")
+	fmt.Fprintf(&sql, ", set_config('plan_cache_mode', $%d, true)", len(args))
 	targets := make([]any, len(args)+1) // the timestamp, then set_config's echoes
 	targets[0] = &s.now
 	for i := 1; i < len(targets); i++ {

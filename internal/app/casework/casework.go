@@ -173,18 +173,6 @@ func (s *Service) Cases(ctx context.Context, w *app.Work, ids []uuid.UUID) (map[
 	return found, nil
 }
 
-func (s *Service) visibleCase(ctx context.Context, w *app.Work, id uuid.UUID) (cases.Case, error) {
-	found, err := cases.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), []uuid.UUID{id})
-	if err != nil {
-		return cases.Case{}, err
-	}
-	c, ok := found[id]
-	if !ok {
-		return cases.Case{}, apperr.NotFoundf("no such case")
-	}
-	return c, nil
-}
-
 // ListCases is a page of the cases the actor may see.
 func (s *Service) ListCases(ctx context.Context, w *app.Work, f cases.Filter, pr page.Request) (page.Result[cases.Case], error) {
 	if _, err := w.RequirePurpose(); err != nil {
@@ -239,7 +227,7 @@ func (s *Service) AddParticipant(ctx context.Context, w *app.Work, in cases.NewP
 	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Case{}, err
 	}
-	c, err := s.visibleCase(ctx, w, in.CaseID)
+	c, err := w.VisibleCase(ctx, in.CaseID)
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -260,7 +248,7 @@ func (s *Service) AddItem(ctx context.Context, w *app.Work, in cases.NewItem) (c
 	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Item{}, err
 	}
-	c, err := s.visibleCase(ctx, w, in.CaseID)
+	c, err := w.VisibleCase(ctx, in.CaseID)
 	if err != nil {
 		return cases.Item{}, err
 	}

@@ -33,7 +33,7 @@ func (s *Service) TransitionCase(ctx context.Context, w *app.Work, caseID uuid.U
 	if err != nil {
 		return cases.Case{}, cases.Transition{}, err
 	}
-	moved, err := s.visibleCase(ctx, w, c.ID)
+	moved, err := w.VisibleCase(ctx, c.ID)
 	return moved, t, err
 }
 
@@ -82,7 +82,7 @@ func (s *Service) screen(ctx context.Context, w *app.Work, c cases.Case, def rou
 	if closed == nil {
 		w.Accessed(caseAccess(c, true))
 	}
-	c, err = s.visibleCase(ctx, w, c.ID)
+	c, err = w.VisibleCase(ctx, c.ID)
 	return c, sc, closed, err
 }
 
@@ -118,7 +118,7 @@ func (s *Service) caseToMove(ctx context.Context, w *app.Work, caseID uuid.UUID)
 	if _, err := w.RequirePurpose(); err != nil {
 		return cases.Case{}, routine.Definition{}, err
 	}
-	c, err := s.visibleCase(ctx, w, caseID)
+	c, err := w.VisibleCase(ctx, caseID)
 	if err != nil {
 		return cases.Case{}, routine.Definition{}, err
 	}
@@ -305,6 +305,6 @@ func (s *Service) MoveToRoutine(ctx context.Context, w *app.Work, caseID, routin
 		return cases.Case{}, cases.Transition{}, err
 	}
 	w.Accessed(caseAccess(c, true))
-	moved, err := s.visibleCase(ctx, w, c.ID)
+	moved, err := w.VisibleCase(ctx, c.ID)
 	return moved, t, err
 }

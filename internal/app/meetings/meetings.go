@@ -66,13 +66,9 @@ func (s *Service) Schedule(ctx context.Context, w *app.Work, in meeting.NewMeeti
 	bad := in.Problems(p.OrgKind, purpose, now)
 	var c *cases.Case
 	if in.CaseID != nil && in.Kind != meeting.Konsultation {
-		found, err := cases.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), []uuid.UUID{*in.CaseID})
+		got, err := w.VisibleCase(ctx, *in.CaseID)
 		if err != nil {
 			return meeting.Meeting{}, err
-		}
-		got, ok := found[*in.CaseID]
-		if !ok {
-			return meeting.Meeting{}, apperr.NotFoundf("no such case")
 		}
 		c = &got
 	}

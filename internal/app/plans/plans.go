@@ -93,13 +93,9 @@ func (s *Service) Create(ctx context.Context, w *app.Work, caseID uuid.UUID, kin
 	if err := requireSIP(w); err != nil {
 		return sip.Plan{}, err
 	}
-	found, err := cases.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), []uuid.UUID{caseID})
+	cs, err := w.VisibleCase(ctx, caseID)
 	if err != nil {
 		return sip.Plan{}, err
-	}
-	cs, ok := found[caseID]
-	if !ok {
-		return sip.Plan{}, apperr.NotFoundf("no such case")
 	}
 	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.SipPlan, OwnerOrgID: cs.OrgID,
 		ID: relay.ID(relay.TypeCase, cs.ID), IndividualID: &cs.IndividualID}); err != nil {

@@ -71,13 +71,9 @@ func (s *Service) Create(ctx context.Context, w *app.Work, in task.NewTask) (tas
 	bad := in.Problems(p.OrgKind, today)
 	var c *cases.Case
 	if in.CaseID != nil && in.Kind != task.Konsultation {
-		found, err := cases.ByID(ctx, w.Tx(), w.Scope(authz.Read, authz.Case), []uuid.UUID{*in.CaseID})
+		got, err := w.VisibleCase(ctx, *in.CaseID)
 		if err != nil {
 			return task.Task{}, err
-		}
-		got, ok := found[*in.CaseID]
-		if !ok {
-			return task.Task{}, apperr.NotFoundf("no such case")
 		}
 		c = &got
 	}

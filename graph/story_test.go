@@ -114,8 +114,14 @@ func TestStory_OnePersonInKarlstadFromTheSignalToAnFKRepayment(t *testing.T) {
 			{"organizationKind": "FK", "role": "personlig handläggare"},
 			{"organizationKind": "AF", "role": "arbetsförmedlare"},
 			{"organizationKind": "REGION", "role": "rehabkoordinator"}}}
-	start := time.Now().Add(3 * time.Second).Truncate(time.Second).Add(time.Second)
-	meeting["startsAt"], meeting["endsAt"] = start.UTC().Format(time.RFC3339), start.Add(time.Hour).UTC().Format(time.RFC3339)
+	// startsIn has the meeting start d from now (whole seconds, later) and
+	// last an hour.
+	startsIn := func(d time.Duration) time.Time {
+		start := time.Now().Add(d).Truncate(time.Second).Add(time.Second)
+		meeting["startsAt"], meeting["endsAt"] = start.UTC().Format(time.RFC3339), start.Add(time.Hour).UTC().Format(time.RFC3339)
+		return start
+	}
+	startsIn(time.Hour)
 	r := postFor(t, srv, "soc.karlstad", sipPurpose, `mutation($in: ScheduleMeetingInput!) { scheduleMeeting(input: $in) { id } }`, map[string]any{"in": meeting})
 	requireError(t, r, "FORBIDDEN", "invited[1] (AF)")
 	require.Contains(t, r.Errors[0].Message, "nothing was sent")
@@ -138,6 +144,9 @@ func TestStory_OnePersonInKarlstadFromTheSignalToAnFKRepayment(t *testing.T) {
 			}
 		}
 	}
+	// It starts in a few seconds, so that the story can record who came
+	// (only once it has started) without waiting long.
+	start := startsIn(3 * time.Second)
 	s.do("soc.karlstad", sipPurpose, `mutation($in: ScheduleMeetingInput!) { scheduleMeeting(input: $in) { id parties { organizationName kallelseTaskId } } }`,
 		map[string]any{"in": meeting}, &called)
 	require.Len(t, called.ScheduleMeeting.Parties, 4, "Karlstad calls, FK, AF and the region are invited")

@@ -56,6 +56,11 @@ func TestCost_AliasedSearchesAndCountsAreRefusedBeforeTheyRun(t *testing.T) {
 	// …but not with big pages: the complexity is priced by what they return.
 	r := postFor(t, srv, "soc.karlstad", rehab, aliases(5, `directorySearch(query: "rehabilitering", first: 100) { nodes { functionName description channels { kind value note } } }`), nil)
 	requireError(t, r, "BAD_USER_INPUT", "operation has complexity")
+	// A case's plans, their versions and insatser are not paged: they are
+	// priced at what a heavy case has, so a page of 100 cases with every
+	// plan version's insatser is refused before it runs.
+	r = postFor(t, srv, "soc.karlstad", "SIP", `{ cases(first: 100) { nodes { plans { versions { goals insatser { what firstActivity status } } } } } }`, nil)
+	requireError(t, r, "BAD_USER_INPUT", "operation has complexity")
 
 	// Nothing was audited as read: the operations never ran.
 	var records int

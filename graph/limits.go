@@ -13,6 +13,7 @@ import (
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/evidence"
 	"github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/routine"
@@ -266,5 +267,14 @@ func complexity() generated.ComplexityRoot {
 	}
 	c.Case.Meetings = list(50)
 	c.Meeting.Parties = list(meetings.MaxParties + 1)
+	c.Meeting.Minutes = list(10)
+	// Plans, the checklist and repayments (issue 14) are not paged either:
+	// priced at what a heavy case has (two plans revised at each
+	// follow-up, a dozen insatser, a repayment a month over a year).
+	c.Case.Plans = list(2)
+	c.Plan.Versions = list(10)
+	c.PlanVersion.Insatser = list(12)
+	c.Case.Evidence = list(len(evidence.Checklist))
+	c.Case.Repayments = list(12)
 	return c
 }

@@ -2,7 +2,7 @@
 # `make test` is the test command (CI runs exactly this).
 GO ?= go
 
-.PHONY: dev test generate schema build bench-http tidy
+.PHONY: dev test generate schema build bench-http tidy fuzz
 
 dev:
 	$(GO) run ./cmd/hub dev
@@ -26,3 +26,12 @@ build:
 # Throughput of a page of organisations against a running `make dev`.
 bench-http:
 	$(GO) run ./bench/loadgen -c 32 -d 10s -runs 3
+
+# Fuzzing on demand (`make test` runs every target's seed corpus only):
+# each target for FUZZTIME, e.g. `make fuzz FUZZTIME=10m`.
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/personnummer
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/platform/page
+	$(GO) test -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME) ./internal/platform/relay
+	$(GO) test -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./graph

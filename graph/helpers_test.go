@@ -54,7 +54,7 @@ type authorizerPool struct {
 	free []*authz.Authorizer
 }
 
-func (p *authorizerPool) get(t *testing.T) *authz.Authorizer {
+func (p *authorizerPool) get(t testing.TB) *authz.Authorizer {
 	t.Helper()
 	p.mu.Lock()
 	var a *authz.Authorizer
@@ -145,7 +145,7 @@ const defaultLogin = "soc.karlstad"
 
 // token fetches (once) a real access token for login from the dev identity
 // provider's token endpoint, found through discovery.
-func (s *testServer) token(t *testing.T, login string) string {
+func (s *testServer) token(t testing.TB, login string) string {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -181,7 +181,7 @@ func (s *testServer) token(t *testing.T, login string) string {
 // count statements.
 func countingStatements(o *graph.Options) { o.BatchWait = 200 * time.Millisecond }
 
-func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
+func setup(t testing.TB, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	return setupWith(t, false, adjust...)
 }
@@ -189,7 +189,7 @@ func setup(t *testing.T, adjust ...func(*graph.Options)) (*testServer, *testBund
 // setupWith is setup; asOwner runs the API as the tables' owner, whom
 // row-level security does not bind, so that tests can show the
 // application's own rules hold without RLS behind them.
-func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
+func setupWith(t testing.TB, asOwner bool, adjust ...func(*graph.Options)) (*testServer, *testBundle) {
 	t.Helper()
 	ctx := context.Background()
 	authorizer := authorizers.get(t) // first: given back after every other cleanup

@@ -87,4 +87,3 @@ func FuzzGraphQLRequest(f *testing.F) {
 		}
 	})
 }
-

@@ -189,6 +189,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(transactions{app: application, refusals: refused})
 	srv.Use(executionBudget{maxFields: int64(o.MaxResponseFields), maxBytes: o.MaxResponseBytes})
 	srv.Use(batching{wait: o.BatchWait, resolver: resolver})
+	srv.Use(resolverErrors{})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return conformHTTP(identity.Middleware(o.Authenticator, refused.AtTheDoor, sockets.guard(srv)))

@@ -62,7 +62,7 @@ func TestClientAddress_BelievesForwardedForOnlyFromTrustedProxies(t *testing.T) 
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name, peer, xff, want string
-		trusted            []netip.Prefix
+		trusted               []netip.Prefix
 	}{
 		{"no proxies configured: the peer, whatever the header says", "203.0.113.5:4000", "198.51.100.1", "203.0.113.5", nil},
 		{"a peer that is no proxy: the header is ignored", "203.0.113.5:4000", "198.51.100.1", "203.0.113.5", trusted},

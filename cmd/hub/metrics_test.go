@@ -142,7 +142,7 @@ func TestServeMetrics_TheCountersMoveWithTheRequestsServed(t *testing.T) {
 	require.Contains(t, body, "noSuchField")
 	status, _ = send("", caseQuery)
 	require.Equal(t, http.StatusUnauthorized, status)
-	status, _ = send(token, `{ me { userId } }`)
+	status, _ = send(token, `query ClientChosenName { me { userId } }`)
 	require.Equal(t, http.StatusOK, status)
 	status, body = send(token, `{ me { userId } }`)
 	require.Equal(t, http.StatusTooManyRequests, status, body)
@@ -166,6 +166,7 @@ func TestServeMetrics_TheCountersMoveWithTheRequestsServed(t *testing.T) {
 		for _, s := range f.Metric {
 			for _, l := range s.Label {
 				require.NotContains(t, l.GetValue(), "ph.fk", "no user in a label (%s)", f.GetName())
+				require.NotContains(t, l.GetValue(), "ClientChosenName", "no name a client chose in a label (%s)", f.GetName())
 			}
 		}
 	}

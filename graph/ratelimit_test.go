@@ -118,7 +118,7 @@ func TestRateLimit_WebSocketConnectionsAndTheirOperationsAreCharged(t *testing.T
 	srv, _ := setup(t, func(o *graph.Options) {
 		o.RateLimits.Principal = ratelimit.Rate{PerSecond: 0.01, Burst: 3}
 	})
-	ws := wsAs(t, srv, "ph.fk", "") // 1
+	ws := wsAs(t, srv, "ph.fk", "")    // 1
 	answer := func(id string) string { // the payload of the operation's first answer
 		t.Helper()
 		for {

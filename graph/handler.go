@@ -78,6 +78,9 @@ type Options struct {
 	// (HTTP requests are bounded by the HTTP server; default
 	// DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// RateLimits bound the requests of a person, a client and an address
+	// (zero: no limits; see ratelimit.go).
+	RateLimits RateLimits
 }
 
 // Defaults of Options.
@@ -158,10 +161,11 @@ func NewHandler(o Options) http.Handler {
 	}
 	refused := application.NewRefusals()
 	sockets := newWSRegistry(o.MaxConnectionsPerUser, o.MaxOperationsPerConnection, o.RequestTimeout)
+	limits := newRateLimiter(o.RateLimits)
 	srv := handler.New(newExecutableSchema(resolver))
 	srv.AddTransport(transport.Websocket{
 		Implementation:        wsImplementation{},
-		InitFunc:              authenticateWebSocket(o.Authenticator, application, refused),
+		InitFunc:              limits.limitedInit(authenticateWebSocket(o.Authenticator, application, refused)),
 		InitTimeout:           10 * time.Second,
 		KeepAlivePingInterval: 15 * time.Second, // the older graphql-ws protocol
 		// graphql-transport-ws: a peer that does not answer a ping within
@@ -175,6 +179,7 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.Use(operationMetrics{}) // first: it sees every other extension's refusals
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
@@ -185,6 +190,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(depthLimit{Max: o.MaxDepth})
 	srv.Use(&operationCost{maxComplexity: o.MaxComplexity, maxCostlyFields: o.MaxCostlyFields,
 		maxLookups: o.MaxLookups, introspection: o.Introspection})
+	srv.Use(operationRateLimit{limits})
 	srv.Use(connectionOperations{})
 	srv.Use(transactions{app: application, refusals: refused})
 	srv.Use(executionBudget{maxFields: int64(o.MaxResponseFields), maxBytes: o.MaxResponseBytes})
@@ -192,7 +198,8 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(resolverErrors{})
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	return conformHTTP(identity.Middleware(o.Authenticator, refused.AtTheDoor, sockets.guard(srv)))
+	return countResponses(conformHTTP(limits.byAddress(identity.Middleware(o.Authenticator, refused.AtTheDoor,
+		limits.byPrincipal(sockets.guard(srv))))))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.

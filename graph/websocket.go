@@ -14,6 +14,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/metrics"
 )
 
 // A GraphQL WebSocket lives for hours and multiplexes operations, so what
@@ -73,6 +74,7 @@ type wsConn struct {
 	user         string    // the registry slot held ("" before init)
 	expiry       time.Time // of the token that opened the connection
 	operations   int       // running now
+	accepted     bool      // upgraded: counted in metrics.WebSocketsOpen
 	consent      *consentFeed
 	tasks        *taskFeed
 }
@@ -133,6 +135,10 @@ func (c *wsConn) release() {
 	c.mu.Lock()
 	key := c.user
 	c.user = ""
+	if c.accepted {
+		c.accepted = false
+		metrics.WebSocketsOpen.Dec()
+	}
 	if c.stopDeadline != nil {
 		c.stopDeadline()
 	}
@@ -238,7 +244,14 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o trans
 	if err != nil {
 		return nil, err
 	}
-	return closingConn{WebsocketConn: conn, state: wsConnFrom(r.Context())}, nil
+	state := wsConnFrom(r.Context())
+	if state != nil {
+		state.mu.Lock()
+		state.accepted = true
+		state.mu.Unlock()
+		metrics.WebSocketsOpen.Inc()
+	}
+	return closingConn{WebsocketConn: conn, state: state}, nil
 }
 
 // closingConn is a WebSocket whose close code the hub decides.
@@ -257,6 +270,7 @@ func (c closingConn) WriteClose(code int, msg string) error {
 	if c.state != nil && c.state.expired() {
 		code, msg = closeForbidden, "token expired: reconnect with a fresh token"
 	}
+	metrics.CountWebSocketClose(code)
 	return c.WebsocketConn.WriteClose(code, msg)
 }
 

@@ -31,6 +31,7 @@ import (
 func devCmd(ctx context.Context, args []string) error {
 	cfg := config.Defaults()
 	cfg.HTTPAddr = "localhost:8080"
+	cfg.MetricsAddr = "localhost:9464"
 	cfg.LogFormat = "text"
 	cfg.GraphiQL = true
 	cfg.Introspection = true // GraphiQL's documentation explorer needs it

@@ -37,16 +37,17 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	require.NoError(t, os.Chmod(dir, 0o755)) // reachable by the postgres user when root
 	dataDir := filepath.Join(dir, "data")
 
-	var issuer string
+	var issuer, metricsAddr string
 	start := func() (addr string, stop func()) {
 		dbPort, httpPort, idpPort := freePort(t), freePort(t), freePort(t)
 		addr = fmt.Sprintf("127.0.0.1:%d", httpPort)
+		metricsAddr = fmt.Sprintf("127.0.0.1:%d", freePort(t)) // hub dev's own is localhost:9464
 		issuer = fmt.Sprintf("http://127.0.0.1:%d", idpPort)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
 			done <- run(ctx, []string{"dev", "--data-dir", dataDir, "--db-port", fmt.Sprint(dbPort),
-				"--http-addr", addr, "--idp-addr", strings.TrimPrefix(issuer, "http://"), "--log-level", "warn"})
+				"--http-addr", addr, "--idp-addr", strings.TrimPrefix(issuer, "http://"), "--metrics-addr", metricsAddr, "--log-level", "warn"})
 		}()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
@@ -93,6 +94,7 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	res.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "no token, no answer")
 	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr))
+	require.Contains(t, scrape(t, metricsAddr), "hub_build_info", "hub dev serves metrics")
 	stop()
 	_, err = os.Stat(filepath.Join(dataDir, "pg", "postmaster.pid"))
 	require.True(t, os.IsNotExist(err), "the cluster is stopped with the API")

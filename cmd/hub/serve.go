@@ -177,6 +177,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			MaxConnectionsPerUser:      cfg.WSMaxConnectionsPerUser,
 			MaxOperationsPerConnection: cfg.WSMaxOperations,
 			RequestTimeout:             cfg.RequestTimeout,
+			RateLimits:                 rateLimits(cfg),
 		}),
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: cfg.BodyLimitBytes,
@@ -190,6 +191,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		if !cfg.Introspection {
 			logger.Warn("GraphiQL is served but introspection is off: its documentation explorer and completion will be empty (set HUB_INTROSPECTION=true)")
 		}
+	}
+	if err := serveMetrics(ctx, cfg, logger, pool); err != nil {
+		return err
 	}
 	if cfg.DebugAddr != "" {
 		if err := serveProfiler(ctx, cfg.DebugAddr, logger); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/platform/db"
+	"github.com/samverkanshub/hub/internal/platform/metrics"
 )
 
 // Decision is the outcome an audit record states.
@@ -69,6 +70,10 @@ type Position struct {
 // transaction already holds, else one no other transaction holds.
 func Append(ctx context.Context, q db.Querier, r Record) (Position, error) {
 	var pos Position
+	// audit_append waits for a free lane of the organisation's chain; the
+	// statement's time is mostly that wait.
+	start := time.Now()
+	defer func() { metrics.AuditAppendWait.Observe(time.Since(start).Seconds()) }()
 	err := q.QueryRow(ctx, qAppendRecord,
 		r.At, r.RequestID, r.UserID, r.UnitID, r.Roles, r.ClientID, r.OperationType, r.OperationName,
 		r.ObjectIDs, string(r.Decision), r.Reason, r.Purpose, r.ConsentID, r.ClientOperationName).Scan(&pos.Lane, &pos.Seq)

@@ -153,6 +153,9 @@ func SendWith(client *http.Client, url, token string, header http.Header, body [
 	if err != nil {
 		return err
 	}
+	if status == http.StatusTooManyRequests {
+		return fmt.Errorf("status 429, the hub's rate limit: benchmark a hub started with --rate-limit-principal 0 --rate-limit-client 0 (docs/metrics-and-limits.md): %.300s", b)
+	}
 	if status != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
 		return fmt.Errorf("status %d: %.300s", status, b)
 	}

@@ -20,6 +20,9 @@ const (
 	Invalid         Code = "BAD_USER_INPUT"
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
+	// RateLimited: too many requests; HTTP answers it with 429 and
+	// Retry-After (docs/metrics-and-limits.md).
+	RateLimited Code = "RATE_LIMITED"
 )
 
 // Error is an error a client may see: a code and a message safe to show.

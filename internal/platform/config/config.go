@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samverkanshub/hub/internal/platform/ratelimit"
 )
 
 // Config is the hub's configuration.
@@ -68,6 +70,23 @@ type Config struct {
 	LogFormat string // HUB_LOG_FORMAT: json or text
 	LogLevel  string // HUB_LOG_LEVEL: debug, info, warn, error
 
+	// Rate limits (docs/metrics-and-limits.md): requests per second and
+	// burst per person, per client application (all its users), and per
+	// address for requests without a valid token; 0 requests per second
+	// turns a limit off. TrustedProxies (addresses and CIDR prefixes,
+	// comma-separated) are the proxies whose X-Forwarded-For is believed.
+	RateLimitPrincipal      float64 // HUB_RATE_LIMIT_PRINCIPAL
+	RateLimitPrincipalBurst int     // HUB_RATE_LIMIT_PRINCIPAL_BURST
+	RateLimitClient         float64 // HUB_RATE_LIMIT_CLIENT
+	RateLimitClientBurst    int     // HUB_RATE_LIMIT_CLIENT_BURST
+	RateLimitAddress        float64 // HUB_RATE_LIMIT_ADDRESS
+	RateLimitAddressBurst   int     // HUB_RATE_LIMIT_ADDRESS_BURST
+	TrustedProxies          string  // HUB_TRUSTED_PROXIES
+
+	// MetricsAddr, when set, serves Prometheus metrics at /metrics on a
+	// listener of its own (off in serve; hub dev: localhost:9464).
+	MetricsAddr string // HUB_METRICS_ADDR
+
 	// DebugAddr, when set, serves Go's profiler (net/http/pprof) on a
 	// listener of its own: for profiling a benchmark, never public.
 	DebugAddr string // HUB_DEBUG_ADDR
@@ -106,6 +125,15 @@ func Defaults() Config {
 		DevDBPort:               5439,
 		TimerInterval:           5 * time.Minute,
 
+		// Generous: a person's GraphiQL or SPA, a client's whole
+		// organisation, a browser opening sockets behind a shared address.
+		RateLimitPrincipal:      20,
+		RateLimitPrincipalBurst: 60,
+		RateLimitClient:         500,
+		RateLimitClientBurst:    1000,
+		RateLimitAddress:        20,
+		RateLimitAddressBurst:   100,
+
 		// As identity.DefaultJWKSRefetchInterval and DefaultUnknownKeyIDTTL.
 		JWKSRefetchInterval: time.Minute,
 		JWKSUnknownKeyIDTTL: time.Minute,
@@ -123,6 +151,9 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	}
 	num := func(p *int, name, env, usage string) {
 		fs.IntVar(p, name, envInt(env, *p), usage+" ($"+env+")")
+	}
+	rate := func(p *float64, name, env, usage string) {
+		fs.Float64Var(p, name, envFloat(env, *p), usage+" ($"+env+")")
 	}
 	str(&c.DatabaseURL, "database-url", "HUB_DATABASE_URL", "PostgreSQL connection URL")
 	str(&c.HTTPAddr, "http-addr", "HUB_HTTP_ADDR", "address the API listens on")
@@ -152,6 +183,14 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	dur(&c.TimerInterval, "timer-interval", "HUB_TIMER_INTERVAL", "how often the timer jobs scan for overdue tasks and reminders due (0: no timers on this replica; docs/timers.md)")
 	str(&c.LogFormat, "log-format", "HUB_LOG_FORMAT", "log format: json or text")
 	str(&c.LogLevel, "log-level", "HUB_LOG_LEVEL", "log level: debug, info, warn or error")
+	rate(&c.RateLimitPrincipal, "rate-limit-principal", "HUB_RATE_LIMIT_PRINCIPAL", "requests per second one person may send, on this replica (0: no limit)")
+	num(&c.RateLimitPrincipalBurst, "rate-limit-principal-burst", "HUB_RATE_LIMIT_PRINCIPAL_BURST", "requests one person may send at once above the rate")
+	rate(&c.RateLimitClient, "rate-limit-client", "HUB_RATE_LIMIT_CLIENT", "requests per second one client application (token azp) may send, all its users together, on this replica (0: no limit)")
+	num(&c.RateLimitClientBurst, "rate-limit-client-burst", "HUB_RATE_LIMIT_CLIENT_BURST", "requests one client application may send at once above the rate")
+	rate(&c.RateLimitAddress, "rate-limit-address", "HUB_RATE_LIMIT_ADDRESS", "requests per second without a valid token from one address, on this replica (0: no limit)")
+	num(&c.RateLimitAddressBurst, "rate-limit-address-burst", "HUB_RATE_LIMIT_ADDRESS_BURST", "requests without a valid token one address may send at once above the rate")
+	str(&c.TrustedProxies, "trusted-proxies", "HUB_TRUSTED_PROXIES", "proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client's address for the address limit; from others it is ignored")
+	str(&c.MetricsAddr, "metrics-addr", "HUB_METRICS_ADDR", "address serving Prometheus metrics at /metrics (off when empty; keep it off the public network)")
 	str(&c.DebugAddr, "debug-addr", "HUB_DEBUG_ADDR", "address serving the Go profiler at /debug/pprof/ (off when empty; keep it on localhost)")
 }
 
@@ -211,6 +250,25 @@ func (c *Config) Validate(needDatabase bool) error {
 			errs = append(errs, fmt.Errorf("--%s must be at least %d, got %d", l.flag, l.min, l.value))
 		}
 	}
+	for _, r := range []struct {
+		flag  string
+		rate  float64
+		burst int
+	}{
+		{"rate-limit-principal", c.RateLimitPrincipal, c.RateLimitPrincipalBurst},
+		{"rate-limit-client", c.RateLimitClient, c.RateLimitClientBurst},
+		{"rate-limit-address", c.RateLimitAddress, c.RateLimitAddressBurst},
+	} {
+		if !(r.rate >= 0 && r.rate <= 1e6) { // NaN too
+			errs = append(errs, fmt.Errorf("--%s must be 0 (off) or a positive rate of at most 1000000 per second, got %g", r.flag, r.rate))
+		}
+		if r.rate > 0 && (r.burst < 1 || r.burst > 1_000_000) {
+			errs = append(errs, fmt.Errorf("--%s-burst must be between 1 and 1000000 when the limit is on, got %d", r.flag, r.burst))
+		}
+	}
+	if _, err := ratelimit.ParsePrefixes(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("--trusted-proxies: %w", err))
+	}
 	if c.TimerInterval != 0 && (c.TimerInterval < time.Second || c.TimerInterval > 24*time.Hour) {
 		errs = append(errs, fmt.Errorf("--timer-interval must be 0 (off) or between 1s and 24h, got %s", c.TimerInterval))
 	}
@@ -255,6 +313,11 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("jwks_refetch_interval", c.JWKSRefetchInterval),
 		slog.Duration("jwks_unknown_kid_ttl", c.JWKSUnknownKeyIDTTL),
 		slog.Duration("timer_interval", c.TimerInterval),
+		slog.String("rate_limit_principal", fmt.Sprintf("%g/s burst %d", c.RateLimitPrincipal, c.RateLimitPrincipalBurst)),
+		slog.String("rate_limit_client", fmt.Sprintf("%g/s burst %d", c.RateLimitClient, c.RateLimitClientBurst)),
+		slog.String("rate_limit_address", fmt.Sprintf("%g/s burst %d", c.RateLimitAddress, c.RateLimitAddressBurst)),
+		slog.String("trusted_proxies", c.TrustedProxies),
+		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Bool("pii_keys_set", c.PIIKeys != "" && c.PIIIndexKey != ""),
 	)
 }
@@ -321,6 +384,19 @@ func envDuration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func envFloat(name string, def float64) float64 {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		envErrors = append(envErrors, fmt.Errorf("$%s=%q is not a number", name, v))
+		return def
+	}
+	return f
 }
 
 func envBool(name string, def bool) bool {

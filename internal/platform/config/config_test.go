@@ -53,3 +53,19 @@ func TestValidate_ProblemsInFieldOrder(t *testing.T) {
 		require.Equal(t, first, c.Validate(false).Error())
 	}
 }
+
+func TestValidate_RateLimitsAndTrustedProxies(t *testing.T) {
+	t.Setenv("HUB_RATE_LIMIT_CLIENT", "0")
+	c := Defaults()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	c.Register(fs)
+	require.NoError(t, fs.Parse([]string{"--rate-limit-principal", "2.5", "--rate-limit-principal-burst", "0",
+		"--rate-limit-address", "-1", "--trusted-proxies", "10.0.0.0/8,lb.internal"}))
+	require.Equal(t, 2.5, c.RateLimitPrincipal)
+	require.Zero(t, c.RateLimitClient, "0 turns the client limit off")
+	err := c.Validate(false)
+	require.ErrorContains(t, err, "--rate-limit-principal-burst must be between 1 and 1000000 when the limit is on, got 0")
+	require.ErrorContains(t, err, "--rate-limit-address must be 0 (off) or a positive rate")
+	require.ErrorContains(t, err, `--trusted-proxies: "lb.internal" is neither an address nor a CIDR prefix`)
+	require.NotContains(t, err.Error(), "--rate-limit-client")
+}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/samverkanshub/hub/internal/platform/metrics"
 )
 
 // Listen keeps a dedicated connection listening on a Postgres channel until
@@ -30,6 +32,7 @@ func Listen(ctx context.Context, connString, channel, name string, log *slog.Log
 		if ctx.Err() != nil {
 			return
 		}
+		metrics.ListenReconnects.WithLabelValues(name).Inc()
 		log.Warn(name+" lost its connection; reconnecting", "error", err.Error(), "in", backoff.String())
 		select {
 		case <-ctx.Done():

@@ -198,7 +198,9 @@ func TestWebSocket_TheGraphqlWsClientIsToldWhyAndDoesNotReconnect(t *testing.T) 
 	require.Empty(t, good.Errors, "%+v", good)
 	require.Equal(t, 1, good.Attempts)
 	require.NotEmpty(t, good.Events, "the subscription received an event")
-	var ev struct{ ConsentEvents struct{ Kind, IndividualID string } }
+	var ev struct {
+		ConsentEvents struct{ Kind, IndividualID string }
+	}
 	require.NoError(t, json.Unmarshal(good.Events[0], &ev))
 	require.Equal(t, "RECORDED", ev.ConsentEvents.Kind)
 	require.Equal(t, demoIndividualID, ev.ConsentEvents.IndividualID)

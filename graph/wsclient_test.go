@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -109,8 +108,8 @@ func TestWebSocket_TheGraphqlWsClientIsToldWhyAndDoesNotReconnect(t *testing.T) 
 	require.NoError(t, err)
 	cmd := exec.Command("node", "client.mjs", string(arg))
 	cmd.Dir = wsClientDir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &syncBuffer{} // written by exec while the test reads it
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,11 +25,15 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 
 	var appErr *apperr.Error
 	switch {
+	case keepsEcosystemCode(gqlErr):
+		// Clients act on these codes themselves (Apollo's persisted-query
+		// link sends the whole query on PERSISTED_QUERY_NOT_FOUND): they
+		// stay exactly as gqlgen wrote them.
 	case errors.As(err, &appErr):
 		gqlErr.Message = appErr.Message
 		setCode(gqlErr, appErr.Code)
 	case isRequestError(err, gqlErr):
-		gqlErr.Message = cleanRequestMessage(gqlErr.Message)
+		gqlErr.Message = cleanRequestMessage(explainOperationNotFound(ctx, gqlErr.Message))
 		setCode(gqlErr, apperr.Invalid)
 	default:
 		logging.FromContext(ctx).Error("internal error in GraphQL request",
@@ -66,6 +71,53 @@ func isInternal(err error) bool {
 	// Scalar unmarshal errors are plain errors.New/fmt.Errorf values without
 	// a wrapped cause; anything wrapping a cause came from deeper down.
 	return errors.Is(err, errPanic) || errors.Unwrap(err) != nil
+}
+
+// ecosystemCodes are the extensions.code values that GraphQL clients know
+// and act on, outside the hub's closed set (apperr): Apollo's automatic
+// persisted queries (the link retries with the whole document on
+// PERSISTED_QUERY_NOT_FOUND, and stops sending hashes on
+// PERSISTED_QUERY_NOT_SUPPORTED).
+var ecosystemCodes = []string{"PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"}
+
+func keepsEcosystemCode(e *gqlerror.Error) bool {
+	code, _ := e.Extensions["code"].(string)
+	return slices.Contains(ecosystemCodes, code)
+}
+
+// maxListedOperations bounds the operation names a message lists.
+const maxListedOperations = 10
+
+// explainOperationNotFound replaces gqlgen's "operation  not found" (a
+// document of several operations and no operationName, or a name that is
+// not in it) with a message that says which, and lists the document's
+// operations; other messages pass unchanged.
+func explainOperationNotFound(ctx context.Context, msg string) string {
+	if !strings.HasPrefix(msg, "operation ") || !strings.HasSuffix(msg, " not found") || !graphql.HasOperationContext(ctx) {
+		return msg
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Doc == nil || oc.Operation != nil {
+		return msg
+	}
+	var names []string
+	for _, op := range oc.Doc.Operations {
+		name := op.Name
+		if name == "" {
+			name = "(anonymous)"
+		}
+		names = append(names, truncate(name, 50))
+	}
+	listed := strings.Join(names, ", ")
+	if n := len(names); n > maxListedOperations {
+		listed = strings.Join(names[:maxListedOperations], ", ") + fmt.Sprintf(", … (%d in all)", n)
+	}
+	if oc.OperationName == "" {
+		return fmt.Sprintf("the document has %d operations and the request names none: "+
+			"send \"operationName\" with the one to run (the document has: %s)", len(names), listed)
+	}
+	return fmt.Sprintf("the document has no operation named %q (operationName): it has %s",
+		truncate(oc.OperationName, 50), listed)
 }
 
 func setCode(e *gqlerror.Error, code apperr.Code) {

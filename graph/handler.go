@@ -191,6 +191,7 @@ func NewHandler(o Options) http.Handler {
 	srv.Use(&operationCost{maxComplexity: o.MaxComplexity, maxCostlyFields: o.MaxCostlyFields,
 		maxLookups: o.MaxLookups, introspection: o.Introspection})
 	srv.Use(operationRateLimit{limits})
+	srv.Use(operationLog{})
 	srv.Use(connectionOperations{})
 	srv.Use(transactions{app: application, refusals: refused})
 	srv.Use(executionBudget{maxFields: int64(o.MaxResponseFields), maxBytes: o.MaxResponseBytes})
@@ -199,7 +200,7 @@ func NewHandler(o Options) http.Handler {
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	return countResponses(conformHTTP(limits.byAddress(identity.Middleware(o.Authenticator, refused.AtTheDoor,
-		limits.byPrincipal(sockets.guard(srv))))))
+		limits.byPrincipal(logPrincipal(sockets.guard(srv)))))))
 }
 
 // SchemaSDL renders the public schema as SDL, for /graphql/schema.graphql.
@@ -217,7 +218,10 @@ func SchemaSDL() []byte {
 //   - request errors (parse, validation, limits) for Accept:
 //     application/json are 200, not gqlgen's 422, and carry no "data" entry
 //     since execution never started;
-//   - a mutation sent with GET is 405 with Allow: POST.
+//   - a mutation sent with GET is 405 with Allow: POST;
+//   - a POST without Content-Type, or with one gqlgen does not read, is
+//     415 with a message naming the accepted one (gqlgen says "transport
+//     not supported").
 func conformHTTP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -229,6 +233,11 @@ func conformHTTP(next http.Handler) http.Handler {
 		}
 		if isWebSocket(r) || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if msg := contentTypeProblem(r); msg != "" {
+			w.Header().Set("Accept-Post", "application/json")
+			writeRequestError(w, http.StatusUnsupportedMediaType, msg)
 			return
 		}
 		if status, msg := checkParams(r); status != 0 {

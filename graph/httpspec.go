@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,6 +54,26 @@ func checkParams(r *http.Request) (status int, msg string) {
 		}
 	}
 	return 0, ""
+}
+
+// contentTypeProblem says what is wrong with a POST's Content-Type, or
+// "" when it is one the POST transport reads (application/json, any
+// parameters such as charset).
+func contentTypeProblem(r *http.Request) string {
+	if r.Method != http.MethodPost {
+		return ""
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return "the request has no Content-Type header: send the GraphQL request as JSON with Content-Type: application/json (the only media type POST /graphql accepts)"
+	}
+	if mediaType, _, err := mime.ParseMediaType(ct); err == nil && mediaType == "application/json" {
+		return ""
+	}
+	if len(ct) > 100 {
+		ct = ct[:100] + "…"
+	}
+	return fmt.Sprintf("Content-Type %q is not accepted: send the GraphQL request as JSON with Content-Type: application/json (the only media type POST /graphql accepts)", ct)
 }
 
 // dropNullData removes `"data": null` from a request-error response: the

@@ -27,6 +27,16 @@ const maxRootFields = 20
 // it, labelled). The fields are collected as the executor collects them,
 // so what is named is what ran.
 func operationName(oc *graphql.OperationContext) string {
+	names := rootFieldNames(oc)
+	if n := len(names); n > maxRootFields {
+		return strings.Join(names[:maxRootFields], ",") + ",…+" + strconv.Itoa(n-maxRootFields)
+	}
+	return strings.Join(names, ",")
+}
+
+// rootFieldNames lists the root fields the server executes, each once, in
+// the query's order (see operationName).
+func rootFieldNames(oc *graphql.OperationContext) []string {
 	root := map[ast.Operation]string{ast.Query: "Query", ast.Mutation: "Mutation", ast.Subscription: "Subscription"}[oc.Operation.Operation]
 	var names []string
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{root}) {
@@ -34,10 +44,7 @@ func operationName(oc *graphql.OperationContext) string {
 			names = append(names, f.Name)
 		}
 	}
-	if n := len(names); n > maxRootFields {
-		return strings.Join(names[:maxRootFields], ",") + ",…+" + strconv.Itoa(n-maxRootFields)
-	}
-	return strings.Join(names, ",")
+	return names
 }
 
 // maxClientOperationName bounds the client's operation name as recorded,

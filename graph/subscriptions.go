@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,8 +34,8 @@ var wsReadLimit int64 = 64 << 10
 // any operation runs, with the protocol's code and the reason (4401
 // without a valid token, 4403 when refused, 4400 for a bad payload,
 // 4429 over the per-person connection limit), which graphql-ws clients
-// report instead of reconnecting at once. Refusals of a known person are
-// audited.
+// report instead of reconnecting at once (closingConn logs it). Refusals
+// of a known person are audited.
 func authenticateWebSocket(a *identity.Authenticator, application *app.App, refused *app.Refusals) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		fail := func(code int, err error) (context.Context, *transport.InitPayload, error) {
@@ -40,10 +43,24 @@ func authenticateWebSocket(a *identity.Authenticator, application *app.App, refu
 			ctx = transport.AppendCloseReason(ctx, closeReason(apperr.MessageOf(err)))
 			return ctx, nil, err
 		}
-		header := initValue(payload, "Authorization")
+		header, err := initHeader(payload, "Authorization")
+		if err != nil {
+			return fail(closeBadRequest, err)
+		}
+		purpose, err := initHeader(payload, PurposeHeader)
+		if err != nil {
+			return fail(closeBadRequest, err)
+		}
+		if header == "" {
+			msg := "authentication required: send \"Authorization\": \"Bearer <access token>\" in the connection_init payload"
+			if _, nested := payload["headers"]; nested {
+				msg += " (at its top level, not under \"headers\")"
+			}
+			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, msg))
+		}
 		scheme, raw, ok := strings.Cut(header, " ")
-		if header == "" || !ok || !strings.EqualFold(scheme, "Bearer") || len(raw) > identity.MaxTokenBytes {
-			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, "authentication required: send \"Authorization\": \"Bearer <access token>\" in the connection_init payload"))
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" || len(raw) > identity.MaxTokenBytes {
+			return fail(closeUnauthorized, apperr.New(apperr.Unauthenticated, "the Authorization value in the connection_init payload must be \"Bearer <access token>\""))
 		}
 		p, err := a.Authenticate(ctx, strings.TrimSpace(raw))
 		if err != nil {
@@ -60,7 +77,8 @@ func authenticateWebSocket(a *identity.Authenticator, application *app.App, refu
 				return fail(closeInternal, apperr.New(apperr.Internal, "internal error"))
 			}
 		}
-		actor, err := application.NewActor(p, initValue(payload, PurposeHeader))
+		recordPrincipal(ctx, p)
+		actor, err := application.NewActor(p, purpose)
 		if err != nil {
 			refused.Record(ctx, p, wsInitOperation, apperr.MessageOf(err))
 			if apperr.CodeOf(err) == apperr.Forbidden {
@@ -87,21 +105,48 @@ func authenticateWebSocket(a *identity.Authenticator, application *app.App, refu
 // audit trail (operation type http: no GraphQL operation ran).
 var wsInitOperation = app.Operation{Type: "http", Name: "GET /graphql (WebSocket connection_init)"}
 
-// initValue reads a string from the connection_init payload by key,
-// without regard to case (clients send "authorization" and
-// "hub-purpose" as readily as the canonical spelling).
-func initValue(payload transport.InitPayload, key string) string {
-	if v := payload.GetString(key); v != "" {
-		return v
-	}
-	for k := range payload {
-		if strings.EqualFold(k, key) {
-			if v := payload.GetString(k); v != "" {
-				return v
-			}
+// initHeader reads a header from the connection_init payload by name,
+// without regard to case, as HTTP header names are read: clients send
+// "authorization" and "hub-purpose" as readily as the canonical spelling.
+// A value that is not a string, or a name sent twice in different cases,
+// makes the payload bad (which one would count?).
+func initHeader(payload transport.InitPayload, name string) (string, error) {
+	var keys []string
+	value := ""
+	for k, v := range payload {
+		if !strings.EqualFold(k, name) {
+			continue
 		}
+		keys = append(keys, truncate(k, 50))
+		s, ok := v.(string)
+		if !ok {
+			return "", apperr.Invalidf("%s in the connection_init payload must be a string, not %s", name, jsonKind(v))
+		}
+		value = s
 	}
-	return ""
+	if len(keys) > 1 {
+		slices.Sort(keys)
+		return "", apperr.Invalidf("the connection_init payload names %s %d times (%s): send it once", name, len(keys), strings.Join(keys, ", "))
+	}
+	return value, nil
+}
+
+// jsonKind names the JSON type of a decoded value, for messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
 }
 
 // closeReason fits a message into a WebSocket close frame (at most 123

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/logging"
 	"github.com/samverkanshub/hub/internal/platform/metrics"
 )
 
@@ -35,12 +38,16 @@ const (
 )
 
 // Close codes of the graphql-transport-ws protocol the hub uses. The npm
-// client graphql-ws retries 4403 (with backoff, asking the app for fresh
-// connection parameters) and gives up on 4429.
+// client graphql-ws (6.x) gives up at once on 4400, 4401, 4429, 4500 and
+// 1002–1011 and reports the close to the app; it retries 4403 and 4408
+// with backoff (1 s, 2 s, 4 s … plus 0.3–3 s, five times by default),
+// asking the app for fresh connection parameters; it reconnects at once
+// after 1000. docs/graphql-api.md tells clients what to do with each.
 const (
 	closeBadRequest      = 4400
 	closeUnauthorized    = 4401
 	closeForbidden       = 4403
+	closeInitTimeout     = 4408
 	closeTooManyRequests = 4429
 	closeInternal        = 4500
 )
@@ -71,10 +78,12 @@ type wsConn struct {
 	mu           sync.Mutex
 	ctx          context.Context // the connection's: ends with it, or when its token expires
 	stopDeadline context.CancelFunc
-	user         string    // the registry slot held ("" before init)
-	expiry       time.Time // of the token that opened the connection
-	operations   int       // running now
-	accepted     bool      // upgraded: counted in metrics.WebSocketsOpen
+	user         string       // the registry slot held ("" before init)
+	expiry       time.Time    // of the token that opened the connection
+	operations   int          // running now
+	conn         *closingConn // once accepted
+	closed       bool         // a close frame was sent
+	accepted     bool         // upgraded: counted in metrics.WebSocketsOpen
 	consent      *consentFeed
 	tasks        *taskFeed
 }
@@ -99,7 +108,22 @@ func (reg *wsRegistry) guard(next http.Handler) http.Handler {
 		c := &wsConn{registry: reg, ctx: ctx, cancel: cancel}
 		defer c.release()
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, wsConnKey{}, c)))
+		c.closeIfOpen()
 	})
+}
+
+// closeIfOpen closes a connection the transport left open: gqlgen returns
+// without a close frame when the connection_init payload is not a JSON
+// object, and the client would wait for an answer that never comes.
+func (c *wsConn) closeIfOpen() {
+	c.mu.Lock()
+	conn, closed := c.conn, c.closed
+	c.mu.Unlock()
+	if conn == nil || closed {
+		return
+	}
+	_ = conn.WriteClose(closeBadRequest, "the connection_init payload must be a JSON object of header names and values")
+	_ = conn.Close()
 }
 
 // userKey identifies a person across their tokens.
@@ -244,44 +268,88 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, o trans
 	if err != nil {
 		return nil, err
 	}
-	state := wsConnFrom(r.Context())
-	if state != nil {
-		state.mu.Lock()
-		state.accepted = true
-		state.mu.Unlock()
+	cc := &closingConn{WebsocketConn: conn, state: wsConnFrom(r.Context()), ctx: r.Context()}
+	if cc.state != nil {
+		cc.state.mu.Lock()
+		cc.state.conn = cc
+		cc.state.accepted = true
+		cc.state.mu.Unlock()
 		metrics.WebSocketsOpen.Inc()
 	}
-	return closingConn{WebsocketConn: conn, state: state}, nil
+	return cc, nil
 }
 
-// closingConn is a WebSocket whose close code the hub decides.
+// closingConn is a WebSocket whose close code the hub decides, and which
+// logs why the hub closed it.
 type closingConn struct {
 	transport.WebsocketConn
 	state *wsConn
+	ctx   context.Context // the upgrade request's: its logger and access log fields
 }
 
 var (
-	_ transport.WebsocketReadLimiter    = closingConn{}
-	_ transport.WebsocketReadDeadliner  = closingConn{}
+	_ transport.WebsocketReadLimiter    = (*closingConn)(nil)
+	_ transport.WebsocketReadDeadliner  = (*closingConn)(nil)
 	_ transport.WebsocketImplementation = wsImplementation{}
 )
 
-func (c closingConn) WriteClose(code int, msg string) error {
-	if c.state != nil && c.state.expired() {
+// WriteClose sends the close frame with the code the protocol has for the
+// reason: gqlgen closes with 1000 when a connection's context ends (the
+// token's expiry: 4403, so that the client reconnects with a fresh token)
+// and with 1002 for a malformed or unexpected message or no
+// connection_init in time (4400 and 4408, with a reason a developer can
+// act on). Every close but a normal one is logged once, with its code and
+// reason: never the token nor the payload.
+func (c *closingConn) WriteClose(code int, msg string) error {
+	acknowledged := false
+	if c.state != nil {
+		c.state.mu.Lock()
+		c.state.closed = true
+		acknowledged = c.state.user != ""
+		c.state.mu.Unlock()
+	}
+	switch {
+	case c.state != nil && c.state.expired():
 		code, msg = closeForbidden, "token expired: reconnect with a fresh token"
+	case code == transport.WebsocketCloseProtocolError && msg == "connection initialisation timeout":
+		code, msg = closeInitTimeout, "no connection_init message arrived in time: send it as soon as the socket opens"
+	case code == transport.WebsocketCloseProtocolError && msg == "decoding error":
+		code, msg = closeBadRequest, "the message is not a graphql-transport-ws message (a JSON object with a known \"type\")"
+	case code == transport.WebsocketCloseProtocolError && msg == "unexpected message":
+		code, msg = closeBadRequest, "unexpected message: send connection_init once, first, then subscribe, complete, ping or pong"
+	}
+	if code != transport.WebsocketCloseNormalClosure {
+		logClose(c.ctx, code, msg, acknowledged)
 	}
 	metrics.CountWebSocketClose(code)
 	return c.WebsocketConn.WriteClose(code, msg)
 }
 
+// logClose records a close the hub decided: on the access log line of the
+// connection (ws_close) and as a line of its own, once. The reason is the
+// hub's own message, which may quote what the client sent (an unknown
+// purpose): anything like a personnummer is redacted.
+func logClose(ctx context.Context, code int, reason string, acknowledged bool) {
+	logging.SetField(ctx, "ws_close", strconv.Itoa(code))
+	level, what := slog.LevelInfo, "websocket connection refused"
+	if acknowledged {
+		what = "websocket connection closed by the hub"
+	}
+	if code == closeTooManyRequests || code >= closeInternal {
+		level = slog.LevelWarn
+	}
+	logging.FromContext(ctx).Log(ctx, level, what, "close_code", code,
+		"close_reason", identityNumberLike.ReplaceAllString(reason, "[redacted]"))
+}
+
 // SetReadLimit passes gqlgen's read limit (wsReadLimit) on.
-func (c closingConn) SetReadLimit(limit int64) {
+func (c *closingConn) SetReadLimit(limit int64) {
 	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
 		l.SetReadLimit(limit)
 	}
 }
 
-func (c closingConn) SetReadDeadline(t time.Time) error {
+func (c *closingConn) SetReadDeadline(t time.Time) error {
 	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
 		return d.SetReadDeadline(t)
 	}

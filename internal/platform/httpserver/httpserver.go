@@ -120,18 +120,24 @@ func requestID(base *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
+// accessLog writes one line per request when it is over, with what the
+// handlers recorded on the way (logging.Fields: for /graphql the
+// operation's root fields, the organisation and the roles).
 func accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		ctx, fields := logging.WithFields(c.Request().Context())
+		c.SetRequest(c.Request().WithContext(ctx))
 		err := next(c)
 		if err != nil {
 			c.Error(err)
 		}
 		req, res := c.Request(), c.Response()
-		logging.FromContext(req.Context()).Info("http request",
+		attrs := append([]any{
 			"method", req.Method, "path", req.URL.Path, "status", res.Status,
-			"bytes", res.Size, "duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"remote", c.RealIP())
+			"bytes", res.Size, "duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"remote", c.RealIP()}, fields.Attrs()...)
+		logging.FromContext(req.Context()).Info("http request", attrs...)
 		return nil
 	}
 }

@@ -29,7 +29,7 @@ type Options struct {
 	Pool           *pgxpool.Pool // for /readyz
 	GraphQL        http.Handler  // served at /graphql
 	SchemaSDL      []byte        // served at /graphql/schema.graphql
-	GraphiQL       http.Handler  // served at /graphiql when non-nil
+	GraphiQL       http.Handler  // served at /graphiql and /graphiql/assets/ when non-nil
 	BodyLimitBytes int64
 	RequestTimeout time.Duration
 	// AllowedOrigin says whether a browser page on origin may call
@@ -72,6 +72,7 @@ func New(o Options) *echo.Echo {
 	e.OPTIONS("/graphql/schema.graphql", sdl)
 	if o.GraphiQL != nil {
 		e.GET("/graphiql", echo.WrapHandler(o.GraphiQL))
+		e.GET("/graphiql/assets/*", echo.WrapHandler(o.GraphiQL)) // its pinned scripts
 	}
 	return e
 }

@@ -189,10 +189,19 @@ function headersFor(editorHeaders) {
   return Object.assign(h, editorHeaders || {});
 }
 
+// Whether the operation to run is a subscription. GraphiQL's parsed
+// document lags the editor by a moment, so it counts only when it is the
+// text being sent; otherwise the text itself is read.
 function isSubscription(params, opts) {
-  const defs = ((opts && opts.documentAST) || {definitions: []}).definitions.filter((d) => d.kind === 'OperationDefinition');
-  const op = defs.find((d) => d.name && d.name.value === params.operationName) || (defs.length === 1 ? defs[0] : null);
-  return op ? op.operation === 'subscription' : /^\s*subscription\b/.test(params.query);
+  const ast = opts && opts.documentAST;
+  if (ast && ast.loc && ast.loc.source && ast.loc.source.body === params.query) {
+    const defs = ast.definitions.filter((d) => d.kind === 'OperationDefinition');
+    const op = defs.find((d) => d.name && d.name.value === params.operationName) || (defs.length === 1 ? defs[0] : null);
+    if (op) return op.operation === 'subscription';
+  }
+  const text = params.query.replace(/#[^\n]*/g, '');
+  if (params.operationName) return new RegExp('\\bsubscription\\s+' + params.operationName + '\\b').test(text);
+  return /^\s*subscription\b/.test(text);
 }
 
 // A subscription gets its own graphql-ws connection, so that it carries the

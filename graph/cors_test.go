@@ -22,22 +22,32 @@ import (
 // the cases Försäkringskassan may see under a purpose, with a bearer token,
 // and leaves what happened in window.outcome.
 var partnerPage = template.Must(template.New("spa").Parse(`<!doctype html><html><body><script>
+// A subscription's WebSocket: the server's first answer to connection_init.
+const socket = () => new Promise((resolve) => {
+  const s = new WebSocket({{.API}}.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+  s.onopen = () => s.send(JSON.stringify({type: 'connection_init', payload: {'Authorization': 'Bearer ' + {{.Token}}}}));
+  s.onmessage = (e) => { resolve(JSON.parse(e.data).type); s.close(); };
+  s.onclose = (e) => resolve('closed ' + e.code);
+});
 fetch({{.API}} + '/graphql', {method: 'POST',
   headers: {'Authorization': 'Bearer ' + {{.Token}}, 'Content-Type': 'application/json', 'Hub-Purpose': 'SAMORDNAD_REHABILITERING'},
   body: JSON.stringify({query: '{ cases { nodes { individual { givenName } } } }'})})
-  .then((res) => res.text().then((body) => { window.outcome = {status: res.status, body}; }))
-  .catch((e) => { window.outcome = {error: String(e)}; });
+  .then((res) => res.text().then((body) => ({status: res.status, body})))
+  .catch((e) => ({error: String(e)}))
+  .then(async (out) => { out.socket = await socket(); window.outcome = out; });
 </script></body></html>`))
 
 type fetchOutcome struct {
 	Status int    `json:"status"`
 	Body   string `json:"body"`
 	Error  string `json:"error"`
+	Socket string `json:"socket"`
 }
 
 // A page on an origin registered for an organisation's SPA client reads
-// the API's answer in a real browser; a page on any other origin is
-// blocked by the browser, because the hub answers it without CORS headers.
+// the API's answer in a real browser and opens a subscription WebSocket; a
+// page on any other origin is blocked by the browser, because the hub
+// answers it without CORS headers, and its WebSocket upgrade is refused.
 func TestCORS_BrowserOnARegisteredOriginGetsDataAndAnOtherOriginIsBlocked(t *testing.T) {
 	t.Parallel()
 	srv, b := setup(t)
@@ -70,10 +80,12 @@ func TestCORS_BrowserOnARegisteredOriginGetsDataAndAnOtherOriginIsBlocked(t *tes
 	require.Empty(t, got.Error)
 	require.Equal(t, http.StatusOK, got.Status, got.Body)
 	require.Contains(t, got.Body, `"givenName":"Kim"`)
+	require.Equal(t, "connection_ack", got.Socket, "a subscription's WebSocket opens from a registered origin")
 
 	got = load(unregistered.URL)
 	require.Equal(t, "TypeError: Failed to fetch", got.Error, "the browser must keep the answer from a page on an unregistered origin")
 	require.Zero(t, got.Status)
+	require.Equal(t, "closed 1006", got.Socket, "the WebSocket upgrade from an unregistered origin is refused")
 }
 
 // The preflight of a registered origin names what a GraphQL client sends;

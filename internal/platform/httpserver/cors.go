@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rs/cors"
@@ -42,5 +43,21 @@ func withCORS(allowed func(r *http.Request, origin string) bool, h http.Handler)
 		ExposedHeaders:         corsExposedHeaders,
 		MaxAge:                 int(corsMaxAge / time.Second),
 		AllowCredentials:       false,
-	}).Handler(h)
+	}).Handler(allowWebSocketsFrom(allowed, h))
+}
+
+// allowWebSocketsFrom lets a page on a registered origin open a
+// subscription WebSocket. Browsers do not apply CORS to WebSockets; the
+// WebSocket library instead refuses (403) an upgrade whose Origin is not
+// the API's own host. An upgrade from a registered origin is checked here,
+// and its Origin header removed so that the library's same-origin check
+// passes; one from any other origin keeps its Origin and is refused there.
+func allowWebSocketsFrom(allowed func(r *http.Request, origin string) bool, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); origin != "" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && allowed(r, origin) {
+			r = r.Clone(r.Context())
+			r.Header.Del("Origin")
+		}
+		h.ServeHTTP(w, r)
+	})
 }

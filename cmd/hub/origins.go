@@ -77,6 +77,9 @@ func originsCmd(ctx context.Context, args []string) error {
 	}
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, o := range origins {
+			if n, err := identity.NormalizeOrigin(o); err == nil {
+				o = n // as stored, and as browsers send it
+			}
 			if verb == "add" {
 				if err := identity.RegisterOrigin(ctx, tx, org, *client, o); err != nil {
 					return err

@@ -1,12 +1,15 @@
 package graph
 
 import (
+	"crypto/rand"
 	"crypto/sha512"
 	"embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/samverkanshub/hub/internal/consent"
@@ -79,13 +82,30 @@ func GraphiQL(issuer, clientID string) http.Handler {
 		"Issuer": issuer, "ClientID": clientID, "Purposes": purposes,
 		"CSS": graphiqlCSS, "Scripts": graphiqlScripts, "Prefix": graphiqlAssetPrefix,
 	}
+	issuerOrigin := issuer
+	if u, err := url.Parse(issuer); err == nil && u.Scheme != "" {
+		issuerOrigin = u.Scheme + "://" + u.Host
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /graphiql", func(w http.ResponseWriter, r *http.Request) {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		nonce := base64.StdEncoding.EncodeToString(b[:])
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Frame-Options", "DENY")
 		w.Header().Set("Referrer-Policy", "no-referrer") // the login's code is in the URL
-		_ = graphiqlPage.Execute(w, page)
+		// The page holds the person's token: it runs only its own scripts
+		// and the hub's pinned files, and talks only to the hub and the
+		// identity provider (discovery and the token endpoint, which must
+		// be on the issuer's origin).
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; "+
+			"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "+
+			"connect-src 'self' ws://"+r.Host+" wss://"+r.Host+" "+issuerOrigin+"; "+
+			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		data := maps.Clone(page)
+		data["Nonce"] = nonce
+		_ = graphiqlPage.Execute(w, data)
 	})
 	mux.HandleFunc("GET "+graphiqlAssetPrefix+"{name}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("name")
@@ -123,15 +143,18 @@ var graphiqlPage = template.Must(template.New("graphiql").Parse(`<!doctype html>
 <a href="#" id="logout">log out</a></div>
 <div id="problem" role="alert"></div>
 <div id="graphiql"></div>
-<script>
+<script nonce="{{.Nonce}}">
 // Runs before the pinned scripts, so it can report those that fail to load
 // (not found, or refused because their content does not match integrity).
 const failedAssets = [];
-function assetFailed(el) { failedAssets.push(el.getAttribute('src') || el.getAttribute('href')); }
+window.addEventListener('error', (e) => {
+  const el = e.target;
+  if (el && (el.tagName === 'SCRIPT' || el.tagName === 'LINK')) failedAssets.push(el.getAttribute('src') || el.getAttribute('href'));
+}, true);
 function showProblem(text) { const p = document.getElementById('problem'); p.textContent = text; p.style.display = 'block'; }
 </script>
-{{range .Scripts}}<script src="{{$.Prefix}}{{.Name}}" integrity="{{.Integrity}}" crossorigin="anonymous" onerror="assetFailed(this)"></script>
-{{end}}<script>
+{{range .Scripts}}<script src="{{$.Prefix}}{{.Name}}" integrity="{{.Integrity}}" crossorigin="anonymous"></script>
+{{end}}<script nonce="{{.Nonce}}">
 const issuer = {{.Issuer}}, clientId = {{.ClientID}}, purposes = {{.Purposes}};
 const redirectUri = location.origin + location.pathname;
 const b64url = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

@@ -36,7 +36,8 @@ func Path() string {
 
 // New starts headless Chromium with a fresh profile and returns a chromedp
 // context for one tab; the browser stops when the test ends. What the
-// page wrote to its console is logged if the test fails. Run the first
+// page wrote to its console is logged if the test fails (or HUB_TEST_LOG
+// is set). Run the first
 // action on the returned context without a timeout of its own (chromedp
 // ties the browser's life to it); bound later steps with
 // context.WithTimeout.
@@ -97,7 +98,7 @@ func New(t testing.TB) context.Context {
 		}
 	}()
 	t.Cleanup(func() {
-		if t.Failed() {
+		if t.Failed() || os.Getenv("HUB_TEST_LOG") != "" {
 			mu.Lock()
 			t.Logf("the page's console:\n%s", strings.Join(lines, "\n"))
 			mu.Unlock()

@@ -17,10 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
-	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/browsertest"
-	"github.com/samverkanshub/hub/internal/platform/relay"
 )
 
 // graphiqlSession is GraphiQL open in a real browser, signed in.
@@ -53,6 +51,18 @@ func openGraphiQL(t *testing.T, srv *testServer, login string) (*graphiqlSession
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('who').textContent.startsWith(%q)`, login)))
 	require.NoError(t, err, "the bar names who is signed in")
 	return s, authorize.Query()
+}
+
+// textOnceShown opens url in a fresh browser and returns the text of the
+// element with id once it is visible.
+func textOnceShown(t *testing.T, url, id string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browsertest.New(t), 60*time.Second)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID(id))))
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
+	require.NoError(t, err)
+	return text
 }
 
 // eval runs JavaScript in the page.
@@ -139,12 +149,7 @@ func TestGraphiQL_SubscriptionDeliversEventsToThePage(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		time.Sleep(time.Second)
-		var rec struct{ RecordConsent struct{ ID string } }
-		mustData(t, postFor(t, srv, "soc.karlstad", rehab, `mutation($in: RecordConsentInput!) { recordConsent(input: $in) { id } }`,
-			map[string]any{"in": map[string]any{"individualId": demoIndividualID, "kind": "OSL_SEKRETESSBRYTANDE", "purposes": []string{rehab},
-				"grants":  []map[string]any{{"organizationId": relay.ID(relay.TypeOrganization, demo.ID("org/fk")), "classes": []string{"KOMMUN_PLANERING"}}},
-				"givenBy": "PERSON", "validFrom": time.Now().AddDate(0, 0, -1).Format("2006-01-02"), "validUntil": time.Now().AddDate(1, 0, 0).Format("2006-01-02"),
-				"evidence": "ORAL", "witnessedBy": "Sara Lindqvist och Karin Berg", "requestedById": relay.ID(relay.TypeOrganization, demo.ID("org/fk"))}}), &rec)
+		recordAFSamtycke(t, srv)
 		pane, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()`))
 		require.NoError(t, err)
 		if strings.Contains(pane, `"kind": "RECORDED"`) {
@@ -180,13 +185,7 @@ func TestGraphiQL_AsksOnlyForScopesTheProviderOffers(t *testing.T) {
 	page := httptest.NewServer(graph.GraphiQL(idp.URL, devidp.ClientSPA))
 	t.Cleanup(page.Close)
 
-	browser := browsertest.New(t)
-	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
-	defer cancel()
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(page.URL+"/graphiql"), chromedp.WaitVisible(chromedp.ID("asked"))))
-	asked, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("asked")))
-	require.NoError(t, err)
-	require.Equal(t, "openid", asked)
+	require.Equal(t, "openid", textOnceShown(t, page.URL+"/graphiql", "asked"))
 }
 
 // When GraphiQL's scripts cannot load (here: one whose content is not what
@@ -205,12 +204,7 @@ func TestGraphiQL_SaysSoWhenItsScriptsCannotLoad(t *testing.T) {
 	}))
 	t.Cleanup(page.Close)
 
-	browser := browsertest.New(t)
-	ctx, cancel := context.WithTimeout(browser, 60*time.Second)
-	defer cancel()
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(page.URL+"/graphiql"), chromedp.WaitVisible(chromedp.ID("problem"))))
-	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("problem")))
-	require.NoError(t, err)
+	msg := textOnceShown(t, page.URL+"/graphiql", "problem")
 	require.Contains(t, msg, "GraphiQL cannot start: graphql-ws did not load")
 	require.Contains(t, msg, "/graphiql/assets/graphql-ws-5.16.2.min.js")
 	require.Contains(t, msg, "does not match the integrity hash")

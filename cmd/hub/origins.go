@@ -30,18 +30,9 @@ func originsCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL, the owner's ($HUB_DATABASE_URL)")
 	orgNumber := fs.String("org", "", "the organisation's organisationsnummer, NNNNNN-NNNN")
 	client := fs.String("client", devidp.ClientSPA, "the SPA's OAuth client id at the organisation's identity provider")
-	// Flags may come before or after the origins.
-	var origins []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		origins = append(origins, fs.Arg(0))
-		rest = fs.Args()[1:]
+	origins, err := parseInterleaved(fs, args[1:]) // flags before or after the origins
+	if err != nil {
+		return err
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub origins: no database: set HUB_DATABASE_URL or --database-url")
@@ -98,4 +89,20 @@ func originsCmd(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
+}
+
+// parseInterleaved parses args with fs, letting flags come before, between
+// or after the positional arguments, which it returns.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

@@ -36,14 +36,17 @@ func withCORS(allowed func(r *http.Request, origin string) bool, h http.Handler)
 	if allowed == nil {
 		return h
 	}
+	// rs/cors asks about every request, also those without an Origin
+	// (every non-browser client): those need no answer, and no look-up.
+	allowedOrigin := func(r *http.Request, origin string) bool { return origin != "" && allowed(r, origin) }
 	return cors.New(cors.Options{
-		AllowOriginRequestFunc: allowed,
+		AllowOriginRequestFunc: allowedOrigin,
 		AllowedMethods:         []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:         CORSAllowedHeaders,
 		ExposedHeaders:         corsExposedHeaders,
 		MaxAge:                 int(corsMaxAge / time.Second),
 		AllowCredentials:       false,
-	}).Handler(allowWebSocketsFrom(allowed, h))
+	}).Handler(allowWebSocketsFrom(allowedOrigin, h))
 }
 
 // allowWebSocketsFrom lets a page on a registered origin open a

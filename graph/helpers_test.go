@@ -250,6 +250,8 @@ func setupWith(t testing.TB, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: config.Defaults().BodyLimitBytes, // as served: 1 MiB
 		RequestTimeout: 10 * time.Second,
+		AllowedOrigin:  identity.NewOrigins(d.AppPool).AllowRequest, // as served
+		GraphiQL:       graph.GraphiQL(idpURL, devidp.ClientSPA),
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)

@@ -1839,6 +1839,20 @@ CREATE TABLE public.federations (
 
 
 --
+-- Name: identity_client_origins; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.identity_client_origins (
+    org_id uuid NOT NULL,
+    client_id text NOT NULL,
+    origin text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identity_client_origins_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT identity_client_origins_origin_check CHECK (((origin ~ '^https?://[a-z0-9.:\[\]-]+$'::text) AND (length(origin) <= 300)))
+);
+
+
+--
 -- Name: identity_issuers; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2691,6 +2705,14 @@ ALTER TABLE ONLY public.federations
 
 ALTER TABLE ONLY public.federations
     ADD CONSTRAINT federations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: identity_client_origins identity_client_origins_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_client_origins
+    ADD CONSTRAINT identity_client_origins_pkey PRIMARY KEY (org_id, client_id, origin);
 
 
 --
@@ -4034,6 +4056,14 @@ ALTER TABLE ONLY public.federations
 
 
 --
+-- Name: identity_client_origins identity_client_origins_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.identity_client_origins
+    ADD CONSTRAINT identity_client_origins_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+
+--
 -- Name: identity_issuers identity_issuers_org_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4706,6 +4736,13 @@ CREATE POLICY catalogue_read ON public.federations FOR SELECT USING (true);
 
 
 --
+-- Name: identity_client_origins catalogue_read; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY catalogue_read ON public.identity_client_origins FOR SELECT USING (true);
+
+
+--
 -- Name: identity_issuers catalogue_read; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -4808,6 +4845,12 @@ ALTER TABLE public.federation_memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.federations ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: identity_client_origins; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.identity_client_origins ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: identity_issuers; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4903,6 +4946,13 @@ CREATE POLICY own_delete ON public.federation_memberships FOR DELETE USING ((org
 --
 
 CREATE POLICY own_delete ON public.federations FOR DELETE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: identity_client_origins own_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_delete ON public.identity_client_origins FOR DELETE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -5033,6 +5083,13 @@ CREATE POLICY own_insert ON public.federations FOR INSERT WITH CHECK ((org_id = 
 
 
 --
+-- Name: identity_client_origins own_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_insert ON public.identity_client_origins FOR INSERT WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
 -- Name: identity_issuers own_insert; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -5135,6 +5192,13 @@ CREATE POLICY own_update ON public.federation_memberships FOR UPDATE USING ((org
 --
 
 CREATE POLICY own_update ON public.federations FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
+
+
+--
+-- Name: identity_client_origins own_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY own_update ON public.identity_client_origins FOR UPDATE USING ((org_id = ( SELECT public.hub_current_org() AS hub_current_org))) WITH CHECK ((org_id = ( SELECT public.hub_current_org() AS hub_current_org)));
 
 
 --
@@ -6317,6 +6381,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.federation_memberships TO hub_
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.federations TO hub_app;
+
+
+--
+-- Name: TABLE identity_client_origins; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.identity_client_origins TO hub_app;
 
 
 --

@@ -37,18 +37,9 @@ func directoryCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.DatabaseURL, "database-url", os.Getenv("HUB_DATABASE_URL"), "PostgreSQL connection URL, the owner's ($HUB_DATABASE_URL)")
 	orgNumber := fs.String("org", "", "the organisation's organisationsnummer, NNNNNN-NNNN")
 	operator := fs.String("as", operatorName(), "who imports, for the audit trail (default: your login)")
-	// Flags may come before or after the file.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, err := parseInterleaved(fs, args[1:]) // flags before or after the file
+	if err != nil {
+		return err
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub directory: no database: set HUB_DATABASE_URL or --database-url")

@@ -9,6 +9,7 @@
 //	hub audit verify          check the audit trail's hash chains
 //	hub policy load FILE      store a new authorization policy
 //	hub individuals rekey     re-seal identity numbers with the active key
+//	hub origins add|remove|list  web origins of organisations' SPAs (CORS)
 package main
 
 import (
@@ -39,6 +40,8 @@ Usage:
                              load a phone list (CSV) for an organisation, all or nothing
   hub directory export [--org NNNNNN-NNNN]
                              write the directory in the same CSV format
+  hub origins add --org NNNNNN-NNNN [--client ID] ORIGIN...
+                             let an organisation's SPA on ORIGIN call the API (CORS; also remove, list)
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string) error {
 		return auditCmd(ctx, rest)
 	case "policy":
 		return policyCmd(ctx, rest)
+	case "origins":
+		return originsCmd(ctx, rest)
 	case "individuals":
 		return individualsCmd(ctx, args[1:])
 	case "directory":

@@ -182,6 +182,9 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: cfg.BodyLimitBytes,
 		RequestTimeout: cfg.RequestTimeout,
+		// CORS for the origins organisations registered for their SPAs
+		// (hub origins add; docs/cors-and-graphiql.md).
+		AllowedOrigin: identity.NewOrigins(pool).AllowRequest,
 	}
 	if cfg.GraphiQL {
 		if cfg.GraphiQLIssuer == "" {

@@ -53,9 +53,15 @@ func TrustIssuer(ctx context.Context, pool *pgxpool.Pool, issuerURL string) erro
 	return TrustIssuerWithKeys(ctx, pool, issuerURL, nil)
 }
 
+// SPAOrigins are the origins every demo organisation registers for its
+// single-page app (client hub-spa): Vite's and Create React App's
+// development servers, so that a partner developer's SPA on localhost can
+// call `hub dev` (CORS; docs/cors-and-graphiql.md).
+var SPAOrigins = []string{"http://localhost:5173", "http://localhost:3000"}
+
 // TrustIssuerWithKeys is TrustIssuer with an explicit JWKS URL, for an
 // issuer the hub reaches at another address than its issuer URL (Keycloak
-// in docker-compose).
+// in docker-compose). It also registers SPAOrigins for hub-spa.
 func TrustIssuerWithKeys(ctx context.Context, pool *pgxpool.Pool, issuerURL string, jwksURL *string) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, o := range organizations {
@@ -63,6 +69,11 @@ func TrustIssuerWithKeys(ctx context.Context, pool *pgxpool.Pool, issuerURL stri
 			is.JWKSURL = jwksURL
 			if err := identity.RegisterIssuer(ctx, tx, is); err != nil {
 				return err
+			}
+			for _, origin := range SPAOrigins {
+				if err := identity.RegisterOrigin(ctx, tx, is.OrgID, devidp.ClientSPA, origin); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

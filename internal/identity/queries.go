@@ -20,4 +20,7 @@ var (
 	qIssuersByURL         = queries.Must("issuers_by_url")
 	qOrganizationByNumber = queries.Must("organization_by_number")
 	qOrganizationByID     = queries.Must("organization_by_id")
+	qRegisterClientOrigin = queries.Must("register_client_origin")
+	qRemoveClientOrigin   = queries.Must("remove_client_origin")
+	qClientOrigins        = queries.Must("client_origins")
 )

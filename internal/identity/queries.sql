@@ -31,3 +31,16 @@ FROM organizations o WHERE o.id = ANY($1) AND o.org_number = $2
 SELECT o.id AS org_id, o.kind, o.org_number,
 	($2::uuid IS NULL OR EXISTS (SELECT 1 FROM units u WHERE u.id = $2 AND u.org_id = o.id)) AS unit_ok
 FROM organizations o WHERE o.id = $1
+
+-- name: register_client_origin
+-- Records that organisation $1's client $2 runs on the web origin $3.
+INSERT INTO identity_client_origins (org_id, client_id, origin) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING
+
+-- name: remove_client_origin
+-- Forgets that organisation $1's client $2 runs on the web origin $3.
+DELETE FROM identity_client_origins WHERE org_id = $1 AND client_id = $2 AND origin = $3
+
+-- name: client_origins
+-- Every registered origin, with its organisation and client.
+SELECT org_id, client_id, origin FROM identity_client_origins ORDER BY origin, org_id, client_id

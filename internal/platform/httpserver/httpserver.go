@@ -29,9 +29,13 @@ type Options struct {
 	Pool           *pgxpool.Pool // for /readyz
 	GraphQL        http.Handler  // served at /graphql
 	SchemaSDL      []byte        // served at /graphql/schema.graphql
-	GraphiQL       http.Handler  // served at /graphiql when non-nil
+	GraphiQL       http.Handler  // served at /graphiql and /graphiql/assets/ when non-nil
 	BodyLimitBytes int64
 	RequestTimeout time.Duration
+	// AllowedOrigin says whether a browser page on origin may call
+	// /graphql (CORS; see cors.go). Nil: no CORS headers, so only pages
+	// served by the hub itself (GraphiQL) can read the API's answers.
+	AllowedOrigin func(r *http.Request, origin string) bool
 }
 
 // New builds the echo instance with every route and middleware.
@@ -56,15 +60,19 @@ func New(o Options) *echo.Echo {
 		}
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
-	gql := echo.WrapHandler(withTimeout(o.RequestTimeout, o.GraphQL))
+	gql := echo.WrapHandler(withCORS(o.AllowedOrigin, withTimeout(o.RequestTimeout, o.GraphQL)))
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodOptions, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead} {
 		e.Add(m, "/graphql", gql) // the handler answers 405 for the wrong ones
 	}
-	e.GET("/graphql/schema.graphql", func(c echo.Context) error {
-		return c.Blob(http.StatusOK, "text/plain; charset=utf-8", o.SchemaSDL)
-	})
+	sdl := echo.WrapHandler(withCORS(o.AllowedOrigin, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write(o.SchemaSDL)
+	})))
+	e.GET("/graphql/schema.graphql", sdl)
+	e.OPTIONS("/graphql/schema.graphql", sdl)
 	if o.GraphiQL != nil {
 		e.GET("/graphiql", echo.WrapHandler(o.GraphiQL))
+		e.GET("/graphiql/assets/*", echo.WrapHandler(o.GraphiQL)) // its pinned scripts
 	}
 	return e
 }

@@ -220,8 +220,17 @@ func (r *Reader) parseError(pe *stdcsv.ParseError) error {
 		msg = `a cell's closing " is missing or followed by more text; write a " inside a cell twice ("")`
 	}
 	field := r.fieldAt(pe.StartLine, pe.Line, pe.Column)
-	return fmt.Errorf("line %d, %s: not valid CSV: %s", pe.Line, r.Column(field), msg)
+	return &Error{Line: pe.Line, Column: r.Column(field), Message: "not valid CSV: " + msg}
 }
+
+// Error is a record that is not CSV: where, and what is wrong.
+type Error struct {
+	Line    int
+	Column  string // "column 3 (channels)"
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d, %s: %s", e.Line, e.Column, e.Message) }
 
 // fieldAt is the 0-based field of the record starting on startLine in
 // which byte col (1-based) of line lies.

@@ -267,7 +267,14 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 	in.Topics, in.LeadTopics = topics("topics"), topics("lead_topics")
 	in.TargetGroups = splitList(f["target_groups"])
 	in.MunicipalityCodes = splitList(f["municipality_codes"])
-	for _, c := range in.MunicipalityCodes {
+	for i, c := range in.MunicipalityCodes {
+		// A spreadsheet reads a lone kommunkod as a number and drops the
+		// leading 0 of the codes of Stockholm, Uppsala, … Jönköping
+		// (0604 → 604); no kommunkod has three digits, so it is put back.
+		if len(c) == 3 && strings.Trim(c, "0123456789") == "" {
+			c = "0" + c
+			in.MunicipalityCodes[i] = c
+		}
 		if len(c) != 4 || strings.Trim(c, "0123456789") != "" {
 			bad("kommunkod %q is not four digits", truncate(c))
 		}

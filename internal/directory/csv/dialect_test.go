@@ -138,3 +138,22 @@ func exportIn(t *testing.T, b *testBundle, org uuid.UUID, d csvdialect.Dialect) 
 	require.NoError(t, err)
 	return buf.String()
 }
+
+// Excel opens a lone kommunkod as a number and saves Aneby's 0604 as 604:
+// the import puts the 0 back.
+func TestImport_PutsBackTheLeadingZeroASpreadsheetDroppedFromAKommunkod(t *testing.T) {
+	t.Parallel()
+	_, b := setup(t)
+	aneby := demo.ID("org/aneby")
+	file := "function_name;topics;municipality_codes;visibility;channels\r\n" +
+		"Ekonomiskt bist\xe5nd Aneby;EKONOMISKT_BISTAND;604;PUBLIC;phone: 0380-461 00\r\n"
+	_, err := importFile(t, b.db.Pool, aneby, file)
+	require.NoError(t, err)
+	var codes []string
+	for _, e := range read(t, b.db.Pool, aneby) {
+		if e.FunctionName == "Ekonomiskt bistånd Aneby" {
+			codes = e.MunicipalityCodes
+		}
+	}
+	require.Equal(t, []string{"0604"}, codes)
+}

@@ -154,3 +154,16 @@ func TestCohort_OtherOrganisationsFindNothing(t *testing.T) {
 		map[string]any{"in": map[string]any{"caseId": demoCaseID, "answers": eligibleAnswers(), "cohortId": relay.ID(relay.TypeScreeningCohort, demo.ID("nothing"))}}),
 		"BAD_USER_INPUT", "cohortId: no such cohort")
 }
+
+// The file may come as Swedish Excel saves it ("CSV UTF-8": a byte order
+// mark, ";" between cells, CRLF): the same households as with commas.
+func TestCohort_ImportTakesTheFileAsSwedishExcelSavesIt(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t)
+	excel := "\ufeff" + strings.ReplaceAll(strings.ReplaceAll(cohortFile(6), ",", ";"), "\n", "\r\n")
+	excel = strings.Replace(excel, "Nummer 1;", "\"Öberg; Ärlig\";", 1)
+	var got importResult
+	mustData(t, postFor(t, srv, "soc.karlstad", rehab, importMutation, map[string]any{"in": map[string]any{"cohortId": createCohort(t, srv, "Excel"), "csv": excel}}), &got)
+	require.Equal(t, 6, got.ImportScreeningCohort.Households)
+	require.Equal(t, 6, got.ImportScreeningCohort.Registered)
+}

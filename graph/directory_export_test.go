@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	directorycsv "github.com/samverkanshub/hub/internal/directory/csv"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 )
 
 // formulaAttacks are what an ORG_ADMIN may save in any free-text field of
@@ -54,7 +55,7 @@ func TestDirectoryExport_NoCellOfTheNationalExportStartsAsAFormula(t *testing.T)
 
 	// What `hub directory export` without --org runs, on the owner's pool.
 	var buf bytes.Buffer
-	_, err := directorycsv.Export(context.Background(), b.db.Pool, nil, &buf)
+	_, err := directorycsv.Export(context.Background(), b.db.Pool, nil, &buf, csvdialect.Standard)
 	require.NoError(t, err)
 	recs, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err)

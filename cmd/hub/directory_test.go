@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/directory/csv"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
 
@@ -82,7 +83,7 @@ func TestDirectoryImport_AllOrNothingWithALineNumberedReport(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(string(exported), strings.Join(csv.Header, ",")+"\n"))
 	require.Contains(t, string(exported), "phone: 0555-420 00 | hours: mån-fre 08:00-12:00")
-	rows, err := csv.Parse(strings.NewReader(string(exported)))
+	rows, err := csv.Parse(strings.NewReader(string(exported)), csvdialect.Input{})
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	require.NoError(t, run(ctx, []string{"directory", "import", out, "--database-url", d.URL, "--org", "212000-1827"}))
@@ -139,4 +140,43 @@ func TestDirectoryImport_IsAudited(t *testing.T) {
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT reviewed_by FROM directory_entries WHERE function_name = 'Socialförvaltningen Grums växel'`).Scan(&reviewer))
 	require.Equal(t, "cli:anna.admin", reviewer, "saving counts as the operator's review")
 	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
+}
+
+// Export --dialect excel-sv writes what Swedish Excel opens with a double
+// click; import reads it back without being told, and a forced separator
+// or encoding is taken as given.
+func TestDirectoryExportImport_ExcelSvDialectThroughTheCommand(t *testing.T) {
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "demo"}))
+	exportTo := func(args ...string) []byte {
+		out := filepath.Join(t.TempDir(), "export.csv")
+		f, err := os.Create(out)
+		require.NoError(t, err)
+		stdout := os.Stdout
+		os.Stdout = f
+		err = run(ctx, append([]string{"directory", "export", "--database-url", d.URL, "--org", "202100-5521"}, args...))
+		os.Stdout = stdout
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		return b
+	}
+	ansi := exportTo("--dialect", "excel-sv", "--encoding", "windows-1252")
+	require.True(t, strings.HasPrefix(string(ansi), strings.Join(csv.Header, ";")+"\r\n"), "%q", ansi[:40])
+	require.Contains(t, string(ansi), "F\xf6rs\xe4kringskassan", "å, ä and ö are one byte each")
+	withBOM := exportTo("--dialect", "excel-sv")
+	require.True(t, strings.HasPrefix(string(withBOM), "\ufeff"+strings.Join(csv.Header, ";")+"\r\n"))
+
+	file := writeFile(t, string(ansi))
+	require.NoError(t, run(ctx, []string{"directory", "import", file, "--database-url", d.URL, "--org", "202100-5521"}))
+	require.Equal(t, ansi, exportTo("--dialect", "excel-sv", "--encoding", "windows-1252"), "the import changed nothing")
+
+	err := run(ctx, []string{"directory", "import", file, "--separator", "comma", "--database-url", d.URL, "--org", "202100-5521"})
+	require.ErrorContains(t, err, "line 1: unknown column")
+	err = run(ctx, []string{"directory", "import", file, "--encoding", "utf-8", "--database-url", d.URL, "--org", "202100-5521"})
+	require.ErrorContains(t, err, "not UTF-8, but UTF-8 was asked for")
+	err = run(ctx, []string{"directory", "export", "--dialect", "excel", "--database-url", d.URL})
+	require.ErrorContains(t, err, `unknown dialect "excel": use standard or excel-sv`)
 }

@@ -6139,7 +6139,10 @@ input ImportScreeningCohortInput {
   The file: a header with the columns personnummer, fornamn, efternamn and
   one column per screening criterion of the förbund's routine (its key, in
   any case), then one line per household with ja or nej for each criterion.
-  At most 2,000 households and 2 MiB. All or nothing: every problem is
+  At most 2,000 households and 2 MiB. Cells are separated by commas or by
+  semicolons (as Swedish Excel's "CSV (semikolonavgränsad)" and "CSV UTF-8"
+  save them; the header line says which), lines end in LF or CRLF, and a
+  leading byte order mark is ignored. All or nothing: every problem is
   named with its line and column, and nothing is imported if there is one.
   """
   csv: String! @multiline

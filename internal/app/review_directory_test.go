@@ -15,6 +15,7 @@ import (
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/identity"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/tenancy"
 )
@@ -133,7 +134,7 @@ func TestVagin_UseCases(t *testing.T) {
 	var saved int
 	require.NoError(t, e.do(admin, "directory import", func(ctx context.Context, w *app.Work) error {
 		res, err := e.vagin.Import(ctx, w, strings.NewReader("function_name,topics,municipality_codes,visibility,channels\n"+
-			"Socialförvaltningen Grums växel,EKONOMISKT_BISTAND,1764,PUBLIC,phone: 0555-420 10\n"))
+			"Socialförvaltningen Grums växel,EKONOMISKT_BISTAND,1764,PUBLIC,phone: 0555-420 10\n"), csvdialect.Input{})
 		saved = len(res.Saved)
 		return err
 	}))

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/personnummer"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/ids"
 	"github.com/samverkanshub/hub/internal/routine"
@@ -192,11 +192,22 @@ func ParseCohortFile(r io.Reader, def routine.Definition, today time.Time) ([]Co
 	if len(data) > MaxCohortBytes {
 		return nil, apperr.Invalidf("the file is larger than %d bytes; split it", MaxCohortBytes)
 	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff")))
-	cr.FieldsPerRecord = -1
-	records, err := cr.ReadAll()
+	file, err := csvdialect.Decode(data, csvdialect.Input{})
 	if err != nil {
-		return nil, apperr.Invalidf("the file is not CSV: %v", err)
+		return nil, apperr.Invalidf("the cohort cannot be imported: %v", err)
+	}
+	var records [][]string
+	var lineOf []int // the file's line each record starts on
+	cr := file.NewReader()
+	for {
+		rec, line, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, apperr.Invalidf("the cohort cannot be imported: %v", err)
+		}
+		records, lineOf = append(records, rec), append(lineOf, line)
 	}
 	if len(records) == 0 {
 		return nil, apperr.Invalidf("the file is empty: give a header and one line per household")
@@ -244,9 +255,11 @@ func ParseCohortFile(r io.Reader, def routine.Definition, today time.Time) ([]Co
 	var rows []CohortRow
 	seen := map[string]int{}
 	for i, rec := range lines {
-		line := i + 2
+		line := lineOf[i+1]
 		row := CohortRow{Line: line, GivenName: get(rec, columnGiven), FamilyName: get(rec, columnFamily), Answers: map[string]bool{}}
-		if n, err := personnummer.Parse(get(rec, columnNumber), today); err != nil {
+		if hint := spreadsheetNumber(get(rec, columnNumber)); hint != "" {
+			bad = append(bad, fmt.Sprintf("line %d, personnummer: %s", line, hint))
+		} else if n, err := personnummer.Parse(get(rec, columnNumber), today); err != nil {
 			bad = append(bad, fmt.Sprintf("line %d, personnummer: %v", line, err)) // the errors never name the number
 		} else {
 			row.Personnummer = n.Digits()
@@ -280,6 +293,23 @@ func ParseCohortFile(r io.Reader, def routine.Definition, today time.Time) ([]Co
 		return nil, apperr.Invalidf("the cohort cannot be imported: %s", strings.Join(bad, "; "))
 	}
 	return rows, nil
+}
+
+// spreadsheetNumber recognises a personnummer a spreadsheet has read as a
+// number and written back changed, and says how to keep it whole (never
+// repeating the number): Excel writes twelve digits as 1,91212E+11 (a
+// decimal comma in Swedish settings, a point in others) and drops the
+// leading 0 of a ten-digit number born 2000–2009.
+func spreadsheetNumber(v string) string {
+	const keep = "format the column as Text in the spreadsheet (or write the numbers with their dash, ÅÅÅÅMMDD-NNNN) and save again"
+	if i := strings.IndexAny(v, "Ee"); i > 0 && strings.HasPrefix(v[i+1:], "+") &&
+		strings.Trim(v[:i], "0123456789,.") == "" && strings.Trim(v[i+2:], "0123456789") == "" {
+		return "the spreadsheet wrote the number in exponent form and lost its last digits; " + keep
+	}
+	if len(v) == 9 && strings.Trim(v, "0123456789") == "" {
+		return "nine digits: a spreadsheet drops the leading 0 of a number; " + keep
+	}
+	return ""
 }
 
 // cell is a cell's value: trimmed, and without one leading quote.

@@ -18,6 +18,7 @@ import (
 	"github.com/samverkanshub/hub/internal/directory/csv"
 	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/relay"
 	"github.com/samverkanshub/hub/internal/tenancy"
@@ -243,8 +244,9 @@ func (s *Service) Archive(ctx context.Context, w *app.Work, id uuid.UUID) (direc
 
 // Import saves the entries of a CSV file (the phone-list format of
 // docs/directory.md) for the actor's organisation, all or nothing: one bad
-// line and nothing is saved. Each entry saved is in the audit record.
-func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.ImportResult, error) {
+// line and nothing is saved. Each entry saved is in the audit record. in
+// forces the file's separator or encoding; its zero value detects them.
+func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader, in csvdialect.Input) (csv.ImportResult, error) {
 	p := w.Principal()
 	if err := w.Allow(ctx, authz.Create, authz.Object{Kind: authz.DirectoryEntry, OwnerOrgID: p.OrgID}); err != nil {
 		return csv.ImportResult{}, err
@@ -253,7 +255,7 @@ func (s *Service) Import(ctx context.Context, w *app.Work, r io.Reader) (csv.Imp
 		return csv.ImportResult{}, err
 	}
 	w.Touch() // an attempt to change the directory is audited, whatever its outcome
-	rows, err := csv.Parse(r)
+	rows, err := csv.Parse(r, in)
 	if err != nil {
 		return csv.ImportResult{}, err
 	}

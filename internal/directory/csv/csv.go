@@ -8,7 +8,6 @@
 package csv
 
 import (
-	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 )
 
 // Header is the header export writes: every column of the phone-list
@@ -49,13 +49,23 @@ var kindColumns = []struct {
 	{directory.OnSite, "on_site", "on_site_hours"},
 }
 
-// LineError is a problem with one line of an import file.
+// LineError is a problem with one line of an import file (0: with the
+// file as a whole), and the column where one cell is at fault.
 type LineError struct {
 	Line    int
 	Message string
+	Column  string // "column 3 (channels)", or empty
 }
 
-func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+func (e LineError) Error() string {
+	switch {
+	case e.Line == 0:
+		return e.Message
+	case e.Column != "":
+		return fmt.Sprintf("line %d, %s: %s", e.Line, e.Column, e.Message)
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+}
 
 // ImportError lists every bad line; nothing was imported.
 type ImportError struct{ Lines []LineError }
@@ -147,17 +157,31 @@ func readHeader(header []string) ([]string, columns, []LineError) {
 		return names, cols, nil
 	}
 	problems = append(problems, "the columns are: "+strings.Join(Header, ",")+" (any of them, function_name required)")
-	return nil, nil, []LineError{{1, strings.Join(problems, "; ")}}
+	return nil, nil, []LineError{{Line: 1, Message: strings.Join(problems, "; ")}}
 }
 
 // Parse reads an import file and checks each line on its own. It
-// returns the rows or every problem found.
-func Parse(r io.Reader) ([]Row, error) {
-	cr := stdcsv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+// returns the rows or every problem found. The file may be in any dialect
+// csvdialect reads (Swedish Excel's semicolons and Windows-1252, UTF-8
+// with or without a byte order mark, commas); in says what to detect.
+// Lines are the file's lines: a record whose channels cell spans lines is
+// named by the line it starts on.
+func Parse(r io.Reader, in csvdialect.Input) ([]Row, error) {
+	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, &ImportError{Lines: []LineError{{1, "cannot read the header: " + err.Error()}}}
+		return nil, fmt.Errorf("read the file: %w", err)
+	}
+	file, err := csvdialect.Decode(data, in)
+	if err != nil {
+		return nil, &ImportError{Lines: []LineError{{Message: err.Error()}}}
+	}
+	cr := file.NewReader()
+	header, _, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &ImportError{Lines: []LineError{{Line: 1, Message: "the file is empty: give a header line"}}}
+	}
+	if err != nil {
+		return nil, &ImportError{Lines: []LineError{csvLineError(err)}}
 	}
 	names, cols, headerProblems := readHeader(header)
 	if headerProblems != nil {
@@ -167,17 +191,17 @@ func Parse(r io.Reader) ([]Row, error) {
 	var problems []LineError
 	seenName := map[string]Row{}
 	seenID := map[uuid.UUID]int{}
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
+	for {
+		rec, line, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			problems = append(problems, LineError{line, "not valid CSV: " + err.Error()})
+			problems = append(problems, csvLineError(err))
 			break
 		}
 		if len(rec) != len(names) {
-			problems = append(problems, LineError{line, fmt.Sprintf("has %d fields, the header %d", len(rec), len(names))})
+			problems = append(problems, LineError{Line: line, Message: fmt.Sprintf("has %d fields, the header %d (separator %q)", len(rec), len(names), file.Separator)})
 			continue
 		}
 		f := map[string]string{}
@@ -185,7 +209,7 @@ func Parse(r io.Reader) ([]Row, error) {
 			f[h] = unquote(strings.TrimSpace(rec[i]))
 		}
 		bad := func(format string, args ...any) {
-			problems = append(problems, LineError{line, fmt.Sprintf(format, args...)})
+			problems = append(problems, LineError{Line: line, Message: fmt.Sprintf(format, args...)})
 		}
 		row := parseRow(line, cols, f, bad)
 		if row.id != nil {
@@ -207,6 +231,15 @@ func Parse(r io.Reader) ([]Row, error) {
 		return nil, &ImportError{Lines: problems}
 	}
 	return rows, nil
+}
+
+// csvLineError is a record that is not CSV, as a line's problem.
+func csvLineError(err error) LineError {
+	var ce *csvdialect.Error
+	if errors.As(err, &ce) {
+		return LineError{Line: ce.Line, Column: ce.Column, Message: ce.Message}
+	}
+	return LineError{Message: "not valid CSV: " + err.Error()}
 }
 
 // parseRow reads the cells f of one line, reporting each bad one.
@@ -234,7 +267,14 @@ func parseRow(line int, cols columns, f map[string]string, bad func(string, ...a
 	in.Topics, in.LeadTopics = topics("topics"), topics("lead_topics")
 	in.TargetGroups = splitList(f["target_groups"])
 	in.MunicipalityCodes = splitList(f["municipality_codes"])
-	for _, c := range in.MunicipalityCodes {
+	for i, c := range in.MunicipalityCodes {
+		// A spreadsheet reads a lone kommunkod as a number and drops the
+		// leading 0 of the codes of Stockholm, Uppsala, … Jönköping
+		// (0604 → 604); no kommunkod has three digits, so it is put back.
+		if len(c) == 3 && strings.Trim(c, "0123456789") == "" {
+			c = "0" + c
+			in.MunicipalityCodes[i] = c
+		}
 		if len(c) != 4 || strings.Trim(c, "0123456789") != "" {
 			bad("kommunkod %q is not four digits", truncate(c))
 		}

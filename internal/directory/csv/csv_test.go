@@ -19,6 +19,7 @@ import (
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/directory/csv"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/db"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
 )
@@ -150,7 +151,7 @@ func save(t *testing.T, q db.Querier, org uuid.UUID, in directory.EntryInput) uu
 func export(t *testing.T, q db.Querier, org uuid.UUID) string {
 	t.Helper()
 	var buf bytes.Buffer
-	_, err := csv.Export(context.Background(), q, &org, &buf)
+	_, err := csv.Export(context.Background(), q, &org, &buf, csvdialect.Standard)
 	require.NoError(t, err)
 	return buf.String()
 }
@@ -158,7 +159,7 @@ func export(t *testing.T, q db.Querier, org uuid.UUID) string {
 func importFile(t *testing.T, pool *pgxpool.Pool, org uuid.UUID, file string) (csv.ImportResult, error) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := csv.Parse(strings.NewReader(file))
+	rows, err := csv.Parse(strings.NewReader(file), csvdialect.Input{})
 	if err != nil {
 		return csv.ImportResult{}, err
 	}
@@ -589,7 +590,7 @@ func TestParseCSV_ReportsEveryMalformedCellByLine(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			require.NoError(t, stdcsv.NewWriter(&buf).WriteAll(c.recs))
-			_, err := csv.Parse(&buf)
+			_, err := csv.Parse(&buf, csvdialect.Input{})
 			if c.want == nil {
 				require.NoError(t, err)
 				return

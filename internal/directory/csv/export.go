@@ -2,7 +2,6 @@ package csv
 
 import (
 	"context"
-	stdcsv "encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/samverkanshub/hub/internal/directory"
+	"github.com/samverkanshub/hub/internal/platform/csvdialect"
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
@@ -69,7 +69,11 @@ func loadUnits(ctx context.Context, q db.Querier, org *uuid.UUID) ([]unitRecord,
 // it is within the organisation, and by id otherwise (two units or
 // functions of one name, a fallback of another organisation or one since
 // archived).
-func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int, error) {
+//
+// d is the dialect: csvdialect.Standard (commas, LF, UTF-8) or
+// csvdialect.ExcelSv (what Swedish Excel writes and opens with a double
+// click); Parse reads both back.
+func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer, d csvdialect.Dialect) (int, error) {
 	entries, err := liveEntries(ctx, q, org)
 	if err != nil {
 		return 0, fmt.Errorf("export directory: %w", err)
@@ -94,7 +98,7 @@ func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int
 		count[orgName{e.OrgID, "entry:" + nameKey(e.FunctionName)}]++
 	}
 
-	cw := stdcsv.NewWriter(w)
+	cw := d.NewWriter(w)
 	if err := cw.Write(Header); err != nil {
 		return 0, err
 	}
@@ -130,8 +134,7 @@ func Export(ctx context.Context, q db.Querier, org *uuid.UUID, w io.Writer) (int
 			return 0, err
 		}
 	}
-	cw.Flush()
-	return len(entries), cw.Error()
+	return len(entries), cw.Flush()
 }
 
 func deref(s *string) string {

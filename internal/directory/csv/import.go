@@ -44,7 +44,7 @@ func Import(ctx context.Context, q db.Querier, by directory.Author, rows []Row) 
 	}
 	var problems []LineError
 	bad := func(line int, format string, args ...any) {
-		problems = append(problems, LineError{line, fmt.Sprintf(format, args...)})
+		problems = append(problems, LineError{Line: line, Message: fmt.Sprintf(format, args...)})
 	}
 
 	// Which entry each line is. Ids first, so that a line with an id may

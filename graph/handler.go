@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/internal/app"
@@ -78,6 +79,9 @@ type Options struct {
 	// (HTTP requests are bounded by the HTTP server; default
 	// DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// TracerProvider makes the operations' spans (nil: the global one, a
+	// no-op unless tracing.Setup turned traces on; see tracing.go).
+	TracerProvider trace.TracerProvider
 }
 
 // Defaults of Options.
@@ -175,6 +179,7 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
+	srv.Use(newOperationSpans(o.TracerProvider)) // first: its span holds the others' work
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})

@@ -250,6 +250,7 @@ func setupWith(t *testing.T, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		SchemaSDL:      graph.SchemaSDL(),
 		BodyLimitBytes: config.Defaults().BodyLimitBytes, // as served: 1 MiB
 		RequestTimeout: 10 * time.Second,
+		TracerProvider: opts.TracerProvider,
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)

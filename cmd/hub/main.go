@@ -9,6 +9,7 @@
 //	hub audit verify          check the audit trail's hash chains
 //	hub policy load FILE      store a new authorization policy
 //	hub individuals rekey     re-seal identity numbers with the active key
+//	hub healthcheck           exit 0 if the API answers /readyz (for Docker)
 package main
 
 import (
@@ -39,6 +40,8 @@ Usage:
                              load a phone list (CSV) for an organisation, all or nothing
   hub directory export [--org NNNNNN-NNNN]
                              write the directory in the same CSV format
+  hub healthcheck            exit 0 if the API at --http-addr ($HUB_HTTP_ADDR) answers /readyz
+                             with 200 (the image's HEALTHCHECK)
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string) error {
 		return individualsCmd(ctx, args[1:])
 	case "directory":
 		return directoryCmd(ctx, rest)
+	case "healthcheck":
+		return healthcheckCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -116,6 +116,7 @@ func TestDev_StartsWithDemoDataRefusesASecondOnItsDataAndReusesTheClusterOnTheNe
 // The log's token hint asks the identity provider hub dev runs, wherever
 // --idp-addr put it.
 func TestTokenHint_NamesTheIssuerUnlessItIsTheDefault(t *testing.T) {
+	t.Parallel()
 	require.Equal(t, "go run ./cmd/hub token soc.karlstad", tokenHint("http://localhost:8081"))
 	require.Equal(t, "go run ./cmd/hub token --issuer http://127.0.0.1:9091 soc.karlstad", tokenHint("http://127.0.0.1:9091"))
 }

@@ -29,29 +29,26 @@ type spanTracer struct{}
 
 const tracerName = "github.com/samverkanshub/hub/internal/platform/db"
 
-func parentTracer(ctx context.Context) (trace.Tracer, bool) {
+// startSpan starts a statement's span under ctx's span if that records.
+func startSpan(ctx context.Context, name string, attrs ...attribute.KeyValue) context.Context {
 	parent := trace.SpanFromContext(ctx)
 	if !parent.IsRecording() {
-		return nil, false
+		return ctx
 	}
-	return parent.TracerProvider().Tracer(tracerName), true
+	ctx, _ = parent.TracerProvider().Tracer(tracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(append(attrs, semconv.DBSystemNamePostgreSQL)...))
+	return ctx
 }
 
 func (spanTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	tracer, ok := parentTracer(ctx)
-	if !ok {
-		return ctx
+	if !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx // before naming the statement: the common case costs nothing more
 	}
 	verb := firstKeyword(d.SQL)
-	attrs := []attribute.KeyValue{semconv.DBSystemNamePostgreSQL, semconv.DBOperationName(verb)}
-	name := sqlfile.NameOf(d.SQL)
-	if name != "" {
-		attrs = append(attrs, attribute.String("hub.sql.statement", name))
-	} else {
-		name = verb
+	if name := sqlfile.NameOf(d.SQL); name != "" {
+		return startSpan(ctx, name, semconv.DBOperationName(verb), attribute.String("hub.sql.statement", name))
 	}
-	ctx, _ = tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
-	return ctx
+	return startSpan(ctx, verb, semconv.DBOperationName(verb))
 }
 
 func (spanTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
@@ -59,13 +56,7 @@ func (spanTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQue
 }
 
 func (spanTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
-	tracer, ok := parentTracer(ctx)
-	if !ok {
-		return ctx
-	}
-	ctx, _ = tracer.Start(ctx, "batch", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
-		semconv.DBSystemNamePostgreSQL, semconv.DBOperationName("BATCH"), semconv.DBOperationBatchSize(d.Batch.Len())))
-	return ctx
+	return startSpan(ctx, "batch", semconv.DBOperationName("BATCH"), semconv.DBOperationBatchSize(d.Batch.Len()))
 }
 
 func (spanTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
@@ -75,13 +66,7 @@ func (spanTracer) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBat
 }
 
 func (spanTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromStartData) context.Context {
-	tracer, ok := parentTracer(ctx)
-	if !ok {
-		return ctx
-	}
-	ctx, _ = tracer.Start(ctx, "COPY", trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
-		semconv.DBSystemNamePostgreSQL, semconv.DBOperationName("COPY"), semconv.DBCollectionName(d.TableName.Sanitize())))
-	return ctx
+	return startSpan(ctx, "COPY", semconv.DBOperationName("COPY"), semconv.DBCollectionName(d.TableName.Sanitize()))
 }
 
 func (spanTracer) TraceCopyFromEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceCopyFromEndData) {

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/samverkanshub/hub/graph/generated"
 	"github.com/samverkanshub/hub/internal/app"
@@ -81,6 +82,9 @@ type Options struct {
 	// RateLimits bound the requests of a person, a client and an address
 	// (zero: no limits; see ratelimit.go).
 	RateLimits RateLimits
+	// TracerProvider makes the operations' spans (nil: the global one, a
+	// no-op unless tracing.Setup turned traces on; see tracing.go).
+	TracerProvider trace.TracerProvider
 }
 
 // Defaults of Options.
@@ -179,7 +183,8 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
-	srv.Use(operationMetrics{}) // first: it sees every other extension's refusals
+	srv.Use(newOperationSpans(o.TracerProvider)) // first: its span holds the others' work
+	srv.Use(operationMetrics{}) // next: it sees every other extension's refusals
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})

@@ -252,6 +252,7 @@ func setupWith(t testing.TB, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		RequestTimeout: 10 * time.Second,
 		AllowedOrigin:  identity.NewOrigins(d.AppPool).AllowRequest, // as served
 		GraphiQL:       graph.GraphiQL(idpURL, devidp.ClientSPA),
+		TracerProvider: opts.TracerProvider,
 	})
 	srv := &testServer{Server: httptest.NewServer(e), idpURL: idpURL, tokens: map[string]string{}}
 	t.Cleanup(srv.Close)

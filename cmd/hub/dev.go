@@ -38,7 +38,7 @@ func devCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("hub dev", flag.ContinueOnError)
 	cfg.Register(fs)
 	cfg.RegisterDev(fs)
-	idpAddr := fs.String("idp-addr", envOr("HUB_DEV_IDP_ADDR", "localhost:8081"), "address of the dev identity provider; its issuer is http://ADDR ($HUB_DEV_IDP_ADDR)")
+	idpAddr := fs.String("idp-addr", envOr("HUB_DEV_IDP_ADDR", strings.TrimPrefix(defaultDevIssuer, "http://")), "address of the dev identity provider; its issuer is http://ADDR ($HUB_DEV_IDP_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -60,6 +60,13 @@ func devCmd(ctx context.Context, args []string) error {
 
 	ownerURL := cfg.DatabaseURL
 	if cfg.DatabaseURL == "" {
+		// One hub dev per data directory: a second would reuse the first
+		// one's cluster and stop it when it exits.
+		lock, err := pgcluster.LockDir(cfg.DevDataDir)
+		if err != nil {
+			return fmt.Errorf("%w: another hub dev is using this data directory; stop it first, or give this one another --data-dir (and --db-port, --http-addr, --idp-addr)", err)
+		}
+		defer lock.Unlock()
 		cluster, clusterURL, err := startDevCluster(ctx, logger, cfg.DevDataDir, cfg.DevDBPort)
 		if err != nil {
 			return err
@@ -121,8 +128,17 @@ func devCmd(ctx context.Context, args []string) error {
 	defer idpServer.Close()
 
 	logger.Info("demo data loaded", "graphiql", "http://"+cfg.HTTPAddr+"/graphiql", "issuer", issuer,
-		"token", "go run ./cmd/hub token soc.karlstad")
+		"token", tokenHint(issuer))
 	return serveAPI(ctx, &cfg, logger, pool)
+}
+
+// tokenHint is the command that prints a token from this dev identity
+// provider: `hub token` asks http://localhost:8081 unless told otherwise.
+func tokenHint(issuer string) string {
+	if issuer == defaultDevIssuer {
+		return "go run ./cmd/hub token soc.karlstad"
+	}
+	return "go run ./cmd/hub token --issuer " + issuer + " soc.karlstad"
 }
 
 func envOr(name, def string) string {
@@ -153,6 +169,11 @@ func startDevCluster(ctx context.Context, logger *slog.Logger, dataDir string, p
 		if err := cluster.Init(ctx); err != nil {
 			return nil, "", err
 		}
+	}
+	if cluster.Running(ctx) {
+		// Holding the directory's lock, this is no other hub dev's
+		// cluster: one that ended without stopping it (killed) left it.
+		logger.Warn("the dev database was left running by an earlier hub dev; using it, and stopping it on exit", "dir", cluster.DataDir())
 	}
 	if err := cluster.Start(ctx); err != nil {
 		return nil, "", err

@@ -24,9 +24,11 @@ func freePort(t *testing.T) int {
 }
 
 // The README's first command, end to end: `hub dev` creates its cluster,
-// loads the demo data and answers GraphQL; stopped and started again, it
+// loads the demo data and answers GraphQL; a second `hub dev` on the same
+// data directory is refused while the first runs (it used to reuse the
+// cluster and stop it on its way out); stopped and started again, it
 // reuses the cluster and its data.
-func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
+func TestDev_StartsWithDemoDataRefusesASecondOnItsDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a durable PostgreSQL cluster")
 	}
@@ -38,6 +40,7 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	dataDir := filepath.Join(dir, "data")
 
 	var issuer, metricsAddr string
+	var args []string
 	start := func() (addr string, stop func()) {
 		dbPort, httpPort, idpPort := freePort(t), freePort(t), freePort(t)
 		addr = fmt.Sprintf("127.0.0.1:%d", httpPort)
@@ -45,10 +48,9 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 		issuer = fmt.Sprintf("http://127.0.0.1:%d", idpPort)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() {
-			done <- run(ctx, []string{"dev", "--data-dir", dataDir, "--db-port", fmt.Sprint(dbPort),
-				"--http-addr", addr, "--idp-addr", strings.TrimPrefix(issuer, "http://"), "--metrics-addr", metricsAddr, "--log-level", "warn"})
-		}()
+		args = []string{"dev", "--data-dir", dataDir, "--db-port", fmt.Sprint(dbPort),
+			"--http-addr", addr, "--idp-addr", strings.TrimPrefix(issuer, "http://"), "--metrics-addr", metricsAddr, "--log-level", "warn"}
+		go func() { done <- run(ctx, args) }()
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			res, err := http.Get("http://" + addr + "/readyz")
@@ -95,6 +97,15 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode, "no token, no answer")
 	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr))
 	require.Contains(t, scrape(t, metricsAddr), "hub_build_info", "hub dev serves metrics")
+
+	// The same command again, as a second terminal would run it.
+	err = run(context.Background(), args)
+	require.ErrorContains(t, err, fmt.Sprintf("process %d holds", os.Getpid()), "the error names the hub dev holding the directory")
+	require.ErrorContains(t, err, "another hub dev is using this data directory")
+	res, err = http.Get("http://" + addr + "/readyz")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, "the first hub dev keeps its database")
 	stop()
 	_, err = os.Stat(filepath.Join(dataDir, "pg", "postmaster.pid"))
 	require.True(t, os.IsNotExist(err), "the cluster is stopped with the API")
@@ -102,4 +113,12 @@ func TestDev_StartsWithDemoDataAndReusesTheClusterOnTheNextRun(t *testing.T) {
 	addr, stop = start()
 	require.JSONEq(t, `{"data":{"federations":{"totalCount":2}}}`, federationCount(addr), "seeding again does not duplicate")
 	stop()
+}
+
+// The log's token hint asks the identity provider hub dev runs, wherever
+// --idp-addr put it.
+func TestTokenHint_NamesTheIssuerUnlessItIsTheDefault(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "go run ./cmd/hub token soc.karlstad", tokenHint("http://localhost:8081"))
+	require.Equal(t, "go run ./cmd/hub token --issuer http://127.0.0.1:9091 soc.karlstad", tokenHint("http://127.0.0.1:9091"))
 }

@@ -10,6 +10,7 @@
 //	hub policy load FILE      store a new authorization policy
 //	hub individuals rekey     re-seal identity numbers with the active key
 //	hub origins add|remove|list  web origins of organisations' SPAs (CORS)
+//	hub healthcheck           exit 0 if the API answers /readyz (for Docker)
 package main
 
 import (
@@ -42,6 +43,8 @@ Usage:
                              write the directory in the same CSV format
   hub origins add --org NNNNNN-NNNN [--client ID] ORIGIN...
                              let an organisation's SPA on ORIGIN call the API (CORS; also remove, list)
+  hub healthcheck            exit 0 if the API at --http-addr ($HUB_HTTP_ADDR) answers /readyz
+                             with 200 (the image's HEALTHCHECK)
 
 Run "hub COMMAND -h" for the flags of a command. Every flag can also be set
 with the HUB_* environment variable named in its help.
@@ -87,6 +90,8 @@ func run(ctx context.Context, args []string) error {
 		return individualsCmd(ctx, args[1:])
 	case "directory":
 		return directoryCmd(ctx, rest)
+	case "healthcheck":
+		return healthcheckCmd(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return nil

@@ -25,6 +25,7 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
 	"github.com/samverkanshub/hub/internal/platform/logging"
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
+	"github.com/samverkanshub/hub/internal/platform/tracing"
 	"github.com/samverkanshub/hub/internal/tasks"
 )
 
@@ -121,6 +122,20 @@ func openPool(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
 func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool *pgxpool.Pool) error {
 	if err := checkAppRole(ctx, pool); err != nil {
 		return err
+	}
+	stopTracing, err := tracing.Setup(ctx, cfg.OTLPEndpoint)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(flushCtx); err != nil {
+			logger.Warn("the last traces were not sent", "error", err.Error())
+		}
+	}()
+	if tracing.Enabled(cfg.OTLPEndpoint) {
+		logger.Info("traces on: exported over OTLP/HTTP", "endpoint", config.MaskURL(cfg.OTLPEndpoint))
 	}
 	keys, err := piiKeys(cfg)
 	if err != nil {

@@ -13,13 +13,17 @@ import (
 	"github.com/samverkanshub/hub/internal/devidp"
 )
 
+// defaultDevIssuer is where `hub dev` serves its identity provider and
+// `hub token` asks, unless told otherwise (--idp-addr, --issuer).
+const defaultDevIssuer = "http://localhost:8081"
+
 // tokenCmd prints an access token for a demo user from the dev identity
 // provider, for curl and scripts:
 //
 //	curl -H "Authorization: Bearer $(hub token soc.karlstad)" …
 func tokenCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("hub token", flag.ContinueOnError)
-	issuer := fs.String("issuer", envOr("HUB_DEV_ISSUER", "http://localhost:8081"), "issuer URL of the dev identity provider ($HUB_DEV_ISSUER)")
+	issuer := fs.String("issuer", envOr("HUB_DEV_ISSUER", defaultDevIssuer), "issuer URL of the dev identity provider ($HUB_DEV_ISSUER)")
 	password := fs.String("password", devidp.Password, "the user's password")
 	if err := fs.Parse(args); err != nil {
 		return errUsage

@@ -91,6 +91,11 @@ type Config struct {
 	// listener of its own: for profiling a benchmark, never public.
 	DebugAddr string // HUB_DEBUG_ADDR
 
+	// OTLPEndpoint, when set, exports traces over OTLP/HTTP to this
+	// collector (docs/tracing.md); OpenTelemetry's own
+	// OTEL_EXPORTER_OTLP_ENDPOINT turns them on as well.
+	OTLPEndpoint string // HUB_OTLP_ENDPOINT
+
 	// Dev only: the embedded cluster.
 	DevDataDir string // HUB_DEV_DATA_DIR
 	DevDBPort  int    // HUB_DEV_DB_PORT
@@ -192,6 +197,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	str(&c.TrustedProxies, "trusted-proxies", "HUB_TRUSTED_PROXIES", "proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client's address for the address limit; from others it is ignored")
 	str(&c.MetricsAddr, "metrics-addr", "HUB_METRICS_ADDR", "address serving Prometheus metrics at /metrics (off when empty; keep it off the public network)")
 	str(&c.DebugAddr, "debug-addr", "HUB_DEBUG_ADDR", "address serving the Go profiler at /debug/pprof/ (off when empty; keep it on localhost)")
+	str(&c.OTLPEndpoint, "otlp-endpoint", "HUB_OTLP_ENDPOINT", "OpenTelemetry collector's OTLP/HTTP URL to send traces to, e.g. http://localhost:4318 (off when empty, unless OTEL_EXPORTER_OTLP_ENDPOINT is set; docs/tracing.md)")
 }
 
 // RegisterDev binds the settings only `hub dev` has.
@@ -278,6 +284,11 @@ func (c *Config) Validate(needDatabase bool) error {
 	if _, err := c.SlogLevel(); err != nil {
 		errs = append(errs, err)
 	}
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--otlp-endpoint must be the URL of a collector's OTLP/HTTP receiver, e.g. http://localhost:4318, got %q", c.OTLPEndpoint))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -319,6 +330,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("trusted_proxies", c.TrustedProxies),
 		slog.String("metrics_addr", c.MetricsAddr),
 		slog.Bool("pii_keys_set", c.PIIKeys != "" && c.PIIIndexKey != ""),
+		slog.String("otlp_endpoint", MaskURL(c.OTLPEndpoint)),
 	)
 }
 

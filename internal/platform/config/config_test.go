@@ -14,12 +14,14 @@ func TestValidate_NamesEveryProblem(t *testing.T) {
 	c.LogFormat = "xml"
 	c.JWKSRefetchInterval = 0
 	c.MaxLookups = 0
+	c.OTLPEndpoint = "collector:4318"
 	err := c.Validate(true)
 	require.ErrorContains(t, err, "no database: set HUB_DATABASE_URL")
 	require.ErrorContains(t, err, "--db-max-conns")
 	require.ErrorContains(t, err, `--log-format must be json or text, got "xml"`)
 	require.ErrorContains(t, err, "--jwks-refetch-interval must be between 1s and 1h, got 0s")
 	require.ErrorContains(t, err, "--max-lookups must be at least 1, got 0")
+	require.ErrorContains(t, err, `--otlp-endpoint must be the URL of a collector's OTLP/HTTP receiver, e.g. http://localhost:4318, got "collector:4318"`)
 	c = Defaults()
 	require.NoError(t, c.Validate(false))
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/multitracer"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -47,8 +48,11 @@ func NewPool(ctx context.Context, cfg PoolConfig) (*pgxpool.Pool, error) {
 	if cfg.ConnectTimeout > 0 {
 		pc.ConnConfig.ConnectTimeout = cfg.ConnectTimeout
 	}
+	// Statements of traced requests become spans (trace.go); with tracing
+	// off that tracer only looks at the context.
+	pc.ConnConfig.Tracer = spanTracer{}
 	if cfg.Tracer != nil {
-		pc.ConnConfig.Tracer = cfg.Tracer
+		pc.ConnConfig.Tracer = multitracer.New(spanTracer{}, cfg.Tracer)
 	}
 	pc.AfterConnect = func(_ context.Context, conn *pgx.Conn) error {
 		registerUUID(conn.TypeMap())

@@ -15,12 +15,20 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/samverkanshub/hub/internal/platform/logging"
+	"github.com/samverkanshub/hub/internal/platform/tracing"
 )
 
 // Options configure the server.
@@ -36,6 +44,9 @@ type Options struct {
 	// /graphql (CORS; see cors.go). Nil: no CORS headers, so only pages
 	// served by the hub itself (GraphiQL) can read the API's answers.
 	AllowedOrigin func(r *http.Request, origin string) bool
+	// TracerProvider makes the requests' spans (nil: the global one, a
+	// no-op unless tracing.Setup turned traces on).
+	TracerProvider trace.TracerProvider
 }
 
 // New builds the echo instance with every route and middleware.
@@ -46,7 +57,7 @@ func New(o Options) *echo.Echo {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 
-	e.Use(requestID(o.Logger), accessLog, recoverPanics, bodyLimit(o.BodyLimitBytes))
+	e.Use(requestID(o.Logger), traces(o.TracerProvider), accessLog, recoverPanics, bodyLimit(o.BodyLimitBytes))
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
@@ -124,6 +135,49 @@ func requestID(base *slog.Logger) echo.MiddlewareFunc {
 			ctx := logging.WithRequest(c.Request().Context(), base, id)
 			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
+		}
+	}
+}
+
+// traces makes a server span of every request but a WebSocket's (its span
+// would last as long as the connection; its operations have spans of
+// their own), continuing the caller's trace when a W3C traceparent header
+// names one. It records the method, the route (never the path or query
+// string as sent: a GET's query string carries the GraphQL variables) and
+// the status.
+func traces(tp trace.TracerProvider) echo.MiddlewareFunc {
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	tracer := tp.Tracer("github.com/samverkanshub/hub/internal/platform/httpserver")
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if strings.EqualFold(req.Header.Get("Upgrade"), "websocket") {
+				return next(c)
+			}
+			ctx := tracing.Propagator.Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+			name, attrs := req.Method, []attribute.KeyValue{semconv.HTTPRequestMethodKey.String(req.Method)}
+			if route := c.Path(); route != "" && route != "/*" {
+				name += " " + route
+				attrs = append(attrs, semconv.HTTPRoute(route))
+			}
+			ctx, span := tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
+			defer span.End()
+			if !span.IsRecording() {
+				return next(c)
+			}
+			c.SetRequest(req.WithContext(ctx))
+			err := next(c)
+			if err != nil {
+				c.Error(err) // as accessLog: the status is then known
+			}
+			status := c.Response().Status
+			span.SetAttributes(semconv.HTTPResponseStatusCode(status))
+			if status >= 500 {
+				span.SetStatus(codes.Error, http.StatusText(status))
+			}
+			return nil
 		}
 	}
 }

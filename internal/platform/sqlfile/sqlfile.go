@@ -337,6 +337,7 @@ func (s *Set) Must(name string) string {
 		panic(fmt.Sprintf("sqlfile: statement %q (%s:%d) has holes to fill (%s): look it up with Template",
 			name, st.File, st.Line, strings.Join(st.Holes, ", ")))
 	}
+	known.add(st.SQL, name, false)
 	return st.SQL
 }
 
@@ -350,7 +351,64 @@ func (s *Set) Template(name string, holes ...string) Template {
 		panic(fmt.Sprintf("sqlfile: statement %q (%s:%d) has the holes (%s), not (%s)",
 			name, st.File, st.Line, strings.Join(st.Holes, ", "), strings.Join(holes, ", ")))
 	}
-	return newTemplate(name, st.SQL).withOrder(holes)
+	t := newTemplate(name, st.SQL).withOrder(holes)
+	known.add(t.parts[0], name, true)
+	return t
+}
+
+// known remembers the statements the program looked up (Must, Template),
+// so that a tracer can name the statement it sees run (NameOf) without
+// recording its text or its values.
+var known = &registry{exact: map[string]string{}}
+
+type registry struct {
+	mu    sync.RWMutex
+	exact map[string]string // a statement's SQL → its name
+	// prefixes are templates' static beginnings, longest first: a
+	// rendered template is named by the longest one it begins with.
+	prefixes []namedPrefix
+}
+
+type namedPrefix struct{ prefix, name string }
+
+// minTemplatePrefix is the shortest static beginning that names a
+// template: "SELECT " alone would name every statement.
+const minTemplatePrefix = 24
+
+func (r *registry) add(sql, name string, prefix bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !prefix {
+		r.exact[sql] = name
+		return
+	}
+	if len(strings.TrimSpace(sql)) < minTemplatePrefix {
+		return
+	}
+	for _, p := range r.prefixes {
+		if p.prefix == sql {
+			return
+		}
+	}
+	r.prefixes = append(r.prefixes, namedPrefix{sql, name})
+	slices.SortStableFunc(r.prefixes, func(a, b namedPrefix) int { return len(b.prefix) - len(a.prefix) })
+}
+
+// NameOf returns the name of the statement whose SQL is sql, if the
+// program looked it up with Must, or of the template it was rendered from
+// (found by the template's text before its first hole); "" if unknown.
+func NameOf(sql string) string {
+	known.mu.RLock()
+	defer known.mu.RUnlock()
+	if name, ok := known.exact[sql]; ok {
+		return name
+	}
+	for _, p := range known.prefixes {
+		if strings.HasPrefix(sql, p.prefix) {
+			return p.name
+		}
+	}
+	return ""
 }
 
 func (s *Set) mustLookup(name string) Statement {

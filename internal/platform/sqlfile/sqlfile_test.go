@@ -220,3 +220,25 @@ func TestUnused_ListsStatementsNobodyLookedUpOrIncluded(t *testing.T) {
 	s.Template("count")
 	require.Equal(t, []string{"left_behind"}, s.Unused())
 }
+
+func TestNameOf_NamesStatementsAndRenderedTemplatesTheProgramLookedUp(t *testing.T) {
+	t.Parallel()
+	s := parse(t, `-- name: trace_test_cases_by_id
+SELECT id FROM cases WHERE id = ANY($1)
+
+-- name: trace_test_cases_filtered
+SELECT id, title FROM cases c WHERE c.organization_id = $1 AND {{filter}}
+
+-- name: trace_test_short
+SELECT {{columns}} FROM cases
+`)
+	require.Equal(t, "", sqlfile.NameOf("SELECT id FROM cases WHERE id = ANY($1)"), "not looked up yet")
+	byID := s.Must("trace_test_cases_by_id")
+	filtered := s.Template("trace_test_cases_filtered", "filter")
+	short := s.Template("trace_test_short", "columns")
+
+	require.Equal(t, "trace_test_cases_by_id", sqlfile.NameOf(byID))
+	require.Equal(t, "trace_test_cases_filtered", sqlfile.NameOf(filtered.Render("c.status = $2")))
+	require.Equal(t, "", sqlfile.NameOf(short.Render("id")), "a beginning as short as \"SELECT \" names nothing")
+	require.Equal(t, "", sqlfile.NameOf("SELECT 1"))
+}

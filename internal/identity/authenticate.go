@@ -260,6 +260,13 @@ func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer
 	if userID == "" {
 		return nil, unauthenticated("token has no user id (claim %q)", reg.UserClaim)
 	}
+	// A client credentials token names the client itself as its subject
+	// (RFC 9068 §2.2; Ory Hydra does so): nobody acts under a samtycke
+	// there, and an issuer registered by one organisation would otherwise
+	// make the client a person of it with no roles.
+	if client := cmp.Or(stringClaim(claims, "client_id"), stringClaim(claims, "azp")); client == userID {
+		return nil, unauthenticated("token was issued to client %q for itself, not to a person (client credentials); the hub serves people only", truncate(client, 100))
+	}
 	orgNumber, _ := claims[reg.OrgClaim].(string)
 	var unitID *uuid.UUID
 	if s, ok := claims[reg.UnitClaim].(string); ok && s != "" {

@@ -99,7 +99,9 @@ type hydraProvider struct {
 // subject, or nil to refuse the login.
 func startHydra(t *testing.T, claims func(subject string) map[string]any) *hydraProvider {
 	t.Helper()
+	start := time.Now()
 	bin := buildHydra(t)
+	built := time.Now()
 	h := &hydraProvider{requests: &requestCounter{}, logs: &syncBuffer{}}
 
 	publicPort, adminPort := freeLoopbackPort(t), freeLoopbackPort(t)
@@ -153,15 +155,17 @@ secrets:
 		}
 	})
 
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(h.adminURL + "/health/ready")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				break
-			}
+	// Both listeners: `serve all` starts them independently.
+	ready := func(base string) bool {
+		res, err := http.Get(base + "/health/ready")
+		if err != nil {
+			return false
 		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for !ready(h.adminURL) || !ready(h.publicURL) {
 		select {
 		case <-exited:
 			t.Fatalf("Ory Hydra exited at start:\n%s", h.logs.String())
@@ -172,6 +176,7 @@ secrets:
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	t.Logf("Ory Hydra built in %s, ready %s later", built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
 	return h
 }
 
@@ -403,13 +408,28 @@ func (h *hydraProvider) token(t *testing.T, tokenURL string, form url.Values) (s
 	return body.AccessToken, nil
 }
 
-// rotateAccessTokenKey adds a new RS256 key to the key set Hydra signs JWT
-// access tokens with (hydra.jwt.access-token); Hydra signs with the newest
-// and keeps publishing the older ones.
-func (h *hydraProvider) rotateAccessTokenKey(t *testing.T, kid string) {
+// rotateAccessTokenKey adds a new key (alg ES256 or RS256) to the key set
+// Hydra signs JWT access tokens with (hydra.jwt.access-token); Hydra signs
+// with the newest and keeps publishing the older ones.
+func (h *hydraProvider) rotateAccessTokenKey(t *testing.T, alg, kid string) {
 	t.Helper()
 	require.NoError(t, h.admin(http.MethodPost, "/admin/keys/hydra.jwt.access-token",
-		map[string]any{"alg": "RS256", "use": "sig", "kid": kid}, nil))
+		map[string]any{"alg": alg, "use": "sig", "kid": kid}, nil))
+}
+
+// introspect asks Hydra whether it still considers a token active, as a
+// resource server that introspects would.
+func (h *hydraProvider) introspect(t *testing.T, token string) bool {
+	t.Helper()
+	res, err := http.PostForm(h.adminURL+"/admin/oauth2/introspect", url.Values{"token": {token}})
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var body struct {
+		Active bool `json:"active"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	return body.Active
 }
 
 // hubClaims are the claims the hub reads, for a demo user.

@@ -52,6 +52,11 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 		require.NoError(t, err)
 		return parsed.Headers[0].KeyID
 	}
+	alg := func(tok string) string {
+		parsed, err := jwt.ParseSigned(tok, identity.SigningAlgs)
+		require.NoError(t, err)
+		return parsed.Headers[0].Algorithm
+	}
 
 	t.Run("a person's token reaches the hub's data; the keys are found through discovery", func(t *testing.T) {
 		tok, err := hydra.userToken(t, partnerApp, "soc.karlstad", devidp.APIAudience)
@@ -119,11 +124,14 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 		mustData(t, send(before), &meResult{})
 		fetches := hydra.requests.count("GET /.well-known/jwks.json")
 
-		hydra.rotateAccessTokenKey(t, "rotated-by-the-test")
+		// An EC key (quick to make; RS256 keys are 4096 bits in Hydra):
+		// the new key may use another algorithm the hub accepts.
+		hydra.rotateAccessTokenKey(t, "ES256", "rotated-by-the-test")
 		after, err := hydra.userToken(t, partnerApp, "soc.karlstad", devidp.APIAudience)
 		require.NoError(t, err)
 		require.Equal(t, "rotated-by-the-test", keyID(after), "Hydra signs with the new key")
 		require.NotEqual(t, keyID(before), keyID(after))
+		require.Equal(t, "ES256", alg(after))
 
 		// The hub refetches a JWKS for an unknown key id at most once per
 		// refetch interval (1 s here) since its last fetch.
@@ -144,6 +152,7 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 		doomed := hydra.createClient(t, devidp.APIAudience)
 		issued, err := hydra.userToken(t, doomed, "soc.karlstad", devidp.APIAudience)
 		require.NoError(t, err)
+		require.True(t, hydra.introspect(t, issued))
 
 		require.NoError(t, hydra.admin(http.MethodDelete, "/admin/clients/"+url.PathEscape(doomed.ID), nil, nil))
 
@@ -160,5 +169,6 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 		var got meResult
 		mustData(t, send(issued), &got)
 		require.Equal(t, "soc.karlstad", got.Me.UserID)
+		require.False(t, hydra.introspect(t, issued), "although Hydra itself no longer holds it active")
 	})
 }

@@ -1,3 +1,8 @@
+// Ory Hydra, the OpenID provider the hub's tests run against
+// (graph/hydra_test.go, docs/identity.md "Tested identity providers"). A
+// module of its own so that Hydra's dependencies never raise the hub's
+// through minimal version selection; `go test ./...` at the root does not
+// enter it. Built with -tags sqlite,sqlite_omit_load_extension (DSN=memory).
 module github.com/samverkanshub/hub/tools/hydra
 
 go 1.26.8
@@ -218,4 +223,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
 
+// Hydra's own go.mod has this replace; replaces of a dependency do not
+// apply to the module that requires it, so it is repeated here (without it
+// persistence/sql does not compile).
 replace github.com/gobuffalo/pop/v6 => github.com/ory/pop/v6 v6.2.1-0.20241121111754-e5dfc0f3344b

@@ -18,7 +18,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,49 +35,26 @@ import (
 // only with these tags (and cgo).
 const hydraBuildTags = "sqlite,sqlite_omit_load_extension"
 
-var hydraBinary struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// buildHydra returns the path of the Hydra executable, built once per test
-// binary from tools/hydra into the user's cache directory. `go tool hydra`
-// would cache the linked executable itself but takes no build tags; here the
-// compiled packages are in GOCACHE and go build leaves an up-to-date
-// executable alone, so only the first build on a machine is slow (minutes:
-// SQLite's C source). A failed build fails the test: Hydra is part of
-// `make test`.
+// buildHydra builds the Hydra executable from tools/hydra into the user's
+// cache directory and returns its path. `go tool hydra` would cache the
+// linked executable itself but takes no build tags; here the compiled
+// packages are in GOCACHE and go build leaves an up-to-date executable
+// alone, so only the first build on a machine is slow (minutes: SQLite's C
+// source; `make test` does it first, `make hydra`). A failed build fails
+// the test: Hydra is part of `make test`.
 func buildHydra(t *testing.T) string {
 	t.Helper()
-	hydraBinary.once.Do(func() {
-		hydraBinary.path, hydraBinary.err = goBuildHydra()
-	})
-	require.NoError(t, hydraBinary.err)
-	return hydraBinary.path
-}
-
-func goBuildHydra() (string, error) {
 	dir, err := filepath.Abs(filepath.Join("..", "tools", "hydra"))
-	if err != nil {
-		return "", err
-	}
+	require.NoError(t, err)
 	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("a place to keep the Hydra executable: %w", err)
-	}
+	require.NoError(t, err, "a place to keep the Hydra executable")
 	bin := filepath.Join(cache, "samverkanshub", "hydra", "hydra")
-	start := time.Now()
 	cmd := exec.Command("go", "build", "-tags", hydraBuildTags, "-o", bin, "github.com/ory/hydra/v2")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1") // SQLite needs cgo: fail loudly without a C compiler
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build Ory Hydra in %s (go build -tags %s): %w\n%s", dir, hydraBuildTags, err, out)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		fmt.Fprintf(os.Stderr, "built Ory Hydra in %s (later builds are cached)\n", d.Round(time.Second))
-	}
-	return bin, nil
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "build Ory Hydra in %s (go build -tags %s):\n%s", dir, hydraBuildTags, out)
+	return bin
 }
 
 // hydraProvider is a running Hydra with a login and consent app that logs in

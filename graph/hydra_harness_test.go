@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/devidp"
@@ -34,6 +36,13 @@ import (
 // hydraBuildTags: DSN=memory is SQLite in memory, which Hydra compiles in
 // only with these tags (and cgo).
 const hydraBuildTags = "sqlite,sqlite_omit_load_extension"
+
+// hydraAccessTokenKeys is the key set Hydra signs JWT access tokens with;
+// hydraInitialKeyID is the test's first key in it.
+const (
+	hydraAccessTokenKeys = "hydra.jwt.access-token"
+	hydraInitialKeyID    = "initial-key"
+)
 
 // buildHydra builds the Hydra executable from tools/hydra into the user's
 // cache directory and returns its path. `go tool hydra` would cache the
@@ -153,6 +162,19 @@ secrets:
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("Ory Hydra built in %s, ready %s later", built.Sub(start).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
+
+	// Hydra makes a 4096-bit RSA key for a key set on its first use, which
+	// on a loaded machine outlasts its 10 s write timeout (the discovery
+	// document would end in EOF). So it gets its keys up front: an imported
+	// RSA-2048 key signs access tokens (RS256, the usual case), an EC key
+	// ID tokens.
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	require.NoError(t, h.admin(http.MethodPut, "/admin/keys/"+hydraAccessTokenKeys, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
+		{Key: rsaKey, KeyID: hydraInitialKeyID, Algorithm: string(jose.RS256), Use: "sig"},
+	}}, nil))
+	require.NoError(t, h.admin(http.MethodPost, "/admin/keys/hydra.openid.id-token",
+		map[string]any{"alg": "ES256", "use": "sig", "kid": "id-token-key"}, nil))
 	return h
 }
 
@@ -389,7 +411,7 @@ func (h *hydraProvider) token(t *testing.T, tokenURL string, form url.Values) (s
 // with the newest and keeps publishing the older ones.
 func (h *hydraProvider) rotateAccessTokenKey(t *testing.T, alg, kid string) {
 	t.Helper()
-	require.NoError(t, h.admin(http.MethodPost, "/admin/keys/hydra.jwt.access-token",
+	require.NoError(t, h.admin(http.MethodPost, "/admin/keys/"+hydraAccessTokenKeys,
 		map[string]any{"alg": alg, "use": "sig", "kid": kid}, nil))
 }
 

@@ -29,6 +29,10 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 	for _, u := range demo.Users() {
 		users[u.Login] = u
 	}
+	// A Karlstad login whose token claims a role only FK grants.
+	overreaching := users["soc.karlstad"]
+	overreaching.Login, overreaching.Roles = "overreaching.karlstad", []string{"PERSONLIG_HANDLAGGARE"}
+	users[overreaching.Login] = overreaching
 	hydra := startHydra(t, func(subject string) map[string]any {
 		if u, ok := users[subject]; ok {
 			return hubClaims(u)
@@ -92,6 +96,19 @@ func TestHydra_IsAnIdentityProviderTheHubTrusts(t *testing.T) {
 		r := send(tok)
 		require.Equal(t, http.StatusUnauthorized, r.Status)
 		requireError(t, r, "UNAUTHENTICATED", "does not trust issuer")
+	})
+
+	t.Run("a role the organisation does not grant is refused and audited with Hydra's client", func(t *testing.T) {
+		tok, err := hydra.userToken(t, partnerApp, overreaching.Login, devidp.APIAudience)
+		require.NoError(t, err)
+		r := send(tok)
+		require.Equal(t, http.StatusForbidden, r.Status)
+		requireError(t, r, "FORBIDDEN", "PERSONLIG_HANDLAGGARE is not one that an organisation of kind KOMMUN grants")
+		// Hydra names the client in client_id (RFC 9068), not azp.
+		var client *string
+		require.NoError(t, b.db.Pool.QueryRow(ctx, `SELECT client_id FROM audit_records WHERE user_id = $1`, overreaching.Login).Scan(&client))
+		require.NotNil(t, client)
+		require.Equal(t, partnerApp.ID, *client)
 	})
 
 	t.Run("a token for another audience is refused", func(t *testing.T) {

@@ -2,7 +2,7 @@
 # `make test` is the test command (CI runs exactly this).
 GO ?= go
 
-.PHONY: dev test generate schema build bench-http tidy hydra
+.PHONY: dev test generate schema build bench-http tidy
 
 dev:
 	$(GO) run ./cmd/hub dev
@@ -15,6 +15,7 @@ test: hydra
 # that graph's Hydra test only links it: the first build takes minutes
 # (SQLite's C source), which would otherwise count against that package's
 # test timeout. docs/identity.md, "Tested identity providers".
+.PHONY: hydra
 hydra:
 	CGO_ENABLED=1 $(GO) -C tools/hydra build -tags sqlite,sqlite_omit_load_extension -o /dev/null github.com/ory/hydra/v2
 

@@ -187,6 +187,7 @@ func TestAuthentication_RefusesBadTokens(t *testing.T) {
 			c["hub_unit"] = demo.ID("unit/eksjo/eb").String()
 		}), 401, "not a unit of its organisation"},
 		{"no user id", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { delete(c, "sub") }), 401, "no user id"},
+		{"a client's token for itself (client credentials: sub is the client)", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { c["sub"] = c["azp"] }), 401, "not to a person"},
 		{"no organisation from an issuer that serves several", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { delete(c, "hub_org") }), 401, "names no organisation"},
 		{"roles of the wrong type", "Bearer " + f.with("soc.karlstad", func(c map[string]any) { c["hub_roles"] = 42 }), 401, "neither a list nor a string"},
 		{"huge token", "Bearer " + strings.Repeat("a", identity.MaxTokenBytes+1), 401, "larger than"},

@@ -260,6 +260,16 @@ func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer
 	if userID == "" {
 		return nil, unauthenticated("token has no user id (claim %q)", reg.UserClaim)
 	}
+	// The client the token was issued to: azp (OIDC, Keycloak) or
+	// client_id (RFC 9068 JWT access tokens, Ory Hydra).
+	client := cmp.Or(stringClaim(claims, "azp"), stringClaim(claims, "client_id"))
+	// A client credentials token names the client itself as its subject
+	// (RFC 9068 §2.2; Ory Hydra does so): nobody acts under a samtycke
+	// there, and an issuer registered by one organisation would otherwise
+	// make the client a person of it with no roles.
+	if client == userID {
+		return nil, unauthenticated("token was issued to client %q for itself, not to a person (client credentials); the hub serves people only", truncate(client, 100))
+	}
 	orgNumber, _ := claims[reg.OrgClaim].(string)
 	var unitID *uuid.UUID
 	if s, ok := claims[reg.UnitClaim].(string); ok && s != "" {
@@ -298,7 +308,7 @@ func (a *Authenticator) principal(ctx context.Context, regs []Issuer, reg Issuer
 		UnitID:   unitID,
 		UserID:   userID,
 		Issuer:   reg.IssuerURL,
-		ClientID: stringClaim(claims, "azp"),
+		ClientID: client,
 	}
 	p.DisplayName = stringClaim(claims, reg.NameClaim)
 	if p.DisplayName == "" {

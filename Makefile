@@ -7,9 +7,12 @@ GO ?= go
 dev:
 	$(GO) run ./cmd/hub dev
 
+# The tests' timeout is per package: graph runs browsers, Hydra and the
+# npm graphql-ws client, and Go's default 10m is tight on a loaded 2-core
+# machine.
 test: hydra
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # Compile Ory Hydra (tools/hydra, its own module) into the build cache, so
 # that graph's Hydra test only links it: the first build takes minutes

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/logging"
 )
@@ -38,11 +39,27 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	default:
 		logging.FromContext(ctx).Error("internal error in GraphQL request",
 			"error", err.Error(), "path", gqlErr.Path.String())
-		gqlErr.Message = apperr.MessageOf(err)
+		gqlErr.Message = internalMessage(err)
 		gqlErr.Extensions = nil
 		setCode(gqlErr, apperr.Internal)
 	}
 	return gqlErr
+}
+
+// internalMessage is what a client is told of an error of the hub's own:
+// a generic message, unless the work was stopped for taking too long,
+// which the client can act on (ask for less, or later). Either way the
+// unit of work was rolled back.
+func internalMessage(err error) string {
+	switch {
+	case app.StatementTimedOut(err):
+		return "a database statement of this request ran past the hub's statement timeout and was stopped; " +
+			"nothing was changed. Ask for less (a smaller page, a narrower filter or window) or try again later"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "this request ran past its time limit and was stopped; nothing was changed. " +
+			"Ask for less (a smaller page, fewer fields) or try again later"
+	}
+	return apperr.MessageOf(err)
 }
 
 // isRequestError tells gqlgen's own errors about the request apart from

@@ -184,7 +184,7 @@ func NewHandler(o Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(parserTokenLimit)
 	srv.Use(newOperationSpans(o.TracerProvider)) // first: its span holds the others' work
-	srv.Use(operationMetrics{}) // next: it sees every other extension's refusals
+	srv.Use(operationMetrics{})                  // next: it sees every other extension's refusals
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})

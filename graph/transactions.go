@@ -66,10 +66,15 @@ func (t transactions) InterceptOperation(ctx context.Context, next graphql.Opera
 }
 
 // finish ends the unit of work after the operation has been executed: the
-// audit record and the commit, or, for a mutation with an error (or an
-// operation that never completed), the rollback and the record on its own.
+// audit record and the commit, or, for a mutation with an error, any
+// operation with an error of the hub's own (INTERNAL: a statement that
+// failed has aborted the transaction, so nothing more can be written in
+// it; a statement timeout is one) or an operation that never completed,
+// the rollback and the record on its own. A failed operation answers with
+// its errors and no data: what it read is then not delivered, so it is no
+// row of anyone's loggutdrag.
 func finish(ctx context.Context, w *app.Work, oc *graphql.OperationContext, resp *graphql.Response) *graphql.Response {
-	failed := resp == nil || (oc.Operation.Operation == ast.Mutation && len(resp.Errors) > 0)
+	failed := resp == nil || (len(resp.Errors) > 0 && (oc.Operation.Operation == ast.Mutation || hasInternalError(resp.Errors)))
 	err := w.Finish(ctx, operationOf(oc), failed, "the operation failed and was rolled back")
 	if err != nil {
 		logging.FromContext(ctx).Error("unit of work not finished", "error", err.Error())
@@ -81,6 +86,15 @@ func finish(ctx context.Context, w *app.Work, oc *graphql.OperationContext, resp
 		resp.Data = []byte("null")
 	}
 	return resp
+}
+
+func hasInternalError(errs gqlerror.List) bool {
+	for _, e := range errs {
+		if e.Extensions["code"] == string(apperr.Internal) {
+			return true
+		}
+	}
+	return false
 }
 
 // operationOf is what the audit record says ran.

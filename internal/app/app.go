@@ -16,9 +16,12 @@ package app
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -51,4 +54,13 @@ const finishTimeout = 10 * time.Second
 // ending a transaction properly after the request ended.
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+}
+
+// StatementTimedOut reports whether err is a statement of the work stopped
+// by its StatementTimeout (SQLSTATE 57014, query_canceled, for the
+// statement timeout rather than a cancelled context), which a client is
+// told in words it can act on.
+func StatementTimedOut(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "statement timeout")
 }

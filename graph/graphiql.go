@@ -249,11 +249,23 @@ async function fetcher(params, opts) {
   if (isSubscription(params, opts)) return subscribe(params, headers);
   const res = await fetch('/graphql', {method: 'POST', body: JSON.stringify(params),
     headers: Object.assign({'Content-Type': 'application/json', 'Accept': 'application/graphql-response+json'}, headers)});
-  if (res.status === 401) { sessionStorage.removeItem('hub_token'); login(); }
+  if (res.status === 401) { forget(); login(); }
   return res.json();
 }
 
-document.getElementById('logout').onclick = (e) => { e.preventDefault(); sessionStorage.removeItem('hub_token'); login(); };
+// GraphiQL keeps its tabs (queries and variables, which may hold a
+// personnummer) and history in the storage it is given: this tab's
+// sessionStorage, never localStorage, which would outlive the session on a
+// shared computer; logging out, or a refused token, forgets them too.
+function forget() {
+  sessionStorage.removeItem('hub_token');
+  for (const store of [sessionStorage, localStorage]) {
+    for (const k of Object.keys(store)) if (k.startsWith('graphiql:')) store.removeItem(k);
+  }
+}
+for (const k of Object.keys(localStorage)) if (k.startsWith('graphiql:')) localStorage.removeItem(k);
+
+document.getElementById('logout').onclick = (e) => { e.preventDefault(); forget(); login(); };
 
 (async () => {
   const missing = [['React', window.React], ['ReactDOM', window.ReactDOM], ['GraphiQL', window.GraphiQL], ['graphql-ws', window.graphqlWs]]
@@ -270,7 +282,7 @@ document.getElementById('logout').onclick = (e) => { e.preventDefault(); session
   if (!sessionStorage.getItem('hub_token')) return login();
   const me = await fetcher({query: '{ me { userId organization { name } roles } }'}, {});
   if (me.data) document.getElementById('who').textContent = me.data.me.userId + ', ' + me.data.me.organization.name + ' (' + me.data.me.roles.join(', ') + ')';
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, {fetcher,
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(React.createElement(GraphiQL, {fetcher, storage: sessionStorage,
     defaultQuery: '{\n  me { userId displayName organization { name } unit { name } roles }\n  federations { totalCount nodes { name municipalities { code name } } }\n}\n'}));
 })().catch((e) => {
   document.getElementById('who').textContent = 'login failed';

@@ -128,6 +128,20 @@ func TestGraphiQL_RunsQueriesWithThePurposePickedAndTheHeadersTyped(t *testing.T
 
 	s.setHeaders(`{"Hub-Purpose": "SAMORDNAD_REHABILITERING"}`)
 	s.run(cases, `"givenName": "Kim"`)
+
+	// What was typed (variables may hold a personnummer) stays in this
+	// tab's session, never in localStorage, and logging out forgets it.
+	ctx, cancel := context.WithTimeout(s.browser, 30*time.Second)
+	defer cancel()
+	kept := func(store string) int {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Object.keys(`+store+`).filter((k) => k.startsWith('graphiql:')).length`))
+		require.NoError(t, err)
+		return n
+	}
+	require.Zero(t, kept("localStorage"), "GraphiQL writes nothing to localStorage")
+	require.Positive(t, kept("sessionStorage"), "GraphiQL keeps its tabs in the session")
+	s.eval(`forget()`)
+	require.Zero(t, kept("sessionStorage"), "logging out forgets the tabs")
 }
 
 // A subscription started in GraphiQL runs over a WebSocket (graphql-ws)

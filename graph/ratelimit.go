@@ -85,7 +85,10 @@ func (rl *rateLimiter) admit(p *identity.Principal) *rateLimitedError {
 		return rl.refused(limitPrincipal, wait)
 	}
 	if p.ClientID != "" {
-		if ok, wait := rl.client.Allow(p.Issuer+"\x00"+p.ClientID, now); !ok {
+		// One organisation's use of a client never spends another's:
+		// an issuer may serve several organisations, and they register
+		// the same client id (the demo's hub-spa).
+		if ok, wait := rl.client.Allow(p.Issuer+"\x00"+p.OrgID.String()+"\x00"+p.ClientID, now); !ok {
 			return rl.refused(limitClient, wait)
 		}
 	}

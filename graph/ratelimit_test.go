@@ -57,16 +57,19 @@ func TestRateLimit_APersonOverTheBurstGets429WithRetryAfterAndIsServedAfterTheWa
 	require.Empty(t, r.Errors)
 }
 
-// All users of one client application share the client's bucket: the
-// demo's users log in with the same CLI client.
+// All users of one organisation's client application share its bucket
+// (the demo's users log in with the same CLI client of one issuer); another
+// organisation's use of the same client id spends a bucket of its own, so
+// one agency cannot use up another's.
 func TestRateLimit_AClientsUsersShareItsBucket(t *testing.T) {
 	t.Parallel()
 	srv, _ := setup(t, func(o *graph.Options) {
 		o.RateLimits.Client = ratelimit.Rate{PerSecond: 0.01, Burst: 2}
 	})
-	require.Equal(t, http.StatusOK, post(t, srv, limitedQuery, nil).Status)
-	require.Equal(t, http.StatusOK, postAs(t, srv, "ph.fk", limitedQuery, nil).Status)
-	rateLimited(t, postAs(t, srv, "af.karlstad", limitedQuery, nil), "client")
+	require.Equal(t, http.StatusOK, postAs(t, srv, "soc.karlstad", limitedQuery, nil).Status)
+	require.Equal(t, http.StatusOK, postAs(t, srv, "koord.karlstad", limitedQuery, nil).Status)
+	rateLimited(t, postAs(t, srv, "logg.karlstad", limitedQuery, nil), "client")
+	require.Equal(t, http.StatusOK, postAs(t, srv, "ph.fk", limitedQuery, nil).Status, "Försäkringskassan's bucket is its own")
 }
 
 // Requests without a token, and with a token that is refused, are limited

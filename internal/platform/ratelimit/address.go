@@ -13,13 +13,15 @@ import (
 // from the right and the first address that is not a trusted proxy is the
 // client's. X-Forwarded-For from anyone else is ignored: a client could
 // otherwise name a fresh address in every request and never be limited.
+// An IPv6 client is its /64 (what one host or home is given), for the
+// same reason.
 func ClientAddress(r *http.Request, trusted []netip.Prefix) string {
 	peer := peerAddr(r.RemoteAddr)
 	if !peer.IsValid() {
 		return r.RemoteAddr
 	}
 	if len(trusted) == 0 || !contains(trusted, peer) {
-		return peer.String()
+		return clientKey(peer)
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	client := peer
@@ -33,7 +35,16 @@ func ClientAddress(r *http.Request, trusted []netip.Prefix) string {
 			break
 		}
 	}
-	return client.String()
+	return clientKey(client)
+}
+
+// clientKey is the address a client is limited by: an IPv4 address, or an
+// IPv6 address's /64.
+func clientKey(a netip.Addr) string {
+	if a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
 
 func peerAddr(remote string) netip.Addr {

@@ -58,6 +58,10 @@ func New(r Rate) *Limiter {
 	}
 }
 
+// overflowKey names the bucket that new keys share while the limiter holds
+// as many keys as it may (no key a caller makes starts with a NUL).
+const overflowKey = "\x00overflow"
+
 // Allow takes one token from key's bucket at now. When the bucket is empty
 // it takes nothing and says how long until a token is there.
 func (l *Limiter) Allow(key string, now time.Time) (ok bool, retryAfter time.Duration) {
@@ -71,12 +75,17 @@ func (l *Limiter) Allow(key string, now time.Time) (ok bool, retryAfter time.Dur
 	if b == nil {
 		if len(l.buckets) >= l.maxKeys {
 			// More keys live at once than the bound, after the sweep: a
-			// flood of distinct keys (addresses). Forget them all rather
-			// than grow; each key starts again with a full bucket.
-			clear(l.buckets)
+			// flood of distinct keys (addresses). New keys then share one
+			// overflow bucket until the sweep makes room; the keys already
+			// held keep theirs (forgetting them would refill the bucket of
+			// whoever caused the flood).
+			key = overflowKey
+			b = l.buckets[key]
 		}
-		b = &bucket{tokens: float64(l.rate.Burst), at: now}
-		l.buckets[key] = b
+		if b == nil {
+			b = &bucket{tokens: float64(l.rate.Burst), at: now}
+			l.buckets[key] = b
+		}
 	}
 	if elapsed := now.Sub(b.at); elapsed > 0 {
 		b.tokens = math.Min(float64(l.rate.Burst), b.tokens+elapsed.Seconds()*l.rate.PerSecond)

@@ -70,7 +70,8 @@ func TestClientAddress_BelievesForwardedForOnlyFromTrustedProxies(t *testing.T) 
 		{"a chain of trusted proxies: the first untrusted from the right", "10.1.2.3:4000", "198.51.100.9, 198.51.100.1, 192.0.2.7", "198.51.100.1", trusted},
 		{"a forged left part is not reached", "10.1.2.3:4000", "1.2.3.4, 198.51.100.1", "198.51.100.1", trusted},
 		{"a malformed hop stops the walk", "10.1.2.3:4000", "198.51.100.1, garbage", "10.1.2.3", trusted},
-		{"IPv6 peer", "[2001:db8::1]:4000", "", "2001:db8::1", trusted},
+		{"IPv6 peer: its /64", "[2001:db8::1]:4000", "", "2001:db8::/64", trusted},
+		{"another address of the same /64", "[2001:db8::ffff:1]:4000", "", "2001:db8::/64", trusted},
 	} {
 		r := &http.Request{RemoteAddr: tc.peer, Header: http.Header{}}
 		if tc.xff != "" {

@@ -47,12 +47,13 @@ func (s operationSpans) InterceptOperation(ctx context.Context, next graphql.Ope
 		return next(ctx)
 	}
 	opType := string(oc.Operation.Operation)
-	ctx, span := s.tracer.Start(ctx, opType+" "+operationName(oc), trace.WithAttributes(
+	ctx, span := s.tracer.Start(ctx, opType, trace.WithAttributes(
 		semconv.GraphQLOperationTypeKey.String(opType)))
 	if !span.IsRecording() {
 		span.End()
 		return next(ctx)
 	}
+	span.SetName(opType + " " + operationName(oc)) // only when traced: it collects the root fields
 	responses := next(ctx)
 	var once sync.Once
 	return func(ctx context.Context) *graphql.Response {

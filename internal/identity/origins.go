@@ -97,6 +97,10 @@ func ClientOrigins(ctx context.Context, q db.Querier) ([]ClientOrigin, error) {
 // (registrationTTL).
 const originsTTL = registrationTTL
 
+// originsRetry is how long a failed read of the registrations is not
+// tried again.
+const originsRetry = 5 * time.Second
+
 // Origins answers whether browsers may call the API from an origin: one
 // registered for any organisation's client. The answer is the same for
 // every organisation because a preflight carries no token; the token
@@ -133,6 +137,13 @@ func (o *Origins) Allowed(ctx context.Context, origin string) (bool, error) {
 func (o *Origins) reload(ctx context.Context) error {
 	regs, err := ClientOrigins(ctx, o.q)
 	if err != nil {
+		// Keep the last list and try again only after a while: with the
+		// database down, every browser request would otherwise wait in
+		// turn for a read that fails.
+		if o.allowed == nil {
+			o.allowed = map[string]bool{}
+		}
+		o.expires = o.now().Add(originsRetry)
 		return err
 	}
 	allowed := make(map[string]bool, len(regs))

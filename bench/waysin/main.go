@@ -102,7 +102,7 @@ func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, viewer uuid.UUID, topic
 		StatementTimeout: 5 * time.Second,
 	})
 	defer s.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
-	ways, _, err := directory.WaysIn(ctx, s, viewer, topic, m, nil, first)
+	ways, err := directory.WaysIn(ctx, s, viewer, topic, m, nil, first)
 	if err != nil {
 		return err
 	}

@@ -72,5 +72,8 @@ func TestFaults_PostgresKilledUnderWriteLoad_NothingLostNothingHalfWrittenAndThe
 	require.Positive(t, load.failed, "the outage failed some mutations (else it tested nothing)")
 	require.Zero(t, load.transport, "every mutation got a GraphQL answer, none a cut connection")
 	require.Less(t, load.slowest, 10*time.Second, "no mutation hung during the outage")
+	for failure := range load.failures {
+		require.Contains(t, failure, "database", "a failure during the outage says the database is the problem")
+	}
 	require.Equal(t, http.StatusOK, readyStatus(hub.url))
 }

@@ -146,9 +146,9 @@ func TestServeReplicas_ThreeBehindOneAddress_ChangesHoldOnEveryReplica(t *testin
 			}
 			require.True(t, res.ok(), "%+v", res)
 			// Each replica tabulates the policy when it hears of it: ~0.7 s
-			// on a busy 2-core machine, three at once ~1.6 s (see
-			// docs/resilience.md); 5 s leaves CI room.
-			require.Less(t, time.Since(loaded), 5*time.Second, "replica %s still serves the old policy 5 s after it was loaded", base)
+			// on a busy 2-core machine, three at once ~1.6 s, and over 5 s
+			// while the rest of `make test` runs (docs/resilience.md).
+			require.Less(t, time.Since(loaded), 30*time.Second, "replica %s still serves the old policy 30 s after it was loaded", base)
 			time.Sleep(5 * time.Millisecond)
 		}
 		t.Logf("policy change in force at %s %s after it was loaded", base, time.Since(loaded).Round(time.Millisecond))

@@ -49,12 +49,9 @@ func (r threeReplicas) ask(base, token, purpose, query string, vars map[string]a
 
 const rehab = "SAMORDNAD_REHABILITERING"
 
-// Behind one address, a samtycke revocation and a directory change made
-// through it are seen by the very next request on every replica, asked
-// directly and through the address; so is a policy change, within the
-// time its announcement takes (a policy is loaded by each replica when
-// the database announces it, not read by each request: see
-// docs/resilience.md).
+// Behind one address, a samtycke revocation, a directory change and a
+// policy change (`hub policy load`) are each seen by the very next
+// request on every replica, asked directly and through the address.
 func TestServeReplicas_ThreeBehindOneAddress_ChangesHoldOnEveryReplica(t *testing.T) {
 	t.Parallel()
 	r := newThreeReplicas(t)
@@ -136,27 +133,14 @@ func TestServeReplicas_ThreeBehindOneAddress_ChangesHoldOnEveryReplica(t *testin
 	require.Contains(t, policy.Default, rule)
 	file := filepath.Join(t.TempDir(), "policy.csv")
 	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(policy.Default, rule, "", 1)), 0o600))
+	// `hub policy load` returns once every replica has the new policy in
+	// force (each tabulates it: ~0.7 s on this busy machine).
+	began := time.Now()
 	require.NoError(t, run(context.Background(), []string{"policy", "--database-url", r.d.URL, "load", file}))
-	loaded := time.Now()
-	for _, base := range r.urls {
-		for {
-			res := r.ask(base, logg, "", trail, nil)
-			if res.code() == "FORBIDDEN" {
-				break
-			}
-			require.True(t, res.ok(), "%+v", res)
-			// Each replica tabulates the policy when it hears of it: ~0.7 s
-			// on a busy 2-core machine, three at once ~1.6 s, and over 5 s
-			// while the rest of `make test` runs (docs/resilience.md).
-			require.Less(t, time.Since(loaded), 30*time.Second, "replica %s still serves the old policy 30 s after it was loaded", base)
-			time.Sleep(5 * time.Millisecond)
-		}
-		t.Logf("policy change in force at %s %s after it was loaded", base, time.Since(loaded).Round(time.Millisecond))
-	}
-	t.Logf("policy change in force on all three replicas %s after `hub policy load` returned", time.Since(loaded).Round(time.Millisecond))
+	t.Logf("`hub policy load` took %s with three replicas", time.Since(began).Round(time.Millisecond))
 	for _, base := range r.everywhere() {
 		res := r.ask(base, logg, "", trail, nil)
-		require.Equal(t, "FORBIDDEN", res.code(), "and from then on at %s: %+v", base, res)
+		require.Equal(t, "FORBIDDEN", res.code(), "the next request at %s after the policy change: %+v", base, res)
 		require.JSONEq(t, "null", string(res.Data))
 	}
 }

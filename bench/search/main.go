@@ -22,13 +22,6 @@ import (
 	"github.com/samverkanshub/hub/bench/internal/mix"
 )
 
-// Query is the catalogue page a UI shows for a search.
-const Query = `query($q: String!, $first: Int, $m: String, $t: Topic, $count: Boolean!) {
-  directorySearch(query: $q, first: $first, municipalityCode: $m, topic: $t) {
-    totalCount @include(if: $count)
-    nodes { id functionName organization { name } municipalityCodes national openNow channels { kind value note } }
-    pageInfo { hasNextPage endCursor } } }`
-
 func main() {
 	url := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
 	issuer := flag.String("issuer", "http://localhost:8081", "the dev identity provider the data set trusts (tokens of the demo users)")
@@ -65,7 +58,7 @@ func main() {
 		Mix:  "1–3 words of the directory, 25 % with a typo, filters, totalCount 30 %, 8 users",
 		Next: func() load.Request {
 			s := m.Search(vocab)
-			return m.Request(m.User(), s.Label, load.GQL(Query, s.Vars()))
+			return m.Request(m.User(), s.Label, load.GQL(mix.SearchDocument, s.Vars()))
 		},
 		Targets: []load.Target{{Clients: 1, P99: 20 * time.Millisecond}},
 	}

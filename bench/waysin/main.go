@@ -34,47 +34,8 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/db"
 )
 
-// uiQuery is the waysIn document of docs/directory.md, as a UI sends it.
-const uiQuery = `query($t: Topic!, $m: String!, $k: OrganizationKind, $first: Int) {
-  waysIn(topic: $t, municipalityCode: $m, organizationKind: $k, first: $first) {
-    match
-    entry { functionName organization { name } openNow stale channels { kind value note openNow } }
-    fallbackChain { functionName channels { kind value } } } }`
-
 // Targets of issue 16 (item 2) on the realistic mix.
 var targets = []load.Target{{Clients: 1, P99: 5 * time.Millisecond}, {Clients: 32, RPS: 3000}}
-
-// question is one waysIn question of the mix.
-type question struct {
-	user         mix.User
-	purpose      string
-	topic        string
-	municipality string
-	kind         *string
-	first        int
-}
-
-func (q question) label() string {
-	k := "any kind"
-	if q.kind != nil {
-		k = *q.kind
-	}
-	return fmt.Sprintf("%s, first %d, %s", q.topic, q.first, k)
-}
-
-// draw draws a question: the user, its purpose, the topic and
-// municipality, the page a UI asks for (10 most often) and, in 15 %, an
-// organisation-kind filter.
-func draw(m *mix.Mix) question {
-	u := m.User()
-	q := question{user: u, purpose: m.Purpose(u), topic: m.Topic(), municipality: m.Municipality().Code,
-		first: mix.Pick(m, mix.WaysInPages)}
-	if m.Percent(15) {
-		k := mix.OneOf(m, mix.OrganizationKinds)
-		q.kind = &k
-	}
-	return q
-}
 
 func main() {
 	url := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
@@ -95,12 +56,12 @@ func main() {
 		fail(err)
 	}
 	sqlMix := mix.New(run.Seed, hubMix.Municipalities)
-	next := map[string]func() question{"hub": func() question { return draw(hubMix) }, "sql": func() question { return draw(sqlMix) }}
+	next := map[string]func() mix.WaysIn{"hub": hubMix.WaysIn, "sql": sqlMix.WaysIn}
 	name, mixText := "waysIn, realistic mix", "8 users, 13 topics weighted, all municipalities, first 5/10/20, kind filter 15 %"
 	if *repeat {
 		karlstad := hubMix.UserAmong("soc.karlstad")
-		one := question{user: karlstad, purpose: "SAMORDNAD_REHABILITERING", topic: "SAMORDNAD_REHABILITERING", municipality: "1780", first: 20}
-		next = map[string]func() question{"hub": func() question { return one }, "sql": func() question { return one }}
+		one := mix.WaysIn{User: karlstad, Purpose: "SAMORDNAD_REHABILITERING", Topic: "SAMORDNAD_REHABILITERING", Municipality: "1780", First: 20}
+		next = map[string]func() mix.WaysIn{"hub": func() mix.WaysIn { return one }, "sql": func() mix.WaysIn { return one }}
 		name, mixText = "waysIn, repeated question (cache measurement)", "one question: soc.karlstad, SAMORDNAD_REHABILITERING, 1780, first 20"
 	}
 	hubMix.Describe(os.Stdout)
@@ -119,27 +80,23 @@ func main() {
 
 	var mu sync.Mutex
 	tally := map[string]int{}
-	count := func(q question) {
+	count := func(q mix.WaysIn) {
 		mu.Lock()
-		tally["user "+q.user.Login]++
-		tally["topic "+q.topic]++
-		tally[fmt.Sprintf("first %2d", q.first)]++
-		if q.kind != nil {
-			tally["kind "+*q.kind]++
+		tally["user "+q.User.Login]++
+		tally["topic "+q.Topic]++
+		tally[fmt.Sprintf("first %2d", q.First)]++
+		if q.Kind != nil {
+			tally["kind "+*q.Kind]++
 		}
-		tally["municipality "+q.municipality[:2]+"xx"]++
+		tally["municipality "+q.Municipality[:2]+"xx"]++
 		mu.Unlock()
 	}
 	sides := map[string]func() error{
 		"hub": func() error {
 			q := next["hub"]()
 			count(q)
-			body := load.GQL(uiQuery, map[string]any{"t": q.topic, "m": q.municipality, "k": q.kind, "first": q.first})
-			var h http.Header
-			if q.purpose != "" {
-				h = http.Header{"Hub-Purpose": {q.purpose}}
-			}
-			return load.SendWith(client, *url, hubMix.Tokens[q.user.Login], h, body)
+			r := load.Request{Token: hubMix.Tokens[q.User.Login], Purpose: q.Purpose, Body: load.GQL(mix.WaysInDocument, q.Vars())}
+			return load.SendWith(client, *url, r.Token, r.Header(), r.Body)
 		},
 		"sql": func() error { return bareWaysIn(ctx, pool, next["sql"]()) },
 	}
@@ -192,17 +149,17 @@ func main() {
 // (db.Session, as the hub opens it), the ranking query, the commit. The
 // hub's answer also reads the entries' channels and fallbacks (or keeps
 // them in its cache); this is the bare ranking.
-func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, q question) error {
+func bareWaysIn(ctx context.Context, pool *pgxpool.Pool, q mix.WaysIn) error {
 	s := db.NewSession(pool, db.Settings{
 		Values: map[string]string{
-			"hub.org_id": q.user.OrgID().String(), "hub.roles": strings.Join(q.user.Roles, ","),
-			"hub.unit_id": q.user.UnitID().String(), "hub.user_id": q.user.Login, "hub.purpose": q.purpose,
+			"hub.org_id": q.User.OrgID().String(), "hub.roles": strings.Join(q.User.Roles, ","),
+			"hub.unit_id": q.User.UnitID().String(), "hub.user_id": q.User.Login, "hub.purpose": q.Purpose,
 			"hub.now": time.Now().UTC().Format(time.RFC3339Nano),
 		},
 		StatementTimeout: 5 * time.Second,
 	})
 	defer s.Rollback(ctx) //nolint:errcheck // after Commit it does nothing
-	if _, _, err := directory.WaysIn(ctx, s, q.user.OrgID(), directory.Topic(q.topic), q.municipality, q.kind, q.first); err != nil {
+	if _, _, err := directory.WaysIn(ctx, s, q.User.OrgID(), directory.Topic(q.Topic), q.Municipality, q.Kind, q.First); err != nil {
 		return err
 	}
 	return s.Commit(ctx)

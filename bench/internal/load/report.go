@@ -91,11 +91,17 @@ type ReportRow struct {
 // if it is set; the benchmark is the running program's name. r.Errors
 // are the errors of all its runs together.
 func Record(scenario, mix string, conc int, r Result, ts ...Target) error {
+	target, met := Judge(ts, conc, r)
+	return RecordJudged(scenario, mix, conc, r, target, met)
+}
+
+// RecordJudged is Record with a target the caller judged (bench/peer's
+// ratios).
+func RecordJudged(scenario, mix string, conc int, r Result, target, met string) error {
 	path := os.Getenv(ReportEnv)
 	if path == "" {
 		return nil
 	}
-	target, met := Judge(ts, conc, r)
 	row := ReportRow{Benchmark: filepath.Base(os.Args[0]), Scenario: scenario, Mix: mix, Clients: conc,
 		RPS: r.RPS, P50Ms: Ms(r.P50), P99Ms: Ms(r.P99), Errors: r.Errors, Target: target, Met: met}
 	b, _ := json.Marshal(row)

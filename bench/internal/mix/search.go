@@ -45,6 +45,13 @@ func ReadVocabulary(ctx context.Context, databaseURL string) (Vocabulary, error)
 	return v, nil
 }
 
+// SearchDocument is the catalogue page a UI shows for a search.
+const SearchDocument = `query($q: String!, $first: Int, $m: String, $t: Topic, $count: Boolean!) {
+  directorySearch(query: $q, first: $first, municipalityCode: $m, topic: $t) {
+    totalCount @include(if: $count)
+    nodes { id functionName organization { name } municipalityCodes national openNow channels { kind value note } }
+    pageInfo { hasNextPage endCursor } } }`
+
 // Search is one directorySearch question of the mix.
 type Search struct {
 	Query        string

@@ -98,7 +98,9 @@ func main() {
 		if len(users) == 0 {
 			fail(fmt.Errorf("no reader sees a case under SIP: is the national data set with its case files loaded?"))
 		}
-		scenarios = append(scenarios, load.Scenario{Name: "case file under SIP", Next: func() load.Request {
+		scenarios = append(scenarios, load.Scenario{Name: "case file under SIP",
+			Mix:     fmt.Sprintf("%d readers of several organisations, cases each sees", len(users)),
+			Targets: []load.Target{{Clients: 1, P99: 30 * time.Millisecond}}, Next: func() load.Request {
 			u := users[intn(len(users))]
 			c := cases[u][intn(len(cases[u]))]
 			return load.Request{User: u, Token: tokens[u], Purpose: "SIP", Label: c.label, Body: load.GQL(caseQuery, map[string]any{"id": c.id})}
@@ -106,7 +108,9 @@ func main() {
 	}
 	if run.Wants("coming meetings") {
 		allowed := probePurposes(client, *endpoint, tokens, listers)
-		scenarios = append(scenarios, load.Scenario{Name: "coming meetings", Next: func() load.Request {
+		scenarios = append(scenarios, load.Scenario{Name: "coming meetings",
+			Mix:     fmt.Sprintf("%d units' users, their purposes, windows 7/30/90 days, first 10/20/50", len(listers)),
+			Targets: []load.Target{{Clients: 1, P99: 20 * time.Millisecond}}, Next: func() load.Request {
 			u := listers[intn(len(listers))]
 			purpose := allowed[u][0]
 			if x := intn(100); len(allowed[u]) > 1 {

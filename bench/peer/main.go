@@ -62,10 +62,6 @@ const (
   pageInfo { hasNextPage endCursor } } }`
 )
 
-// caseUsers are the users who list cases (those whose roles act under a
-// purpose and work cases).
-var caseUsers = []string{"soc.karlstad", "koord.karlstad", "ph.fk", "af.karlstad", "rehab.vc", "soc.eksjo"}
-
 // page is one compared page: a request drawn for each side from its own
 // stream of the same seed, so both ask the same questions in order.
 type page struct {
@@ -124,7 +120,7 @@ func main() {
 	}
 	cases := func(m *mix.Mix, doc string) func() load.Request {
 		return func() load.Request {
-			u := m.UserAmong(caseUsers...)
+			u := m.UserAmong(mix.CaseWorkers...)
 			first := mix.Pick(m, mix.ListPages)
 			return m.Request(u, "first "+strconv.Itoa(first), load.GQL(doc, map[string]any{"first": first}))
 		}

@@ -65,6 +65,10 @@ var Users = []Weighted[User]{
 	{User{"logg.karlstad", "karlstad", "amf", []string{"LOGGRANSKARE"}, nil}, 5},
 }
 
+// CaseWorkers are the users who list cases: those whose roles work cases
+// under a purpose.
+var CaseWorkers = []string{"soc.karlstad", "koord.karlstad", "ph.fk", "af.karlstad", "rehab.vc", "soc.eksjo"}
+
 var kommunPurposes = []Weighted[string]{{"SAMORDNAD_REHABILITERING", 50}, {"SIP", 20}, {"GEMENSAM_KARTLAGGNING", 10},
 	{"ARBETSLIVSINRIKTAD_REHABILITERING", 10}, {"ANSOKAN_ERSATTNING", 5}, {"UPPFOLJNING", 5}}
 

@@ -86,11 +86,13 @@ func main() {
 		{name: "peer", pkg: "peer", args: cat(withDB, big, []string{"-owner-database-url", *ownerURL})},
 		{name: "taskevents", pkg: "taskevents", args: cat(common, small, []string{"-events-url", *eventsURL, "-sends", "10"})},
 	}
-	if *ownerURL == "" {
-		benchmarks[7].skip = "no -owner-database-url: the peer creates its schema as the owner"
-	}
-	if *eventsURL == "" {
-		benchmarks[8].skip = "no -events-url: it needs a second replica"
+	for i, b := range benchmarks {
+		switch {
+		case b.name == "peer" && *ownerURL == "":
+			benchmarks[i].skip = "no -owner-database-url: the peer creates its schema as the owner"
+		case b.name == "taskevents" && *eventsURL == "":
+			benchmarks[i].skip = "no -events-url: it needs a second replica"
+		}
 	}
 
 	logFile, err := create(*logPath)

@@ -162,7 +162,7 @@ func main() {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.2f | %.2f | %d | %s | %s |\n",
-			r.Benchmark, r.Scenario, r.Mix, r.Clients, r.RPS, r.P50Ms, r.P99Ms, r.Errors, r.Target, r.Met)
+			cell(r.Benchmark), cell(r.Scenario), cell(r.Mix), r.Clients, r.RPS, r.P50Ms, r.P99Ms, r.Errors, cell(r.Target), r.Met)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(w, "\nSkipped: %s.\n", s)
@@ -177,6 +177,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// cell is s as a Markdown table cell: its pipes escaped.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // readReport reads the rows the benchmarks appended.
 func readReport(path string) ([]load.ReportRow, error) {

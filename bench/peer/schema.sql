@@ -146,11 +146,15 @@ RETURNS SETOF directory_entries LANGUAGE sql STABLE AS $$
 		UNION
 		SELECT w.word, l.term FROM words w JOIN directory_search_lexicon l ON length(w.word) >= 4 AND l.term % w.word),
 	hits AS (
-		SELECT t.entry_id, t.org_id, t.visibility FROM expanded x JOIN directory_search_terms t ON t.term = x.term
+		SELECT t.entry_id, t.org_id, t.visibility FROM expanded x
+		-- An index range per matched term, not a merge over every term.
+		CROSS JOIN LATERAL (SELECT * FROM directory_search_terms y WHERE y.term = x.term OFFSET 0) t
 		GROUP BY t.entry_id, t.org_id, t.visibility
 		HAVING count(DISTINCT x.word) = (SELECT count(*) FROM words))
 	SELECT e.* FROM hits h
-	JOIN directory_entries e ON e.id = h.entry_id
+	-- A primary-key probe per hit (the planner, expecting one hit,
+	-- otherwise scans every entry for each).
+	CROSS JOIN LATERAL (SELECT * FROM directory_entries x WHERE x.id = h.entry_id OFFSET 0) e
 	WHERE e.archived_at IS NULL
 	  AND (h.visibility = 'PUBLIC' OR h.org_id = hub_current_org()
 		OR (h.visibility = 'FEDERATION' AND h.org_id IN (SELECT bench_peer.peers(hub_current_org()))))

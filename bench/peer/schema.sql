@@ -8,6 +8,9 @@
 -- ways_in_ranked is the hub's waysIn statement (internal/directory/
 -- queries.sql, "ways_in", with its fragments peers, visible and
 -- entry_columns written out) as it stood at issue 16; $1 is the viewer.
+-- The functions are SQL functions, planned with the statement PostGraphile
+-- sends for each request (a trial with PL/pgSQL's kept plans was not
+-- faster on a small data set; not measured at national scale).
 BEGIN;
 DROP SCHEMA IF EXISTS bench_peer CASCADE;
 CREATE SCHEMA bench_peer;
@@ -86,16 +89,16 @@ ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 LIMIT $5
 $$;
 
--- The channels of an entry the viewer may see, in the owner's order, as
--- the JSON a UI reads (opening hours included: the peer leaves "open now"
--- to its client).
-CREATE FUNCTION bench_peer.channels(viewer uuid, entry uuid, full_detail boolean) RETURNS jsonb LANGUAGE sql STABLE AS $$
+-- The channels of an entry the viewer may see (peer_orgs: its peers), in
+-- the owner's order, as the JSON a UI reads (opening hours included: the
+-- peer leaves "open now" to its client).
+CREATE FUNCTION bench_peer.channels(viewer uuid, peer_orgs uuid[], entry uuid, full_detail boolean) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT coalesce(jsonb_agg(CASE WHEN full_detail
 			THEN jsonb_build_object('kind', c.kind, 'value', c.value, 'note', c.note, 'openingHours', c.opening_hours)
 			ELSE jsonb_build_object('kind', c.kind, 'value', c.value) END ORDER BY c.position, c.id), '[]'::jsonb)
 	FROM directory_channels c
 	WHERE c.entry_id = entry
-	  AND (c.visibility = 'PUBLIC' OR c.org_id = viewer OR (c.visibility = 'FEDERATION' AND c.org_id IN (SELECT bench_peer.peers(viewer))))
+	  AND (c.visibility = 'PUBLIC' OR c.org_id = viewer OR (c.visibility = 'FEDERATION' AND c.org_id = ANY(peer_orgs)))
 $$;
 
 CREATE TYPE bench_peer.way_in AS (match text, entry jsonb, fallback_chain jsonb);
@@ -103,28 +106,30 @@ CREATE TYPE bench_peer.way_in AS (match text, entry jsonb, fallback_chain jsonb)
 -- waysIn: the hub's ranking, each entry with its organisation, whether it
 -- is stale and its channels, and its fallback chain (at most 5, as far as
 -- the viewer may see them) with theirs: the answer of docs/directory.md's
--- "waysIn" document. The viewer is the request's organisation (hub.org_id).
+-- "waysIn" document. The viewer is the request's organisation (hub.org_id);
+-- its peers are read once per request.
 CREATE FUNCTION bench_peer.ways_in(topic text, municipality_code text, organization_kind text DEFAULT NULL, ways int DEFAULT 20)
 RETURNS SETOF bench_peer.way_in LANGUAGE sql STABLE AS $$
-	WITH v AS (SELECT hub_current_org() AS viewer)
+	WITH v AS MATERIALIZED (SELECT hub_current_org() AS viewer,
+		coalesce((SELECT array_agg(p) FROM bench_peer.peers(hub_current_org()) p), '{}') AS peer_orgs)
 	SELECT r.match_level,
 		jsonb_build_object('id', r.id, 'functionName', r.function_name,
 			'organization', jsonb_build_object('name', (SELECT o.name FROM organizations o WHERE o.id = r.org_id)),
 			'stale', r.reviewed_at < hub_now() - interval '180 days',
-			'channels', bench_peer.channels(v.viewer, r.id, true)),
+			'channels', bench_peer.channels(v.viewer, v.peer_orgs, r.id, true)),
 		(WITH RECURSIVE chain AS (
 			SELECT f.id, f.function_name, f.fallback_entry_id, 1 AS depth
 			FROM directory_entries f
 			WHERE f.id = r.fallback_entry_id AND f.archived_at IS NULL
-			  AND (f.visibility = 'PUBLIC' OR f.org_id = v.viewer OR (f.visibility = 'FEDERATION' AND f.org_id IN (SELECT bench_peer.peers(v.viewer))))
+			  AND (f.visibility = 'PUBLIC' OR f.org_id = v.viewer OR (f.visibility = 'FEDERATION' AND f.org_id = ANY(v.peer_orgs)))
 			UNION ALL
 			SELECT f.id, f.function_name, f.fallback_entry_id, chain.depth + 1
 			FROM chain JOIN directory_entries f ON f.id = chain.fallback_entry_id
 			WHERE chain.depth < 5 AND f.archived_at IS NULL
-			  AND (f.visibility = 'PUBLIC' OR f.org_id = v.viewer OR (f.visibility = 'FEDERATION' AND f.org_id IN (SELECT bench_peer.peers(v.viewer))))
+			  AND (f.visibility = 'PUBLIC' OR f.org_id = v.viewer OR (f.visibility = 'FEDERATION' AND f.org_id = ANY(v.peer_orgs)))
 		)
 		SELECT coalesce(jsonb_agg(jsonb_build_object('functionName', chain.function_name,
-			'channels', bench_peer.channels(v.viewer, chain.id, false)) ORDER BY chain.depth), '[]'::jsonb) FROM chain)
+			'channels', bench_peer.channels(v.viewer, v.peer_orgs, chain.id, false)) ORDER BY chain.depth), '[]'::jsonb) FROM chain)
 	FROM v, bench_peer.ways_in_ranked(v.viewer, ways_in.topic, ways_in.municipality_code, ways_in.organization_kind, ways_in.ways) r
 $$;
 

@@ -80,12 +80,11 @@ func main() {
 	dir := flag.String("dir", "bench/peer", "the peer's directory (package.json, server.mjs, schema.sql)")
 	only := flag.String("pages", "waysIn,catalogue,cases", "pages to compare")
 	run := load.RunFlagsAt(32)
-	flag.Parse()
-	if err := run.Check(); err != nil {
+	client, err := run.Parse(20 * time.Second)
+	if err != nil {
 		fail(err)
 	}
 	ctx := context.Background()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 20 * time.Second}
 	if *start {
 		stop, err := startPeer(*dir, *peerURL, *dbURL, *ownerURL, *issuer, run.Conc)
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
@@ -28,12 +27,11 @@ func main() {
 	dbURL := flag.String("database-url", os.Getenv("HUB_APP_DATABASE_URL"), "connection URL of the data set's database ($HUB_APP_DATABASE_URL), read for its words and municipalities")
 	samples := flag.Int("samples", 12, "example queries to print")
 	run := load.RunFlagsAt(32)
-	flag.Parse()
-	if err := run.Check(); err != nil {
+	client, err := run.Parse(10 * time.Second)
+	if err != nil {
 		fail(err)
 	}
 	ctx := context.Background()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 10 * time.Second}
 	m, err := mix.Load(ctx, client, *issuer, *dbURL, run.Seed)
 	if err != nil {
 		fail(err)

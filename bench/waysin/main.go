@@ -20,7 +20,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -43,12 +42,11 @@ func main() {
 	dbURL := flag.String("database-url", os.Getenv("HUB_APP_DATABASE_URL"), "connection URL of the hub's application role, hub_app ($HUB_APP_DATABASE_URL): the municipalities and the bare SQL")
 	repeat := flag.Bool("repeat", false, "ask one question over and over (soc.karlstad, SAMORDNAD_REHABILITERING, 1780, first 20): a cache measurement")
 	run := load.RunFlagsAt(32)
-	flag.Parse()
-	if err := run.Check(); err != nil {
+	client, err := run.Parse(10 * time.Second)
+	if err != nil {
 		fail(err)
 	}
 	ctx := context.Background()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: run.Conc * 2}, Timeout: 10 * time.Second}
 	// Two streams of the same seed: the hub and the SQL ask the same
 	// questions in the same order.
 	hubMix, err := mix.Load(ctx, client, *issuer, *dbURL, run.Seed)

@@ -153,6 +153,16 @@ func RunFlagsAt(conc int) *Runs {
 	return r
 }
 
+// Parse parses the command line, checks the limits and returns an HTTP
+// client for -c concurrent clients with the timeout.
+func (r *Runs) Parse(timeout time.Duration) (*http.Client, error) {
+	flag.Parse()
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: r.Conc * 2}, Timeout: timeout}, nil
+}
+
 // Check refuses runs past the limits: a load generator stops by itself.
 func (r *Runs) Check() error {
 	if r.Dur > 5*time.Minute || r.Count > 20 {

@@ -129,6 +129,11 @@ func main() {
 		{"catalogue (directorySearch)", "1–3 words of the directory, 25 % typos, filters, totalCount 30 %", 1.5, search(hubMix, mix.SearchDocument), search(peerMix, peerSearch)},
 		{"cases page", "6 case workers of 5 organisations under their purposes, first 10/20/50", 1.5, cases(hubMix, hubCases), cases(peerMix, peerCases)},
 	}
+	if strings.Contains(*only, "waysIn") {
+		if err := agree(client, *hubURL, *peerURL, mix.New(run.Seed+1, hubMix.Municipalities), hubMix.Tokens, 40); err != nil {
+			fail(err)
+		}
+	}
 	var table []string
 	for _, p := range pages {
 		if !strings.Contains(*only, strings.Fields(p.name)[0]) {
@@ -194,6 +199,42 @@ func compare(client *http.Client, hubURL, peerURL string, p page, run *load.Runs
 		}
 	}
 	return rows
+}
+
+// agree asks n waysIn questions of both sides and fails unless each
+// returns the same entries in the same order: the peer must answer the
+// hub's question, not an easier one. It compares function names only.
+func agree(client *http.Client, hubURL, peerURL string, m *mix.Mix, tokens map[string]string, n int) error {
+	type entry struct {
+		Entry struct {
+			FunctionName string `json:"functionName"`
+		} `json:"entry"`
+	}
+	names := func(es []entry) string {
+		out := make([]string, len(es))
+		for i, e := range es {
+			out[i] = e.Entry.FunctionName
+		}
+		return strings.Join(out, "; ")
+	}
+	for i := range n {
+		q := m.WaysIn()
+		r := load.Request{Token: tokens[q.User.Login], Purpose: q.Purpose}
+		var hub struct{ WaysIn []entry }
+		var peer struct{ WaysIn struct{ Nodes []entry } }
+		if err := load.Query(client, hubURL, r.Token, r.Header(), load.GQL(mix.WaysInDocument, q.Vars()), &hub); err != nil {
+			return fmt.Errorf("waysIn on the hub: %w", err)
+		}
+		if err := load.Query(client, peerURL, r.Token, r.Header(), load.GQL(peerWaysIn, q.Vars()), &peer); err != nil {
+			return fmt.Errorf("waysIn on the peer: %w", err)
+		}
+		if a, b := names(hub.WaysIn), names(peer.WaysIn.Nodes); a != b {
+			return fmt.Errorf("question %d (%s, %s in %s): the hub answers [%s], the peer [%s]: the peer's bench_peer.ways_in_ranked no longer asks the hub's question (internal/directory/queries.sql)",
+				i+1, q.User.Login, q.Label(), q.Municipality, a, b)
+		}
+	}
+	fmt.Printf("waysIn: the hub and the peer give the same entries in the same order for %d questions of the mix\n", n)
+	return nil
 }
 
 // startPeer installs the peer's packages if they are missing (npm ci,

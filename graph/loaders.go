@@ -191,10 +191,12 @@ func nestedInList(ctx context.Context) bool {
 	if fc == nil {
 		return false
 	}
-	path := fc.Path()
+	// The field contexts from here to the root, counting list elements
+	// (contexts with an index), without building the path: this runs for
+	// every related object of every answer.
 	lists := 0
-	for _, el := range path {
-		if _, ok := el.(ast.PathIndex); ok {
+	for it := fc; it != nil; it = it.Parent {
+		if it.Index != nil {
 			lists++
 		}
 	}
@@ -204,7 +206,13 @@ func nestedInList(ctx context.Context) bool {
 	if lists >= 2 {
 		return true
 	}
-	_, parentIsElement := path[len(path)-2].(ast.PathIndex)
+	// The path's element before this field: the nearest context that is
+	// a list element or a field (as FieldContext.Path counts them).
+	parent := fc.Parent
+	for parent != nil && parent.Index == nil && parent.Field.Field == nil {
+		parent = parent.Parent
+	}
+	parentIsElement := parent != nil && parent.Index != nil
 	return !parentIsElement
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,6 +114,7 @@ func loadOverlay(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID) (*overl
 		_, err = pgx.ForEachRow(rows, []any{&key, &entryID, &orgID, &w.orgKind, &w.visibility, &w.level, &w.sharedBefore}, func() error {
 			if e, ok := o.entries[entryID]; ok {
 				w.entry = e
+				w.orgKind, w.visibility = interned(w.orgKind), directory.Visibility(interned(string(w.visibility)))
 				o.ways[key] = append(o.ways[key], w)
 			}
 			return nil
@@ -172,6 +174,7 @@ func loadWays(ctx context.Context, tx pgx.Tx, into map[string][]way, entries map
 	_, err = pgx.ForEachRow(rows, []any{&key, &entryID, &orgID, &w.orgKind, &w.visibility, &w.level}, func() error {
 		if e, ok := entries[entryID]; ok {
 			w.entry = e
+			w.orgKind, w.visibility = interned(w.orgKind), directory.Visibility(interned(string(w.visibility)))
 			into[key] = append(into[key], w)
 		}
 		return nil
@@ -243,4 +246,16 @@ func loadCatalogue(ctx context.Context, tx pgx.Tx, s *snapshot) error {
 		return fmt.Errorf("memberships: %w", err)
 	}
 	return nil
+}
+
+// names holds the few distinct values of the ways' enum columns, so that a
+// million ways share them instead of holding a string each.
+var names sync.Map
+
+func interned(s string) string {
+	if v, ok := names.Load(s); ok {
+		return v.(string)
+	}
+	v, _ := names.LoadOrStore(s, s)
+	return v.(string)
 }

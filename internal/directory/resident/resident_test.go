@@ -3,6 +3,7 @@ package resident_test
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -239,4 +240,55 @@ func sqlChain(t *testing.T, ctx context.Context, s *db.Session, viewer uuid.UUID
 		next = e.FallbackEntryID
 	}
 	return out
+}
+
+// Concurrent requests share version reads, but none is answered from a
+// version older than a change committed before it asked: after each
+// commit, every view memory gives (from goroutines asking at once, as
+// requests do) is at that version or later.
+func TestView_SharedVersionReadsNeverPredateTheRequest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
+	memory := resident.New(d.AppPool, nil)
+	require.NoError(t, memory.Load(ctx))
+	karlstad := demo.ID("org/karlstad")
+	today := tenancy.DayOf(time.Now())
+	served := 0
+	for i := range 15 {
+		_, err := d.Pool.Exec(ctx, `UPDATE directory_entries SET description = description || '.' WHERE org_id = $1`, karlstad)
+		require.NoError(t, err)
+		var committed int64
+		require.NoError(t, d.Pool.QueryRow(ctx, `SELECT version FROM directory_version`).Scan(&committed))
+		results := make(chan int64, 64)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				deadline := time.Now().Add(10 * time.Second)
+				for time.Now().Before(deadline) {
+					v, ok, err := memory.View(ctx, karlstad, today)
+					if err != nil {
+						results <- -1
+						return
+					}
+					if ok {
+						results <- v.Version()
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+				results <- 0
+			}()
+		}
+		wg.Wait()
+		close(results)
+		for v := range results {
+			require.GreaterOrEqual(t, v, committed, "round %d: a view older than a change committed before the request", i)
+			served++
+		}
+	}
+	require.Equal(t, 15*8, served)
 }

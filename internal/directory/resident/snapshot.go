@@ -35,6 +35,13 @@ type snapshot struct {
 
 	overlayMu sync.Mutex
 	overlays  map[uuid.UUID]*overlay // by organisation
+
+	peers sync.Map // peersKey → map[uuid.UUID]bool, computed once per viewer and day
+}
+
+type peersKey struct {
+	viewer uuid.UUID
+	day    time.Time
 }
 
 // way is one row of the ranking: an entry that answers a key, at a level.
@@ -86,11 +93,16 @@ type View struct {
 	s      *snapshot
 	own    *overlay
 	viewer uuid.UUID
-	peers  map[uuid.UUID]bool // organisations whose FEDERATION rows it sees
+	peers  map[uuid.UUID]bool // organisations whose FEDERATION rows it sees (shared: read only)
 }
 
 func (s *snapshot) viewFor(viewer uuid.UUID, own *overlay, day time.Time) *View {
-	return &View{s: s, own: own, viewer: viewer, peers: s.peersOf(viewer, day)}
+	key := peersKey{viewer, day}
+	peers, ok := s.peers.Load(key)
+	if !ok {
+		peers, _ = s.peers.LoadOrStore(key, s.peersOf(viewer, day))
+	}
+	return &View{s: s, own: own, viewer: viewer, peers: peers.(map[uuid.UUID]bool)}
 }
 
 // peersOf is the directory's visibility rule for FEDERATION rows, as the

@@ -26,8 +26,8 @@ import (
 	"github.com/samverkanshub/hub/internal/app/samtycke"
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
-	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/tasks"
 )

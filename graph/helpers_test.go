@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/graph"
-	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/app"
 	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/app/timers"
@@ -26,6 +25,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
+	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"

@@ -177,4 +177,3 @@ func (d *Directory) overlay(s *snapshot, viewer uuid.UUID) (*overlay, bool) {
 	}()
 	return nil, false
 }
-

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,15 +25,60 @@ import (
 // address (a round-robin reverse proxy).
 type threeReplicas struct {
 	*replicaCluster
-	urls  []string
-	proxy string
+	urls    []string
+	metrics []string // each replica's /metrics
+	proxy   string
 }
 
 func newThreeReplicas(t *testing.T) threeReplicas {
 	t.Helper()
 	c := newReplicaCluster(t)
-	urls := c.replicas(3, "--rate-limit-principal", "0", "--rate-limit-client", "0")
-	return threeReplicas{replicaCluster: c, urls: urls, proxy: roundRobin(t, urls)}
+	r := threeReplicas{replicaCluster: c}
+	for range 3 {
+		metrics := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		r.urls = append(r.urls, c.replica("--rate-limit-principal", "0", "--rate-limit-client", "0", "--metrics-addr", metrics))
+		r.metrics = append(r.metrics, "http://"+metrics+"/metrics")
+	}
+	r.proxy = roundRobin(t, r.urls)
+	return r
+}
+
+// fromMemory asks replica i until the resident directory answers (its
+// count of answers from memory moves by one with the request: memory has
+// loaded the change and the asker's own part) and returns that answer.
+func (r threeReplicas) fromMemory(i int, token, query string, vars map[string]any) gqlResult {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		before := r.memoryAnswers(i)
+		res := r.ask(r.urls[i], token, "", query, vars)
+		require.True(r.t, res.ok(), "%+v", res)
+		if r.memoryAnswers(i) == before+1 {
+			return res
+		}
+		require.True(r.t, time.Now().Before(deadline), "replica %d's resident directory did not catch up", i)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// memoryAnswers reads replica i's hub_directory_resident_answers_total
+// from memory.
+func (r threeReplicas) memoryAnswers(i int) float64 {
+	r.t.Helper()
+	res, err := http.Get(r.metrics[i])
+	require.NoError(r.t, err)
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	require.NoError(r.t, err)
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, `hub_directory_resident_answers_total{source="memory"} `); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			require.NoError(r.t, err)
+			return f
+		}
+	}
+	r.t.Fatalf("replica %d has no resident directory metrics", i)
+	return 0
 }
 
 // everywhere is each replica directly, then the proxy three times (so
@@ -94,6 +142,8 @@ func TestServeReplicas_ThreeBehindOneAddress_ChangesHoldOnEveryReplica(t *testin
 	// as an organisation that sees PUBLIC entries only (FK) and as a
 	// member of the förbund (Karlstad), and requires one answer per
 	// asker; it returns the Karlstad one.
+	// Then, once each replica's resident directory has the change, its
+	// answer from memory is the same again.
 	sameEverywhere := func(what string) string {
 		var karlstad string
 		for _, tok := range []string{fk, soc} {
@@ -105,6 +155,10 @@ func TestServeReplicas_ThreeBehindOneAddress_ChangesHoldOnEveryReplica(t *testin
 					first = string(res.Data)
 				}
 				require.Equal(t, first, string(res.Data), "%s: waysIn at %s is the one of the first replica", what, base)
+			}
+			for i := range r.urls {
+				res := r.fromMemory(i, tok, ways, map[string]any{"m": "1780"})
+				require.Equal(t, first, string(res.Data), "%s: waysIn from replica %d's memory", what, i)
 			}
 			karlstad = first
 		}

@@ -80,9 +80,23 @@ func TestFaults_PostgresKilledUnderWriteLoad_NothingLostNothingHalfWrittenAndThe
 	require.Positive(t, load.failed, "the outage failed some mutations (else it tested nothing)")
 	require.Zero(t, load.transport, "every mutation got a GraphQL answer, none a cut connection")
 	require.Less(t, load.slowest, 10*time.Second, "no mutation hung during the outage")
-	for failure := range load.failures {
-		require.Contains(t, failure, "database", "a failure during the outage says the database is the problem")
+	// A revocation whose commit was cut off (outcome unknown) may have
+	// been saved: the worker tries it again, and the hub rightly answers
+	// that it was already revoked. Those are the only failures that need
+	// not name the database, and there are at most as many.
+	retriedRevocations, uncertainCommits := 0, 0
+	for failure, n := range load.failures {
+		switch {
+		case strings.Contains(failure, "CONFLICT: the samtycke was already revoked"):
+			retriedRevocations += n
+		case strings.Contains(failure, "may or may not have been saved"):
+			uncertainCommits += n
+			fallthrough
+		default:
+			require.Contains(t, failure, "database", "a failure during the outage says the database is the problem")
+		}
 	}
+	require.LessOrEqual(t, retriedRevocations, uncertainCommits, "a revocation is refused as done only after a commit of unknown outcome")
 	require.Equal(t, http.StatusOK, readyStatus(hub.url))
 }
 

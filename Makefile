@@ -38,6 +38,14 @@ build:
 bench-http:
 	$(GO) run ./bench/loadgen -c 32 -d 10s -runs 3
 
+# Soak on demand (docs/soak.md): SOAK_ARGS for the hub's addresses and
+# the length, e.g. `make soak SOAK_ARGS="-url http://127.0.0.1:18560/graphql
+# -issuer http://127.0.0.1:18561 -metrics http://127.0.0.1:18563/metrics -d 10m"`.
+.PHONY: soak
+SOAK_ARGS ?=
+soak:
+	$(GO) run ./bench/soak $(SOAK_ARGS)
+
 # Fuzzing on demand (`make test` runs every target's seed corpus only):
 # each target for FUZZTIME, e.g. `make fuzz FUZZTIME=10m`.
 FUZZTIME ?= 1m

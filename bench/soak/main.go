@@ -26,6 +26,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -49,6 +50,7 @@ func main() {
 	every := flag.Duration("sample", 10*time.Second, "how often the hub's metrics are read")
 	tolerance := flag.Float64("heap-tolerance", 0.10, "largest growth of the heap's median, last window against the second, still called flat")
 	seed := flag.Uint64("seed", 1, "the random stream of the mix")
+	pprof := flag.String("pprof", "", "the hub's profiler address (--debug-addr, e.g. http://127.0.0.1:6060): heap profiles are saved after the warm-up window and at the end, to compare with go tool pprof -base")
 	settle := flag.Duration("settle", 5*time.Second, "wait after the load before the last pool reading")
 	flag.Parse()
 	// The dev identity provider's tokens live an hour; subscriptions keep
@@ -131,6 +133,13 @@ func main() {
 	}()
 	actions := map[string]int{}
 	var amu sync.Mutex
+	if *pprof != "" {
+		// After the warm-up window (memoryVerdict's second window begins).
+		go func() {
+			time.Sleep(min(time.Minute, *dur/5) * 2)
+			saveHeap(client, *pprof, "soak-heap-warm.pb.gz")
+		}()
+	}
 	load.RunAt(*conc, *dur, *rate, func() error {
 		a := s.draw()
 		amu.Lock()
@@ -141,6 +150,9 @@ func main() {
 	elapsed := time.Since(start)
 	close(stop)
 	<-sampled
+	if *pprof != "" {
+		saveHeap(client, *pprof, "soak-heap-end.pb.gz")
+	}
 	time.Sleep(2 * time.Second) // the last events arrive
 	eventsOK := reportEvents(subs, ev)
 	for _, sub := range subs {
@@ -193,6 +205,27 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// saveHeap saves the hub's heap profile (after a GC) to file.
+func saveHeap(client *http.Client, pprof, file string) {
+	res, err := client.Get(strings.TrimRight(pprof, "/") + "/debug/pprof/heap?gc=1")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "heap profile:", err)
+		return
+	}
+	defer res.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "heap profile:", err)
+		return
+	}
+	defer f.Close()
+	if _, err := io.Copy(f, res.Body); err != nil {
+		fmt.Fprintln(os.Stderr, "heap profile:", err)
+		return
+	}
+	fmt.Printf("heap profile saved: %s\n", file)
 }
 
 func requestsSoFar(h *hub) int {

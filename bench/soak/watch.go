@@ -121,7 +121,7 @@ func slope(xs, ys []float64) float64 {
 // or a fifth of a shorter run. It prints both medians, RSS's, and the
 // heap's slope after the warm-up.
 func memoryVerdict(samples []sample, d time.Duration, tolerance float64) bool {
-	w := min(time.Minute, d/5)
+	w := min(time.Minute, d/5).Round(time.Second)
 	var early, late, earlyRSS, lateRSS, xs, ys []float64
 	for _, s := range samples {
 		switch {
@@ -138,6 +138,20 @@ func memoryVerdict(samples []sample, d time.Duration, tolerance float64) bool {
 		fmt.Printf("memory: too few samples to judge (window %s; sample more often with -sample)\n", w)
 		return false
 	}
+	// The heap's median by window, to see where it grew.
+	var line []string
+	for from := time.Duration(0); from < d; from += w {
+		var xs []float64
+		for _, s := range samples {
+			if s.at >= from && s.at < from+w {
+				xs = append(xs, s.heap)
+			}
+		}
+		if len(xs) > 0 {
+			line = append(line, fmt.Sprintf("%.1f", median(xs)/1e6))
+		}
+	}
+	fmt.Printf("heap_inuse median by window of %s, MB: %s\n", w, strings.Join(line, " "))
 	e, l := median(early), median(late)
 	change := (l - e) / e
 	fmt.Printf("memory: heap_inuse median %.1f MB in [%s, %s) vs %.1f MB in the last %s (%+.1f %%); rss %.1f → %.1f MB; heap slope after the warm-up %+.2f MB/min\n",

@@ -44,7 +44,7 @@ type taskEntry struct {
 type entryKey struct {
 	org   uuid.UUID
 	topic string
-	code  string // "*": a national entry
+	code  string // "*": a national entry ("*" and the office for FK and AF, nationalKey)
 }
 
 // taskKindMix is the share of each kind, in percent.
@@ -116,14 +116,18 @@ type taskGenerator struct {
 	p         *population
 	today     time.Time // the tasks' day (midnight UTC of the Swedish date)
 	entries   map[entryKey][]taskEntry
-	lastSlot  int // samtycken of slots < lastSlot are loaded, and the first lastCount of lastSlot
+	kommun    map[string]*nationalKommun // by municipality code
+	lastSlot  int                        // samtycken of slots < lastSlot are loaded, and the first lastCount of lastSlot
 	lastCount int
 	src       *rand.PCG
 	rng       *rand.Rand
 }
 
 func newTaskGenerator(p *population, today time.Time, consents int, entries map[entryKey][]taskEntry) *taskGenerator {
-	g := &taskGenerator{p: p, today: today, entries: entries, src: rand.NewPCG(0, 0)}
+	g := &taskGenerator{p: p, today: today, entries: entries, src: rand.NewPCG(0, 0), kommun: map[string]*nationalKommun{}}
+	for i := range p.kommuner {
+		g.kommun[p.kommuner[i].code] = &p.kommuner[i]
+	}
 	g.rng = rand.New(g.src)
 	// Which samtycken were loaded: the stream stops after `consents`.
 	s := &consentStream{p: p, left: consents}
@@ -423,9 +427,18 @@ func (g *taskGenerator) fillKonsultation(t *genTask, r *rand.Rand) bool {
 }
 
 // entry picks a directory entry of org about topic serving the
-// municipality code (or the whole country).
+// municipality code (or the whole country). For FK and AF it picks among
+// the functions of the office serving the municipality only (a national
+// one too), as the routine sends a person's kallelser and tasks to the
+// office of their county, never to a national queue.
 func (g *taskGenerator) entry(org uuid.UUID, topic, code string, r *rand.Rand) (taskEntry, bool) {
-	local, national := g.entries[entryKey{org, topic, code}], g.entries[entryKey{org, topic, "*"}]
+	nationalCode := "*"
+	if k := g.kommun[code]; k != nil {
+		if office, ok := officeOf(org, k.county, code); ok {
+			nationalCode = "*" + office.String()
+		}
+	}
+	local, national := g.entries[entryKey{org, topic, code}], g.entries[entryKey{org, topic, nationalCode}]
 	n := len(local) + len(national)
 	if n == 0 {
 		return taskEntry{}, false
@@ -479,6 +492,15 @@ func (g *taskGenerator) history(t *genTask, path []tasks.State, gaps []time.Dura
 	t.updatedAt = at
 }
 
+// nationalKey is the code a national entry is indexed under: "*", or for
+// an FK or AF function "*" and its office (entry picks an office's).
+func nationalKey(org uuid.UUID, unit *uuid.UUID) string {
+	if unit != nil && (org == demo.ID("org/fk") || org == demo.ID("org/af")) {
+		return "*" + unit.String()
+	}
+	return "*"
+}
+
 // loadDirectoryEntries indexes the live directory entries by
 // organisation, topic and municipality, in id order.
 func loadDirectoryEntries(ctx context.Context, tx pgx.Tx) (map[entryKey][]taskEntry, error) {
@@ -497,7 +519,7 @@ func loadDirectoryEntries(ctx context.Context, tx pgx.Tx) (map[entryKey][]taskEn
 			return nil, fmt.Errorf("read directory entries: %w", err)
 		}
 		if national {
-			codes = append(codes, "*")
+			codes = append(codes, nationalKey(e.org, e.unit))
 		}
 		for _, tp := range topics {
 			for _, c := range codes {

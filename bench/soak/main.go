@@ -48,7 +48,7 @@ func main() {
 	rate := flag.Float64("rate", 40, "actions per second of all clients together (0: as fast as they go); an action is one to five requests")
 	people := flag.Int("people", 12, "the soak's own people (with case and samtycken) created before the load")
 	every := flag.Duration("sample", 10*time.Second, "how often the hub's metrics are read")
-	tolerance := flag.Float64("heap-tolerance", 0.10, "largest growth of the heap's median, last window against the second, still called flat")
+	tolerance := flag.Float64("heap-tolerance", 0.10, "largest growth of the live heap's median (gc goal), last window against the second, still called flat")
 	seed := flag.Uint64("seed", 1, "the random stream of the mix")
 	pprof := flag.String("pprof", "", "the hub's profiler address (--debug-addr, e.g. http://127.0.0.1:6060): heap profiles are saved after the warm-up window and at the end, to compare with go tool pprof -base")
 	settle := flag.Duration("settle", 5*time.Second, "wait after the load before the last pool reading")
@@ -190,7 +190,7 @@ func main() {
 		{errs == 0, fmt.Sprintf("errors: %d", errs)},
 		{checks.failed == 0, fmt.Sprintf("revocations seen on the next request: %d failed checks", checks.failed)},
 		{eventsOK, "subscriptions: every expected event heard, none unexpected, all open to the end"},
-		{memOK, fmt.Sprintf("memory flat: last-window heap median within %.0f %% of the second window's", *tolerance*100)},
+		{memOK, fmt.Sprintf("memory flat: the live heap's last-window median (gc goal) within %.0f %% of the second window's", *tolerance*100)},
 		{poolOK, "no connection leaks: acquired back to the level before, total within max, no extra hub_app connections"},
 	}
 	fmt.Println("\nverdict:")

@@ -16,7 +16,7 @@ import (
 // sample is one reading of the hub's /metrics (and of Postgres).
 type sample struct {
 	at                          time.Duration // since the load started
-	heap, rss, goroutines       float64
+	heap, goal, rss, goroutines float64       // goal: go_memstats_next_gc_bytes
 	acquired, idle, total, maxc float64
 	appConns                    int // pg_stat_activity rows of hub_app; -1 without -db
 }
@@ -26,8 +26,8 @@ func (s sample) String() string {
 	if s.appConns >= 0 {
 		pg = strconv.Itoa(s.appConns)
 	}
-	return fmt.Sprintf("%7s  heap_inuse %7.1f MB  rss %7.1f MB  goroutines %5.0f  pool acquired %2.0f idle %2.0f total %2.0f/%0.f  pg hub_app %s",
-		s.at.Round(time.Second), s.heap/1e6, s.rss/1e6, s.goroutines, s.acquired, s.idle, s.total, s.maxc, pg)
+	return fmt.Sprintf("%7s  heap_inuse %6.1f MB  gc goal %6.1f MB  rss %6.1f MB  goroutines %4.0f  pool acquired %2.0f idle %2.0f total %2.0f/%0.f  pg hub_app %s",
+		s.at.Round(time.Second), s.heap/1e6, s.goal/1e6, s.rss/1e6, s.goroutines, s.acquired, s.idle, s.total, s.maxc, pg)
 }
 
 // scrape reads the unlabelled gauges the soak watches from the hub's
@@ -68,12 +68,12 @@ func (w *watcher) read(at time.Duration) (sample, error) {
 	if err != nil {
 		return sample{}, err
 	}
-	for _, name := range []string{"go_memstats_heap_inuse_bytes", "hub_db_pool_acquired_conns", "hub_db_pool_max_conns"} {
+	for _, name := range []string{"go_memstats_heap_inuse_bytes", "go_memstats_next_gc_bytes", "hub_db_pool_acquired_conns", "hub_db_pool_max_conns"} {
 		if _, ok := m[name]; !ok {
 			return sample{}, fmt.Errorf("%s has no %s: is it the hub's metrics address (--metrics-addr)?", w.metricsURL, name)
 		}
 	}
-	s := sample{at: at, heap: m["go_memstats_heap_inuse_bytes"], rss: m["process_resident_memory_bytes"], goroutines: m["go_goroutines"],
+	s := sample{at: at, heap: m["go_memstats_heap_inuse_bytes"], goal: m["go_memstats_next_gc_bytes"], rss: m["process_resident_memory_bytes"], goroutines: m["go_goroutines"],
 		acquired: m["hub_db_pool_acquired_conns"], idle: m["hub_db_pool_idle_conns"], total: m["hub_db_pool_total_conns"],
 		maxc: m["hub_db_pool_max_conns"], appConns: -1}
 	if w.db != nil {
@@ -115,47 +115,56 @@ func slope(xs, ys []float64) float64 {
 	return (n*sxy - sx*sy) / d
 }
 
-// memoryVerdict: the heap is flat when the median of the last window's
-// samples is within tolerance of the median of the second window's (the
-// first is the warm-up: caches and pools fill). The window is a minute,
-// or a fifth of a shorter run. It prints both medians, RSS's, and the
-// heap's slope after the warm-up.
+// memoryVerdict: memory is flat when the live heap does not grow. The
+// live heap is read as the GC's goal (go_memstats_next_gc_bytes: the live
+// heap after the last collection times 1 + GOGC/100), which does not
+// count the garbage awaiting the next collection; heap_inuse does, and
+// swings with the allocation rate, so it is printed but not judged. Flat:
+// the goal's median in the last window is within tolerance of its median
+// in the second window (the first is the warm-up: caches and pools fill).
+// The window is a minute, or a fifth of a shorter run.
 func memoryVerdict(samples []sample, d time.Duration, tolerance float64) bool {
 	w := min(time.Minute, d/5).Round(time.Second)
-	var early, late, earlyRSS, lateRSS, xs, ys []float64
-	for _, s := range samples {
-		switch {
-		case s.at >= w && s.at < 2*w:
-			early, earlyRSS = append(early, s.heap), append(earlyRSS, s.rss)
-		case s.at > d-w && s.at <= d:
-			late, lateRSS = append(late, s.heap), append(lateRSS, s.rss)
+	window := func(get func(sample) float64, from, to time.Duration) []float64 {
+		var xs []float64
+		for _, s := range samples {
+			if s.at >= from && s.at < to {
+				xs = append(xs, get(s))
+			}
 		}
-		if s.at >= w && s.at <= d {
-			xs, ys = append(xs, s.at.Minutes()), append(ys, s.heap)
-		}
+		return xs
 	}
+	goal := func(s sample) float64 { return s.goal }
+	heap := func(s sample) float64 { return s.heap }
+	rss := func(s sample) float64 { return s.rss }
+	for _, m := range []struct {
+		name string
+		get  func(sample) float64
+	}{{"gc goal", goal}, {"heap_inuse", heap}, {"rss", rss}} {
+		var line []string
+		for from := time.Duration(0); from < d; from += w {
+			if xs := window(m.get, from, from+w); len(xs) > 0 {
+				line = append(line, fmt.Sprintf("%.1f", median(xs)/1e6))
+			}
+		}
+		fmt.Printf("%s median by window of %s, MB: %s\n", m.name, w, strings.Join(line, " "))
+	}
+	early, late := window(goal, w, 2*w), window(goal, d-w, d+time.Second)
 	if len(early) == 0 || len(late) == 0 {
 		fmt.Printf("memory: too few samples to judge (window %s; sample more often with -sample)\n", w)
 		return false
 	}
-	// The heap's median by window, to see where it grew.
-	var line []string
-	for from := time.Duration(0); from < d; from += w {
-		var xs []float64
-		for _, s := range samples {
-			if s.at >= from && s.at < from+w {
-				xs = append(xs, s.heap)
-			}
-		}
-		if len(xs) > 0 {
-			line = append(line, fmt.Sprintf("%.1f", median(xs)/1e6))
+	var xs, ys []float64
+	for _, s := range samples {
+		if s.at >= w {
+			xs, ys = append(xs, s.at.Minutes()), append(ys, s.goal)
 		}
 	}
-	fmt.Printf("heap_inuse median by window of %s, MB: %s\n", w, strings.Join(line, " "))
 	e, l := median(early), median(late)
 	change := (l - e) / e
-	fmt.Printf("memory: heap_inuse median %.1f MB in [%s, %s) vs %.1f MB in the last %s (%+.1f %%); rss %.1f → %.1f MB; heap slope after the warm-up %+.2f MB/min\n",
-		e/1e6, w, 2*w, l/1e6, w, change*100, median(earlyRSS)/1e6, median(lateRSS)/1e6, slope(xs, ys)/1e6)
+	fmt.Printf("memory: gc goal (2 × live heap) median %.1f MB in the second window vs %.1f MB in the last (%+.1f %%), slope after the warm-up %+.2f MB/min; heap_inuse %.1f → %.1f MB (%+.1f %%)\n",
+		e/1e6, l/1e6, change*100, slope(xs, ys)/1e6, median(window(heap, w, 2*w))/1e6, median(window(heap, d-w, d+time.Second))/1e6,
+		(median(window(heap, d-w, d+time.Second))/median(window(heap, w, 2*w))-1)*100)
 	return change <= tolerance
 }
 

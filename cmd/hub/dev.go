@@ -18,6 +18,7 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/demo/national"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
@@ -115,7 +116,15 @@ func devCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("dev identity provider: listen on %s: %w", *idpAddr, err)
 	}
 	issuer := "http://" + *idpAddr
-	idp, err := devidp.New(issuer, demo.Users())
+	// On a national data set (the benchmarks'), also its Stockholm FK
+	// handläggare (docs/national-offices.md).
+	users := demo.Users()
+	if loaded, err := national.Loaded(ctx, ownerPool); err != nil {
+		return err
+	} else if loaded {
+		users = append(users, national.Users()...)
+	}
+	idp, err := devidp.New(issuer, users)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func (o Options) validate() error {
 		return fmt.Errorf("national: only the offices, or only the tasks or case files, not both")
 	case o.CasefilesOnly && o.TasksOnly:
 		return fmt.Errorf("national: only the tasks or only the case files, not both")
-	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly && !o.CasefilesOnly:
+	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly && !o.CasefilesOnly && !o.OfficesOnly:
 		return fmt.Errorf("national: individuals need the PII keys")
 	}
 	return nil

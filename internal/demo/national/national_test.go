@@ -180,7 +180,11 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	t.Run("case files", func(t *testing.T) { checkCasefiles(t, d) })
 
 	t.Run("FK and AF functions, tasks and meetings are their county's offices'", func(t *testing.T) { checkOffices(t, d) })
-	t.Run("--offices-only moves a data set loaded before the offices into them", func(t *testing.T) { checkOfficesOnly(t, d) })
+	t.Run("the Stockholm FK handläggare only where the national data is", func(t *testing.T) {
+		loaded, err := Loaded(ctx, pgtest.NewDatabase(t).Pool)
+		require.NoError(t, err)
+		require.False(t, loaded, "an empty database")
+	})
 
 	t.Run("the same seed and day give the same rows, another seed other rows", func(t *testing.T) {
 		fingerprint := func(d *pgtest.DB) []string {
@@ -230,6 +234,9 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 		}
 		require.NotEqual(t, handles[0], handles[1])
 	})
+
+	// Last: it changes d and moves it back.
+	t.Run("--offices-only moves a data set loaded before the offices into them", func(t *testing.T) { checkOfficesOnly(t, d) })
 }
 
 // counter returns a function that runs a counting query on d, after

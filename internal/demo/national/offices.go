@@ -55,6 +55,9 @@ var homeCode = regexp.MustCompile(`\((\d{4})\)$`)
 // from a fresh load's, the queues' shape does not.
 func loadOffices(ctx context.Context, pool *pgxpool.Pool, byCounty map[string][]string, progress func(string, int, time.Time)) error {
 	fk, af := demo.ID("org/fk"), demo.ID("org/af")
+	// The demo's cases were written through the use cases, as the API
+	// routes: what they sent organisation-wide stays so.
+	demoCases := demo.TheScenario().CaseIDs()
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		start := time.Now()
 		for _, c := range nationalCounties {
@@ -117,13 +120,14 @@ func loadOffices(ctx context.Context, pool *pgxpool.Pool, byCounty map[string][]
 		start = time.Now()
 		tag, err := tx.Exec(ctx, `UPDATE tasks t SET recipient_unit_id = CASE WHEN t.recipient_org_id = $1 THEN o.fk ELSE o.af END
 			FROM national_offices o
-			WHERE o.code = t.municipality_code AND t.recipient_org_id = ANY($3) AND t.recipient_unit_id IS NULL`, fk, af, []uuid.UUID{fk, af})
+			WHERE o.code = t.municipality_code AND t.recipient_org_id = ANY($2) AND t.recipient_unit_id IS NULL
+			  AND (t.case_id IS NULL OR t.case_id <> ALL($3))`, fk, []uuid.UUID{fk, af}, demoCases)
 		if err != nil {
 			return fmt.Errorf("offices: move tasks: %w", err)
 		}
 		moved := int(tag.RowsAffected())
 		if _, err := tx.Exec(ctx, `UPDATE tasks t SET sender_unit_id = o.af FROM national_offices o
-			WHERE o.code = t.municipality_code AND t.sender_org_id = $1 AND t.sender_unit_id IS NULL`, af); err != nil {
+			WHERE o.code = t.municipality_code AND t.sender_org_id = $1 AND t.sender_unit_id IS NULL AND t.case_id IS NULL`, af); err != nil {
 			return fmt.Errorf("offices: AF's konsultationer: %w", err)
 		}
 		// A step the recipient (or AF as the sender) took is its office's.
@@ -144,7 +148,7 @@ func loadOffices(ctx context.Context, pool *pgxpool.Pool, byCounty map[string][]
 		if _, err := tx.Exec(ctx, `UPDATE sip_plan_insatser i SET huvudman_unit_id = o.af
 			FROM sip_plans p JOIN cases c ON c.id = p.case_id JOIN organization_municipalities om ON om.org_id = c.org_id
 			JOIN national_offices o ON o.code = om.municipality_code
-			WHERE p.id = i.plan_id AND i.huvudman_org_id = $1 AND i.huvudman_unit_id IS NULL`, af); err != nil {
+			WHERE p.id = i.plan_id AND i.huvudman_org_id = $1 AND i.huvudman_unit_id IS NULL AND p.case_id <> ALL($2)`, af, demoCases); err != nil {
 			return fmt.Errorf("offices: AF's insatser: %w", err)
 		}
 		progress("meeting parties of FK and AF into their offices", parties, start)

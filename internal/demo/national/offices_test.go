@@ -80,6 +80,26 @@ func checkOffices(t *testing.T, d *pgtest.DB) {
 	}
 	require.Zero(t, count(`SELECT count(*) FROM meeting_parties p JOIN tasks t ON t.id = p.task_id JOIN municipalities m ON m.code = t.municipality_code
 		WHERE p.meeting_id = ANY($1) AND m.county_code <> '17'`, ids), "every meeting in FK Karlstad's queue is about a person in Värmland")
+	// The busiest office's handläggare, whom `hub dev` signs in on a
+	// national data set: Stockholm's queue, Stockholm's meetings.
+	loaded, err := Loaded(ctx, d.Pool)
+	require.NoError(t, err)
+	require.True(t, loaded)
+	require.Equal(t, StockholmFK, Users()[0].Login)
+	require.Equal(t, nationalFKOffice("01").String(), Users()[0].UnitID)
+	stockholm, err := a.NewActor(Principal(), string(consent.SamordnadRehabilitering))
+	require.NoError(t, err)
+	w = a.Begin(stockholm)
+	sthlm, err := meetings.List(ctx, w, win, page.Request{First: 100})
+	require.NoError(t, err)
+	require.NoError(t, w.Finish(ctx, app.Operation{Type: "query", Name: "meetings"}, false, ""))
+	require.NotEmpty(t, sthlm.Items, "FK Stockholm has coming meetings")
+	ids = ids[:0]
+	for _, m := range sthlm.Items {
+		ids = append(ids, m.ID)
+	}
+	require.Zero(t, count(`SELECT count(*) FROM meeting_parties p JOIN tasks t ON t.id = p.task_id JOIN municipalities m ON m.code = t.municipality_code
+		WHERE p.meeting_id = ANY($1) AND m.county_code <> '01'`, ids), "every meeting in FK Stockholm's queue is about a person in Stockholms län")
 	require.LessOrEqual(t, n, count(`SELECT count(DISTINCT p.meeting_id) FROM meeting_parties p JOIN meetings mt ON mt.id = p.meeting_id
 		WHERE p.queue_id = $1 AND mt.cancelled_at IS NULL AND mt.starts_at >= $2 AND mt.starts_at < $3`, demo.ID("unit/fk/karlstad"), win.From, win.To),
 		"ph.fk sees the office's queue (those under its purpose and a samtycke in force)")
@@ -113,16 +133,19 @@ func checkOfficesOnly(t *testing.T, d *pgtest.DB) {
 	// task and kallelse to them organisation-wide, and AF's own
 	// konsultationer and insatser in no unit.
 	karlstad, hoglandet := demo.ID("unit/af/karlstad"), demo.ID("unit/af/hoglandet")
+	demoCases := demo.TheScenario().CaseIDs() // written through the use cases: not moved
 	for _, u := range []struct {
 		sql  string
 		args []any
 	}{
 		{`UPDATE directory_entries SET unit_id = NULL WHERE org_id = ANY($1) AND reviewed_by = 'generator'`, []any{agencies}},
-		{`UPDATE task_events e SET actor_unit_id = NULL FROM tasks t WHERE t.id = e.task_id AND e.actor_org_id = t.recipient_org_id AND t.recipient_org_id = ANY($1)`, []any{agencies}},
+		{`UPDATE task_events e SET actor_unit_id = NULL FROM tasks t WHERE t.id = e.task_id AND e.actor_org_id = t.recipient_org_id AND t.recipient_org_id = ANY($1)
+			AND (t.case_id IS NULL OR t.case_id <> ALL($2))`, []any{agencies, demoCases}},
 		{`UPDATE task_events e SET actor_unit_id = NULL FROM tasks t WHERE t.id = e.task_id AND e.actor_org_id = t.sender_org_id AND t.sender_org_id = $1 AND t.individual_id IS NULL`, []any{af}},
-		{`UPDATE tasks SET recipient_unit_id = NULL WHERE recipient_org_id = ANY($1)`, []any{agencies}},
+		{`UPDATE tasks SET recipient_unit_id = NULL WHERE recipient_org_id = ANY($1) AND (case_id IS NULL OR case_id <> ALL($2))`, []any{agencies, demoCases}},
 		{`UPDATE tasks SET sender_unit_id = NULL WHERE sender_org_id = $1 AND individual_id IS NULL`, []any{af}},
-		{`UPDATE meeting_parties SET unit_id = NULL WHERE org_id = ANY($1) AND task_id IS NOT NULL`, []any{agencies}},
+		{`UPDATE meeting_parties p SET unit_id = NULL FROM meetings m WHERE m.id = p.meeting_id AND p.org_id = ANY($1) AND p.task_id IS NOT NULL
+			AND (m.case_id IS NULL OR m.case_id <> ALL($2))`, []any{agencies, demoCases}},
 		{`UPDATE sip_plan_insatser SET huvudman_unit_id = NULL WHERE huvudman_org_id = $1 AND huvudman_unit_id <> ALL($2)`, []any{af, []uuid.UUID{karlstad, hoglandet}}},
 	} {
 		_, err := d.Pool.Exec(ctx, u.sql, u.args...)

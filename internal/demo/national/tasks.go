@@ -44,7 +44,7 @@ type taskEntry struct {
 type entryKey struct {
 	org   uuid.UUID
 	topic string
-	code  string // "*": a national entry ("*" and the office for FK and AF, nationalKey)
+	code  string // "*": a national entry; for FK and AF "/" and the office follow (officeKey)
 }
 
 // taskKindMix is the share of each kind, in percent.
@@ -428,17 +428,17 @@ func (g *taskGenerator) fillKonsultation(t *genTask, r *rand.Rand) bool {
 
 // entry picks a directory entry of org about topic serving the
 // municipality code (or the whole country). For FK and AF it picks among
-// the functions of the office serving the municipality only (a national
-// one too), as the routine sends a person's kallelser and tasks to the
+// the functions of the office serving the municipality only (officeOf; a
+// national function of that office too), as the routine sends a person's kallelser and tasks to the
 // office of their county, never to a national queue.
 func (g *taskGenerator) entry(org uuid.UUID, topic, code string, r *rand.Rand) (taskEntry, bool) {
-	nationalCode := "*"
+	localCode, nationalCode := code, "*"
 	if k := g.kommun[code]; k != nil {
 		if office, ok := officeOf(org, k.county, code); ok {
-			nationalCode = "*" + office.String()
+			localCode, nationalCode = code+"/"+office.String(), "*/"+office.String()
 		}
 	}
-	local, national := g.entries[entryKey{org, topic, code}], g.entries[entryKey{org, topic, nationalCode}]
+	local, national := g.entries[entryKey{org, topic, localCode}], g.entries[entryKey{org, topic, nationalCode}]
 	n := len(local) + len(national)
 	if n == 0 {
 		return taskEntry{}, false
@@ -492,13 +492,14 @@ func (g *taskGenerator) history(t *genTask, path []tasks.State, gaps []time.Dura
 	t.updatedAt = at
 }
 
-// nationalKey is the code a national entry is indexed under: "*", or for
-// an FK or AF function "*" and its office (entry picks an office's).
-func nationalKey(org uuid.UUID, unit *uuid.UUID) string {
+// officeKey is what an FK or AF function's codes carry in the index,
+// "/" and its office, so that entry picks among the office's only; ""
+// for the others.
+func officeKey(org uuid.UUID, unit *uuid.UUID) string {
 	if unit != nil && (org == demo.ID("org/fk") || org == demo.ID("org/af")) {
-		return "*" + unit.String()
+		return "/" + unit.String()
 	}
-	return "*"
+	return ""
 }
 
 // loadDirectoryEntries indexes the live directory entries by
@@ -519,7 +520,12 @@ func loadDirectoryEntries(ctx context.Context, tx pgx.Tx) (map[entryKey][]taskEn
 			return nil, fmt.Errorf("read directory entries: %w", err)
 		}
 		if national {
-			codes = append(codes, nationalKey(e.org, e.unit))
+			codes = append(codes, "*")
+		}
+		if office := officeKey(e.org, e.unit); office != "" {
+			for i := range codes {
+				codes[i] += office
+			}
 		}
 		for _, tp := range topics {
 			for _, c := range codes {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/samverkanshub/hub/internal/app/seed"
 	"github.com/samverkanshub/hub/internal/demo"
-	"github.com/samverkanshub/hub/internal/demo/national"
 	"github.com/samverkanshub/hub/internal/devidp"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/migrate"
@@ -119,10 +118,10 @@ func devCmd(ctx context.Context, args []string) error {
 	// On a national data set (the benchmarks'), also its Stockholm FK
 	// handläggare (docs/national-offices.md).
 	users := demo.Users()
-	if loaded, err := national.Loaded(ctx, ownerPool); err != nil {
+	if loaded, err := demo.NationalLoaded(ctx, ownerPool); err != nil {
 		return err
 	} else if loaded {
-		users = append(users, national.Users()...)
+		users = append(users, demo.NationalUsers()...)
 	}
 	idp, err := devidp.New(issuer, users)
 	if err != nil {

@@ -181,7 +181,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 
 	t.Run("FK and AF functions, tasks and meetings are their county's offices'", func(t *testing.T) { checkOffices(t, d) })
 	t.Run("the Stockholm FK handläggare only where the national data is", func(t *testing.T) {
-		loaded, err := Loaded(ctx, pgtest.NewDatabase(t).Pool)
+		loaded, err := demo.NationalLoaded(ctx, pgtest.NewDatabase(t).Pool)
 		require.NoError(t, err)
 		require.False(t, loaded, "an empty database")
 	})

@@ -13,9 +13,11 @@ import (
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
+	"github.com/samverkanshub/hub/internal/identity"
 	meeting "github.com/samverkanshub/hub/internal/meetings"
 	"github.com/samverkanshub/hub/internal/platform/page"
 	"github.com/samverkanshub/hub/internal/platform/pgtest"
+	"github.com/samverkanshub/hub/internal/tenancy"
 )
 
 // checkOffices checks that every FK and AF function of the generator is
@@ -82,12 +84,17 @@ func checkOffices(t *testing.T, d *pgtest.DB) {
 		WHERE p.meeting_id = ANY($1) AND m.county_code <> '17'`, ids), "every meeting in FK Karlstad's queue is about a person in Värmland")
 	// The busiest office's handläggare, whom `hub dev` signs in on a
 	// national data set: Stockholm's queue, Stockholm's meetings.
-	loaded, err := Loaded(ctx, d.Pool)
+	loaded, err := demo.NationalLoaded(ctx, d.Pool)
 	require.NoError(t, err)
 	require.True(t, loaded)
-	require.Equal(t, StockholmFK, Users()[0].Login)
-	require.Equal(t, nationalFKOffice("01").String(), Users()[0].UnitID)
-	stockholm, err := a.NewActor(Principal(), string(consent.SamordnadRehabilitering))
+	require.Equal(t, nationalFKOffice("01"), demo.NationalFKStockholm)
+	u := demo.NationalUsers()[0]
+	require.Equal(t, demo.StockholmFK, u.Login)
+	require.Equal(t, nationalFKOffice("01").String(), u.UnitID)
+	unit := nationalFKOffice("01")
+	stockholmFK := &identity.Principal{OrgID: demo.ID("org/fk"), OrgKind: tenancy.FK, UnitID: &unit, UserID: u.Login, DisplayName: u.Name,
+		Roles: []identity.Role{identity.PersonligHandlaggare}, Issuer: "demo"}
+	stockholm, err := a.NewActor(stockholmFK, string(consent.SamordnadRehabilitering))
 	require.NoError(t, err)
 	w = a.Begin(stockholm)
 	sthlm, err := meetings.List(ctx, w, win, page.Request{First: 100})

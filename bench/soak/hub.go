@@ -90,8 +90,19 @@ func (h *hub) call(kind, user, purpose, query string, vars map[string]any, out a
 func (h *hub) errorCount() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	return sum(h.errors)
+}
+
+// requestCount is the requests of every kind together.
+func (h *hub) requestCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return sum(h.requests)
+}
+
+func sum(m map[string]int) int {
 	n := 0
-	for _, c := range h.errors {
+	for _, c := range m {
 		n += c
 	}
 	return n
@@ -102,10 +113,7 @@ func (h *hub) errorCount() int {
 func (h *hub) report(elapsed time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	total := 0
-	for _, n := range h.requests {
-		total += n
-	}
+	total := sum(h.requests)
 	fmt.Printf("\nrequests by kind (%d in %s, %.1f req/s):\n", total, elapsed.Round(time.Second), float64(total)/elapsed.Seconds())
 	fmt.Printf("| %-34s | %8s | %6s | %8s | %8s |\n", "kind", "requests", "errors", "p50 ms", "p99 ms")
 	fmt.Printf("|%s|%s:|%s:|%s:|%s:|\n", strings.Repeat("-", 36), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 9), strings.Repeat("-", 9))

@@ -127,7 +127,7 @@ func main() {
 				smu.Lock()
 				samples = append(samples, x)
 				smu.Unlock()
-				fmt.Printf("%s  requests %d errors %d\n", x, requestsSoFar(h), h.errorCount())
+				fmt.Printf("%s  requests %d errors %d\n", x, h.requestCount(), h.errorCount())
 			}
 		}
 	}()
@@ -226,16 +226,6 @@ func saveHeap(client *http.Client, pprof, file string) {
 		return
 	}
 	fmt.Printf("heap profile saved: %s\n", file)
-}
-
-func requestsSoFar(h *hub) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for _, c := range h.requests {
-		n += c
-	}
-	return n
 }
 
 func pace(rate float64) string {

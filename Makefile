@@ -38,6 +38,23 @@ build:
 bench-http:
 	$(GO) run ./bench/loadgen -c 32 -d 10s -runs 3
 
+# The benchmark suite on its realistic mixes (docs/benchmarks.md) against an
+# already running hub on the national data set, e.g.
+#   make bench BENCH_URL=http://127.0.0.1:18492/graphql BENCH_ISSUER=http://127.0.0.1:18491 \
+#     BENCH_DATABASE_URL=postgres://hub_app@127.0.0.1:55480/hub BENCH_OWNER_DATABASE_URL=postgres://hub@127.0.0.1:55480/hub
+# writes bench/results.md (the table) and bench/results.log. BENCH_FLAGS
+# passes more (-d 10s -runs 3, -only waysin,search, -events-url …). Not part
+# of `make test`.
+BENCH_URL ?= http://localhost:8080/graphql
+BENCH_ISSUER ?= http://localhost:8081
+BENCH_DATABASE_URL ?= $(HUB_APP_DATABASE_URL)
+BENCH_OWNER_DATABASE_URL ?= $(HUB_DATABASE_URL)
+BENCH_FLAGS ?=
+.PHONY: bench
+bench:
+	$(GO) run ./bench/suite -url '$(BENCH_URL)' -issuer '$(BENCH_ISSUER)' -database-url '$(BENCH_DATABASE_URL)' \
+	    -owner-database-url '$(BENCH_OWNER_DATABASE_URL)' $(BENCH_FLAGS)
+
 # Soak on demand (docs/soak.md): SOAK_ARGS for the hub's addresses and
 # the length, e.g. `make soak SOAK_ARGS="-url http://127.0.0.1:18560/graphql
 # -issuer http://127.0.0.1:18561 -metrics http://127.0.0.1:18563/metrics -d 10m"`.

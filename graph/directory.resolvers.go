@@ -130,20 +130,23 @@ func (r *mutationResolver) ArchiveDirectoryEntry(ctx context.Context, id string)
 
 func (r *queryResolver) WaysIn(ctx context.Context, topic directory.Topic, municipalityCode string, organizationKind *tenancy.OrganizationKind, first *int) ([]*model.WayIn, error) {
 	w := work(ctx)
-	ways, err := r.Directory.WaysIn(ctx, w, vagin.WaysInRequest{Topic: topic, MunicipalityCode: municipalityCode,
+	answer, err := r.Directory.Ways(ctx, w, vagin.WaysInRequest{Topic: topic, MunicipalityCode: municipalityCode,
 		OrganizationKind: organizationKind, First: first})
 	if err != nil {
-		return nil, err
-	}
-	if err := primeWayRelations(ctx, ways); err != nil {
 		return nil, err
 	}
 	now, err := w.Now(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.WayIn, len(ways))
-	for i, way := range ways {
+	if answer.Memory != nil {
+		return waysFromMemory(ctx, answer, now), nil
+	}
+	if err := primeWayRelations(ctx, answer.Ways); err != nil {
+		return nil, err
+	}
+	out := make([]*model.WayIn, len(answer.Ways))
+	for i, way := range answer.Ways {
 		out[i] = &model.WayIn{Match: way.Match, Entry: model.FromEntry(way.Entry, now)}
 	}
 	return out, nil
@@ -184,6 +187,13 @@ func (r *queryResolver) DirectoryCoverage(ctx context.Context, federationID stri
 }
 
 func (r *wayInResolver) FallbackChain(ctx context.Context, objs []*model.WayIn) ([][]*model.DirectoryEntry, error) {
+	if len(objs) > 0 && objs[0].FallbacksKnown { // answered from memory, with the chains
+		out := make([][]*model.DirectoryEntry, len(objs))
+		for i, w := range objs {
+			out[i] = w.Fallbacks
+		}
+		return out, nil
+	}
 	starts := make([]vagin.ChainStart, len(objs))
 	for i, w := range objs {
 		starts[i] = vagin.ChainStart{EntryID: w.Entry.Key, Fallback: w.Entry.FallbackKey}

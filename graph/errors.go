@@ -55,12 +55,19 @@ func internalMessage(err error) string {
 	case app.StatementTimedOut(err):
 		return "a database statement of this request ran past the hub's statement timeout and was stopped; " +
 			"nothing was changed. Ask for less (a smaller page, a narrower filter or window) or try again later"
+	case app.DatabaseUnavailable(err):
+		return databaseUnavailableMessage
 	case errors.Is(err, context.DeadlineExceeded):
 		return "this request ran past its time limit and was stopped; nothing was changed. " +
 			"Ask for less (a smaller page, fewer fields) or try again later"
 	}
 	return apperr.MessageOf(err)
 }
+
+// databaseUnavailableMessage is what a client is told when the database
+// could not be reached or was lost before the work was committed.
+const databaseUnavailableMessage = "the hub's database is unavailable (restarting or out of reach); " +
+	"this request was stopped and nothing was changed. Try again in a few seconds"
 
 // isRequestError tells gqlgen's own errors about the request apart from
 // errors that resolvers returned: the former are *gqlerror.Error values

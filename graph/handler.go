@@ -27,6 +27,7 @@ import (
 	apptasks "github.com/samverkanshub/hub/internal/app/tasks"
 	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/consent"
+	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/tasks"
 )
@@ -65,9 +66,10 @@ type Options struct {
 	BatchWait time.Duration
 	// Introspection allows __schema/__type queries (GraphiQL needs them).
 	Introspection bool
-	// WaysCacheSize is how many waysIn answers the replica keeps in
-	// memory (0: none; see directory.WaysCache).
-	WaysCacheSize int
+	// ResidentDirectory is the replica's directory in memory, which
+	// answers waysIn while it holds the directory's current version (nil:
+	// every answer from SQL; see package resident).
+	ResidentDirectory *resident.Directory
 	// MaxConnectionsPerUser bounds the WebSocket connections one person
 	// holds open on this replica (default DefaultMaxConnectionsPerUser).
 	MaxConnectionsPerUser int
@@ -146,7 +148,7 @@ func NewHandler(o Options) http.Handler {
 	}
 	application := o.App
 	people := casework.New(application)
-	directory := vagin.New(application, o.WaysCacheSize)
+	directory := vagin.New(application, o.ResidentDirectory)
 	taskWork := apptasks.New(directory)
 	resolver := &Resolver{
 		Casework:       people,

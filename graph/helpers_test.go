@@ -25,6 +25,7 @@ import (
 	"github.com/samverkanshub/hub/internal/consent"
 	"github.com/samverkanshub/hub/internal/demo"
 	"github.com/samverkanshub/hub/internal/devidp"
+	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/identity"
 	"github.com/samverkanshub/hub/internal/platform/config"
 	"github.com/samverkanshub/hub/internal/platform/httpserver"
@@ -238,7 +239,9 @@ func setupWith(t testing.TB, asOwner bool, adjust ...func(*graph.Options)) (*tes
 		TaskEvents:    taskEvents,
 		Authenticator: identity.NewAuthenticator(d.AppPool),
 		Introspection: true,
-		WaysCacheSize: config.Defaults().WaysCacheSize, // as served
+	}
+	if config.Defaults().ResidentDirectory { // as served
+		opts.ResidentDirectory = resident.New(application.Pool, logger)
 	}
 	for _, f := range adjust {
 		f(&opts)
@@ -342,3 +345,7 @@ func requireError(t *testing.T, r gqlResponse, code, msg string) {
 	require.Equal(t, code, r.code(0))
 	require.Contains(t, r.Errors[0].Message, msg)
 }
+
+// withoutResidentDirectory answers every waysIn from SQL
+// (--resident-directory=false).
+func withoutResidentDirectory(o *graph.Options) { o.ResidentDirectory = nil }

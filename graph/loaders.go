@@ -13,7 +13,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/samverkanshub/hub/graph/model"
 	"github.com/samverkanshub/hub/internal/app"
+	"github.com/samverkanshub/hub/internal/app/vagin"
 	"github.com/samverkanshub/hub/internal/cases"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/routine"
@@ -101,6 +103,61 @@ func (r *relation[V]) prime(ctx context.Context, keys []uuid.UUID) error {
 	return nil
 }
 
+// primeWith caches values already read (keys of vals only) in the
+// request's dataloader, so that loads of these keys answer at once.
+func (r *relation[V]) primeWith(vals map[uuid.UUID]V) {
+	for k, v := range vals {
+		r.loader.Prime(k, v)
+	}
+}
+
+// waysFromMemory converts an answer of the resident directory and primes
+// the request's loaders with the relations its query selects (channels,
+// organisations, units, of the ways' entries and of their fallback
+// chains), read from the same view: with them the whole answer costs no
+// statement.
+func waysFromMemory(ctx context.Context, answer vagin.WaysAnswer, now time.Time) []*model.WayIn {
+	view := answer.Memory
+	wantFallbacks := selects(ctx, "fallbackChain")
+	entries := make([]directory.Entry, 0, len(answer.Ways))
+	out := make([]*model.WayIn, len(answer.Ways))
+	for i, way := range answer.Ways {
+		out[i] = &model.WayIn{Match: way.Match, Entry: model.FromEntry(way.Entry, now), FallbacksKnown: true,
+			Fallbacks: []*model.DirectoryEntry{}}
+		entries = append(entries, way.Entry)
+		if wantFallbacks {
+			for _, e := range view.FallbackChain(&answer.Ways[i].Entry, vagin.MaxFallbacks) {
+				out[i].Fallbacks = append(out[i].Fallbacks, model.FromEntry(e, now))
+				entries = append(entries, e)
+			}
+		}
+	}
+	l := loaders(ctx)
+	if selects(ctx, "entry", "channels") || selects(ctx, "entry", "openNow") ||
+		(wantFallbacks && (selects(ctx, "fallbackChain", "channels") || selects(ctx, "fallbackChain", "openNow"))) {
+		channels := make(map[uuid.UUID][]directory.Channel, len(entries))
+		for _, e := range entries {
+			channels[e.ID] = view.Channels(e.ID)
+		}
+		l.directoryChannels.primeWith(channels)
+	}
+	orgs := map[uuid.UUID]tenancy.Organization{}
+	units := map[uuid.UUID]tenancy.Unit{}
+	for _, e := range entries {
+		if o, ok := view.Organization(e.OrgID); ok {
+			orgs[e.OrgID] = o
+		}
+		if e.UnitID != nil {
+			if u, ok := view.Unit(*e.UnitID); ok {
+				units[u.ID] = u
+			}
+		}
+	}
+	l.organizations.primeWith(orgs)
+	l.units.primeWith(units)
+	return out
+}
+
 // selects reports whether the field being resolved selects the sub-field
 // at path (through fragments too), e.g. selects(ctx, "entry", "channels").
 func selects(ctx context.Context, path ...string) bool {
@@ -134,10 +191,12 @@ func nestedInList(ctx context.Context) bool {
 	if fc == nil {
 		return false
 	}
-	path := fc.Path()
+	// The field contexts from here to the root, counting list elements
+	// (contexts with an index), without building the path: this runs for
+	// every related object of every answer.
 	lists := 0
-	for _, el := range path {
-		if _, ok := el.(ast.PathIndex); ok {
+	for it := fc; it != nil; it = it.Parent {
+		if it.Index != nil {
 			lists++
 		}
 	}
@@ -147,7 +206,13 @@ func nestedInList(ctx context.Context) bool {
 	if lists >= 2 {
 		return true
 	}
-	_, parentIsElement := path[len(path)-2].(ast.PathIndex)
+	// The path's element before this field: the nearest context that is
+	// a list element or a field (as FieldContext.Path counts them).
+	parent := fc.Parent
+	for parent != nil && parent.Index == nil && parent.Field.Field == nil {
+		parent = parent.Parent
+	}
+	parentIsElement := parent != nil && parent.Index != nil
 	return !parentIsElement
 }
 

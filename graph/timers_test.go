@@ -17,7 +17,7 @@ import (
 // timerService is the timers of the test's hub, acting through the
 // application role as the served hub does.
 func timerService(t *testing.T, b *testBundle) *timers.Service {
-	return timers.New(b.app, vagin.New(b.app, 0), slog.New(slog.DiscardHandler))
+	return timers.New(b.app, vagin.New(b.app, nil), slog.New(slog.DiscardHandler))
 }
 
 // runJob works one job of args on a real river client over the test's

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -79,7 +80,7 @@ func finish(ctx context.Context, w *app.Work, oc *graphql.OperationContext, resp
 	if err != nil {
 		logging.FromContext(ctx).Error("unit of work not finished", "error", err.Error())
 		if !failed {
-			return internalResponse()
+			return unfinishedResponse(err)
 		}
 	}
 	if failed && resp != nil {
@@ -102,11 +103,30 @@ func operationOf(oc *graphql.OperationContext) app.Operation {
 	return app.Operation{Type: string(oc.Operation.Operation), Name: operationName(oc), ClientName: clientOperationName(oc)}
 }
 
-func internalResponse() *graphql.Response {
+func internalResponse() *graphql.Response { return unfinishedResponse(nil) }
+
+// unfinishedResponse answers an operation whose unit of work could not be
+// finished (err, from Finish): no data, and an INTERNAL error that says
+// what happened when that is something the client can act on. The work
+// was rolled back when the audit record could not be written (the hub
+// never serves protected data unaudited); a commit whose connection was
+// lost may or may not have taken effect.
+func unfinishedResponse(err error) *graphql.Response {
+	msg := "internal error"
+	switch {
+	case errors.Is(err, app.ErrNotAudited) && app.DatabaseUnavailable(err):
+		msg = databaseUnavailableMessage
+	case errors.Is(err, app.ErrNotAudited):
+		msg = "the audit record of this request could not be written, so nothing was served or changed " +
+			"(the hub serves protected data only when it can audit it). Try again later; the operators have been told by the log"
+	case app.DatabaseUnavailable(err):
+		msg = "the connection to the hub's database was lost while this request was being committed: its answer is withheld, " +
+			"and a change it made may or may not have been saved. Check before repeating a change"
+	}
 	return &graphql.Response{
 		Data: []byte("null"),
 		Errors: gqlerror.List{{
-			Message:    "internal error",
+			Message:    msg,
 			Extensions: map[string]any{"code": string(apperr.Internal)},
 		}},
 	}

@@ -3469,6 +3469,13 @@ CREATE TRIGGER case_starts BEFORE INSERT ON public.cases FOR EACH ROW EXECUTE FU
 
 
 --
+-- Name: directory_channels directory_version_bump; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.directory_channels FOR EACH STATEMENT EXECUTE FUNCTION public.directory_version_bump();
+
+
+--
 -- Name: directory_entries directory_version_bump; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3508,6 +3515,13 @@ CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCA
 --
 
 CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.organizations FOR EACH STATEMENT EXECUTE FUNCTION public.directory_version_bump();
+
+
+--
+-- Name: units directory_version_bump; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER directory_version_bump AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.units FOR EACH STATEMENT EXECUTE FUNCTION public.directory_version_bump();
 
 
 --

@@ -98,41 +98,45 @@ func main() {
 		if len(users) == 0 {
 			fail(fmt.Errorf("no reader sees a case under SIP: is the national data set with its case files loaded?"))
 		}
-		scenarios = append(scenarios, load.Scenario{Name: "case file under SIP", Next: func() load.Request {
-			u := users[intn(len(users))]
-			c := cases[u][intn(len(cases[u]))]
-			return load.Request{User: u, Token: tokens[u], Purpose: "SIP", Label: c.label, Body: load.GQL(caseQuery, map[string]any{"id": c.id})}
-		}})
+		scenarios = append(scenarios, load.Scenario{Name: "case file under SIP",
+			Mix:     fmt.Sprintf("%d readers of several organisations, cases each sees", len(users)),
+			Targets: []load.Target{{Clients: 1, P99: 30 * time.Millisecond}}, Next: func() load.Request {
+				u := users[intn(len(users))]
+				c := cases[u][intn(len(cases[u]))]
+				return load.Request{User: u, Token: tokens[u], Purpose: "SIP", Label: c.label, Body: load.GQL(caseQuery, map[string]any{"id": c.id})}
+			}})
 	}
 	if run.Wants("coming meetings") {
 		allowed := probePurposes(client, *endpoint, tokens, listers)
-		scenarios = append(scenarios, load.Scenario{Name: "coming meetings", Next: func() load.Request {
-			u := listers[intn(len(listers))]
-			purpose := allowed[u][0]
-			if x := intn(100); len(allowed[u]) > 1 {
-				for _, p := range purposes {
-					if x < p.weight && slices.Contains(allowed[u], p.name) {
-						purpose = p.name
-						break
+		scenarios = append(scenarios, load.Scenario{Name: "coming meetings",
+			Mix:     fmt.Sprintf("%d units' users, their purposes, windows 7/30/90 days, first 10/20/50", len(listers)),
+			Targets: []load.Target{{Clients: 1, P99: 20 * time.Millisecond}}, Next: func() load.Request {
+				u := listers[intn(len(listers))]
+				purpose := allowed[u][0]
+				if x := intn(100); len(allowed[u]) > 1 {
+					for _, p := range purposes {
+						if x < p.weight && slices.Contains(allowed[u], p.name) {
+							purpose = p.name
+							break
+						}
+						x -= p.weight
 					}
-					x -= p.weight
 				}
-			}
-			now := time.Now().UTC().Truncate(time.Minute)
-			vars := map[string]any{"first": []int{10, 20, 50}[intn(3)]}
-			window := "90 days"
-			switch x := intn(100); {
-			case x < 30:
-				vars["to"], window = now.AddDate(0, 0, 7).Format(time.RFC3339), "7 days"
-			case x < 60:
-				vars["to"], window = now.AddDate(0, 0, 30).Format(time.RFC3339), "30 days"
-			}
-			if intn(2) == 0 {
-				vars["from"] = now.Format(time.RFC3339)
-			}
-			return load.Request{User: u, Token: tokens[u], Purpose: purpose,
-				Label: purpose + ", " + window, Body: load.GQL(comingQuery, vars)}
-		}})
+				now := time.Now().UTC().Truncate(time.Minute)
+				vars := map[string]any{"first": []int{10, 20, 50}[intn(3)]}
+				window := "90 days"
+				switch x := intn(100); {
+				case x < 30:
+					vars["to"], window = now.AddDate(0, 0, 7).Format(time.RFC3339), "7 days"
+				case x < 60:
+					vars["to"], window = now.AddDate(0, 0, 30).Format(time.RFC3339), "30 days"
+				}
+				if intn(2) == 0 {
+					vars["from"] = now.Format(time.RFC3339)
+				}
+				return load.Request{User: u, Token: tokens[u], Purpose: purpose,
+					Label: purpose + ", " + window, Body: load.GQL(comingQuery, vars)}
+			}})
 	}
 	if err := run.Measure(client, *endpoint, scenarios); err != nil {
 		fail(err)

@@ -6,14 +6,18 @@
 //     with the page);
 //   - individualByPersonnummer for soc.karlstad (target p99 <= 5 ms), with
 //     numbers of Karlstad's generated people (found) and of anyone in the
-//     population (mostly another kommun's: not found).
+//     population (mostly another kommun's: not found);
+//   - the cases page of the realistic mix (issue 16, docs/benchmarks.md):
+//     the 6 case workers of bench/internal/mix, each under a purpose of
+//     theirs, a page of 10, 20 or 50.
 //
 // Each is run with one client and with -c clients; medians over -runs are
 // reported. The numbers come from national.Individual, so -seed and
-// -individuals must be those of the seed. It only talks to -url.
+// -individuals must be those of the seed; the requests' draws come from
+// -mix-seed. Tokens: -fk-token and -soc-token, or else the dev identity
+// provider's (-issuer). It only talks to -url and -issuer.
 //
-//	go run ./bench/cases -url http://127.0.0.1:18290/graphql \
-//	    -fk-token "$(hub token ph.fk)" -soc-token "$(hub token soc.karlstad)"
+//	go run ./bench/cases -url http://127.0.0.1:18290/graphql -issuer http://127.0.0.1:18291
 package main
 
 import (
@@ -24,10 +28,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/samverkanshub/hub/bench/internal/load"
+	"github.com/samverkanshub/hub/bench/internal/mix"
 	"github.com/samverkanshub/hub/internal/demo/national"
 )
 
@@ -41,6 +48,10 @@ type scenario struct {
 	token         string
 	body          func() []byte
 	check         func(data json.RawMessage) error
+	// next, if set, draws each request whole (user, purpose, body)
+	// instead of token and body.
+	next    func() load.Request
+	targets []load.Target
 }
 
 func main() {
@@ -56,10 +67,25 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each; medians are reported")
 	warmup := flag.Duration("warmup", 3*time.Second, "warm-up of each before the first run")
 	only := flag.String("only", "", "run only the scenarios whose name contains this")
+	issuer := flag.String("issuer", "http://localhost:8081", "the dev identity provider, for the tokens not given")
+	mixSeed := flag.Uint64("mix-seed", 1, "the random stream of the requests' draws")
 	flag.Parse()
-	if *fkToken == "" || *socToken == "" {
-		fail(fmt.Errorf("-fk-token and -soc-token are required (hub token ph.fk, hub token soc.karlstad)"))
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
+	m := mix.New(*mixSeed, nil)
+	tokens, err := load.Tokens(client, *issuer, mix.CaseWorkers...)
+	if err != nil {
+		fail(fmt.Errorf("%w (or give -fk-token and -soc-token)", err))
 	}
+	m.Tokens = tokens
+	if *fkToken == "" {
+		*fkToken = tokens["ph.fk"]
+	}
+	if *socToken == "" {
+		*socToken = tokens["soc.karlstad"]
+	}
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(*mixSeed, 5))
+	intn := func(n int) int { mu.Lock(); defer mu.Unlock(); return rng.IntN(n) }
 	if *dur > 5*time.Minute || *runs > 20 {
 		fail(fmt.Errorf("runs are limited to 5 minutes and 20 repetitions"))
 	}
@@ -110,7 +136,7 @@ func main() {
 		return scenario{
 			name: name, token: *socToken,
 			command: "individualByPersonnummer(personnummer: …) { id handle givenName }",
-			body:    func() []byte { return gql(byNumberQuery, map[string]any{"n": numbers[rand.IntN(len(numbers))]}) },
+			body:    func() []byte { return gql(byNumberQuery, map[string]any{"n": numbers[intn(len(numbers))]}) },
 			check: func(data json.RawMessage) error {
 				if mustFind && bytes.Contains(data, []byte(`"individualByPersonnummer":null`)) {
 					return fmt.Errorf("a number of kommun %s was not found: do -seed and -individuals match the seed?", *municipality)
@@ -119,14 +145,25 @@ func main() {
 			},
 		}
 	}
+	mixed := scenario{
+		name: "cases page, 6 case workers", command: "cases(first: 10|20|50) { … } under each user's purposes",
+		next: func() load.Request {
+			u := m.UserAmong(mix.CaseWorkers...)
+			first := mix.Pick(m, mix.ListPages)
+			return m.Request(u, "first "+strconv.Itoa(first), gql(casesQuery, map[string]any{"first": first}))
+		},
+	}
 	scenarios := []scenario{
 		casesPage(50),
 		casesPage(5),
 		byNumber("by number, own kommun (soc.karlstad)", own, true),
 		byNumber("by number, anyone (soc.karlstad)", all, false),
+		mixed,
 	}
+	scenarios[0].targets = []load.Target{{Clients: 1, P99: 30 * time.Millisecond}}
+	scenarios[2].targets = []load.Target{{Clients: 1, P99: 5 * time.Millisecond}}
+	scenarios[3].targets = scenarios[2].targets
 
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
 	header := http.Header{"Hub-Purpose": {*purpose}}
 	type row struct {
 		name, command string
@@ -138,10 +175,15 @@ func main() {
 		if *only != "" && !strings.Contains(s.name, *only) {
 			continue
 		}
-		if err := checkOnce(client, *url, s, header); err != nil {
+		do := func() error { return load.SendWith(client, *url, s.token, header, s.body()) }
+		if s.next != nil {
+			do = func() error { r := s.next(); return load.SendWith(client, *url, r.Token, r.Header(), r.Body) }
+			if err := do(); err != nil {
+				fail(fmt.Errorf("%s: %w", s.name, err))
+			}
+		} else if err := checkOnce(client, *url, s, header); err != nil {
 			fail(fmt.Errorf("%s: %w", s.name, err))
 		}
-		do := func() error { return load.SendWith(client, *url, s.token, header, s.body()) }
 		for _, c := range []int{1, *conc} {
 			load.Run(c, *warmup, do)
 			var results []load.Result
@@ -154,9 +196,12 @@ func main() {
 				results = append(results, r)
 			}
 			table = append(table, row{s.name, s.command, c, load.Medians(results)})
+			if err := load.Record(s.name, s.command, c, load.MediansWithErrors(results), s.targets...); err != nil {
+				fail(err)
+			}
 		}
 	}
-	fmt.Printf("\nmedians of %d runs of %s (p50 and p99 are each the median over the runs)\n", *runs, *dur)
+	fmt.Printf("\nmix seed %d; medians of %d runs of %s (p50 and p99 are each the median over the runs)\n", *mixSeed, *runs, *dur)
 	fmt.Printf("| %-40s | %3s | %8s | %8s | %8s |\n", "scenario", "c", "p50 ms", "p99 ms", "req/s")
 	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 42), strings.Repeat("-", 5), strings.Repeat("-", 10), strings.Repeat("-", 10), strings.Repeat("-", 10))
 	for _, r := range table {

@@ -1,8 +1,13 @@
-// Command loadgen sends one GraphQL document to the hub over HTTP from many
-// concurrent clients and reports throughput and latency. It only ever talks
-// to the URL it is given (default: the local dev server); runs are bounded
-// in time.
+// Command loadgen measures the hub's HTTP and GraphQL path with a cheap
+// page from many concurrent clients and reports throughput and latency.
+// By default each request is the organisations page a UI shows, as one of
+// the 8 demo users (tokens from the dev identity provider, -issuer) with a
+// page of 10, 20 or 50 drawn from -seed (bench/internal/mix). With -query
+// it sends that one document over and over instead (with -token, if
+// given). It only ever talks to the URLs it is given (default: the local
+// dev server); runs are bounded in time.
 //
+//	go run ./bench/loadgen -c 32 -d 10s -runs 3
 //	go run ./bench/loadgen -c 32 -d 10s -runs 3 -query '{ organizations(first: 50) { nodes { id name } } }'
 package main
 
@@ -15,11 +20,17 @@ import (
 	"time"
 
 	"github.com/samverkanshub/hub/bench/internal/load"
+	"github.com/samverkanshub/hub/bench/internal/mix"
 )
+
+const organizationsPage = `query($first: Int) { organizations(first: $first) {
+  totalCount edges { cursor node { id kind name orgNumber } } pageInfo { hasNextPage endCursor } } }`
 
 func main() {
 	url := flag.String("url", "http://localhost:8080/graphql", "GraphQL endpoint")
-	query := flag.String("query", `{ organizations(first: 50) { totalCount edges { cursor node { id kind name orgNumber } } pageInfo { hasNextPage endCursor } } }`, "GraphQL document to send")
+	query := flag.String("query", "", "one GraphQL document to send over and over (default: the organisations page of the mix)")
+	issuer := flag.String("issuer", "http://localhost:8081", "the dev identity provider the data set trusts (the mix's tokens)")
+	seed := flag.Uint64("seed", 1, "the random stream of the mix")
 	token := flag.String("token", os.Getenv("HUB_TOKEN"), "bearer token ($HUB_TOKEN), if the endpoint needs one")
 	conc := flag.Int("c", 32, "concurrent clients")
 	dur := flag.Duration("d", 10*time.Second, "duration of one run")
@@ -37,11 +48,31 @@ func main() {
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc * 2}, Timeout: 10 * time.Second}
 
-	if err := check(client, *url, *token, body); err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
+	name, mixText := "one document, repeated", "-query or -get"
+	next := func() load.Request { return load.Request{Token: *token, Body: body} }
+	if *query == "" && !*get {
+		m := mix.New(*seed, nil)
+		logins := make([]string, len(mix.Users))
+		for i, u := range mix.Users {
+			logins[i] = u.Value.Login
+		}
+		tokens, err := load.Tokens(client, *issuer, logins...)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		m.Tokens = tokens
+		name, mixText = "organisations page", "8 users, first 10/20/50"
+		next = func() load.Request {
+			return m.Request(m.User(), "", load.GQL(organizationsPage, map[string]any{"first": mix.Pick(m, mix.ListPages)}))
+		}
+		fmt.Printf("mix: seed %d; %s\n", *seed, mixText)
+	}
+	do := func() error { r := next(); return load.SendWith(client, *url, r.Token, r.Header(), r.Body) }
+	if err := do(); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: the document does not run cleanly:", err)
 		os.Exit(1)
 	}
-	do := func() error { return load.Send(client, *url, *token, body) }
 	load.Run(*conc, *warmup, do)
 
 	var results []load.Result
@@ -50,12 +81,9 @@ func main() {
 		fmt.Printf("run %d: %s\n", i+1, r)
 		results = append(results, r)
 	}
-	fmt.Printf("median: %s  (c=%d, %s per run)\n", load.Median(results), *conc, *dur)
-}
-
-func check(client *http.Client, url, token string, body []byte) error {
-	if err := load.Send(client, url, token, body); err != nil {
-		return fmt.Errorf("the document does not run cleanly: %w", err)
+	fmt.Printf("median: %s  (%s, c=%d, %s per run)\n", load.Median(results), name, *conc, *dur)
+	if err := load.Record(name, mixText, *conc, load.MediansWithErrors(results)); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
 	}
-	return nil
 }

@@ -225,7 +225,19 @@ func main() {
 			load.Ms(load.Percentile(st.upper, 50)), load.Ms(load.Percentile(st.upper, 99)), load.Ms(load.Percentile(st.upper, 100)))
 	}
 	for _, box := range []string{"INBOX", "SENT"} {
-		fmt.Printf("target (≤ %s after commit), %s: %s\n", target, box, total[box].verdict())
+		verdict := total[box].verdict()
+		fmt.Printf("target (≤ %s after commit), %s: %s\n", target, box, verdict)
+		// The report's row (bench/suite): the upper bounds, the verdict.
+		st := total[box]
+		met := "no"
+		if strings.HasPrefix(verdict, "met") {
+			met = "yes"
+		}
+		r := load.Result{RPS: ct.RPS, P50: load.Percentile(st.upper, 50), P99: load.Percentile(st.upper, 99), Errors: st.expected - st.heard}
+		if err := load.RecordJudged("task event on replica B, "+box+" (latency: upper bound; req/s: createTask on A)",
+			"createTask mix of bench/tasks", *conc, r, fmt.Sprintf("event ≤ %s after commit (%s)", target, verdict), met); err != nil {
+			fail(err)
+		}
 	}
 
 	fmt.Println("\nunheard by kind (no subscriber: the task's queue is no subscriber's; lost: expected and not heard; tasks, not events):")

@@ -90,9 +90,13 @@ func main() {
 	}
 	createTask := func() taskmix.Prepared { return sends[intn(len(sends))] }
 
-	scenarios := []load.Scenario{{Name: "inbox page of 50 with totalCount", Next: inbox}}
+	scenarios := []load.Scenario{{Name: "inbox page of 50 with totalCount", Next: inbox,
+		Mix:     fmt.Sprintf("%d recipients, filter none/state/kind/dueBefore", len(users)),
+		Targets: []load.Target{{Clients: 1, P99: 20 * time.Millisecond}}}}
 	if len(sends) > 0 {
-		scenarios = append(scenarios, load.Scenario{Name: "createTask (routing, samtycke)", Next: createTask})
+		scenarios = append(scenarios, load.Scenario{Name: "createTask (routing, samtycke)", Next: createTask,
+			Mix:     fmt.Sprintf("%d probed sends of %d senders", len(sends), len(taskmix.Senders)),
+			Targets: []load.Target{{Clients: 1, P99: 30 * time.Millisecond}}})
 	}
 	if err := run.Measure(client, *endpoint, scenarios); err != nil {
 		fail(err)

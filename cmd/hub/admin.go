@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"time"
 
 	"github.com/samverkanshub/hub/internal/audit"
 	"github.com/samverkanshub/hub/internal/authz"
@@ -50,8 +51,9 @@ func auditCmd(ctx context.Context, args []string) error {
 }
 
 // policyCmd: `hub policy load FILE` validates a policy (casbin CSV, see
-// policy/README.md) and makes it the active policy on every replica within
-// a second. `hub policy check FILE` only validates.
+// policy/README.md) and makes it the active policy on every replica: it
+// returns once each has it in force. `hub policy check FILE` only
+// validates.
 func policyCmd(ctx context.Context, args []string) error {
 	if len(args) == 2 && args[0] == "check" {
 		text, err := os.ReadFile(args[1])
@@ -88,6 +90,25 @@ func policyCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("policy version %d stored; every replica reloads it within a second\n", version)
+	// Returning only once every replica decides with it: the request
+	// after the command, on any replica, is decided under the new policy.
+	replicas, behind, err := authz.AwaitReplicas(ctx, pool, version, policyRolloutWait)
+	switch {
+	case err != nil:
+		return fmt.Errorf("hub policy: version %d stored, but %w", version, err)
+	case behind > 0:
+		return fmt.Errorf("hub policy: version %d stored, but %d of %d replicas have not put it in force after %s; "+
+			"their logs say why (\"policy not reloaded\"), or they are not done yet", version, behind, replicas, policyRolloutWait)
+	}
+	if replicas == 0 {
+		fmt.Printf("policy version %d stored; no replica is running (each puts it in force when it starts)\n", version)
+		return nil
+	}
+	fmt.Printf("policy version %d stored and in force on all %d replicas\n", version, replicas)
 	return nil
 }
+
+// policyRolloutWait bounds how long `hub policy load` waits for the
+// replicas to put a new policy in force (each tabulates it: under a
+// second on a quiet machine).
+const policyRolloutWait = 30 * time.Second

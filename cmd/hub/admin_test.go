@@ -21,7 +21,13 @@ import (
 	"github.com/samverkanshub/hub/internal/platform/piicrypt"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(asHubEnv) != "" {
+		main() // started by startProcess: this binary is `hub` (see serveprocess_test.go)
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 func TestMigrateCommand_DownAndUpAgain(t *testing.T) {
 	ctx := context.Background()

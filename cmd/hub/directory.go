@@ -121,7 +121,7 @@ func importDirectory(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID, kin
 	}
 	application := &app.App{Pool: pool, Authz: authorizer}
 	w := application.Begin(app.CommandLineActor(org, kind, operator, identity.OrgAdmin))
-	res, err := vagin.New(application, 0).Import(ctx, w, r, in)
+	res, err := vagin.New(application, nil).Import(ctx, w, r, in)
 	op := app.Operation{Type: "cli", Name: "directory import " + file}
 	// A lost audit record is said, whether the import worked or not.
 	return res, errors.Join(err, w.Finish(ctx, op, err != nil, "the import failed and was rolled back"))

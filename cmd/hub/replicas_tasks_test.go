@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/app/timers"
@@ -24,47 +22,15 @@ import (
 // it under the subscriber's own identity before delivering it.
 func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	cluster := newReplicaCluster(t)
 	a, b := cluster.replica(), cluster.replica()
-	token := func(login string) string {
-		tok, err := passwordGrant(ctx, cluster.issuer, login, "demo")
-		require.NoError(t, err)
-		return tok
-	}
+	token := cluster.tokenFor
 
-	type message struct {
-		ID      string          `json:"id,omitempty"`
-		Type    string          `json:"type"`
-		Payload json.RawMessage `json:"payload,omitempty"`
-	}
-	dialCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	ws, _, err := websocket.Dial(dialCtx, "ws"+strings.TrimPrefix(b, "http")+"/graphql",
-		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	require.NoError(t, err)
-	defer ws.CloseNow()
-	init, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + token("soc.karlstad"), "Hub-Purpose": "SAMORDNAD_REHABILITERING"})
-	require.NoError(t, wsjson.Write(dialCtx, ws, message{Type: "connection_init", Payload: init}))
-	var ack message
-	require.NoError(t, wsjson.Read(dialCtx, ws, &ack))
-	require.Equal(t, "connection_ack", ack.Type)
-	sub, _ := json.Marshal(map[string]any{"query": `subscription { taskEvents { kind task { id subject } } }`})
-	require.NoError(t, wsjson.Write(dialCtx, ws, message{ID: "1", Type: "subscribe", Payload: sub}))
-	time.Sleep(300 * time.Millisecond) // the subscription is registered
+	ws := subscribe(t, b, token("soc.karlstad"), `subscription { taskEvents { kind task { id subject } } }`)
 
 	created := sendSignal(t, a, token("rehab.vc"))
 	sentAt := time.Now()
-
-	readCtx, stop := context.WithTimeout(ctx, time.Second)
-	defer stop()
-	var m message
-	for m.Type != "next" {
-		require.NoError(t, wsjson.Read(readCtx, ws, &m), "the step reaches replica B's subscriber within a second")
-		if m.Type == "ping" {
-			_ = wsjson.Write(readCtx, ws, message{Type: "pong"})
-		}
-	}
+	payload := nextEvent(t, ws, time.Second) // the step reaches replica B's subscriber within a second
 	arrived := time.Since(sentAt)
 	var got struct {
 		Data struct {
@@ -75,8 +41,8 @@ func TestServeReplicas_ATaskSentOnOneReplicaReachesASubscriberOnAnother(t *testi
 		}
 		Errors []any
 	}
-	require.NoError(t, json.Unmarshal(m.Payload, &got), string(m.Payload))
-	require.Empty(t, got.Errors, string(m.Payload))
+	require.NoError(t, json.Unmarshal(payload, &got), string(payload))
+	require.Empty(t, got.Errors, string(payload))
 	require.Equal(t, "CREATED", got.Data.TaskEvents.Kind)
 	require.Equal(t, created.ID, got.Data.TaskEvents.Task.ID)
 	require.Equal(t, "Begäran om sjukskrivning", got.Data.TaskEvents.Task.Subject)

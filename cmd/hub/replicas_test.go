@@ -117,8 +117,14 @@ type replicaCluster struct {
 
 func newReplicaCluster(t *testing.T) *replicaCluster {
 	t.Helper()
+	return newReplicaClusterOn(t, pgtest.NewDatabase(t))
+}
+
+// newReplicaClusterOn is newReplicaCluster on a migrated database of the
+// test's choosing (a killable cluster's, for the fault tests).
+func newReplicaClusterOn(t *testing.T, d *pgtest.DB) *replicaCluster {
+	t.Helper()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
 	ring, index := "k1:"+piicrypt.NewKey(), piicrypt.NewKey()
 	keys, err := piicrypt.ParseKeys(ring, index)
 	require.NoError(t, err)
@@ -135,6 +141,23 @@ func newReplicaCluster(t *testing.T) *replicaCluster {
 	return &replicaCluster{t: t, d: d, issuer: issuer, ring: ring, index: index}
 }
 
+// replicas starts n replicas with the same flags (see replica).
+func (c *replicaCluster) replicas(n int, extra ...string) []string {
+	c.t.Helper()
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = c.replica(extra...)
+	}
+	return urls
+}
+
+// serveArgs are the arguments of `hub serve` on the cluster's database,
+// listening on addr, followed by extra.
+func (c *replicaCluster) serveArgs(addr string, extra ...string) []string {
+	return append([]string{"serve", "--database-url", c.d.AppURL, "--http-addr", addr,
+		"--pii-keys", c.ring, "--pii-index-key", c.index, "--log-level", "error"}, extra...)
+}
+
 // replica starts a `hub serve` replica (with the flags extra), stopped
 // when the test ends, and returns its base URL once it is ready.
 func (c *replicaCluster) replica(extra ...string) string {
@@ -144,16 +167,22 @@ func (c *replicaCluster) replica(extra ...string) string {
 	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(runCtx, append([]string{"serve", "--database-url", c.d.AppURL, "--http-addr", addr,
-			"--pii-keys", c.ring, "--pii-index-key", c.index, "--log-level", "error"}, extra...))
+		done <- run(runCtx, c.serveArgs(addr, extra...))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
+	return waitReady(t, "http://"+addr, done)
+}
+
+// waitReady waits until the server at base answers /readyz with 200 and
+// returns base; done delivers the server's end, which fails the test.
+func waitReady(t *testing.T, base string, done <-chan error) string {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+		if res, err := http.Get(base + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return "http://" + addr
+				return base
 			}
 		}
 		select {

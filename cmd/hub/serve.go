@@ -171,19 +171,20 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 		return err
 	}
 	defer stopTimers()
+	memory := residentDirectory(ctx, cfg, logger, pool)
 
 	opts := httpserver.Options{
 		Logger: logger,
 		Pool:   pool,
 		GraphQL: graph.NewHandler(graph.Options{
-			App:           application,
-			Authenticator: authenticator,
-			ConsentEvents: consentEvents,
-			TaskEvents:    taskEvents,
-			MaxDepth:      cfg.MaxDepth,
-			MaxComplexity: cfg.MaxComplexity,
-			Introspection: cfg.Introspection,
-			WaysCacheSize: cfg.WaysCacheSize,
+			App:               application,
+			Authenticator:     authenticator,
+			ConsentEvents:     consentEvents,
+			TaskEvents:        taskEvents,
+			MaxDepth:          cfg.MaxDepth,
+			MaxComplexity:     cfg.MaxComplexity,
+			Introspection:     cfg.Introspection,
+			ResidentDirectory: memory,
 
 			MaxCostlyFields:            cfg.MaxCostlyFields,
 			MaxLookups:                 cfg.MaxLookups,
@@ -210,7 +211,7 @@ func serveAPI(ctx context.Context, cfg *config.Config, logger *slog.Logger, pool
 			logger.Warn("GraphiQL is served but introspection is off: its documentation explorer and completion will be empty (set HUB_INTROSPECTION=true)")
 		}
 	}
-	if err := serveMetrics(ctx, cfg, logger, pool); err != nil {
+	if err := serveMetrics(ctx, cfg, logger, pool, memory); err != nil {
 		return err
 	}
 	if cfg.DebugAddr != "" {

@@ -21,7 +21,7 @@ func startTimers(ctx context.Context, cfg *config.Config, logger *slog.Logger, a
 		return func() {}, nil
 	}
 	log := logger.With("component", "timers")
-	client, err := timers.NewClient(a.Pool, timers.New(a, vagin.New(a, 0), log), timers.Config{Interval: cfg.TimerInterval, Logger: log})
+	client, err := timers.NewClient(a.Pool, timers.New(a, vagin.New(a, nil), log), timers.Config{Interval: cfg.TimerInterval, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("timers: %w", err)
 	}

@@ -86,6 +86,11 @@ func FromChannel(c directory.Channel, now time.Time) *ContactChannel {
 type WayIn struct {
 	Match directory.MatchLevel
 	Entry *DirectoryEntry
+	// Fallbacks is the fallback chain when it was read with the answer
+	// (FallbacksKnown: from the resident directory); otherwise the
+	// fallbackChain resolver reads it.
+	Fallbacks      []*DirectoryEntry
+	FallbacksKnown bool
 }
 
 // DirectoryEntryConnection is a page of search hits.

@@ -17,6 +17,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -63,4 +65,25 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 func StatementTimedOut(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "statement timeout")
+}
+
+// DatabaseUnavailable reports whether err is the database out of reach:
+// no connection could be made (the server down, restarting or still
+// recovering), or the one in use was lost under the statement (the
+// server crashed or was shut down). A client is told so in words it can
+// act on (try again shortly); the operator sees /readyz answer 503.
+func DatabaseUnavailable(err error) bool {
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08, connection_exception; 57P01–57P03: admin_shutdown,
+		// crash_shutdown, cannot_connect_now (starting up, recovering).
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr *net.OpError
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

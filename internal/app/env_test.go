@@ -63,7 +63,7 @@ func setup(t *testing.T) *env {
 	require.NoError(t, err)
 	a := &app.App{Pool: d.AppPool, Authz: authorizer, Keys: demo.DevKeys(), StatementTimeout: 5 * time.Second, Jobs: jobs}
 	people := casework.New(a)
-	directory := vagin.New(a, 0)
+	directory := vagin.New(a, nil)
 	return &env{t: t, db: d, app: a, casework: people, samtycke: samtycke.New(a, people),
 		auditreview: auditreview.New(a), vagin: directory, orgs: orgs.New(), routines: routines.New(), tasks: apptasks.New(directory)}
 }

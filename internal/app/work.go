@@ -230,6 +230,10 @@ type Operation struct {
 	ClientName *string
 }
 
+// ErrNotAudited is Finish's error when the audit record could not be
+// written: the work was rolled back, and what it read must not be served.
+var ErrNotAudited = errors.New("audit record could not be written")
+
 // Finish ends the unit of work. Unless failed, the audit record (if the
 // work touched protected data) is written in the transaction and the
 // transaction committed; if the record cannot be written, nothing is
@@ -252,7 +256,7 @@ func (w *Work) Finish(ctx context.Context, op Operation, failed bool, reason str
 	}
 	if err := w.writeAudit(ctx, w.session, op, ""); err != nil {
 		_ = w.session.Rollback(ctx)
-		return fmt.Errorf("audit record could not be written; rolled back: %w", err)
+		return fmt.Errorf("%w; rolled back: %w", ErrNotAudited, err)
 	}
 	return w.session.Commit(ctx)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/samverkanshub/hub/internal/authz"
@@ -129,4 +130,57 @@ func TestWatch_EveryReplicaReloadsAStoredPolicy(t *testing.T) {
 	// The application role cannot store policies.
 	_, err = authz.StorePolicy(ctx, d.AppPool, "g, ORG_ADMIN, anyone\np, anyone, unit, read, OWN, allow\np, ORG_ADMIN, purpose, SIP, OWN, allow\n", "app")
 	require.ErrorContains(t, err, "permission denied")
+}
+
+// AwaitReplicas returns once every replica's watcher has the stored
+// version in force, so that the next request anywhere decides under it;
+// a replica that has not (here a session named as a watcher still at the
+// default policy, as one whose load failed stays) is counted as behind
+// once the wait is over, and a stopped replica is no longer counted.
+func TestAwaitReplicas_ReturnsOnceEveryReplicaHasThePolicyInForce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d := pgtest.NewDatabase(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	replicas := make([]*authz.Authorizer, 2)
+	stops := make([]context.CancelFunc, 2)
+	for i := range replicas {
+		a, err := authz.New(nil)
+		require.NoError(t, err)
+		replicas[i] = a
+		watchCtx, stop := context.WithCancel(ctx)
+		stops[i] = stop
+		defer stop()
+		go a.Watch(watchCtx, d.AppURL, log)
+	}
+	var n, behind int
+	var err error
+	require.Eventually(t, func() bool {
+		n, behind, err = authz.AwaitReplicas(ctx, d.Pool, 0, 0)
+		return err == nil && n == 2 && behind == 0
+	}, 15*time.Second, 20*time.Millisecond, "both watchers connected")
+
+	version, err := authz.StorePolicy(ctx, d.Pool, "g, ORG_ADMIN, anyone\np, anyone, organization, read, OWN, allow\np, ORG_ADMIN, purpose, SIP, OWN, allow\n", "test")
+	require.NoError(t, err)
+	n, behind, err = authz.AwaitReplicas(ctx, d.Pool, version, 15*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	require.Zero(t, behind)
+	for i, a := range replicas {
+		require.Equal(t, version, a.Version(), "replica %d decides under the new policy when AwaitReplicas returns", i)
+	}
+
+	stuck, err := pgx.Connect(ctx, d.AppURL+" application_name='hub policy watcher: version 0'")
+	require.NoError(t, err)
+	defer stuck.Close(ctx)
+	n, behind, err = authz.AwaitReplicas(ctx, d.Pool, version, 100*time.Millisecond)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	require.Equal(t, 1, behind)
+
+	stops[0]()
+	require.Eventually(t, func() bool {
+		n, _, err = authz.AwaitReplicas(ctx, d.Pool, version, 0)
+		return err == nil && n == 2
+	}, 10*time.Second, 20*time.Millisecond, "a stopped replica is no longer counted")
 }

@@ -18,6 +18,7 @@ var queries = sqlfile.MustParse(queryFiles, "queries.sql")
 var (
 	qStorePolicy   = queries.Must("store_policy")
 	qNewestPolicy  = queries.Must("newest_policy")
+	qAwaitReplicas = queries.Must("await_replicas")
 	qLeadsCaseOf   = queries.Must("leads_case_of")
 	qFellowMembers = queries.Must("fellow_members")
 )

@@ -15,6 +15,14 @@ SELECT version FROM stored, pg_notify($3, (SELECT version FROM stored)::text)
 -- name: newest_policy
 SELECT version, policy FROM authz_policies ORDER BY version DESC LIMIT 1
 
+-- name: await_replicas
+-- The replicas of this database (their policy watchers' sessions, named
+-- $1 followed by the version in force) and how many have a version
+-- older than $2.
+SELECT count(*)::int, (count(*) FILTER (WHERE substr(application_name, length($1) + 1)::bigint < $2))::int
+FROM pg_stat_activity
+WHERE datname = current_database() AND starts_with(application_name, $1)
+
 -- Relations.
 
 -- name: leads_case_of

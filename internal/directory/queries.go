@@ -21,7 +21,6 @@ var (
 	qEntriesByID           = queries.Must("entries_by_id")
 	qChannelsByEntry       = queries.Must("channels_by_entry")
 	qCoverage              = queries.Must("coverage")
-	qCurrentSnapshot       = queries.Must("current_snapshot")
 	qLiveEntryExists       = queries.Must("live_entry_exists")
 	qUnitMunicipalities    = queries.Must("unit_municipality_codes")
 	qUnknownMunicipalities = queries.Must("unknown_municipality_codes")

@@ -55,8 +55,7 @@ e.id, e.org_id, e.unit_id, e.function_name, e.description, e.topics::text[] AS t
 -- name: ways_in
 -- The first $5 live entries visible to the viewer $1 that handle the topic
 -- $2 for the municipality $3, best match first (of the organisation kind
--- $4, unless NULL), read from the precomputed ranking in index order; with
--- the directory's version and date, for the cache.
+-- $4, unless NULL), read from the precomputed ranking in index order.
 WITH {{peers}},
 ranked AS (
 	-- Entries naming the municipality or covering its county (levels 1, 2)…
@@ -81,11 +80,9 @@ ranked AS (
 	 LIMIT $5)
 )
 SELECT {{entry_columns}},
-	CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level,
-	dv.version AS directory_version, (SELECT d FROM peers_day) AS today
+	CASE w.level WHEN 1 THEN 'MUNICIPAL' WHEN 2 THEN 'REGIONAL' ELSE 'NATIONAL' END AS match_level
 FROM ranked w
 JOIN directory_entries e ON e.id = w.entry_id
-CROSS JOIN directory_version dv
 WHERE e.archived_at IS NULL AND {{visible e}}
 ORDER BY w.level, w.lead_rank, w.breadth, w.function_name, w.entry_id
 LIMIT $5
@@ -134,10 +131,6 @@ LEFT JOIN directory_entries e ON e.archived_at IS NULL
 LEFT JOIN directory_entries fb ON fb.id = e.fallback_entry_id AND fb.archived_at IS NULL AND {{visible fb}}
 GROUP BY t.topic, m.code
 ORDER BY t.topic, m.code
-
--- name: current_snapshot
--- The directory's version and date (a global table, not tenant data).
-SELECT version, hub_today() FROM directory_version
 
 -- Keeping entries.
 

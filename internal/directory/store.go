@@ -40,6 +40,16 @@ func (e *Entry) scanTargets() []any {
 		&e.FallbackEntryID, &e.StaffedByRoles, &e.ContactPersons, &e.ReviewedAt, &e.ReviewedBy}
 }
 
+// CollectEntries reads rows of EntryColumns by position, for packages
+// that load entries in bulk (the resident directory).
+func CollectEntries(rows pgx.Rows) ([]Entry, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
+		var e Entry
+		err := row.Scan(e.scanTargets()...)
+		return e, err
+	})
+}
+
 // MaxWaysIn bounds one answer of WaysIn.
 const MaxWaysIn = 100
 
@@ -54,27 +64,22 @@ const MaxWaysIn = 100
 //
 // It reads the precomputed ranking (directory_ways, kept by Reindex) in
 // index order and stops after first rows: one statement, whose cost grows
-// with first, not with the number of matches. The statement also reads the
-// directory's version and date, so that the answer can be cached
-// (WaysCache); an empty answer has a zero Snapshot.
-func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, Snapshot, error) {
+// with first, not with the number of matches. The resident directory
+// (package resident) answers the same question from memory.
+func WaysIn(ctx context.Context, q db.Querier, viewer uuid.UUID, topic Topic, municipalityCode string, kind *string, first int) ([]WayIn, error) {
 	rows, err := q.Query(ctx, qWaysIn, viewer, string(topic), municipalityCode, kind, first)
 	if err != nil {
-		return nil, Snapshot{}, fmt.Errorf("ways in: %w", err)
+		return nil, fmt.Errorf("ways in: %w", err)
 	}
-	var at Snapshot
 	ways, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WayIn, error) {
 		var w WayIn
-		err := row.Scan(append(w.scanTargets(), &w.Match, &at.Version, &at.Today)...)
+		err := row.Scan(append(w.scanTargets(), &w.Match)...)
 		return w, err
 	})
 	if err != nil {
-		return nil, Snapshot{}, fmt.Errorf("ways in: %w", err)
+		return nil, fmt.Errorf("ways in: %w", err)
 	}
-	if len(ways) == 0 {
-		return nil, Snapshot{}, nil
-	}
-	return ways, at, nil
+	return ways, nil
 }
 
 // EntriesByID loads the live entries among ids that viewer may see.

@@ -140,6 +140,15 @@ func Medians(runs []Result) Result {
 	}
 }
 
+// MediansWithErrors is Medians with the errors of all runs together.
+func MediansWithErrors(runs []Result) Result {
+	m := Medians(runs)
+	for _, r := range runs {
+		m.Errors += r.Errors
+	}
+	return m
+}
+
 // Send sends one request: a GraphQL POST of body, or a plain GET when body
 // is nil, with the bearer token if there is one. A status other than 200 or
 // a response with errors is a failure.

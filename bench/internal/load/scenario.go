@@ -19,14 +19,24 @@ type Request struct {
 	Body                        []byte
 }
 
-// Header is the request's extra headers (Hub-Purpose).
-func (p Request) Header() http.Header { return http.Header{"Hub-Purpose": {p.Purpose}} }
+// Header is the request's extra headers (Hub-Purpose, unless the request
+// declares no purpose).
+func (p Request) Header() http.Header {
+	if p.Purpose == "" {
+		return nil
+	}
+	return http.Header{"Hub-Purpose": {p.Purpose}}
+}
 
 // Scenario is a named stream of requests: Next draws the next one from
 // the scenario's mix.
 type Scenario struct {
 	Name string
 	Next func() Request
+	// Mix names the scenario's mix in one line, for the report
+	// (report.go); Targets are its targets, if it has any.
+	Mix     string
+	Targets []Target
 }
 
 // Row is one scenario's medians at one concurrency, the mix of its
@@ -86,6 +96,9 @@ func RunScenarios(client *http.Client, endpoint string, scenarios []Scenario, co
 				users[u] = Result{P50: Percentile(lat, 50), P99: Percentile(lat, 99), RPS: float64(len(lat))}
 			}
 			rows = append(rows, Row{s.Name, c, Medians(results), mix, users})
+			if err := Record(s.Name, s.Mix, c, MediansWithErrors(results), s.Targets...); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return rows, nil
@@ -126,15 +139,28 @@ type Runs struct {
 
 // RunFlags registers the Runs flags on the command line's flag set; read
 // them after flag.Parse.
-func RunFlags() *Runs {
+func RunFlags() *Runs { return RunFlagsAt(4) }
+
+// RunFlagsAt is RunFlags with conc the default of -c.
+func RunFlagsAt(conc int) *Runs {
 	r := &Runs{}
 	flag.Uint64Var(&r.Seed, "seed", 1, "the random stream of the mix")
-	flag.IntVar(&r.Conc, "c", 4, "concurrent clients of the second measurement")
+	flag.IntVar(&r.Conc, "c", conc, "concurrent clients of the second measurement")
 	flag.DurationVar(&r.Dur, "d", 10*time.Second, "duration of one run")
 	flag.IntVar(&r.Count, "runs", 3, "runs of each; medians are reported")
 	flag.DurationVar(&r.Warmup, "warmup", 3*time.Second, "warm-up of each before the first run")
 	flag.StringVar(&r.Only, "only", "", "run only the scenarios whose name contains this")
 	return r
+}
+
+// Parse parses the command line, checks the limits and returns an HTTP
+// client for -c concurrent clients with the timeout.
+func (r *Runs) Parse(timeout time.Duration) (*http.Client, error) {
+	flag.Parse()
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: r.Conc * 2}, Timeout: timeout}, nil
 }
 
 // Check refuses runs past the limits: a load generator stops by itself.

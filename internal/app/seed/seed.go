@@ -86,7 +86,7 @@ func Demo(ctx context.Context, pool *pgxpool.Pool, keys *piicrypt.Keys, operator
 		}
 	}
 	people := casework.New(a)
-	taskWork := apptasks.New(vagin.New(a, 0))
+	taskWork := apptasks.New(vagin.New(a, nil))
 	s := &seeder{app: a, operator: operator, casework: people, samtycke: samtycke.New(a, people), routines: routines.New(),
 		tasks: taskWork, meetings: appmeetings.New(taskWork), plans: plans.New(), evidence: casework.NewEvidence(people, taskWork)}
 	return s.scenario(ctx, demo.TheScenario())

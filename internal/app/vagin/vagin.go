@@ -16,6 +16,7 @@ import (
 	"github.com/samverkanshub/hub/internal/authz"
 	"github.com/samverkanshub/hub/internal/directory"
 	"github.com/samverkanshub/hub/internal/directory/csv"
+	"github.com/samverkanshub/hub/internal/directory/resident"
 	"github.com/samverkanshub/hub/internal/directory/search"
 	"github.com/samverkanshub/hub/internal/platform/apperr"
 	"github.com/samverkanshub/hub/internal/platform/csvdialect"
@@ -26,18 +27,15 @@ import (
 
 // Service is the directory of one hub.
 type Service struct {
-	app  *app.App
-	ways *directory.WaysCache // kept answers; nil: none
+	app      *app.App
+	resident *resident.Directory // the directory in memory; nil: every answer from SQL
 }
 
-// New returns the service, keeping up to waysCacheSize waysIn answers in
-// memory (0: none; see directory.WaysCache).
-func New(a *app.App, waysCacheSize int) *Service {
-	s := &Service{app: a}
-	if waysCacheSize > 0 {
-		s.ways = directory.NewWaysCache(waysCacheSize)
-	}
-	return s
+// New returns the service. With a resident directory, waysIn is answered
+// from memory whenever memory holds the directory's current version (see
+// package resident); nil answers every question from SQL.
+func New(a *app.App, memory *resident.Directory) *Service {
+	return &Service{app: a, resident: memory}
 }
 
 // DefaultWaysIn is how many ways in an answer holds unless asked.
@@ -51,20 +49,38 @@ type WaysInRequest struct {
 	First            *int                      // default DefaultWaysIn
 }
 
+// WaysAnswer is a waysIn answer.
+type WaysAnswer struct {
+	Ways []directory.WayIn
+	// Memory, when the answer came from the resident directory, is the
+	// directory as the actor sees it at the version current when the
+	// request asked: the relations of the answer's entries (channels,
+	// fallbacks, organisations, units) are read from it too, with the
+	// same visibility. Nil when the answer came from SQL.
+	Memory *resident.View
+}
+
 // WaysIn answers whom to contact, best first.
 func (s *Service) WaysIn(ctx context.Context, w *app.Work, r WaysInRequest) ([]directory.WayIn, error) {
+	a, err := s.Ways(ctx, w, r)
+	return a.Ways, err
+}
+
+// Ways answers whom to contact, best first, from memory when it holds the
+// directory's current version and otherwise from SQL.
+func (s *Service) Ways(ctx context.Context, w *app.Work, r WaysInRequest) (WaysAnswer, error) {
 	if err := w.Allow(ctx, authz.Read, authz.Object{Kind: authz.DirectoryEntry}); err != nil {
-		return nil, err
+		return WaysAnswer{}, err
 	}
 	n := DefaultWaysIn
 	if r.First != nil {
 		n = *r.First
 	}
 	if n < 1 || n > directory.MaxWaysIn {
-		return nil, apperr.Invalidf("first must be between 1 and %d", directory.MaxWaysIn)
+		return WaysAnswer{}, apperr.Invalidf("first must be between 1 and %d", directory.MaxWaysIn)
 	}
 	if err := tenancy.ValidateKommunkod(r.MunicipalityCode); err != nil {
-		return nil, err
+		return WaysAnswer{}, err
 	}
 	var kind *string
 	if r.OrganizationKind != nil {
@@ -72,20 +88,35 @@ func (s *Service) WaysIn(ctx context.Context, w *app.Work, r WaysInRequest) ([]d
 		kind = &k
 	}
 	viewer := w.Principal().OrgID
-	// The directory's version is read on the pool, outside the request's
-	// transaction: see directory.CurrentSnapshot.
-	ways, err := s.ways.CachedWaysIn(ctx, s.app.Pool, w.Tx(), viewer, r.Topic, r.MunicipalityCode, kind, n)
+	if s.resident != nil {
+		today, err := w.Today(ctx)
+		if err != nil {
+			return WaysAnswer{}, err
+		}
+		view, ok, err := s.resident.View(ctx, viewer, today)
+		if err != nil {
+			return WaysAnswer{}, err
+		}
+		if ok {
+			ways := view.WaysIn(r.Topic, r.MunicipalityCode, kind, n)
+			if len(ways) == 0 && !view.MunicipalityExists(r.MunicipalityCode) {
+				return WaysAnswer{}, apperr.Invalidf("unknown municipality code %q", r.MunicipalityCode)
+			}
+			return WaysAnswer{Ways: ways, Memory: view}, nil
+		}
+	}
+	ways, err := directory.WaysIn(ctx, w.Tx(), viewer, r.Topic, r.MunicipalityCode, kind, n)
 	if err != nil {
-		return nil, err
+		return WaysAnswer{}, err
 	}
 	if len(ways) == 0 { // only then is it worth asking whether the place exists
 		if _, ok, err := tenancy.MunicipalityByCode(ctx, w.Tx(), r.MunicipalityCode); err != nil {
-			return nil, err
+			return WaysAnswer{}, err
 		} else if !ok {
-			return nil, apperr.Invalidf("unknown municipality code %q", r.MunicipalityCode)
+			return WaysAnswer{}, apperr.Invalidf("unknown municipality code %q", r.MunicipalityCode)
 		}
 	}
-	return ways, nil
+	return WaysAnswer{Ways: ways}, nil
 }
 
 // SearchRequest is a free-text search of the directory.

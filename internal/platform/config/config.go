@@ -30,7 +30,7 @@ type Config struct {
 	DBMinIdleConns   int           // HUB_DB_MIN_IDLE_CONNS
 	StatementTimeout time.Duration // HUB_STATEMENT_TIMEOUT: one SQL statement
 
-	WaysCacheSize int // HUB_WAYS_CACHE_SIZE: waysIn answers kept in memory (0: none)
+	ResidentDirectory bool // HUB_RESIDENT_DIRECTORY: keep the directory in memory for waysIn (on by default)
 
 	MaxDepth      int // HUB_MAX_DEPTH
 	MaxComplexity int // HUB_MAX_COMPLEXITY
@@ -104,16 +104,16 @@ type Config struct {
 // Defaults returns the production defaults.
 func Defaults() Config {
 	return Config{
-		HTTPAddr:         ":8080",
-		RequestTimeout:   30 * time.Second,
-		ShutdownTimeout:  20 * time.Second,
-		BodyLimitBytes:   1 << 20,
-		DBMaxConns:       16,
-		DBMinIdleConns:   2,
-		StatementTimeout: 5 * time.Second,
-		WaysCacheSize:    4096,
-		MaxDepth:         12,
-		MaxComplexity:    20000,
+		HTTPAddr:          ":8080",
+		RequestTimeout:    30 * time.Second,
+		ShutdownTimeout:   20 * time.Second,
+		BodyLimitBytes:    1 << 20,
+		DBMaxConns:        16,
+		DBMinIdleConns:    2,
+		StatementTimeout:  5 * time.Second,
+		ResidentDirectory: true,
+		MaxDepth:          12,
+		MaxComplexity:     20000,
 		// As graph.DefaultMaxCostlyFields, DefaultMaxLookups,
 		// DefaultMaxResponseFields, DefaultMaxResponseBytes,
 		// DefaultMaxConnectionsPerUser, DefaultMaxOperationsPerConnection.
@@ -168,7 +168,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	num(&c.DBMaxConns, "db-max-conns", "HUB_DB_MAX_CONNS", "size of the database connection pool")
 	num(&c.DBMinIdleConns, "db-min-idle-conns", "HUB_DB_MIN_IDLE_CONNS", "idle connections kept open")
 	dur(&c.StatementTimeout, "statement-timeout", "HUB_STATEMENT_TIMEOUT", "time limit of one SQL statement")
-	num(&c.WaysCacheSize, "ways-cache-size", "HUB_WAYS_CACHE_SIZE", "waysIn answers kept in memory, checked against the directory's version on every request (0: none)")
+	fs.BoolVar(&c.ResidentDirectory, "resident-directory", envBool("HUB_RESIDENT_DIRECTORY", c.ResidentDirectory), "answer waysIn from the directory kept in memory, checked against the directory's version on every request ($HUB_RESIDENT_DIRECTORY; false: every answer from SQL)")
 	num(&c.MaxDepth, "max-depth", "HUB_MAX_DEPTH", "deepest nesting of fields a query may have")
 	num(&c.MaxComplexity, "max-complexity", "HUB_MAX_COMPLEXITY", "highest priced complexity a query may have")
 	num(&c.MaxCostlyFields, "max-costly-fields", "HUB_MAX_COSTLY_FIELDS", "most searches, counts (totalCount) and personal-data lists one operation may hold")
@@ -228,9 +228,6 @@ func (c *Config) Validate(needDatabase bool) error {
 	}
 	if c.DBMaxConns < 1 || c.DBMinIdleConns < 0 || c.DBMinIdleConns > c.DBMaxConns {
 		errs = append(errs, fmt.Errorf("pool size: need 1 <= --db-max-conns and 0 <= --db-min-idle-conns <= --db-max-conns, got %d and %d", c.DBMaxConns, c.DBMinIdleConns))
-	}
-	if c.WaysCacheSize < 0 || c.WaysCacheSize > 1_000_000 {
-		errs = append(errs, fmt.Errorf("--ways-cache-size must be between 0 and 1000000, got %d", c.WaysCacheSize))
 	}
 	if c.JWKSRefetchInterval < time.Second || c.JWKSRefetchInterval > time.Hour {
 		errs = append(errs, fmt.Errorf("--jwks-refetch-interval must be between 1s and 1h, got %s", c.JWKSRefetchInterval))
@@ -320,6 +317,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("ws_max_connections_per_user", c.WSMaxConnectionsPerUser),
 		slog.Int("ws_max_operations", c.WSMaxOperations),
 		slog.Bool("introspection", c.Introspection),
+		slog.Bool("resident_directory", c.ResidentDirectory),
 		slog.Bool("graphiql", c.GraphiQL),
 		slog.Duration("jwks_refetch_interval", c.JWKSRefetchInterval),
 		slog.Duration("jwks_unknown_kid_ttl", c.JWKSUnknownKeyIDTTL),

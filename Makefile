@@ -55,6 +55,14 @@ bench:
 	$(GO) run ./bench/suite -url '$(BENCH_URL)' -issuer '$(BENCH_ISSUER)' -database-url '$(BENCH_DATABASE_URL)' \
 	    -owner-database-url '$(BENCH_OWNER_DATABASE_URL)' $(BENCH_FLAGS)
 
+# Soak on demand (docs/soak.md): SOAK_ARGS for the hub's addresses and
+# the length, e.g. `make soak SOAK_ARGS="-url http://127.0.0.1:18560/graphql
+# -issuer http://127.0.0.1:18561 -metrics http://127.0.0.1:18563/metrics -d 10m"`.
+.PHONY: soak
+SOAK_ARGS ?=
+soak:
+	$(GO) run ./bench/soak $(SOAK_ARGS)
+
 # Fuzzing on demand (`make test` runs every target's seed corpus only):
 # each target for FUZZTIME, e.g. `make fuzz FUZZTIME=10m`.
 FUZZTIME ?= 1m

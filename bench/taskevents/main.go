@@ -23,7 +23,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -35,9 +34,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
-
+	"github.com/samverkanshub/hub/bench/internal/gqlws"
 	"github.com/samverkanshub/hub/bench/internal/load"
 	"github.com/samverkanshub/hub/bench/internal/taskmix"
 )
@@ -397,120 +394,45 @@ func count(run []sent, subs []*subscriber, box string, queues map[string]queue, 
 type subscriber struct {
 	user, box string
 	queue     queue
-	conn      *websocket.Conn
+	sub       *gqlws.Sub
 
 	mu      sync.Mutex
 	created map[string]time.Time // task id → arrival of its first CREATED
 	events  int
-	err     error // why it ended, if it did
-	closing bool
-}
-
-type message struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
-func payload(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
 }
 
 // follow opens a graphql-transport-ws connection to wsURL as the token's
 // user and subscribes to box.
 func follow(wsURL, token, user, box string, q queue) (*subscriber, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	s := &subscriber{user: user, box: box, queue: q, created: map[string]time.Time{}}
+	sub, err := gqlws.Subscribe(wsURL, token, purpose, subscription, map[string]any{"box": box}, s.record)
 	if err != nil {
 		return nil, err
 	}
-	c.SetReadLimit(1 << 20)
-	init := payload(map[string]any{"Authorization": "Bearer " + token, "Hub-Purpose": purpose})
-	if err := wsjson.Write(ctx, c, message{Type: "connection_init", Payload: init}); err != nil {
-		c.CloseNow()
-		return nil, err
-	}
-	for {
-		var m message
-		if err := wsjson.Read(ctx, c, &m); err != nil {
-			c.CloseNow()
-			return nil, fmt.Errorf("connection_init: %w", err)
-		}
-		if m.Type == "connection_ack" {
-			break
-		}
-	}
-	sub := payload(map[string]any{"query": subscription, "variables": map[string]any{"box": box}})
-	if err := wsjson.Write(ctx, c, message{ID: "1", Type: "subscribe", Payload: sub}); err != nil {
-		c.CloseNow()
-		return nil, err
-	}
-	s := &subscriber{user: user, box: box, queue: q, conn: c, created: map[string]time.Time{}}
-	go s.read()
+	s.sub = sub
 	return s, nil
 }
 
-// read records each event's arrival until the connection ends.
-func (s *subscriber) read() {
-	for {
-		_, b, err := s.conn.Read(context.Background())
-		at := time.Now()
-		if err != nil {
-			s.end(err)
-			return
+// record notes an event's arrival.
+func (s *subscriber) record(at time.Time, data json.RawMessage) {
+	var ev struct {
+		TaskEvents struct {
+			Kind string
+			Task struct{ ID string }
 		}
-		var m message
-		if err := json.Unmarshal(b, &m); err != nil {
-			s.end(fmt.Errorf("not a message: %w", err))
-			continue
-		}
-		switch m.Type {
-		case "ping":
-			_ = wsjson.Write(context.Background(), s.conn, message{Type: "pong"})
-		case "next":
-			var p struct {
-				Data *struct {
-					TaskEvents struct {
-						Kind string
-						Task struct{ ID string }
-					}
-				}
-				Errors []struct{ Message string }
-			}
-			if err := json.Unmarshal(m.Payload, &p); err != nil || p.Data == nil || len(p.Errors) > 0 {
-				s.end(fmt.Errorf("next: %s", m.Payload))
-				continue
-			}
-			ev := p.Data.TaskEvents
-			s.mu.Lock()
-			s.events++
-			if _, ok := s.created[ev.Task.ID]; !ok && ev.Kind == "CREATED" {
-				s.created[ev.Task.ID] = at
-			}
-			s.mu.Unlock()
-		case "error", "complete":
-			s.end(fmt.Errorf("%s: %s", m.Type, m.Payload))
-		}
+	}
+	if json.Unmarshal(data, &ev) != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events++
+	if _, ok := s.created[ev.TaskEvents.Task.ID]; !ok && ev.TaskEvents.Kind == "CREATED" {
+		s.created[ev.TaskEvents.Task.ID] = at
 	}
 }
 
-// end keeps the first reason the subscription failed or ended, unless it
-// is being closed.
-func (s *subscriber) end(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err == nil && !s.closing {
-		s.err = err
-	}
-}
-
-func (s *subscriber) ended() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
+func (s *subscriber) ended() error { return s.sub.Ended() }
 
 func (s *subscriber) heard(id string) (time.Time, bool) {
 	s.mu.Lock()
@@ -525,12 +447,7 @@ func (s *subscriber) count() int {
 	return s.events
 }
 
-func (s *subscriber) close() {
-	s.mu.Lock()
-	s.closing = true
-	s.mu.Unlock()
-	_ = s.conn.Close(websocket.StatusNormalClosure, "")
-}
+func (s *subscriber) close() { s.sub.Close() }
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "taskevents:", err)

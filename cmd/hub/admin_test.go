@@ -118,6 +118,19 @@ func TestSeedNational_SmallScale(t *testing.T) {
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM organizations),
 		(SELECT count(*) FROM audit_records WHERE operation_type = 'cli' AND operation_name LIKE 'seedNational: bulk load (seed 1); %')`).Scan(&orgs, &records))
 	require.Equal(t, orgs, records)
+
+	// --offices-only on a data set that has its offices moves nothing and
+	// is accounted for in FK's and AF's trails (docs/national-offices.md).
+	var before string
+	fingerprint := `SELECT md5(string_agg((id, recipient_unit_id)::text, ',' ORDER BY id)) FROM tasks`
+	require.NoError(t, d.Pool.QueryRow(ctx, fingerprint).Scan(&before))
+	require.NoError(t, run(ctx, []string{"seed", "--database-url", d.URL, "--offices-only", "national"}))
+	var after string
+	require.NoError(t, d.Pool.QueryRow(ctx, fingerprint).Scan(&after))
+	require.Equal(t, before, after)
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_records WHERE operation_type = 'cli'
+		AND operation_name LIKE 'seedNational: functions, tasks and meetings moved into the offices; %'`).Scan(&records))
+	require.Equal(t, 2, records, "FK's and AF's")
 	require.NoError(t, run(ctx, []string{"audit", "--database-url", d.URL, "verify"}))
 }
 

@@ -115,7 +115,15 @@ func devCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("dev identity provider: listen on %s: %w", *idpAddr, err)
 	}
 	issuer := "http://" + *idpAddr
-	idp, err := devidp.New(issuer, demo.Users())
+	// On a national data set (the benchmarks'), also its Stockholm FK
+	// handläggare (docs/national-offices.md).
+	users := demo.Users()
+	if loaded, err := demo.NationalLoaded(ctx, ownerPool); err != nil {
+		return err
+	} else if loaded {
+		users = append(users, demo.NationalUsers()...)
+	}
+	idp, err := devidp.New(issuer, users)
 	if err != nil {
 		return err
 	}

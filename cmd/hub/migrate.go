@@ -100,6 +100,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	tasksOnly := fs.Bool("tasks-only", false, "national: add only the tasks to a national data set loaded before with the same --seed, sizes and --data-day")
 	casefiles := fs.Int("casefiles", -1, "national: cases (the first N) considered for SIP plans, meetings and evidence checklists (default: every case; 0: none)")
 	casefilesOnly := fs.Bool("casefiles-only", false, "national: add only the plans, meetings and checklists to a national data set loaded before with the same --seed, sizes and --data-day")
+	officesOnly := fs.Bool("offices-only", false, "national: move a national data set loaded before FK's and AF's functions had offices into them (docs/national-offices.md); writes nothing else")
 	dataDay := fs.String("data-day", "", "national: the day (YYYY-MM-DD) the data set was loaded, which anchors its dates (default: today); the tasks' dates follow today")
 	randomSeed := fs.Uint64("seed", 1, "national: random seed (the same seed and day give the same data)")
 	operator := fs.String("as", operatorName(), "who seeds, for the audit trail (default: your login)")
@@ -108,7 +109,7 @@ func seedCmd(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	if fs.NArg() != 1 || (fs.Arg(0) != "demo" && fs.Arg(0) != "national") {
-		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--tasks N] [--casefiles N] [--tasks-only|--casefiles-only --data-day D] [--seed S] national\"")
+		return fmt.Errorf("hub seed: use \"hub seed [--trust-issuer URL] demo\" or \"hub seed [--entries N] [--individuals N] [--cases N] [--consents N] [--tasks N] [--casefiles N] [--tasks-only|--casefiles-only --data-day D] [--offices-only] [--seed S] national\"")
 	}
 	if cfg.DatabaseURL == "" {
 		return fmt.Errorf("hub seed: no database: set HUB_DATABASE_URL or --database-url")
@@ -122,10 +123,10 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if (*tasksOnly || *casefilesOnly) && fs.Arg(0) != "national" {
-		return fmt.Errorf("hub seed: --tasks-only and --casefiles-only are for national")
+	if (*tasksOnly || *casefilesOnly || *officesOnly) && fs.Arg(0) != "national" {
+		return fmt.Errorf("hub seed: --tasks-only, --casefiles-only and --offices-only are for national")
 	}
-	if !*tasksOnly && !*casefilesOnly {
+	if !*tasksOnly && !*casefilesOnly && !*officesOnly {
 		if err := seed.Demo(ctx, pool, keys, *operator); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
@@ -149,7 +150,7 @@ func seedCmd(ctx context.Context, args []string) error {
 		start := time.Now()
 		opts := national.Options{Seed: *randomSeed, Entries: *entries, Vardcentrals: *vcs,
 			Individuals: *individuals, Cases: *cases, Consents: *consents, Tasks: *nTasks, TasksOnly: *tasksOnly,
-			Casefiles: *casefiles, CasefilesOnly: *casefilesOnly, Keys: keys,
+			Casefiles: *casefiles, CasefilesOnly: *casefilesOnly, OfficesOnly: *officesOnly, Keys: keys,
 			Progress: func(step string, rows int, took time.Duration) {
 				fmt.Printf("  %-24s %9d rows  %s\n", step, rows, took.Round(time.Millisecond))
 			}}
@@ -169,6 +170,8 @@ func seedCmd(ctx context.Context, args []string) error {
 			part = "tasks"
 		case *casefilesOnly:
 			part = "case files"
+		case *officesOnly:
+			part = "offices"
 		}
 		if err := auditNational(ctx, pool, *operator, *randomSeed, part); err != nil {
 			return err
@@ -208,6 +211,13 @@ func auditNational(ctx context.Context, pool *pgxpool.Pool, operator string, ran
 		case "case files":
 			op.Name = fmt.Sprintf("seedNational: bulk load of plans, meetings and checklists (seed %d); the organisation holds %d plans, is party to %d meetings; sent %d tasks, received %d",
 				randomSeed, s.Plans, s.Meetings, s.TasksSent, s.TasksReceived)
+		case "offices":
+			// Only FK's and AF's queues moved: theirs are the records.
+			if s.Kind != tenancy.FK && s.Kind != tenancy.AF {
+				continue
+			}
+			op.Name = fmt.Sprintf("seedNational: functions, tasks and meetings moved into the offices; the organisation holds %d units, %d directory entries; received %d tasks; party to %d meetings",
+				s.Units, s.Entries, s.TasksReceived, s.Meetings)
 		}
 		if err := a.RecordOperation(ctx, app.OperatorActor(s.OrgID, s.Kind, operator), op, relay.ID(relay.TypeOrganization, s.OrgID)); err != nil {
 			return fmt.Errorf("audit record of the national data: %w", err)

@@ -27,6 +27,7 @@ var (
 	qAgreed       = queries.Must("agreed")
 	qReceived     = queries.Must("received")
 	qMeetingStart = queries.Must("meeting_starts")
+	qUnitExists   = queries.Must("unit_exists")
 )
 
 // Present says which of ids are already written: people, cases,

@@ -42,3 +42,8 @@ SELECT kind FROM case_evidence WHERE case_id = $1 AND status = 'RECEIVED'
 -- name: meeting_starts
 -- When the meeting $1 starts.
 SELECT starts_at FROM meetings WHERE id = $1
+
+-- name: unit_exists
+-- Whether the unit $1 exists (the national data set's FK Stockholm office:
+-- NationalLoaded).
+SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)

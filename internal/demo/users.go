@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -99,4 +100,38 @@ func Principal(login string) (*identity.Principal, bool) {
 		return p, true
 	}
 	return nil, false
+}
+
+// StockholmFK is the login of a personlig handläggare at Försäkringskassan
+// Stockholms län, the busiest office of the national data set
+// (internal/demo/national, docs/national-offices.md): the benchmarks
+// measure the largest realistic queue as them. `hub dev` offers them only
+// where that data set is loaded.
+const StockholmFK = "ph.fk.stockholm"
+
+// NationalFKStockholm is the id the national data set gives FK's office
+// of Stockholms län (the national package's test holds it to that).
+var NationalFKStockholm = ID("national/fk-office/01")
+
+// NationalUsers are the dev identity provider's users of the national
+// data set, beside the demo's: the Stockholm FK handläggare.
+func NationalUsers() []devidp.User {
+	var fk string
+	for _, o := range organizations {
+		if o.key == "fk" {
+			fk = o.orgNumber
+		}
+	}
+	return []devidp.User{{Login: StockholmFK, Name: "Stina Lind", OrgNumber: fk,
+		UnitID: NationalFKStockholm.String(), Roles: []string{string(identity.PersonligHandlaggare)}}}
+}
+
+// NationalLoaded is whether the database holds the national data set (its
+// FK office of Stockholms län).
+func NationalLoaded(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	var ok bool
+	if err := pool.QueryRow(ctx, qUnitExists, NationalFKStockholm).Scan(&ok); err != nil {
+		return false, fmt.Errorf("is the national data set loaded: %w", err)
+	}
+	return ok, nil
 }

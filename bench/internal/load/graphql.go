@@ -90,3 +90,10 @@ func SortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Post sends one GraphQL request as SendWith does and returns the
+// response's status and body as they came, for a caller that classifies
+// failures itself (bench/soak).
+func Post(client *http.Client, endpoint, token string, header http.Header, body []byte) ([]byte, int, error) {
+	return do(client, endpoint, token, header, body)
+}

@@ -107,7 +107,7 @@ func checkCasefiles(t *testing.T, d *pgtest.DB) {
 		require.Equal(t, 4, count(`SELECT count(DISTINCT attendance) FROM meeting_parties`))
 		require.Equal(t, 3, count(`SELECT count(DISTINCT person_attendance) FROM meetings WHERE starts_at < $1 AND cancelled_at IS NULL`, today))
 		require.Positive(t, count(`SELECT count(*) FROM meeting_parties p JOIN meetings m ON m.id = p.meeting_id
-			WHERE p.org_id = $1 AND p.unit_id IS NULL AND m.starts_at > $2`, demo.ID("org/fk"), today), "FK's queue has coming meetings")
+			WHERE p.org_id = $1 AND p.unit_id = $3 AND m.starts_at > $2`, demo.ID("org/fk"), today, nationalFKOffice("01")), "FK Stockholm's queue has coming meetings")
 		require.Positive(t, count(`SELECT count(*) FROM meetings m JOIN organizations o ON o.id = m.org_id WHERE o.kind = 'FK'`), "FK calls avstämningar")
 	})
 

@@ -73,7 +73,12 @@ type nationalKommun struct {
 	federationOrg uuid.UUID
 	region        uuid.UUID
 	fkOffice      uuid.UUID  // the county's Försäkringskassan office
-	afOffice      *uuid.UUID // Arbetsförmedlingen's office, where the demo has one
+	afOffice      *uuid.UUID // Arbetsförmedlingen's office serving the kommun (never nil)
+	// afGrantOffice is the AF office a samtycke may name: the demo's, where
+	// it has one. Samtycken named AF's offices before every kommun had one;
+	// keeping them so keeps the population (and a data set loaded before)
+	// the same.
+	afGrantOffice *uuid.UUID
 	vcs           []uuid.UUID
 	staff         []handlaggare
 }
@@ -88,6 +93,36 @@ func nationalFKOffice(county string) uuid.UUID {
 		return demo.ID("unit/fk/jonkoping")
 	}
 	return nationalID("fk-office/", county)
+}
+
+// nationalAFOffice is the Arbetsförmedlingen office serving a
+// municipality: the demo's where one serves it (Karlstad for Värmland,
+// Höglandet for its six kommuner), else its county's generated one.
+func nationalAFOffice(county, code string) uuid.UUID {
+	for _, o := range demo.Organizations() {
+		if o.Key != "af" {
+			continue
+		}
+		for _, u := range o.Units {
+			if u.Kind == tenancy.UnitLokalkontor && slices.Contains(u.Municipalities, code) {
+				return demo.ID("unit/af/" + u.Key)
+			}
+		}
+	}
+	return nationalID("af-office/", county)
+}
+
+// officeOf is the office of FK or AF (org) that serves the municipality
+// code of county: where the routine sends that agency's kallelser and
+// tasks about a person living there. ok is false for other organisations.
+func officeOf(org uuid.UUID, county, code string) (office uuid.UUID, ok bool) {
+	switch org {
+	case demo.ID("org/fk"):
+		return nationalFKOffice(county), true
+	case demo.ID("org/af"):
+		return nationalAFOffice(county, code), true
+	}
+	return uuid.UUID{}, false
 }
 
 func nationalRegion(county string) uuid.UUID {
@@ -171,10 +206,12 @@ func nationalKommuner(munis []muni, vcPerMuni int) []nationalKommun {
 		for _, office := range afOffices {
 			if slices.Contains(office.Municipalities, m.code) {
 				u := demo.ID("unit/af/" + office.Key)
-				k.afOffice = &u
+				k.afGrantOffice = &u
 				break
 			}
 		}
+		af := nationalAFOffice(m.county, m.code)
+		k.afOffice = &af
 		k.weight = countyPopulation[m.county] / harmonic[m.county] / float64(rank[len(out)])
 		for n := range 6 {
 			k.staff = append(k.staff, staffMember(m.code, n))
@@ -618,8 +655,8 @@ func oslGrants(k *nationalKommun, r *rand.Rand) []genGrant {
 	}
 	if r.IntN(100) < 50 {
 		var unit *uuid.UUID
-		if k.afOffice != nil && r.IntN(100) < 20 {
-			unit = k.afOffice
+		if k.afGrantOffice != nil && r.IntN(100) < 20 {
+			unit = k.afGrantOffice
 		}
 		gs = append(gs, genGrant{org: demo.ID("org/af"), unit: unit, classes: classes(r, []consent.Class{consent.KommunEkonomisktBistand,
 			consent.KommunPlanering, consent.FKSamordning, consent.VardRehabilitering}, 50, 90, 70, 30)})

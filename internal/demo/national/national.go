@@ -71,6 +71,11 @@ type Options struct {
 	// CasefilesOnly adds only the case files, to a data set loaded before
 	// with the same seed, sizes and Today, as TasksOnly does the tasks.
 	CasefilesOnly bool
+	// OfficesOnly moves a national data set loaded before FK's and AF's
+	// functions had offices into them (offices.go): the AF offices, the
+	// functions' units, and the queues of the tasks, kallelser and plans
+	// sent to FK and AF. Nothing else is written; no other option counts.
+	OfficesOnly bool
 	// TasksToday anchors the tasks' and the case files' dates (due dates
 	// around it, some overdue; meetings past and coming); zero means Today.
 	TasksToday time.Time
@@ -105,9 +110,11 @@ func (o Options) validate() error {
 		return fmt.Errorf("national: case files for %d cases, but %d cases", o.Casefiles, o.Cases)
 	case o.CasefilesOnly && o.Casefiles == 0:
 		return fmt.Errorf("national: only the case files, but none")
+	case o.OfficesOnly && (o.TasksOnly || o.CasefilesOnly):
+		return fmt.Errorf("national: only the offices, or only the tasks or case files, not both")
 	case o.CasefilesOnly && o.TasksOnly:
 		return fmt.Errorf("national: only the tasks or only the case files, not both")
-	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly && !o.CasefilesOnly:
+	case o.Individuals > 0 && o.Keys == nil && !o.TasksOnly && !o.CasefilesOnly && !o.OfficesOnly:
 		return fmt.Errorf("national: individuals need the PII keys")
 	}
 	return nil
@@ -155,8 +162,8 @@ func countyName(code string) string {
 // Load adds a reproducible, synthetic national-scale tenancy and
 // directory on top of the demo data: all 21 counties and 290
 // municipalities with a kommun each (with an ekonomiskt bistånd unit), a
-// region per county with vårdcentraler, an FK office per county, a
-// samordningsförbund per county, and opts.Entries directory entries with
+// region per county with vårdcentraler, an FK and an AF office per county
+// (each FK and AF function belongs to one), a samordningsförbund per county, and opts.Entries directory entries with
 // realistic topic, coverage and visibility distributions. With
 // opts.Individuals it adds the samtycke data set (cases.go):
 // individuals with sealed personnummer, their cases and samtycken. It is
@@ -189,6 +196,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 	}
 	if opts.CasefilesOnly {
 		return loadOnly(ctx, pool, opts, kommuner, progress, copyCasefiles, casefileVacuum)
+	}
+	if opts.OfficesOnly {
+		return loadOffices(ctx, pool, byCounty, progress)
 	}
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		start := time.Now()
@@ -270,6 +280,9 @@ func Load(ctx context.Context, pool *pgxpool.Pool, opts Options) error {
 					Name: "Försäkringskassan " + c.name}, byCounty[c.code]); err != nil {
 					return err
 				}
+			}
+			if err := ensureAFOffice(ctx, tx, c.code, c.name, byCounty[c.code]); err != nil {
+				return err
 			}
 			fed := id("federation/", c.code)
 			fedOrg := id("forbund/", c.code)
@@ -416,6 +429,11 @@ func copyEntries(ctx context.Context, tx pgx.Tx, rng *rand.Rand, n int, munis []
 		}
 		if kind == "REGION" && unit == nil {
 			org = regionOrg[m.county]
+		}
+		// An FK or AF function is its office's: the one serving its
+		// municipality (a national function too, from its office).
+		if office, ok := officeOf(org, m.county, m.code); ok {
+			unit = &office
 		}
 		pool := topicsByKind[kind]
 		k := 1 + rng.IntN(3)

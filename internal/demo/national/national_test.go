@@ -179,6 +179,13 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 	t.Run("tasks", func(t *testing.T) { checkTasks(t, d) })
 	t.Run("case files", func(t *testing.T) { checkCasefiles(t, d) })
 
+	t.Run("FK and AF functions, tasks and meetings are their county's offices'", func(t *testing.T) { checkOffices(t, d) })
+	t.Run("the Stockholm FK handläggare only where the national data is", func(t *testing.T) {
+		loaded, err := demo.NationalLoaded(ctx, pgtest.NewDatabase(t).Pool)
+		require.NoError(t, err)
+		require.False(t, loaded, "an empty database")
+	})
+
 	t.Run("the same seed and day give the same rows, another seed other rows", func(t *testing.T) {
 		fingerprint := func(d *pgtest.DB) []string {
 			var out []string
@@ -198,6 +205,7 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM meetings t WHERE t.individual_id IS NULL OR t.individual_id <> ALL($1)`,
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.meeting_id, t.org_id)) FROM meeting_parties t WHERE t.individual_id IS NULL OR t.individual_id <> ALL($1)`,
 				`SELECT md5(string_agg(t::text, ',' ORDER BY t.case_id, t.kind)) FROM case_evidence t WHERE t.individual_id <> ALL($1)`,
+				`SELECT md5(string_agg((t.id, t.org_id, t.unit_id, t.topics, t.municipality_codes)::text, ',' ORDER BY t.id)) FROM directory_entries t WHERE t.reviewed_by = 'generator' AND $1::uuid[] IS NOT NULL`,
 			} {
 				// The demo's people and the story's tasks were written
 				// through the use cases (random handles, the real clock):
@@ -226,6 +234,9 @@ func TestLoadNational_SamtyckeDataIsConsistentAndReproducible(t *testing.T) {
 		}
 		require.NotEqual(t, handles[0], handles[1])
 	})
+
+	// Last: it changes d and moves it back.
+	t.Run("--offices-only moves a data set loaded before the offices into them", func(t *testing.T) { checkOfficesOnly(t, d) })
 }
 
 // counter returns a function that runs a counting query on d, after
@@ -317,7 +328,9 @@ func checkTasks(t *testing.T, d *pgtest.DB) {
 			WHERE o.kind = 'KOMMUN'`), 20, "kommuner receive tasks")
 		require.Greater(t, count(`SELECT count(DISTINCT sender_unit_id) FROM tasks t JOIN units u ON u.id = t.sender_unit_id
 			WHERE u.kind = 'VARDCENTRAL'`), 20, "vårdcentraler send")
-		require.Positive(t, count(`SELECT count(*) FROM tasks WHERE recipient_org_id = $1 AND recipient_unit_id IS NULL`, demo.ID("org/fk")))
+		require.Zero(t, count(`SELECT count(*) FROM tasks WHERE recipient_org_id = $1 AND recipient_unit_id IS NULL`, demo.ID("org/fk")),
+			"FK's tasks are its offices' (checkOffices)")
+		require.Positive(t, count(`SELECT count(*) FROM tasks WHERE recipient_unit_id = $1`, nationalFKOffice("01")), "FK Stockholm's queue")
 	})
 }
 

@@ -44,7 +44,7 @@ type taskEntry struct {
 type entryKey struct {
 	org   uuid.UUID
 	topic string
-	code  string // "*": a national entry
+	code  string // "*": a national entry; for FK and AF "/" and the office follow (officeKey)
 }
 
 // taskKindMix is the share of each kind, in percent.
@@ -116,14 +116,18 @@ type taskGenerator struct {
 	p         *population
 	today     time.Time // the tasks' day (midnight UTC of the Swedish date)
 	entries   map[entryKey][]taskEntry
-	lastSlot  int // samtycken of slots < lastSlot are loaded, and the first lastCount of lastSlot
+	kommun    map[string]*nationalKommun // by municipality code
+	lastSlot  int                        // samtycken of slots < lastSlot are loaded, and the first lastCount of lastSlot
 	lastCount int
 	src       *rand.PCG
 	rng       *rand.Rand
 }
 
 func newTaskGenerator(p *population, today time.Time, consents int, entries map[entryKey][]taskEntry) *taskGenerator {
-	g := &taskGenerator{p: p, today: today, entries: entries, src: rand.NewPCG(0, 0)}
+	g := &taskGenerator{p: p, today: today, entries: entries, src: rand.NewPCG(0, 0), kommun: map[string]*nationalKommun{}}
+	for i := range p.kommuner {
+		g.kommun[p.kommuner[i].code] = &p.kommuner[i]
+	}
 	g.rng = rand.New(g.src)
 	// Which samtycken were loaded: the stream stops after `consents`.
 	s := &consentStream{p: p, left: consents}
@@ -423,9 +427,18 @@ func (g *taskGenerator) fillKonsultation(t *genTask, r *rand.Rand) bool {
 }
 
 // entry picks a directory entry of org about topic serving the
-// municipality code (or the whole country).
+// municipality code (or the whole country). For FK and AF it picks among
+// the functions of the office serving the municipality only (officeOf; a
+// national function of that office too), as the routine sends a person's kallelser and tasks to the
+// office of their county, never to a national queue.
 func (g *taskGenerator) entry(org uuid.UUID, topic, code string, r *rand.Rand) (taskEntry, bool) {
-	local, national := g.entries[entryKey{org, topic, code}], g.entries[entryKey{org, topic, "*"}]
+	localCode, nationalCode := code, "*"
+	if k := g.kommun[code]; k != nil {
+		if office, ok := officeOf(org, k.county, code); ok {
+			localCode, nationalCode = code+"/"+office.String(), "*/"+office.String()
+		}
+	}
+	local, national := g.entries[entryKey{org, topic, localCode}], g.entries[entryKey{org, topic, nationalCode}]
 	n := len(local) + len(national)
 	if n == 0 {
 		return taskEntry{}, false
@@ -479,6 +492,16 @@ func (g *taskGenerator) history(t *genTask, path []tasks.State, gaps []time.Dura
 	t.updatedAt = at
 }
 
+// officeKey is what an FK or AF function's codes carry in the index,
+// "/" and its office, so that entry picks among the office's only; ""
+// for the others.
+func officeKey(org uuid.UUID, unit *uuid.UUID) string {
+	if unit != nil && (org == demo.ID("org/fk") || org == demo.ID("org/af")) {
+		return "/" + unit.String()
+	}
+	return ""
+}
+
 // loadDirectoryEntries indexes the live directory entries by
 // organisation, topic and municipality, in id order.
 func loadDirectoryEntries(ctx context.Context, tx pgx.Tx) (map[entryKey][]taskEntry, error) {
@@ -498,6 +521,11 @@ func loadDirectoryEntries(ctx context.Context, tx pgx.Tx) (map[entryKey][]taskEn
 		}
 		if national {
 			codes = append(codes, "*")
+		}
+		if office := officeKey(e.org, e.unit); office != "" {
+			for i := range codes {
+				codes[i] += office
+			}
 		}
 		for _, tp := range topics {
 			for _, c := range codes {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,10 +72,11 @@ func loadSnapshot(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
 			return fmt.Errorf("version: %w", err)
 		}
 		var err error
-		if s.entries, err = loadEntries(ctx, tx, qSharedEntries); err != nil {
+		p := &packer{}
+		if s.entries, err = loadEntries(ctx, tx, p, qSharedEntries); err != nil {
 			return err
 		}
-		if err := loadChannels(ctx, tx, s.channels, qSharedChannels); err != nil {
+		if err := loadChannels(ctx, tx, p, s.channels, qSharedChannels); err != nil {
 			return err
 		}
 		if err := loadWays(ctx, tx, s.ways, s.entries, qSharedWays); err != nil {
@@ -98,10 +100,11 @@ func loadOverlay(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID) (*overl
 			return fmt.Errorf("version: %w", err)
 		}
 		var err error
-		if o.entries, err = loadEntries(ctx, tx, qOwnEntries, org); err != nil {
+		p := &packer{}
+		if o.entries, err = loadEntries(ctx, tx, p, qOwnEntries, org); err != nil {
 			return err
 		}
-		if err := loadChannels(ctx, tx, o.channels, qOwnChannels, org); err != nil {
+		if err := loadChannels(ctx, tx, p, o.channels, qOwnChannels, org); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, qOwnWays, org)
@@ -130,7 +133,7 @@ func loadOverlay(ctx context.Context, pool *pgxpool.Pool, org uuid.UUID) (*overl
 	return o, version, nil
 }
 
-func loadEntries(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[uuid.UUID]*directory.Entry, error) {
+func loadEntries(ctx context.Context, tx pgx.Tx, p *packer, sql string, args ...any) (map[uuid.UUID]*directory.Entry, error) {
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("entries: %w", err)
@@ -139,26 +142,34 @@ func loadEntries(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[u
 	if err != nil {
 		return nil, fmt.Errorf("entries: %w", err)
 	}
-	out := make(map[uuid.UUID]*directory.Entry, len(entries))
-	for i := range entries {
-		out[entries[i].ID] = &entries[i]
-	}
-	return out, nil
+	return p.entries(entries), nil
 }
 
-func loadChannels(ctx context.Context, tx pgx.Tx, into map[uuid.UUID][]channel, sql string, args ...any) error {
+// loadChannels reads channels in entry order into one block, each entry's
+// a slice of it.
+func loadChannels(ctx context.Context, tx pgx.Tx, p *packer, into map[uuid.UUID][]channel, sql string, args ...any) error {
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("channels: %w", err)
 	}
+	var all []channel
 	var c channel
 	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.orgID, &c.EntryID, &c.position, &c.Kind, &c.Value, &c.Note, &c.OpeningHours, &c.Visibility}, func() error {
-		into[c.EntryID] = append(into[c.EntryID], c)
+		all = append(all, p.channel(c))
 		c.OpeningHours = nil // the next row decodes into a slice of its own
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("channels: %w", err)
+	}
+	all = slices.Clip(all)
+	for start := 0; start < len(all); {
+		end := start + 1
+		for end < len(all) && all[end].EntryID == all[start].EntryID {
+			end++
+		}
+		into[all[start].EntryID] = all[start:end:end]
+		start = end
 	}
 	return nil
 }

@@ -82,12 +82,7 @@ func TestView_AnswersWhatSQLAnswers(t *testing.T) {
 	kinds := []*string{nil, ptr("KOMMUN"), ptr("REGION"), ptr("FK")}
 	compared, withOwn, withChannels, withFallbacks := 0, 0, 0, 0
 	for _, viewer := range viewers {
-		var view *resident.View
-		require.Eventually(t, func() bool {
-			v, ok, err := memory.View(ctx, viewer, today)
-			view = v
-			return err == nil && ok
-		}, 20*time.Second, 20*time.Millisecond, "the organisation's internal part is read")
+		view := viewWhenLoaded(t, memory, viewer, today)
 		s := db.NewSession(d.AppPool, db.Settings{Values: map[string]string{
 			"hub.org_id": viewer.String(), "hub.now": now.Format(time.RFC3339Nano)}, ReadOnly: true})
 		rollback := func() { _ = s.Rollback(context.Background()) } // it holds a connection of AppPool
@@ -146,22 +141,10 @@ func TestView_AnswersWhatSQLAnswers(t *testing.T) {
 func TestView_OnlyAtTheCurrentVersion(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
-	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
-	memory := resident.New(d.AppPool, nil)
-	require.NoError(t, memory.Load(ctx))
+	d, memory := demoInMemory(t)
 	karlstad := demo.ID("org/karlstad")
 	today := tenancy.DayOf(time.Now())
-	view := func() *resident.View {
-		var v *resident.View
-		require.Eventually(t, func() bool {
-			var ok bool
-			var err error
-			v, ok, err = memory.View(ctx, karlstad, today)
-			return err == nil && ok
-		}, 20*time.Second, 20*time.Millisecond)
-		return v
-	}
+	view := func() *resident.View { return viewWhenLoaded(t, memory, karlstad, today) }
 	before := view().WaysIn("SAMORDNAD_REHABILITERING", "1780", nil, 20)
 	require.NotEmpty(t, before)
 
@@ -191,6 +174,30 @@ func TestView_OnlyAtTheCurrentVersion(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// demoInMemory is a database with the demo data and its directory loaded
+// into memory.
+func demoInMemory(t *testing.T) (*pgtest.DB, *resident.Directory) {
+	t.Helper()
+	d := pgtest.NewDatabase(t)
+	require.NoError(t, appseed.Demo(context.Background(), d.Pool, demo.DevKeys(), "test"))
+	memory := resident.New(d.AppPool, nil)
+	require.NoError(t, memory.Load(context.Background()))
+	return d, memory
+}
+
+// viewWhenLoaded asks until memory answers for viewer: it holds the
+// current version and the viewer's internal part.
+func viewWhenLoaded(t *testing.T, memory *resident.Directory, viewer uuid.UUID, day time.Time) *resident.View {
+	t.Helper()
+	var view *resident.View
+	require.Eventually(t, func() bool {
+		v, ok, err := memory.View(context.Background(), viewer, day)
+		view = v
+		return err == nil && ok
+	}, 20*time.Second, 20*time.Millisecond, "memory catches up with the directory's version")
+	return view
+}
 
 type wayKey struct {
 	ID    uuid.UUID
@@ -249,10 +256,7 @@ func sqlChain(t *testing.T, ctx context.Context, s *db.Session, viewer uuid.UUID
 func TestView_SharedVersionReadsNeverPredateTheRequest(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	d := pgtest.NewDatabase(t)
-	require.NoError(t, appseed.Demo(ctx, d.Pool, demo.DevKeys(), "test"))
-	memory := resident.New(d.AppPool, nil)
-	require.NoError(t, memory.Load(ctx))
+	d, memory := demoInMemory(t)
 	karlstad := demo.ID("org/karlstad")
 	today := tenancy.DayOf(time.Now())
 	served := 0

@@ -66,6 +66,7 @@ func loadSnapshot(ctx context.Context, pool *pgxpool.Pool) (*snapshot, error) {
 		municipalities: map[string]bool{}, federationOrg: map[uuid.UUID]uuid.UUID{},
 		federationOf: map[uuid.UUID]uuid.UUID{}, membersOf: map[uuid.UUID][]membership{},
 		membershipsOf: map[uuid.UUID][]membership{}, overlays: map[uuid.UUID]*overlay{},
+		overlayFailed: map[uuid.UUID]time.Time{},
 	}
 	err := readOnly(ctx, pool, uuid.Nil, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, qVersion).Scan(&s.version); err != nil {

@@ -24,14 +24,25 @@ type packer struct {
 	strings []string
 	ids     []uuid.UUID
 	hours   []directory.Hours
+
+	blocks int // blocks begun: each kind's next block is larger, up to its maximum
 }
 
+// The largest blocks. The first blocks are small (an organisation's
+// internal part may be one entry) and each next one is larger.
 const (
 	byteBlock   = 1 << 20
 	stringBlock = 1 << 14
 	idBlock     = 1 << 12
 	hoursBlock  = 1 << 12
 )
+
+// size is the capacity of a new block of at most maximum elements that
+// must hold need.
+func (p *packer) size(maximum, need int) int {
+	p.blocks++
+	return max(need, min(maximum, 64<<min(p.blocks, 20)))
+}
 
 func (p *packer) str(s string) string {
 	if s == "" {
@@ -41,7 +52,7 @@ func (p *packer) str(s string) string {
 		return s // a rare long text keeps its own allocation
 	}
 	if cap(p.bytes)-len(p.bytes) < len(s) {
-		p.bytes = make([]byte, 0, byteBlock)
+		p.bytes = make([]byte, 0, p.size(byteBlock, len(s)))
 	}
 	start := len(p.bytes)
 	p.bytes = append(p.bytes, s...)
@@ -54,7 +65,7 @@ func (p *packer) list(ss []string) []string {
 		return nil
 	}
 	if cap(p.strings)-len(p.strings) < len(ss) {
-		p.strings = make([]string, 0, max(stringBlock, len(ss)))
+		p.strings = make([]string, 0, p.size(stringBlock, len(ss)))
 	}
 	start := len(p.strings)
 	for _, s := range ss {
@@ -68,7 +79,7 @@ func (p *packer) id(id *uuid.UUID) *uuid.UUID {
 		return nil
 	}
 	if len(p.ids) == cap(p.ids) {
-		p.ids = make([]uuid.UUID, 0, idBlock)
+		p.ids = make([]uuid.UUID, 0, p.size(idBlock, 1))
 	}
 	p.ids = append(p.ids, *id)
 	return &p.ids[len(p.ids)-1]
@@ -79,7 +90,7 @@ func (p *packer) optional(s *string) *string {
 		return nil
 	}
 	if cap(p.strings) == len(p.strings) {
-		p.strings = make([]string, 0, stringBlock)
+		p.strings = make([]string, 0, p.size(stringBlock, 1))
 	}
 	p.strings = append(p.strings, p.str(*s))
 	return &p.strings[len(p.strings)-1]
@@ -111,7 +122,7 @@ func (p *packer) channel(c channel) channel {
 	c.Value, c.Note = p.str(c.Value), p.str(c.Note)
 	if c.OpeningHours != nil {
 		if cap(p.hours)-len(p.hours) < len(c.OpeningHours) {
-			p.hours = make([]directory.Hours, 0, max(hoursBlock, len(c.OpeningHours)))
+			p.hours = make([]directory.Hours, 0, p.size(hoursBlock, len(c.OpeningHours)))
 		}
 		start := len(p.hours)
 		for _, h := range c.OpeningHours {

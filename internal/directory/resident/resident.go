@@ -73,10 +73,12 @@ func (d *Directory) Stats() *Stats { return &d.stats }
 // View returns the directory as viewer sees it on day (the request's
 // Swedish calendar day), if memory holds the version current when View was
 // called. When it does not (ok false), the caller answers from SQL; a load
-// has then been started.
+// has then been started. An error (the version could not be read) also
+// leaves the answer to SQL, which reports the database's trouble itself.
 func (d *Directory) View(ctx context.Context, viewer uuid.UUID, day time.Time) (v *View, ok bool, err error) {
 	version, err := d.versions.read(ctx)
 	if err != nil {
+		d.stats.Misses.Add(1)
 		return nil, false, err
 	}
 	s := d.current.Load()
@@ -97,6 +99,9 @@ func (d *Directory) View(ctx context.Context, viewer uuid.UUID, day time.Time) (
 // Load reads the current version into memory now, for a replica that
 // starts (so that its first requests need not go to SQL) and for tests.
 func (d *Directory) Load(ctx context.Context) error {
+	if d.loading.CompareAndSwap(false, true) { // requests meanwhile start no second load
+		defer d.loading.Store(false)
+	}
 	began := time.Now()
 	s, err := loadSnapshot(ctx, d.pool)
 	if err != nil {
@@ -153,27 +158,52 @@ func (d *Directory) overlay(s *snapshot, viewer uuid.UUID) (*overlay, bool) {
 	if o, ok := s.overlays[viewer]; ok {
 		return o, o != nil
 	}
+	if failed, ok := s.overlayFailed[viewer]; ok && time.Since(failed) < retryAfter {
+		return nil, false
+	}
 	s.overlays[viewer] = nil // being read
-	go func() {
-		d.overlayLoads <- struct{}{}
-		defer func() { <-d.overlayLoads }()
-		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
-		defer cancel()
-		o, version, err := loadOverlay(ctx, d.pool, viewer)
-		s.overlayMu.Lock()
-		defer s.overlayMu.Unlock()
-		switch {
-		case err != nil:
-			delete(s.overlays, viewer) // the next request tries again
-			d.log.Error("an organisation's internal directory not loaded; answering from SQL", "error", err.Error())
-		case version != s.version:
-			// Read at a later version than the shared part it merges
-			// into: useless here; the next request sees the new version
-			// and loads it.
-			delete(s.overlays, viewer)
-		default:
-			s.overlays[viewer] = o
-		}
-	}()
+	go d.loadOverlay(s, viewer)
 	return nil, false
+}
+
+// loadOverlay reads viewer's internal part for s, unless s is no longer
+// current by the time a reading slot is free: then nothing is read, and
+// the old snapshot is not kept alive by a queue of readers.
+func (d *Directory) loadOverlay(s *snapshot, viewer uuid.UUID) {
+	forget := func() {
+		s.overlayMu.Lock()
+		delete(s.overlays, viewer)
+		s.overlayMu.Unlock()
+	}
+	wait := time.NewTimer(loadTimeout)
+	defer wait.Stop()
+	select {
+	case d.overlayLoads <- struct{}{}:
+	case <-wait.C:
+		forget()
+		return
+	}
+	defer func() { <-d.overlayLoads }()
+	if d.current.Load() != s {
+		forget()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+	defer cancel()
+	o, version, err := loadOverlay(ctx, d.pool, viewer)
+	s.overlayMu.Lock()
+	defer s.overlayMu.Unlock()
+	switch {
+	case err != nil:
+		delete(s.overlays, viewer)
+		s.overlayFailed[viewer] = time.Now() // tried again after retryAfter
+		d.log.Error("an organisation's internal directory not loaded; answering from SQL", "error", err.Error())
+	case version != s.version:
+		// Read at a later version than the shared part it merges into:
+		// useless here; the next request sees the new version and loads
+		// it.
+		delete(s.overlays, viewer)
+	default:
+		s.overlays[viewer] = o
+	}
 }

@@ -34,7 +34,9 @@ type snapshot struct {
 	membershipsOf  map[uuid.UUID][]membership // by member organisation
 
 	overlayMu sync.Mutex
-	overlays  map[uuid.UUID]*overlay // by organisation
+	overlays  map[uuid.UUID]*overlay // by organisation; nil while being read
+	// overlayFailed is when an organisation's overlay last failed to load.
+	overlayFailed map[uuid.UUID]time.Time
 
 	peers sync.Map // peersKey → map[uuid.UUID]bool, computed once per viewer and day
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -83,6 +84,7 @@ type wsConn struct {
 	operations   int          // running now
 	conn         *closingConn // once accepted
 	closed       bool         // a close frame was sent
+	peerGone     bool         // a read failed: the client closed, or the connection broke
 	accepted     bool         // upgraded: counted in metrics.WebSocketsOpen
 	consent      *consentFeed
 	tasks        *taskFeed
@@ -117,9 +119,9 @@ func (reg *wsRegistry) guard(next http.Handler) http.Handler {
 // object, and the client would wait for an answer that never comes.
 func (c *wsConn) closeIfOpen() {
 	c.mu.Lock()
-	conn, closed := c.conn, c.closed
+	conn, closed, gone := c.conn, c.closed, c.peerGone
 	c.mu.Unlock()
-	if conn == nil || closed {
+	if conn == nil || closed || gone { // a client's own close is not the hub's 4400
 		return
 	}
 	_ = conn.WriteClose(closeBadRequest, "the connection_init payload must be a JSON object of header names and values")
@@ -323,6 +325,19 @@ func (c *closingConn) WriteClose(code int, msg string) error {
 	}
 	metrics.CountWebSocketClose(code)
 	return c.WebsocketConn.WriteClose(code, msg)
+}
+
+// NextReader notes when reading fails: the client closed the connection
+// (or it broke), so the hub has nothing to close and no close of its own
+// to log or count.
+func (c *closingConn) NextReader() (int, io.Reader, error) {
+	typ, r, err := c.WebsocketConn.NextReader()
+	if err != nil && c.state != nil {
+		c.state.mu.Lock()
+		c.state.peerGone = true
+		c.state.mu.Unlock()
+	}
+	return typ, r, err
 }
 
 // logClose records a close the hub decided: on the access log line of the

@@ -420,3 +420,24 @@ func TestWebSocket_RefusedConnectionsCloseWithTheProtocolsCodes(t *testing.T) {
 	ws, code, reason := wsOpen(t, srv, map[string]any{"authorization": "Bearer " + srv.token(t, "ph.fk"), "hub-purpose": rehab})
 	require.NotNil(t, ws, "%d %s", code, reason)
 }
+
+// A client that closes its connection normally is not logged or counted
+// as a connection the hub closed (it used to be, as 4400).
+func TestWebSocket_AClientsOwnCloseIsNotTheHubs(t *testing.T) {
+	t.Parallel()
+	srv, b := setup(t)
+	ws := wsAs(t, srv, "ph.fk", "")
+	require.NoError(t, ws.c.Close(websocket.StatusNormalClosure, "done"))
+	var line string
+	require.Eventually(t, func() bool {
+		for _, l := range strings.Split(b.logs.String(), "\n") {
+			if strings.Contains(l, `"msg":"http request"`) && strings.Contains(l, `"status":101`) {
+				line = l
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 20*time.Millisecond, "the connection's access log line, written when it ends")
+	require.NotContains(t, line, "ws_close", "the hub closed nothing")
+	require.NotContains(t, b.logs.String(), "closed by the hub")
+}
